@@ -1,0 +1,127 @@
+"""The ``spinbench`` command: ``build``, ``align`` (and the harness's ``detect``, ``leaderboard``).
+
+Every subcommand turns expected failures (bad input, missing data) into a one-line
+``spinbench: error: ...`` message and exit status 2, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+
+class UserError(Exception):
+    """A problem with the user's input: reported in one line, exit status 2."""
+
+
+def _read_text(path: str) -> str:
+    try:
+        data = sys.stdin.buffer.read() if path == "-" else Path(path).read_bytes()
+    except OSError as err:
+        raise UserError(f"cannot read {path}: {err.strerror}") from None
+    if b"\x00" in data:
+        raise UserError(f"{path} looks binary (it contains NUL bytes), not text")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as err:
+        raise UserError(f"{path} is not valid UTF-8 (byte {err.start})") from None
+    if not text.strip():
+        raise UserError(f"{path} is empty")
+    return text
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    from harness.build import build
+    from harness.configs import CONFIGS
+    from harness.dataset_files import FingerprintMismatch
+
+    configs = args.configs or list(CONFIGS)
+    unknown = [c for c in configs if c not in CONFIGS]
+    if unknown:
+        raise UserError(f"unknown config(s) {unknown}; known: {', '.join(CONFIGS)}")
+    try:
+        summary = build(Path(args.out), configs, seed=args.seed, num_proc=args.num_proc, check_fingerprints=not args.update_fingerprints)
+    except FingerprintMismatch as err:
+        raise UserError(str(err)) from None
+    skipped = sum(summary["skipped"].values())
+    print(
+        f"built {summary['documents']} documents ({', '.join(configs)}) into {args.out} in {summary['seconds']}s "
+        f"({summary['docs_per_second']} docs/s, {args.num_proc} process(es)); skipped {skipped} source documents; "
+        f"aligner agrees with the spinners on {summary['aligner_token_agreement']:.4%} of tokens"
+    )
+    return 0
+
+
+def cmd_align(args: argparse.Namespace) -> int:
+    from harness.align import align_texts
+    from harness.import_pairs import import_pairs
+
+    if args.pairs:
+        if args.original or args.spun:
+            raise UserError("give either ORIGINAL SPUN or --pairs FILE, not both")
+        if not args.out:
+            raise UserError("--pairs needs --out DIR")
+        report = import_pairs(Path(args.pairs), Path(args.out), min_overlap=args.min_overlap)
+        for doc_id, reason in report.rejected:
+            print(f"rejected {doc_id}: {reason}", file=sys.stderr)
+        print(f"imported {report.imported} pairs into {report.path}; rejected {len(report.rejected)}")
+        return 0
+    if not (args.original and args.spun):
+        raise UserError("give ORIGINAL and SPUN text files, or --pairs FILE.jsonl --out DIR")
+    alignment = align_texts(_read_text(args.original), _read_text(args.spun))
+    if args.format == "json":
+        out = {
+            "tokens": [{"text": t.text, "start": t.start, "end": t.end, "label": l} for t, l in zip(alignment.tokens, alignment.labels)],
+            "original_tokens": [{"text": t.text, "start": t.start, "end": t.end} for t in alignment.original_tokens],
+            "edits": [e.to_dict() for e in alignment.edits],
+            "overlap": round(alignment.overlap, 4),
+        }
+        print(json.dumps(out, ensure_ascii=False, indent=1))
+    else:
+        for e in alignment.edits:
+            print(f"[{e.spun_start}:{e.spun_end}] {e.original_text!r} -> {e.spun_text!r}")
+        spun = sum(alignment.labels)
+        print(f"{len(alignment.edits)} edits, {spun}/{len(alignment.labels)} spun tokens, overlap {alignment.overlap:.1%}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="spinbench", description="spinbench: build, align, detect and rank paraphrase-corruption detection.")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    b = sub.add_parser("build", help="build the dataset from installed sources")
+    b.add_argument("--out", default="data", help="output folder (default: data)")
+    b.add_argument("--configs", nargs="*", help="configs to build (default: all)")
+    b.add_argument("--seed", type=int, default=0)
+    b.add_argument("--num-proc", type=int, default=1, help="worker processes")
+    b.add_argument("--update-fingerprints", action="store_true", help="accept data that differ from the committed fingerprints")
+    b.set_defaults(func=cmd_build)
+
+    a = sub.add_parser("align", help="align a spun text with its original, or import pairs")
+    a.add_argument("original", nargs="?", help="original text file ('-' for stdin)")
+    a.add_argument("spun", nargs="?", help="spun text file")
+    a.add_argument("--format", choices=["text", "json"], default="text")
+    a.add_argument("--pairs", help='JSONL of {"id", "original", "spun"} to import')
+    a.add_argument("--out", help="folder for the imported dataset")
+    a.add_argument("--min-overlap", type=float, default=0.4, help="least share of aligned tokens for a plausible pair")
+    a.set_defaults(func=cmd_align)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.func(args)
+    except UserError as err:
+        print(f"spinbench: error: {err}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("spinbench: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,113 @@
+"""Every score spinbench reports, each defined once, as a pure function.
+
+Token level: precision, recall and F1 of the spun class over all tokens.
+Span level: a gold span is a maximal run of spun tokens (one aligner edit; deletions leave no
+spun token and are not scored). A predicted span is a maximal run of predicted spun tokens.
+*Strict*: a span counts when a predicted span is exactly the gold span (seqeval's strict IOB2
+mode). *Partial*: a gold span counts when any predicted token overlaps it, and a predicted span
+counts when it overlaps any gold span. Document level: precision, recall, F1 at the threshold,
+AUROC and AUPRC (average precision).
+
+>>> spans([0, 1, 1, 0, 1])
+[(1, 3), (4, 5)]
+>>> prf(tp=3, fp=1, fn=1)
+(0.75, 0.75, 0.75)
+"""
+
+from __future__ import annotations
+
+from typing import Sequence
+
+import numpy as np
+
+
+def prf(tp: float, fp: float, fn: float) -> tuple[float, float, float]:
+    """Precision, recall and F1 from counts; 0.0 where a denominator is zero."""
+    p = tp / (tp + fp) if tp + fp else 0.0
+    r = tp / (tp + fn) if tp + fn else 0.0
+    f = 2 * p * r / (p + r) if p + r else 0.0
+    return p, r, f
+
+
+def prf_arrays(tp: np.ndarray, fp: np.ndarray, fn: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`prf` over arrays of counts (for bootstrap resamples)."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        p = np.where(tp + fp > 0, tp / (tp + fp), 0.0)
+        r = np.where(tp + fn > 0, tp / (tp + fn), 0.0)
+        f = np.where(p + r > 0, 2 * p * r / (p + r), 0.0)
+    return p, r, f
+
+
+def spans(labels: Sequence[int]) -> list[tuple[int, int]]:
+    """Maximal runs of 1s as ``[start, end)`` token ranges."""
+    out = []
+    start = None
+    for i, v in enumerate(labels):
+        if v and start is None:
+            start = i
+        elif not v and start is not None:
+            out.append((start, i))
+            start = None
+    if start is not None:
+        out.append((start, len(labels)))
+    return out
+
+
+def token_counts(gold: Sequence[int], pred: Sequence[int]) -> tuple[int, int, int]:
+    """(tp, fp, fn) of the spun class for one document."""
+    g = np.asarray(gold, dtype=bool)
+    p = np.asarray(pred, dtype=bool)
+    return int(np.sum(g & p)), int(np.sum(~g & p)), int(np.sum(g & ~p))
+
+
+def span_counts(gold: Sequence[int], pred: Sequence[int]) -> dict[str, int]:
+    """Per-document span counts for strict and partial matching.
+
+    Keys: ``gold``, ``pred`` (numbers of spans), ``strict`` (exact matches), ``partial_gold``
+    (gold spans overlapped by a prediction), ``partial_pred`` (predicted spans overlapping gold).
+    """
+    g_spans = spans(gold)
+    p_spans = spans(pred)
+    strict = len(set(g_spans) & set(p_spans))
+    partial_gold = sum(any(pred[s:e]) for s, e in g_spans)
+    partial_pred = sum(any(gold[s:e]) for s, e in p_spans)
+    return {"gold": len(g_spans), "pred": len(p_spans), "strict": strict, "partial_gold": partial_gold, "partial_pred": partial_pred}
+
+
+def span_prf_from_counts(c: dict) -> dict[str, tuple[float, float, float]]:
+    """Strict and partial (precision, recall, F1) from summed :func:`span_counts`."""
+    strict = prf(c["strict"], c["pred"] - c["strict"], c["gold"] - c["strict"])
+    p = c["partial_pred"] / c["pred"] if c["pred"] else 0.0
+    r = c["partial_gold"] / c["gold"] if c["gold"] else 0.0
+    partial = (p, r, 2 * p * r / (p + r) if p + r else 0.0)
+    return {"strict": strict, "partial": partial}
+
+
+def auroc(y_true: Sequence[int], scores: Sequence[float]) -> float:
+    """Area under the ROC curve (ties count half), via the rank-sum statistic."""
+    y = np.asarray(y_true, dtype=bool)
+    s = np.asarray(scores, dtype=float)
+    n_pos, n_neg = int(y.sum()), int((~y).sum())
+    if n_pos == 0 or n_neg == 0:
+        return float("nan")
+    from scipy.stats import rankdata
+
+    ranks = rankdata(s)
+    return float((ranks[y].sum() - n_pos * (n_pos + 1) / 2) / (n_pos * n_neg))
+
+
+def auprc(y_true: Sequence[int], scores: Sequence[float]) -> float:
+    """Average precision: sum over score thresholds of precision times the gain in recall
+    (scikit-learn's ``average_precision_score``; tied scores form one threshold)."""
+    y = np.asarray(y_true, dtype=float)
+    s = np.asarray(scores, dtype=float)
+    n_pos = y.sum()
+    if n_pos == 0:
+        return float("nan")
+    order = np.argsort(-s, kind="mergesort")
+    s, y = s[order], y[order]
+    last = np.r_[np.nonzero(np.diff(s))[0], len(s) - 1]  # last index of each distinct score
+    tp = np.cumsum(y)[last]
+    precision = tp / (last + 1)
+    recall_gain = np.diff(np.r_[0.0, tp / n_pos])
+    return float(np.sum(precision * recall_gain))

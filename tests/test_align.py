@@ -1,0 +1,56 @@
+"""The aligner on hand-made pairs; its agreement with the spinners is in test_spin_alignment.py."""
+
+import pytest
+
+from harness.align import ImplausiblePair, align_texts, check_plausible
+
+
+def spun_words(a):
+    return [t.text for t, l in zip(a.tokens, a.labels) if l]
+
+
+def test_one_to_many_substitution():
+    a = align_texts("The Bank of England raised rates.", "The Financial institution of England raised rates.")
+    assert spun_words(a) == ["Financial", "institution"]
+    [e] = a.edits
+    assert (e.original_text, e.spun_text) == ("Bank", "Financial institution")
+    assert (e.original_start, e.original_end, e.spun_start, e.spun_end) == (1, 2, 1, 3)
+
+
+def test_many_to_one_and_case_changes_are_not_edits():
+    a = align_texts("In addition to the rain, THE wind blew.", "Besides the rain, the wind blew.")
+    assert spun_words(a) == ["Besides"]
+    assert a.edits[0].original_text == "In addition to"
+
+
+def test_insertion_and_deletion():
+    a = align_texts("He left early.", "He very quietly left.")
+    assert spun_words(a) == ["very", "quietly"]
+    kinds = {(e.original_text, e.spun_text) for e in a.edits}
+    assert kinds == {("", "very quietly"), ("early", "")}
+
+
+def test_repeated_words_are_matched_in_order():
+    a = align_texts("the cat saw the dog and the cat ran", "the cat saw the hound and the cat ran")
+    assert a.labels == [0, 0, 0, 0, 1, 0, 0, 0, 0]
+
+
+def test_punctuation_and_curly_quotes_are_kept():
+    a = align_texts("It isn't heavy rain, it's a storm.", "It isn’t weighty rain, it’s a tempest.")
+    assert spun_words(a) == ["weighty", "tempest"]
+
+
+def test_identical_texts_have_no_edits():
+    a = align_texts("Nothing changed here.", "Nothing changed here.")
+    assert a.labels == [0, 0, 0, 0] and a.edits == [] and a.overlap == 1.0
+
+
+def test_unrelated_texts_are_implausible():
+    a = align_texts("The central bank raised interest rates on Thursday.", "Our cat enjoys sleeping in warm sunny windows all afternoon.")
+    with pytest.raises(ImplausiblePair, match="not plausibly the same article"):
+        check_plausible(a)
+
+
+def test_empty_side_is_implausible():
+    with pytest.raises(ImplausiblePair, match="no tokens"):
+        check_plausible(align_texts("Some words here.", "   "))

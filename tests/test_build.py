@@ -1,0 +1,124 @@
+"""The builder on sources made from the project's own fixture articles (fast, offline)."""
+
+import itertools
+
+import pytest
+
+import harness
+from harness import build as build_module
+from harness.build import BuildLog, build, checked_articles
+from harness.configs import CONFIGS
+from harness.dataset_files import FingerprintMismatch, read_fingerprints
+from harness.schema import validate_record
+from harness.sources import Article, Skipped
+
+
+def fake_sources(paragraphs):
+    pairs = list(itertools.combinations(range(len(paragraphs)), 2))[:40]
+    news = [Article(f"n-{i}-{j}", f"Story {i}", paragraphs[i] + "\n\n" + paragraphs[j], "bbc-news", f"s/{i}-{j}", "news") for i, j in pairs]
+    wiki = [Article(f"w-{i}", f"Entry {i}", p, "wikipedia", f"w/{i}", "encyclopedia") for i, p in enumerate(paragraphs)]
+    return {"bbc-news": news, "wikipedia": wiki}
+
+
+@pytest.fixture
+def loader(paragraphs):
+    sources = fake_sources(paragraphs)
+    return lambda name, log: checked_articles(sources[name], log)
+
+
+def test_build_writes_every_config_and_is_byte_identical(tmp_path, loader):
+    configs = list(CONFIGS)
+    build(tmp_path / "a", configs, seed=3, source_loader=loader)
+    build(tmp_path / "b", configs, seed=3, source_loader=loader)
+    for config in configs:
+        for split in CONFIGS[config].splits:
+            a = (tmp_path / "a" / config / f"{split}.parquet").read_bytes()
+            b = (tmp_path / "b" / config / f"{split}.parquet").read_bytes()
+            assert a == b, f"{config}/{split} differs between identical builds"
+    assert (tmp_path / "a" / "README.md").read_text() == (tmp_path / "b" / "README.md").read_text()
+    assert read_fingerprints(tmp_path / "a") == read_fingerprints(tmp_path / "b")
+    build(tmp_path / "c", configs, seed=4, source_loader=loader, check_fingerprints=False)
+    assert read_fingerprints(tmp_path / "c") != read_fingerprints(tmp_path / "a")
+
+
+def test_records_are_valid_and_splits_do_not_share_sources(tmp_path, loader):
+    build(tmp_path, ["news", "unseen-spinner"], seed=0, source_loader=loader)
+    seen = {}
+    for split in ("train", "validation", "test"):
+        records = harness.load("news", split, dataset=tmp_path).records
+        for r in records:
+            validate_record(r)
+            assert seen.setdefault(r["source_id"], split) == split
+            assert r["is_spun"] == bool(r["edits"]) == any(r["labels"])
+            assert (r["text"] == r["original_text"]) == (not r["is_spun"])
+    news_test = {r["source_id"]: r for r in harness.load("news", "test", dataset=tmp_path).records}
+    unseen = harness.load("unseen-spinner", "test", dataset=tmp_path).records
+    assert {r["source_id"] for r in unseen} == set(news_test)
+    for r in unseen:
+        assert r["is_spun"] == news_test[r["source_id"]]["is_spun"]
+        assert set(r["engines"]) <= {"glove"}
+
+
+def test_fingerprint_mismatch_fails_and_keeps_the_old_data(tmp_path, loader):
+    build(tmp_path, ["news"], seed=0, source_loader=loader)
+    before = (tmp_path / "news" / "train.parquet").read_bytes()
+    fp = (tmp_path / "fingerprints.json").read_text()
+    (tmp_path / "fingerprints.json").write_text(fp.replace('"train": "', '"train": "0'))
+    with pytest.raises(FingerprintMismatch, match="news/train"):
+        build(tmp_path, ["news"], seed=0, source_loader=loader)
+    assert (tmp_path / "news" / "train.parquet").read_bytes() == before
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]
+
+
+def test_a_crash_leaves_no_half_written_dataset(tmp_path, loader, monkeypatch):
+    build(tmp_path, ["news"], seed=0, source_loader=loader)
+    before = {p: p.read_bytes() for p in tmp_path.rglob("*") if p.is_file()}
+
+    def boom(*args, **kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr("harness.card.write_card", boom)
+    with pytest.raises(RuntimeError, match="disk full"):
+        build(tmp_path, ["news"], seed=1, source_loader=loader, check_fingerprints=False)
+    after = {p: p.read_bytes() for p in tmp_path.rglob("*") if p.is_file()}
+    assert after == before
+
+
+def test_bad_documents_are_skipped_with_reasons(paragraphs):
+    log = BuildLog()
+    good = Article("a", "t", paragraphs[0], "s", "a", "d")
+    records = [
+        good,
+        Article("a", "t", paragraphs[1], "s", "a2", "d"),  # duplicate id
+        Skipped("b", "not valid UTF-8"),
+        Article("c", "t", "  ...  ", "s", "c", "d"),  # no words
+        Article("d", "t", paragraphs[0].upper(), "s", "d", "d"),  # same text, other case
+        Article("e", "t", "word " * 50, "s", "e", "d"),
+    ]
+    kept = checked_articles(records, log, max_tokens=40)
+    assert kept == [good]
+    assert dict(log.skipped) == {
+        "duplicate id": 1,
+        "not valid UTF-8": 1,
+        "empty: no words": 1,
+        "duplicate text of an earlier document": 1,
+        "too long: over 40 tokens": 1,
+    }
+
+
+def test_datasets_loads_the_built_card_offline(tmp_path, loader):
+    datasets = pytest.importorskip("datasets")
+    build(tmp_path, list(CONFIGS), seed=0, source_loader=loader)
+    news = datasets.load_dataset(str(tmp_path), "news", cache_dir=str(tmp_path / ".hf"))
+    assert set(news) == {"train", "validation", "test"}
+    row = news["test"][0]
+    assert row["text"][row["tokens"][0]["start"] : row["tokens"][0]["end"]] == row["tokens"][0]["text"]
+    ours = harness.load("news", "test", dataset=tmp_path).records
+    assert [r["id"] for r in ours] == news["test"]["id"]
+    unseen = datasets.load_dataset(str(tmp_path), "unseen-domain", split="test", cache_dir=str(tmp_path / ".hf"))
+    assert len(unseen) == len(harness.load("unseen-domain", "test", dataset=tmp_path).records)
+
+
+def test_missing_dataset_is_a_clear_error(tmp_path):
+    with pytest.raises(harness.dataset.DatasetNotFound, match="spinbench build"):
+        harness.load("news", "test", dataset=tmp_path)
