@@ -1,4 +1,4 @@
-"""The ``spinbench`` command: ``build``, ``align`` (and the harness's ``detect``, ``leaderboard``).
+"""The ``spinbench`` command: ``build``, ``align``, ``detect``, ``leaderboard``.
 
 Every subcommand turns expected failures (bad input, missing data) into a one-line
 ``spinbench: error: ...`` message and exit status 2, never a traceback.
@@ -87,6 +87,49 @@ def cmd_align(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_detect(args: argparse.Namespace) -> int:
+    from harness.dataset import DatasetNotFound
+    from harness.detect import detect, highlight
+    from harness.evaluate import fit_and_calibrate
+    from harness.registry import REGISTRY, UnknownModel, make_detector, parse_model_args
+
+    text = _read_text(args.file)
+    try:
+        detector = make_detector(args.model, parse_model_args(args.model_args))
+        detector, threshold, _, _ = fit_and_calibrate(detector, REGISTRY.get(args.model, args.model), args.dataset)
+    except (UnknownModel, DatasetNotFound, ValueError) as err:
+        raise UserError(str(err)) from None
+    if args.threshold is not None:
+        threshold = args.threshold
+    result = detect(detector, text, threshold, args.model)
+    if args.format == "json":
+        print(json.dumps(result, ensure_ascii=False))
+    else:
+        print(highlight(text, result, color=sys.stdout.isatty()))
+    return 0
+
+
+def cmd_leaderboard(args: argparse.Namespace) -> int:
+    from harness.dataset_files import write_text
+    from harness.leaderboard import check, collect, render
+    from harness.results import ResultsError
+
+    if args.check:
+        problems = check(Path(args.results), Path(args.output), args.dataset)
+        for p in problems:
+            print(f"leaderboard check: {p}", file=sys.stderr)
+        if problems:
+            return 1
+        print(f"leaderboard check: every entry in {args.results}/ recomputes from its predictions; {args.output} is up to date")
+        return 0
+    try:
+        write_text(Path(args.output), render(collect(Path(args.results))))
+    except ResultsError as err:
+        raise UserError(str(err)) from None
+    print(f"wrote {args.output}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="spinbench", description="spinbench: build, align, detect and rank paraphrase-corruption detection.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -107,6 +150,22 @@ def build_parser() -> argparse.ArgumentParser:
     a.add_argument("--out", help="folder for the imported dataset")
     a.add_argument("--min-overlap", type=float, default=0.4, help="least share of aligned tokens for a plausible pair")
     a.set_defaults(func=cmd_align)
+
+    d = sub.add_parser("detect", help="run a detector on raw text")
+    d.add_argument("file", nargs="?", default="-", help="text file, or '-' for stdin (default)")
+    d.add_argument("--model", required=True, help="registered name or import path package.module:Class")
+    d.add_argument("--model-args", default="", help="hyperparameters: k=v,k2=v2")
+    d.add_argument("--threshold", type=float, default=None, help="token threshold (default: chosen on news/validation)")
+    d.add_argument("--format", choices=["text", "json"], default="text")
+    d.add_argument("--dataset", default=None, help="dataset to fit on (default: data/)")
+    d.set_defaults(func=cmd_detect)
+
+    lb = sub.add_parser("leaderboard", help="render leaderboard.md from results/, or --check it")
+    lb.add_argument("--results", default="results")
+    lb.add_argument("--output", default="leaderboard.md")
+    lb.add_argument("--dataset", default=None, help="dataset with the gold labels (default: data/)")
+    lb.add_argument("--check", action="store_true", help="recompute every entry and fail on any mismatch")
+    lb.set_defaults(func=cmd_leaderboard)
     return parser
 
 

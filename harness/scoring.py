@@ -1,0 +1,131 @@
+"""From gold labels and predicted scores to every reported number, with bootstrap intervals.
+
+This is the only scoring path: ``evaluate`` and ``leaderboard --check`` both call
+:func:`score_split`, so a stored result can always be recomputed from its predictions.
+Intervals are percentile bootstraps over documents (seeded), vectorised: per-document counts
+are summed under a (resamples x documents) matrix of resampling weights.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Sequence
+
+import numpy as np
+
+from harness import metrics
+from harness.configs import rate_band
+
+_SPAN_KEYS = ("gold", "pred", "strict", "partial_gold", "partial_pred")
+
+
+def choose_threshold(gold: Sequence[Sequence[int]], scores: Sequence[Sequence[float]]) -> float:
+    """The token threshold (spun if score >= threshold) that maximises token F1."""
+    y = np.concatenate([np.asarray(g, dtype=bool) for g in gold]) if gold else np.zeros(0, bool)
+    s = np.concatenate([np.asarray(x, dtype=float) for x in scores]) if scores else np.zeros(0)
+    return _best_f1_threshold(y, s)
+
+
+def choose_doc_threshold(y: Sequence[int], scores: Sequence[float]) -> float:
+    """The document threshold that maximises document F1."""
+    return _best_f1_threshold(np.asarray(y, dtype=bool), np.asarray(scores, dtype=float))
+
+
+def _best_f1_threshold(y: np.ndarray, s: np.ndarray) -> float:
+    if len(s) == 0 or not y.any():
+        return 0.5
+    order = np.argsort(-s, kind="mergesort")
+    s, y = s[order], y[order]
+    last = np.r_[np.nonzero(np.diff(s))[0], len(s) - 1]  # cut after each distinct score
+    tp = np.cumsum(y)[last]
+    predicted = last + 1
+    f1 = 2 * tp / (predicted + y.sum())
+    return float(s[last[int(np.argmax(f1))]])
+
+
+def _interval(values: np.ndarray) -> list[float | None]:
+    values = values[~np.isnan(values)]
+    if len(values) == 0:
+        return [None, None]
+    lo, hi = np.percentile(values, [2.5, 97.5])
+    return [round(float(lo), 6), round(float(hi), 6)]
+
+
+def _metric(point: float, boot: np.ndarray) -> dict:
+    value = None if point is None or math.isnan(point) else round(float(point), 6)
+    return {"value": value, "ci95": _interval(np.asarray(boot, dtype=float))}
+
+
+def _weights(n_docs: int, n_boot: int, seed: int) -> np.ndarray:
+    rng = np.random.default_rng(seed)
+    idx = rng.integers(0, n_docs, size=(n_boot, n_docs))
+    flat = (idx + np.arange(n_boot)[:, None] * n_docs).ravel()
+    return np.bincount(flat, minlength=n_boot * n_docs).reshape(n_boot, n_docs).astype(float), idx
+
+
+def _prf_block(counts: np.ndarray, boot: np.ndarray) -> dict:
+    """counts: (tp, fp, fn) totals; boot: (B, 3) resampled totals."""
+    p, r, f = metrics.prf(*counts)
+    bp, br, bf = metrics.prf_arrays(boot[:, 0], boot[:, 1], boot[:, 2])
+    return {"precision": _metric(p, bp), "recall": _metric(r, br), "f1": _metric(f, bf)}
+
+
+def _span_blocks(counts: np.ndarray, boot: np.ndarray) -> dict:
+    total = dict(zip(_SPAN_KEYS, counts))
+    point = metrics.span_prf_from_counts(total)
+    g, p, st, pg, pp = (boot[:, k] for k in range(5))
+    strict = metrics.prf_arrays(st, p - st, g - st)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        part_p = np.where(p > 0, pp / p, 0.0)
+        part_r = np.where(g > 0, pg / g, 0.0)
+        part_f = np.where(part_p + part_r > 0, 2 * part_p * part_r / (part_p + part_r), 0.0)
+    names = ("precision", "recall", "f1")
+    return {
+        "span_strict": {n: _metric(v, b) for n, v, b in zip(names, point["strict"], strict)},
+        "span_partial": {n: _metric(v, b) for n, v, b in zip(names, point["partial"], (part_p, part_r, part_f))},
+    }
+
+
+def score_split(
+    records: list[dict],
+    token_scores: list[list[float]],
+    doc_scores: list[float],
+    token_threshold: float,
+    doc_threshold: float,
+    n_boot: int = 1000,
+    seed: int = 0,
+) -> dict:
+    """All scores of one split. ``records`` are dataset records (``labels``, ``is_spun``,
+    ``recipe``, ``spin_rate``, ``domain``); scores are aligned with them."""
+    n = len(records)
+    gold = [r["labels"] for r in records]
+    pred = [[int(v >= token_threshold) for v in s] for s in token_scores]
+    tok = np.array([metrics.token_counts(g, p) for g, p in zip(gold, pred)], dtype=float).reshape(n, 3)
+    spn = np.array([[metrics.span_counts(g, p)[k] for k in _SPAN_KEYS] for g, p in zip(gold, pred)], dtype=float).reshape(n, 5)
+    y = np.array([int(r["is_spun"]) for r in records])
+    s = np.asarray(doc_scores, dtype=float)
+    d_pred = (s >= doc_threshold).astype(int)
+    doc = np.stack([(y & d_pred), ((1 - y) & d_pred), (y & (1 - d_pred))], axis=1).astype(float)
+
+    weights, idx = _weights(n, n_boot, seed)
+    out = {"token": _prf_block(tok.sum(0), weights @ tok)}
+    out.update(_span_blocks(spn.sum(0), weights @ spn))
+    document = _prf_block(doc.sum(0), weights @ doc)
+    document["auroc"] = _metric(metrics.auroc(y, s), np.array([metrics.auroc(y[i], s[i]) for i in idx]))
+    document["auprc"] = _metric(metrics.auprc(y, s), np.array([metrics.auprc(y[i], s[i]) for i in idx]))
+    out["document"] = document
+
+    groups = {
+        "recipe": [r["recipe"] for r in records],
+        "rate_band": [rate_band(r["spin_rate"]) for r in records],
+        "domain": [r["domain"] for r in records],
+    }
+    out["breakdown"] = {}
+    for kind, keys in groups.items():
+        table = {}
+        for key in sorted(set(keys)):
+            mask = np.array([k == key for k in keys])
+            block = _prf_block(tok[mask].sum(0), weights[:, mask] @ tok[mask])
+            table[key] = {"documents": int(mask.sum()), "tokens": int(sum(len(g) for g, m in zip(gold, mask) if m)), **block}
+        out["breakdown"][kind] = table
+    return out
