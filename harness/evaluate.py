@@ -47,6 +47,8 @@ def predict(detector, docs: list[list[str]], desc: str, batch: int = 64) -> tupl
 
     tokens: list[list[float]] = []
     doc_scores: list[float] = []
+    if docs:
+        detector.predict_token_proba(docs[:1])  # warm-up: lazy resource loading is not throughput
     started = time.perf_counter()
     with tqdm(total=sum(map(len, docs)), desc=desc, unit="tok", unit_scale=True, disable=None) as bar:
         for i in range(0, len(docs), batch):

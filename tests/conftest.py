@@ -15,3 +15,34 @@ def fixture_paragraphs() -> list[str]:
 @pytest.fixture(scope="session")
 def paragraphs() -> list[str]:
     return fixture_paragraphs()
+
+
+def fake_sources(paragraphs):
+    """Sources for the builder made of the fixture paragraphs: 40 two-paragraph 'news'
+    articles and one 'wikipedia' entry per paragraph."""
+    import itertools
+
+    from harness.sources import Article
+
+    pairs = list(itertools.combinations(range(len(paragraphs)), 2))[:40]
+    news = [Article(f"n-{i}-{j}", f"Story {i}", paragraphs[i] + "\n\n" + paragraphs[j], "bbc-news", f"s/{i}-{j}", "news") for i, j in pairs]
+    wiki = [Article(f"w-{i}", f"Entry {i}", p, "wikipedia", f"w/{i}", "encyclopedia") for i, p in enumerate(paragraphs)]
+    return {"bbc-news": news, "wikipedia": wiki}
+
+
+@pytest.fixture(scope="session")
+def tiny_dataset(tmp_path_factory):
+    """Every config built from the fixture sources, once per test session."""
+    from harness.build import build, checked_articles
+    from harness.configs import CONFIGS
+
+    sources = fake_sources(fixture_paragraphs())
+    out = tmp_path_factory.mktemp("tiny-data")
+    build(out, list(CONFIGS), seed=0, source_loader=lambda name, log: checked_articles(sources[name], log))
+    return out
+
+
+@pytest.fixture(autouse=True)
+def _private_cache(tmp_path, monkeypatch):
+    """Fitted-detector caches go to a per-test folder, never the user's."""
+    monkeypatch.setenv("SPINBENCH_CACHE", str(tmp_path / "cache"))

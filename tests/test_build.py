@@ -1,8 +1,7 @@
 """The builder on sources made from the project's own fixture articles (fast, offline)."""
 
-import itertools
-
 import pytest
+from conftest import fake_sources
 
 import harness
 from harness import build as build_module
@@ -11,13 +10,6 @@ from harness.configs import CONFIGS
 from harness.dataset_files import FingerprintMismatch, read_fingerprints
 from harness.schema import validate_record
 from harness.sources import Article, Skipped
-
-
-def fake_sources(paragraphs):
-    pairs = list(itertools.combinations(range(len(paragraphs)), 2))[:40]
-    news = [Article(f"n-{i}-{j}", f"Story {i}", paragraphs[i] + "\n\n" + paragraphs[j], "bbc-news", f"s/{i}-{j}", "news") for i, j in pairs]
-    wiki = [Article(f"w-{i}", f"Entry {i}", p, "wikipedia", f"w/{i}", "encyclopedia") for i, p in enumerate(paragraphs)]
-    return {"bbc-news": news, "wikipedia": wiki}
 
 
 @pytest.fixture

@@ -1,0 +1,203 @@
+"""``classifier``: a scikit-learn logistic regression over sparse, one-hot token features.
+
+Each token is described by itself and its neighbours, plus what real English says about it:
+
+- the word, its neighbours, and the bigrams it forms with them; shape and case;
+- how frequent it is in English (wordfreq Zipf value, bucketed);
+- how common its bigrams with its neighbours are on the web (wordsegment's Google n-gram
+  counts): a spun bigram ("weighty rain") is usually rare or unseen where the original ("heavy
+  rain") is common;
+- thesaurus relations (Moby): how many synonyms the word has, and how much more common the
+  bigrams with its neighbours would be if one of its more frequent synonyms stood in its place,
+  i.e. whether a more ordinary wording fits the context better.
+
+Numeric values are bucketed so that a linear model can learn non-linear effects. Feature
+strings seen at least ``min_count`` times in training become columns (a plain dictionary
+look-up per feature is faster here than hashing). Document scores come from token scores (the harness's default).
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from harness.tokens import normalize
+
+
+class _Resources:
+    """English statistics, loaded once per process."""
+
+    def __init__(self, n_synonyms: int):
+        import wordsegment
+
+        from harness.spin.thesaurus import load_moby
+
+        from wordfreq import get_frequency_dict
+
+        wordsegment.load()
+        # Zipf value = log10(frequency per billion words); one dict look-up, not a wordfreq call
+        self.frequencies = get_frequency_dict("en")
+        self.unigrams = wordsegment.UNIGRAMS
+        self.bigrams = wordsegment.BIGRAMS
+        self.moby = load_moby()
+        self.n_synonyms = n_synonyms
+        self._syn: dict[str, tuple[str, ...]] = {}
+        self.word_cache: dict[str, tuple[str, ...]] = {}
+        self.pair_cache: dict[tuple[str, str, str], tuple[float, float]] = {}
+
+    def zipf(self, w: str) -> float:
+        f = self.frequencies.get(w)
+        return math.log10(f) + 9.0 if f else 0.0
+
+    def synonyms(self, w: str) -> tuple[str, ...]:
+        """The word's most frequent single-word Moby synonyms."""
+        syns = self._syn.get(w)
+        if syns is None:
+            cands = [s for s in self.moby.get(w, ()) if s.isalpha() and s.islower()]
+            cands.sort(key=lambda s: -self.zipf(s))
+            syns = self._syn[w] = tuple(cands[: self.n_synonyms])
+        return syns
+
+    def bigram(self, a: str, b: str) -> float:
+        return math.log10(self.bigrams.get(f"{a} {b}", 0.0) + 1.0)
+
+
+_RESOURCES: dict[int, _Resources] = {}
+
+
+def _resources(n_synonyms: int) -> _Resources:
+    if n_synonyms not in _RESOURCES:
+        _RESOURCES[n_synonyms] = _Resources(n_synonyms)
+    return _RESOURCES[n_synonyms]
+
+
+def _shape(tok: str) -> str:
+    if tok.isalpha():
+        if tok.isupper():
+            return "AA" if len(tok) > 1 else "A"
+        return "Aa" if tok[0].isupper() else "a"
+    if tok[:1].isdigit() or tok[:1] in "$£€":
+        return "d"
+    if tok.isalnum() or "-" in tok or "'" in tok or "\u2019" in tok:
+        return "w-"
+    return "p"
+
+
+def _bucket(x: float, step: float = 0.5) -> str:
+    return str(round(x / step) * step)
+
+
+_HALVES = {k: str(k / 2) for k in range(-40, 41)}
+
+
+def _half(x: float) -> str:
+    """``_bucket(x, 0.5)`` for the hot path: a table look-up."""
+    return _HALVES.get(round(x * 2)) or _bucket(x)
+
+
+def _word_features(w: str, res: _Resources) -> tuple[str, ...]:
+    """Features of a word type, whatever its context (cached by the caller)."""
+    if not w.isalpha():
+        return ()
+    z = res.zipf(w)
+    syns = res.synonyms(w)
+    feats = (f"z={_bucket(z)}", f"ns={min(len(res.moby.get(w, ())), 400) // 50}")
+    return feats + ((f"gz={_bucket(res.zipf(syns[0]) - z)}",) if syns else ())
+
+
+def _pair_features(a: str, b: str, side: str, res: _Resources) -> tuple[float, float]:
+    """(log10 web count of the bigram ``a b``, gain if the alpha word's best synonym stood in)."""
+    here = res.bigram(a, b)
+    word = b if side == "l" else a
+    syns = res.synonyms(word) if word.isalpha() else ()
+    if not syns:
+        return here, 0.0
+    if side == "l":
+        return here, max(res.bigram(a, s) for s in syns) - here
+    return here, max(res.bigram(s, b) for s in syns) - here
+
+
+def token_features(doc: list[str], res: _Resources) -> list[list[str]]:
+    """Feature strings for every token of one document."""
+    keys = [normalize(t) for t in doc]
+    padded = ["<s>"] + keys + ["</s>"]
+    shapes = ["<s>"] + [_shape(t) for t in doc]
+    words, pairs = res.word_cache, res.pair_cache
+    out = []
+    for i, w in enumerate(keys):
+        prev, nxt = padded[i], padded[i + 2]
+        feats = [f"w={w}", f"p={prev}", f"n={nxt}", f"pw={prev}|{w}", f"wn={w}|{nxt}", f"s={shapes[i]}|{shapes[i + 1]}"]
+        info = words.get(w)
+        if info is None:
+            info = words[w] = _word_features(w, res)
+        if info:
+            kl, kr = (prev, w, "l"), (w, nxt, "r")
+            left = pairs.get(kl) or pairs.setdefault(kl, _pair_features(prev, w, "l", res))
+            right = pairs.get(kr) or pairs.setdefault(kr, _pair_features(w, nxt, "r", res))
+            feats += info
+            feats += ["bl=" + _half(left[0]), "br=" + _half(right[0])]
+            if left[0] == 0.0 and prev in res.unigrams:
+                feats.append("bl0")
+            if right[0] == 0.0 and nxt in res.unigrams:
+                feats.append("br0")
+            if len(info) == 3:  # the word has synonyms
+                feats += ["gl=" + _half(left[1]), "gr=" + _half(right[1])]
+        out.append(feats)
+    return out
+
+
+class ClassifierDetector:
+    """Logistic regression on one-hot token features (see the module docstring).
+
+    Parameters
+    ----------
+    C : inverse regularisation strength.
+    min_count : features seen fewer times in training are dropped.
+    n_synonyms : how many of a word's most frequent Moby synonyms are tried in its place.
+    max_iter : solver iterations.
+    """
+
+    def __init__(self, C: float = 0.5, min_count: int = 2, n_synonyms: int = 6, max_iter: int = 200):
+        self.C = C
+        self.min_count = min_count
+        self.n_synonyms = n_synonyms
+        self.max_iter = max_iter
+
+    def _matrix(self, docs: list[list[str]]):
+        from scipy.sparse import csr_matrix
+
+        res = _resources(self.n_synonyms)
+        index = self.vocabulary_.get
+        cols: list[int] = []
+        indptr = [0]
+        for doc in docs:
+            for feats in token_features(doc, res):
+                cols += [j for j in map(index, feats) if j is not None]
+                indptr.append(len(cols))
+        data = np.ones(len(cols), dtype=np.float32)
+        return csr_matrix((data, np.asarray(cols, dtype=np.int32), np.asarray(indptr, dtype=np.int64)), shape=(len(indptr) - 1, len(self.vocabulary_)))
+
+    def fit(self, docs: list[list[str]], labels: list[list[int]]):
+        from collections import Counter
+
+        from sklearn.linear_model import LogisticRegression
+
+        res = _resources(self.n_synonyms)
+        counts = Counter(f for doc in docs for feats in token_features(doc, res) for f in feats)
+        kept = sorted(f for f, c in counts.items() if c >= self.min_count)
+        self.vocabulary_ = {f: j for j, f in enumerate(kept)}
+        X = self._matrix(docs)
+        y = np.array([v for lab in labels for v in lab])
+        self.model_ = LogisticRegression(C=self.C, max_iter=self.max_iter, solver="liblinear").fit(X, y)
+        return self
+
+    def predict_token_proba(self, docs: list[list[str]]) -> list[list[float]]:
+        if not any(docs):
+            return [[] for _ in docs]
+        proba = self.model_.predict_proba(self._matrix(docs))[:, 1]
+        out, k = [], 0
+        for doc in docs:
+            out.append(proba[k : k + len(doc)].tolist())
+            k += len(doc)
+        return out

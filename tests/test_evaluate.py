@@ -1,0 +1,120 @@
+"""evaluate end to end on a tiny dataset built from fixtures, and its answers to bad input."""
+
+import gzip
+import json
+
+import pytest
+
+from harness.evaluate import evaluate
+from harness.evaluate_cli import main as evaluate_main
+from harness.leaderboard import check
+from harness.results import read_results
+
+
+def run(tmp_path, tiny_dataset, model="lexicon", config="news", **kw):
+    return evaluate(model, config=config, dataset=str(tiny_dataset), output_dir=tmp_path / "results", n_boot=200, **kw)
+
+
+def test_results_name_the_dataset_revision_and_can_be_recomputed(tmp_path, tiny_dataset):
+    res = run(tmp_path, tiny_dataset)
+    stored = read_results(tmp_path / "results" / "lexicon" / "news.json")
+    assert stored["dataset"]["fingerprint"] == res["dataset"]["fingerprint"]
+    assert len(stored["dataset"]["fingerprint"]) == 64
+    assert stored["harness"]["version"] and "git_commit" in stored["harness"]
+    assert stored["main_score"]["value"] == stored["scores"]["token"]["f1"]["value"]
+    lo, hi = stored["main_score"]["ci95"]
+    assert lo <= stored["main_score"]["value"] <= hi
+    assert set(stored["scores"]["breakdown"]) == {"recipe", "rate_band", "domain"}
+    from harness.leaderboard import render, collect
+
+    (tmp_path / "leaderboard.md").write_text(render(collect(tmp_path / "results")))
+    assert check(tmp_path / "results", tmp_path / "leaderboard.md", str(tiny_dataset)) == []
+
+
+def test_same_inputs_same_scores_and_cached_fit(tmp_path, tiny_dataset, capsys):
+    a = run(tmp_path, tiny_dataset)
+    b = run(tmp_path, tiny_dataset)
+    assert a["scores"] == b["scores"]
+    assert b["throughput"]["fit_seconds"] is None  # the second run used the cached fit
+    assert "cached" in capsys.readouterr().err
+
+
+def test_held_out_config_uses_news_thresholds(tmp_path, tiny_dataset):
+    news = run(tmp_path, tiny_dataset)
+    held = run(tmp_path, tiny_dataset, config="unseen-spinner")
+    assert held["thresholds"] == news["thresholds"]
+    assert held["dataset"]["config"] == "unseen-spinner"
+
+
+def test_predictions_file_scores_without_the_model(tmp_path, tiny_dataset):
+    res = run(tmp_path, tiny_dataset)
+    pred = tmp_path / "results" / "lexicon" / "news.predictions.jsonl.gz"
+    again = evaluate(str(pred), dataset=str(tiny_dataset), output_dir=tmp_path / "again", n_boot=200)
+    assert again["scores"] == res["scores"]
+    assert again["model"]["name"] == "lexicon"
+
+
+def write_preds(path, rows, header=None):
+    lines = ([{"header": header}] if header else []) + rows
+    path.write_bytes(gzip.compress("".join(json.dumps(r) + "\n" for r in lines).encode()))
+
+
+@pytest.fixture
+def good_rows(tmp_path, tiny_dataset):
+    run(tmp_path, tiny_dataset)
+    with gzip.open(tmp_path / "results" / "lexicon" / "news.predictions.jsonl.gz", "rt") as f:
+        rows = [json.loads(l) for l in f]
+    return rows[0]["header"], rows[1:]
+
+
+@pytest.mark.parametrize(
+    "corrupt, message",
+    [
+        (lambda rows: rows + [{"id": "nope", "token_scores": [0.1]}], "unknown document id"),
+        (lambda rows: rows[1:], "have no predictions"),
+        (lambda rows: [{**rows[0], "token_scores": rows[0]["token_scores"][:-1]}] + rows[1:], "scores for"),
+        (lambda rows: [{**rows[0], "token_scores": [float("nan")] * len(rows[0]["token_scores"])}] + rows[1:], "NaN or out of range"),
+        (lambda rows: [{**rows[0], "token_scores": [1.5] * len(rows[0]["token_scores"])}] + rows[1:], "NaN or out of range"),
+    ],
+)
+def test_bad_predictions_get_one_line_errors(tmp_path, tiny_dataset, good_rows, corrupt, message, capsys):
+    header, rows = good_rows
+    path = tmp_path / "bad.jsonl.gz"
+    write_preds(path, corrupt(rows), header)
+    code = evaluate_main(["--model", str(path), "--dataset", str(tiny_dataset), "--output-dir", str(tmp_path / "out")])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert message in err and "bad.jsonl.gz" in err
+    assert err.count("\n") == 1 and "Traceback" not in err
+    assert not (tmp_path / "out").exists()
+
+
+def test_not_gzip_predictions_file(tmp_path, tiny_dataset, capsys):
+    path = tmp_path / "junk.jsonl.gz"
+    path.write_text("not gzip")
+    assert evaluate_main(["--model", str(path), "--dataset", str(tiny_dataset)]) == 2
+    assert "not a gzipped JSONL" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    "model, message",
+    [("lexcon", "did you mean 'lexicon'"), ("no_such_pkg.mod:Thing", "cannot import 'no_such_pkg.mod'"), ("harness.reference:Nope", "has no 'Nope'")],
+)
+def test_bad_model_names(tmp_path, tiny_dataset, model, message, capsys):
+    assert evaluate_main(["--model", model, "--dataset", str(tiny_dataset), "--output-dir", str(tmp_path)]) == 2
+    err = capsys.readouterr().err
+    assert message in err and "Traceback" not in err
+
+
+def test_missing_dataset(tmp_path, capsys):
+    assert evaluate_main(["--model", "random", "--dataset", str(tmp_path / "none")]) == 2
+    assert "spinbench build" in capsys.readouterr().err
+
+
+def test_user_detector_by_import_path_and_model_args(tmp_path, tiny_dataset, capsys):
+    code = evaluate_main(["--model", "harness.reference:RandomDetector", "--model-args", "seed=3", "--dataset", str(tiny_dataset),
+                          "--output-dir", str(tmp_path / "r"), "--bootstrap", "50"])
+    assert code == 0
+    res = read_results(tmp_path / "r" / "harness.reference-RandomDetector" / "news.json")
+    assert res["model"]["params"] == {"seed": 3}
+    assert "token" in capsys.readouterr().out
