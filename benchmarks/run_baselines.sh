@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Reproduces every committed result and leaderboard.md: each registered detector on every
+# config. news is run first with --no-cache, so fit time is measured and the fitted detector is
+# cached for the held-out configs. Needs the built dataset (spinbench build) and the
+# embedding extra. About 40 minutes on 2 CPU cores, most of it the embedding baseline.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1
+models=${MODELS:-"all-spun random lexicon classifier embedding"}
+for model in $models; do
+  evaluate --model "$model" --config news --no-cache
+  evaluate --model "$model" --config unseen-spinner
+  evaluate --model "$model" --config unseen-domain
+done
+spinbench leaderboard

@@ -1,0 +1,77 @@
+"""Every registered detector passes the conformance check; the registry stays lazy."""
+
+import subprocess
+import sys
+
+import pytest
+
+from harness.conformance import ConformanceError, check_detector
+from harness.registry import REGISTRY, make_detector, parse_model_args
+
+
+@pytest.mark.parametrize("name", sorted(REGISTRY))
+def test_registered_detector_conforms(name):
+    if name == "embedding":
+        pytest.importorskip("sentence_transformers")
+    check_detector(lambda: make_detector(name))
+
+
+def test_conformance_catches_a_broken_detector():
+    class Bad:
+        def __init__(self):
+            self.vocab_ = {}
+
+        def fit(self, docs, labels):
+            return self
+
+        def predict_token_proba(self, docs):
+            return [[0.5] * len(d) for d in docs]
+
+    with pytest.raises(ConformanceError, match="learned attributes"):
+        check_detector(Bad)
+
+    class WrongLength:
+        requires_fit = False
+
+        def fit(self, docs, labels):
+            return self
+
+        def predict_token_proba(self, docs):
+            return [[0.5] for _ in docs]
+
+    with pytest.raises(ConformanceError, match="scores for a document"):
+        check_detector(WrongLength)
+
+    class OutOfRange(WrongLength):
+        def predict_token_proba(self, docs):
+            return [[2.0] * len(d) for d in docs]
+
+    with pytest.raises(ConformanceError, match=r"outside \[0, 1\]"):
+        check_detector(OutOfRange)
+
+
+def test_choosing_lexicon_never_imports_torch():
+    code = "import sys; from harness.registry import make_detector; make_detector('lexicon'); make_detector('classifier'); print('torch' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
+    assert out == "False"
+
+
+def test_model_args_parse_literals():
+    assert parse_model_args("alpha=0.5,max_n=3,lexicon=my file.txt,flag=True") == {"alpha": 0.5, "max_n": 3, "lexicon": "my file.txt", "flag": True}
+    with pytest.raises(ValueError, match="key=value"):
+        parse_model_args("oops")
+
+
+def test_lexicon_scores_come_from_phrase_statistics(tmp_path):
+    from baselines.lexicon import LexiconDetector
+
+    docs = [["weighty", "rain", "fell"], ["weighty", "rain", "fell"], ["the", "rain", "fell"], ["counterfeit", "consciousness", "works"]]
+    labels = [[1, 0, 0], [1, 0, 0], [0, 0, 0], [1, 1, 0]]
+    ext = tmp_path / "tortured.tsv"
+    ext.write_text("# phrase<TAB>original\nprofound learning\tdeep learning\n")
+    det = LexiconDetector(min_spun=1, lexicon=str(ext)).fit(docs, labels)
+    [scores] = det.predict_token_proba([["weighty", "rain", "and", "profound", "learning", "the", "counterfeit", "consciousness"]])
+    assert scores[0] > scores[1]  # "weighty" always spun, "rain" never
+    assert scores[3] == scores[4] == 0.9  # from the external list
+    assert scores[6] == scores[7] > scores[5]  # the bigram was spun every time
+    assert len(set(scores)) > 2
