@@ -74,7 +74,9 @@ def _cache_key(detector, target: str, train: Split, validation: Split) -> str:
 
 
 def fit_and_calibrate(detector, target: str, dataset, use_cache: bool = True) -> tuple[object, float, float, float | None]:
-    """(fitted detector, token threshold, doc threshold, fit seconds or None when cached)."""
+    """(fitted detector, token threshold, doc threshold, fit seconds or None when cached).
+
+    ``use_cache=False`` refits even when a fit is cached, and caches the new fit."""
     train = load(*FIT_SPLITS[:2], dataset=dataset)
     validation = load(FIT_SPLITS[0], FIT_SPLITS[2], dataset=dataset)
     path = cache_dir() / "fits" / f"{_cache_key(detector, target, train, validation)}.pkl"
@@ -92,7 +94,7 @@ def fit_and_calibrate(detector, target: str, dataset, use_cache: bool = True) ->
     scores, doc_scores, _ = predict(detector, token_docs(validation), "news/validation")
     token_threshold = choose_threshold([r["labels"] for r in validation.records], scores)
     doc_threshold = choose_doc_threshold([int(r["is_spun"]) for r in validation.records], doc_scores)
-    if use_cache:
+    if requires_fit(detector):  # refitting (--no-cache) refreshes the cache for later runs
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_suffix(".tmp")
         with open(tmp, "wb") as f:

@@ -1,0 +1,85 @@
+"""The spinbench command as a user meets it: align, align --pairs, detect; bad input gets a
+one-line error and a non-zero exit, never a traceback."""
+
+import json
+
+import pytest
+
+import harness
+from harness.cli import main as spinbench
+
+ORIGINAL = "The Bank of England raised interest rates on Thursday, after heavy rain hit the harvest."
+SPUN = "The Financial institution of England lifted premium rates on Thursday, following weighty rain hit the harvest."
+
+
+def test_align_json_gives_offsets_labels_and_edits(tmp_path, capsys):
+    (tmp_path / "o.txt").write_text(ORIGINAL)
+    (tmp_path / "s.txt").write_text(SPUN)
+    assert spinbench(["align", str(tmp_path / "o.txt"), str(tmp_path / "s.txt"), "--format", "json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    spun = [t["text"] for t in out["tokens"] if t["label"]]
+    assert spun == ["Financial", "institution", "lifted", "premium", "following", "weighty"]
+    for t in out["tokens"]:
+        assert SPUN[t["start"] : t["end"]] == t["text"]
+    assert {"original_text": "Bank", "spun_text": "Financial institution"}.items() <= out["edits"][0].items()
+
+
+@pytest.mark.parametrize("content, message", [(b"", "is empty"), (b"\x00\x01\x02", "binary"), (b"\xff\xfe caf\xe9", "not valid UTF-8")])
+def test_align_rejects_unreadable_input(tmp_path, capsys, content, message):
+    (tmp_path / "o.txt").write_text(ORIGINAL)
+    (tmp_path / "bad.txt").write_bytes(content)
+    assert spinbench(["align", str(tmp_path / "o.txt"), str(tmp_path / "bad.txt")]) == 2
+    err = capsys.readouterr().err
+    assert message in err and err.startswith("spinbench: error:") and "Traceback" not in err
+
+
+def test_align_pairs_imports_and_rejects_with_reasons(tmp_path, capsys):
+    pairs = tmp_path / "pairs.jsonl"
+    rows = [
+        {"id": "ok", "original": ORIGINAL, "spun": SPUN},
+        {"id": "other", "original": ORIGINAL, "spun": "My cat sleeps all afternoon in the warm sunny kitchen window."},
+        {"id": "ok", "original": ORIGINAL, "spun": SPUN},
+        {"id": "empty", "original": ORIGINAL, "spun": ""},
+    ]
+    pairs.write_text("\n".join(json.dumps(r) for r in rows) + "\nnot json\n")
+    assert spinbench(["align", "--pairs", str(pairs), "--out", str(tmp_path / "wild")]) == 0
+    captured = capsys.readouterr()
+    assert "imported 1 pairs" in captured.out
+    assert "rejected other: only" in captured.err and "not plausibly the same article" in captured.err
+    assert "rejected ok: duplicate id" in captured.err
+    assert "rejected empty: the spun text has no tokens" in captured.err
+    assert "rejected line 5: line 5 is not JSON" in captured.err
+    [record] = harness.load("wild", "test", dataset=tmp_path / "wild").records
+    assert record["id"] == "ok" and sum(record["labels"]) == 6
+
+
+def test_detect_json_maps_scores_to_input_offsets(tmp_path, tiny_dataset, capsys):
+    text = "Weighty rain shut three streets close to the harbour."
+    (tmp_path / "in.txt").write_text(text)
+    code = spinbench(["detect", "--model", "lexicon", "--format", "json", "--dataset", str(tiny_dataset), str(tmp_path / "in.txt")])
+    assert code == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["model"] == "lexicon" and 0 <= out["doc_score"] <= 1
+    for t in out["tokens"]:
+        assert text[t["start"] : t["end"]] == t["text"]
+        assert t["spun"] == (t["score"] >= out["threshold"])
+
+
+def test_detect_text_marks_spans(tmp_path, tiny_dataset, capsys):
+    (tmp_path / "in.txt").write_text("Weighty rain fell.")
+    assert spinbench(["detect", "--model", "all-spun", "--threshold", "0.5", "--dataset", str(tiny_dataset), str(tmp_path / "in.txt")]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("[[Weighty rain fell.]]") and "4 of 4 tokens look spun" in out
+
+
+@pytest.mark.parametrize("content, message", [(b"   \n", "is empty"), (b"\x89PNG\x00\x00", "binary")])
+def test_detect_rejects_bad_input(tmp_path, tiny_dataset, capsys, content, message):
+    (tmp_path / "in.bin").write_bytes(content)
+    assert spinbench(["detect", "--model", "lexicon", "--dataset", str(tiny_dataset), str(tmp_path / "in.bin")]) == 2
+    assert message in capsys.readouterr().err
+
+
+def test_detect_unknown_model(tmp_path, tiny_dataset, capsys):
+    (tmp_path / "in.txt").write_text("Some text.")
+    assert spinbench(["detect", "--model", "clasifier", "--dataset", str(tiny_dataset), str(tmp_path / "in.txt")]) == 2
+    assert "did you mean 'classifier'" in capsys.readouterr().err

@@ -1,0 +1,51 @@
+"""Slow checks on the real dataset (run by .ci/run after `spinbench build`; `pytest -m slow`)."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import harness
+from harness.dataset_files import read_fingerprints
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = ROOT / "data"
+pytestmark = pytest.mark.slow
+
+needs_data = pytest.mark.skipif(not (DATA / "news" / "test.parquet").exists(), reason="run `spinbench build` first")
+
+
+@needs_data
+def test_built_data_match_the_committed_fingerprints_and_card():
+    committed = read_fingerprints(DATA)
+    for config, splits in committed["configs"].items():
+        for split, digest in splits.items():
+            assert harness.load(config, split, dataset=DATA).fingerprint == digest, f"{config}/{split}"
+    diff = subprocess.run(["git", "diff", "--stat", "--", "data/"], cwd=ROOT, capture_output=True, text=True).stdout
+    assert diff == "", f"the build changed committed files in data/:\n{diff}"
+
+
+@needs_data
+def test_datasets_loads_the_real_build_offline(tmp_path):
+    from datasets import load_dataset
+
+    news = load_dataset(str(DATA), "news", cache_dir=str(tmp_path))
+    assert {k: len(v) for k, v in news.items()} == {s: len(harness.load("news", s, dataset=DATA).records) for s in ("train", "validation", "test")}
+
+
+@needs_data
+def test_leaderboard_check_passes_on_committed_results():
+    run = subprocess.run([sys.executable, "-m", "harness.cli", "leaderboard", "--check"], cwd=ROOT, capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+
+
+@needs_data
+def test_evaluate_lexicon_reproduces_the_committed_scores(tmp_path):
+    from harness.evaluate import evaluate
+    from harness.results import read_results
+
+    committed = read_results(ROOT / "results" / "lexicon" / "news.json")
+    fresh = evaluate("lexicon", dataset=str(DATA), output_dir=tmp_path, use_cache=False)
+    assert fresh["scores"] == committed["scores"]
+    assert fresh["thresholds"] == committed["thresholds"]
