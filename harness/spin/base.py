@@ -9,7 +9,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Protocol, runtime_checkable
+from typing import Callable, Protocol, Sequence, runtime_checkable
 
 from harness.tokens import Token
 
@@ -78,6 +78,29 @@ def analyses(word: str) -> tuple[tuple[str, str, str], ...]:
                     found.append((upos, lemma, tag))
                     break
     return tuple(found)
+
+
+def propose_content_words(
+    tokens: list[Token], rng: random.Random, choices_for: Callable[[str, str], Sequence[str]], engine: str
+) -> list[Proposal]:
+    """One proposal per content word: read it as any of its parts of speech (sense-blind), pick
+    one of ``choices_for(lemma, upos)`` at random, re-inflect it and keep the word's capitals."""
+    from harness.spin.function_words import FUNCTION_WORDS
+
+    proposals = []
+    for i, tok in enumerate(tokens):
+        word = tok.text
+        if not word.isalpha() or len(word) < 3 or word.lower() in FUNCTION_WORDS:
+            continue
+        readings = analyses(word)
+        if not readings:
+            continue
+        upos, lemma, tag = rng.choice(readings)
+        choices = choices_for(lemma, upos)
+        replacement = inflect(rng.choice(choices), upos, tag) if choices else None
+        if replacement:
+            proposals.append(Proposal(i, i + 1, match_case(word, replacement), engine))
+    return proposals
 
 
 def inflect(lemma_phrase: str, upos: str, tag: str) -> str | None:

@@ -13,7 +13,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from harness.spin.base import Proposal, analyses, inflect, known_as, match_case
+from harness.spin.base import Proposal, known_as, propose_content_words
 from harness.spin.function_words import FUNCTION_WORDS
 from harness.tokens import Token
 
@@ -72,17 +72,4 @@ class GloveEngine:
         return self._cache[key]
 
     def propose(self, tokens: list[Token], rng: random.Random) -> list[Proposal]:
-        proposals = []
-        for i, tok in enumerate(tokens):
-            word = tok.text
-            if not word.isalpha() or len(word) < 3 or word.lower() in FUNCTION_WORDS:
-                continue
-            readings = analyses(word)
-            if not readings:
-                continue
-            upos, lemma, tag = rng.choice(readings)
-            choices = self.neighbours(lemma, upos)
-            replacement = inflect(rng.choice(choices), upos, tag) if choices else None
-            if replacement:
-                proposals.append(Proposal(i, i + 1, match_case(word, replacement), self.name))
-        return proposals
+        return propose_content_words(tokens, rng, self.neighbours, self.name)

@@ -13,8 +13,7 @@ import random
 from functools import lru_cache
 from pathlib import Path
 
-from harness.spin.base import Proposal, analyses, inflect, known_as, match_case
-from harness.spin.function_words import FUNCTION_WORDS
+from harness.spin.base import Proposal, known_as, propose_content_words
 from harness.tokens import Token
 
 
@@ -98,19 +97,4 @@ class ThesaurusEngine:
         return tuple(syn for _, syn in scored[: self.top_k])
 
     def propose(self, tokens: list[Token], rng: random.Random) -> list[Proposal]:
-        proposals = []
-        for i, tok in enumerate(tokens):
-            word = tok.text
-            if not word.isalpha() or len(word) < 3 or word.lower() in FUNCTION_WORDS:
-                continue
-            readings = analyses(word)
-            if not readings:
-                continue
-            upos, lemma, tag = rng.choice(readings)  # sense-blind: any reading will do
-            choices = self.synonyms(lemma, upos)
-            if not choices:
-                continue
-            replacement = inflect(rng.choice(choices), upos, tag)
-            if replacement:
-                proposals.append(Proposal(i, i + 1, match_case(word, replacement), self.name))
-        return proposals
+        return propose_content_words(tokens, rng, self.synonyms, self.name)
