@@ -43,8 +43,6 @@ class _Resources:
         self.moby = load_moby()
         self.n_synonyms = n_synonyms
         self._syn: dict[str, tuple[str, ...]] = {}
-        self.word_cache: dict[str, tuple[str, ...]] = {}
-        self.pair_cache: dict[tuple[str, str, str], tuple[float, float]] = {}
 
     def zipf(self, w: str) -> float:
         f = self.frequencies.get(w)
@@ -97,7 +95,7 @@ def _half(x: float) -> str:
 
 
 def _word_features(w: str, res: _Resources) -> tuple[str, ...]:
-    """Features of a word type, whatever its context (cached by the caller)."""
+    """Frequency and thesaurus features of a (normalized) word type."""
     if not w.isalpha():
         return ()
     z = res.zipf(w)
@@ -118,33 +116,47 @@ def _pair_features(a: str, b: str, side: str, res: _Resources) -> tuple[float, f
     return here, max(res.bigram(s, b) for s in syns) - here
 
 
+_START, _END = "<s>", "</s>"
+
+
+def word_group(tok: str, res: _Resources) -> list[str]:
+    """Features of the token itself."""
+    w = normalize(tok)
+    return [f"w={w}", *_word_features(w, res)]
+
+
+def left_group(prev: str, tok: str, res: _Resources) -> list[str]:
+    """Features of the token with its left neighbour (``<s>`` at the start)."""
+    p, w = normalize(prev), normalize(tok)
+    feats = [f"p={p}", f"pw={p}|{w}", f"s={'<s>' if prev == _START else _shape(prev)}|{_shape(tok)}"]
+    if w.isalpha():
+        count, gain = _pair_features(p, w, "l", res)
+        feats.append("bl=" + _half(count))
+        if count == 0.0 and p in res.unigrams:
+            feats.append("bl0")
+        if res.synonyms(w):
+            feats.append("gl=" + _half(gain))
+    return feats
+
+
+def right_group(tok: str, nxt: str, res: _Resources) -> list[str]:
+    """Features of the token with its right neighbour (``</s>`` at the end)."""
+    w, n = normalize(tok), normalize(nxt)
+    feats = [f"n={n}", f"wn={w}|{n}"]
+    if w.isalpha():
+        count, gain = _pair_features(w, n, "r", res)
+        feats.append("br=" + _half(count))
+        if count == 0.0 and n in res.unigrams:
+            feats.append("br0")
+        if res.synonyms(w):
+            feats.append("gr=" + _half(gain))
+    return feats
+
+
 def token_features(doc: list[str], res: _Resources) -> list[list[str]]:
     """Feature strings for every token of one document."""
-    keys = [normalize(t) for t in doc]
-    padded = ["<s>"] + keys + ["</s>"]
-    shapes = ["<s>"] + [_shape(t) for t in doc]
-    words, pairs = res.word_cache, res.pair_cache
-    out = []
-    for i, w in enumerate(keys):
-        prev, nxt = padded[i], padded[i + 2]
-        feats = [f"w={w}", f"p={prev}", f"n={nxt}", f"pw={prev}|{w}", f"wn={w}|{nxt}", f"s={shapes[i]}|{shapes[i + 1]}"]
-        info = words.get(w)
-        if info is None:
-            info = words[w] = _word_features(w, res)
-        if info:
-            kl, kr = (prev, w, "l"), (w, nxt, "r")
-            left = pairs.get(kl) or pairs.setdefault(kl, _pair_features(prev, w, "l", res))
-            right = pairs.get(kr) or pairs.setdefault(kr, _pair_features(w, nxt, "r", res))
-            feats += info
-            feats += ["bl=" + _half(left[0]), "br=" + _half(right[0])]
-            if left[0] == 0.0 and prev in res.unigrams:
-                feats.append("bl0")
-            if right[0] == 0.0 and nxt in res.unigrams:
-                feats.append("br0")
-            if len(info) == 3:  # the word has synonyms
-                feats += ["gl=" + _half(left[1]), "gr=" + _half(right[1])]
-        out.append(feats)
-    return out
+    padded = [_START, *doc, _END]
+    return [word_group(t, res) + left_group(padded[i], t, res) + right_group(t, padded[i + 2], res) for i, t in enumerate(doc)]
 
 
 class ClassifierDetector:
@@ -164,16 +176,30 @@ class ClassifierDetector:
         self.n_synonyms = n_synonyms
         self.max_iter = max_iter
 
+    def _fill(self, cache: dict, key, feats: list[str]) -> list[int]:
+        index = self.vocabulary_.get
+        cols = cache[key] = [j for j in map(index, feats) if j is not None]
+        return cols
+
     def _matrix(self, docs: list[list[str]]):
+        """One-hot rows. Each token's columns are three cached pieces (the word, the word with
+        its left neighbour, with its right one), so text seen before costs three look-ups."""
         from scipy.sparse import csr_matrix
 
         res = _resources(self.n_synonyms)
-        index = self.vocabulary_.get
+        words, lefts, rights = self.columns_
         cols: list[int] = []
         indptr = [0]
         for doc in docs:
-            for feats in token_features(doc, res):
-                cols += [j for j in map(index, feats) if j is not None]
+            padded = [_START, *doc, _END]
+            for i, tok in enumerate(doc):
+                prev, nxt = padded[i], padded[i + 2]
+                c = words.get(tok)
+                cols += c if c is not None else self._fill(words, tok, word_group(tok, res))
+                c = lefts.get((prev, tok))
+                cols += c if c is not None else self._fill(lefts, (prev, tok), left_group(prev, tok, res))
+                c = rights.get((tok, nxt))
+                cols += c if c is not None else self._fill(rights, (tok, nxt), right_group(tok, nxt, res))
                 indptr.append(len(cols))
         data = np.ones(len(cols), dtype=np.float32)
         return csr_matrix((data, np.asarray(cols, dtype=np.int32), np.asarray(indptr, dtype=np.int64)), shape=(len(indptr) - 1, len(self.vocabulary_)))
@@ -187,6 +213,9 @@ class ClassifierDetector:
         counts = Counter(f for doc in docs for feats in token_features(doc, res) for f in feats)
         kept = sorted(f for f, c in counts.items() if c >= self.min_count)
         self.vocabulary_ = {f: j for j, f in enumerate(kept)}
+        # Column caches for the word, left-pair and right-pair pieces of the training text:
+        # learned state, kept in the fitted detector so a cached fit predicts at full speed.
+        self.columns_ = ({}, {}, {})
         X = self._matrix(docs)
         y = np.array([v for lab in labels for v in lab])
         self.model_ = LogisticRegression(C=self.C, max_iter=self.max_iter, solver="liblinear").fit(X, y)

@@ -76,8 +76,8 @@ class EmbeddingDetector:
     seed : seed for choosing the calibration documents.
     """
 
-    def __init__(self, model_name: str | None = None, window: int = 6, n_candidates: int = 1, min_gain: float = 0.5,
-                 n_fit_docs: int = 120, batch_size: int = 128, device: str | None = None, seed: int = 0):
+    def __init__(self, model_name: str | None = None, window: int = 4, n_candidates: int = 1, min_gain: float = 0.5,
+                 n_fit_docs: int = 40, batch_size: int = 128, device: str | None = None, seed: int = 0):
         self.model_name = model_name
         self.window = window
         self.n_candidates = n_candidates
@@ -131,7 +131,8 @@ class EmbeddingDetector:
                 feats[d][i, 3] = _zipf(normalize(tok)) if tok.isalpha() else 0.0
                 feats[d][i, 4] = float(tok.isalpha())
         if texts:
-            emb = self._model().encode(texts, batch_size=self.batch_size, normalize_embeddings=True, convert_to_numpy=True, show_progress_bar=False)
+            emb = self._model().encode(texts, batch_size=self.batch_size, normalize_embeddings=True, convert_to_numpy=True,
+                                       show_progress_bar=len(texts) > 5000)
             for d, i, c, base, var in jobs:
                 sim = float(emb[base] @ emb[var])
                 if sim > feats[d][i, 0]:

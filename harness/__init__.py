@@ -9,5 +9,10 @@ from harness.align import Alignment, Edit, align_texts, align_tokens
 from harness.dataset import Split, load
 from harness.tokens import Token, tokenize
 
-__version__ = "0.1.0"
+try:
+    from importlib.metadata import PackageNotFoundError, version
+
+    __version__ = version("spinbench")
+except PackageNotFoundError:  # running from a checkout that was not installed
+    __version__ = "0.0.0+unknown"
 __all__ = ["Alignment", "Edit", "Split", "Token", "align_texts", "align_tokens", "load", "tokenize", "__version__"]

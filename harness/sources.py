@@ -155,3 +155,23 @@ def hub_dataset(name: str, text_column: str = "text", split: str = "train", titl
 
 
 SOURCES = {"bbc-news": bbc_news, "wikipedia": wikipedia}
+
+
+def parse_source(spec: str):
+    """A ``--source`` value -> a function yielding records.
+
+    ``bbc-news`` or ``wikipedia``; ``local:PATH`` (a folder of .txt files or a JSONL file);
+    ``hub:NAME[:TEXT_COLUMN[:SPLIT]]`` (a Hugging Face dataset; needs the internet).
+    """
+    if spec in SOURCES:
+        return SOURCES[spec]
+    kind, _, rest = spec.partition(":")
+    if kind == "local" and rest:
+        if not Path(rest).exists():
+            raise ValueError(f"--source {spec}: no such file or folder")
+        return lambda: local_files(rest)
+    if kind == "hub" and rest:
+        name, _, more = rest.partition(":")
+        column, _, split = more.partition(":")
+        return lambda: hub_dataset(name, column or "text", split or "train")
+    raise ValueError(f"unknown source {spec!r}: use bbc-news, wikipedia, local:PATH or hub:NAME[:TEXT_COLUMN[:SPLIT]]")

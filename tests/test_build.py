@@ -114,3 +114,33 @@ def test_datasets_loads_the_built_card_offline(tmp_path, loader):
 def test_missing_dataset_is_a_clear_error(tmp_path):
     with pytest.raises(harness.dataset.DatasetNotFound, match="spinbench build"):
         harness.load("news", "test", dataset=tmp_path)
+
+
+def test_build_from_local_files_and_a_local_hub_style_dataset(tmp_path, paragraphs):
+    import json
+
+    from harness.cli import main as spinbench
+
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    for i, p in enumerate(paragraphs):
+        (folder / f"a{i:02d}.txt").write_text(f"Title {i}\n\n{p}")
+    (folder / "bad.txt").write_bytes(b"\xff\xfe broken")
+    assert spinbench(["build", "--source", f"local:{folder}", "--out", str(tmp_path / "out")]) == 0
+    stats = json.loads((tmp_path / "out" / "build_stats.json").read_text())
+    assert stats["skipped"] == {"not valid UTF-8": 1}
+    splits = [harness.load("news", s, dataset=tmp_path / "out").records for s in ("train", "validation", "test")]
+    assert sum(map(len, splits)) == len(paragraphs)
+
+    hub = tmp_path / "hub"
+    hub.mkdir()
+    (hub / "train.jsonl").write_text("".join(json.dumps({"id": i, "body": p}) + "\n" for i, p in enumerate(paragraphs)))
+    assert spinbench(["build", "--source", f"hub:{hub}:body", "--configs", "news", "--out", str(tmp_path / "out2")]) == 0
+    assert sum(len(harness.load("news", s, dataset=tmp_path / "out2").records) for s in ("train", "validation", "test")) == len(paragraphs)
+
+
+def test_bad_source_is_a_clear_error(tmp_path, capsys):
+    from harness.cli import main as spinbench
+
+    assert spinbench(["build", "--source", "ftp:x", "--out", str(tmp_path)]) == 2
+    assert "unknown source" in capsys.readouterr().err
