@@ -4,7 +4,6 @@ import pytest
 from conftest import fake_sources
 
 import harness
-from harness import build as build_module
 from harness.build import BuildLog, build, checked_articles
 from harness.configs import CONFIGS
 from harness.dataset_files import FingerprintMismatch, read_fingerprints

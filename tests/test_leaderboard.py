@@ -1,7 +1,6 @@
 """leaderboard --check catches tampering, wrong revisions, malformed and missing files."""
 
 import json
-import shutil
 
 import pytest
 
