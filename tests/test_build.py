@@ -143,3 +143,15 @@ def test_bad_source_is_a_clear_error(tmp_path, capsys):
 
     assert spinbench(["build", "--source", "ftp:x", "--out", str(tmp_path)]) == 2
     assert "unknown source" in capsys.readouterr().err
+
+
+def test_hub_loading_path_gives_the_same_records_as_the_local_path(tiny_dataset, tmp_path, monkeypatch):
+    """The hub code path is `datasets.load_dataset(id, config, split=...)`; a local folder with
+    the card is a valid id for it, so the path runs here offline."""
+    from harness.dataset import _load_hub
+
+    monkeypatch.setenv("HF_DATASETS_CACHE", str(tmp_path / "hf"))
+    local = harness.load("news", "test", dataset=tiny_dataset)
+    from harness.dataset_files import content_fingerprint
+
+    assert content_fingerprint(_load_hub(str(tiny_dataset), "news", "test")) == local.fingerprint
