@@ -162,6 +162,13 @@ def build_config(spec: ConfigSpec, articles: list[Article], seed: int, num_proc:
     return out
 
 
+def _read_stats(out_dir: Path) -> dict:
+    import json
+
+    path = Path(out_dir) / "build_stats.json"
+    return json.loads(path.read_text()) if path.exists() else {}
+
+
 def load_source(name: str, log: BuildLog) -> list[Article]:
     return checked_articles(SOURCES[name](), log)
 
@@ -220,9 +227,16 @@ def build(
         committed = read_fingerprints(out_dir)
         if check_fingerprints and committed is not None:
             compare_fingerprints(committed, {"seed": seed, "configs": fingerprints})
-        write_json(tmp / "fingerprints.json", {"seed": seed, "configs": fingerprints})
+        if committed is not None and committed.get("seed") == seed:
+            # Building some configs keeps what the folder says of the others.
+            fingerprints = {**committed["configs"], **fingerprints}
+            old_stats = _read_stats(out_dir)
+            summary["configs"] = {**old_stats.get("configs", {}), **stats}
+        built = [c for c in CONFIGS if c in fingerprints and (out_dir / c).exists() or c in configs]
+        summary["configs"] = {c: summary["configs"][c] for c in built if c in summary["configs"]}
+        write_json(tmp / "fingerprints.json", {"seed": seed, "configs": {c: fingerprints[c] for c in built if c in fingerprints}})
         write_json(tmp / "build_stats.json", summary)
-        write_card(tmp / "README.md", summary, configs)
+        write_card(tmp / "README.md", summary, list(summary["configs"]))
         replace_tree(tmp, out_dir, [*configs, "fingerprints.json", "build_stats.json", "README.md"])
     finally:
         shutil.rmtree(tmp, ignore_errors=True)

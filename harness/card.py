@@ -49,8 +49,9 @@ def _yaml_configs(configs: list[str]) -> str:
 
 def _stats_table(summary: dict) -> str:
     rows = ["| config | split | recipe | documents | spun documents | tokens | spun tokens | spun-token rate |", "|---|---|---|---:|---:|---:|---:|---:|"]
-    for config, splits in summary["configs"].items():
-        for split, s in splits.items():
+    for config in (c for c in CONFIGS if c in summary["configs"]):  # canonical order, whatever the dict's
+        for split in CONFIGS[config].splits:
+            s = summary["configs"][config][split]
             rows.append(f"| {config} | {split} | **all** | {s['documents']:,} | {s['spun_documents']:,} | {s['tokens']:,} | {s['spun_tokens']:,} | {s['spun_token_rate']:.3f} |")
             for recipe, e in s["by_recipe"].items():
                 rows.append(f"| {config} | {split} | {recipe} | {e['documents']:,} | {e['spun_documents']:,} | {e['tokens']:,} | {e['spun_tokens']:,} | {e['spun_token_rate']:.3f} |")

@@ -155,3 +155,12 @@ def test_hub_loading_path_gives_the_same_records_as_the_local_path(tiny_dataset,
     from harness.dataset_files import content_fingerprint
 
     assert content_fingerprint(_load_hub(str(tiny_dataset), "news", "test")) == local.fingerprint
+
+
+def test_building_one_config_keeps_the_others_fingerprints_and_card(tmp_path, loader):
+    build(tmp_path, list(CONFIGS), seed=0, source_loader=loader)
+    before = read_fingerprints(tmp_path)
+    card = (tmp_path / "README.md").read_text()
+    build(tmp_path, ["unseen-domain"], seed=0, source_loader=loader)
+    assert read_fingerprints(tmp_path) == before
+    assert (tmp_path / "README.md").read_text() == card
