@@ -232,7 +232,7 @@ def build(
             fingerprints = {**committed["configs"], **fingerprints}
             old_stats = _read_stats(out_dir)
             summary["configs"] = {**old_stats.get("configs", {}), **stats}
-        built = [c for c in CONFIGS if c in fingerprints and (out_dir / c).exists() or c in configs]
+        built = [c for c in CONFIGS if c in configs or (c in fingerprints and (out_dir / c).exists())]
         summary["configs"] = {c: summary["configs"][c] for c in built if c in summary["configs"]}
         write_json(tmp / "fingerprints.json", {"seed": seed, "configs": {c: fingerprints[c] for c in built if c in fingerprints}})
         write_json(tmp / "build_stats.json", summary)

@@ -21,21 +21,24 @@ from typing import Sequence
 import numpy as np
 
 
-def prf(tp: float, fp: float, fn: float) -> tuple[float, float, float]:
-    """Precision, recall and F1 from counts; 0.0 where a denominator is zero."""
-    p = tp / (tp + fp) if tp + fp else 0.0
-    r = tp / (tp + fn) if tp + fn else 0.0
-    f = 2 * p * r / (p + r) if p + r else 0.0
-    return p, r, f
-
-
-def prf_arrays(tp: np.ndarray, fp: np.ndarray, fn: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """:func:`prf` over arrays of counts (for bootstrap resamples)."""
+def _ratio(num, den):
+    """num / den, 0.0 where den is 0; scalars give floats, arrays (bootstrap resamples) arrays."""
+    num, den = np.asarray(num, dtype=float), np.asarray(den, dtype=float)
     with np.errstate(divide="ignore", invalid="ignore"):
-        p = np.where(tp + fp > 0, tp / (tp + fp), 0.0)
-        r = np.where(tp + fn > 0, tp / (tp + fn), 0.0)
-        f = np.where(p + r > 0, 2 * p * r / (p + r), 0.0)
-    return p, r, f
+        out = np.where(den > 0, num / den, 0.0)
+    return float(out) if out.ndim == 0 else out
+
+
+def _f1(p, r):
+    return _ratio(2 * np.asarray(p) * np.asarray(r), np.asarray(p) + np.asarray(r))
+
+
+def prf(tp, fp, fn):
+    """Precision, recall and F1 from counts (numbers, or arrays of resampled counts); 0.0 where a
+    denominator is zero."""
+    p = _ratio(tp, np.asarray(tp) + np.asarray(fp))
+    r = _ratio(tp, np.asarray(tp) + np.asarray(fn))
+    return p, r, _f1(p, r)
 
 
 def spans(labels: Sequence[int]) -> list[tuple[int, int]]:
@@ -74,13 +77,13 @@ def span_counts(gold: Sequence[int], pred: Sequence[int]) -> dict[str, int]:
     return {"gold": len(g_spans), "pred": len(p_spans), "strict": strict, "partial_gold": partial_gold, "partial_pred": partial_pred}
 
 
-def span_prf_from_counts(c: dict) -> dict[str, tuple[float, float, float]]:
-    """Strict and partial (precision, recall, F1) from summed :func:`span_counts`."""
-    strict = prf(c["strict"], c["pred"] - c["strict"], c["gold"] - c["strict"])
-    p = c["partial_pred"] / c["pred"] if c["pred"] else 0.0
-    r = c["partial_gold"] / c["gold"] if c["gold"] else 0.0
-    partial = (p, r, 2 * p * r / (p + r) if p + r else 0.0)
-    return {"strict": strict, "partial": partial}
+def span_prf_from_counts(c: dict) -> dict[str, tuple]:
+    """Strict and partial (precision, recall, F1) from summed :func:`span_counts` (numbers, or
+    arrays of resampled sums)."""
+    strict = prf(c["strict"], np.asarray(c["pred"]) - c["strict"], np.asarray(c["gold"]) - c["strict"])
+    p = _ratio(c["partial_pred"], c["pred"])
+    r = _ratio(c["partial_gold"], c["gold"])
+    return {"strict": strict, "partial": (p, r, _f1(p, r))}
 
 
 def auroc(y_true: Sequence[int], scores: Sequence[float]) -> float:

@@ -66,23 +66,17 @@ def _weights(n_docs: int, n_boot: int, seed: int) -> np.ndarray:
 def _prf_block(counts: np.ndarray, boot: np.ndarray) -> dict:
     """counts: (tp, fp, fn) totals; boot: (B, 3) resampled totals."""
     p, r, f = metrics.prf(*counts)
-    bp, br, bf = metrics.prf_arrays(boot[:, 0], boot[:, 1], boot[:, 2])
+    bp, br, bf = metrics.prf(boot[:, 0], boot[:, 1], boot[:, 2])
     return {"precision": _metric(p, bp), "recall": _metric(r, br), "f1": _metric(f, bf)}
 
 
 def _span_blocks(counts: np.ndarray, boot: np.ndarray) -> dict:
-    total = dict(zip(_SPAN_KEYS, counts))
-    point = metrics.span_prf_from_counts(total)
-    g, p, st, pg, pp = (boot[:, k] for k in range(5))
-    strict = metrics.prf_arrays(st, p - st, g - st)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        part_p = np.where(p > 0, pp / p, 0.0)
-        part_r = np.where(g > 0, pg / g, 0.0)
-        part_f = np.where(part_p + part_r > 0, 2 * part_p * part_r / (part_p + part_r), 0.0)
+    point = metrics.span_prf_from_counts(dict(zip(_SPAN_KEYS, counts)))
+    resampled = metrics.span_prf_from_counts({k: boot[:, i] for i, k in enumerate(_SPAN_KEYS)})
     names = ("precision", "recall", "f1")
     return {
-        "span_strict": {n: _metric(v, b) for n, v, b in zip(names, point["strict"], strict)},
-        "span_partial": {n: _metric(v, b) for n, v, b in zip(names, point["partial"], (part_p, part_r, part_f))},
+        f"span_{kind}": {n: _metric(v, b) for n, v, b in zip(names, point[kind], resampled[kind])}
+        for kind in ("strict", "partial")
     }
 
 
