@@ -22,7 +22,8 @@ import math
 
 import numpy as np
 
-from harness.tokens import normalize
+from harness.core.lexical import load_moby, zipf
+from harness.core.tokens import normalize
 
 
 class _Resources:
@@ -31,22 +32,13 @@ class _Resources:
     def __init__(self, n_synonyms: int):
         import wordsegment
 
-        from harness.spin.thesaurus import load_moby
-
-        from wordfreq import get_frequency_dict
-
         wordsegment.load()
-        # Zipf value = log10(frequency per billion words); one dict look-up, not a wordfreq call
-        self.frequencies = get_frequency_dict("en")
         self.unigrams = wordsegment.UNIGRAMS
         self.bigrams = wordsegment.BIGRAMS
         self.moby = load_moby()
+        self.zipf = zipf
         self.n_synonyms = n_synonyms
         self._syn: dict[str, tuple[str, ...]] = {}
-
-    def zipf(self, w: str) -> float:
-        f = self.frequencies.get(w)
-        return math.log10(f) + 9.0 if f else 0.0
 
     def synonyms(self, w: str) -> tuple[str, ...]:
         """The word's most frequent single-word Moby synonyms."""
@@ -125,32 +117,31 @@ def word_group(tok: str, res: _Resources) -> list[str]:
     return [f"w={w}", *_word_features(w, res)]
 
 
+def _bigram_group(w: str, neighbour: str, side: str, res: _Resources) -> list[str]:
+    """Web-count features of the word ``w`` with its neighbour on ``side`` (``l`` or ``r``):
+    the bigram's count, a flag for a bigram never seen with a known neighbour, and the gain if
+    the word's best synonym stood in."""
+    if not w.isalpha():
+        return []
+    count, gain = _pair_features(neighbour, w, side, res) if side == "l" else _pair_features(w, neighbour, side, res)
+    feats = [f"b{side}=" + _half(count)]
+    if count == 0.0 and neighbour in res.unigrams:
+        feats.append(f"b{side}0")
+    if res.synonyms(w):
+        feats.append(f"g{side}=" + _half(gain))
+    return feats
+
+
 def left_group(prev: str, tok: str, res: _Resources) -> list[str]:
     """Features of the token with its left neighbour (``<s>`` at the start)."""
     p, w = normalize(prev), normalize(tok)
-    feats = [f"p={p}", f"pw={p}|{w}", f"s={'<s>' if prev == _START else _shape(prev)}|{_shape(tok)}"]
-    if w.isalpha():
-        count, gain = _pair_features(p, w, "l", res)
-        feats.append("bl=" + _half(count))
-        if count == 0.0 and p in res.unigrams:
-            feats.append("bl0")
-        if res.synonyms(w):
-            feats.append("gl=" + _half(gain))
-    return feats
+    return [f"p={p}", f"pw={p}|{w}", f"s={'<s>' if prev == _START else _shape(prev)}|{_shape(tok)}", *_bigram_group(w, p, "l", res)]
 
 
 def right_group(tok: str, nxt: str, res: _Resources) -> list[str]:
     """Features of the token with its right neighbour (``</s>`` at the end)."""
     w, n = normalize(tok), normalize(nxt)
-    feats = [f"n={n}", f"wn={w}|{n}"]
-    if w.isalpha():
-        count, gain = _pair_features(w, n, "r", res)
-        feats.append("br=" + _half(count))
-        if count == 0.0 and n in res.unigrams:
-            feats.append("br0")
-        if res.synonyms(w):
-            feats.append("gr=" + _half(gain))
-    return feats
+    return [f"n={n}", f"wn={w}|{n}", *_bigram_group(w, n, "r", res)]
 
 
 def token_features(doc: list[str], res: _Resources) -> list[list[str]]:

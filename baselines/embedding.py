@@ -12,7 +12,8 @@ with each candidate in its place. Per token it records:
 
 A logistic regression, fitted on ``n_fit_docs`` train documents, calibrates these raw
 similarities into probabilities. The best candidate is a guess at the original word
-(:meth:`EmbeddingDetector.suggest`). Phrase-level and function-word swaps, which leave no rarer
+(:meth:`EmbeddingDetector.suggest`, shown by ``spinbench detect --model embedding --suggest``).
+Phrase-level and function-word swaps, which leave no rarer
 content word behind, are out of its reach.
 
 Encoding is batched; on CPU it handles on the order of a thousand tokens per second on 2 cores
@@ -26,39 +27,27 @@ import random
 
 import numpy as np
 
-from harness.tokens import normalize
+from harness.core.lexical import analyses, inflect, is_content_word, match_case, related_synonyms, zipf
+from harness.core.tokens import normalize
+
+_N_RELATED = 20  # how many of a lemma's most related Moby synonyms are considered
 
 
 def _candidates(word: str, n: int, min_gain: float) -> list[str]:
     """Related synonyms of ``word`` at least ``min_gain`` Zipf more frequent, inflected like it,
     most related first."""
-    from harness.spin.base import analyses, inflect, match_case
-    from harness.spin.thesaurus import _zipf
-
-    engine = _thesaurus()
-    z = _zipf(word.lower())
+    z = zipf(word.lower())
     out: list[str] = []
     for upos, lemma, tag in analyses(word):
-        for syn in engine.synonyms(lemma, upos):
+        for syn in related_synonyms(lemma, upos, top_k=_N_RELATED):
             if " " in syn:
                 continue
             form = inflect(syn, upos, tag)
-            if form and form.lower() != word.lower() and _zipf(form.lower()) >= z + min_gain and form not in out:
+            if form and form.lower() != word.lower() and zipf(form.lower()) >= z + min_gain and form not in out:
                 out.append(match_case(word, form))
             if len(out) == n:
                 return out
     return out
-
-
-_ENGINE = []
-
-
-def _thesaurus():
-    if not _ENGINE:
-        from harness.spin.thesaurus import ThesaurusEngine
-
-        _ENGINE.append(ThesaurusEngine(top_k=20))
-    return _ENGINE[0]
 
 
 class EmbeddingDetector:
@@ -105,14 +94,11 @@ class EmbeddingDetector:
 
     def _features(self, docs: list[list[str]]) -> tuple[list[np.ndarray], list[list[str | None]]]:
         """Per document: a (tokens x 5) feature matrix and the best candidate per token."""
-        from harness.spin.function_words import FUNCTION_WORDS
-        from harness.spin.thesaurus import _zipf
-
         texts: list[str] = []
         jobs = []  # (doc, token, candidate, index of the original window, index of the variant)
         for d, doc in enumerate(docs):
             for i, tok in enumerate(doc):
-                if not tok.isalpha() or len(tok) < 3 or tok.lower() in FUNCTION_WORDS:
+                if not is_content_word(tok):
                     continue
                 cands = _candidates(tok, self.n_candidates, self.min_gain)
                 if not cands:
@@ -128,7 +114,7 @@ class EmbeddingDetector:
         best: list[list[str | None]] = [[None] * len(doc) for doc in docs]
         for d, doc in enumerate(docs):
             for i, tok in enumerate(doc):
-                feats[d][i, 3] = _zipf(normalize(tok)) if tok.isalpha() else 0.0
+                feats[d][i, 3] = zipf(normalize(tok)) if tok.isalpha() else 0.0
                 feats[d][i, 4] = float(tok.isalpha())
         if texts:
             emb = self._model().encode(texts, batch_size=self.batch_size, normalize_embeddings=True, convert_to_numpy=True,
@@ -137,7 +123,7 @@ class EmbeddingDetector:
                 sim = float(emb[base] @ emb[var])
                 if sim > feats[d][i, 0]:
                     feats[d][i, 0] = sim
-                    feats[d][i, 1] = _zipf(c.lower()) - feats[d][i, 3]
+                    feats[d][i, 1] = zipf(c.lower()) - feats[d][i, 3]
                     feats[d][i, 2] = 1.0
                     best[d][i] = c
         return feats, best

@@ -24,13 +24,11 @@ from __future__ import annotations
 from collections import Counter
 from pathlib import Path
 
-from harness.tokens import normalize
+from harness.core.tokens import normalize, tokenize
 
 
 def read_external_lexicon(path: str | Path) -> dict[tuple[str, ...], str]:
     """Phrase (as normalized tokens) -> expected original ('' when not given)."""
-    from harness.tokens import tokenize
-
     out: dict[tuple[str, ...], str] = {}
     try:
         lines = Path(path).read_text(encoding="utf-8").splitlines()
@@ -104,7 +102,7 @@ class LexiconDetector:
         get = scores.get
         out = []
         for doc in docs:
-            keys = [t.casefold().replace("\u2019", "'") for t in doc]  # harness.tokens.normalize, inlined
+            keys = [t.casefold().replace("\u2019", "'") for t in doc]  # harness.core.tokens.normalize, inlined
             best = [get(k, prior) for k in keys]
             size = len(keys)
             for i, g in enumerate(keys):

@@ -13,7 +13,7 @@ from pathlib import Path
 
 
 def windows(n: int, half: int = 6) -> list[str]:
-    from harness.tokens import tokenize
+    from harness.core.tokens import tokenize
 
     text = (Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "articles.txt").read_text()
     words = [t.text for t in tokenize(text)]

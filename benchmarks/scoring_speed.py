@@ -12,8 +12,8 @@ import time
 from pathlib import Path
 
 import harness
-from harness.results import match_predictions, read_predictions
-from harness.scoring import score_split
+from harness.evaluation.predictions import match_predictions, read_predictions
+from harness.evaluation.scoring import score_split
 
 
 def best_of(fn, repeat=3):

@@ -1,13 +1,38 @@
-"""spinbench's harness: the tokenizer, aligner, dataset loader, metrics and evaluation.
+"""spinbench's harness.
+
+The code stands in three floors, and the folders say which:
+
+- ``harness.core``: the ground floor every other part stands on (the tokenizer, the dataset's
+  configs and schema, loading a split, files, English lexical resources). It imports nothing
+  above it.
+- ``harness.corpus``: making the data (sources, spinners, the aligner, the build, the data card,
+  importing pairs from the wild, the realism profile).
+- ``harness.evaluation``: judging detectors (the detector contract, the registry, reference
+  detectors, conformance, metrics, scoring, ``evaluate``, results, the leaderboard, ``detect``).
+  It reaches the data only through :func:`harness.load`.
+
+``harness.cli`` holds the command-line entry points. The public names below are imported on
+first use, so ``import harness`` is cheap and needs no optional dependency.
 
 >>> import harness
 >>> [t.text for t in harness.tokenize("Heavy rain fell.")]
 ['Heavy', 'rain', 'fell', '.']
 """
 
-from harness.align import Alignment, Edit, align_texts, align_tokens
-from harness.dataset import Split, load
-from harness.tokens import Token, tokenize
+from __future__ import annotations
+
+import importlib
+
+_EXPORTS = {
+    "Token": "harness.core.tokens",
+    "tokenize": "harness.core.tokens",
+    "Split": "harness.core.dataset",
+    "load": "harness.core.dataset",
+    "Edit": "harness.core.schema",
+    "Alignment": "harness.corpus.align",
+    "align_texts": "harness.corpus.align",
+    "align_tokens": "harness.corpus.align",
+}
 
 try:
     from importlib.metadata import PackageNotFoundError, version
@@ -15,4 +40,17 @@ try:
     __version__ = version("spinbench")
 except PackageNotFoundError:  # running from a checkout that was not installed
     __version__ = "0.0.0+unknown"
-__all__ = ["Alignment", "Edit", "Split", "Token", "align_texts", "align_tokens", "load", "tokenize", "__version__"]
+
+__all__ = [*sorted(_EXPORTS), "__version__"]
+
+
+def __getattr__(name: str):
+    if name in _EXPORTS:
+        value = getattr(importlib.import_module(_EXPORTS[name]), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'harness' has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted(set(globals()) | set(_EXPORTS))

@@ -22,7 +22,7 @@ def fake_sources(paragraphs):
     articles and one 'wikipedia' entry per paragraph."""
     import itertools
 
-    from harness.sources import Article
+    from harness.corpus.sources import Article
 
     pairs = list(itertools.combinations(range(len(paragraphs)), 2))[:40]
     news = [Article(f"n-{i}-{j}", f"Story {i}", paragraphs[i] + "\n\n" + paragraphs[j], "bbc-news", f"s/{i}-{j}", "news") for i, j in pairs]
@@ -33,8 +33,8 @@ def fake_sources(paragraphs):
 @pytest.fixture(scope="session")
 def tiny_dataset(tmp_path_factory):
     """Every config built from the fixture sources, once per test session."""
-    from harness.build import build, checked_articles
-    from harness.configs import CONFIGS
+    from harness.corpus.build import build, checked_articles
+    from harness.core.configs import CONFIGS
 
     sources = fake_sources(fixture_paragraphs())
     out = tmp_path_factory.mktemp("tiny-data")

@@ -2,7 +2,7 @@
 
 import pytest
 
-from harness.align import ImplausiblePair, align_texts, check_plausible
+from harness.corpus.align import ImplausiblePair, align_texts, check_plausible
 
 
 def spun_words(a):

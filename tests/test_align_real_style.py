@@ -1,8 +1,8 @@
 """The aligner against hand labels on spinner-style rewrites the project wrote itself, in the
 manner of real spun news (multiword swaps, name parts swapped, numbers rewritten)."""
 
-from harness.align import align_texts
-from harness.metrics import prf, token_counts
+from harness.corpus.align import align_texts
+from harness.evaluation.metrics import prf, token_counts
 
 ORIGINAL = """Shares in the carmaker fell sharply on Monday after it warned that profits would be lower than expected this year. The Bank of England said in a statement that it would keep a close eye on the market. Heavy rain in the north has also hit sales, and three of its factories were closed for two days."""
 

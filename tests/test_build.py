@@ -4,11 +4,11 @@ import pytest
 from conftest import fake_sources
 
 import harness
-from harness.build import BuildLog, build, checked_articles
-from harness.configs import CONFIGS
-from harness.dataset_files import FingerprintMismatch, read_fingerprints
-from harness.schema import validate_record
-from harness.sources import Article, Skipped
+from harness.corpus.build import BuildLog, build, checked_articles
+from harness.core.configs import CONFIGS
+from harness.core.files import FingerprintMismatch, read_fingerprints
+from harness.core.schema import validate_record
+from harness.corpus.sources import Article, Skipped
 
 
 @pytest.fixture
@@ -68,7 +68,7 @@ def test_a_crash_leaves_no_half_written_dataset(tmp_path, loader, monkeypatch):
     def boom(*args, **kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr("harness.card.write_card", boom)
+    monkeypatch.setattr("harness.corpus.card.write_card", boom)
     with pytest.raises(RuntimeError, match="disk full"):
         build(tmp_path, ["news"], seed=1, source_loader=loader, check_fingerprints=False)
     after = {p: p.read_bytes() for p in tmp_path.rglob("*") if p.is_file()}
@@ -111,14 +111,14 @@ def test_datasets_loads_the_built_card_offline(tmp_path, loader):
 
 
 def test_missing_dataset_is_a_clear_error(tmp_path):
-    with pytest.raises(harness.dataset.DatasetNotFound, match="spinbench build"):
+    with pytest.raises(harness.core.dataset.DatasetNotFound, match="spinbench build"):
         harness.load("news", "test", dataset=tmp_path)
 
 
 def test_build_from_local_files_and_a_local_hub_style_dataset(tmp_path, paragraphs):
     import json
 
-    from harness.cli import main as spinbench
+    from harness.cli.main import main as spinbench
 
     folder = tmp_path / "articles"
     folder.mkdir()
@@ -139,7 +139,7 @@ def test_build_from_local_files_and_a_local_hub_style_dataset(tmp_path, paragrap
 
 
 def test_bad_source_is_a_clear_error(tmp_path, capsys):
-    from harness.cli import main as spinbench
+    from harness.cli.main import main as spinbench
 
     assert spinbench(["build", "--source", "ftp:x", "--out", str(tmp_path)]) == 2
     assert "unknown source" in capsys.readouterr().err
@@ -148,11 +148,11 @@ def test_bad_source_is_a_clear_error(tmp_path, capsys):
 def test_hub_loading_path_gives_the_same_records_as_the_local_path(tiny_dataset, tmp_path, monkeypatch):
     """The hub code path is `datasets.load_dataset(id, config, split=...)`; a local folder with
     the card is a valid id for it, so the path runs here offline."""
-    from harness.dataset import _load_hub
+    from harness.core.dataset import _load_hub
 
     monkeypatch.setenv("HF_DATASETS_CACHE", str(tmp_path / "hf"))
     local = harness.load("news", "test", dataset=tiny_dataset)
-    from harness.dataset_files import content_fingerprint
+    from harness.core.files import content_fingerprint
 
     assert content_fingerprint(_load_hub(str(tiny_dataset), "news", "test")) == local.fingerprint
 

@@ -6,7 +6,7 @@ import json
 import pytest
 
 import harness
-from harness.cli import main as spinbench
+from harness.cli.main import main as spinbench
 
 ORIGINAL = "The Bank of England raised interest rates on Thursday, after heavy rain hit the harvest."
 SPUN = "The Financial institution of England lifted premium rates on Thursday, following weighty rain hit the harvest."
@@ -83,3 +83,16 @@ def test_detect_unknown_model(tmp_path, tiny_dataset, capsys):
     (tmp_path / "in.txt").write_text("Some text.")
     assert spinbench(["detect", "--model", "clasifier", "--dataset", str(tiny_dataset), str(tmp_path / "in.txt")]) == 2
     assert "did you mean 'classifier'" in capsys.readouterr().err
+
+
+def test_detect_suggest_shows_the_detectors_guesses(tmp_path, tiny_dataset, capsys):
+    (tmp_path / "in.txt").write_text("Weighty precipitation fell.")
+    base = ["detect", "--threshold", "0.5", "--dataset", str(tiny_dataset), str(tmp_path / "in.txt")]
+    assert spinbench([*base, "--model", "toy_detectors:Suggesting", "--suggest", "--format", "json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert [(t["text"], t["suggestion"]) for t in out["tokens"] if t["spun"]] == [("Weighty", "Weig"), ("precipitation", "prec")]
+    assert all(t["suggestion"] is None for t in out["tokens"] if not t["spun"])
+    assert spinbench([*base, "--model", "toy_detectors:Suggesting", "--suggest"]) == 0
+    assert "'precipitation' was probably 'prec'" in capsys.readouterr().out
+    assert spinbench([*base, "--model", "lexicon", "--suggest"]) == 2
+    assert "cannot suggest originals" in capsys.readouterr().err

@@ -5,8 +5,8 @@ import sys
 
 import pytest
 
-from harness.conformance import ConformanceError, check_detector
-from harness.registry import REGISTRY, make_detector, parse_model_args
+from harness.evaluation.conformance import ConformanceError, check_detector
+from harness.evaluation.registry import REGISTRY, make_detector, parse_model_args
 
 
 @pytest.mark.parametrize("name", sorted(REGISTRY))
@@ -51,7 +51,7 @@ def test_conformance_catches_a_broken_detector():
 
 
 def test_choosing_lexicon_never_imports_torch():
-    code = "import sys; from harness.registry import make_detector; make_detector('lexicon'); make_detector('classifier'); print('torch' in sys.modules)"
+    code = "import sys; from harness.evaluation.registry import make_detector; make_detector('lexicon'); make_detector('classifier'); print('torch' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
     assert out == "False"
 

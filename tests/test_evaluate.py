@@ -5,10 +5,10 @@ import json
 
 import pytest
 
-from harness.evaluate import evaluate
-from harness.evaluate_cli import main as evaluate_main
-from harness.leaderboard import check
-from harness.results import read_results
+from harness.evaluation.evaluate import evaluate
+from harness.cli.main import evaluate_main
+from harness.evaluation.leaderboard import check
+from harness.evaluation.results import read_results
 
 
 def run(tmp_path, tiny_dataset, model="lexicon", config="news", **kw):
@@ -18,14 +18,15 @@ def run(tmp_path, tiny_dataset, model="lexicon", config="news", **kw):
 def test_results_name_the_dataset_revision_and_can_be_recomputed(tmp_path, tiny_dataset):
     res = run(tmp_path, tiny_dataset)
     stored = read_results(tmp_path / "results" / "lexicon" / "news.json")
-    assert stored["dataset"]["fingerprint"] == res["dataset"]["fingerprint"]
-    assert len(stored["dataset"]["fingerprint"]) == 64
-    assert stored["harness"]["version"] and "git_commit" in stored["harness"]
-    assert stored["main_score"]["value"] == stored["scores"]["token"]["f1"]["value"]
-    lo, hi = stored["main_score"]["ci95"]
-    assert lo <= stored["main_score"]["value"] <= hi
-    assert set(stored["scores"]["breakdown"]) == {"recipe", "rate_band", "domain"}
-    from harness.leaderboard import render, collect
+    assert stored.dataset["fingerprint"] == res.dataset["fingerprint"]
+    assert len(stored.dataset["fingerprint"]) == 64
+    assert stored.harness["version"] and "git_commit" in stored.harness
+    assert stored.thresholds["chosen_on"] == "news/validation"
+    assert stored.main_score["value"] == stored.scores["token"]["f1"]["value"]
+    lo, hi = stored.main_score["ci95"]
+    assert lo <= stored.main_score["value"] <= hi
+    assert set(stored.scores["breakdown"]) == {"recipe", "rate_band", "domain"}
+    from harness.evaluation.leaderboard import render, collect
 
     (tmp_path / "leaderboard.md").write_text(render(collect(tmp_path / "results")))
     assert check(tmp_path / "results", tmp_path / "leaderboard.md", str(tiny_dataset)) == []
@@ -34,24 +35,24 @@ def test_results_name_the_dataset_revision_and_can_be_recomputed(tmp_path, tiny_
 def test_same_inputs_same_scores_and_cached_fit(tmp_path, tiny_dataset, capsys):
     a = run(tmp_path, tiny_dataset)
     b = run(tmp_path, tiny_dataset)
-    assert a["scores"] == b["scores"]
-    assert b["throughput"]["fit_seconds"] is None  # the second run used the cached fit
+    assert a.scores == b.scores
+    assert b.throughput["fit_seconds"] is None  # the second run used the cached fit
     assert "cached" in capsys.readouterr().err
 
 
 def test_held_out_config_uses_news_thresholds(tmp_path, tiny_dataset):
     news = run(tmp_path, tiny_dataset)
     held = run(tmp_path, tiny_dataset, config="unseen-spinner")
-    assert held["thresholds"] == news["thresholds"]
-    assert held["dataset"]["config"] == "unseen-spinner"
+    assert held.thresholds == news.thresholds
+    assert held.dataset["config"] == "unseen-spinner"
 
 
 def test_predictions_file_scores_without_the_model(tmp_path, tiny_dataset):
     res = run(tmp_path, tiny_dataset)
     pred = tmp_path / "results" / "lexicon" / "news.predictions.jsonl.gz"
     again = evaluate(str(pred), dataset=str(tiny_dataset), output_dir=tmp_path / "again", n_boot=200)
-    assert again["scores"] == res["scores"]
-    assert again["model"]["name"] == "lexicon"
+    assert again.scores == res.scores
+    assert again.model["name"] == "lexicon"
 
 
 def write_preds(path, rows, header=None):
@@ -98,7 +99,7 @@ def test_not_gzip_predictions_file(tmp_path, tiny_dataset, capsys):
 
 @pytest.mark.parametrize(
     "model, message",
-    [("lexcon", "did you mean 'lexicon'"), ("no_such_pkg.mod:Thing", "cannot import 'no_such_pkg.mod'"), ("harness.reference:Nope", "has no 'Nope'")],
+    [("lexcon", "did you mean 'lexicon'"), ("no_such_pkg.mod:Thing", "cannot import 'no_such_pkg.mod'"), ("harness.evaluation.reference:Nope", "has no 'Nope'")],
 )
 def test_bad_model_names(tmp_path, tiny_dataset, model, message, capsys):
     assert evaluate_main(["--model", model, "--dataset", str(tiny_dataset), "--output-dir", str(tmp_path)]) == 2
@@ -112,9 +113,9 @@ def test_missing_dataset(tmp_path, capsys):
 
 
 def test_user_detector_by_import_path_and_model_args(tmp_path, tiny_dataset, capsys):
-    code = evaluate_main(["--model", "harness.reference:RandomDetector", "--model-args", "seed=3", "--dataset", str(tiny_dataset),
+    code = evaluate_main(["--model", "harness.evaluation.reference:RandomDetector", "--model-args", "seed=3", "--dataset", str(tiny_dataset),
                           "--output-dir", str(tmp_path / "r"), "--bootstrap", "50"])
     assert code == 0
-    res = read_results(tmp_path / "r" / "harness.reference-RandomDetector" / "news.json")
-    assert res["model"]["params"] == {"seed": 3}
+    res = read_results(tmp_path / "r" / "harness.evaluation.reference-RandomDetector" / "news.json")
+    assert res.model["params"] == {"seed": 3}
     assert "token" in capsys.readouterr().out

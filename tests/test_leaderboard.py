@@ -4,9 +4,9 @@ import json
 
 import pytest
 
-from harness.cli import main as spinbench
-from harness.evaluate import evaluate
-from harness.leaderboard import check, collect, ranks, render
+from harness.cli.main import main as spinbench
+from harness.evaluation.evaluate import evaluate
+from harness.evaluation.leaderboard import check, collect, ranks, render
 
 
 @pytest.fixture
@@ -79,8 +79,10 @@ def test_out_of_date_leaderboard(board):
 
 
 def test_ranks_share_when_intervals_overlap():
+    from types import SimpleNamespace
+
     def entry(v, lo, hi):
-        return {"news": {"main_score": {"name": "token_f1", "value": v, "ci95": [lo, hi]}}}
+        return {"news": SimpleNamespace(main_score={"name": "token_f1", "value": v, "ci95": [lo, hi]})}
 
     entries = {"a": entry(0.8, 0.78, 0.82), "b": entry(0.79, 0.77, 0.81), "c": entry(0.5, 0.45, 0.55)}
     assert ranks(entries) == {"a": "1=", "b": "1=", "c": "3"}

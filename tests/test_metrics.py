@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 from sklearn.metrics import average_precision_score, precision_recall_fscore_support, roc_auc_score
 
-from harness.metrics import auprc, auroc, prf, span_counts, span_prf_from_counts, spans, token_counts
+from harness.evaluation.metrics import auprc, auroc, prf, span_counts, span_prf_from_counts, spans, token_counts
 
 
 def random_docs(rng, n_docs=30):

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 import harness
-from harness.dataset_files import read_fingerprints
+from harness.core.files import read_fingerprints
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data"
@@ -36,16 +36,16 @@ def test_datasets_loads_the_real_build_offline(tmp_path):
 
 @needs_data
 def test_leaderboard_check_passes_on_committed_results():
-    run = subprocess.run([sys.executable, "-m", "harness.cli", "leaderboard", "--check"], cwd=ROOT, capture_output=True, text=True)
+    run = subprocess.run([sys.executable, "-m", "harness.cli.main", "leaderboard", "--check"], cwd=ROOT, capture_output=True, text=True)
     assert run.returncode == 0, run.stderr
 
 
 @needs_data
 def test_evaluate_lexicon_reproduces_the_committed_scores(tmp_path):
-    from harness.evaluate import evaluate
-    from harness.results import read_results
+    from harness.evaluation.evaluate import evaluate
+    from harness.evaluation.results import read_results
 
     committed = read_results(ROOT / "results" / "lexicon" / "news.json")
     fresh = evaluate("lexicon", dataset=str(DATA), output_dir=tmp_path, use_cache=False)
-    assert fresh["scores"] == committed["scores"]
-    assert fresh["thresholds"] == committed["thresholds"]
+    assert fresh.scores == committed.scores
+    assert fresh.thresholds == committed.thresholds

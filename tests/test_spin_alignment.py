@@ -10,11 +10,11 @@ import random
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from harness.align import align_texts
-from harness.build import make_engine
-from harness.configs import HELD_OUT_RECIPES, RATE_RANGE, SEEN_RECIPES
-from harness.spin.spinner import Spinner, recorded_labels
-from harness.tokens import tokenize
+from harness.corpus.align import align_texts
+from harness.corpus.spin import make_engine
+from harness.core.configs import HELD_OUT_RECIPES, RATE_RANGE, SEEN_RECIPES
+from harness.corpus.spin.spinner import Spinner, recorded_labels
+from harness.core.tokens import tokenize
 
 RECIPES = {**SEEN_RECIPES, **HELD_OUT_RECIPES}
 N_DOCS = 2000
@@ -56,7 +56,7 @@ def test_spinner_reaches_light_and_heavy_rates(paragraphs, spinners):
     for recipe in ("thesaurus", "mixed", "phrase-first"):
         for rate in (0.10, 0.35):
             result = spinners[recipe].spin(text, rate, random.Random(0))
-            changed = sum(len(tokenize(e.original)) for e in result.edits)
+            changed = sum(len(tokenize(e.original_text)) for e in result.edits)
             n = len(tokenize(text))
             assert changed / n == pytest.approx(rate, abs=0.03), (recipe, rate)
 

@@ -2,7 +2,7 @@
 
 from hypothesis import given, strategies as st
 
-from harness.tokens import normalize, tokenize
+from harness.core.tokens import normalize, tokenize
 
 
 def texts(s):

@@ -1,0 +1,114 @@
+"""``spinbench evaluate`` (alias ``evaluate``), ``spinbench detect`` and ``spinbench leaderboard``:
+the evaluation side's commands."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from harness.cli.options import add_debug_argument, add_evaluate_arguments, add_model_arguments
+from harness.cli.text_input import read_text_input
+from harness.core.errors import SpinbenchError
+
+
+def format_table(results) -> str:
+    """The scores of a :class:`~harness.evaluation.results.Results` as a plain-text table."""
+
+    def cell(m):
+        if m["value"] is None:
+            return "   n/a"
+        lo, hi = m["ci95"]
+        ci = f"[{lo:.3f}, {hi:.3f}]" if lo is not None else ""
+        return f"{m['value']:.3f} {ci}"
+
+    s = results.scores
+    d = results.dataset
+    t = results.thresholds
+    lines = [
+        f"model {results.model['name']} on {d['config']}/{d['split']} ({d['documents']} documents, {d['tokens']:,} tokens; "
+        f"dataset {d['fingerprint'][:12]}); thresholds token {t['token']:.4f}, document {t['document']:.4f} (chosen on {t['chosen_on']})",
+        "",
+        f"{'level':<14}{'precision':>24}{'recall':>24}{'F1':>24}",
+    ]
+    for key, label in (("token", "token"), ("span_strict", "span (strict)"), ("span_partial", "span (partial)"), ("document", "document")):
+        lines.append(f"{label:<14}" + "".join(f"{cell(s[key][m]):>24}" for m in ("precision", "recall", "f1")))
+    lines.append(f"{'document':<14}  AUROC {cell(s['document']['auroc'])}   AUPRC {cell(s['document']['auprc'])}")
+    for kind, table in s["breakdown"].items():
+        lines += ["", f"token scores by {kind.replace('_', ' ')}:", f"  {'group':<16}{'docs':>6}{'tokens':>9}{'precision':>11}{'recall':>9}{'F1':>24}"]
+        for key, row in table.items():
+            p, r = row["precision"]["value"] or 0.0, row["recall"]["value"] or 0.0
+            lines.append(f"  {key:<16}{row['documents']:>6}{row['tokens']:>9}{p:>11.3f}{r:>9.3f}{cell(row['f1']):>24}")
+    tp = results.throughput
+    speed = f"{tp['tokens_per_second']:,.0f} tokens/s" if tp["tokens_per_second"] else "n/a (predictions file)"
+    lines += ["", f"throughput {speed}; peak memory {tp['peak_memory_mb']:,.0f} MB" + (f"; fit {tp['fit_seconds']:.1f}s" if tp.get("fit_seconds") else "")]
+    return "\n".join(lines)
+
+
+def cmd_evaluate(args: argparse.Namespace) -> int:
+    from harness.evaluation.evaluate import evaluate
+    from harness.evaluation.registry import parse_model_args
+
+    if args.bootstrap < 1:
+        raise SpinbenchError("--bootstrap must be at least 1")
+    results = evaluate(
+        args.model, config=args.config, split=args.split, model_args=parse_model_args(args.model_args), dataset=args.dataset,
+        output_dir=args.output_dir, name=args.name, n_boot=args.bootstrap, seed=args.seed, threshold=args.threshold, use_cache=not args.no_cache,
+    )
+    print(format_table(results))
+    return 0
+
+
+def cmd_detect(args: argparse.Namespace) -> int:
+    from harness.evaluation.detect import detect, highlight
+    from harness.evaluation.evaluate import prepare_detector
+    from harness.evaluation.registry import parse_model_args
+
+    text = read_text_input(args.file)
+    prepared = prepare_detector(args.model, parse_model_args(args.model_args), args.dataset, use_cache=not args.no_cache)
+    threshold = args.threshold if args.threshold is not None else prepared.thresholds.token
+    result = detect(prepared.detector, text, threshold, args.model, suggest=args.suggest)
+    if args.format == "json":
+        print(json.dumps(result, ensure_ascii=False))
+    else:
+        print(highlight(text, result, color=sys.stdout.isatty()))
+    return 0
+
+
+def cmd_leaderboard(args: argparse.Namespace) -> int:
+    from harness.core.files import write_text
+    from harness.evaluation.leaderboard import check, collect, render
+
+    if args.check:
+        problems = check(Path(args.results), Path(args.output), args.dataset)
+        for p in problems:
+            print(f"leaderboard check: {p}", file=sys.stderr)
+        if problems:
+            return 1
+        print(f"leaderboard check: every entry in {args.results}/ recomputes from its predictions; {args.output} is up to date")
+        return 0
+    write_text(Path(args.output), render(collect(Path(args.results))))
+    print(f"wrote {args.output}")
+    return 0
+
+
+def add_evaluation_commands(sub) -> None:
+    e = sub.add_parser("evaluate", help="score a detector on a split (also installed as the command `evaluate`)")
+    add_evaluate_arguments(e)
+    e.set_defaults(func=cmd_evaluate)
+
+    d = sub.add_parser("detect", help="run a detector on raw text")
+    d.add_argument("file", nargs="?", default="-", help="text file, or '-' for stdin (default)")
+    add_model_arguments(d, predictions_file=False)
+    d.add_argument("--format", choices=["text", "json"], default="text")
+    d.add_argument("--suggest", action="store_true", help="also show the detector's guess at the original of each flagged token (e.g. embedding)")
+    add_debug_argument(d)
+    d.set_defaults(func=cmd_detect)
+
+    lb = sub.add_parser("leaderboard", help="render leaderboard.md from results/, or --check it")
+    lb.add_argument("--results", default="results")
+    lb.add_argument("--output", default="leaderboard.md")
+    lb.add_argument("--dataset", default=None, help="dataset with the gold labels (default: data/)")
+    lb.add_argument("--check", action="store_true", help="recompute every entry and fail on any mismatch")
+    lb.set_defaults(func=cmd_leaderboard)

@@ -1,0 +1,25 @@
+"""Reading a text a user gives on the command line: a file, or ``-`` for standard input."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from harness.core.errors import SpinbenchError
+
+
+def read_text_input(path: str) -> str:
+    """The text of ``path`` (``-``: stdin); empty, binary or undecodable input is an error."""
+    try:
+        data = sys.stdin.buffer.read() if path == "-" else Path(path).read_bytes()
+    except OSError as err:
+        raise SpinbenchError(f"cannot read {path}: {err.strerror}") from None
+    if b"\x00" in data:
+        raise SpinbenchError(f"{path} looks binary (it contains NUL bytes), not text")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as err:
+        raise SpinbenchError(f"{path} is not valid UTF-8 (byte {err.start})") from None
+    if not text.strip():
+        raise SpinbenchError(f"{path} is empty")
+    return text

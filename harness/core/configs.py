@@ -1,0 +1,136 @@
+"""The dataset's configurations: which source, which splits, which spinner recipes.
+
+A *recipe* is a set of engines that spin one document together. ``news`` uses the seen recipes;
+``unseen-spinner`` spins the ``news`` test originals with the held-out ``glove`` engine;
+``unseen-domain`` spins another real source (Wikipedia) with the seen recipes.
+Every random choice is keyed on the seed and the source id, never on processing order, so a
+document is planned the same way whatever else is in the build.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import random
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Recipe:
+    """Engines that spin one document together. ``prioritized``: the first engine's proposals
+    are all tried before the next engine's (a phrase-first spinner); otherwise they are pooled."""
+
+    engines: tuple[str, ...]
+    prioritized: bool = False
+
+    def describe(self) -> str:
+        order = "every proposal of one engine tried before the next's" if self.prioritized else "proposals pooled"
+        return f"{' + '.join(self.engines)} ({order})"
+
+
+SEEN_RECIPES = {
+    "thesaurus": Recipe(("thesaurus", "numbers")),
+    "phrase-first": Recipe(("phrasebook", "numbers", "thesaurus"), prioritized=True),
+    "mixed": Recipe(("thesaurus", "phrasebook", "numbers")),
+}
+HELD_OUT_RECIPES = {"glove": Recipe(("glove",))}
+
+SPLIT_FRACTIONS = (("train", 0.8), ("validation", 0.1), ("test", 0.1))
+CLEAN_FRACTION = 0.25  # documents left unspun, as negatives
+RATE_RANGE = (0.10, 0.35)  # light to heavy spinning: share of tokens the spinner is asked to replace
+# Rate bands for breakdowns: RATE_RANGE cut into equal thirds, edges rounded to whole percent.
+RATE_BANDS = ("light", "medium", "heavy")
+RATE_BAND_EDGES = tuple(round(RATE_RANGE[0] + k * (RATE_RANGE[1] - RATE_RANGE[0]) / 3, 2) for k in (1, 2))
+
+
+@dataclass(frozen=True)
+class ConfigSpec:
+    name: str
+    source: str
+    splits: tuple[str, ...]
+    recipes: dict[str, Recipe]
+    description: str
+    originals_split: str | None = None  # take only the source articles of this news split
+
+
+CONFIGS = {
+    "news": ConfigSpec(
+        "news",
+        "bbc-news",
+        ("train", "validation", "test"),
+        SEEN_RECIPES,
+        "BBC News articles spun by the thesaurus, phrasebook and numbers engines; split by source article.",
+    ),
+    "unseen-spinner": ConfigSpec(
+        "unseen-spinner",
+        "bbc-news",
+        ("test",),
+        HELD_OUT_RECIPES,
+        "The news test originals spun by the GloVe-neighbour engine, which news never uses.",
+        originals_split="test",
+    ),
+    "unseen-domain": ConfigSpec(
+        "unseen-domain",
+        "wikipedia",
+        ("test",),
+        SEEN_RECIPES,
+        "Wikipedia article excerpts (an unseen domain) spun by the news engines.",
+    ),
+}
+DEFAULT_CONFIG = "news"
+# Detectors are fitted on the default config's train split and their thresholds chosen on its
+# validation split, whatever config is evaluated.
+FIT_SPLIT = "train"
+CALIBRATION_SPLIT = "validation"
+EVALUATION_SPLIT = "test"
+# Pairs users bring from the wild (``spinbench align --pairs``) form this config, one test split.
+IMPORTED_CONFIG = "wild"
+
+
+def news_style_configs() -> list[str]:
+    """Configs spun from the default config's source: what ``build --source`` rebuilds."""
+    source = CONFIGS[DEFAULT_CONFIG].source
+    return [name for name, spec in CONFIGS.items() if spec.source == source]
+
+
+def split_of(source_id: str, seed: int) -> str:
+    """Train/validation/test by a hash of the source article, stable when sources change."""
+    digest = hashlib.sha256(f"{seed}:split:{source_id}".encode()).digest()
+    u = int.from_bytes(digest[:8], "big") / 2**64
+    total = 0.0
+    for name, fraction in SPLIT_FRACTIONS:
+        total += fraction
+        if u < total:
+            return name
+    return SPLIT_FRACTIONS[-1][0]
+
+
+@dataclass(frozen=True)
+class Plan:
+    spun: bool
+    rate: float
+    recipe: str
+
+
+def plan_document(source_id: str, seed: int, recipes: dict[str, Recipe]) -> Plan:
+    """Whether and how hard to spin a document (``rate``: the share of tokens the spinner is
+    asked to replace). Spun-or-clean and rate depend only on the source article, so
+    ``unseen-spinner`` keeps the ``news`` test set's negatives and rates."""
+    rng = random.Random(f"{seed}:plan:{source_id}")
+    spun = rng.random() >= CLEAN_FRACTION
+    rate = round(rng.uniform(*RATE_RANGE), 4)
+    recipe = random.Random(f"{seed}:recipe:{sorted(recipes)}:{source_id}").choice(sorted(recipes))
+    return Plan(spun, rate if spun else 0.0, recipe if spun else "none")
+
+
+def rate_band(rate: float) -> str:
+    """Light / medium / heavy (see ``RATE_BAND_EDGES``), the bands scores are broken down by.
+
+    >>> rate_band(0.0), rate_band(0.12), rate_band(0.2), rate_band(0.3)
+    ('clean', 'light', 'medium', 'heavy')
+    """
+    if rate <= 0:
+        return "clean"
+    for band, edge in zip(RATE_BANDS, RATE_BAND_EDGES):
+        if rate < edge:
+            return band
+    return RATE_BANDS[-1]

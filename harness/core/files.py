@@ -1,0 +1,134 @@
+"""Files on disk: parquet splits, content fingerprints, build statistics, and atomic writes.
+
+A split's *fingerprint* is the SHA-256 of its rows serialised canonically (sorted-key JSON, one
+row a line), read back from the parquet file. It names the data, not the file bytes, so it does
+not change with the parquet writer; with the pinned pyarrow the bytes are identical too.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Iterable
+
+from harness.core.errors import SpinbenchError
+
+# The files a built dataset folder holds beside its ``<config>/<split>.parquet`` files.
+FINGERPRINTS = "fingerprints.json"
+BUILD_STATS = "build_stats.json"
+CARD = "README.md"
+
+
+class FingerprintMismatch(SpinbenchError):
+    """The built data differ from the committed fingerprints."""
+
+
+def content_fingerprint(rows: Iterable[dict]) -> str:
+    h = hashlib.sha256()
+    for row in rows:
+        h.update(json.dumps(row, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode())
+        h.update(b"\n")
+    return h.hexdigest()
+
+
+def write_split(path: Path, records: list[dict]) -> str:
+    """Write records as parquet (deterministically) and return their content fingerprint."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from harness.core.schema import arrow_schema
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    table = pa.Table.from_pylist(records, schema=arrow_schema())
+    pq.write_table(table, path, compression="zstd", row_group_size=512)
+    return content_fingerprint(pq.read_table(path).to_pylist())
+
+
+def read_split(path: Path) -> list[dict]:
+    import pyarrow.parquet as pq
+
+    return pq.read_table(path).to_pylist()
+
+
+def read_fingerprints(data_dir: Path) -> dict | None:
+    path = Path(data_dir) / FINGERPRINTS
+    if not path.exists():
+        return None
+    return json.loads(path.read_text())
+
+
+def read_build_stats(data_dir: Path) -> dict:
+    path = Path(data_dir) / BUILD_STATS
+    return json.loads(path.read_text()) if path.exists() else {}
+
+
+def compare_fingerprints(expected: dict, built: dict) -> None:
+    """Raise :class:`FingerprintMismatch` naming every config/split whose data differ."""
+    if expected.get("seed") != built.get("seed"):
+        raise FingerprintMismatch(f"built with seed {built.get('seed')}, fingerprints are for seed {expected.get('seed')}")
+    wrong = []
+    for config, splits in built["configs"].items():
+        for split, digest in splits.items():
+            want = expected.get("configs", {}).get(config, {}).get(split)
+            if want is not None and want != digest:
+                wrong.append(f"{config}/{split}")
+    if wrong:
+        raise FingerprintMismatch(
+            "built data differ from the committed fingerprints for "
+            + ", ".join(wrong)
+            + ": check that the pinned versions in pyproject.toml are installed"
+            " (pass --update-fingerprints only if you changed the recipe on purpose)"
+        )
+
+
+def write_json(path: Path, obj: object) -> None:
+    write_text(path, json.dumps(obj, indent=2, sort_keys=True, ensure_ascii=False) + "\n")
+
+
+def write_text(path: Path, text: str) -> None:
+    """Write through a temporary file in the same folder, then rename: never half a file."""
+    write_bytes(path, text.encode("utf-8"))
+
+
+def write_bytes(path: Path, data: bytes) -> None:
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        os.chmod(tmp, 0o644)  # mkstemp makes files private; these are for everyone to read
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def write_jsonl_gz(path: Path, rows: Iterable[dict]) -> None:
+    """Atomic, reproducible gzip (no file name or time stamp in the header)."""
+    lines = "".join(json.dumps(r, sort_keys=True) + "\n" for r in rows)
+    write_bytes(path, gzip.compress(lines.encode(), mtime=0))
+
+
+def read_jsonl_gz(path: Path) -> list[dict]:
+    with gzip.open(path, "rt", encoding="utf-8") as f:
+        return [json.loads(line) for line in f if line.strip()]
+
+
+def replace_tree(src: Path, dst: Path, names: list[str]) -> None:
+    """Move ``src/name`` over ``dst/name`` for each name; the old copies are removed after."""
+    trash = Path(dst) / f".old-{os.getpid()}"
+    trash.mkdir(exist_ok=True)
+    try:
+        for name in names:
+            old = Path(dst) / name
+            if old.exists():
+                os.replace(old, trash / name)
+            os.replace(Path(src) / name, old)
+    finally:
+        shutil.rmtree(trash, ignore_errors=True)

@@ -1,0 +1,42 @@
+"""Spinners: substitution engines that propose replacements, and the spinner that vetoes and
+applies them (:mod:`harness.corpus.spin.spinner`).
+
+Engines are registered here by name with the hyperparameters the dataset is built with, and
+imported only when first asked for.
+
+>>> engine("numbers").name
+'numbers'
+"""
+
+from __future__ import annotations
+
+import importlib
+
+ENGINES: dict[str, str] = {
+    "thesaurus": "harness.corpus.spin.thesaurus:ThesaurusEngine",
+    "phrasebook": "harness.corpus.spin.phrasebook:PhrasebookEngine",
+    "numbers": "harness.corpus.spin.numbers:NumbersEngine",
+    "glove": "harness.corpus.spin.glove:GloveEngine",
+}
+
+_MADE: dict[str, object] = {}
+
+
+def engine_class(name: str) -> type:
+    """The class registered under ``name``."""
+    if name not in ENGINES:
+        raise KeyError(f"unknown spinner engine {name!r}; known: {', '.join(ENGINES)}")
+    module, _, cls = ENGINES[name].partition(":")
+    return getattr(importlib.import_module(module), cls)
+
+
+def make_engine(name: str):
+    """A new engine of that name, with the dataset's hyperparameters."""
+    return engine_class(name)()
+
+
+def engine(name: str):
+    """The process's shared engine of that name (engines cache their look-ups)."""
+    if name not in _MADE:
+        _MADE[name] = make_engine(name)
+    return _MADE[name]

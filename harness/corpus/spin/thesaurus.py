@@ -1,0 +1,53 @@
+"""The thesaurus engine: Moby thesaurus synonyms, chosen without regard to sense.
+
+Like a commercial article spinner it looks a word's lemma up in a thesaurus with no part of
+speech and no sense, picks one of the more common synonyms at random, re-inflects it to the
+original's form (``stated`` -> ``declared``, ``banks`` -> ``financial institutions``) and keeps the
+original's capitals. Names are not protected: ``Bank of England`` can become ``Financial
+institution of England``. Synonyms may be phrases, so one word can become several.
+"""
+
+from __future__ import annotations
+
+import random
+
+from harness.core.lexical import related_synonyms
+from harness.core.tokens import Token
+from harness.corpus.spin.base import Proposal, propose_content_words
+
+
+class ThesaurusEngine:
+    """Propose Moby synonyms for content words (see :func:`harness.core.lexical.related_synonyms`).
+
+    Parameters
+    ----------
+    top_k : how many of the most related usable synonyms to choose from at random
+        (relatedness: overlap of the two words' own synonym lists).
+    min_zipf : a synonym's rarest word must be at least this frequent (wordfreq Zipf scale).
+    max_words : longest synonym phrase accepted.
+    mutual : keep only synonyms whose own entry lists the headword back.
+    """
+
+    name = "thesaurus"
+    summary = (
+        "Moby thesaurus synonyms chosen without regard to sense, re-inflected with lemminflect, capitals kept;"
+        " phrases allowed on either side"
+    )
+
+    def __init__(self, top_k: int = 12, min_zipf: float = 2.5, max_words: int = 3, mutual: bool = True):
+        self.top_k = top_k
+        self.min_zipf = min_zipf
+        self.max_words = max_words
+        self.mutual = mutual
+
+    def warm(self) -> None:
+        from harness.core.lexical import load_moby
+
+        load_moby()
+
+    def synonyms(self, lemma: str, upos: str) -> tuple[str, ...]:
+        """Usable synonyms of ``lemma`` read as ``upos``, most related first."""
+        return related_synonyms(lemma, upos, self.top_k, self.min_zipf, self.max_words, self.mutual)
+
+    def propose(self, tokens: list[Token], rng: random.Random) -> list[Proposal]:
+        return propose_content_words(tokens, rng, self.synonyms, self.name)

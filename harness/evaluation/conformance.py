@@ -1,0 +1,89 @@
+"""A conformance check any detector can be run through (like scikit-learn's ``check_estimator``).
+
+>>> from harness.evaluation.reference import RandomDetector
+>>> check_detector(RandomDetector)
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Callable
+
+from harness.core.tokens import tokenize
+from harness.evaluation.contract import Detector, get_params, predict_doc_proba
+
+# Made-up sentences: a few spun (1) and clean (0) tokens, enough for any detector to fit on.
+_TRAIN = [
+    ("The financial institution of England raised premium rates on Thursday .", [0, 1, 1, 0, 0, 0, 1, 0, 0, 0, 0]),
+    ("Heavy rain closed three roads near the harbour .", [0, 0, 0, 0, 0, 0, 0, 0, 0]),
+    ("Weighty rain shut three streets close to the harbour .", [1, 0, 1, 0, 1, 1, 1, 0, 0, 0]),
+    ("Shares in the firm rose after record profits .", [0, 0, 0, 0, 0, 0, 0, 0, 0]),
+    ("Offers in the firm climbed after record benefits .", [1, 0, 0, 0, 1, 0, 0, 1, 0]),
+]
+_TEST = [
+    "The central bank kept interest rates unchanged .",
+    "Counterfeit consciousness is changing how huge information is used !",
+    "",
+    "Rain",
+]
+
+
+class ConformanceError(AssertionError):
+    """A detector breaks the contract in :mod:`harness.evaluation.contract`."""
+
+
+def _docs(texts):
+    return [[t.text for t in tokenize(s)] for s in texts]
+
+
+def check_detector(make: Callable[[], object], train=None, test=None) -> None:
+    """Raise :class:`ConformanceError` unless the detector made by ``make()``:
+
+    - has the :class:`~harness.evaluation.contract.Detector` methods;
+    - exposes its hyperparameters (``__init__`` keywords) as attributes and learns nothing there;
+    - returns itself from ``fit``;
+    - gives one finite score in [0, 1] per token (empty documents included), and one document
+      score in [0, 1] per document;
+    - gives the same scores when built and fitted again (seeded), and for a document whether it
+      is scored alone or in a batch.
+    """
+    train = train or _TRAIN
+    docs = _docs([s for s, _ in train])
+    labels = [list(l) for _, l in train]
+    if any(len(d) != len(l) for d, l in zip(docs, labels)):
+        raise ConformanceError("internal: fixture labels do not match the tokenizer")
+    test_docs = _docs(test or _TEST)
+
+    detector = make()
+    name = type(detector).__name__
+    if not isinstance(detector, Detector):
+        raise ConformanceError(f"{name} lacks the Detector methods: fit(docs, labels) and predict_token_proba(docs)")
+    params = get_params(detector)
+    learned = [k for k in vars(detector) if k.endswith("_") and not k.startswith("_")]
+    if learned:
+        raise ConformanceError(f"{name}.__init__ sets learned attributes {learned}: only store hyperparameters there")
+    fitted = detector.fit(docs, labels)
+    if fitted is not detector:
+        raise ConformanceError(f"{name}.fit must return self")
+    if get_params(detector) != params:
+        raise ConformanceError(f"{name}.fit changed its hyperparameters")
+
+    scores = detector.predict_token_proba(test_docs)
+    if len(scores) != len(test_docs):
+        raise ConformanceError(f"{name} returned {len(scores)} documents of scores for {len(test_docs)}")
+    for doc, s in zip(test_docs, scores):
+        if len(s) != len(doc):
+            raise ConformanceError(f"{name} returned {len(s)} scores for a document of {len(doc)} tokens")
+        bad = [v for v in s if not (isinstance(v, (int, float)) and math.isfinite(v) and 0.0 <= v <= 1.0)]
+        if bad:
+            raise ConformanceError(f"{name} returned scores outside [0, 1] or not finite: {bad[:3]}")
+    doc_scores = predict_doc_proba(detector, test_docs, scores)
+    if len(doc_scores) != len(test_docs) or not all(0.0 <= v <= 1.0 for v in doc_scores):
+        raise ConformanceError(f"{name} document scores must be one value in [0, 1] per document")
+
+    again = make().fit(docs, labels).predict_token_proba(test_docs)
+    if [list(map(float, s)) for s in again] != [list(map(float, s)) for s in scores]:
+        raise ConformanceError(f"{name} is not deterministic: a second fit gave different scores")
+    alone = [detector.predict_token_proba([doc])[0] for doc in test_docs]
+    if any(max((abs(a - b) for a, b in zip(x, y)), default=0.0) > 1e-6 for x, y in zip(alone, scores)):
+        raise ConformanceError(f"{name} scores a document differently alone and in a batch")

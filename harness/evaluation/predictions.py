@@ -1,0 +1,132 @@
+"""Predictions files (``<config>.predictions.jsonl.gz``) and the one function that scores one.
+
+A predictions file is gzipped JSONL: a header line ``{"header": {model, target, params, config,
+split, dataset_fingerprint, token_threshold, doc_threshold, thresholds_chosen_on}}``, then one
+``{"id", "token_scores", "doc_score"}`` line per document. :func:`score_predictions_file` is
+used by ``evaluate --model FILE`` and by ``leaderboard --check`` alike, so a file scores the
+same way wherever it is scored.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass
+from pathlib import Path
+
+from harness.core.dataset import Split
+from harness.core.files import read_jsonl_gz, write_jsonl_gz
+from harness.evaluation.contract import doc_scores_from_tokens
+from harness.evaluation.results import ResultsError
+from harness.evaluation.scoring import Thresholds, score_split
+
+HEADER_FIELDS = ("model", "target", "params", "config", "split", "dataset_fingerprint", "token_threshold", "doc_threshold", "thresholds_chosen_on")
+
+
+def write_predictions(path: Path, header: dict, ids: list[str], token_scores: list[list[float]], doc_scores: list[float]) -> None:
+    rows = [{"header": header}]
+    rows += [{"id": i, "token_scores": t, "doc_score": d} for i, t, d in zip(ids, token_scores, doc_scores)]
+    write_jsonl_gz(path, rows)
+
+
+def is_probability(v: object) -> bool:
+    return isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v) and 0.0 <= v <= 1.0
+
+
+def _check_header(path: Path, header: object) -> dict:
+    if not isinstance(header, dict):
+        raise ResultsError(f"{path}: the header line must be a JSON object")
+    for key in ("token_threshold", "doc_threshold"):
+        v = header.get(key)
+        if v is not None and not (isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)):
+            raise ResultsError(f"{path}: header {key} must be a finite number, not {v!r}")
+    return header
+
+
+def read_predictions(path: Path) -> tuple[dict, dict[str, tuple[list[float], float | None]]]:
+    """(header, {id: (token_scores, doc_score)}); every row checked for shape and range. A file
+    without a header line gives an empty header."""
+    try:
+        rows = read_jsonl_gz(Path(path))
+    except FileNotFoundError:
+        raise ResultsError(f"{path}: predictions file missing") from None
+    except IsADirectoryError:
+        raise ResultsError(f"{path}: is a folder, not a predictions file") from None
+    except (OSError, EOFError, json.JSONDecodeError, UnicodeDecodeError) as err:
+        raise ResultsError(f"{path}: not a gzipped JSONL predictions file ({err.__class__.__name__}: {err})") from None
+    has_header = bool(rows) and isinstance(rows[0], dict) and "header" in rows[0]
+    header = _check_header(path, rows[0]["header"]) if has_header else {}
+    out: dict[str, tuple[list[float], float | None]] = {}
+    for n, row in enumerate(rows[1:] if has_header else rows, start=2 if has_header else 1):
+        if not isinstance(row, dict) or "id" not in row or "token_scores" not in row:
+            raise ResultsError(f"{path}: line {n} needs 'id' and 'token_scores'")
+        scores = row["token_scores"]
+        if not isinstance(scores, list) or not all(is_probability(v) for v in scores):
+            raise ResultsError(f"{path}: document {row['id']!r} has scores that are not numbers in [0, 1] (NaN or out of range)")
+        doc = row.get("doc_score")
+        if doc is not None and not is_probability(doc):
+            raise ResultsError(f"{path}: document {row['id']!r} has a doc_score that is not a number in [0, 1]")
+        if str(row["id"]) in out:
+            raise ResultsError(f"{path}: document {row['id']!r} appears twice")
+        out[str(row["id"])] = (scores, doc)
+    return header, out
+
+
+def match_predictions(path: Path, records: list[dict], predictions: dict) -> tuple[list[list[float]], list[float | None]]:
+    """Scores in the order of ``records``; unknown or missing ids and wrong lengths are errors."""
+    ids = [r["id"] for r in records]
+    unknown = sorted(set(predictions) - set(ids))
+    missing = [i for i in ids if i not in predictions]
+    if unknown:
+        raise ResultsError(f"{path}: {len(unknown)} unknown document id(s), e.g. {unknown[0]!r}")
+    if missing:
+        raise ResultsError(f"{path}: {len(missing)} document(s) have no predictions, e.g. {missing[0]!r}")
+    tokens, docs = [], []
+    for r in records:
+        scores, doc = predictions[r["id"]]
+        if len(scores) != len(r["labels"]):
+            raise ResultsError(f"{path}: document {r['id']!r} has {len(scores)} scores for {len(r['labels'])} tokens")
+        tokens.append(scores)
+        docs.append(doc)
+    return tokens, docs
+
+
+@dataclass(frozen=True)
+class ScoredPredictions:
+    header: dict
+    thresholds: Thresholds
+    token_scores: list[list[float]]
+    doc_scores: list[float]
+    scores: dict
+
+
+def header_thresholds(path: Path, header: dict) -> Thresholds:
+    """The thresholds a predictions file's header records, or an error saying how to give them."""
+    if header.get("token_threshold") is None or header.get("doc_threshold") is None:
+        raise ResultsError(f"{path}: the header gives no token_threshold and doc_threshold: pass --threshold and --doc-threshold")
+    return Thresholds(header["token_threshold"], header["doc_threshold"], header.get("thresholds_chosen_on") or "unknown")
+
+
+def score_predictions_file(path: Path, gold: Split, n_boot: int, seed: int, thresholds: Thresholds | None = None) -> ScoredPredictions:
+    """Score a predictions file against ``gold``.
+
+    The header, where there is one, must be for the same config, split and dataset revision.
+    ``thresholds`` overrides the header's; without either, it is an error. A document without a
+    ``doc_score`` gets the harness's default, derived from its token scores
+    (:func:`harness.evaluation.contract.doc_scores_from_tokens`), as a detector without
+    ``predict_doc_proba`` does.
+    """
+    header, rows = read_predictions(path)
+    for key, want in (("config", gold.config), ("split", gold.split)):
+        if header.get(key) is not None and header[key] != want:
+            raise ResultsError(f"{path}: predictions are for {key} {header[key]!r}, not {want!r} (pass --config/--split to match)")
+    made_on = header.get("dataset_fingerprint")
+    if made_on is not None and made_on != gold.fingerprint:
+        raise ResultsError(f"{path}: predictions were made on dataset revision {str(made_on)[:12]}, but {gold.config}/{gold.split} here is {gold.fingerprint[:12]}")
+    token_scores, doc_scores = match_predictions(path, gold.records, rows)
+    if any(d is None for d in doc_scores):
+        derived = doc_scores_from_tokens(token_scores)
+        doc_scores = [d if d is not None else x for d, x in zip(doc_scores, derived)]
+    chosen = thresholds if thresholds is not None else header_thresholds(path, header)
+    scores = score_split(gold.records, token_scores, doc_scores, chosen.token, chosen.document, n_boot=n_boot, seed=seed)
+    return ScoredPredictions(header, chosen, token_scores, doc_scores, scores)

@@ -1,0 +1,85 @@
+"""A lazy registry of detectors: names map to ``"module:Class"`` strings, imported only when
+chosen, so ``--model lexicon`` never imports torch.
+
+>>> resolve_class("all-spun").__name__
+'AllSpunDetector'
+>>> resolve_class("lexcon")
+Traceback (most recent call last):
+...
+harness.evaluation.registry.UnknownModel: unknown model 'lexcon'; did you mean 'lexicon'? Known models: all-spun, classifier, embedding, lexicon, random (or give an import path package.module:Class, or a predictions file)
+"""
+
+from __future__ import annotations
+
+import ast
+import difflib
+import importlib
+
+from harness.core.errors import SpinbenchError  # noqa: F401  (base of the errors below)
+
+REGISTRY: dict[str, str] = {
+    "random": "harness.evaluation.reference:RandomDetector",
+    "all-spun": "harness.evaluation.reference:AllSpunDetector",
+    "lexicon": "baselines.lexicon:LexiconDetector",
+    "classifier": "baselines.classifier:ClassifierDetector",
+    "embedding": "baselines.embedding:EmbeddingDetector",
+}
+
+
+class UnknownModel(SpinbenchError, ValueError):
+    """A --model value that is neither registered nor importable."""
+
+
+class BadModelArgs(SpinbenchError, ValueError):
+    """A --model-args value that does not fit the detector's hyperparameters."""
+
+
+def resolve_class(name: str) -> type:
+    """A registered name or an import path ``package.module:Class`` -> the detector class."""
+    target = REGISTRY.get(name, name)
+    if ":" not in target:
+        close = difflib.get_close_matches(name, REGISTRY, n=1)
+        hint = f"did you mean {close[0]!r}? " if close else ""
+        raise UnknownModel(
+            f"unknown model {name!r}; {hint}Known models: {', '.join(sorted(REGISTRY))}"
+            " (or give an import path package.module:Class, or a predictions file)"
+        )
+    module_name, _, class_name = target.partition(":")
+    try:
+        module = importlib.import_module(module_name)
+    except ImportError as err:
+        extra = " (install it with: pip install -e '.[embedding]')" if name == "embedding" else ""
+        raise UnknownModel(f"cannot import {module_name!r} for model {name!r}: {err}{extra}") from None
+    except Exception as err:  # a user's module that fails while importing
+        raise UnknownModel(f"importing {module_name!r} for model {name!r} failed: {err.__class__.__name__}: {err}") from None
+    try:
+        return getattr(module, class_name)
+    except AttributeError:
+        raise UnknownModel(f"module {module_name!r} has no {class_name!r} (model {name!r})") from None
+
+
+def parse_model_args(text: str | None) -> dict:
+    """``"k=v,k2=v2"`` -> a dict; values are Python literals where they parse (``3``, ``0.5``,
+    ``True``), strings otherwise."""
+    if not text:
+        return {}
+    out = {}
+    for item in text.split(","):
+        if not item.strip():
+            continue
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip():
+            raise BadModelArgs(f"bad --model-args item {item!r}: expected key=value")
+        try:
+            out[key.strip()] = ast.literal_eval(value.strip())
+        except (ValueError, SyntaxError):
+            out[key.strip()] = value.strip()
+    return out
+
+
+def make_detector(name: str, params: dict | None = None):
+    cls = resolve_class(name)
+    try:
+        return cls(**(params or {}))
+    except TypeError as err:
+        raise UnknownModel(f"model {name!r} does not take these arguments: {err}") from None

@@ -1,0 +1,67 @@
+"""The layout's rules, checked on every import statement (function-level ones included):
+the ground floor imports nothing above it, the evaluation side never imports the corpus side,
+and baselines see only the ground floor and the detector contract."""
+
+import ast
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def imports_of(path: Path) -> set[str]:
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            found.add(node.module)
+    return {name for name in found if name.split(".")[0] in ("harness", "baselines")}
+
+
+def modules(package: str) -> list[Path]:
+    return sorted((ROOT / package.replace(".", "/")).rglob("*.py"))
+
+
+RULES = {
+    # package: (allowed prefixes of spinbench imports)
+    "harness.core": ("harness.core",),
+    "harness.corpus": ("harness.core", "harness.corpus"),
+    "harness.evaluation": ("harness.core", "harness.evaluation", "harness"),
+    "baselines": ("harness.core.tokens", "harness.core.lexical", "harness.evaluation.contract", "baselines"),
+}
+
+
+def _allowed(name: str, prefixes: tuple[str, ...]) -> bool:
+    # "harness" alone (the package, for __version__) is allowed only where listed as such.
+    return any(name == p or name.startswith(p + ".") for p in prefixes if p != "harness") or (name == "harness" and "harness" in prefixes)
+
+
+@pytest.mark.parametrize("package", sorted(RULES))
+def test_layers_import_only_what_they_may(package):
+    bad = []
+    for path in modules(package):
+        for name in sorted(imports_of(path)):
+            if not _allowed(name, RULES[package]):
+                bad.append(f"{path.relative_to(ROOT)} imports {name}")
+    assert not bad, "\n".join(bad)
+
+
+def test_the_rules_catch_a_violation(tmp_path):
+    module = tmp_path / "m.py"
+    module.write_text("def f():\n    from harness.corpus.spin import engine\n")
+    assert not _allowed(next(iter(imports_of(module))), RULES["baselines"])
+
+
+def test_ground_floor_imports_without_pyarrow():
+    code = (
+        "import sys; sys.modules['pyarrow'] = None; sys.modules['datasets'] = None\n"
+        "import harness, harness.core.tokens, harness.core.schema, harness.core.configs, harness.core.lexical\n"
+        "print([t.text for t in harness.tokenize('Heavy rain.')])"
+    )
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.strip() == "['Heavy', 'rain', '.']"
