@@ -24,6 +24,7 @@ import numpy as np
 
 from harness.core.lexical import load_moby, zipf
 from harness.core.tokens import normalize
+from harness.evaluation.contract import Interval
 
 
 class _Resources:
@@ -161,6 +162,8 @@ class ClassifierDetector:
     max_iter : solver iterations.
     """
 
+    param_ranges = {"C": Interval(0, None, closed=False), "min_count": Interval(1), "n_synonyms": Interval(0), "max_iter": Interval(1)}
+
     def __init__(self, C: float = 0.5, min_count: int = 2, n_synonyms: int = 6, max_iter: int = 200):
         self.C = C
         self.min_count = min_count
@@ -196,12 +199,14 @@ class ClassifierDetector:
         return csr_matrix((data, np.asarray(cols, dtype=np.int32), np.asarray(indptr, dtype=np.int64)), shape=(len(indptr) - 1, len(self.vocabulary_)))
 
     def fit(self, docs: list[list[str]], labels: list[list[int]]):
+        import sys
         from collections import Counter
 
         from sklearn.linear_model import LogisticRegression
+        from tqdm.auto import tqdm
 
         res = _resources(self.n_synonyms)
-        counts = Counter(f for doc in docs for feats in token_features(doc, res) for f in feats)
+        counts = Counter(f for doc in tqdm(docs, desc="classifier: features", unit="doc", disable=None) for feats in token_features(doc, res) for f in feats)
         kept = sorted(f for f, c in counts.items() if c >= self.min_count)
         self.vocabulary_ = {f: j for j, f in enumerate(kept)}
         # Column caches for the word, left-pair and right-pair pieces of the training text:
@@ -209,6 +214,7 @@ class ClassifierDetector:
         self.columns_ = ({}, {}, {})
         X = self._matrix(docs)
         y = np.array([v for lab in labels for v in lab])
+        print(f"classifier: fitting logistic regression on {X.shape[0]:,} tokens x {X.shape[1]:,} features...", file=sys.stderr)
         self.model_ = LogisticRegression(C=self.C, max_iter=self.max_iter, solver="liblinear").fit(X, y)
         return self
 

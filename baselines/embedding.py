@@ -29,6 +29,7 @@ import numpy as np
 
 from harness.core.lexical import analyses, inflect, is_content_word, match_case, related_synonyms, zipf
 from harness.core.tokens import normalize
+from harness.evaluation.contract import Interval
 
 _N_RELATED = 20  # how many of a lemma's most related Moby synonyms are considered
 
@@ -64,6 +65,8 @@ class EmbeddingDetector:
     device : "cpu", "cuda", or None to use a GPU when there is one.
     seed : seed for choosing the calibration documents.
     """
+
+    param_ranges = {"window": Interval(1), "n_candidates": Interval(1), "n_fit_docs": Interval(1), "batch_size": Interval(1)}
 
     def __init__(self, model_name: str | None = None, window: int = 4, n_candidates: int = 1, min_gain: float = 0.5,
                  n_fit_docs: int = 40, batch_size: int = 128, device: str | None = None, seed: int = 0):

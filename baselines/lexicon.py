@@ -25,6 +25,7 @@ from collections import Counter
 from pathlib import Path
 
 from harness.core.tokens import normalize, tokenize
+from harness.evaluation.contract import Interval
 
 
 def read_external_lexicon(path: str | Path) -> dict[tuple[str, ...], str]:
@@ -56,6 +57,8 @@ class LexiconDetector:
     lexicon : optional path of an external phrase list (see the module docstring).
     external_score : score of external phrases the training data never saw.
     """
+
+    param_ranges = {"max_n": Interval(1), "min_spun": Interval(1), "alpha": Interval(0), "external_score": Interval(0, 1)}
 
     def __init__(self, max_n: int = 4, min_spun: int = 2, alpha: float = 2.0, lexicon: str | None = None, external_score: float = 0.9):
         self.max_n = max_n

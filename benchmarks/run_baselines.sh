@@ -8,8 +8,8 @@ cd "$(dirname "$0")/.."
 export HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1
 models=${MODELS:-"all-spun random lexicon classifier embedding"}
 for model in $models; do
-  evaluate --model "$model" --config news --no-cache
-  evaluate --model "$model" --config unseen-spinner
-  evaluate --model "$model" --config unseen-domain
+  evaluate --model "$model" --config news --no-cache --submit
+  evaluate --model "$model" --config unseen-spinner --submit
+  evaluate --model "$model" --config unseen-domain --submit
 done
 spinbench leaderboard

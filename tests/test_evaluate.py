@@ -12,7 +12,8 @@ from harness.evaluation.results import read_results
 
 
 def run(tmp_path, tiny_dataset, model="lexicon", config="news", **kw):
-    return evaluate(model, config=config, dataset=str(tiny_dataset), output_dir=tmp_path / "results", n_boot=200, **kw)
+    """A leaderboard entry under tmp_path/results."""
+    return evaluate(model, config=config, dataset=str(tiny_dataset), output_dir=tmp_path / "results", n_boot=200, submit=True, **kw)
 
 
 def test_results_name_the_dataset_revision_and_can_be_recomputed(tmp_path, tiny_dataset):
@@ -116,6 +117,6 @@ def test_user_detector_by_import_path_and_model_args(tmp_path, tiny_dataset, cap
     code = evaluate_main(["--model", "harness.evaluation.reference:RandomDetector", "--model-args", "seed=3", "--dataset", str(tiny_dataset),
                           "--output-dir", str(tmp_path / "r"), "--bootstrap", "50"])
     assert code == 0
-    res = read_results(tmp_path / "r" / "harness.evaluation.reference-RandomDetector" / "news.json")
+    res = read_results(tmp_path / "r" / "harness.evaluation.reference-RandomDetector" / "news.test.json")
     assert res.model["params"] == {"seed": 3}
     assert "token" in capsys.readouterr().out

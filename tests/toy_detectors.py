@@ -18,3 +18,67 @@ class Suggesting:
 
     def suggest(self, doc):
         return [t[:4] if len(t) > 6 else None for t in doc]
+
+
+class _Base:
+    requires_fit = False
+
+    def __init__(self):
+        pass
+
+    def fit(self, docs, labels):
+        return self
+
+
+class NaNScores(_Base):
+    """One NaN in the third document."""
+
+    def predict_token_proba(self, docs):
+        out = [[0.5] * len(doc) for doc in docs]
+        if len(docs) > 2 and docs[2]:
+            out[2][0] = float("nan")
+        return out
+
+
+class OutOfRange(_Base):
+    def predict_token_proba(self, docs):
+        return [[1.5] * len(doc) for doc in docs]
+
+
+class TooFew(_Base):
+    def predict_token_proba(self, docs):
+        return [[0.5] * max(0, len(doc) - 1) for doc in docs]
+
+
+class TooMany(_Base):
+    def predict_token_proba(self, docs):
+        return [[0.5] * (len(doc) + 1) for doc in docs]
+
+
+class RaisesInFit(_Base):
+    requires_fit = True
+
+    def fit(self, docs, labels):
+        raise RuntimeError("boom in fit")
+
+    def predict_token_proba(self, docs):
+        return [[0.5] * len(doc) for doc in docs]
+
+
+class RaisesInPredict(_Base):
+    def predict_token_proba(self, docs):
+        raise KeyError("no such word")
+
+
+class FitReturnsNone(_Base):
+    requires_fit = True
+
+    def fit(self, docs, labels):
+        self.fitted_ = True
+
+    def predict_token_proba(self, docs):
+        return [[0.5] * len(doc) for doc in docs]
+
+
+def not_a_class():
+    return 3

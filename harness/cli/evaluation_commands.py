@@ -47,16 +47,21 @@ def format_table(results) -> str:
 
 
 def cmd_evaluate(args: argparse.Namespace) -> int:
+    from harness.core.dataset import recorded_fingerprints
     from harness.evaluation.evaluate import evaluate
+    from harness.evaluation.leaderboard import results_problems
     from harness.evaluation.registry import parse_model_args
 
-    if args.bootstrap < 1:
-        raise SpinbenchError("--bootstrap must be at least 1")
     results = evaluate(
         args.model, config=args.config, split=args.split, model_args=parse_model_args(args.model_args), dataset=args.dataset,
-        output_dir=args.output_dir, name=args.name, n_boot=args.bootstrap, seed=args.seed, threshold=args.threshold, use_cache=not args.no_cache,
+        output_dir=args.output_dir, name=args.name, n_boot=args.bootstrap, seed=args.seed, threshold=args.threshold,
+        doc_threshold=args.doc_threshold, use_cache=not args.no_cache, submit=args.submit,
     )
     print(format_table(results))
+    print(f"\nwrote {results.path} and {results.path.parent / results.predictions}")
+    if not args.submit:
+        problems = results_problems(results, recorded_fingerprints(args.dataset))
+        print("to submit it to the leaderboard, rerun with --submit" if not problems else "not a leaderboard entry: " + "; ".join(problems))
     return 0
 
 
@@ -66,7 +71,7 @@ def cmd_detect(args: argparse.Namespace) -> int:
     from harness.evaluation.registry import parse_model_args
 
     text = read_text_input(args.file)
-    prepared = prepare_detector(args.model, parse_model_args(args.model_args), args.dataset, use_cache=not args.no_cache)
+    prepared = prepare_detector(args.model, parse_model_args(args.model_args), args.dataset, use_cache=not args.no_cache, predictions_file_ok=False)
     threshold = args.threshold if args.threshold is not None else prepared.thresholds.token
     result = detect(prepared.detector, text, threshold, args.model, suggest=args.suggest)
     if args.format == "json":
@@ -88,8 +93,25 @@ def cmd_leaderboard(args: argparse.Namespace) -> int:
             return 1
         print(f"leaderboard check: every entry in {args.results}/ recomputes from its predictions; {args.output} is up to date")
         return 0
-    write_text(Path(args.output), render(collect(Path(args.results))))
+    entries = collect(Path(args.results))
+    if not entries:
+        raise SpinbenchError(f"no leaderboard entries in {args.results}/: nothing to render")
+    write_text(Path(args.output), render(entries))
     print(f"wrote {args.output}")
+    return 0
+
+
+def cmd_cache(args: argparse.Namespace) -> int:
+    from harness.evaluation import fit_cache
+
+    entries = fit_cache.entries()
+    if args.action == "clear":
+        freed = fit_cache.clear()
+        print(f"removed {len(entries)} cached fit(s) from {fit_cache.cache_dir()} ({freed / 1e6:,.1f} MB)")
+        return 0
+    for path, size in entries:
+        print(f"{size / 1e6:10,.1f} MB  {path}")
+    print(f"{len(entries)} cached fit(s), {sum(s for _, s in entries) / 1e6:,.1f} MB in {fit_cache.cache_dir()} (at most {fit_cache.max_bytes() / 1e9:g} GB kept)")
     return 0
 
 
@@ -112,3 +134,7 @@ def add_evaluation_commands(sub) -> None:
     lb.add_argument("--dataset", default=None, help="dataset with the gold labels (default: data/)")
     lb.add_argument("--check", action="store_true", help="recompute every entry and fail on any mismatch")
     lb.set_defaults(func=cmd_leaderboard)
+
+    c = sub.add_parser("cache", help="list or clear the fitted detectors cached by evaluate and detect")
+    c.add_argument("action", choices=["list", "clear"])
+    c.set_defaults(func=cmd_cache)

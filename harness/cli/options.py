@@ -7,8 +7,30 @@
 from __future__ import annotations
 
 import argparse
+import math
 
 from harness.core.configs import CONFIGS, DEFAULT_CONFIG, EVALUATION_SPLIT
+
+
+def probability(text: str) -> float:
+    """An argparse type: a finite number in [0, 1]."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if not (math.isfinite(value) and 0.0 <= value <= 1.0):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number in [0, 1]")
+    return value
+
+
+def positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} must be at least 1")
+    return value
 
 
 def add_debug_argument(parser: argparse.ArgumentParser) -> None:
@@ -20,16 +42,18 @@ def add_model_arguments(parser: argparse.ArgumentParser, *, predictions_file: bo
     parser.add_argument("--model", required=True, help=what)
     parser.add_argument("--model-args", default="", help="hyperparameters: k=v,k2=v2")
     parser.add_argument("--dataset", default=None, help="dataset folder (default: data/) or a hub id; detectors are fitted on its news/train")
-    parser.add_argument("--threshold", type=float, default=None, help="token threshold instead of the one chosen on news/validation")
+    parser.add_argument("--threshold", type=probability, default=None, help="token threshold instead of the one chosen on news/validation")
     parser.add_argument("--no-cache", action="store_true", help="refit even if a fitted detector is cached")
 
 
 def add_evaluate_arguments(parser: argparse.ArgumentParser) -> None:
     add_model_arguments(parser, predictions_file=True)
-    parser.add_argument("--config", default=DEFAULT_CONFIG, help=f"{', '.join(CONFIGS)} (default {DEFAULT_CONFIG})")
+    parser.add_argument("--doc-threshold", type=probability, default=None, help="document threshold instead of the one chosen on news/validation")
+    parser.add_argument("--config", default=DEFAULT_CONFIG, help=f"{', '.join(CONFIGS)} (default {DEFAULT_CONFIG}), or wild for imported pairs")
     parser.add_argument("--split", default=EVALUATION_SPLIT)
-    parser.add_argument("--output-dir", default="results")
-    parser.add_argument("--name", default=None, help="name for the results folder (default: the model)")
-    parser.add_argument("--bootstrap", type=int, default=1000, help="bootstrap resamples for the intervals")
+    parser.add_argument("--submit", action="store_true", help="write the leaderboard entry results/<name>/<config>.json (test split, validation thresholds only)")
+    parser.add_argument("--output-dir", default=None, help="folder for the results (default: runs/, or results/ with --submit)")
+    parser.add_argument("--name", default=None, help="name for the results folder (default: the model); letters, digits, -_.")
+    parser.add_argument("--bootstrap", type=positive_int, default=1000, help="bootstrap resamples for the intervals")
     parser.add_argument("--seed", type=int, default=0, help="bootstrap seed")
     add_debug_argument(parser)

@@ -8,11 +8,12 @@ The evaluation side reaches the data only through :func:`load`.
 
 from __future__ import annotations
 
+import difflib
 import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from harness.core.configs import CONFIGS, DEFAULT_CONFIG, EVALUATION_SPLIT
+from harness.core.configs import CONFIGS, DEFAULT_CONFIG, EVALUATION_SPLIT, IMPORTED_CONFIG
 from harness.core.errors import SpinbenchError
 from harness.core.files import FINGERPRINTS, content_fingerprint, read_split
 from harness.core.schema import FIELDS
@@ -41,14 +42,21 @@ def default_data_dir() -> Path:
     return Path(__file__).resolve().parents[2] / "data"
 
 
+def recorded_fingerprints(dataset: str | os.PathLike | None = None) -> dict | None:
+    """The fingerprints a local build recorded (None for a hub dataset or a folder without them)."""
+    from harness.core.files import read_fingerprints
+
+    folder = Path(dataset) if dataset is not None else default_data_dir()
+    return read_fingerprints(folder) if folder.is_dir() else None
+
+
 def load(config: str = DEFAULT_CONFIG, split: str = EVALUATION_SPLIT, dataset: str | os.PathLike | None = None) -> Split:
     """Load one split as a list of records (see :mod:`harness.schema`)."""
     source = Path(dataset) if dataset is not None else default_data_dir()
     if source.exists():
         path = source / config / f"{split}.parquet"
         if not path.exists():
-            hint = "run `spinbench build` first (or pass --dataset)" if config in CONFIGS else f"known configs: {', '.join(CONFIGS)}"
-            raise DatasetNotFound(f"no split {config}/{split} at {path}: {hint}")
+            raise DatasetNotFound(f"no split {config}/{split} at {path}: {_hint(source, config, split)}")
         records = read_split(path)
         name = str(source)
     elif dataset is not None and "/" in str(dataset) and not str(dataset).startswith((".", "/")):
@@ -62,7 +70,21 @@ def load(config: str = DEFAULT_CONFIG, split: str = EVALUATION_SPLIT, dataset: s
     return Split(name, config, split, records, content_fingerprint(records))
 
 
+def _hint(source: Path, config: str, split: str) -> str:
+    known = [*CONFIGS, IMPORTED_CONFIG, *(p.name for p in source.iterdir() if p.is_dir() and not p.name.startswith("."))]
+    if config not in known:
+        close = difflib.get_close_matches(config, known, n=1)
+        return (f"did you mean {close[0]!r}? " if close else "") + f"known configs: {', '.join(dict.fromkeys(known))}"
+    splits = sorted(p.stem for p in (source / config).glob("*.parquet"))
+    if splits:
+        return f"{config} has the split(s) {', '.join(splits)}"
+    return "run `spinbench build` first (or pass --dataset)"
+
+
 def _load_hub(hub_id: str, config: str, split: str) -> list[dict]:
     from datasets import load_dataset
 
-    return load_dataset(hub_id, config, split=split).to_list()
+    try:
+        return load_dataset(hub_id, config, split=split).to_list()
+    except Exception as err:  # the hub's errors are many (network, missing repo, config, split)
+        raise DatasetNotFound(f"cannot load {config}/{split} of {hub_id!r} from the Hugging Face hub ({err.__class__.__name__}: {err})") from err

@@ -6,11 +6,11 @@
 
 from __future__ import annotations
 
-import math
 from typing import Callable
 
 from harness.core.tokens import tokenize
-from harness.evaluation.contract import Detector, get_params, predict_doc_proba
+from harness.evaluation.contract import Detector, get_params
+from harness.evaluation.detector_calls import DetectorError, fit, predict
 
 # Made-up sentences: a few spun (1) and clean (0) tokens, enough for any detector to fit on.
 _TRAIN = [
@@ -62,28 +62,20 @@ def check_detector(make: Callable[[], object], train=None, test=None) -> None:
     learned = [k for k in vars(detector) if k.endswith("_") and not k.startswith("_")]
     if learned:
         raise ConformanceError(f"{name}.__init__ sets learned attributes {learned}: only store hyperparameters there")
-    fitted = detector.fit(docs, labels)
-    if fitted is not detector:
-        raise ConformanceError(f"{name}.fit must return self")
-    if get_params(detector) != params:
-        raise ConformanceError(f"{name}.fit changed its hyperparameters")
-
-    scores = detector.predict_token_proba(test_docs)
-    if len(scores) != len(test_docs):
-        raise ConformanceError(f"{name} returned {len(scores)} documents of scores for {len(test_docs)}")
-    for doc, s in zip(test_docs, scores):
-        if len(s) != len(doc):
-            raise ConformanceError(f"{name} returned {len(s)} scores for a document of {len(doc)} tokens")
-        bad = [v for v in s if not (isinstance(v, (int, float)) and math.isfinite(v) and 0.0 <= v <= 1.0)]
-        if bad:
-            raise ConformanceError(f"{name} returned scores outside [0, 1] or not finite: {bad[:3]}")
-    doc_scores = predict_doc_proba(detector, test_docs, scores)
-    if len(doc_scores) != len(test_docs) or not all(0.0 <= v <= 1.0 for v in doc_scores):
-        raise ConformanceError(f"{name} document scores must be one value in [0, 1] per document")
-
-    again = make().fit(docs, labels).predict_token_proba(test_docs)
-    if [list(map(float, s)) for s in again] != [list(map(float, s)) for s in scores]:
+    ids = [f"test-{i}" for i in range(len(test_docs))]
+    try:
+        fitted = fit(name, detector, docs, labels)
+        if fitted is not detector:
+            raise ConformanceError(f"{name}.fit must return self")
+        if get_params(detector) != params:
+            raise ConformanceError(f"{name}.fit changed its hyperparameters")
+        # The same checks evaluate applies: one finite score in [0, 1] per token, one per document.
+        scores, _ = predict(name, detector, ids, test_docs)
+        again, _ = predict(name, fit(name, make(), docs, labels), ids, test_docs)
+        alone = [predict(name, detector, [i], [doc])[0][0] for i, doc in zip(ids, test_docs)]
+    except DetectorError as err:
+        raise ConformanceError(str(err)) from err
+    if again != scores:
         raise ConformanceError(f"{name} is not deterministic: a second fit gave different scores")
-    alone = [detector.predict_token_proba([doc])[0] for doc in test_docs]
     if any(max((abs(a - b) for a, b in zip(x, y)), default=0.0) > 1e-6 for x, y in zip(alone, scores)):
         raise ConformanceError(f"{name} scores a document differently alone and in a batch")

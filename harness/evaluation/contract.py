@@ -11,6 +11,9 @@ A detector sees documents as lists of token strings (from :func:`harness.tokeniz
         def predict_token_proba(self, docs):     # -> one spun-probability per token
             return [[0.5] * len(doc) for doc in docs]
 
+Hyperparameter values are checked before a detector is made: each must have the type of its
+default, and a class may declare allowed ranges in ``param_ranges`` (``{"max_n": Interval(1)}``).
+
 ``predict_doc_proba(docs)`` is optional: without it the harness derives a document score with
 :func:`doc_scores_from_tokens`. ``suggest(doc) -> list[str | None]`` is optional too: a guess at
 each token's original wording (``spinbench detect --suggest`` shows it). A detector that needs no
@@ -20,10 +23,15 @@ Run ``evaluate --model my_package.my_module:MyDetector`` to score it; no registr
 
 from __future__ import annotations
 
+import difflib
 import inspect
+import math
+from dataclasses import dataclass
 from typing import Protocol, Sequence, runtime_checkable
 
 import numpy as np
+
+from harness.core.errors import SpinbenchError
 
 
 @runtime_checkable
@@ -46,6 +54,79 @@ def get_params(detector: object) -> dict:
     return params
 
 
+class BadHyperparameter(SpinbenchError, ValueError):
+    """A hyperparameter value that a detector does not take."""
+
+
+@dataclass(frozen=True)
+class Interval:
+    """Allowed values of a numeric hyperparameter: ``low <= x <= high`` (a bound of None is
+    open-ended; ``closed=False`` excludes both bounds).
+
+    >>> Interval(1).check("max_n", 0)
+    'max_n must be at least 1, not 0'
+    >>> Interval(0, 1, closed=False).check("p", 1) is not None, Interval(0, 1).check("p", 1)
+    (True, None)
+    """
+
+    low: float | None = None
+    high: float | None = None
+    closed: bool = True
+
+    def check(self, name: str, value: float) -> str | None:
+        below = self.low is not None and (value < self.low or (not self.closed and value == self.low))
+        above = self.high is not None and (value > self.high or (not self.closed and value == self.high))
+        if not (below or above):
+            return None
+        if self.low is not None and self.high is not None:
+            return f"{name} must be in {'[' if self.closed else '('}{self.low}, {self.high}{']' if self.closed else ')'}, not {value}"
+        if self.low is not None:
+            return f"{name} must be {'at least' if self.closed else 'more than'} {self.low}, not {value}"
+        return f"{name} must be {'at most' if self.closed else 'less than'} {self.high}, not {value}"
+
+
+def _type_problem(name: str, default: object, value: object) -> str | None:
+    """Why ``value`` cannot stand where ``default`` does (None when it can)."""
+    if default is None or default is inspect.Parameter.empty:
+        return None
+    if isinstance(default, bool):
+        ok = isinstance(value, bool)
+    elif isinstance(default, int):
+        ok = isinstance(value, int) and not isinstance(value, bool)
+    elif isinstance(default, float):
+        ok = isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+    elif isinstance(default, str):
+        ok = isinstance(value, str)
+    else:
+        return None
+    return None if ok else f"{name} takes a {type(default).__name__} (like its default {default!r}), not {value!r}"
+
+
+def check_params(cls: type, params: dict, model: str) -> dict:
+    """``params`` checked against ``cls.__init__``: known names, the types of their defaults and
+    ``cls.param_ranges``; integers given for float hyperparameters become floats."""
+    sig = inspect.signature(cls.__init__)
+    accepted = {n: p for n, p in sig.parameters.items() if n != "self" and p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)}
+    takes_any = any(p.kind == p.VAR_KEYWORD for p in sig.parameters.values())
+    ranges = getattr(cls, "param_ranges", {})
+    out = {}
+    for name, value in params.items():
+        if name not in accepted:
+            if takes_any:
+                out[name] = value
+                continue
+            close = difflib.get_close_matches(name, accepted, n=1)
+            hint = f"did you mean {close[0]!r}? " if close else ""
+            raise BadHyperparameter(f"model {model!r} has no hyperparameter {name!r}; {hint}it takes: {', '.join(accepted) or 'none'}")
+        problem = _type_problem(name, accepted[name].default, value)
+        if problem is None and name in ranges and isinstance(value, (int, float)) and not isinstance(value, bool):
+            problem = ranges[name].check(name, value)
+        if problem:
+            raise BadHyperparameter(f"model {model!r}: {problem}")
+        out[name] = float(value) if isinstance(accepted[name].default, float) and isinstance(value, int) else value
+    return out
+
+
 def requires_fit(detector: object) -> bool:
     return bool(getattr(detector, "requires_fit", True))
 
@@ -65,9 +146,3 @@ def doc_scores_from_tokens(token_scores: Sequence[Sequence[float]], top_share: f
         top = np.partition(np.asarray(scores, dtype=float), len(scores) - k)[len(scores) - k :]
         out.append(float(top.mean()))
     return out
-
-
-def predict_doc_proba(detector: object, docs: list[list[str]], token_scores: list[list[float]]) -> list[float]:
-    """The detector's own document scores if it has them, else derived from token scores."""
-    own = getattr(detector, "predict_doc_proba", None)
-    return list(map(float, own(docs))) if callable(own) else doc_scores_from_tokens(token_scores)

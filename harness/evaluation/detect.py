@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from harness.core.errors import SpinbenchError
 from harness.core.tokens import tokenize
-from harness.evaluation.contract import predict_doc_proba
+from harness.evaluation import detector_calls
 from harness.evaluation.metrics import spans
 
 _ON, _OFF = "\033[1;31m", "\033[0m"
@@ -19,13 +19,15 @@ def detect(detector, text: str, threshold: float, model: str, suggest: bool = Fa
     the original wording of each token it flags (detectors with a ``suggest`` method only)."""
     tokens = tokenize(text)
     docs = [[t.text for t in tokens]]
-    scores = [float(v) for v in detector.predict_token_proba(docs)[0]]
-    doc_score = predict_doc_proba(detector, docs, [scores])[0]
+    [scores], [doc_score] = detector_calls.predict(model, detector, ["input"], docs)
     rows = [{"text": t.text, "start": t.start, "end": t.end, "score": round(s, 4), "spun": s >= threshold} for t, s in zip(tokens, scores)]
     if suggest:
         if not callable(getattr(detector, "suggest", None)):
             raise SpinbenchError(f"model {model!r} cannot suggest originals: it has no suggest(doc) method")
-        for row, guess in zip(rows, detector.suggest(docs[0])):
+        guesses = detector_calls.call(model, "suggest", detector.suggest, docs[0])
+        if len(guesses) != len(rows):
+            raise detector_calls.DetectorError(f"detector {model!r}: suggest returned {len(guesses)} guesses for {len(rows)} tokens")
+        for row, guess in zip(rows, guesses):
             row["suggestion"] = guess if row["spun"] else None
     return {"model": model, "threshold": threshold, "doc_score": round(doc_score, 4), "tokens": rows}
 

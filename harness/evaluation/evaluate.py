@@ -8,6 +8,10 @@
 Held-out configs (test split only) use the default config's train and validation splits too.
 A predictions file given as the model is scored by :func:`~harness.evaluation.predictions.score_predictions_file`,
 the same function ``leaderboard --check`` uses.
+
+Where results go: an ordinary run writes ``runs/<name>/<config>.<split>.json`` (ignored by git);
+``submit=True`` writes the leaderboard entry ``results/<name>/<config>.json``, and only for a
+run the leaderboard accepts (:func:`harness.evaluation.leaderboard.entry_problems`).
 """
 
 from __future__ import annotations
@@ -20,39 +24,51 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from harness.core.configs import CALIBRATION_SPLIT, DEFAULT_CONFIG, EVALUATION_SPLIT, FIT_SPLIT
-from harness.core.dataset import Split, load
-from harness.evaluation import fit_cache
-from harness.evaluation.contract import get_params, predict_doc_proba, requires_fit
+from harness.core.dataset import Split, load, recorded_fingerprints
+from harness.core.errors import SpinbenchError
+from harness.core.files import sha256_file
+from harness.evaluation import detector_calls, fit_cache
+from harness.evaluation.contract import get_params, requires_fit
 from harness.evaluation.predictions import score_predictions_file, write_predictions
 from harness.evaluation.provenance import git_commit, hardware, peak_memory_mb
 from harness.evaluation.registry import REGISTRY, make_detector
 from harness.evaluation.results import Results, write_results
-from harness.evaluation.scoring import Thresholds, choose_doc_threshold, choose_threshold, score_split
+from harness.evaluation.scoring import CALIBRATED_ON, GIVEN, Thresholds, choose_doc_threshold, choose_threshold, score_split
 
 SCORE_DECIMALS = 4  # predictions are stored, and scored, at this precision
-CALIBRATED_ON = f"{DEFAULT_CONFIG}/{CALIBRATION_SPLIT}"
+RUNS_DIR = "runs"  # ordinary runs (ignored by git)
+RESULTS_DIR = "results"  # leaderboard entries (committed)
+_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 
 
 def token_docs(split: Split) -> list[list[str]]:
     return [[t["text"] for t in r["tokens"]] for r in split.records]
 
 
-def predict(detector, docs: list[list[str]], desc: str, batch: int = 64) -> tuple[list[list[float]], list[float], float]:
-    """Token and document scores, rounded as stored, and the seconds spent predicting."""
+def nonempty(split: Split) -> Split:
+    if not split.records:
+        raise SpinbenchError(f"{split.config}/{split.split} of {split.dataset} has no documents: the dataset is too small (build it from more sources)")
+    return split
+
+
+def predict(name: str, detector, split: Split, desc: str, batch: int = 64) -> tuple[list[list[float]], list[float], float]:
+    """Token and document scores of every document of ``split``, checked and rounded as stored,
+    and the seconds spent predicting."""
     from tqdm.auto import tqdm
 
+    docs = token_docs(split)
+    ids = [r["id"] for r in split.records]
     tokens: list[list[float]] = []
     doc_scores: list[float] = []
-    if docs:
-        detector.predict_token_proba(docs[:1])  # warm-up: lazy resource loading is not throughput
+    if docs:  # warm-up: lazy resource loading is not throughput
+        detector_calls.predict(name, detector, ids[:1], docs[:1])
     started = time.perf_counter()
     with tqdm(total=sum(map(len, docs)), desc=desc, unit="tok", unit_scale=True, disable=None) as bar:
         for i in range(0, len(docs), batch):
-            chunk = docs[i : i + batch]
-            scores = [list(map(float, s)) for s in detector.predict_token_proba(chunk)]
-            tokens += scores
-            doc_scores += predict_doc_proba(detector, chunk, scores)
-            bar.update(sum(map(len, chunk)))
+            chunk_tokens, chunk_docs = detector_calls.predict(name, detector, ids[i : i + batch], docs[i : i + batch])
+            tokens += chunk_tokens
+            doc_scores += chunk_docs
+            bar.update(sum(map(len, docs[i : i + batch])))
     seconds = time.perf_counter() - started
     return [[round(v, SCORE_DECIMALS) for v in s] for s in tokens], [round(v, SCORE_DECIMALS) for v in doc_scores], seconds
 
@@ -68,12 +84,12 @@ class PreparedDetector:
     fit_seconds: float | None  # None when the fit came from the cache
 
 
-def fit_and_calibrate(detector, target: str, dataset, use_cache: bool = True) -> tuple[object, Thresholds, float | None]:
+def fit_and_calibrate(detector, name: str, target: str, dataset, use_cache: bool = True) -> tuple[object, Thresholds, float | None]:
     """(fitted detector, thresholds chosen on validation, fit seconds or None when cached).
 
     ``use_cache=False`` refits even when a fit is cached, and caches the new fit."""
-    train = load(DEFAULT_CONFIG, FIT_SPLIT, dataset=dataset)
-    validation = load(DEFAULT_CONFIG, CALIBRATION_SPLIT, dataset=dataset)
+    train = nonempty(load(DEFAULT_CONFIG, FIT_SPLIT, dataset=dataset))
+    validation = nonempty(load(DEFAULT_CONFIG, CALIBRATION_SPLIT, dataset=dataset))
     key = fit_cache.fit_key(detector, target, get_params(detector), [train.fingerprint, validation.fingerprint])
     cached = fit_cache.load_entry(key) if use_cache else None
     if cached is not None:
@@ -83,9 +99,9 @@ def fit_and_calibrate(detector, target: str, dataset, use_cache: bool = True) ->
     if requires_fit(detector):
         print(f"fitting on {DEFAULT_CONFIG}/{FIT_SPLIT} ({len(train.records)} documents)...", file=sys.stderr)
         started = time.perf_counter()
-        detector = detector.fit(token_docs(train), [r["labels"] for r in train.records])
+        detector = detector_calls.fit(name, detector, token_docs(train), [r["labels"] for r in train.records])
         fit_seconds = time.perf_counter() - started
-    scores, doc_scores, _ = predict(detector, token_docs(validation), CALIBRATED_ON)
+    scores, doc_scores, _ = predict(name, detector, validation, CALIBRATED_ON)
     token_threshold = choose_threshold([r["labels"] for r in validation.records], scores)
     doc_threshold = choose_doc_threshold([int(r["is_spun"]) for r in validation.records], doc_scores)
     if requires_fit(detector):  # refitting (--no-cache) refreshes the cache for later runs
@@ -93,22 +109,37 @@ def fit_and_calibrate(detector, target: str, dataset, use_cache: bool = True) ->
     return detector, Thresholds(token_threshold, doc_threshold, CALIBRATED_ON), fit_seconds
 
 
-def prepare_detector(model: str, model_args: dict | None = None, dataset=None, use_cache: bool = True) -> PreparedDetector:
+def prepare_detector(model: str, model_args: dict | None = None, dataset=None, use_cache: bool = True, predictions_file_ok: bool = True) -> PreparedDetector:
     """Make the detector ``model`` (a registered name or ``module:Class``), fit it and choose its
     thresholds: what ``evaluate`` and ``detect`` both need."""
-    detector = make_detector(model, model_args)
+    detector = detector_calls.call(model, "__init__", make_detector, model, model_args, predictions_file_ok)
     target = REGISTRY.get(model, model)
-    detector, thresholds, fit_seconds = fit_and_calibrate(detector, target, dataset, use_cache)
+    detector, thresholds, fit_seconds = fit_and_calibrate(detector, model, target, dataset, use_cache)
     return PreparedDetector(detector, model, target, thresholds, fit_seconds)
 
 
 def results_name(model: str) -> str:
     """A folder name for a model: registered names as they are, import paths made safe."""
-    return re.sub(r"[^A-Za-z0-9._-]+", "-", model).strip("-")
+    return re.sub(r"[^A-Za-z0-9._-]+", "-", model).strip("-.")
+
+
+def check_name(name: str) -> str:
+    """``name`` if it is a plain folder name (letters, digits, ``-_.``, not starting with a dot)."""
+    if not _NAME.fullmatch(name or ""):
+        raise SpinbenchError(f"--name {name!r} is not a plain name: use letters, digits, '-', '_' and '.', starting with a letter or digit")
+    return name
 
 
 def is_predictions_file(model: str) -> bool:
     return model.endswith(".jsonl.gz") or (Path(model).is_file() and ":" not in model)
+
+
+def output_paths(output_dir: str | Path | None, name: str, config: str, split: str, submit: bool) -> tuple[Path, Path]:
+    """(results file, predictions file) of a run; see the module docstring."""
+    root = Path(output_dir) if output_dir is not None else Path(RESULTS_DIR if submit else RUNS_DIR)
+    stem = config if submit else f"{config}.{split}"
+    folder = root / check_name(name)
+    return folder / f"{stem}.json", folder / f"{stem}.predictions.jsonl.gz"
 
 
 def evaluate(
@@ -117,39 +148,56 @@ def evaluate(
     split: str = EVALUATION_SPLIT,
     model_args: dict | None = None,
     dataset: str | None = None,
-    output_dir: str | Path = "results",
+    output_dir: str | Path | None = None,
     name: str | None = None,
     n_boot: int = 1000,
     seed: int = 0,
     threshold: float | None = None,
+    doc_threshold: float | None = None,
     use_cache: bool = True,
+    submit: bool = False,
 ) -> Results:
-    """Run the whole pipeline and return the results (also written under ``output_dir``)."""
+    """Run the whole pipeline and return the results (also written: see the module docstring)."""
     from harness import __version__
+    from harness.evaluation.leaderboard import entry_problems, results_problems
 
-    evaluated = load(config, split, dataset=dataset)
+    given = (threshold, doc_threshold) if threshold is not None or doc_threshold is not None else None
+    if name is not None:
+        check_name(name)
+    if submit:  # what can be told before any work
+        problems = entry_problems(config, split, GIVEN if given is not None else CALIBRATED_ON)
+        if problems:
+            raise SpinbenchError("not a leaderboard entry, so nothing was written: " + "; ".join(problems))
+    evaluated = nonempty(load(config, split, dataset=dataset))
     fit_seconds = predict_seconds = None
     if is_predictions_file(model):
-        scored = score_predictions_file(Path(model), evaluated, n_boot, seed)
+        path = Path(model)
+        if given is not None:
+            header_thresholds = None
+            if None in given:  # one given: the other from the file's header
+                from harness.evaluation.predictions import header_thresholds as from_header, read_predictions
+
+                header_thresholds = from_header(path, read_predictions(path)[0])
+            chosen = Thresholds.override(header_thresholds, *given)
+            scored = score_predictions_file(path, evaluated, n_boot, seed, chosen)
+        else:
+            scored = score_predictions_file(path, evaluated, n_boot, seed)
+        thresholds, token_scores, doc_scores, scores = scored.thresholds, scored.token_scores, scored.doc_scores, scored.scores
         header = scored.header
-        thresholds = scored.thresholds
-        if threshold is not None:
-            thresholds = Thresholds(threshold, thresholds.document, "given")
-            scored = score_predictions_file(Path(model), evaluated, n_boot, seed, thresholds)
-        token_scores, doc_scores, scores = scored.token_scores, scored.doc_scores, scored.scores
-        model_info = {"name": name or header.get("model", Path(model).name), "target": header.get("target", "predictions-file"), "params": header.get("params", {})}
+        model_info = {"name": name if name is not None else str(header.get("model") or path.name.split(".")[0]), "target": header.get("target", "predictions-file"), "params": header.get("params", {})}
     else:
         prepared = prepare_detector(model, model_args, dataset, use_cache)
-        thresholds, fit_seconds = prepared.thresholds, prepared.fit_seconds
-        if threshold is not None:
-            thresholds = Thresholds(threshold, thresholds.document, "given")
-        token_scores, doc_scores, predict_seconds = predict(prepared.detector, token_docs(evaluated), f"{config}/{split}")
+        fit_seconds = prepared.fit_seconds
+        thresholds = Thresholds.override(prepared.thresholds, *given) if given is not None else prepared.thresholds
+        token_scores, doc_scores, predict_seconds = predict(model, prepared.detector, evaluated, f"{config}/{split}")
         scores = score_split(evaluated.records, token_scores, doc_scores, thresholds.token, thresholds.document, n_boot=n_boot, seed=seed)
-        model_info = {"name": name or model, "target": prepared.target, "params": get_params(prepared.detector)}
+        model_info = {"name": name if name is not None else results_name(model), "target": prepared.target, "params": get_params(prepared.detector)}
 
+    results_path, predictions_path = output_paths(output_dir, model_info["name"], config, split, submit)
     n_tokens = sum(len(r["labels"]) for r in evaluated.records)
-    out_dir = Path(output_dir) / results_name(model_info["name"])
-    predictions_name = f"{config}.predictions.jsonl.gz"
+    header = {"model": model_info["name"], "target": model_info["target"], "params": model_info["params"], "config": config, "split": split,
+              "dataset_fingerprint": evaluated.fingerprint, "token_threshold": thresholds.token, "doc_threshold": thresholds.document,
+              "thresholds_chosen_on": thresholds.chosen_on}
     results = Results(
         model=model_info,
         dataset={"source": evaluated.dataset, "config": config, "split": split, "fingerprint": evaluated.fingerprint, "documents": len(evaluated.records), "tokens": n_tokens},
@@ -165,11 +213,16 @@ def evaluate(
             "peak_memory_mb": peak_memory_mb(),
         },
         hardware=hardware(),
-        predictions=predictions_name,
+        predictions=predictions_path.name,
     )
-    header = {"model": model_info["name"], "target": model_info["target"], "params": model_info["params"], "config": config, "split": split,
-              "dataset_fingerprint": evaluated.fingerprint, "token_threshold": thresholds.token, "doc_threshold": thresholds.document,
-              "thresholds_chosen_on": thresholds.chosen_on}
-    write_predictions(out_dir / predictions_name, header, [r["id"] for r in evaluated.records], token_scores, doc_scores)
-    write_results(out_dir / f"{config}.json", results)
+    if submit:
+        problems = results_problems(results, recorded_fingerprints(dataset))
+        if problems:
+            raise SpinbenchError("not a leaderboard entry, so nothing was written: " + "; ".join(problems))
+    # Predictions first, then the results that name their hash: a run stopped between the two
+    # leaves results whose hash no longer matches, which leaderboard --check reports.
+    write_predictions(predictions_path, header, [r["id"] for r in evaluated.records], token_scores, doc_scores)
+    results.predictions_sha256 = sha256_file(predictions_path)
+    write_results(results_path, results)
+    results.path = results_path
     return results

@@ -1,35 +1,148 @@
 """The cache of fitted detectors (``~/.cache/spinbench/fits``, or ``$SPINBENCH_CACHE``).
 
-An entry holds a fitted detector and the thresholds chosen for it; its key changes with the data
-(train and validation fingerprints), the detector's hyperparameters and its source file. Entries
-are written under a unique temporary name and renamed, so concurrent runs never share a
-half-written file; an entry that cannot be read is treated as a miss (and refitted).
+An entry holds a fitted detector and the thresholds chosen for it. Its key changes with anything
+that could change the fit:
+
+- the data: the train and validation fingerprints;
+- the detector's hyperparameters, and the content of every file or folder a hyperparameter names
+  (``--model-args lexicon=F`` refits when F changes);
+- the source of the detector's module, of the modules of its base classes, and of every module of
+  this project or the detector's package that those import, followed transitively;
+- the versions of the third-party packages those modules import.
+
+Entries are written under a unique temporary name and renamed, so concurrent runs never share a
+half-written file; an entry that cannot be read is treated as a miss (and refitted). The cache
+keeps at most ``$SPINBENCH_CACHE_MAX_GB`` (default 5) GB, dropping the least recently used
+entries; ``spinbench cache clear`` empties it.
 """
 
 from __future__ import annotations
 
+import ast
 import hashlib
-import inspect
+import importlib.util
 import json
 import os
 import pickle
 import sys
+from functools import lru_cache
 from pathlib import Path
 
 from harness.core.files import write_bytes
+
+_HARNESS_ROOT = Path(__file__).resolve().parents[1]
 
 
 def cache_dir() -> Path:
     return Path(os.environ.get("SPINBENCH_CACHE", Path.home() / ".cache" / "spinbench"))
 
 
-def fit_key(detector: object, target: str, params: dict, fingerprints: list[str]) -> str:
-    """Changes with the data, the detector's hyperparameters and the source of its module."""
+def max_bytes() -> int:
+    return int(float(os.environ.get("SPINBENCH_CACHE_MAX_GB", "5")) * 1e9)
+
+
+def _imported_names(path: Path) -> set[str]:
+    names = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            names.update(a.name for a in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.add(node.module)
+            names.update(f"{node.module}.{a.name}" for a in node.names)
+    return names
+
+
+def _origin(module: str) -> Path | None:
     try:
-        source = hashlib.sha256(Path(inspect.getfile(type(detector))).read_bytes()).hexdigest()
-    except (TypeError, OSError):
-        source = None
-    blob = json.dumps([target, params, source, *fingerprints], sort_keys=True, default=repr)
+        spec = importlib.util.find_spec(module)
+    except (ImportError, ValueError, AttributeError):
+        return None
+    if spec is None or not spec.origin or not spec.origin.endswith(".py"):
+        return None
+    return Path(spec.origin).resolve()
+
+
+@lru_cache(maxsize=1)
+def _distributions() -> dict[str, list[str]]:
+    from importlib.metadata import packages_distributions
+
+    return packages_distributions()
+
+
+def _version(top_level: str) -> str | None:
+    from importlib.metadata import PackageNotFoundError, version
+
+    for dist in _distributions().get(top_level, []):
+        try:
+            return f"{dist}=={version(dist)}"
+        except PackageNotFoundError:
+            continue
+    return None
+
+
+def code_fingerprint(cls: type) -> dict:
+    """Source hashes of the first-party modules behind ``cls`` and versions of the third-party
+    packages they import (see the module docstring)."""
+    roots = {_HARNESS_ROOT}
+    start = []
+    for klass in cls.__mro__:
+        module = sys.modules.get(klass.__module__)
+        path = Path(module.__file__).resolve() if module is not None and getattr(module, "__file__", None) else None
+        if path is None or klass.__module__ == "builtins":
+            continue
+        top = sys.modules.get(klass.__module__.split(".")[0])
+        top_path = Path(top.__file__).resolve().parent if top is not None and getattr(top, "__path__", None) else path.parent
+        roots.add(top_path)
+        start.append(path)
+    sources: dict[str, str] = {}
+    third_party: set[str] = set()
+    queue = list(start)
+    while queue:
+        path = queue.pop()
+        if str(path) in sources:
+            continue
+        sources[str(path)] = hashlib.sha256(path.read_bytes()).hexdigest()
+        for name in _imported_names(path):
+            top = name.split(".")[0]
+            if top in sys.stdlib_module_names:
+                continue
+            origin = _origin(name)
+            if origin is not None and any(origin.is_relative_to(r) for r in roots):
+                queue.append(origin)
+            elif origin is not None or importlib.util.find_spec(top) is not None:
+                third_party.add(top)
+    versions = sorted(filter(None, (_version(t) for t in third_party)))
+    # Paths differ between checkouts; what matters is the code, so sort the hashes alone.
+    return {"sources": sorted(sources.values()), "packages": versions}
+
+
+def _content_hash(path: Path) -> str:
+    h = hashlib.sha256()
+    files = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
+    for f in files:
+        h.update(str(f.relative_to(path) if path.is_dir() else f.name).encode())
+        with open(f, "rb") as handle:
+            for block in iter(lambda: handle.read(1 << 20), b""):
+                h.update(block)
+    return h.hexdigest()
+
+
+def referenced_files(params: dict) -> dict[str, str]:
+    """Content hashes of the files and folders that hyperparameter values name."""
+    out = {}
+    for name, value in sorted(params.items()):
+        if isinstance(value, str) and value and os.path.exists(value):
+            out[name] = _content_hash(Path(value))
+    return out
+
+
+def fit_key(detector: object, target: str, params: dict, fingerprints: list[str]) -> str:
+    """The cache key of fitting ``detector`` (see the module docstring)."""
+    blob = json.dumps(
+        {"target": target, "params": params, "files": referenced_files(params), "code": code_fingerprint(type(detector)), "data": fingerprints},
+        sort_keys=True,
+        default=repr,
+    )
     return hashlib.sha256(blob.encode()).hexdigest()[:24]
 
 
@@ -47,13 +160,37 @@ def load_entry(key: str) -> dict | None:
             entry = pickle.load(f)
         if not isinstance(entry, dict) or "detector" not in entry:
             raise ValueError("not a fit-cache entry")
-        return entry
     except Exception as err:  # a truncated, corrupt or foreign file: refit rather than fail
         print(f"warning: ignoring unreadable cached fit {path} ({err.__class__.__name__}: {err}); refitting", file=sys.stderr)
         return None
+    os.utime(path)  # recently used: kept longest when the cache is trimmed
+    return entry
+
+
+def entries() -> list[tuple[Path, int]]:
+    """(path, size in bytes) of every cached fit, least recently used first."""
+    folder = cache_dir() / "fits"
+    paths = sorted(folder.glob("*.pkl"), key=lambda p: p.stat().st_mtime) if folder.exists() else []
+    return [(p, p.stat().st_size) for p in paths]
+
+
+def clear() -> int:
+    """Remove every cached fit; returns the bytes freed."""
+    freed = 0
+    for path, size in entries():
+        path.unlink(missing_ok=True)
+        freed += size
+    return freed
 
 
 def store_entry(key: str, entry: dict) -> Path:
     path = entry_path(key)
     write_bytes(path, pickle.dumps(entry))
+    cached = entries()
+    total = sum(size for _, size in cached)
+    for old, size in cached:
+        if total <= max_bytes() or old == path:
+            break
+        old.unlink(missing_ok=True)
+        total -= size
     return path

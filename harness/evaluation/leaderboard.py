@@ -4,6 +4,10 @@ predictions against the gold labels.
 Ranks come from the main score (token F1 on ``news``/test). A model's rank is one more than the
 number of models whose whole 95% interval lies above its interval, so models the intervals
 cannot separate share a rank (shown as ``2=``).
+
+An entry is ``results/<model>/<config>.json`` with its predictions beside it, scored on the test
+split of a known config with thresholds chosen on ``news``/validation
+(:func:`entry_problems`); ad-hoc runs (other splits, hand-set thresholds) belong in ``runs/``.
 """
 
 from __future__ import annotations
@@ -11,10 +15,12 @@ from __future__ import annotations
 import math
 from pathlib import Path
 
-from harness.core.configs import CONFIGS, DEFAULT_CONFIG
+from harness.core.configs import CONFIGS, DEFAULT_CONFIG, EVALUATION_SPLIT
 from harness.core.dataset import DatasetNotFound, Split, load
+from harness.core.files import sha256_file
 from harness.evaluation.predictions import score_predictions_file
 from harness.evaluation.results import MAIN_SCORE_NAME, Results, ResultsError, read_results
+from harness.evaluation.scoring import CALIBRATED_ON
 
 HEADER = """# spinbench leaderboard
 
@@ -23,20 +29,81 @@ over documents); token F1 on the held-out configs. Rendered by `spinbench leader
 `results/`; `spinbench leaderboard --check` recomputes every entry from its per-token
 predictions. Rank: models whose intervals overlap share a rank.
 
-**Submit a result**: run `evaluate --model YOUR_MODEL --config C` for `news`,
-`unseen-spinner` and `unseen-domain`, run `spinbench leaderboard`, commit `results/YOUR_MODEL/`
-and `leaderboard.md`, and open a pull request; CI runs `spinbench leaderboard --check`.
+**Submit a result**: run `evaluate --model YOUR_MODEL --config C --submit` for every config
+(`news`, `unseen-spinner`, `unseen-domain`), run `spinbench leaderboard`, commit
+`results/YOUR_MODEL/` and `leaderboard.md`, and open a pull request; CI runs
+`spinbench leaderboard --check`.
 """
 
 
 Entries = dict[str, dict[str, Results]]  # {model folder: {config: results}}
 
 
+def entry_problems(config: str, split: str, chosen_on: str, fingerprint: str | None = None, recorded: dict | None = None) -> list[str]:
+    """Why a run cannot be a leaderboard entry (empty when it can). ``recorded``: the
+    fingerprints the dataset's build recorded (its ``fingerprints.json``), which the run's
+    ``fingerprint`` must match."""
+    problems = []
+    if config not in CONFIGS:
+        problems.append(f"config {config!r} is not one of the leaderboard's ({', '.join(CONFIGS)})")
+    if split != EVALUATION_SPLIT:
+        problems.append(f"it was scored on the {split!r} split, not {EVALUATION_SPLIT!r}")
+    if chosen_on != CALIBRATED_ON:
+        problems.append(f"its thresholds were {chosen_on!r}, not chosen on {CALIBRATED_ON}")
+    if recorded is not None and fingerprint is not None and not problems:
+        want = recorded.get("configs", {}).get(config, {}).get(split)
+        if want != fingerprint:
+            problems.append(f"it was scored on dataset revision {fingerprint[:12]}, but the build recorded {str(want)[:12]}")
+    return problems
+
+
+def results_problems(results: Results, recorded: dict | None = None) -> list[str]:
+    """:func:`entry_problems` of a finished run."""
+    d = results.dataset
+    return entry_problems(d["config"], d["split"], results.thresholds["chosen_on"], d["fingerprint"], recorded)
+
+
+def _files(results_dir: Path) -> tuple[list[Path], list[str]]:
+    """Entry files under ``results_dir``, and problems with anything else found there."""
+    results_dir = Path(results_dir)
+    if not results_dir.is_dir():
+        raise ResultsError(f"no results folder at {results_dir}")
+    entries, problems = [], []
+    for folder in sorted(p for p in results_dir.iterdir() if p.is_dir()):
+        jsons = sorted(folder.glob("*.json"))
+        if not jsons:
+            problems.append(f"{folder.name}: no results file in {folder}")
+        for path in jsons:
+            if path.stem in CONFIGS:
+                entries.append(path)
+            else:
+                problems.append(f"{folder.name}/{path.name}: not a leaderboard entry (entries are <config>.json; ad-hoc runs belong in runs/)")
+        for pred in sorted(folder.glob("*.predictions.jsonl.gz")):
+            config = pred.name[: -len(".predictions.jsonl.gz")]
+            if not (folder / f"{config}.json").exists():
+                problems.append(f"{folder.name}/{config}: predictions {pred} have no results file {config}.json beside them")
+    return entries, problems
+
+
+def _read_entry(path: Path) -> Results:
+    res = read_results(path)
+    if res.dataset["config"] != path.stem:
+        raise ResultsError(f"{path}: config {res.dataset['config']!r} does not match the file name")
+    problems = results_problems(res)
+    if problems:
+        raise ResultsError(f"{path}: not a leaderboard entry: " + "; ".join(problems))
+    return res
+
+
 def collect(results_dir: Path) -> Entries:
-    """Every results file under ``results_dir``; malformed files raise ResultsError naming the file."""
+    """Every entry under ``results_dir``; a malformed or ineligible file, or a stray one, raises
+    ResultsError naming it."""
+    paths, problems = _files(results_dir)
+    if problems:
+        raise ResultsError(problems[0])
     entries: Entries = {}
-    for path in sorted(Path(results_dir).glob("*/*.json")):
-        entries.setdefault(path.parent.name, {})[path.stem] = read_results(path)
+    for path in paths:
+        entries.setdefault(path.parent.name, {})[path.stem] = _read_entry(path)
     return entries
 
 
@@ -128,14 +195,15 @@ def _close(a, b, tol: float = 1e-9) -> bool:
 def check_entry(path: Path, gold_for) -> Results:
     """Recompute one results file from its predictions; raise ResultsError on any mismatch.
     ``gold_for(config, split)`` gives the gold split."""
-    res = read_results(path)
+    res = _read_entry(path)
     config, split = res.dataset["config"], res.dataset["split"]
-    if config not in CONFIGS or path.stem != config:
-        raise ResultsError(f"{path}: config {config!r} does not match the file name")
     gold: Split = gold_for(config, split)
     if res.dataset["fingerprint"] != gold.fingerprint:
         raise ResultsError(f"scored on dataset revision {res.dataset['fingerprint'][:12]}, but {config}/{split} here is {gold.fingerprint[:12]}")
-    scored = score_predictions_file(path.parent / res.predictions, gold, res.bootstrap["resamples"], res.bootstrap["seed"])
+    pred_path = path.parent / res.predictions
+    if res.predictions_sha256 is not None and pred_path.exists() and sha256_file(pred_path) != res.predictions_sha256:
+        raise ResultsError(f"{pred_path} is not the predictions these results were computed from (its hash differs: an interrupted or mixed-up run?)")
+    scored = score_predictions_file(pred_path, gold, res.bootstrap["resamples"], res.bootstrap["seed"])
     if (scored.thresholds.token, scored.thresholds.document) != (res.thresholds["token"], res.thresholds["document"]):
         raise ResultsError("thresholds in the results and the predictions header differ")
     if not _close(scored.scores, res.scores, 1e-6):
@@ -147,8 +215,11 @@ def check_entry(path: Path, gold_for) -> Results:
 
 def check(results_dir: Path, leaderboard_path: Path, dataset: str | None = None) -> list[str]:
     """Problems found, each naming its entry; empty when every entry recomputes exactly."""
-    problems: list[str] = []
     results_dir = Path(results_dir)
+    try:
+        paths, problems = _files(results_dir)
+    except ResultsError as err:
+        return [str(err)]
     splits: dict[tuple[str, str], Split] = {}
 
     def gold_for(config: str, split: str) -> Split:
@@ -157,14 +228,11 @@ def check(results_dir: Path, leaderboard_path: Path, dataset: str | None = None)
         return splits[(config, split)]
 
     valid: Entries = {}
-    for path in sorted(results_dir.glob("*/*.json")):
+    for path in paths:
         try:
             valid.setdefault(path.parent.name, {})[path.stem] = check_entry(path, gold_for)
         except (ResultsError, DatasetNotFound) as err:
             problems.append(f"{path.parent.name}/{path.stem}: {err}")
-    for folder in sorted(p for p in results_dir.iterdir() if p.is_dir()) if results_dir.exists() else []:
-        if not list(folder.glob("*.json")):
-            problems.append(f"{folder.name}: no results file in {folder}")
     if not problems:
         expected = render(valid)
         current = Path(leaderboard_path).read_text(encoding="utf-8") if Path(leaderboard_path).exists() else None

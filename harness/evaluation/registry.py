@@ -15,7 +15,8 @@ import ast
 import difflib
 import importlib
 
-from harness.core.errors import SpinbenchError  # noqa: F401  (base of the errors below)
+from harness.core.errors import SpinbenchError
+from harness.evaluation.contract import check_params
 
 REGISTRY: dict[str, str] = {
     "random": "harness.evaluation.reference:RandomDetector",
@@ -34,16 +35,14 @@ class BadModelArgs(SpinbenchError, ValueError):
     """A --model-args value that does not fit the detector's hyperparameters."""
 
 
-def resolve_class(name: str) -> type:
+def resolve_class(name: str, predictions_file_ok: bool = True) -> type:
     """A registered name or an import path ``package.module:Class`` -> the detector class."""
     target = REGISTRY.get(name, name)
     if ":" not in target:
         close = difflib.get_close_matches(name, REGISTRY, n=1)
         hint = f"did you mean {close[0]!r}? " if close else ""
-        raise UnknownModel(
-            f"unknown model {name!r}; {hint}Known models: {', '.join(sorted(REGISTRY))}"
-            " (or give an import path package.module:Class, or a predictions file)"
-        )
+        also = ", or a predictions file" if predictions_file_ok else ""
+        raise UnknownModel(f"unknown model {name!r}; {hint}Known models: {', '.join(sorted(REGISTRY))} (or give an import path package.module:Class{also})")
     module_name, _, class_name = target.partition(":")
     try:
         module = importlib.import_module(module_name)
@@ -53,9 +52,12 @@ def resolve_class(name: str) -> type:
     except Exception as err:  # a user's module that fails while importing
         raise UnknownModel(f"importing {module_name!r} for model {name!r} failed: {err.__class__.__name__}: {err}") from None
     try:
-        return getattr(module, class_name)
+        cls = getattr(module, class_name)
     except AttributeError:
         raise UnknownModel(f"module {module_name!r} has no {class_name!r} (model {name!r})") from None
+    if not isinstance(cls, type):
+        raise UnknownModel(f"{target} is a {type(cls).__name__}, not a detector class (model {name!r})")
+    return cls
 
 
 def parse_model_args(text: str | None) -> dict:
@@ -68,18 +70,20 @@ def parse_model_args(text: str | None) -> dict:
         if not item.strip():
             continue
         key, sep, value = item.partition("=")
-        if not sep or not key.strip():
+        key = key.strip()
+        if not sep or not key:
             raise BadModelArgs(f"bad --model-args item {item!r}: expected key=value")
+        if key in out:
+            raise BadModelArgs(f"--model-args gives {key!r} twice")
         try:
-            out[key.strip()] = ast.literal_eval(value.strip())
+            out[key] = ast.literal_eval(value.strip())
         except (ValueError, SyntaxError):
-            out[key.strip()] = value.strip()
+            out[key] = value.strip()
     return out
 
 
-def make_detector(name: str, params: dict | None = None):
-    cls = resolve_class(name)
-    try:
-        return cls(**(params or {}))
-    except TypeError as err:
-        raise UnknownModel(f"model {name!r} does not take these arguments: {err}") from None
+def make_detector(name: str, params: dict | None = None, predictions_file_ok: bool = True):
+    """The detector ``name`` made with ``params``, checked first against its ``__init__``
+    (names, the types of their defaults, ``param_ranges``)."""
+    cls = resolve_class(name, predictions_file_ok)
+    return cls(**check_params(cls, params or {}, name))

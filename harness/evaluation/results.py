@@ -58,6 +58,7 @@ RESULTS_SCHEMA = {
         "throughput": {"type": "object", "required": ["tokens_per_second", "peak_memory_mb"]},
         "hardware": {"type": "object"},
         "predictions": {"type": "string"},
+        "predictions_sha256": {"type": "string", "pattern": "^[0-9a-f]{64}$"},
     },
 }
 
@@ -80,9 +81,11 @@ class Results:
     throughput: dict
     hardware: dict
     predictions: str
+    predictions_sha256: str | None = None  # the predictions file's hash, written after it
     schema_version: int = SCHEMA_VERSION
     extra: dict = field(default_factory=dict)  # fields a later version may add, kept as read
     stored_main_score: dict | None = field(default=None, compare=False, repr=False)  # as read from a file
+    path: Path | None = field(default=None, compare=False, repr=False)  # where it was read or written
 
     def metric(self, level: str, name: str) -> dict:
         """``{"value", "ci95"}`` of one score, e.g. ``metric("token", "f1")``."""
@@ -96,6 +99,9 @@ class Results:
     def to_json(self) -> dict:
         obj = asdict(self)
         obj.pop("stored_main_score")
+        obj.pop("path")
+        if obj["predictions_sha256"] is None:
+            obj.pop("predictions_sha256")
         obj.update(obj.pop("extra"))
         obj["main_score"] = self.main_score
         return obj
@@ -104,7 +110,7 @@ class Results:
     def from_json(cls, obj: object, where: str = "results") -> "Results":
         """Results from their JSON, checked against the schema."""
         validate_results(obj, where)
-        known = set(cls.__dataclass_fields__) - {"extra", "stored_main_score"}
+        known = set(cls.__dataclass_fields__) - {"extra", "stored_main_score", "path"}
         extra = {k: v for k, v in obj.items() if k not in known | {"main_score"}}
         return cls(**{k: v for k, v in obj.items() if k in known}, extra=extra, stored_main_score=obj["main_score"])
 
@@ -132,4 +138,6 @@ def read_results(path: Path) -> Results:
         raise ResultsError(f"{path}: missing") from None
     except (json.JSONDecodeError, UnicodeDecodeError) as err:
         raise ResultsError(f"{path}: not valid JSON ({err})") from None
-    return Results.from_json(obj, str(path))
+    results = Results.from_json(obj, str(path))
+    results.path = Path(path)
+    return results

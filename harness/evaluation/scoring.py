@@ -14,7 +14,8 @@ from typing import Sequence
 
 import numpy as np
 
-from harness.core.configs import rate_band
+from harness.core.configs import CALIBRATION_SPLIT, DEFAULT_CONFIG, rate_band
+from harness.core.errors import SpinbenchError
 from harness.evaluation import metrics
 
 _SPAN_KEYS = ("gold", "pred", "strict", "partial_gold", "partial_pred")
@@ -22,6 +23,9 @@ _SPAN_KEYS = ("gold", "pred", "strict", "partial_gold", "partial_pred")
 
 # With no positive example to learn from, a threshold cannot be chosen; this one is used.
 FALLBACK_THRESHOLD = 0.5
+# Where thresholds are chosen (by maximising F1) for every detector and every config.
+CALIBRATED_ON = f"{DEFAULT_CONFIG}/{CALIBRATION_SPLIT}"
+GIVEN = "given"
 
 
 @dataclass(frozen=True)
@@ -35,6 +39,21 @@ class Thresholds:
 
     def to_json(self) -> dict:
         return asdict(self)
+
+    @classmethod
+    def override(cls, base: "Thresholds | None", token: float | None, document: float | None) -> "Thresholds":
+        """``base`` with the thresholds given by hand put in, and ``chosen_on`` saying so."""
+        for what, value in (("--threshold", token), ("--doc-threshold", document)):
+            if value is not None and not (isinstance(value, (int, float)) and math.isfinite(value) and 0.0 <= value <= 1.0):
+                raise SpinbenchError(f"{what} must be a number in [0, 1], not {value!r}")
+        if base is None and (token is None or document is None):
+            raise SpinbenchError("give both --threshold and --doc-threshold")
+        if token is not None and document is not None:
+            return cls(float(token), float(document), GIVEN)
+        assert base is not None
+        if token is not None:
+            return cls(float(token), base.document, f"token: {GIVEN}; document: {base.chosen_on}")
+        return cls(base.token, float(document), f"token: {base.chosen_on}; document: {GIVEN}")
 
 
 def choose_threshold(gold: Sequence[Sequence[int]], scores: Sequence[Sequence[float]]) -> float:

@@ -1,0 +1,94 @@
+"""Calling a detector: every method call wrapped, every output checked against the contract.
+
+A detector is the user's code: when it raises, the error names the detector and the method and
+keeps the exception's own message (the traceback is chained, for ``--debug``); when it returns
+too few or too many scores, or scores that are not finite numbers in [0, 1], the error names the
+first bad document and what was wrong. Nothing it returned is written anywhere before it passed.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Callable, Sequence
+
+import numpy as np
+
+from harness.core.errors import SpinbenchError
+from harness.evaluation.contract import doc_scores_from_tokens
+
+
+class DetectorError(SpinbenchError):
+    """A detector failed, or returned something the contract does not allow."""
+
+
+def call(name: str, method: str, fn: Callable, *args):
+    """``fn(*args)``; any exception becomes a :class:`DetectorError` naming ``name.method``."""
+    try:
+        return fn(*args)
+    except SpinbenchError:
+        raise
+    except Exception as err:
+        raise DetectorError(f"detector {name!r} failed in {method}: {err.__class__.__name__}: {err}") from err
+
+
+def fit(name: str, detector, docs: list[list[str]], labels: list[list[int]]):
+    """The fitted detector (``fit`` must return self, or at least a detector)."""
+    fitted = call(name, "fit", detector.fit, docs, labels)
+    if fitted is None:
+        raise DetectorError(f"detector {name!r}: fit returned None; it must return self")
+    if not callable(getattr(fitted, "predict_token_proba", None)):
+        raise DetectorError(f"detector {name!r}: fit returned {type(fitted).__name__}, not a detector; it must return self")
+    return fitted
+
+
+def _bad_value(values: np.ndarray) -> int | None:
+    """Index of the first value that is not a finite number in [0, 1]."""
+    bad = ~(np.isfinite(values) & (values >= 0.0) & (values <= 1.0))
+    return int(np.argmax(bad)) if bad.any() else None
+
+
+def check_token_scores(name: str, ids: Sequence[str], docs: Sequence[Sequence[str]], scores: object) -> list[list[float]]:
+    """Scores as lists of floats, one per token of each document, or a DetectorError."""
+    try:
+        n = len(scores)  # type: ignore[arg-type]
+    except TypeError:
+        raise DetectorError(f"detector {name!r}: predict_token_proba returned {type(scores).__name__}, not a list of score lists") from None
+    if n != len(docs):
+        raise DetectorError(f"detector {name!r} returned scores for {n} documents, given {len(docs)}")
+    out = []
+    for doc_id, doc, doc_scores in zip(ids, docs, scores):  # type: ignore[call-overload]
+        try:
+            values = np.asarray(doc_scores, dtype=float)
+        except (TypeError, ValueError):
+            raise DetectorError(f"detector {name!r} returned non-numeric scores for document {doc_id!r}") from None
+        if values.ndim != 1 or len(values) != len(doc):
+            got = len(values) if values.ndim == 1 else f"an array of shape {values.shape} as"
+            raise DetectorError(f"detector {name!r} returned {got} scores for document {doc_id!r} of {len(doc)} tokens")
+        i = _bad_value(values)
+        if i is not None:
+            raise DetectorError(
+                f"detector {name!r} returned {float(values[i])!r} for token {i} ({doc[i]!r}) of document {doc_id!r}: "
+                "scores must be finite numbers in [0, 1]"
+            )
+        out.append(values.tolist())
+    return out
+
+
+def predict(name: str, detector, ids: Sequence[str], docs: list[list[str]]) -> tuple[list[list[float]], list[float]]:
+    """Checked token scores and document scores (the detector's own ``predict_doc_proba`` if it
+    has one, else :func:`~harness.evaluation.contract.doc_scores_from_tokens`)."""
+    tokens = check_token_scores(name, ids, docs, call(name, "predict_token_proba", detector.predict_token_proba, docs))
+    own = getattr(detector, "predict_doc_proba", None)
+    if not callable(own):
+        return tokens, doc_scores_from_tokens(tokens)
+    raw = call(name, "predict_doc_proba", own, docs)
+    try:
+        values = [float(v) for v in raw]
+    except (TypeError, ValueError):
+        raise DetectorError(f"detector {name!r}: predict_doc_proba must return one number per document") from None
+    if len(values) != len(docs):
+        raise DetectorError(f"detector {name!r} returned {len(values)} document scores for {len(docs)} documents")
+    for doc_id, v in zip(ids, values):
+        if not (math.isfinite(v) and 0.0 <= v <= 1.0):
+            raise DetectorError(f"detector {name!r} returned document score {v!r} for document {doc_id!r}: it must be a finite number in [0, 1]")
+    return tokens, values
