@@ -86,3 +86,12 @@ def test_ranks_share_when_intervals_overlap():
 
     entries = {"a": entry(0.8, 0.78, 0.82), "b": entry(0.79, 0.77, 0.81), "c": entry(0.5, 0.45, 0.55)}
     assert ranks(entries) == {"a": "1=", "b": "1=", "c": "3"}
+
+
+def test_rescore_brings_older_entries_up_to_the_current_metrics(board):
+    root, results, data = board
+    edit_json(results / "lexicon" / "news.json", lambda o: o["scores"]["token"].pop("auprc"))
+    assert any("auprc" in p for p in problems(board))
+    assert spinbench(["leaderboard", "--rescore", "--results", str(results), "--output", str(root / "leaderboard.md"), "--dataset", data]) == 0
+    assert problems(board) == []
+    assert json.loads((results / "lexicon" / "news.json").read_text())["rescored"]["harness"]["version"]

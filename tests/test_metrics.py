@@ -79,3 +79,71 @@ def test_spans_edges():
 def test_zero_denominators_are_zero_not_nan():
     assert prf(0, 0, 0) == (0.0, 0.0, 0.0)
     assert np.isnan(auroc([1, 1], [0.2, 0.3]))
+
+
+def _reference_spans(labels):
+    out, start = [], None
+    for i, v in enumerate(list(labels) + [0]):
+        if v and start is None:
+            start = i
+        elif not v and start is not None:
+            out.append((start, i))
+            start = None
+    return out
+
+
+@pytest.mark.parametrize("seed", range(25))
+def test_counts_of_many_documents_at_once_match_one_by_one(seed):
+    """Documents end to end (some empty, spans touching the boundaries) give the same counts as
+    a plain per-document reference."""
+    from harness.evaluation.metrics import span_counts_by_doc, token_counts_by_doc
+
+    rng = np.random.default_rng(300 + seed)
+    gold, pred = random_docs(rng, n_docs=20)
+    gold.insert(3, [])
+    pred.insert(3, [])
+    gold[0][-1:] = [1]
+    gold[1][:1] = [1]  # a span ends and another starts across a document boundary
+    offsets = np.r_[0, np.cumsum([len(g) for g in gold])]
+    flat_g, flat_p = np.concatenate(gold), np.concatenate(pred)
+    tok = token_counts_by_doc(flat_g, flat_p, offsets)
+    spn = span_counts_by_doc(flat_g, flat_p, offsets)
+    for d, (g, p) in enumerate(zip(gold, pred)):
+        gs, ps = _reference_spans(g), _reference_spans(p)
+        assert tuple(tok[d]) == (sum(a and b for a, b in zip(g, p)), sum(b and not a for a, b in zip(g, p)), sum(a and not b for a, b in zip(g, p)))
+        expected = (len(gs), len(ps), len(set(gs) & set(ps)), sum(any(p[s:e]) for s, e in gs), sum(any(g[s:e]) for s, e in ps))
+        assert tuple(spn[d]) == expected
+
+
+@pytest.mark.parametrize("seed", range(15))
+def test_resampled_ranking_scores_match_sklearn_with_sample_weights(seed):
+    from harness.evaluation.metrics import ranking_scores
+
+    rng = np.random.default_rng(400 + seed)
+    n_groups = 12
+    groups = rng.integers(0, n_groups, size=300)
+    y = (rng.random(300) < 0.3).astype(int)
+    y[:2] = [0, 1]
+    scores = np.round(rng.random(300), 2)  # ties
+    weights = rng.integers(0, 4, size=(5, n_groups)).astype(float)
+    weights[:, groups[0]] += 1
+    weights[:, groups[1]] += 1
+    roc, ap = ranking_scores(y, scores, groups, weights)
+    for b in range(len(weights)):
+        w = weights[b][groups]
+        assert roc[b] == pytest.approx(roc_auc_score(y, scores, sample_weight=w))
+        assert ap[b] == pytest.approx(average_precision_score(y, scores, sample_weight=w))
+
+
+def test_binned_ranking_scores_are_exact_with_enough_bins_and_close_with_fewer():
+    from harness.evaluation.metrics import ranking_scores
+
+    rng = np.random.default_rng(7)
+    y = (rng.random(5000) < 0.2).astype(int)
+    scores = np.round(np.clip(rng.normal(0.3 + 0.3 * y, 0.2), 0, 1), 4)
+    groups = rng.integers(0, 50, size=5000)
+    weights = rng.integers(0, 3, size=(20, 50)).astype(float)
+    exact = ranking_scores(y, scores, groups, weights)
+    assert np.allclose(ranking_scores(y, scores, groups, weights, bins=100_000), exact)
+    binned = ranking_scores(y, scores, groups, weights, bins=1024)
+    assert np.abs(binned[0] - exact[0]).max() < 1e-3 and np.abs(binned[1] - exact[1]).max() < 3e-3

@@ -34,7 +34,13 @@ def format_table(results) -> str:
     ]
     for key, label in (("token", "token"), ("span_strict", "span (strict)"), ("span_partial", "span (partial)"), ("document", "document")):
         lines.append(f"{label:<14}" + "".join(f"{cell(s[key][m]):>24}" for m in ("precision", "recall", "f1")))
-    lines.append(f"{'document':<14}  AUROC {cell(s['document']['auroc'])}   AUPRC {cell(s['document']['auprc'])}")
+    for level in ("token", "document"):
+        lines.append(f"{level:<14}  AUROC {cell(s[level]['auroc'])}   AUPRC {cell(s[level]['auprc'])}   (no threshold)")
+    fa = s["false_alarms"]
+    lines.append(
+        f"false alarms on the {fa['clean_documents']} clean documents: {cell(fa['documents_flagged'])} of them flagged, "
+        f"{cell(fa['flagged_per_1k_tokens'])} flagged tokens per 1,000"
+    )
     for kind, table in s["breakdown"].items():
         lines += ["", f"token scores by {kind.replace('_', ' ')}:", f"  {'group':<16}{'docs':>6}{'tokens':>9}{'precision':>11}{'recall':>9}{'F1':>24}"]
         for key, row in table.items():
@@ -83,7 +89,7 @@ def cmd_detect(args: argparse.Namespace) -> int:
 
 def cmd_leaderboard(args: argparse.Namespace) -> int:
     from harness.core.files import write_text
-    from harness.evaluation.leaderboard import check, collect, render
+    from harness.evaluation.leaderboard import check, collect, render, rescore
 
     if args.check:
         problems = check(Path(args.results), Path(args.output), args.dataset)
@@ -93,6 +99,9 @@ def cmd_leaderboard(args: argparse.Namespace) -> int:
             return 1
         print(f"leaderboard check: every entry in {args.results}/ recomputes from its predictions; {args.output} is up to date")
         return 0
+    if args.rescore:
+        written = rescore(Path(args.results), args.dataset)
+        print(f"rescored {len(written)} entries in {args.results}/ from their predictions")
     entries = collect(Path(args.results))
     if not entries:
         raise SpinbenchError(f"no leaderboard entries in {args.results}/: nothing to render")
@@ -133,6 +142,7 @@ def add_evaluation_commands(sub) -> None:
     lb.add_argument("--output", default="leaderboard.md")
     lb.add_argument("--dataset", default=None, help="dataset with the gold labels (default: data/)")
     lb.add_argument("--check", action="store_true", help="recompute every entry and fail on any mismatch")
+    lb.add_argument("--rescore", action="store_true", help="recompute every entry's scores from its predictions with this harness (after a metric changed), then render")
     lb.set_defaults(func=cmd_leaderboard)
 
     c = sub.add_parser("cache", help="list or clear the fitted detectors cached by evaluate and detect")

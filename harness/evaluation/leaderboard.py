@@ -13,6 +13,7 @@ split of a known config with thresholds chosen on ``news``/validation
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from pathlib import Path
 
 from harness.core.configs import CONFIGS, DEFAULT_CONFIG, EVALUATION_SPLIT
@@ -25,9 +26,12 @@ from harness.evaluation.scoring import CALIBRATED_ON
 HEADER = """# spinbench leaderboard
 
 Token, span and document scores on `news`/test, with 95% bootstrap intervals (1,000 resamples
-over documents); token F1 on the held-out configs. Rendered by `spinbench leaderboard` from
-`results/`; `spinbench leaderboard --check` recomputes every entry from its per-token
-predictions. Rank: models whose intervals overlap share a rank.
+over documents), and on the held-out configs. Token AUPRC (average precision) needs no
+threshold; every other score uses the thresholds chosen on `news`/validation. False alarms are
+measured on the clean documents alone: the share of them with any token flagged, and flagged
+tokens per 1,000 of their tokens. Rendered by `spinbench leaderboard` from `results/`;
+`spinbench leaderboard --check` recomputes every entry from its per-token predictions. Rank:
+models whose token-F1 intervals overlap share a rank.
 
 **Submit a result**: run `evaluate --model YOUR_MODEL --config C --submit` for every config
 (`news`, `unseen-spinner`, `unseen-domain`), run `spinbench leaderboard`, commit
@@ -85,8 +89,8 @@ def _files(results_dir: Path) -> tuple[list[Path], list[str]]:
     return entries, problems
 
 
-def _read_entry(path: Path) -> Results:
-    res = read_results(path)
+def _read_entry(path: Path, older_scores: bool = False) -> Results:
+    res = read_results(path, older_scores)
     if res.dataset["config"] != path.stem:
         raise ResultsError(f"{path}: config {res.dataset['config']!r} does not match the file name")
     problems = results_problems(res)
@@ -134,37 +138,74 @@ def _main_value(results: Results | None) -> float:
     return -1.0 if value is None else value
 
 
-COLUMNS = ("rank", "model", "token F1 (main)", "token P", "token R", "span F1 strict", "span F1 partial", "doc F1", "doc AUROC",
-           "unseen-spinner token F1", "unseen-domain token F1", "tokens/s", "date")
+@dataclass
+class Table:
+    """One table of the leaderboard: ``leaderboard.md`` and the HTML report render the same."""
+
+    title: str
+    columns: tuple[str, ...]
+    rows: list[list[str]]
 
 
-def table(entries: Entries) -> list[list[str]]:
-    """The leaderboard as rows of cells under :data:`COLUMNS`, best first; ``leaderboard.md``
-    and the HTML report both render these rows."""
+HELD_OUT = tuple(c for c in CONFIGS if c != DEFAULT_CONFIG)
+
+
+def _order(entries: Entries) -> list[str]:
+    return sorted(entries, key=lambda m: (-_main_value(entries[m].get(DEFAULT_CONFIG)), m))
+
+
+def _cell(results: Results | None, level: str, name: str, interval: bool = False) -> str:
+    if results is None or level not in results.scores or name not in results.scores[level]:
+        return "–"
+    metric = results.metric(level, name)
+    return _fmt(metric) if interval else _val(metric)
+
+
+def main_table(entries: Entries) -> Table:
+    """Scores on ``news``/test, best token F1 first."""
     rank = ranks(entries)
-    order = sorted(entries, key=lambda m: (-_main_value(entries[m].get(DEFAULT_CONFIG)), m))
     rows = []
-    for model in order:
+    for model in _order(entries):
         cfg = entries[model]
         news = cfg.get(DEFAULT_CONFIG)
-        metric = (lambda level, name: news.metric(level, name)) if news else (lambda level, name: None)
         speed = news.throughput["tokens_per_second"] if news else None
         rows.append([
             rank.get(model, "–"),
             model,
             _fmt(news.main_score) if news else "–",
-            _val(metric("token", "precision")),
-            _val(metric("token", "recall")),
-            _val(metric("span_strict", "f1")),
-            _val(metric("span_partial", "f1")),
-            _val(metric("document", "f1")),
-            _val(metric("document", "auroc")),
-            _fmt(cfg["unseen-spinner"].main_score) if "unseen-spinner" in cfg else "–",
-            _fmt(cfg["unseen-domain"].main_score) if "unseen-domain" in cfg else "–",
+            _cell(news, "token", "auprc", interval=True),
+            _cell(news, "token", "precision"),
+            _cell(news, "token", "recall"),
+            _cell(news, "span_strict", "f1"),
+            _cell(news, "span_partial", "f1"),
+            _cell(news, "document", "f1"),
+            _cell(news, "document", "auroc"),
+            _cell(news, "false_alarms", "documents_flagged"),
+            _cell(news, "false_alarms", "flagged_per_1k_tokens"),
             f"{speed:,.0f}" if speed else "–",
             (news or next(iter(cfg.values()))).date[:10],
         ])
-    return rows
+    columns = ("rank", "model", "token F1 (main)", "token AUPRC", "token P", "token R", "span F1 strict", "span F1 partial", "doc F1",
+               "doc AUROC", "clean docs flagged", "false alarms / 1k clean tokens", "tokens/s", "date")
+    return Table(f"`{DEFAULT_CONFIG}`/test", columns, rows)
+
+
+def held_out_table(entries: Entries) -> Table:
+    """Token F1 and AUPRC and document F1 on every held-out config."""
+    rows = []
+    for model in _order(entries):
+        cfg = entries[model]
+        row = [model]
+        for config in HELD_OUT:
+            res = cfg.get(config)
+            row += [_fmt(res.main_score) if res else "–", _cell(res, "token", "auprc"), _cell(res, "document", "f1")]
+        rows.append(row)
+    columns = ("model", *(f"{c} {m}" for c in HELD_OUT for m in ("token F1", "token AUPRC", "doc F1")))
+    return Table("held-out configs (test), thresholds from `news`/validation", columns, rows)
+
+
+def tables(entries: Entries) -> list[Table]:
+    return [main_table(entries), held_out_table(entries)]
 
 
 def revisions(entries: Entries) -> list[str]:
@@ -172,14 +213,49 @@ def revisions(entries: Entries) -> list[str]:
     return [f"{c}@{f}" for c, f in sorted({(c, r.dataset["fingerprint"][:12]) for cfg in entries.values() for c, r in cfg.items()})]
 
 
+def _markdown(table: Table) -> list[str]:
+    right = {"tokens/s"}
+    lines = ["| " + " | ".join(table.columns) + " |", "|" + "|".join("---:" if c in right else "---" for c in table.columns) + "|"]
+    model_column = table.columns.index("model")
+    for row in table.rows:
+        lines.append("| " + " | ".join(f"`{c}`" if i == model_column else c for i, c in enumerate(row)) + " |")
+    return lines
+
+
 def render(entries: Entries) -> str:
-    lines = ["| " + " | ".join(COLUMNS) + " |", "|" + "|".join("---:" if c == "tokens/s" else "---" for c in COLUMNS) + "|"]
-    model_column = COLUMNS.index("model")
-    for row in table(entries):
-        cells = [f"`{c}`" if i == model_column else c for i, c in enumerate(row)]
-        lines.append("| " + " | ".join(cells) + " |")
+    parts = [HEADER]
+    for t in tables(entries):
+        parts += [f"### {t.title}", "", *_markdown(t), ""]
     scored = ", ".join(f"`{r}`" for r in revisions(entries)) or "none"
-    return f"{HEADER}\n" + "\n".join(lines) + f"\n\nDataset revisions scored: {scored}.\n"
+    return "\n".join(parts) + f"\nDataset revisions scored: {scored}.\n"
+
+
+def rescore(results_dir: Path, dataset: str | None = None) -> list[Path]:
+    """Recompute the scores of every entry from its predictions with this harness (after a
+    metric was added or changed), keeping everything else; returns the files rewritten."""
+    from harness import __version__
+    from harness.evaluation.provenance import git_commit
+    from harness.evaluation.results import write_results
+
+    paths, problems = _files(results_dir)
+    if problems:
+        raise ResultsError(problems[0])
+    splits: dict[tuple[str, str], Split] = {}
+    written = []
+    for path in paths:
+        res = _read_entry(path, older_scores=True)
+        key = (res.dataset["config"], res.dataset["split"])
+        if key not in splits:
+            splits[key] = load(*key, dataset=dataset)
+        scored = score_predictions_file(path.parent / res.predictions, splits[key], res.bootstrap["resamples"], res.bootstrap["seed"])
+        if (scored.thresholds.token, scored.thresholds.document) != (res.thresholds["token"], res.thresholds["document"]):
+            raise ResultsError(f"{path}: thresholds in the results and the predictions header differ")
+        res.scores = scored.scores
+        res.predictions_sha256 = sha256_file(path.parent / res.predictions)
+        res.extra["rescored"] = {"harness": {"version": __version__, **git_commit()}}
+        write_results(path, res)
+        written.append(path)
+    return written
 
 
 def _close(a, b, tol: float = 1e-9) -> bool:

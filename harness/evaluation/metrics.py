@@ -5,8 +5,10 @@ Span level: a gold span is a maximal run of spun tokens (one aligner edit; delet
 spun token and are not scored). A predicted span is a maximal run of predicted spun tokens.
 *Strict*: a span counts when a predicted span is exactly the gold span (seqeval's strict IOB2
 mode). *Partial*: a gold span counts when any predicted token overlaps it, and a predicted span
-counts when it overlaps any gold span. Document level: precision, recall, F1 at the threshold,
-AUROC and AUPRC (average precision).
+counts when it overlaps any gold span. Document level: precision, recall, F1 at the threshold.
+Ranking (threshold-free), for tokens and for documents: AUROC and AUPRC (average precision).
+Counting functions work on every document at once (labels end to end, with document offsets),
+so that bootstrap resamples are sums of per-document rows.
 
 >>> spans([0, 1, 1, 0, 1])
 [(1, 3), (4, 5)]
@@ -43,38 +45,74 @@ def prf(tp, fp, fn):
 
 def spans(labels: Sequence[int]) -> list[tuple[int, int]]:
     """Maximal runs of 1s as ``[start, end)`` token ranges."""
-    out = []
-    start = None
-    for i, v in enumerate(labels):
-        if v and start is None:
-            start = i
-        elif not v and start is not None:
-            out.append((start, i))
-            start = None
-    if start is not None:
-        out.append((start, len(labels)))
-    return out
+    starts, ends = _runs(np.asarray(labels, dtype=bool), np.array([0, len(labels)]))
+    return list(zip(starts.tolist(), ends.tolist()))
+
+
+def _runs(x: np.ndarray, offsets: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Starts and ends of the maximal runs of True in ``x``, never crossing a document boundary
+    (``offsets``: where each document starts, then the total length)."""
+    first = np.zeros(len(x), dtype=bool)
+    last = np.zeros(len(x), dtype=bool)
+    lengths = np.diff(offsets)
+    first[offsets[:-1][lengths > 0]] = True
+    last[offsets[1:][lengths > 0] - 1] = True
+    continues = np.r_[False, x[:-1]] & ~first  # the previous token is in the same run
+    goes_on = np.r_[x[1:], False] & ~last
+    return np.flatnonzero(x & ~continues), np.flatnonzero(x & ~goes_on) + 1
+
+
+def _doc_of(positions: np.ndarray, offsets: np.ndarray) -> np.ndarray:
+    return np.searchsorted(offsets, positions, side="right") - 1
+
+
+def token_counts_by_doc(gold: Sequence[int], pred: Sequence[int], offsets: Sequence[int]) -> np.ndarray:
+    """(documents x 3) array of (tp, fp, fn) of the spun class; ``gold`` and ``pred`` are every
+    document's labels end to end, ``offsets`` where each document starts, then the total."""
+    g, p, offsets = np.asarray(gold, dtype=bool), np.asarray(pred, dtype=bool), np.asarray(offsets)
+    doc = np.repeat(np.arange(len(offsets) - 1), np.diff(offsets))
+    n = len(offsets) - 1
+    return np.stack([np.bincount(doc, weights=w, minlength=n) for w in (g & p, ~g & p, g & ~p)], axis=1)
 
 
 def token_counts(gold: Sequence[int], pred: Sequence[int]) -> tuple[int, int, int]:
     """(tp, fp, fn) of the spun class for one document."""
-    g = np.asarray(gold, dtype=bool)
-    p = np.asarray(pred, dtype=bool)
-    return int(np.sum(g & p)), int(np.sum(~g & p)), int(np.sum(g & ~p))
+    tp, fp, fn = token_counts_by_doc(gold, pred, [0, len(gold)])[0]
+    return int(tp), int(fp), int(fn)
+
+
+SPAN_KEYS = ("gold", "pred", "strict", "partial_gold", "partial_pred")
+
+
+def span_counts_by_doc(gold: Sequence[int], pred: Sequence[int], offsets: Sequence[int]) -> np.ndarray:
+    """(documents x 5) array of span counts, columns :data:`SPAN_KEYS`: gold and predicted spans,
+    exact matches (strict), gold spans overlapped by a prediction and predicted spans overlapping
+    gold (partial). Arguments as for :func:`token_counts_by_doc`."""
+    g, p, offsets = np.asarray(gold, dtype=bool), np.asarray(pred, dtype=bool), np.asarray(offsets)
+    n = len(offsets) - 1
+    gs, ge = _runs(g, offsets)
+    ps, pe = _runs(p, offsets)
+    width = len(g) + 1
+    strict = np.isin(gs * width + ge, ps * width + pe)
+    covered_by_pred = np.r_[0, np.cumsum(p)]
+    covered_by_gold = np.r_[0, np.cumsum(g)]
+    partial_gold = covered_by_pred[ge] > covered_by_pred[gs]
+    partial_pred = covered_by_gold[pe] > covered_by_gold[ps]
+    g_doc, p_doc = _doc_of(gs, offsets), _doc_of(ps, offsets)
+    columns = [
+        np.bincount(g_doc, minlength=n),
+        np.bincount(p_doc, minlength=n),
+        np.bincount(g_doc, weights=strict, minlength=n),
+        np.bincount(g_doc, weights=partial_gold, minlength=n),
+        np.bincount(p_doc, weights=partial_pred, minlength=n),
+    ]
+    return np.stack(columns, axis=1).astype(float)
 
 
 def span_counts(gold: Sequence[int], pred: Sequence[int]) -> dict[str, int]:
-    """Per-document span counts for strict and partial matching.
-
-    Keys: ``gold``, ``pred`` (numbers of spans), ``strict`` (exact matches), ``partial_gold``
-    (gold spans overlapped by a prediction), ``partial_pred`` (predicted spans overlapping gold).
-    """
-    g_spans = spans(gold)
-    p_spans = spans(pred)
-    strict = len(set(g_spans) & set(p_spans))
-    partial_gold = sum(any(pred[s:e]) for s, e in g_spans)
-    partial_pred = sum(any(gold[s:e]) for s, e in p_spans)
-    return {"gold": len(g_spans), "pred": len(p_spans), "strict": strict, "partial_gold": partial_gold, "partial_pred": partial_pred}
+    """Span counts of one document, keys :data:`SPAN_KEYS` (see :func:`span_counts_by_doc`)."""
+    row = span_counts_by_doc(gold, pred, [0, len(gold)])[0]
+    return {k: int(v) for k, v in zip(SPAN_KEYS, row)}
 
 
 def span_prf_from_counts(c: dict) -> dict[str, tuple]:
@@ -86,17 +124,70 @@ def span_prf_from_counts(c: dict) -> dict[str, tuple]:
     return {"strict": strict, "partial": (p, r, _f1(p, r))}
 
 
-def auroc(y_true: Sequence[int], scores: Sequence[float]) -> float:
-    """Area under the ROC curve (ties count half), via the rank-sum statistic."""
+def _areas(tp_at: np.ndarray, fp_at: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """AUROC and average precision from (rows x levels) counts of positives and negatives at
+    each score level, highest level first."""
+    tp, fp = np.cumsum(tp_at, axis=1), np.cumsum(fp_at, axis=1)
+    n_pos, n_neg = tp[:, -1], fp[:, -1]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        roc = np.sum(fp_at * (tp - tp_at / 2), axis=1) / (n_pos * n_neg)
+        precision = np.where(tp + fp > 0, tp / (tp + fp), 0.0)
+        ap = np.sum(precision * tp_at, axis=1) / n_pos
+    return np.where((n_pos > 0) & (n_neg > 0), roc, np.nan), np.where(n_pos > 0, ap, np.nan)
+
+
+def ranking_scores(
+    y_true: Sequence[int],
+    scores: Sequence[float],
+    groups: Sequence[int] | None = None,
+    weights: np.ndarray | None = None,
+    bins: int | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """AUROC and average precision of the positive class, for every row of ``weights``.
+
+    AUROC counts tied scores half (the trapezoid of the ROC curve); average precision sums, over
+    distinct scores from the highest, the precision there times the gain in recall
+    (scikit-learn's ``average_precision_score``). Without ``weights`` every item counts once and
+    one value of each comes back. With them, each item (a token) belongs to a group (its
+    document) and ``weights`` is (resamples x groups): how many times each group counts in each
+    resample. ``bins``: merge the scores into that many quantile levels first (for fast bootstrap
+    intervals over many distinct scores; None keeps every distinct score, exact). NaN where
+    there is no positive or no negative (AUROC), or no positive (average precision).
+    """
     y = np.asarray(y_true, dtype=bool)
     s = np.asarray(scores, dtype=float)
-    n_pos, n_neg = int(y.sum()), int((~y).sum())
-    if n_pos == 0 or n_neg == 0:
-        return float("nan")
-    from scipy.stats import rankdata
+    if bins is not None and len(s):
+        edges = np.unique(np.quantile(s, np.linspace(0, 1, bins + 1)[1:-1]))
+        s = np.searchsorted(edges, s, side="right").astype(float)
+    n_levels = 0
+    if len(s):
+        _, level = np.unique(-s, return_inverse=True)  # level 0 holds the highest score
+        level = level.ravel()
+        n_levels = int(level.max()) + 1
+    if weights is None:
+        if not n_levels:
+            return np.array([np.nan]), np.array([np.nan])
+        tp_at = np.bincount(level[y], minlength=n_levels)[None, :].astype(float)
+        fp_at = np.bincount(level[~y], minlength=n_levels)[None, :].astype(float)
+        return _areas(tp_at, fp_at)
+    weights = np.atleast_2d(np.asarray(weights, dtype=float))
+    if not n_levels:
+        return np.full(len(weights), np.nan), np.full(len(weights), np.nan)
+    groups = np.asarray(groups)
+    # Counts stay exact in float32 (integers below 2**24) and the products run twice as fast.
+    hist = np.zeros((2, weights.shape[1], n_levels), dtype=np.float32)
+    np.add.at(hist, (y.astype(int), groups, level), 1.0)  # hist[1]: positives, hist[0]: negatives
+    w = weights.astype(np.float32)
+    return _areas(w @ hist[1], w @ hist[0])
 
-    ranks = rankdata(s)
-    return float((ranks[y].sum() - n_pos * (n_pos + 1) / 2) / (n_pos * n_neg))
+
+def auroc(y_true: Sequence[int], scores: Sequence[float]) -> float:
+    """Area under the ROC curve (ties count half); see :func:`ranking_scores`.
+
+    >>> auroc([0, 0, 1, 1], [0.1, 0.4, 0.35, 0.8])
+    0.75
+    """
+    return float(ranking_scores(y_true, scores)[0][0])
 
 
 def score_cuts(y_true: Sequence[int], scores: Sequence[float]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -115,14 +206,12 @@ def score_cuts(y_true: Sequence[int], scores: Sequence[float]) -> tuple[np.ndarr
 
 
 def auprc(y_true: Sequence[int], scores: Sequence[float]) -> float:
-    """Average precision: sum over score thresholds of precision times the gain in recall
-    (scikit-learn's ``average_precision_score``; tied scores form one threshold)."""
-    n_pos = float(np.sum(np.asarray(y_true, dtype=float)))
-    if n_pos == 0:
-        return float("nan")
-    _, tp, predicted = score_cuts(y_true, scores)
-    recall_gain = np.diff(np.r_[0.0, tp / n_pos])
-    return float(np.sum(tp / predicted * recall_gain))
+    """Average precision (area under the precision-recall curve); see :func:`ranking_scores`.
+
+    >>> auprc([0, 0, 1, 1], [0.1, 0.4, 0.35, 0.8])
+    0.8333333333333333
+    """
+    return float(ranking_scores(y_true, scores)[1][0])
 
 
 def best_f1_cut(y_true: Sequence[int], scores: Sequence[float]) -> float | None:

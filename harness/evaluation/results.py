@@ -30,6 +30,12 @@ _METRIC = {
     },
 }
 _PRF = {"type": "object", "required": ["precision", "recall", "f1"], "properties": {k: _METRIC for k in ("precision", "recall", "f1")}}
+_RANKED = {"type": "object", "required": ["precision", "recall", "f1", "auroc", "auprc"], "properties": {k: _METRIC for k in ("precision", "recall", "f1", "auroc", "auprc")}}
+_FALSE_ALARMS = {
+    "type": "object",
+    "required": ["clean_documents", "clean_tokens", "documents_flagged", "flagged_per_1k_tokens"],
+    "properties": {"documents_flagged": _METRIC, "flagged_per_1k_tokens": _METRIC},
+}
 RESULTS_SCHEMA = {
     "type": "object",
     "required": ["schema_version", "model", "dataset", "harness", "date", "thresholds", "bootstrap", "scores", "main_score", "throughput", "hardware", "predictions"],
@@ -51,8 +57,8 @@ RESULTS_SCHEMA = {
         "bootstrap": {"type": "object", "required": ["resamples", "seed"]},
         "scores": {
             "type": "object",
-            "required": ["token", "span_strict", "span_partial", "document", "breakdown"],
-            "properties": {"token": _PRF, "span_strict": _PRF, "span_partial": _PRF, "document": _PRF},
+            "required": ["token", "span_strict", "span_partial", "document", "false_alarms", "breakdown"],
+            "properties": {"token": _RANKED, "span_strict": _PRF, "span_partial": _PRF, "document": _RANKED, "false_alarms": _FALSE_ALARMS},
         },
         "main_score": {"type": "object", "required": ["name", "value", "ci95"]},
         "throughput": {"type": "object", "required": ["tokens_per_second", "peak_memory_mb"]},
@@ -61,6 +67,10 @@ RESULTS_SCHEMA = {
         "predictions_sha256": {"type": "string", "pattern": "^[0-9a-f]{64}$"},
     },
 }
+
+
+# Results written by an older harness, whose scores lack later metrics: readable for rescoring.
+OLDER_SCORES_SCHEMA = {**RESULTS_SCHEMA, "properties": {**RESULTS_SCHEMA["properties"], "scores": {"type": "object"}}}
 
 
 class ResultsError(SpinbenchError, ValueError):
@@ -107,19 +117,19 @@ class Results:
         return obj
 
     @classmethod
-    def from_json(cls, obj: object, where: str = "results") -> "Results":
-        """Results from their JSON, checked against the schema."""
-        validate_results(obj, where)
+    def from_json(cls, obj: object, where: str = "results", schema: dict = RESULTS_SCHEMA) -> "Results":
+        """Results from their JSON, checked against ``schema``."""
+        validate_results(obj, where, schema)
         known = set(cls.__dataclass_fields__) - {"extra", "stored_main_score", "path"}
         extra = {k: v for k, v in obj.items() if k not in known | {"main_score"}}
         return cls(**{k: v for k, v in obj.items() if k in known}, extra=extra, stored_main_score=obj["main_score"])
 
 
-def validate_results(obj: object, where: str = "results") -> None:
+def validate_results(obj: object, where: str = "results", schema: dict = RESULTS_SCHEMA) -> None:
     import jsonschema
 
     try:
-        jsonschema.validate(obj, RESULTS_SCHEMA)
+        jsonschema.validate(obj, schema)
     except jsonschema.ValidationError as err:
         path = "/".join(map(str, err.absolute_path)) or "(top level)"
         raise ResultsError(f"{where}: invalid at {path}: {err.message}") from None
@@ -131,13 +141,15 @@ def write_results(path: Path, results: Results) -> None:
     write_json(path, obj)
 
 
-def read_results(path: Path) -> Results:
+def read_results(path: Path, older_scores: bool = False) -> Results:
+    """The results in ``path``; ``older_scores`` accepts scores written before a metric was added
+    (for :func:`harness.evaluation.leaderboard.rescore`)."""
     try:
         obj = json.loads(Path(path).read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise ResultsError(f"{path}: missing") from None
     except (json.JSONDecodeError, UnicodeDecodeError) as err:
         raise ResultsError(f"{path}: not valid JSON ({err})") from None
-    results = Results.from_json(obj, str(path))
+    results = Results.from_json(obj, str(path), OLDER_SCORES_SCHEMA if older_scores else RESULTS_SCHEMA)
     results.path = Path(path)
     return results

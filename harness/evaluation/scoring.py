@@ -9,6 +9,7 @@ are summed under a (resamples x documents) matrix of resampling weights.
 from __future__ import annotations
 
 import math
+import warnings
 from dataclasses import asdict, dataclass
 from typing import Sequence
 
@@ -70,72 +71,123 @@ def choose_doc_threshold(y: Sequence[int], scores: Sequence[float]) -> float:
     return FALLBACK_THRESHOLD if best is None else best
 
 
-def _interval(values: np.ndarray) -> list[float | None]:
-    values = values[~np.isnan(values)]
-    if len(values) == 0:
-        return [None, None]
-    lo, hi = np.percentile(values, [2.5, 97.5])
-    return [round(float(lo), 6), round(float(hi), 6)]
+class _Intervals:
+    """Collects (point, resampled values) pairs as the scores are built, then computes every
+    95% percentile interval in one call (NaN resamples left out)."""
+
+    def __init__(self):
+        self._pending: list[tuple[dict, np.ndarray]] = []
+
+    def metric(self, point: float, boot: np.ndarray) -> dict:
+        value = None if point is None or math.isnan(point) else round(float(point), 6)
+        out = {"value": value, "ci95": [None, None]}
+        self._pending.append((out, np.asarray(boot, dtype=float)))
+        return out
+
+    def fill(self) -> None:
+        if not self._pending:
+            return
+        width = max(len(b) for _, b in self._pending)
+        table = np.full((len(self._pending), width), np.nan)
+        for i, (_, boot) in enumerate(self._pending):
+            table[i, : len(boot)] = boot
+        with np.errstate(all="ignore"), warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN rows: no interval
+            ends = np.nanpercentile(table, [2.5, 97.5], axis=1)
+        for (out, _), lo, hi in zip(self._pending, *ends):
+            if not math.isnan(lo):
+                out["ci95"] = [round(float(lo), 6), round(float(hi), 6)]
+        self._pending.clear()
 
 
-def _metric(point: float, boot: np.ndarray) -> dict:
-    value = None if point is None or math.isnan(point) else round(float(point), 6)
-    return {"value": value, "ci95": _interval(np.asarray(boot, dtype=float))}
-
-
-def _weights(n_docs: int, n_boot: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
-    """(resamples x documents) counts of how often each document is drawn, and the draws."""
+def _weights(n_docs: int, n_boot: int, seed: int) -> np.ndarray:
+    """(resamples x documents): how often each document is drawn in each bootstrap resample."""
     rng = np.random.default_rng(seed)
     idx = rng.integers(0, n_docs, size=(n_boot, n_docs))
     flat = (idx + np.arange(n_boot)[:, None] * n_docs).ravel()
-    return np.bincount(flat, minlength=n_boot * n_docs).reshape(n_boot, n_docs).astype(float), idx
+    return np.bincount(flat, minlength=n_boot * n_docs).reshape(n_boot, n_docs).astype(float)
 
 
-def _prf_block(counts: np.ndarray, boot: np.ndarray) -> dict:
+def _prf_block(ci: _Intervals, counts: np.ndarray, boot: np.ndarray) -> dict:
     """counts: (tp, fp, fn) totals; boot: (B, 3) resampled totals."""
     p, r, f = metrics.prf(*counts)
     bp, br, bf = metrics.prf(boot[:, 0], boot[:, 1], boot[:, 2])
-    return {"precision": _metric(p, bp), "recall": _metric(r, br), "f1": _metric(f, bf)}
+    return {"precision": ci.metric(p, bp), "recall": ci.metric(r, br), "f1": ci.metric(f, bf)}
 
 
-def _span_blocks(counts: np.ndarray, boot: np.ndarray) -> dict:
-    point = metrics.span_prf_from_counts(dict(zip(_SPAN_KEYS, counts)))
-    resampled = metrics.span_prf_from_counts({k: boot[:, i] for i, k in enumerate(_SPAN_KEYS)})
+def _span_blocks(ci: _Intervals, counts: np.ndarray, boot: np.ndarray) -> dict:
+    point = metrics.span_prf_from_counts(dict(zip(metrics.SPAN_KEYS, counts)))
+    resampled = metrics.span_prf_from_counts({k: boot[:, i] for i, k in enumerate(metrics.SPAN_KEYS)})
     names = ("precision", "recall", "f1")
     return {
-        f"span_{kind}": {n: _metric(v, b) for n, v, b in zip(names, point[kind], resampled[kind])}
+        f"span_{kind}": {n: ci.metric(v, b) for n, v, b in zip(names, point[kind], resampled[kind])}
         for kind in ("strict", "partial")
+    }
+
+
+# Token scores take up to 10,001 distinct values (4 decimals); their bootstrap intervals use
+# this many quantile levels instead, which moves interval ends by about 0.001 at most on the
+# baselines' predictions (tests/test_scoring.py bounds it) and makes them fast. Point values,
+# and everything about documents, use every distinct score.
+TOKEN_RANKING_BINS = 1024
+
+
+def _ranking_block(ci: _Intervals, y: np.ndarray, scores: np.ndarray, groups: np.ndarray, weights: np.ndarray, bins: int | None) -> dict:
+    """AUROC and AUPRC with bootstrap intervals (see :func:`metrics.ranking_scores`)."""
+    point_roc, point_ap = metrics.ranking_scores(y, scores)
+    boot_roc, boot_ap = metrics.ranking_scores(y, scores, groups, weights, bins=bins)
+    return {"auroc": ci.metric(point_roc[0], boot_roc), "auprc": ci.metric(point_ap[0], boot_ap)}
+
+
+def _false_alarm_block(ci: _Intervals, tok: np.ndarray, lengths: np.ndarray, spun: np.ndarray, weights: np.ndarray) -> dict:
+    """False alarms on clean documents: the share of them with any token flagged, and flagged
+    tokens per 1,000 of their tokens."""
+    clean = ~spun
+    flagged = tok[:, 1] * clean  # a clean document has no spun token: every flag is false
+    any_flag = (flagged > 0).astype(float)
+    docs, tokens = clean.astype(float), lengths * clean
+    share = metrics._ratio(any_flag.sum(), docs.sum()), metrics._ratio(weights @ any_flag, weights @ docs)
+    per_1k = metrics._ratio(1000 * flagged.sum(), tokens.sum()), metrics._ratio(1000 * (weights @ flagged), weights @ tokens)
+    return {
+        "clean_documents": int(docs.sum()),
+        "clean_tokens": int(tokens.sum()),
+        "documents_flagged": ci.metric(*share),
+        "flagged_per_1k_tokens": ci.metric(*per_1k),
     }
 
 
 def score_split(
     records: list[dict],
-    token_scores: list[list[float]],
-    doc_scores: list[float],
+    token_scores: Sequence[Sequence[float]],
+    doc_scores: Sequence[float],
     token_threshold: float,
     doc_threshold: float,
     n_boot: int = 1000,
     seed: int = 0,
 ) -> dict:
     """All scores of one split. ``records`` are dataset records (``labels``, ``is_spun``,
-    ``recipe``, ``spin_rate``, ``domain``); scores are aligned with them."""
+    ``recipe``, ``spin_rate``, ``domain``); scores are aligned with them. Every count is kept per
+    document, so a bootstrap resample is a weighted sum of document rows."""
     n = len(records)
-    gold = [r["labels"] for r in records]
-    pred = [[int(v >= token_threshold) for v in s] for s in token_scores]
-    tok = np.array([metrics.token_counts(g, p) for g, p in zip(gold, pred)], dtype=float).reshape(n, 3)
-    spn = np.array([[metrics.span_counts(g, p)[k] for k in _SPAN_KEYS] for g, p in zip(gold, pred)], dtype=float).reshape(n, 5)
-    y = np.array([int(r["is_spun"]) for r in records])
+    lengths = np.array([len(r["labels"]) for r in records], dtype=np.int64)
+    offsets = np.r_[0, np.cumsum(lengths)]
+    gold = np.concatenate([np.asarray(r["labels"], dtype=bool) for r in records]) if n else np.zeros(0, bool)
+    scores = np.concatenate([np.asarray(t, dtype=float) for t in token_scores]) if n else np.zeros(0)
+    doc_index = np.repeat(np.arange(n), lengths)
+    pred = scores >= token_threshold
+    tok = metrics.token_counts_by_doc(gold, pred, offsets)
+    spn = metrics.span_counts_by_doc(gold, pred, offsets)
+    y = np.array([bool(r["is_spun"]) for r in records], dtype=bool)
     s = np.asarray(doc_scores, dtype=float)
-    d_pred = (s >= doc_threshold).astype(int)
-    doc = np.stack([(y & d_pred), ((1 - y) & d_pred), (y & (1 - d_pred))], axis=1).astype(float)
+    d_pred = s >= doc_threshold
+    doc = np.stack([y & d_pred, ~y & d_pred, y & ~d_pred], axis=1).astype(float)
 
-    weights, idx = _weights(n, n_boot, seed)
-    out = {"token": _prf_block(tok.sum(0), weights @ tok)}
-    out.update(_span_blocks(spn.sum(0), weights @ spn))
-    document = _prf_block(doc.sum(0), weights @ doc)
-    document["auroc"] = _metric(metrics.auroc(y, s), np.array([metrics.auroc(y[i], s[i]) for i in idx]))
-    document["auprc"] = _metric(metrics.auprc(y, s), np.array([metrics.auprc(y[i], s[i]) for i in idx]))
-    out["document"] = document
+    weights = _weights(n, n_boot, seed)
+    ci = _Intervals()
+    out = {"token": {**_prf_block(ci, tok.sum(0), weights @ tok), **_ranking_block(ci, gold, scores, doc_index, weights, TOKEN_RANKING_BINS)}}
+    out.update(_span_blocks(ci, spn.sum(0), weights @ spn))
+    out["document"] = {**_prf_block(ci, doc.sum(0), weights @ doc), **_ranking_block(ci, y, s, np.arange(n), weights, None)}
+    out["false_alarms"] = _false_alarm_block(ci, tok, lengths, y, weights)
 
     groups = {
         "recipe": [r["recipe"] for r in records],
@@ -144,10 +196,12 @@ def score_split(
     }
     out["breakdown"] = {}
     for kind, keys in groups.items():
+        keys = np.asarray(keys)
         table = {}
-        for key in sorted(set(keys)):
-            mask = np.array([k == key for k in keys])
-            block = _prf_block(tok[mask].sum(0), weights[:, mask] @ tok[mask])
-            table[key] = {"documents": int(mask.sum()), "tokens": int(sum(len(g) for g, m in zip(gold, mask) if m)), **block}
+        for key in sorted(set(keys.tolist())):
+            mask = keys == key
+            block = _prf_block(ci, tok[mask].sum(0), weights[:, mask] @ tok[mask])
+            table[key] = {"documents": int(mask.sum()), "tokens": int(lengths[mask].sum()), **block}
         out["breakdown"][kind] = table
+    ci.fill()
     return out
