@@ -32,23 +32,23 @@ def main():
     path = Path(sys.argv[1] if len(sys.argv) > 1 else "results/lexicon/news.predictions.jsonl.gz")
     header, rows = read_predictions(path)
     split = harness.load(header["config"], header["split"])
-    tokens, docs = match_predictions(path, split.records, rows)
+    tokens, docs = match_predictions(path, split.gold, rows)
     t, d = header["token_threshold"], header["doc_threshold"]
 
     def iob(labels):
         return ["O" if not v else ("I-S" if i and labels[i - 1] else "B-S") for i, v in enumerate(labels)]
 
-    gold = [iob(r["labels"]) for r in split.records]
+    gold = [iob(labels) for labels in split.gold.doc_labels()]
     pred = [iob([int(v >= t) for v in s]) for s in tokens]
 
     def seqeval_scores():
         kw = dict(mode="strict", scheme=IOB2)
         return precision_score(gold, pred, **kw), recall_score(gold, pred, **kw), f1_score(gold, pred, **kw)
 
-    ours = best_of(lambda: score_split(split.records, tokens, docs, t, d, n_boot=1000, seed=0))
+    ours = best_of(lambda: score_split(split.gold, tokens, docs, t, d, n_boot=1000, seed=0))
     theirs = best_of(seqeval_scores)
-    n = sum(len(r["labels"]) for r in split.records)
-    print(f"{len(split.records)} documents, {n:,} tokens")
+    n = int(split.gold.offsets[-1])
+    print(f"{len(split)} documents, {n:,} tokens")
     print(f"spinbench score_split (all levels, 1,000 bootstrap resamples): {ours:.2f}s")
     print(f"seqeval strict span P/R/F1 (no intervals):                     {theirs:.2f}s")
     print(f"ratio spinbench / seqeval: {ours / theirs:.2f}")

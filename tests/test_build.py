@@ -148,13 +148,16 @@ def test_bad_source_is_a_clear_error(tmp_path, capsys):
 def test_hub_loading_path_gives_the_same_records_as_the_local_path(tiny_dataset, tmp_path, monkeypatch):
     """The hub code path is `datasets.load_dataset(id, config, split=...)`; a local folder with
     the card is a valid id for it, so the path runs here offline."""
-    from harness.core.dataset import _load_hub
+    from harness.core.dataset import _hub_split
 
     monkeypatch.setenv("HF_DATASETS_CACHE", str(tmp_path / "hf"))
     local = harness.load("news", "test", dataset=tiny_dataset)
     from harness.core.files import content_fingerprint
 
-    assert content_fingerprint(_load_hub(str(tiny_dataset), "news", "test")) == local.fingerprint
+    hub = _hub_split(str(tiny_dataset), "news", "test")
+    assert hub.fingerprint == local.fingerprint == content_fingerprint(local.records)
+    assert hub.gold.ids == local.gold.ids and (hub.gold.labels == local.gold.labels).all()
+    assert hub.token_texts() == local.token_texts()
 
 
 def test_building_one_config_keeps_the_others_fingerprints_and_card(tmp_path, loader):

@@ -4,7 +4,12 @@ import numpy as np
 import pytest
 from sklearn.metrics import average_precision_score, roc_auc_score
 
-from harness.evaluation.scoring import Thresholds, score_split
+from harness.core.dataset import GoldColumns
+from harness.evaluation.scoring import Thresholds, score_split as score_records
+
+
+def score_split(records, *args, **kwargs):
+    return score_records(GoldColumns.from_records(records), *args, **kwargs)
 
 
 def record(labels, spun=None, recipe="mixed"):

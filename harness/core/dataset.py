@@ -11,25 +11,124 @@ from __future__ import annotations
 import difflib
 import os
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING, Callable, Iterator
+
+import numpy as np
 
 from harness.core.configs import CONFIGS, DEFAULT_CONFIG, EVALUATION_SPLIT, IMPORTED_CONFIG
 from harness.core.errors import SpinbenchError
-from harness.core.files import FINGERPRINTS, content_fingerprint, read_split
+from harness.core.files import FINGERPRINTS, content_fingerprint
 from harness.core.schema import FIELDS
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 
 class DatasetNotFound(SpinbenchError, FileNotFoundError):
     """No built dataset where one was asked for."""
 
 
-@dataclass(frozen=True)
+# What scoring and fitting need of a split; everything else is read only when asked for.
+GOLD_COLUMNS = ("id", "tokens", "labels", "is_spun", "recipe", "spin_rate", "domain")
+_BATCH_ROWS = 32  # rows materialised at a time when the whole of a split is streamed
+
+
+@dataclass(frozen=True, eq=False)
+class GoldColumns:
+    """A split's gold standard as columns: every document's labels end to end (``labels``),
+    where each document starts (``offsets``, then the total), and per-document fields."""
+
+    ids: list[str]
+    offsets: np.ndarray
+    labels: np.ndarray
+    is_spun: np.ndarray
+    recipe: list[str]
+    spin_rate: np.ndarray
+    domain: list[str]
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    @property
+    def lengths(self) -> np.ndarray:
+        return np.diff(self.offsets)
+
+    def doc_labels(self) -> list[list[int]]:
+        return [self.labels[a:b].tolist() for a, b in zip(self.offsets[:-1], self.offsets[1:])]
+
+    @classmethod
+    def from_records(cls, records: list[dict]) -> "GoldColumns":
+        lengths = [len(r["labels"]) for r in records]
+        return cls(
+            ids=[r.get("id", str(i)) for i, r in enumerate(records)],
+            offsets=np.r_[0, np.cumsum(lengths, dtype=np.int64)].astype(np.int64),
+            labels=np.concatenate([np.asarray(r["labels"], dtype=np.int8) for r in records]) if records else np.zeros(0, np.int8),
+            is_spun=np.array([bool(r["is_spun"]) for r in records], dtype=bool),
+            recipe=[r["recipe"] for r in records],
+            spin_rate=np.array([r["spin_rate"] for r in records], dtype=float),
+            domain=[r["domain"] for r in records],
+        )
+
+
 class Split:
-    dataset: str  # a local folder or a hub id
-    config: str
-    split: str
-    records: list[dict]
-    fingerprint: str  # content fingerprint: the revision results are tied to
+    """One split of a config, read lazily and kept columnar.
+
+    ``fingerprint`` (the content fingerprint results are tied to) is computed by streaming the
+    rows a few at a time; ``gold`` and ``token_texts()`` come from an Arrow table of
+    :data:`GOLD_COLUMNS`; ``records`` (every field of every row as dicts, ten times the memory)
+    is built only for the code that asks for it.
+    """
+
+    def __init__(self, dataset: str, config: str, split: str, read_columns: Callable[[list[str] | None], "pa.Table"], batches: Callable[[], Iterator[list[dict]]]):
+        self.dataset, self.config, self.split = dataset, config, split
+        self._read_columns, self._batches = read_columns, batches
+
+    def __repr__(self) -> str:
+        return f"Split({self.dataset!r}, {self.config!r}, {self.split!r})"
+
+    @cached_property
+    def fingerprint(self) -> str:
+        return content_fingerprint(row for batch in self._batches() for row in batch)
+
+    @cached_property
+    def table(self):
+        return self._read_columns(list(GOLD_COLUMNS))
+
+    def __len__(self) -> int:
+        return self.table.num_rows
+
+    @cached_property
+    def gold(self) -> GoldColumns:
+        import pyarrow.compute as pc
+
+        t = self.table
+        lengths = pc.list_value_length(t.column("labels")).to_numpy(zero_copy_only=False)
+        return GoldColumns(
+            ids=t.column("id").to_pylist(),
+            offsets=np.r_[0, np.cumsum(lengths, dtype=np.int64)].astype(np.int64),
+            labels=pc.list_flatten(t.column("labels")).to_numpy(zero_copy_only=False).astype(np.int8, copy=False),
+            is_spun=t.column("is_spun").to_numpy(zero_copy_only=False).astype(bool),
+            recipe=t.column("recipe").to_pylist(),
+            spin_rate=t.column("spin_rate").to_numpy(zero_copy_only=False).astype(float),
+            domain=t.column("domain").to_pylist(),
+        )
+
+    def token_texts(self) -> list[list[str]]:
+        """Every document as its list of token strings (what detectors see); repeated words
+        share one string object."""
+        import pyarrow.compute as pc
+
+        flat = pc.list_flatten(self.table.column("tokens")).combine_chunks().field("text").to_pylist()
+        shared: dict[str, str] = {}
+        flat = [shared.setdefault(t, t) for t in flat]
+        offsets = self.gold.offsets
+        return [flat[a:b] for a, b in zip(offsets[:-1], offsets[1:])]
+
+    @cached_property
+    def records(self) -> list[dict]:
+        return [row for batch in self._batches() for row in batch]
 
 
 def default_data_dir() -> Path:
@@ -51,23 +150,36 @@ def recorded_fingerprints(dataset: str | os.PathLike | None = None) -> dict | No
 
 
 def load(config: str = DEFAULT_CONFIG, split: str = EVALUATION_SPLIT, dataset: str | os.PathLike | None = None) -> Split:
-    """Load one split as a list of records (see :mod:`harness.schema`)."""
+    """One split (see :class:`Split`; the record fields are in :mod:`harness.core.schema`) of
+    the local build (``dataset``: a folder, default :func:`default_data_dir`) or of a Hugging
+    Face hub dataset (``dataset``: its id)."""
     source = Path(dataset) if dataset is not None else default_data_dir()
     if source.exists():
         path = source / config / f"{split}.parquet"
         if not path.exists():
             raise DatasetNotFound(f"no split {config}/{split} at {path}: {_hint(source, config, split)}")
-        records = read_split(path)
-        name = str(source)
-    elif dataset is not None and "/" in str(dataset) and not str(dataset).startswith((".", "/")):
-        records = _load_hub(str(dataset), config, split)
-        name = str(dataset)
-    else:
-        raise DatasetNotFound(f"no dataset at {source}: run `spinbench build` first, or pass a hub id")
-    missing = [f for f in FIELDS if records and f not in records[0]]
+        return _parquet_split(str(source), config, split, path)
+    if dataset is not None and "/" in str(dataset) and not str(dataset).startswith((".", "/")):
+        return _hub_split(str(dataset), config, split)
+    raise DatasetNotFound(f"no dataset at {source}: run `spinbench build` first, or pass a hub id")
+
+
+def _check_fields(names: list[str], where: str) -> None:
+    missing = [f for f in FIELDS if f not in names]
     if missing:
-        raise DatasetNotFound(f"{name} {config}/{split} is not a spinbench dataset: fields {missing} are missing")
-    return Split(name, config, split, records, content_fingerprint(records))
+        raise DatasetNotFound(f"{where} is not a spinbench dataset: fields {missing} are missing")
+
+
+def _parquet_split(name: str, config: str, split: str, path: Path) -> Split:
+    import pyarrow.parquet as pq
+
+    _check_fields(pq.read_schema(path).names, f"{name} {config}/{split}")
+
+    def batches() -> Iterator[list[dict]]:
+        for batch in pq.ParquetFile(path).iter_batches(batch_size=_BATCH_ROWS):
+            yield batch.to_pylist()
+
+    return Split(name, config, split, lambda columns: pq.read_table(path, columns=columns), batches)
 
 
 def _hint(source: Path, config: str, split: str) -> str:
@@ -81,10 +193,17 @@ def _hint(source: Path, config: str, split: str) -> str:
     return "run `spinbench build` first (or pass --dataset)"
 
 
-def _load_hub(hub_id: str, config: str, split: str) -> list[dict]:
+def _hub_split(hub_id: str, config: str, split: str) -> Split:
     from datasets import load_dataset
 
     try:
-        return load_dataset(hub_id, config, split=split).to_list()
+        table = load_dataset(hub_id, config, split=split).data.table
     except Exception as err:  # the hub's errors are many (network, missing repo, config, split)
         raise DatasetNotFound(f"cannot load {config}/{split} of {hub_id!r} from the Hugging Face hub ({err.__class__.__name__}: {err})") from err
+    _check_fields(table.column_names, f"{hub_id} {config}/{split}")
+
+    def batches() -> Iterator[list[dict]]:
+        for batch in table.select(list(FIELDS)).to_batches(max_chunksize=_BATCH_ROWS):
+            yield batch.to_pylist()
+
+    return Split(hub_id, config, split, lambda columns: table.select(columns) if columns else table, batches)

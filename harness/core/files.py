@@ -49,12 +49,6 @@ def write_split(path: Path, records: list[dict]) -> str:
     return content_fingerprint(pq.read_table(path).to_pylist())
 
 
-def read_split(path: Path) -> list[dict]:
-    import pyarrow.parquet as pq
-
-    return pq.read_table(path).to_pylist()
-
-
 def read_fingerprints(data_dir: Path) -> dict | None:
     path = Path(data_dir) / FINGERPRINTS
     if not path.exists():

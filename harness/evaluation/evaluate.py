@@ -41,12 +41,8 @@ RESULTS_DIR = "results"  # leaderboard entries (committed)
 _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 
 
-def token_docs(split: Split) -> list[list[str]]:
-    return [[t["text"] for t in r["tokens"]] for r in split.records]
-
-
 def nonempty(split: Split) -> Split:
-    if not split.records:
+    if not len(split):
         raise SpinbenchError(f"{split.config}/{split.split} of {split.dataset} has no documents: the dataset is too small (build it from more sources)")
     return split
 
@@ -56,8 +52,8 @@ def predict(name: str, detector, split: Split, desc: str, batch: int = 64) -> tu
     and the seconds spent predicting."""
     from tqdm.auto import tqdm
 
-    docs = token_docs(split)
-    ids = [r["id"] for r in split.records]
+    docs = split.token_texts()
+    ids = split.gold.ids
     tokens: list[list[float]] = []
     doc_scores: list[float] = []
     if docs:  # warm-up: lazy resource loading is not throughput
@@ -97,13 +93,13 @@ def fit_and_calibrate(detector, name: str, target: str, dataset, use_cache: bool
         return cached["detector"], Thresholds(cached["token_threshold"], cached["doc_threshold"], CALIBRATED_ON), None
     fit_seconds = 0.0
     if requires_fit(detector):
-        print(f"fitting on {DEFAULT_CONFIG}/{FIT_SPLIT} ({len(train.records)} documents)...", file=sys.stderr)
+        print(f"fitting on {DEFAULT_CONFIG}/{FIT_SPLIT} ({len(train)} documents)...", file=sys.stderr)
         started = time.perf_counter()
-        detector = detector_calls.fit(name, detector, token_docs(train), [r["labels"] for r in train.records])
+        detector = detector_calls.fit(name, detector, train.token_texts(), train.gold.doc_labels())
         fit_seconds = time.perf_counter() - started
     scores, doc_scores, _ = predict(name, detector, validation, CALIBRATED_ON)
-    token_threshold = choose_threshold([r["labels"] for r in validation.records], scores)
-    doc_threshold = choose_doc_threshold([int(r["is_spun"]) for r in validation.records], doc_scores)
+    token_threshold = choose_threshold(validation.gold.doc_labels(), scores)
+    doc_threshold = choose_doc_threshold(validation.gold.is_spun.astype(int), doc_scores)
     if requires_fit(detector):  # refitting (--no-cache) refreshes the cache for later runs
         fit_cache.store_entry(key, {"detector": detector, "token_threshold": token_threshold, "doc_threshold": doc_threshold})
     return detector, Thresholds(token_threshold, doc_threshold, CALIBRATED_ON), fit_seconds
@@ -190,17 +186,17 @@ def evaluate(
         fit_seconds = prepared.fit_seconds
         thresholds = Thresholds.override(prepared.thresholds, *given) if given is not None else prepared.thresholds
         token_scores, doc_scores, predict_seconds = predict(model, prepared.detector, evaluated, f"{config}/{split}")
-        scores = score_split(evaluated.records, token_scores, doc_scores, thresholds.token, thresholds.document, n_boot=n_boot, seed=seed)
+        scores = score_split(evaluated.gold, token_scores, doc_scores, thresholds.token, thresholds.document, n_boot=n_boot, seed=seed)
         model_info = {"name": name if name is not None else results_name(model), "target": prepared.target, "params": get_params(prepared.detector)}
 
     results_path, predictions_path = output_paths(output_dir, model_info["name"], config, split, submit)
-    n_tokens = sum(len(r["labels"]) for r in evaluated.records)
+    n_tokens = int(evaluated.gold.offsets[-1])
     header = {"model": model_info["name"], "target": model_info["target"], "params": model_info["params"], "config": config, "split": split,
               "dataset_fingerprint": evaluated.fingerprint, "token_threshold": thresholds.token, "doc_threshold": thresholds.document,
               "thresholds_chosen_on": thresholds.chosen_on}
     results = Results(
         model=model_info,
-        dataset={"source": evaluated.dataset, "config": config, "split": split, "fingerprint": evaluated.fingerprint, "documents": len(evaluated.records), "tokens": n_tokens},
+        dataset={"source": evaluated.dataset, "config": config, "split": split, "fingerprint": evaluated.fingerprint, "documents": len(evaluated), "tokens": n_tokens},
         harness={"version": __version__, **git_commit()},
         date=datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
         thresholds=thresholds.to_json(),
@@ -221,7 +217,7 @@ def evaluate(
             raise SpinbenchError("not a leaderboard entry, so nothing was written: " + "; ".join(problems))
     # Predictions first, then the results that name their hash: a run stopped between the two
     # leaves results whose hash no longer matches, which leaderboard --check reports.
-    write_predictions(predictions_path, header, [r["id"] for r in evaluated.records], token_scores, doc_scores)
+    write_predictions(predictions_path, header, evaluated.gold.ids, token_scores, doc_scores)
     results.predictions_sha256 = sha256_file(predictions_path)
     write_results(results_path, results)
     results.path = results_path

@@ -14,7 +14,7 @@ import math
 from dataclasses import dataclass
 from pathlib import Path
 
-from harness.core.dataset import Split
+from harness.core.dataset import GoldColumns, Split
 from harness.core.files import read_jsonl_gz, write_jsonl_gz
 from harness.evaluation.contract import doc_scores_from_tokens
 from harness.evaluation.results import ResultsError
@@ -72,20 +72,20 @@ def read_predictions(path: Path) -> tuple[dict, dict[str, tuple[list[float], flo
     return header, out
 
 
-def match_predictions(path: Path, records: list[dict], predictions: dict) -> tuple[list[list[float]], list[float | None]]:
-    """Scores in the order of ``records``; unknown or missing ids and wrong lengths are errors."""
-    ids = [r["id"] for r in records]
-    unknown = sorted(set(predictions) - set(ids))
-    missing = [i for i in ids if i not in predictions]
+def match_predictions(path: Path, gold: GoldColumns, predictions: dict) -> tuple[list[list[float]], list[float | None]]:
+    """Scores in the order of the gold documents; unknown or missing ids and wrong lengths are
+    errors."""
+    unknown = sorted(set(predictions) - set(gold.ids))
+    missing = [i for i in gold.ids if i not in predictions]
     if unknown:
         raise ResultsError(f"{path}: {len(unknown)} unknown document id(s), e.g. {unknown[0]!r}")
     if missing:
         raise ResultsError(f"{path}: {len(missing)} document(s) have no predictions, e.g. {missing[0]!r}")
     tokens, docs = [], []
-    for r in records:
-        scores, doc = predictions[r["id"]]
-        if len(scores) != len(r["labels"]):
-            raise ResultsError(f"{path}: document {r['id']!r} has {len(scores)} scores for {len(r['labels'])} tokens")
+    for doc_id, length in zip(gold.ids, gold.lengths):
+        scores, doc = predictions[doc_id]
+        if len(scores) != length:
+            raise ResultsError(f"{path}: document {doc_id!r} has {len(scores)} scores for {length} tokens")
         tokens.append(scores)
         docs.append(doc)
     return tokens, docs
@@ -123,10 +123,10 @@ def score_predictions_file(path: Path, gold: Split, n_boot: int, seed: int, thre
     made_on = header.get("dataset_fingerprint")
     if made_on is not None and made_on != gold.fingerprint:
         raise ResultsError(f"{path}: predictions were made on dataset revision {str(made_on)[:12]}, but {gold.config}/{gold.split} here is {gold.fingerprint[:12]}")
-    token_scores, doc_scores = match_predictions(path, gold.records, rows)
+    token_scores, doc_scores = match_predictions(path, gold.gold, rows)
     if any(d is None for d in doc_scores):
         derived = doc_scores_from_tokens(token_scores)
         doc_scores = [d if d is not None else x for d, x in zip(doc_scores, derived)]
     chosen = thresholds if thresholds is not None else header_thresholds(path, header)
-    scores = score_split(gold.records, token_scores, doc_scores, chosen.token, chosen.document, n_boot=n_boot, seed=seed)
+    scores = score_split(gold.gold, token_scores, doc_scores, chosen.token, chosen.document, n_boot=n_boot, seed=seed)
     return ScoredPredictions(header, chosen, token_scores, doc_scores, scores)

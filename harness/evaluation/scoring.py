@@ -16,6 +16,7 @@ from typing import Sequence
 import numpy as np
 
 from harness.core.configs import CALIBRATION_SPLIT, DEFAULT_CONFIG, rate_band
+from harness.core.dataset import GoldColumns
 from harness.core.errors import SpinbenchError
 from harness.evaluation import metrics
 
@@ -157,7 +158,7 @@ def _false_alarm_block(ci: _Intervals, tok: np.ndarray, lengths: np.ndarray, spu
 
 
 def score_split(
-    records: list[dict],
+    truth: GoldColumns,
     token_scores: Sequence[Sequence[float]],
     doc_scores: Sequence[float],
     token_threshold: float,
@@ -165,19 +166,18 @@ def score_split(
     n_boot: int = 1000,
     seed: int = 0,
 ) -> dict:
-    """All scores of one split. ``records`` are dataset records (``labels``, ``is_spun``,
-    ``recipe``, ``spin_rate``, ``domain``); scores are aligned with them. Every count is kept per
+    """All scores of one split: ``truth`` is its gold standard (``Split.gold``, or
+    ``GoldColumns.from_records``); scores are aligned with its documents. Every count is kept per
     document, so a bootstrap resample is a weighted sum of document rows."""
-    n = len(records)
-    lengths = np.array([len(r["labels"]) for r in records], dtype=np.int64)
-    offsets = np.r_[0, np.cumsum(lengths)]
-    gold = np.concatenate([np.asarray(r["labels"], dtype=bool) for r in records]) if n else np.zeros(0, bool)
+    n = len(truth)
+    lengths, offsets = truth.lengths, truth.offsets
+    gold = truth.labels.astype(bool)
     scores = np.concatenate([np.asarray(t, dtype=float) for t in token_scores]) if n else np.zeros(0)
     doc_index = np.repeat(np.arange(n), lengths)
     pred = scores >= token_threshold
     tok = metrics.token_counts_by_doc(gold, pred, offsets)
     spn = metrics.span_counts_by_doc(gold, pred, offsets)
-    y = np.array([bool(r["is_spun"]) for r in records], dtype=bool)
+    y = truth.is_spun
     s = np.asarray(doc_scores, dtype=float)
     d_pred = s >= doc_threshold
     doc = np.stack([y & d_pred, ~y & d_pred, y & ~d_pred], axis=1).astype(float)
@@ -190,9 +190,9 @@ def score_split(
     out["false_alarms"] = _false_alarm_block(ci, tok, lengths, y, weights)
 
     groups = {
-        "recipe": [r["recipe"] for r in records],
-        "rate_band": [rate_band(r["spin_rate"]) for r in records],
-        "domain": [r["domain"] for r in records],
+        "recipe": truth.recipe,
+        "rate_band": [rate_band(r) for r in truth.spin_rate],
+        "domain": truth.domain,
     }
     out["breakdown"] = {}
     for kind, keys in groups.items():
