@@ -51,6 +51,11 @@ def choose_doc_threshold(y: Sequence[int], scores: Sequence[float]) -> float:
     return FALLBACK_THRESHOLD if best is None else best
 
 
+def token_predictions(token_scores: Sequence[Sequence[float]], threshold: float) -> list[list[int]]:
+    """1 where a token's score reaches the threshold (spun if score >= threshold), else 0."""
+    return [[int(v >= threshold) for v in s] for s in token_scores]
+
+
 def _interval(values: np.ndarray) -> list[float | None]:
     values = values[~np.isnan(values)]
     if len(values) == 0:
@@ -89,6 +94,15 @@ def _span_blocks(counts: np.ndarray, boot: np.ndarray) -> dict:
     }
 
 
+def breakdown_groups(records: list[dict]) -> dict[str, list[str]]:
+    """Each document's group in each breakdown: spinner recipe, spin-rate band, domain."""
+    return {
+        "recipe": [r["recipe"] for r in records],
+        "rate_band": [rate_band(r["spin_rate"]) for r in records],
+        "domain": [r["domain"] for r in records],
+    }
+
+
 def score_split(
     records: list[dict],
     token_scores: list[list[float]],
@@ -102,7 +116,7 @@ def score_split(
     ``recipe``, ``spin_rate``, ``domain``); scores are aligned with them."""
     n = len(records)
     gold = [r["labels"] for r in records]
-    pred = [[int(v >= token_threshold) for v in s] for s in token_scores]
+    pred = token_predictions(token_scores, token_threshold)
     tok = np.array([metrics.token_counts(g, p) for g, p in zip(gold, pred)], dtype=float).reshape(n, 3)
     spn = np.array([[metrics.span_counts(g, p)[k] for k in _SPAN_KEYS] for g, p in zip(gold, pred)], dtype=float).reshape(n, 5)
     y = np.array([int(r["is_spun"]) for r in records])
@@ -118,13 +132,8 @@ def score_split(
     document["auprc"] = _metric(metrics.auprc(y, s), np.array([metrics.auprc(y[i], s[i]) for i in idx]))
     out["document"] = document
 
-    groups = {
-        "recipe": [r["recipe"] for r in records],
-        "rate_band": [rate_band(r["spin_rate"]) for r in records],
-        "domain": [r["domain"] for r in records],
-    }
     out["breakdown"] = {}
-    for kind, keys in groups.items():
+    for kind, keys in breakdown_groups(records).items():
         table = {}
         for key in sorted(set(keys)):
             mask = np.array([k == key for k in keys])
