@@ -32,7 +32,7 @@ def main():
     with headless_chromium() as driver:
         driver.set_window_size(1280, 900)
         driver.get((Path(args.out) / "index.html").resolve().as_uri())
-        screenshot(driver, img / "report-overview.png", max_height=1500)
+        screenshot(driver, img / "report-overview.png", max_height=1950)
         driver.set_window_size(1280, 900)
         driver.get((Path(args.out) / "errors" / "classifier" / "news.html").resolve().as_uri())
         Select(driver.find_element("id", "engine")).select_by_value("phrasebook")

@@ -14,7 +14,7 @@ def cmd_report(args: argparse.Namespace) -> int:
 
     inputs = load_inputs(Path(args.results), args.models, args.configs, args.dataset, progress=True)
     index = build_report(inputs, Path(args.out), results_dir=args.results, progress=True)
-    print(f"wrote {args.out}/ ({len(inputs.models)} models, {len(inputs.configs)} configs, {len(inputs.runs)} error browsers): open {index}")
+    print(f"wrote {Path(args.out)}/ ({len(inputs.models)} models, {len(inputs.configs)} configs, {len(inputs.runs)} error browsers): open {index}")
     return 0
 
 

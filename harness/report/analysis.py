@@ -23,8 +23,8 @@ OUTCOMES = ("tp", "fp", "fn")
 
 def outcomes(gold: Sequence[int], pred: Sequence[int]) -> list[str | None]:
     """Each token's outcome (None: kept and not flagged)."""
-    table = {(1, 1): "tp", (0, 1): "fp", (1, 0): "fn", (0, 0): None}
-    return [table[(int(bool(g)), int(bool(p)))] for g, p in zip(gold, pred)]
+    kinds = (None, "fp", "fn", "tp")  # indexed by 2 * gold + predicted
+    return [kinds[2 * bool(g) + bool(p)] for g, p in zip(gold, pred)]
 
 
 @dataclass(frozen=True)

@@ -135,6 +135,11 @@ def write_error_browser(env, run: Run, folder: Path, models: list[str]) -> None:
     write_text(folder / f"{run.config}.html", page)
 
 
+def harness_version(harness: dict) -> str:
+    commit = harness.get("git_commit")
+    return f"{harness.get('version')} ({commit[:8]})" if commit else str(harness.get("version"))
+
+
 def model_page(env, model: str, runs: list[Run], models: list[str]) -> str:
     rows, breakdowns = [], []
     for run in runs:
@@ -149,17 +154,22 @@ def model_page(env, model: str, runs: list[Run], models: list[str]) -> str:
         tables = []
         for kind, title in BREAKDOWNS:
             groups = s["breakdown"].get(kind, {})
-            tables.append((title, [
-                {"group": g, "documents": groups[g]["documents"], "precision": fmt(groups[g]["precision"]), "recall": fmt(groups[g]["recall"]), "f1": fmt(groups[g]["f1"], True)}
-                for g in groups_in_order(kind, groups)
-            ]))
+            scored = set(groups_with_spun_tokens(run.gold.records, kind))
+            rows_of_kind = []
+            for g in groups_in_order(kind, groups):
+                row = groups[g]
+                if g in scored:
+                    rows_of_kind.append({"group": g, "documents": row["documents"], "precision": fmt(row["precision"]), "recall": fmt(row["recall"]), "f1": fmt(row["f1"], True)})
+                else:  # clean documents: no spun token, so no precision, recall or F1 of their own
+                    rows_of_kind.append({"group": f"{g} (nothing spun)", "documents": row["documents"], "precision": "–", "recall": "–", "f1": "–"})
+            tables.append((title, rows_of_kind))
         breakdowns.append({"config": run.config, "tables": tables})
     first = runs[0].results
     return env.get_template("model.html").render(
         title=model, root="../", models=models, model=model, target=first.model["target"],
         params=", ".join(f"{k}={v}" for k, v in sorted(first.model["params"].items())), rows=rows, breakdowns=breakdowns,
         chosen_on=", ".join(sorted({r.results.thresholds["chosen_on"] for r in runs})), dates=", ".join(sorted({r.results.date[:10] for r in runs})),
-        harness=", ".join(sorted({f"{r.results.harness['version']} ({r.results.harness['git_commit'][:8]})" for r in runs})), inline_css=None,
+        harness=", ".join(sorted({harness_version(r.results.harness) for r in runs})), inline_css=None,
     )
 
 
