@@ -208,3 +208,13 @@ def test_detect_html_is_a_standalone_highlighted_page(tmp_path, tiny_dataset, ca
     assert page.startswith("<!doctype html>") and "<style>" in page and "mark.flag" in page
     assert '<mark class="flag" title="score 1.00">Weighty &lt;rain&gt; &amp; fell.</mark>' in page
     assert "<script" not in page and "<link rel=\"stylesheet\"" not in page
+
+
+def test_a_missing_predictions_file_is_named(report_results, report_dataset, tmp_path, capsys):
+    import shutil
+
+    results = tmp_path / "results"
+    shutil.copytree(report_results, results)
+    (results / "all-spun" / "news.predictions.jsonl.gz").unlink()
+    assert report(["--out", str(tmp_path / "site")], results, report_dataset) == 2
+    assert "all-spun/news.predictions.jsonl.gz: predictions file missing" in capsys.readouterr().err

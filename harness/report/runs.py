@@ -51,7 +51,7 @@ class ReportInputs:
 
     @property
     def configs(self) -> list[str]:
-        return ordered_configs({c for r in self.runs for c in [r.config]})
+        return ordered_configs({r.config for r in self.runs})
 
 
 def ordered_configs(names) -> list[str]:

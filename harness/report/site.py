@@ -12,14 +12,15 @@ from __future__ import annotations
 
 import json
 import os
-from collections import Counter
 import shutil
 import tempfile
+from collections import Counter
 from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
 
 import numpy as np
+from markupsafe import Markup
 
 from harness.core.configs import CONFIGS, RATE_BANDS
 from harness.core.errors import SpinbenchError
@@ -88,18 +89,17 @@ def config_section(runs: list[Run], colors: dict[str, str]) -> dict:
         docs = Counter(breakdown_groups(gold.records)[kind])
         by_model = {r.model: {g: r.results.scores["breakdown"][kind][g]["f1"] for g in groups if g in r.results.scores["breakdown"].get(kind, {})} for r in runs}
         panels.append((title, [(g, f"{g} ({docs[g]})") for g in groups], by_model))
-    from markupsafe import Markup
-
     spec = CONFIGS.get(gold.config)
+    spun_share = float(y.mean()) if len(y) else 0.0
     return {
         "config": gold.config,
         "split": gold.split,
         "description": spec.description if spec else "",
         "documents": len(gold.records),
         "tokens": f"{len(y):,}",
-        "spun_share": float(y.mean()) if len(y) else 0.0,
+        "spun_share": spun_share,
         "models": [r.model for r in runs],
-        "pr_svg": Markup(plots.pr_figure(curves, float(y.mean()) if len(y) else 0.0, colors)),
+        "pr_svg": Markup(plots.pr_figure(curves, spun_share, colors)),
         "calibration_svg": Markup(plots.calibration_figure(calibration, colors)),
         "breakdown_svg": Markup(plots.breakdown_figure(panels, colors)),
     }
@@ -229,8 +229,6 @@ def build_report(inputs: ReportInputs, out: Path, results_dir: str = "results", 
 def detection_page(text: str, result: dict) -> str:
     """One text's detection (:func:`harness.evaluation.detect.detect`) as a standalone page with
     the report's highlighting and its stylesheet inline: ``spinbench detect --format html``."""
-    from markupsafe import Markup
-
     return environment().get_template("detect.html").render(
         title=f"{result['model']}: detection", root="", inline_css=Markup(stylesheet()), model=result["model"],
         threshold=result["threshold"], doc_score=result["doc_score"], tokens=len(result["tokens"]),
