@@ -1,6 +1,6 @@
 """spinbench's harness.
 
-The code stands in three floors, and the folders say which:
+The code stands in floors, and the folders say which:
 
 - ``harness.core``: the ground floor every other part stands on (the tokenizer, the dataset's
   configs and schema, loading a split, files, English lexical resources). It imports nothing
@@ -10,6 +10,8 @@ The code stands in three floors, and the folders say which:
 - ``harness.evaluation``: judging detectors (the detector contract, the registry, reference
   detectors, conformance, metrics, scoring, ``evaluate``, results, the leaderboard, ``detect``).
   It reaches the data only through :func:`harness.load`.
+- ``harness.report``: the static HTML report (``spinbench report``), built on the evaluation side
+  from results, predictions and the gold data.
 
 ``harness.cli`` holds the command-line entry points. The public names below are imported on
 first use, so ``import harness`` is cheap and needs no optional dependency.

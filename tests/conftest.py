@@ -46,3 +46,54 @@ def tiny_dataset(tmp_path_factory):
 def _private_cache(tmp_path, monkeypatch):
     """Fitted-detector caches go to a per-test folder, never the user's."""
     monkeypatch.setenv("SPINBENCH_CACHE", str(tmp_path / "cache"))
+
+
+def with_clean_documents(src, dst, config: str, n: int):
+    """A copy of the dataset at ``src`` in which the first ``n`` documents of ``config``/test are
+    left clean (their originals, nothing spun), as a quarter of the real ones are."""
+    import shutil
+
+    import harness
+    from harness.core.files import FINGERPRINTS, read_fingerprints, write_json, write_split
+
+    shutil.copytree(src, dst)
+    path = dst / config / "test.parquet"
+    records = harness.load(config, "test", dataset=dst).records
+    for r in records[:n]:
+        r.update(text=r["original_text"], tokens=r["original_tokens"], labels=[0] * len(r["original_tokens"]), edits=[], engines=[],
+                 recipe="none", spin_rate=0.0, is_spun=False)
+    fingerprints = read_fingerprints(dst)
+    fingerprints["configs"][config]["test"] = write_split(path, records)
+    write_json(dst / FINGERPRINTS, fingerprints)
+    return dst
+
+
+@pytest.fixture(scope="session")
+def report_dataset(tiny_dataset, tmp_path_factory):
+    """The tiny dataset with four clean documents in unseen-domain/test, for the report's tests."""
+    return with_clean_documents(tiny_dataset, tmp_path_factory.mktemp("report-data") / "data", "unseen-domain", 4)
+
+
+@pytest.fixture(scope="session")
+def report_results(report_dataset, tmp_path_factory):
+    """Results of `lexicon` and `all-spun` on `report_dataset`'s news and unseen-domain tests."""
+    from harness.evaluation.evaluate import evaluate
+
+    root = tmp_path_factory.mktemp("report-results")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("SPINBENCH_CACHE", str(root / "cache"))
+        for model in ("lexicon", "all-spun"):
+            for config in ("news", "unseen-domain"):
+                evaluate(model, config=config, dataset=str(report_dataset), output_dir=root / "results", n_boot=50, submit=True)
+    return root / "results"
+
+
+@pytest.fixture(scope="session")
+def report_site(report_results, report_dataset, tmp_path_factory):
+    """The report of `report_results`, built once per test session (tests must not change it)."""
+    from harness.report.runs import load_inputs
+    from harness.report.site import build_report
+
+    out = tmp_path_factory.mktemp("report-site") / "report"
+    build_report(load_inputs(report_results, dataset=str(report_dataset)), out, results_dir=str(report_results))
+    return out

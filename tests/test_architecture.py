@@ -1,6 +1,6 @@
 """The layout's rules, checked on every import statement (function-level ones included):
-the ground floor imports nothing above it, the evaluation side never imports the corpus side,
-and baselines see only the ground floor and the detector contract."""
+the ground floor imports nothing above it, the evaluation side never imports the corpus side (nor
+the report, which stands on it), and baselines see only the ground floor and the detector contract."""
 
 import ast
 import subprocess
@@ -31,6 +31,7 @@ RULES = {
     "harness.core": ("harness.core",),
     "harness.corpus": ("harness.core", "harness.corpus"),
     "harness.evaluation": ("harness.core", "harness.evaluation", "harness"),
+    "harness.report": ("harness.core", "harness.evaluation", "harness.report", "harness"),
     "baselines": ("harness.core.tokens", "harness.core.lexical", "harness.evaluation.contract", "baselines"),
 }
 

@@ -147,3 +147,34 @@ def test_binned_ranking_scores_are_exact_with_enough_bins_and_close_with_fewer()
     assert np.allclose(ranking_scores(y, scores, groups, weights, bins=100_000), exact)
     binned = ranking_scores(y, scores, groups, weights, bins=1024)
     assert np.abs(binned[0] - exact[0]).max() < 1e-3 and np.abs(binned[1] - exact[1]).max() < 3e-3
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_precision_recall_curve_matches_sklearn(seed):
+    from sklearn.metrics import precision_recall_curve as sk_curve
+
+    from harness.evaluation.metrics import precision_recall_curve
+
+    rng = np.random.default_rng(seed)
+    y = (rng.random(300) < 0.3).astype(int)
+    s = np.round(rng.random(300), 2)  # ties, as real detectors give
+    thresholds, precision, recall = precision_recall_curve(y, s)
+    sk_p, sk_r, sk_t = sk_curve(y, s)  # increasing thresholds, with a final (1, 0) point
+    assert thresholds == pytest.approx(sk_t[::-1])
+    assert precision == pytest.approx(sk_p[:-1][::-1])
+    assert recall == pytest.approx(sk_r[:-1][::-1])
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_calibration_bins_match_sklearn(seed):
+    from sklearn.calibration import calibration_curve
+
+    from harness.evaluation.metrics import calibration_bins
+
+    rng = np.random.default_rng(seed)
+    s = np.r_[np.round(rng.random(200), 1), [0.0, 1.0, 0.5]]  # edges included
+    y = (rng.random(len(s)) < s).astype(int)
+    mean_score, observed, count = calibration_bins(y, s, n_bins=10)
+    sk_true, sk_pred = calibration_curve(y, s, n_bins=10, strategy="uniform")
+    assert observed == pytest.approx(sk_true) and mean_score == pytest.approx(sk_pred)
+    assert count.sum() == len(s)

@@ -49,3 +49,23 @@ def test_evaluate_lexicon_reproduces_the_committed_scores(tmp_path):
     fresh = evaluate("lexicon", dataset=str(DATA), output_dir=tmp_path, use_cache=False)
     assert fresh.scores == committed.scores
     assert fresh.thresholds == committed.thresholds
+
+
+@needs_data
+def test_report_of_every_committed_result_in_under_a_minute(tmp_path):
+    import time
+
+    from harness.report import browser
+
+    started = time.perf_counter()
+    run = subprocess.run([sys.executable, "-m", "harness.cli.main", "report", "--out", str(tmp_path / "report")], cwd=ROOT, capture_output=True, text=True)
+    seconds = time.perf_counter() - started
+    assert run.returncode == 0, run.stderr
+    assert seconds < 60, f"spinbench report took {seconds:.0f} s"
+    if browser.missing():
+        pytest.skip(f"report built in {seconds:.0f} s; not opened: {browser.missing()}")
+    with browser.headless_chromium() as driver:
+        for page in ("index.html", "errors/lexicon/news.html"):
+            driver.get((tmp_path / "report" / page).as_uri())
+            assert browser.console_errors(driver) == [], page
+        assert len(driver.find_elements("css selector", "#documents article.doc")) == len(harness.load("news", "test", dataset=DATA).records)

@@ -82,6 +82,10 @@ def cmd_detect(args: argparse.Namespace) -> int:
     result = detect(prepared.detector, text, threshold, args.model, suggest=args.suggest)
     if args.format == "json":
         print(json.dumps(result, ensure_ascii=False))
+    elif args.format == "html":
+        from harness.report.site import detection_page
+
+        print(detection_page(text, result), end="")
     else:
         print(highlight(text, result, color=sys.stdout.isatty()))
     return 0
@@ -132,7 +136,7 @@ def add_evaluation_commands(sub) -> None:
     d = sub.add_parser("detect", help="run a detector on raw text")
     d.add_argument("file", nargs="?", default="-", help="text file, or '-' for stdin (default)")
     add_model_arguments(d, predictions_file=False)
-    d.add_argument("--format", choices=["text", "json"], default="text")
+    d.add_argument("--format", choices=["text", "json", "html"], default="text", help="html: a standalone page, highlighted as in `spinbench report`")
     d.add_argument("--suggest", action="store_true", help="also show the detector's guess at the original of each flagged token (e.g. embedding)")
     add_debug_argument(d)
     d.set_defaults(func=cmd_detect)

@@ -1,4 +1,4 @@
-"""The ``spinbench`` command (``build``, ``align``, ``evaluate``, ``detect``, ``leaderboard``) and
+"""The ``spinbench`` command (``build``, ``align``, ``evaluate``, ``detect``, ``leaderboard``, ``report``) and
 the ``evaluate`` alias.
 
 One error policy for every command: a :class:`~harness.core.errors.SpinbenchError` (bad input,
@@ -16,6 +16,7 @@ import traceback
 from harness.cli.corpus_commands import add_corpus_commands
 from harness.cli.evaluation_commands import add_evaluation_commands, cmd_evaluate
 from harness.cli.options import add_evaluate_arguments
+from harness.cli.report_command import add_report_command
 from harness.core.errors import SpinbenchError
 
 
@@ -24,6 +25,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
     add_corpus_commands(sub)
     add_evaluation_commands(sub)
+    add_report_command(sub)
     return parser
 
 

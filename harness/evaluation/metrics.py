@@ -205,6 +205,37 @@ def score_cuts(y_true: Sequence[int], scores: Sequence[float]) -> tuple[np.ndarr
     return s[last], np.cumsum(y)[last], last + 1
 
 
+def precision_recall_curve(y_true: Sequence[int], scores: Sequence[float]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(thresholds, precision, recall) of every cut ``score >= threshold``, highest threshold
+    first (:func:`score_cuts`); recall is 0.0 everywhere when there is no positive.
+
+    >>> precision_recall_curve([1, 0, 1], [0.9, 0.5, 0.5])
+    (array([0.9, 0.5]), array([1.        , 0.66666667]), array([0.5, 1. ]))
+    """
+    thresholds, tp, predicted = score_cuts(y_true, scores)
+    n_pos = float(np.sum(np.asarray(y_true, dtype=float)))
+    return thresholds, _ratio(tp, predicted), _ratio(tp, np.full_like(tp, n_pos))
+
+
+def calibration_bins(y_true: Sequence[int], scores: Sequence[float], n_bins: int = 10) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(mean score, observed positive rate, count) in each non-empty bin of ``n_bins`` equal-width
+    score bins over [0, 1] (a score on an inner edge goes to the lower bin);
+    scikit-learn's ``calibration_curve`` with ``strategy="uniform"``, plus the counts.
+
+    >>> calibration_bins([0, 1, 1, 0], [0.1, 0.15, 0.9, 0.95], n_bins=2)
+    (array([0.125, 0.925]), array([0.5, 0.5]), array([2, 2]))
+    """
+    y = np.asarray(y_true, dtype=float)
+    s = np.asarray(scores, dtype=float)
+    edges = np.linspace(0.0, 1.0, n_bins + 1)
+    bins = np.searchsorted(edges[1:-1], s)
+    count = np.bincount(bins, minlength=n_bins)
+    nonempty = count > 0
+    mean_score = np.bincount(bins, weights=s, minlength=n_bins)[nonempty] / count[nonempty]
+    observed = np.bincount(bins, weights=y, minlength=n_bins)[nonempty] / count[nonempty]
+    return mean_score, observed, count[nonempty]
+
+
 def auprc(y_true: Sequence[int], scores: Sequence[float]) -> float:
     """Average precision (area under the precision-recall curve); see :func:`ranking_scores`.
 

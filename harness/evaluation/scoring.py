@@ -72,6 +72,16 @@ def choose_doc_threshold(y: Sequence[int], scores: Sequence[float]) -> float:
     return FALLBACK_THRESHOLD if best is None else best
 
 
+def token_predictions(token_scores: Sequence[Sequence[float]], threshold: float) -> list[list[int]]:
+    """1 where a token's score reaches the threshold (spun if score >= threshold), else 0."""
+    return [[int(v >= threshold) for v in s] for s in token_scores]
+
+
+def breakdown_groups(truth: GoldColumns) -> dict[str, list[str]]:
+    """Each document's group in each breakdown: spinner recipe, spin-rate band, domain."""
+    return {"recipe": list(truth.recipe), "rate_band": [rate_band(r) for r in truth.spin_rate], "domain": list(truth.domain)}
+
+
 class _Intervals:
     """Collects (point, resampled values) pairs as the scores are built, then computes every
     95% percentile interval in one call (NaN resamples left out)."""
@@ -189,13 +199,8 @@ def score_split(
     out["document"] = {**_prf_block(ci, doc.sum(0), weights @ doc), **_ranking_block(ci, y, s, np.arange(n), weights, None)}
     out["false_alarms"] = _false_alarm_block(ci, tok, lengths, y, weights)
 
-    groups = {
-        "recipe": truth.recipe,
-        "rate_band": [rate_band(r) for r in truth.spin_rate],
-        "domain": truth.domain,
-    }
     out["breakdown"] = {}
-    for kind, keys in groups.items():
+    for kind, keys in breakdown_groups(truth).items():
         keys = np.asarray(keys)
         table = {}
         for key in sorted(set(keys.tolist())):

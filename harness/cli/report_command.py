@@ -1,0 +1,29 @@
+"""``spinbench report``: the static HTML report built from ``results/``."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from harness.cli.options import add_debug_argument
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from harness.report.runs import load_inputs
+    from harness.report.site import build_report
+
+    inputs = load_inputs(Path(args.results), args.models, args.configs, args.dataset, progress=True)
+    index = build_report(inputs, Path(args.out), results_dir=args.results, progress=True)
+    print(f"wrote {Path(args.out)}/ ({len(inputs.models)} models, {len(inputs.configs)} configs, {len(inputs.runs)} error browsers): open {index}")
+    return 0
+
+
+def add_report_command(sub) -> None:
+    r = sub.add_parser("report", help="write a static HTML report (leaderboard, curves, breakdowns, error browser) from results/")
+    r.add_argument("--results", default="results", help="results folder (default: results)")
+    r.add_argument("--models", default=None, help="comma-separated models (folders in --results); default: all")
+    r.add_argument("--configs", default=None, help="comma-separated configs; default: every config with results")
+    r.add_argument("--dataset", default=None, help="dataset with the gold labels (default: data/)")
+    r.add_argument("--out", default="report", help="folder to write (default: report); replaced if it holds an earlier report")
+    add_debug_argument(r)
+    r.set_defaults(func=cmd_report)

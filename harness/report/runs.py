@@ -1,0 +1,111 @@
+"""What a report is built from: each chosen model's results on each chosen config, its token
+scores (from the predictions file beside the results) and the gold split, matched document by
+document. Names given with ``--models``/``--configs`` are checked here, with suggestions.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+
+from harness.core.configs import CONFIGS
+from harness.core.dataset import Split, load
+from harness.core.errors import SpinbenchError
+from harness.evaluation.leaderboard import Entries, collect
+from harness.evaluation.predictions import match_predictions, read_predictions
+from harness.evaluation.results import Results, ResultsError
+from harness.evaluation.scoring import token_predictions
+
+
+@dataclass(frozen=True)
+class Run:
+    """One model on one config: its results, the gold split and its token scores, in the
+    split's document order."""
+
+    model: str  # the results folder's name
+    config: str
+    results: Results
+    gold: Split
+    token_scores: list[list[float]]
+
+    @property
+    def threshold(self) -> float:
+        return self.results.thresholds["token"]
+
+    @cached_property
+    def predicted(self) -> list[list[int]]:
+        """0/1 per token at the results' token threshold, as scoring applies it."""
+        return token_predictions(self.token_scores, self.threshold)
+
+
+@dataclass(frozen=True)
+class ReportInputs:
+    entries: Entries  # the chosen results, {model: {config: Results}}, for the leaderboard
+    runs: list[Run]  # model-major, configs in the dataset's order
+
+    @property
+    def models(self) -> list[str]:
+        return list(self.entries)
+
+    @property
+    def configs(self) -> list[str]:
+        return ordered_configs({r.config for r in self.runs})
+
+
+def ordered_configs(names) -> list[str]:
+    """The dataset's configs in their defined order, then any others alphabetically."""
+    return [c for c in CONFIGS if c in names] + sorted(set(names) - set(CONFIGS))
+
+
+def choose(wanted: str | None, available: list[str], what: str, option: str, where: str) -> list[str]:
+    """The names in a comma-separated option (all ``available`` when not given); an unknown name
+    is an error with the closest known name and the full list."""
+    if wanted is None:
+        return list(available)
+    names = list(dict.fromkeys(n.strip() for n in wanted.split(",") if n.strip()))
+    if not names:
+        raise SpinbenchError(f"{option} names no {what}; {what}s in {where}: {', '.join(available)}")
+    for name in names:
+        if name not in available:
+            close = difflib.get_close_matches(name, available, n=1)
+            hint = f"; did you mean {close[0]!r}?" if close else ""
+            raise SpinbenchError(f"unknown {what} {name!r} in {option}{hint} ({what}s in {where}: {', '.join(available)})")
+    return names
+
+
+def load_inputs(results_dir: Path, models: str | None = None, configs: str | None = None, dataset=None, progress: bool = False) -> ReportInputs:
+    """The chosen results with their predictions and gold splits; every problem (a missing or
+    malformed file, a result scored on another dataset revision) is a SpinbenchError naming it."""
+    from tqdm.auto import tqdm
+
+    results_dir = Path(results_dir)
+    if not results_dir.is_dir():
+        raise SpinbenchError(f"no results folder at {results_dir}: run `evaluate` first, or pass --results")
+    everything = collect(results_dir)
+    if not everything:
+        raise SpinbenchError(f"no results in {results_dir} (expected {results_dir}/<model>/<config>.json): run `evaluate` first")
+    chosen_models = choose(models, sorted(everything), "model", "--models", f"{results_dir}/")
+    all_configs = ordered_configs({c for m in chosen_models for c in everything[m]})
+    chosen_configs = choose(configs, all_configs, "config", "--configs", f"{results_dir}/")
+    entries = {m: {c: everything[m][c] for c in ordered_configs(chosen_configs) if c in everything[m]} for m in chosen_models}
+    entries = {m: cfg for m, cfg in entries.items() if cfg}
+
+    splits: dict[tuple[str, str], Split] = {}
+    runs = []
+    jobs = [(m, c) for m in entries for c in entries[m]]
+    for model, config in tqdm(jobs, desc="reading results", unit="run", disable=None if progress else True):
+        res = entries[model][config]
+        key = (res.dataset["config"], res.dataset["split"])
+        if key not in splits:
+            splits[key] = load(*key, dataset=dataset)
+        gold = splits[key]
+        where = results_dir / model / f"{config}.json"
+        if res.dataset["fingerprint"] != gold.fingerprint:
+            raise ResultsError(f"{where}: scored on dataset revision {res.dataset['fingerprint'][:12]}, but {key[0]}/{key[1]} here is {gold.fingerprint[:12]}")
+        path = where.parent / res.predictions
+        _, rows = read_predictions(path)
+        token_scores, _ = match_predictions(path, gold.gold, rows)
+        runs.append(Run(model, config, res, gold, token_scores))
+    return ReportInputs(entries, runs)

@@ -1,0 +1,116 @@
+"""The report in a real browser (headless Chromium): every page loads from disk without a
+console error, the figures and the error browser render with a size, the filters and sorting
+work, and screenshots are saved (to $SPINBENCH_SCREENSHOTS, or the test's temporary folder).
+Skipped, saying what to install, where there is no Chromium with chromedriver and selenium;
+failed instead where SPINBENCH_REQUIRE_BROWSER=1 (as in CI, which installs them)."""
+
+import os
+from pathlib import Path
+
+import pytest
+
+from harness.report import browser
+
+REQUIRED = os.environ.get("SPINBENCH_REQUIRE_BROWSER") == "1"
+pytestmark = pytest.mark.skipif(bool(browser.missing()) and not REQUIRED, reason=f"no browser for the report test: {browser.missing()}")
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    if browser.missing():
+        pytest.fail(f"SPINBENCH_REQUIRE_BROWSER=1, but there is no browser for the report test: {browser.missing()}")
+    with browser.headless_chromium() as driver:
+        yield driver
+
+
+@pytest.fixture(scope="module")
+def shots(tmp_path_factory):
+    return Path(os.environ.get("SPINBENCH_SCREENSHOTS") or tmp_path_factory.mktemp("screenshots"))
+
+
+def open_page(driver, path: Path):
+    driver.set_window_size(1280, 900)
+    driver.get(path.resolve().as_uri())
+    assert driver.execute_script("return document.readyState") == "complete"
+    return driver
+
+
+def sizes(driver, selector: str) -> list[tuple[float, float]]:
+    return [tuple(s) for s in driver.execute_script(
+        "return [...document.querySelectorAll(arguments[0])].map(e => { const r = e.getBoundingClientRect(); return [r.width, r.height]; })", selector)]
+
+
+def test_every_page_loads_without_console_errors(chromium, report_site, shots):
+    pages = sorted(report_site.rglob("*.html"))
+    assert len(pages) == 7
+    for page in pages:
+        open_page(chromium, page)
+        assert browser.console_errors(chromium) == [], page
+        assert chromium.title.endswith("· spinbench")
+    browser.screenshot(open_page(chromium, report_site / "models" / "lexicon.html"), shots / "model.png")
+
+
+def test_overview_draws_the_leaderboard_and_the_figures(chromium, report_site, shots):
+    open_page(chromium, report_site / "index.html")
+    assert len(sizes(chromium, "#leaderboard-table tbody tr")) == 2
+    figures = sizes(chromium, "figure svg")
+    assert len(figures) == 3 * 2 and all(w > 200 and h > 150 for w, h in figures), figures
+    lines = sizes(chromium, "figure.pr-curve svg g[id^='line2d'] path")
+    assert len(lines) >= 2 * 2 and max(w for w, _ in lines) > 150 and max(h for _, h in lines) > 20, lines
+    browser.screenshot(chromium, shots / "overview.png")
+    assert (shots / "overview.png").stat().st_size > 10_000
+
+
+def shown(driver) -> list[str]:
+    return driver.execute_script("return [...document.querySelectorAll('#documents article.doc')].map(a => a.dataset.id)")
+
+
+def test_error_browser_renders_filters_and_sorts(chromium, report_site, shots, inputs_all_spun):
+    from selenium.webdriver.support.ui import Select
+
+    run, rows = inputs_all_spun
+    open_page(chromium, report_site / "errors" / "all-spun" / "unseen-domain.html")
+    assert len(shown(chromium)) == len(rows)
+    assert chromium.find_element("id", "shown").text == f"{len(rows)} of {len(rows)} documents"
+    for kind in ("tp", "fp", "fn") if any(r["fn"] for r in rows) else ("tp", "fp"):
+        marks = sizes(chromium, f"#documents mark.{kind}")
+        assert marks and all(w > 0 and h > 0 for w, h in marks), kind
+    assert len(sizes(chromium, "#false-alarm-phrases tbody tr")) > 0
+    assert chromium.find_element("css selector", "#documents mark.tp").get_attribute("title").startswith("was “")
+    browser.screenshot(chromium, shots / "errors.png")
+
+    chromium.find_element("id", "clean-alarms").click()
+    clean_with_alarms = [r["id"] for r in rows if not r["spun"] and r["fp"]]
+    assert clean_with_alarms and sorted(shown(chromium)) == sorted(clean_with_alarms)
+    chromium.find_element("id", "clean-alarms").click()
+
+    engine = sorted({e for r in rows for e in r["engines"]})[0]
+    Select(chromium.find_element("id", "engine")).select_by_value(engine)
+    assert sorted(shown(chromium)) == sorted(r["id"] for r in rows if engine in r["engines"])
+    Select(chromium.find_element("id", "engine")).select_by_value("")
+
+    Select(chromium.find_element("id", "sort")).select_by_value("f1-desc")
+    f1 = {r["id"]: 1.0 if r["f1"] is None else r["f1"] for r in rows}
+    order = [f1[i] for i in shown(chromium)]
+    assert order == sorted(order, reverse=True)
+    assert browser.console_errors(chromium) == []
+
+
+def test_detect_html_page_renders(chromium, tmp_path, tiny_dataset, capsys):
+    from harness.cli.main import main as spinbench
+
+    (tmp_path / "in.txt").write_text("Weighty rain shut <three> streets.")
+    assert spinbench(["detect", "--model", "all-spun", "--threshold", "0.5", "--format", "html", "--dataset", str(tiny_dataset), str(tmp_path / "in.txt")]) == 0
+    (tmp_path / "detect.html").write_text(capsys.readouterr().out, encoding="utf-8")
+    open_page(chromium, tmp_path / "detect.html")
+    assert browser.console_errors(chromium) == []
+    [(w, h)] = sizes(chromium, "article mark.flag")
+    assert w > 0 and h > 0
+    assert chromium.find_element("css selector", "article mark.flag").text == "Weighty rain shut <three> streets."
+
+
+@pytest.fixture(scope="module")
+def inputs_all_spun(report_site):
+    from test_report import data_rows
+
+    return "all-spun", data_rows(report_site, "all-spun", "unseen-domain")
