@@ -96,3 +96,36 @@ def test_detect_suggest_shows_the_detectors_guesses(tmp_path, tiny_dataset, caps
     assert "'precipitation' was probably 'prec'" in capsys.readouterr().out
     assert spinbench([*base, "--model", "lexicon", "--suggest"]) == 2
     assert "cannot suggest originals" in capsys.readouterr().err
+
+
+def test_passages_are_whole_paragraphs_within_the_limit():
+    from harness.evaluation.detect import passages
+
+    paragraph = "One two three four. Five six seven eight. Nine ten eleven twelve."  # 15 tokens
+    text = "\n\n".join([paragraph] * 7) + "\n\n" + " ".join(["word"] * 40) + "."
+    parts = list(passages(text, limit=32))
+    tokens = [t for part in parts for t in part]
+    assert [t.text for t in tokens] == [t.text for t in harness.tokenize(text)]
+    assert all(text[t.start : t.end] == t.text for t in tokens)
+    assert all(len(p) <= 32 for p in parts)
+    assert [len(p) for p in parts[:3]] == [30, 30, 30]  # two paragraphs each, never one cut in two
+    assert len(parts[-1]) + len(parts[-2]) == 41  # the 41-token paragraph is cut at the limit
+
+
+def test_a_long_text_streams_the_same_tokens_and_a_default_document_score(tmp_path, tiny_dataset, capsys, monkeypatch):
+    import harness.evaluation.detect as detect_module
+    from harness.evaluation.contract import doc_scores_from_tokens
+
+    monkeypatch.setattr(detect_module, "PASSAGE_TOKENS", 50)
+    text = "\n\n".join(["Weighty rain shut three streets close to the harbour, said the administration."] * 12)
+    (tmp_path / "long.txt").write_text(text)
+    assert spinbench(["detect", "--model", "lexicon", "--format", "json", "--dataset", str(tiny_dataset), str(tmp_path / "long.txt")]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert [t["text"] for t in out["tokens"]] == [t.text for t in harness.tokenize(text)]
+    assert all(text[t["start"] : t["end"]] == t["text"] for t in out["tokens"])
+    assert out["doc_score"] == round(doc_scores_from_tokens([[t["score"] for t in out["tokens"]]])[0], 4)
+    assert spinbench(["detect", "--model", "lexicon", "--dataset", str(tiny_dataset), str(tmp_path / "long.txt")]) == 0
+    marked = capsys.readouterr().out
+    assert marked.replace("[[", "").replace("]]", "").startswith(text)
+    assert len(list(detect_module.passages(text))) == 4  # three 14-token paragraphs per 50-token passage
+    assert f"{sum(t['spun'] for t in out['tokens'])} of {len(out['tokens'])} tokens look spun" in marked

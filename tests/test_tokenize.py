@@ -42,3 +42,10 @@ def test_offsets_slice_back_and_cover_every_non_space_character(text):
     for i, ch in enumerate(text):
         if not ch.isspace():
             assert i in covered, (text, i)
+
+
+@given(st.text(max_size=120), st.integers(0, 120), st.integers(0, 120))
+def test_a_slice_tokenizes_like_the_sliced_text(text, a, b):
+    start, end = sorted((min(a, len(text)), min(b, len(text))))
+    shifted = [(t.text, t.start - start, t.end - start) for t in tokenize(text, start, end)]
+    assert shifted == [tuple(t) for t in tokenize(text[start:end])]

@@ -4,7 +4,6 @@ the evaluation side's commands."""
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 
@@ -72,22 +71,24 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
 
 
 def cmd_detect(args: argparse.Namespace) -> int:
-    from harness.evaluation.detect import detect, highlight
+    from harness.evaluation.detect import Detection, detect, write_highlighted, write_json
     from harness.evaluation.evaluate import prepare_detector
     from harness.evaluation.registry import parse_model_args
 
     text = read_text_input(args.file)
     prepared = prepare_detector(args.model, parse_model_args(args.model_args), args.dataset, use_cache=not args.no_cache, predictions_file_ok=False)
     threshold = args.threshold if args.threshold is not None else prepared.thresholds.token
-    result = detect(prepared.detector, text, threshold, args.model, suggest=args.suggest)
-    if args.format == "json":
-        print(json.dumps(result, ensure_ascii=False))
-    elif args.format == "html":
+    if args.format == "html":
         from harness.report.site import detection_page
 
-        print(detection_page(text, result), end="")
+        print(detection_page(text, detect(prepared.detector, text, threshold, args.model, suggest=args.suggest)), end="")
+        return 0
+    # Text and JSON are written passage by passage: a long text never sits in memory as rows.
+    detection = Detection(args.model, threshold)
+    if args.format == "json":
+        write_json(sys.stdout, prepared.detector, text, detection, suggest=args.suggest)
     else:
-        print(highlight(text, result, color=sys.stdout.isatty()))
+        write_highlighted(sys.stdout, prepared.detector, text, detection, color=sys.stdout.isatty(), suggest=args.suggest)
     return 0
 
 

@@ -19,7 +19,7 @@ import numpy as np
 
 from harness.core.configs import CONFIGS, DEFAULT_CONFIG, EVALUATION_SPLIT, IMPORTED_CONFIG
 from harness.core.errors import SpinbenchError
-from harness.core.files import FINGERPRINTS, content_fingerprint
+from harness.core.files import FINGERPRINTS, content_fingerprint, known_fingerprint, remember_fingerprint
 from harness.core.schema import FIELDS
 
 if TYPE_CHECKING:
@@ -76,21 +76,27 @@ class Split:
     """One split of a config, read lazily and kept columnar.
 
     ``fingerprint`` (the content fingerprint results are tied to) is computed by streaming the
-    rows a few at a time; ``gold`` and ``token_texts()`` come from an Arrow table of
+    rows a few at a time, once per file content (see :func:`harness.core.files.known_fingerprint`); ``gold`` and ``token_texts()`` come from an Arrow table of
     :data:`GOLD_COLUMNS`; ``records`` (every field of every row as dicts, ten times the memory)
     is built only for the code that asks for it.
     """
 
-    def __init__(self, dataset: str, config: str, split: str, read_columns: Callable[[list[str] | None], "pa.Table"], batches: Callable[[], Iterator[list[dict]]]):
+    def __init__(self, dataset: str, config: str, split: str, read_columns: Callable[[list[str] | None], "pa.Table"], batches: Callable[[], Iterator[list[dict]]], path: Path | None = None):
         self.dataset, self.config, self.split = dataset, config, split
-        self._read_columns, self._batches = read_columns, batches
+        self._read_columns, self._batches, self._path = read_columns, batches, path
 
     def __repr__(self) -> str:
         return f"Split({self.dataset!r}, {self.config!r}, {self.split!r})"
 
     @cached_property
     def fingerprint(self) -> str:
-        return content_fingerprint(row for batch in self._batches() for row in batch)
+        if self._path is None:
+            return content_fingerprint(row for batch in self._batches() for row in batch)
+        digest, known = known_fingerprint(self._path)
+        if known is None:
+            known = content_fingerprint(row for batch in self._batches() for row in batch)
+            remember_fingerprint(digest, known)
+        return known
 
     @cached_property
     def table(self):
@@ -120,9 +126,9 @@ class Split:
         share one string object."""
         import pyarrow.compute as pc
 
-        flat = pc.list_flatten(self.table.column("tokens")).combine_chunks().field("text").to_pylist()
-        shared: dict[str, str] = {}
-        flat = [shared.setdefault(t, t) for t in flat]
+        encoded = pc.dictionary_encode(pc.list_flatten(self.table.column("tokens")).combine_chunks().field("text"))
+        vocabulary = encoded.dictionary.to_pylist()
+        flat = [vocabulary[i] for i in encoded.indices.to_numpy(zero_copy_only=False).tolist()]
         offsets = self.gold.offsets
         return [flat[a:b] for a, b in zip(offsets[:-1], offsets[1:])]
 
@@ -179,7 +185,7 @@ def _parquet_split(name: str, config: str, split: str, path: Path) -> Split:
         for batch in pq.ParquetFile(path).iter_batches(batch_size=_BATCH_ROWS):
             yield batch.to_pylist()
 
-    return Split(name, config, split, lambda columns: pq.read_table(path, columns=columns), batches)
+    return Split(name, config, split, lambda columns: pq.read_table(path, columns=columns), batches, path)
 
 
 def _hint(source: Path, config: str, split: str) -> str:

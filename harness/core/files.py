@@ -28,6 +28,44 @@ class FingerprintMismatch(SpinbenchError):
     """The built data differ from the committed fingerprints."""
 
 
+def cache_root() -> Path:
+    """spinbench's per-user cache: ``$SPINBENCH_CACHE``, else ``~/.cache/spinbench``."""
+    return Path(os.environ.get("SPINBENCH_CACHE", Path.home() / ".cache" / "spinbench"))
+
+
+def _fingerprint_cache() -> Path:
+    return cache_root() / "content-fingerprints.json"
+
+
+def _read_fingerprint_cache() -> dict:
+    try:
+        table = json.loads(_fingerprint_cache().read_text())
+        return table if isinstance(table, dict) else {}
+    except (OSError, ValueError):
+        return {}
+
+
+def known_fingerprint(path: Path) -> tuple[str, str | None]:
+    """(SHA-256 of the file's bytes, the content fingerprint remembered for those bytes or None).
+
+    The content fingerprint depends only on a file's bytes, so once computed it is remembered
+    against their hash and a later load need not decode the whole file to know it."""
+    digest = sha256_file(path)
+    found = _read_fingerprint_cache().get(digest)
+    return digest, found if isinstance(found, str) else None
+
+
+def remember_fingerprint(digest: str, fingerprint: str) -> None:
+    table = _read_fingerprint_cache()
+    if table.get(digest) == fingerprint:
+        return
+    table[digest] = fingerprint
+    try:
+        write_json(_fingerprint_cache(), dict(sorted(table.items())[-1000:]))
+    except OSError:  # a read-only home: remembering is only an optimisation
+        pass
+
+
 def content_fingerprint(rows: Iterable[dict]) -> str:
     h = hashlib.sha256()
     for row in rows:
@@ -46,7 +84,9 @@ def write_split(path: Path, records: list[dict]) -> str:
     path.parent.mkdir(parents=True, exist_ok=True)
     table = pa.Table.from_pylist(records, schema=arrow_schema())
     pq.write_table(table, path, compression="zstd", row_group_size=512)
-    return content_fingerprint(pq.read_table(path).to_pylist())
+    fingerprint = content_fingerprint(pq.read_table(path).to_pylist())
+    remember_fingerprint(sha256_file(path), fingerprint)
+    return fingerprint
 
 
 def read_fingerprints(data_dir: Path) -> dict | None:

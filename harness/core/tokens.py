@@ -37,12 +37,13 @@ _TOKEN_RE = re.compile(
 )
 
 
-def tokenize(text: str) -> list[Token]:
-    """Split ``text`` into tokens; ``text[t.start:t.end] == t.text`` for every token.
+def tokenize(text: str, start: int = 0, end: int | None = None) -> list[Token]:
+    """Split ``text`` (or ``text[start:end]``, with offsets still into ``text``) into tokens;
+    ``text[t.start:t.end] == t.text`` for every token.
 
     Every non-space character of ``text`` belongs to exactly one token.
     """
-    return [Token(m.group(), m.start(), m.end()) for m in _TOKEN_RE.finditer(text)]
+    return [Token(m.group(), m.start(), m.end()) for m in _TOKEN_RE.finditer(text, start, len(text) if end is None else end)]
 
 
 def is_word(token_text: str) -> bool:

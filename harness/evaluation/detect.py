@@ -2,49 +2,153 @@
 
 The text is tokenized with :func:`harness.tokenize`; scores map back to character offsets in
 the input. The threshold is the one chosen on ``news``/validation unless ``--threshold`` is given.
+
+Long texts are scored passage by passage (:func:`passages`: whole paragraphs, at most
+:data:`PASSAGE_TOKENS` tokens each), so time and memory grow linearly with the text and the
+output can be written as it comes (:func:`write_json`, :func:`write_highlighted`). A text of one
+passage gets the detector's own document score; a longer one the harness's default over all its
+tokens (:func:`harness.evaluation.contract.doc_scores_from_tokens`).
 """
 
 from __future__ import annotations
 
+import json
+import re
+from array import array
+from dataclasses import dataclass, field
+from typing import Iterator, TextIO
+
 from harness.core.errors import SpinbenchError
-from harness.core.tokens import tokenize
+from harness.core.tokens import Token, tokenize
 from harness.evaluation import detector_calls
+from harness.evaluation.contract import doc_scores_from_tokens
 from harness.evaluation.metrics import spans
 
+PASSAGE_TOKENS = 2000
+_PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
 _ON, _OFF = "\033[1;31m", "\033[0m"
 
 
+def passages(text: str, limit: int | None = None) -> Iterator[list[Token]]:
+    """The tokens of ``text`` in passages of whole paragraphs, each at most ``limit`` tokens
+    (default :data:`PASSAGE_TOKENS`; a longer paragraph is cut after the last full stop that keeps
+    it under the limit, or at it)."""
+    limit = PASSAGE_TOKENS if limit is None else limit
+    current: list[Token] = []
+    start = 0
+    for brk in [*_PARAGRAPH_BREAK.finditer(text), None]:
+        end = brk.start() if brk else len(text)
+        paragraph = tokenize(text, start, end)
+        start = brk.end() if brk else len(text)
+        if current and len(current) + len(paragraph) > limit:
+            yield current
+            current = []
+        current += paragraph
+        while len(current) > limit:
+            stops = [i for i in range(limit - 1, limit // 2, -1) if current[i].text in ".!?"]
+            cut = stops[0] + 1 if stops else limit
+            yield current[:cut]
+            current = current[cut:]
+    if current:
+        yield current
+
+
+@dataclass
+class Detection:
+    """What :func:`detect_passages` found, filled in as the passages are scored."""
+
+    model: str
+    threshold: float
+    tokens: int = 0
+    flagged: int = 0
+    doc_score: float | None = None
+    _scores: array = field(default_factory=lambda: array("d"), repr=False)
+    _own: list[float] = field(default_factory=list, repr=False)
+
+    def finish(self) -> None:
+        if len(self._own) == 1:
+            self.doc_score = round(self._own[0], 4)
+        else:
+            self.doc_score = round(doc_scores_from_tokens([self._scores])[0], 4) if len(self._scores) else 0.0
+
+
+def detect_passages(detector, text: str, detection: Detection, suggest: bool = False) -> Iterator[list[dict]]:
+    """Score ``text`` passage by passage, yielding each passage's token rows (``text``,
+    ``start``, ``end``, ``score``, ``spun``, and ``suggestion`` when asked for); ``detection``
+    collects the totals and, at the end, the document score."""
+    model = detection.model
+    if suggest and not callable(getattr(detector, "suggest", None)):
+        raise SpinbenchError(f"model {model!r} cannot suggest originals: it has no suggest(doc) method")
+    for n, tokens in enumerate(passages(text)):
+        doc = [t.text for t in tokens]
+        [scores], [doc_score] = detector_calls.predict(model, detector, [f"passage {n + 1}"], [doc])
+        rows = [{"text": t.text, "start": t.start, "end": t.end, "score": round(s, 4), "spun": s >= detection.threshold} for t, s in zip(tokens, scores)]
+        if suggest:
+            guesses = detector_calls.call(model, "suggest", detector.suggest, doc)
+            if len(guesses) != len(rows):
+                raise detector_calls.DetectorError(f"detector {model!r}: suggest returned {len(guesses)} guesses for {len(rows)} tokens")
+            for row, guess in zip(rows, guesses):
+                row["suggestion"] = guess if row["spun"] else None
+        detection._scores.extend(scores)
+        detection._own.append(doc_score)
+        detection.tokens += len(rows)
+        detection.flagged += sum(r["spun"] for r in rows)
+        yield rows
+    detection.finish()
+
+
 def detect(detector, text: str, threshold: float, model: str, suggest: bool = False) -> dict:
-    """Token scores of ``text`` with character offsets; with ``suggest``, the detector's guess at
-    the original wording of each token it flags (detectors with a ``suggest`` method only)."""
-    tokens = tokenize(text)
-    docs = [[t.text for t in tokens]]
-    [scores], [doc_score] = detector_calls.predict(model, detector, ["input"], docs)
-    rows = [{"text": t.text, "start": t.start, "end": t.end, "score": round(s, 4), "spun": s >= threshold} for t, s in zip(tokens, scores)]
-    if suggest:
-        if not callable(getattr(detector, "suggest", None)):
-            raise SpinbenchError(f"model {model!r} cannot suggest originals: it has no suggest(doc) method")
-        guesses = detector_calls.call(model, "suggest", detector.suggest, docs[0])
-        if len(guesses) != len(rows):
-            raise detector_calls.DetectorError(f"detector {model!r}: suggest returned {len(guesses)} guesses for {len(rows)} tokens")
-        for row, guess in zip(rows, guesses):
-            row["suggestion"] = guess if row["spun"] else None
-    return {"model": model, "threshold": threshold, "doc_score": round(doc_score, 4), "tokens": rows}
+    """Token scores of ``text`` with character offsets, all in memory (for short texts and the
+    HTML view); with ``suggest``, the detector's guess at the original wording of each token it
+    flags (detectors with a ``suggest`` method only)."""
+    detection = Detection(model, threshold)
+    rows = [row for passage in detect_passages(detector, text, detection, suggest) for row in passage]
+    return {"model": model, "threshold": threshold, "doc_score": detection.doc_score, "tokens": rows}
+
+
+def write_json(out: TextIO, detector, text: str, detection: Detection, suggest: bool = False) -> None:
+    """One JSON object, ``{"model", "threshold", "tokens": [...], "doc_score"}``, written as the
+    passages are scored (the document score comes last, once every token is known)."""
+    out.write(json.dumps({"model": detection.model, "threshold": detection.threshold}, ensure_ascii=False)[:-1] + ', "tokens": [')
+    separator = ""
+    for rows in detect_passages(detector, text, detection, suggest):
+        if rows:
+            out.write(separator + ", ".join(json.dumps(row, ensure_ascii=False) for row in rows))
+            separator = ", "
+    out.write(f'], "doc_score": {json.dumps(detection.doc_score)}}}\n')
+
+
+def _marked(text: str, rows: list[dict], on: str, off: str, cursor: int) -> tuple[list[str], int]:
+    out = []
+    for s, e in spans([int(r["spun"]) for r in rows]):
+        start, end = rows[s]["start"], rows[e - 1]["end"]
+        out += [text[cursor:start], on, text[start:end], off]
+        cursor = end
+    return out, cursor
+
+
+def _summary(detection: Detection, guesses: list[str]) -> str:
+    out = (f"\n-- {detection.model}: {detection.flagged} of {detection.tokens} tokens look spun (threshold {detection.threshold:.3f}); "
+           f"document score {detection.doc_score:.3f}")
+    return out + ("\n-- likely originals:\n" + "\n".join(guesses) if guesses else "")
+
+
+def write_highlighted(out: TextIO, detector, text: str, detection: Detection, color: bool, suggest: bool = False) -> None:
+    """The input with suspected spun spans marked (red in a terminal, ``[[...]]`` otherwise),
+    written passage by passage, then a summary."""
+    on, off = (_ON, _OFF) if color else ("[[", "]]")
+    cursor = 0
+    guesses = []
+    for rows in detect_passages(detector, text, detection, suggest):
+        pieces, cursor = _marked(text, rows, on, off, cursor)
+        out.write("".join(pieces))
+        guesses += [f"   {r['text']!r} was probably {r['suggestion']!r}" for r in rows if r.get("suggestion")]
+    out.write(text[cursor:] + _summary(detection, guesses) + "\n")
 
 
 def highlight(text: str, result: dict, color: bool) -> str:
-    """The input with suspected spun spans marked: red in a terminal, ``[[...]]`` otherwise."""
-    tokens = result["tokens"]
-    on, off = (_ON, _OFF) if color else ("[[", "]]")
-    out, cursor = [], 0
-    for s, e in spans([int(t["spun"]) for t in tokens]):
-        start, end = tokens[s]["start"], tokens[e - 1]["end"]
-        out += [text[cursor:start], on, text[start:end], off]
-        cursor = end
-    out.append(text[cursor:])
-    n_spun = sum(t["spun"] for t in tokens)
-    summary = f"\n-- {result['model']}: {n_spun} of {len(tokens)} tokens look spun (threshold {result['threshold']:.3f}); document score {result['doc_score']:.3f}"
-    guesses = [f"   {t['text']!r} was probably {t['suggestion']!r}" for t in tokens if t.get("suggestion")]
-    if guesses:
-        summary += "\n-- likely originals:\n" + "\n".join(guesses)
-    return "".join(out) + summary
+    """A :func:`detect` result as marked-up text with its summary."""
+    pieces, cursor = _marked(text, result["tokens"], *((_ON, _OFF) if color else ("[[", "]]")), 0)
+    detection = Detection(result["model"], result["threshold"], len(result["tokens"]), sum(t["spun"] for t in result["tokens"]), result["doc_score"])
+    guesses = [f"   {t['text']!r} was probably {t['suggestion']!r}" for t in result["tokens"] if t.get("suggestion")]
+    return "".join(pieces) + text[cursor:] + _summary(detection, guesses)

@@ -28,13 +28,13 @@ import sys
 from functools import lru_cache
 from pathlib import Path
 
-from harness.core.files import write_bytes
+from harness.core.files import cache_root, write_bytes
 
 _HARNESS_ROOT = Path(__file__).resolve().parents[1]
 
 
 def cache_dir() -> Path:
-    return Path(os.environ.get("SPINBENCH_CACHE", Path.home() / ".cache" / "spinbench"))
+    return cache_root()
 
 
 def max_bytes() -> int:
