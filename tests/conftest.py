@@ -43,9 +43,10 @@ def tiny_dataset(tmp_path_factory):
 
 
 @pytest.fixture(autouse=True)
-def _private_cache(tmp_path, monkeypatch):
-    """Fitted-detector caches go to a per-test folder, never the user's."""
-    monkeypatch.setenv("SPINBENCH_CACHE", str(tmp_path / "cache"))
+def _private_cache(tmp_path_factory, monkeypatch):
+    """spinbench's caches (fitted detectors, fingerprints) go to a per-test folder beside the
+    test's own tmp_path, never the user's."""
+    monkeypatch.setenv("SPINBENCH_CACHE", str(tmp_path_factory.mktemp("cache")))
 
 
 def with_clean_documents(src, dst, config: str, n: int):

@@ -232,13 +232,15 @@ def test_float_hyperparameters_take_integers(tmp_path, data):
 
 def test_a_corrupt_or_empty_cache_entry_is_a_miss(tmp_path, data, capsys):
     evaluate("lexicon", dataset=data, output_dir=tmp_path, n_boot=20)
-    [entry] = (tmp_path / "cache" / "fits").glob("*.pkl")
+    from harness.evaluation.fit_cache import cache_dir
+
+    [entry] = (cache_dir() / "fits").glob("*.pkl")
     for garbage in (b"", b"\x80\x04not a pickle"):
         entry.write_bytes(garbage)
         res = evaluate("lexicon", dataset=data, output_dir=tmp_path, n_boot=20)
         assert res.throughput["fit_seconds"] is not None  # refitted
         assert "ignoring unreadable cached fit" in capsys.readouterr().err
-    assert not list((tmp_path / "cache" / "fits").glob(".*.tmp"))
+    assert not list((cache_dir() / "fits").glob(".*.tmp"))
 
 
 def test_an_external_lexicon_edit_refits(tmp_path, data):
@@ -279,7 +281,9 @@ def test_cache_list_and_clear(tmp_path, data, capsys):
     assert code == 0 and "1 cached fit(s)" in out
     code, out, _ = run_cli(capsys, "cache", "clear", prog=spinbench)
     assert code == 0 and "removed 1 cached fit(s)" in out
-    assert not list((tmp_path / "cache" / "fits").glob("*.pkl"))
+    from harness.evaluation.fit_cache import cache_dir
+
+    assert not list((cache_dir() / "fits").glob("*.pkl"))
 
 
 # 11. Results name the hash of their predictions.
