@@ -72,6 +72,13 @@ def choose_doc_threshold(y: Sequence[int], scores: Sequence[float]) -> float:
     return FALLBACK_THRESHOLD if best is None else best
 
 
+def threshold_flags(thresholds: "Thresholds | dict", token_scores: Sequence[Sequence[float]], truth: GoldColumns | None = None) -> np.ndarray:
+    """Every token's flag (spun if its score reaches the token threshold), documents end to end."""
+    token = thresholds.token if isinstance(thresholds, Thresholds) else thresholds["token"]
+    scores = np.concatenate([np.asarray(t, dtype=float) for t in token_scores]) if len(token_scores) else np.zeros(0)
+    return scores >= token
+
+
 def token_predictions(token_scores: Sequence[Sequence[float]], threshold: float) -> list[list[int]]:
     """1 where a token's score reaches the threshold (spun if score >= threshold), else 0."""
     return [[int(v >= threshold) for v in s] for s in token_scores]
