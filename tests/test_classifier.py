@@ -174,3 +174,13 @@ def test_bigram_counts_match_wordsegment():
     ids = lambda ws: np.array([table.ids.get(w, -1) for w in ws], np.int64)  # noqa: E731
     got = table.log_counts(ids(a), ids(b))
     assert got.tolist() == [math.log10(wordsegment.BIGRAMS.get(p, 0.0) + 1.0) for p in pairs]
+
+
+@pytest.mark.slow
+def test_the_fit_lexicon_holds_every_alphabetic_moby_headword():
+    """What lets a word outside the lexicon be taken for a word with no synonyms."""
+    from baselines.classifier_features import build_lexicon
+
+    lexicon = build_lexicon([["Zyzzogeton"]], 6)
+    assert {w for w in load_moby() if w.isalpha()} <= lexicon.keys()
+    assert lexicon["zyzzogeton"] == word_entry("zyzzogeton", load_moby(), 6)

@@ -98,3 +98,20 @@ def test_scores_and_suggestions(fitted):
     guesses = det.suggest(docs[0])
     assert any(g is not None for g in guesses)
     assert all(g is None for g, t in zip(guesses, docs[0]) if not is_content_word(t))
+
+
+@pytest.mark.slow
+def test_the_full_candidate_table_lists_every_word_that_has_candidates(paragraphs):
+    """Only forms derived from Moby headwords are listed; no word outside the table has any
+    candidate, and the table gives what the word-by-word computation gives (about a minute)."""
+    table = embedding.candidate_table(1, 0.5)
+    for word in fixture_words(paragraphs):
+        forms = table.get(word.lower(), ())
+        assert [c for c, _ in embedding.candidates_of(word, forms, 1)] == reference_candidates(word, 1, 0.5), word
+
+
+@pytest.mark.slow
+def test_the_unrestricted_fit_conforms():
+    from harness.evaluation.conformance import check_detector
+
+    check_detector(lambda: embedding.EmbeddingDetector(device="cpu"))
