@@ -169,7 +169,7 @@ def main():
             for impl in impls:
                 label = f"reference ({args.reference_rev[:7]})" if impl == "reference" else "current"
                 rows.append((model, label, f"{speed[impl]:,.0f}", f"{best[impl]['first_call']:.1f}", f"{f1[impl]:.4f}"))
-            rows.append((model, "new / old", f"{speed['current'] / speed['reference']:.1f}x", "", f"{f1['current'] - f1['reference']:+.4f} (max |score diff| {diff:.2g})"))
+            rows.append((model, "new / old", f"{speed['current'] / speed['reference']:.1f}x", "", f"{f1['current'] - f1['reference']:+.4f} (largest score difference {diff:.2g})"))
     tokens = {m: "all" if m != "embedding" else f"first {args.embedding_tokens:,}" for m in args.models.split(",")}
     print(f"\npredict in a fresh process from a cached fit on {args.config}/test ({', '.join(f'{m}: {t} tokens' for m, t in tokens.items())}); best of the runs")
     header = ("model", "implementation", "tokens/s", "first call s", "news/test token F1")
