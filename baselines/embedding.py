@@ -195,21 +195,25 @@ class EmbeddingDetector:
                 best[d][i] = c
         return feats, best
 
-    def _similarities(self, docs: list[list[str]], jobs: list[tuple]) -> np.ndarray:
-        """Cosine similarity of each job's window as written and with the candidate in place."""
+    def _similarities(self, docs: list[list[str]], jobs: list[tuple], chunk: int = 8192) -> np.ndarray:
+        """Cosine similarity of each job's window as written and with the candidate in place
+        (``chunk`` jobs at a time, to bound memory)."""
         starts = np.cumsum([0] + [len(doc) for doc in docs])
         rows = self._token_vectors([t for doc in docs for t in doc] + [c for _, _, c, _ in jobs])
         words, cands = rows[: starts[-1]], rows[starts[-1] :]
-        d = np.array([j[0] for j in jobs])
-        at = starts[d] + np.array([j[1] for j in jobs])
-        first, end = starts[d], starts[d + 1]
-        base = np.zeros((len(jobs), self._sums.shape[1]), np.float32)
-        for offset in range(-self.window, self.window + 1):  # the same order for every window
-            inside = (at + offset >= first) & (at + offset < end)
-            base[inside] += self._sums[words[at[inside] + offset]]
-        variant = base - self._sums[words[at]] + self._sums[cands]
-        norms = np.linalg.norm(base, axis=1) * np.linalg.norm(variant, axis=1)
-        return np.where(norms > 0, (base * variant).sum(axis=1) / np.maximum(norms, 1e-30), 0.0)
+        doc_of, token_of = np.array([j[0] for j in jobs]), np.array([j[1] for j in jobs])
+        out = np.zeros(len(jobs))
+        for lo in range(0, len(jobs), chunk):
+            d = doc_of[lo : lo + chunk]
+            at, first, end = starts[d] + token_of[lo : lo + chunk], starts[d], starts[d + 1]
+            base = np.zeros((len(d), self._sums.shape[1]), np.float32)
+            for offset in range(-self.window, self.window + 1):  # the same order for every window
+                inside = (at + offset >= first) & (at + offset < end)
+                base[inside] += self._sums[words[at[inside] + offset]]
+            variant = base - self._sums[words[at]] + self._sums[cands[lo : lo + chunk]]
+            norms = np.linalg.norm(base, axis=1) * np.linalg.norm(variant, axis=1)
+            out[lo : lo + chunk] = np.where(norms > 0, (base * variant).sum(axis=1) / np.maximum(norms, 1e-30), 0.0)
+        return out
 
     @staticmethod
     def _design(f: np.ndarray) -> np.ndarray:

@@ -75,6 +75,7 @@ def test_window_similarities_equal_encoding_each_window_text(fitted):
         a, b = embed(" ".join(doc[lo:hi])), embed(" ".join(doc[lo:i] + [c] + doc[i + 1 : hi]))
         theirs.append(a @ b / np.linalg.norm(a) / np.linalg.norm(b))
     assert np.abs(ours - np.array(theirs)).max() < 1e-5
+    assert det._similarities(docs[:6], jobs, chunk=7).tolist() == ours.tolist()  # chunks change nothing
 
 
 def test_distilled_vectors_are_the_models_own_embedding_of_each_wordpiece(fitted):
