@@ -12,143 +12,24 @@ Each token is described by itself and its neighbours, plus what real English say
   i.e. whether a more ordinary wording fits the context better.
 
 Numeric values are bucketed so that a linear model can learn non-linear effects. Feature
-strings seen at least ``min_count`` times in training become columns (a plain dictionary
-look-up per feature is faster here than hashing). Document scores come from token scores (the harness's default).
+strings seen at least ``min_count`` times in training become columns. The features are computed
+in bulk (:mod:`baselines.classifier_features`): per token only integer keys with numpy, feature
+strings once per distinct key. ``fit`` also keeps each Moby headword's and training word's
+frequency and ranked synonyms (``lexicon_``), so predicting never loads the thesaurus or ranks
+synonyms. Document scores come from token scores (the harness's default).
 """
 
 from __future__ import annotations
 
-import math
+import sys
+from collections import Counter
 
 import numpy as np
 
-from harness.core.lexical import load_moby, zipf
-from harness.core.tokens import normalize
+from baselines.classifier_features import Features, build_lexicon
 from harness.evaluation.contract import Interval
 
-
-class _Resources:
-    """English statistics, loaded once per process."""
-
-    def __init__(self, n_synonyms: int):
-        import wordsegment
-
-        wordsegment.load()
-        self.unigrams = wordsegment.UNIGRAMS
-        self.bigrams = wordsegment.BIGRAMS
-        self.moby = load_moby()
-        self.zipf = zipf
-        self.n_synonyms = n_synonyms
-        self._syn: dict[str, tuple[str, ...]] = {}
-
-    def synonyms(self, w: str) -> tuple[str, ...]:
-        """The word's most frequent single-word Moby synonyms."""
-        syns = self._syn.get(w)
-        if syns is None:
-            cands = [s for s in self.moby.get(w, ()) if s.isalpha() and s.islower()]
-            cands.sort(key=lambda s: -self.zipf(s))
-            syns = self._syn[w] = tuple(cands[: self.n_synonyms])
-        return syns
-
-    def bigram(self, a: str, b: str) -> float:
-        return math.log10(self.bigrams.get(f"{a} {b}", 0.0) + 1.0)
-
-
-_RESOURCES: dict[int, _Resources] = {}
-
-
-def _resources(n_synonyms: int) -> _Resources:
-    if n_synonyms not in _RESOURCES:
-        _RESOURCES[n_synonyms] = _Resources(n_synonyms)
-    return _RESOURCES[n_synonyms]
-
-
-def _shape(tok: str) -> str:
-    if tok.isalpha():
-        if tok.isupper():
-            return "AA" if len(tok) > 1 else "A"
-        return "Aa" if tok[0].isupper() else "a"
-    if tok[:1].isdigit() or tok[:1] in "$£€":
-        return "d"
-    if tok.isalnum() or "-" in tok or "'" in tok or "\u2019" in tok:
-        return "w-"
-    return "p"
-
-
-def _bucket(x: float, step: float = 0.5) -> str:
-    return str(round(x / step) * step)
-
-
-_HALVES = {k: str(k / 2) for k in range(-40, 41)}
-
-
-def _half(x: float) -> str:
-    """``_bucket(x, 0.5)`` for the hot path: a table look-up."""
-    return _HALVES.get(round(x * 2)) or _bucket(x)
-
-
-def _word_features(w: str, res: _Resources) -> tuple[str, ...]:
-    """Frequency and thesaurus features of a (normalized) word type."""
-    if not w.isalpha():
-        return ()
-    z = res.zipf(w)
-    syns = res.synonyms(w)
-    feats = (f"z={_bucket(z)}", f"ns={min(len(res.moby.get(w, ())), 400) // 50}")
-    return feats + ((f"gz={_bucket(res.zipf(syns[0]) - z)}",) if syns else ())
-
-
-def _pair_features(a: str, b: str, side: str, res: _Resources) -> tuple[float, float]:
-    """(log10 web count of the bigram ``a b``, gain if the alpha word's best synonym stood in)."""
-    here = res.bigram(a, b)
-    word = b if side == "l" else a
-    syns = res.synonyms(word) if word.isalpha() else ()
-    if not syns:
-        return here, 0.0
-    if side == "l":
-        return here, max(res.bigram(a, s) for s in syns) - here
-    return here, max(res.bigram(s, b) for s in syns) - here
-
-
-_START, _END = "<s>", "</s>"
-
-
-def word_group(tok: str, res: _Resources) -> list[str]:
-    """Features of the token itself."""
-    w = normalize(tok)
-    return [f"w={w}", *_word_features(w, res)]
-
-
-def _bigram_group(w: str, neighbour: str, side: str, res: _Resources) -> list[str]:
-    """Web-count features of the word ``w`` with its neighbour on ``side`` (``l`` or ``r``):
-    the bigram's count, a flag for a bigram never seen with a known neighbour, and the gain if
-    the word's best synonym stood in."""
-    if not w.isalpha():
-        return []
-    count, gain = _pair_features(neighbour, w, side, res) if side == "l" else _pair_features(w, neighbour, side, res)
-    feats = [f"b{side}=" + _half(count)]
-    if count == 0.0 and neighbour in res.unigrams:
-        feats.append(f"b{side}0")
-    if res.synonyms(w):
-        feats.append(f"g{side}=" + _half(gain))
-    return feats
-
-
-def left_group(prev: str, tok: str, res: _Resources) -> list[str]:
-    """Features of the token with its left neighbour (``<s>`` at the start)."""
-    p, w = normalize(prev), normalize(tok)
-    return [f"p={p}", f"pw={p}|{w}", f"s={'<s>' if prev == _START else _shape(prev)}|{_shape(tok)}", *_bigram_group(w, p, "l", res)]
-
-
-def right_group(tok: str, nxt: str, res: _Resources) -> list[str]:
-    """Features of the token with its right neighbour (``</s>`` at the end)."""
-    w, n = normalize(tok), normalize(nxt)
-    return [f"n={n}", f"wn={w}|{n}", *_bigram_group(w, n, "r", res)]
-
-
-def token_features(doc: list[str], res: _Resources) -> list[list[str]]:
-    """Feature strings for every token of one document."""
-    padded = [_START, *doc, _END]
-    return [word_group(t, res) + left_group(padded[i], t, res) + right_group(t, padded[i + 2], res) for i, t in enumerate(doc)]
+_MAX_TYPES = 2_000_000  # the per-process tables of token strings start afresh beyond this
 
 
 class ClassifierDetector:
@@ -170,49 +51,41 @@ class ClassifierDetector:
         self.n_synonyms = n_synonyms
         self.max_iter = max_iter
 
-    def _fill(self, cache: dict, key, feats: list[str]) -> list[int]:
-        index = self.vocabulary_.get
-        cols = cache[key] = [j for j in map(index, feats) if j is not None]
-        return cols
+    # The per-process tables are a cache, not learned state: left out of pickles, rebuilt.
+    def __getstate__(self):
+        return {k: v for k, v in self.__dict__.items() if k != "_features"}
 
-    def _matrix(self, docs: list[list[str]]):
-        """One-hot rows. Each token's columns are three cached pieces (the word, the word with
-        its left neighbour, with its right one), so text seen before costs three look-ups."""
+    def _families(self, docs: list[list[str]]):
+        features = getattr(self, "_features", None)
+        if features is None or len(features.raw) > _MAX_TYPES:
+            features = self._features = Features(self.lexicon_, self.n_synonyms)
+        return features.of(docs)
+
+    def _matrix(self, families):
+        """One-hot rows: each token's columns in family order (as the fitted model saw them)."""
         from scipy.sparse import csr_matrix
 
-        res = _resources(self.n_synonyms)
-        words, lefts, rights = self.columns_
-        cols: list[int] = []
-        indptr = [0]
-        for doc in docs:
-            padded = [_START, *doc, _END]
-            for i, tok in enumerate(doc):
-                prev, nxt = padded[i], padded[i + 2]
-                c = words.get(tok)
-                cols += c if c is not None else self._fill(words, tok, word_group(tok, res))
-                c = lefts.get((prev, tok))
-                cols += c if c is not None else self._fill(lefts, (prev, tok), left_group(prev, tok, res))
-                c = rights.get((tok, nxt))
-                cols += c if c is not None else self._fill(rights, (tok, nxt), right_group(tok, nxt, res))
-                indptr.append(len(cols))
-        data = np.ones(len(cols), dtype=np.float32)
-        return csr_matrix((data, np.asarray(cols, dtype=np.int32), np.asarray(indptr, dtype=np.int64)), shape=(len(indptr) - 1, len(self.vocabulary_)))
+        cols = self._features.columns(families, self.vocabulary_)
+        present = cols >= 0
+        indptr = np.concatenate([[0], np.cumsum(present.sum(axis=1))]).astype(np.int64)
+        indices = cols[present].astype(np.int32)
+        data = np.ones(len(indices), dtype=np.float32)
+        return csr_matrix((data, indices, indptr), shape=(len(cols), len(self.vocabulary_)))
 
     def fit(self, docs: list[list[str]], labels: list[list[int]]):
-        import sys
-        from collections import Counter
-
         from sklearn.linear_model import LogisticRegression
-        from tqdm.auto import tqdm
 
-        res = _resources(self.n_synonyms)
-        counts = Counter(f for doc in tqdm(docs, desc="classifier: features", unit="doc", disable=None) for feats in token_features(doc, res) for f in feats)
+        self.lexicon_ = build_lexicon(docs, self.n_synonyms)
+        self._features = None
+        families = self._families(docs)
+        counts: Counter = Counter()
+        for family in families:
+            keys, _, n = family.distinct()
+            for k, c in zip(keys, n.tolist()):
+                counts[family.name(k)] += c  # distinct keys may share a name: counts add up
         kept = sorted(f for f, c in counts.items() if c >= self.min_count)
         self.vocabulary_ = {f: j for j, f in enumerate(kept)}
-        # Column caches for the word, left-pair and right-pair pieces of the training text:
-        # learned state, kept in the fitted detector so a cached fit predicts at full speed.
-        self.columns_ = ({}, {}, {})
-        X = self._matrix(docs)
+        X = self._matrix(families)
         y = np.array([v for lab in labels for v in lab])
         print(f"classifier: fitting logistic regression on {X.shape[0]:,} tokens x {X.shape[1]:,} features...", file=sys.stderr)
         self.model_ = LogisticRegression(C=self.C, max_iter=self.max_iter, solver="liblinear").fit(X, y)
@@ -221,7 +94,7 @@ class ClassifierDetector:
     def predict_token_proba(self, docs: list[list[str]]) -> list[list[float]]:
         if not any(docs):
             return [[] for _ in docs]
-        proba = self.model_.predict_proba(self._matrix(docs))[:, 1]
+        proba = self.model_.predict_proba(self._matrix(self._families(docs)))[:, 1]
         out, k = [], 0
         for doc in docs:
             out.append(proba[k : k + len(doc)].tolist())

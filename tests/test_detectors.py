@@ -10,9 +10,14 @@ from harness.evaluation.registry import REGISTRY, make_detector, parse_model_arg
 
 
 @pytest.mark.parametrize("name", sorted(REGISTRY))
-def test_registered_detector_conforms(name):
+def test_registered_detector_conforms(name, monkeypatch):
     if name == "embedding":
         pytest.importorskip("sentence_transformers")
+        from embedding_support import restrict_to
+
+        from harness.evaluation import conformance
+
+        restrict_to(monkeypatch, conformance._docs([s for s, _ in conformance._TRAIN] + conformance._TEST))
     check_detector(lambda: make_detector(name))
 
 
