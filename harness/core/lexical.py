@@ -48,6 +48,11 @@ TAGS = {
 _BASE_TAGS = {"NN", "VB", "VBP", "JJ", "RB"}
 
 
+def is_function_word(word: str) -> bool:
+    """A closed-class word, whatever its case: ``The``, ``of``, ``Mr``."""
+    return word.lower() in FUNCTION_WORDS
+
+
 def is_content_word(word: str) -> bool:
     """A word a content-word spinner may swap: alphabetic, three letters or more, not a
     function word."""
@@ -79,6 +84,43 @@ def load_moby() -> dict[str, tuple[str, ...]]:
             head, *syns = line.rstrip("\n").split(",")
             table[head.lower()] = tuple(syns)
     return table
+
+
+@lru_cache(maxsize=1)
+def moby_synonym_sets() -> dict[str, frozenset[str]]:
+    """Moby as lowercased sets for membership tests: headword -> its synonyms (a headword on
+    several lines gets the union of them)."""
+    table: dict[str, set[str]] = {}
+    with open(moby_path(), encoding="utf-8", errors="replace") as f:
+        for line in f:
+            head, *syns = line.rstrip("\r\n").split(",")
+            table.setdefault(head.lower(), set()).update(s.lower() for s in syns if s)
+    return {k: frozenset(v) for k, v in table.items()}
+
+
+@lru_cache(maxsize=200_000)
+def all_lemmas(word: str) -> frozenset[str]:
+    """The lowercased word and every lemma lemminflect gives it, in any part of speech:
+    ``stated`` -> {stated, state}."""
+    from lemminflect import getAllLemmas
+
+    lower = word.lower()
+    out = {lower}
+    for lemmas in getAllLemmas(lower).values():
+        out.update(lemma.lower() for lemma in lemmas)
+    return frozenset(out)
+
+
+def is_moby_synonym(original: str, replacement: str) -> bool:
+    """True when some lemma of ``replacement`` is listed in the Moby entry of some lemma of
+    ``original`` (Moby's direction: headword -> synonym).
+
+    >>> is_moby_synonym("stated", "declared"), is_moby_synonym("rain", "bank")
+    (True, False)
+    """
+    moby = moby_synonym_sets()
+    targets = all_lemmas(replacement)
+    return any(not targets.isdisjoint(moby.get(lemma, ())) for lemma in all_lemmas(original))
 
 
 def match_case(original: str, replacement: str) -> str:

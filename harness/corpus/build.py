@@ -24,8 +24,8 @@ from harness.core.schema import make_record
 from harness.core.tokens import is_word, tokenize
 from harness.corpus.align import align_tokens
 from harness.corpus.sources import SOURCES, Article, Skipped, SourceItem
-from harness.corpus.spin import engine
-from harness.corpus.spin.spinner import Spinner, recorded_labels
+from harness.corpus.spin import engine, recipe_spinner
+from harness.corpus.spin.spinner import recorded_labels
 
 MAX_TOKENS = 20_000  # longer documents are not articles (a dump, a book): skipped
 
@@ -91,7 +91,7 @@ def process(job: Job) -> tuple[dict, int, int]:
     plan = plan_document(art.source_id, job.seed, spec.recipes)
     if plan.spun:
         recipe = spec.recipes[plan.recipe]
-        spinner = Spinner([engine(e) for e in recipe.engines], prioritized=recipe.prioritized)
+        spinner = recipe_spinner(recipe)
         rng = random.Random(f"{job.seed}:spin:{job.config}:{art.source_id}")
         result = spinner.spin(art.text, plan.rate, rng, tokens=original_tokens)
         text, engines, spin_edits = result.spun, result.engines, result.edits

@@ -14,6 +14,7 @@ import importlib
 
 ENGINES: dict[str, str] = {
     "thesaurus": "harness.corpus.spin.thesaurus:ThesaurusEngine",
+    "wordnet": "harness.corpus.spin.wordnet:WordNetEngine",
     "phrasebook": "harness.corpus.spin.phrasebook:PhrasebookEngine",
     "numbers": "harness.corpus.spin.numbers:NumbersEngine",
     "glove": "harness.corpus.spin.glove:GloveEngine",
@@ -40,3 +41,10 @@ def engine(name: str):
     if name not in _MADE:
         _MADE[name] = make_engine(name)
     return _MADE[name]
+
+
+def recipe_spinner(recipe):
+    """The spinner of a :class:`harness.core.configs.Recipe`, with the process's shared engines."""
+    from harness.corpus.spin.spinner import Spinner
+
+    return Spinner([engine(e) for e in recipe.engines], prioritized=recipe.prioritized, cluster=recipe.cluster)
