@@ -32,11 +32,13 @@ def cmd_build(args: argparse.Namespace) -> int:
         if Path(args.out).resolve() == Path("data").resolve():
             raise SpinbenchError("--source builds a different dataset: give it its own --out folder")
     summary = build(Path(args.out), configs, seed=args.seed, num_proc=args.num_proc, source_loader=loader, check_fingerprints=check)
-    skipped = sum(summary["skipped"].values())
+    for warning in summary["warnings"]:
+        print(f"warning: {warning}", file=sys.stderr)
     print(
         f"built {summary['documents']} documents ({', '.join(configs)}) into {args.out} in {summary['seconds']}s "
-        f"({summary['docs_per_second']} docs/s, {args.num_proc} process(es)); skipped {skipped} source documents; "
-        f"aligner agrees with the spinners on {summary['aligner_token_agreement']:.4%} of tokens"
+        f"({summary['docs_per_second']} docs/s, {args.num_proc} process(es)); aligner agrees with the spinners on "
+        f"{summary['aligner_token_agreement']:.4%} of tokens\n{summary['log_summary']}; every skipped document and "
+        f"near-duplicate group is listed in {summary['log_file']}"
     )
     return 0
 
@@ -88,7 +90,8 @@ def add_corpus_commands(sub) -> None:
     a.add_argument("original", nargs="?", help="original text file ('-' for stdin)")
     a.add_argument("spun", nargs="?", help="spun text file")
     a.add_argument("--format", choices=["text", "json"], default="text")
-    a.add_argument("--pairs", help='JSONL of {"id", "original", "spun"} to import')
+    a.add_argument("--pairs", help='pairs to import: a JSONL file of {"id", "original", "spun"}, a folder of NAME.orig.txt / NAME.spun.txt,'
+                   " or the machine-paraphrase corpus's folders of NNN-ORIG.txt / NNN-SPUN.txt files")
     a.add_argument("--out", help="folder for the imported dataset")
     a.add_argument("--min-overlap", type=float, default=0.4, help="least share of aligned tokens for a plausible pair")
     a.set_defaults(func=cmd_align)

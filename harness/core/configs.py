@@ -2,6 +2,7 @@
 
 A *recipe* is a set of engines that spin one document together. ``news`` uses the seen recipes;
 ``unseen-spinner`` spins the ``news`` test originals with the held-out ``glove`` engine;
+``third-party-spinner`` spins them with a third-party library's augmenters (nlpaug);
 ``unseen-domain`` spins another real source (Wikipedia) with the seen recipes.
 Every random choice is keyed on the seed and the source id, never on processing order, so a
 document is planned the same way whatever else is in the build.
@@ -42,6 +43,8 @@ SEEN_RECIPES = {
     "phrase-first": Recipe(("phrasebook", "numbers", "wordnet", "thesaurus"), prioritized=True, cluster=SPIN_CLUSTER),
 }
 HELD_OUT_RECIPES = {"glove": Recipe(("glove",))}
+# Spinners nobody on this project wrote (nlpaug's augmenters), for a test config of their own.
+THIRD_PARTY_RECIPES = {"nlpaug-glove": Recipe(("nlpaug-glove",)), "nlpaug-wordnet": Recipe(("nlpaug-wordnet",))}
 
 SPLIT_FRACTIONS = (("train", 0.8), ("validation", 0.1), ("test", 0.1))
 CLEAN_FRACTION = 0.25  # documents left unspun, as negatives
@@ -75,6 +78,14 @@ CONFIGS = {
         ("test",),
         HELD_OUT_RECIPES,
         "The news test originals spun by the GloVe-neighbour engine, which news never uses.",
+        originals_split="test",
+    ),
+    "third-party-spinner": ConfigSpec(
+        "third-party-spinner",
+        "bbc-news",
+        ("test",),
+        THIRD_PARTY_RECIPES,
+        "The news test originals spun by a third-party library (nlpaug 1.1.11: GloVe-neighbour and WordNet-synonym augmenters), labelled by the same aligner.",
         originals_split="test",
     ),
     "unseen-domain": ConfigSpec(

@@ -41,6 +41,15 @@ def default_data_dir() -> Path:
     return Path(__file__).resolve().parents[2] / "data"
 
 
+def fit_dataset(dataset: str | os.PathLike | None) -> str | os.PathLike | None:
+    """The dataset detectors are fitted and calibrated on when ``dataset`` is evaluated: itself
+    when it holds the default config, else the default data folder (a folder of imported
+    pairs has only its ``wild`` config, like a held-out config has only a test split)."""
+    if dataset is not None and Path(dataset).is_dir() and not (Path(dataset) / DEFAULT_CONFIG).is_dir():
+        return None
+    return dataset
+
+
 def load(config: str = DEFAULT_CONFIG, split: str = EVALUATION_SPLIT, dataset: str | os.PathLike | None = None) -> Split:
     """Load one split as a list of records (see :mod:`harness.schema`)."""
     source = Path(dataset) if dataset is not None else default_data_dir()

@@ -20,7 +20,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from harness.core.configs import CALIBRATION_SPLIT, DEFAULT_CONFIG, EVALUATION_SPLIT, FIT_SPLIT
-from harness.core.dataset import Split, load
+from harness.core.dataset import Split, fit_dataset, load
 from harness.evaluation import fit_cache
 from harness.evaluation.contract import get_params, predict_doc_proba, requires_fit
 from harness.evaluation.predictions import score_predictions_file, write_predictions
@@ -72,6 +72,7 @@ def fit_and_calibrate(detector, target: str, dataset, use_cache: bool = True) ->
     """(fitted detector, thresholds chosen on validation, fit seconds or None when cached).
 
     ``use_cache=False`` refits even when a fit is cached, and caches the new fit."""
+    dataset = fit_dataset(dataset)  # a folder of imported pairs only: fit on the default data
     train = load(DEFAULT_CONFIG, FIT_SPLIT, dataset=dataset)
     validation = load(DEFAULT_CONFIG, CALIBRATION_SPLIT, dataset=dataset)
     key = fit_cache.fit_key(detector, target, get_params(detector), [train.fingerprint, validation.fingerprint])

@@ -1,5 +1,6 @@
 """Spinners: substitution engines that propose replacements, and the spinner that vetoes and
-applies them (:mod:`harness.corpus.spin.spinner`).
+applies them (:mod:`harness.corpus.spin.spinner`); and third-party spinners that rewrite a
+whole text themselves (:mod:`harness.corpus.spin.third_party`).
 
 Engines are registered here by name with the hyperparameters the dataset is built with, and
 imported only when first asked for.
@@ -18,6 +19,9 @@ ENGINES: dict[str, str] = {
     "phrasebook": "harness.corpus.spin.phrasebook:PhrasebookEngine",
     "numbers": "harness.corpus.spin.numbers:NumbersEngine",
     "glove": "harness.corpus.spin.glove:GloveEngine",
+    # third-party whole-text spinners (they have ``spin_text`` instead of ``propose``)
+    "nlpaug-glove": "harness.corpus.spin.third_party:NlpaugGlove",
+    "nlpaug-wordnet": "harness.corpus.spin.third_party:NlpaugWordNet",
 }
 
 _MADE: dict[str, object] = {}
