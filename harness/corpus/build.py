@@ -83,30 +83,45 @@ def process(job: Job) -> tuple[dict, int, int]:
     return record, agree, total
 
 
-def _run(jobs: list[Job], num_proc: int, desc: str) -> list[tuple[dict, int, int]]:
+def _run(jobs: list[Job], num_proc: int) -> list[tuple[dict, int, int]]:
+    """Every job, in order, in one pool of worker processes, so that the caches each worker
+    fills (lemmas, synonyms, neighbours) serve the whole build."""
     from tqdm.auto import tqdm
 
+    desc = f"spinning and aligning ({', '.join(dict.fromkeys(j.config for j in jobs))})"
     if num_proc <= 1:
         return [process(j) for j in tqdm(jobs, desc=desc, unit="doc")]
-    # fork shares the engines' tables (loaded below, in the parent) with the workers
+    # fork shares the engines' tables (warmed in the parent) with the workers
     with multiprocessing.get_context("fork").Pool(num_proc) as pool:
         return list(tqdm(pool.imap(process, jobs, chunksize=4), total=len(jobs), desc=desc, unit="doc"))
 
 
-def build_config(spec: ConfigSpec, articles: list[Article], split: dict[str, str], seed: int, num_proc: int, log: BuildLog) -> dict[str, list[dict]]:
-    """Records of every split of one config, in source order (``split``: each article's split)."""
-    # Resources load on first use: warm them in the parent so forked workers inherit them.
-    for name in sorted({e for r in spec.recipes.values() for e in r.engines}):
-        engine(name).warm()
-    out: dict[str, list[dict]] = {}
+def split_articles(spec: ConfigSpec, plan: SplitPlan) -> dict[str, list[Article]]:
+    """The articles of each split of a config, in source order."""
+    out = {}
     for name in spec.splits:
         wanted = name if len(spec.splits) > 1 else spec.originals_split
-        chosen = [a for a in articles if wanted is None or split[a.source_id] == wanted]
-        results = _run([Job(a, spec.name, seed) for a in chosen], num_proc, f"{spec.name}/{name}")
-        out[name] = [r for r, _, _ in results]
-        log.agree_tokens += sum(a for _, a, _ in results)
-        log.total_tokens += sum(n for _, _, n in results)
-    warn_empty_splits(spec.name, {k: len(v) for k, v in out.items()}, len(articles), log)
+        out[name] = [a for a in plan.articles if wanted is None or plan.split[a.source_id] == wanted]
+    return out
+
+
+def build_configs(configs: list[str], sources: "_Sources", seed: int, num_proc: int, log: BuildLog) -> dict[str, dict[str, list[dict]]]:
+    """Records of every split of every config (config -> split -> records)."""
+    chosen = {name: split_articles(CONFIGS[name], sources.plan(CONFIGS[name].source)) for name in configs}
+    # Resources load on first use: warm them in the parent so that forked workers inherit them.
+    for name in sorted({e for c in configs for r in CONFIGS[c].recipes.values() for e in r.engines}):
+        engine(name).warm()
+    jobs = [Job(a, name, seed) for name in configs for articles in chosen[name].values() for a in articles]
+    results = iter(_run(jobs, num_proc))
+    out: dict[str, dict[str, list[dict]]] = {}
+    for name in configs:
+        out[name] = {}
+        for split, articles in chosen[name].items():
+            done = [next(results) for _ in articles]
+            out[name][split] = [r for r, _, _ in done]
+            log.agree_tokens += sum(a for _, a, _ in done)
+            log.total_tokens += sum(n for _, _, n in done)
+        warn_empty_splits(name, {k: len(v) for k, v in out[name].items()}, len(sources.plan(CONFIGS[name].source).articles), log)
     return out
 
 
@@ -178,10 +193,7 @@ def build(
         fingerprints: dict[str, dict[str, str]] = {}
         stats: dict[str, dict] = {}
         n_docs = 0
-        for name in configs:
-            spec = CONFIGS[name]
-            plan = sources.plan(spec.source)
-            splits = build_config(spec, plan.articles, plan.split, seed, num_proc, log)
+        for name, splits in build_configs(configs, sources, seed, num_proc, log).items():
             fingerprints[name] = {}
             stats[name] = {}
             for split, records in splits.items():

@@ -21,7 +21,8 @@ def detect(detector, text: str, threshold: float, model: str, suggest: bool = Fa
     docs = [[t.text for t in tokens]]
     scores = [float(v) for v in detector.predict_token_proba(docs)[0]]
     doc_score = predict_doc_proba(detector, docs, [scores])[0]
-    rows = [{"text": t.text, "start": t.start, "end": t.end, "score": round(s, 4), "spun": s >= threshold} for t, s in zip(tokens, scores)]
+    # a token is flagged on the score as shown (and as evaluate stores it), rounded to 4 decimals
+    rows = [{"text": t.text, "start": t.start, "end": t.end, "score": round(s, 4), "spun": round(s, 4) >= threshold} for t, s in zip(tokens, scores)]
     if suggest:
         if not callable(getattr(detector, "suggest", None)):
             raise SpinbenchError(f"model {model!r} cannot suggest originals: it has no suggest(doc) method")

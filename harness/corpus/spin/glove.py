@@ -13,7 +13,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from harness.core.lexical import FUNCTION_WORDS, known_as
+from harness.core.lexical import FUNCTION_WORDS, known_as, warm_up
 from harness.core.tokens import Token
 from harness.corpus.spin.base import Proposal, propose_content_words
 
@@ -54,6 +54,7 @@ class GloveEngine:
 
     def warm(self) -> None:
         load_glove(self.vocab_size)
+        warm_up()
 
     def neighbours(self, lemma: str, upos: str) -> tuple[str, ...]:
         key = (lemma, upos)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import random
 
-from harness.core.lexical import analyses, match_case
+from harness.core.lexical import analyses, match_case, warm_up
 from harness.core.tokens import Token, normalize, tokenize
 from harness.corpus.spin.base import Proposal
 from harness.corpus.spin.choice import FrequencyModel
@@ -51,7 +51,7 @@ class PhrasebookEngine:
         " single function words, small words added or dropped, tortured fixed terms"
     )
 
-    def __init__(self, expression_rate: float = 1.0, function_word_rate: float = 0.2, fixed_term_rate: float = 0.8,
+    def __init__(self, expression_rate: float = 1.0, function_word_rate: float = 0.12, fixed_term_rate: float = 0.8,
                  insert_rate: float = 0.15, delete_rate: float = 0.1, mean_drop: float = -0.2, spread: float = 1.0, gate: bool = False, extra_word: float = 0.6):
         self.expression_rate = expression_rate
         self.function_word_rate = function_word_rate
@@ -69,7 +69,7 @@ class PhrasebookEngine:
         self._longest = max(len(k) for table in (self._expressions, self._fixed) for k in table)
 
     def warm(self) -> None:
-        pass  # the rule tables are built in __init__
+        warm_up()  # the rule tables are built in __init__; the frequency model needs wordfreq
 
     def propose(self, tokens: list[Token], rng: random.Random) -> list[Proposal]:
         keys = [normalize(t.text) for t in tokens]

@@ -50,9 +50,10 @@ class ThesaurusEngine:
         self.choose = FrequencyModel(mean_drop, spread, gate, extra_word)
 
     def warm(self) -> None:
-        from harness.core.lexical import load_moby
+        from harness.core.lexical import load_moby, warm_up
 
         load_moby()
+        warm_up()
 
     def synonyms(self, lemma: str, upos: str) -> tuple[str, ...]:
         """Usable synonyms of ``lemma`` read as ``upos``, most related first."""

@@ -120,7 +120,21 @@ def nltk_wordnet() -> Path:
         os.chmod(f, 0o644)
     if str(root) not in nltk.data.path:
         nltk.data.path.insert(0, str(root))
+    os.register_at_fork(after_in_child=_drop_open_wordnet_files)
     return root
+
+
+def _drop_open_wordnet_files() -> None:
+    """In a forked build worker, forget the WordNet data files nltk opened in the parent: a
+    forked process shares their read position, so two workers seeking at once read each
+    other's lines (nltk then returns no synset). Each worker reopens its own on first use."""
+    import nltk.corpus
+
+    files = vars(nltk.corpus.wordnet).get("_data_file_map")  # present once the reader has loaded
+    if files:
+        for f in files.values():
+            f.close()  # the child's copy of the descriptor only
+        files.clear()
 
 
 def _glove_model(limit: int):

@@ -14,7 +14,7 @@ from __future__ import annotations
 import random
 from functools import lru_cache
 
-from harness.core.lexical import analyses, inflect, is_content_word, known_as, match_case, zipf
+from harness.core.lexical import analyses, inflect, is_content_word, known_as, match_case, warm_up, zipf
 from harness.core.tokens import Token
 from harness.core.wordnet import UPOS, default_wordnet
 from harness.corpus.spin.base import Proposal, propose_content_words
@@ -53,6 +53,7 @@ class WordNetEngine:
 
     def warm(self) -> None:
         default_wordnet()
+        warm_up()
 
     def synonyms(self, lemma: str, upos: str) -> tuple[str, ...]:
         """Usable synonyms of ``lemma`` read as ``upos``: common-noun casing, at most
