@@ -83,3 +83,27 @@ def test_seen_recipes_spin_the_fixture_articles_realistically(paragraphs):
     wanted = ["mean_zipf_drop", "edits_touching_function_word", "insertions", "deletions",
               "shapes/1<-1", "shapes/1<-2|1<-3", "shapes/3<-1"]
     assert not set(outside(p)) & set(wanted), profile_table({"fixtures": p})
+
+
+def test_profile_command_on_a_build_and_on_imported_pairs(tiny_dataset, tmp_path, capsys):
+    import json
+
+    from harness.cli.main import main as spinbench
+
+    assert spinbench(["profile", "news", "--split", "all", "--dataset", str(tiny_dataset)]) == 0
+    table = capsys.readouterr().out
+    assert "news/train" in table and "news/test" in table and "real SpinBot" in table
+    assert spinbench(["profile", "--dataset", str(tiny_dataset), "--format", "json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert set(out["profiles"]) == {"news/test", "unseen-spinner/test", "third-party-spinner/test", "unseen-domain/test"}
+    assert out["ranges"]["mean_zipf_drop"] == [0.3, 0.8] and "outside" in out
+    # the held-out GloVe spinner never touches function words: --check names what is out of range
+    assert spinbench(["profile", "unseen-spinner", "--dataset", str(tiny_dataset), "--check"]) == 2
+    assert "edits_touching_function_word" in capsys.readouterr().err
+
+    (tmp_path / "p.jsonl").write_text(json.dumps({"id": "a", "original": "Heavy rain fell on the town today.",
+                                                  "spun": "Weighty rain fell on the town today."}) + "\n")
+    assert spinbench(["align", "--pairs", str(tmp_path / "p.jsonl"), "--out", str(tmp_path / "wild")]) == 0
+    capsys.readouterr()
+    assert spinbench(["profile", "--dataset", str(tmp_path / "wild")]) == 0
+    assert "wild/test" in capsys.readouterr().out

@@ -208,6 +208,7 @@ def build(
             "skipped": dict(sorted(log.skipped.items())),
             "skipped_examples": dict(sorted(log.examples.items())),
             "aligner_token_agreement": round(log.aligner_agreement, 6),
+            "aligner_tokens_compared": log.total_tokens,  # third-party spinners keep no record to compare with
             "documents": n_docs,
         }
         committed = read_fingerprints(out_dir)

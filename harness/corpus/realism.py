@@ -154,7 +154,7 @@ ROWS: tuple[Row, ...] = (
     Row("shapes/2<-1", "edit shape 2<-1", "edits of that shape / edits", 0.12, 0.05),
     Row("shapes/2<-2", "edit shape 2<-2", "edits of that shape / edits", 0.14, 0.15),
     Row("shapes/1<-2|1<-3", "edit shape 1<-2 or 1<-3", "edits of either shape / edits", 0.03, 0.02, low=0.01),
-    Row("shapes/3<-1", "edit shape 3<-1", "edits of that shape / edits", 0.00, 0.04, low=0.005),
+    Row("shapes/3<-1", "edit shape 3<-1", "edits of that shape / edits", 0.00, 0.04, low=0.005, decimals=3),
     Row("shapes/3+<-3+", "edit shape 3+<-3+", "edits with 3 or more tokens on both sides / edits", 0.05, 0.08),
     Row("moby_synonym_share", "single-word swaps that are Moby synonyms (lemmas)",
         f"{_SWAPS} where a lemma of the replacement is in the Moby entry of a lemma of the original / swaps", 0.86, 0.80),
