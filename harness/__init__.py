@@ -34,6 +34,7 @@ _EXPORTS = {
     "Alignment": "harness.corpus.align",
     "align_texts": "harness.corpus.align",
     "align_tokens": "harness.corpus.align",
+    "profile": "harness.corpus.realism",
 }
 
 try:

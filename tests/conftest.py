@@ -17,15 +17,19 @@ def paragraphs() -> list[str]:
     return fixture_paragraphs()
 
 
-def fake_sources(paragraphs):
-    """Sources for the builder made of the fixture paragraphs: 40 two-paragraph 'news'
-    articles and one 'wikipedia' entry per paragraph."""
-    import itertools
+def fixture_stories() -> list[str]:
+    """Short news stories written for spinbench's tests; the last two are updated versions of
+    the first two (near-duplicates)."""
+    text = (FIXTURES / "news_stories.txt").read_text(encoding="utf-8")
+    return [p.strip() for p in text.split("\n\n") if p.strip()]
 
+
+def fake_sources(paragraphs):
+    """Sources for the builder: the fixture news stories as 'news' articles (two of them updated
+    versions of earlier ones) and one 'wikipedia' entry per fixture paragraph."""
     from harness.corpus.sources import Article
 
-    pairs = list(itertools.combinations(range(len(paragraphs)), 2))[:40]
-    news = [Article(f"n-{i}-{j}", f"Story {i}", paragraphs[i] + "\n\n" + paragraphs[j], "bbc-news", f"s/{i}-{j}", "news") for i, j in pairs]
+    news = [Article(f"n-{i:02d}", f"Story {i}", story, "bbc-news", f"s/{i:02d}", "news") for i, story in enumerate(fixture_stories())]
     wiki = [Article(f"w-{i}", f"Entry {i}", p, "wikipedia", f"w/{i}", "encyclopedia") for i, p in enumerate(paragraphs)]
     return {"bbc-news": news, "wikipedia": wiki}
 

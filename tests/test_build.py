@@ -150,7 +150,12 @@ def test_hub_loading_path_gives_the_same_records_as_the_local_path(tiny_dataset,
     the card is a valid id for it, so the path runs here offline."""
     from harness.core.dataset import _hub_split
 
+    import datasets
+
+    # datasets reads HF_DATASETS_CACHE once, at import: a shared cache can serve an earlier
+    # session's build of a folder with the same name.
     monkeypatch.setenv("HF_DATASETS_CACHE", str(tmp_path / "hf"))
+    monkeypatch.setattr(datasets.config, "HF_DATASETS_CACHE", tmp_path / "hf")
     local = harness.load("news", "test", dataset=tiny_dataset)
     from harness.core.files import content_fingerprint
 

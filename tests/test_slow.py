@@ -27,6 +27,14 @@ def test_built_data_match_the_committed_fingerprints_and_card():
 
 
 @needs_data
+def test_news_test_is_inside_every_real_range():
+    from harness.corpus.realism import outside, profile, profile_table
+
+    p = profile(harness.load("news", "test", dataset=DATA).records)
+    assert outside(p) == [], profile_table({"news/test": p})
+
+
+@needs_data
 def test_datasets_loads_the_real_build_offline(tmp_path):
     from datasets import load_dataset
 

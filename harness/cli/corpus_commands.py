@@ -1,4 +1,4 @@
-"""``spinbench build`` and ``spinbench align``: the corpus side's commands."""
+"""``spinbench build``, ``spinbench align`` and ``spinbench profile``: the corpus side's commands."""
 
 from __future__ import annotations
 
@@ -32,11 +32,13 @@ def cmd_build(args: argparse.Namespace) -> int:
         if Path(args.out).resolve() == Path("data").resolve():
             raise SpinbenchError("--source builds a different dataset: give it its own --out folder")
     summary = build(Path(args.out), configs, seed=args.seed, num_proc=args.num_proc, source_loader=loader, check_fingerprints=check)
-    skipped = sum(summary["skipped"].values())
+    for warning in summary["warnings"]:
+        print(f"warning: {warning}", file=sys.stderr)
     print(
         f"built {summary['documents']} documents ({', '.join(configs)}) into {args.out} in {summary['seconds']}s "
-        f"({summary['docs_per_second']} docs/s, {args.num_proc} process(es)); skipped {skipped} source documents; "
-        f"aligner agrees with the spinners on {summary['aligner_token_agreement']:.4%} of tokens"
+        f"({summary['docs_per_second']} docs/s, {args.num_proc} process(es)); aligner agrees with the spinners on "
+        f"{summary['aligner_token_agreement']:.4%} of tokens\n{summary['log_summary']}; every skipped document and "
+        f"near-duplicate group is listed in {summary['log_file']}"
     )
     return 0
 
@@ -74,6 +76,32 @@ def cmd_align(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_profile(args: argparse.Namespace) -> int:
+    from harness.core.configs import CONFIGS, EVALUATION_SPLIT, IMPORTED_CONFIG
+    from harness.core.dataset import default_data_dir, load
+    from harness.corpus.realism import REAL, ROWS, outside, profile, profile_table
+
+    folder = Path(args.dataset) if args.dataset else default_data_dir()
+    known = [*CONFIGS, IMPORTED_CONFIG]
+    configs = args.configs or [c for c in known if (folder / c).is_dir()]
+    if not configs:
+        raise SpinbenchError(f"no built or imported config in {folder}: run `spinbench build` or `spinbench align --pairs`, or pass --dataset")
+    profiles = {}
+    for config in configs:
+        splits = CONFIGS[config].splits if config in CONFIGS else (EVALUATION_SPLIT,)
+        for split in (splits if args.split == "all" else [args.split]):
+            profiles[f"{config}/{split}"] = profile(load(config, split, dataset=args.dataset).records)
+    if args.format == "json":
+        ranges = {row.key: row.range for row in ROWS}
+        print(json.dumps({"real": REAL, "ranges": ranges, "profiles": profiles, "outside": {k: outside(p) for k, p in profiles.items()}}, indent=1))
+    else:
+        print(profile_table(profiles, markdown=args.format == "markdown"))
+    bad = {k: outside(p) for k, p in profiles.items() if outside(p)}
+    if args.check and bad:
+        raise SpinbenchError("outside the real range: " + "; ".join(f"{k}: {', '.join(v)}" for k, v in bad.items()))
+    return 0
+
+
 def add_corpus_commands(sub) -> None:
     b = sub.add_parser("build", help="build the dataset from installed sources")
     b.add_argument("--out", default="data", help="output folder (default: data)")
@@ -88,7 +116,16 @@ def add_corpus_commands(sub) -> None:
     a.add_argument("original", nargs="?", help="original text file ('-' for stdin)")
     a.add_argument("spun", nargs="?", help="spun text file")
     a.add_argument("--format", choices=["text", "json"], default="text")
-    a.add_argument("--pairs", help='JSONL of {"id", "original", "spun"} to import')
+    a.add_argument("--pairs", help='pairs to import: a JSONL file of {"id", "original", "spun"}, a folder of NAME.orig.txt / NAME.spun.txt,'
+                   " or the machine-paraphrase corpus's folders of NNN-ORIG.txt / NNN-SPUN.txt files")
     a.add_argument("--out", help="folder for the imported dataset")
     a.add_argument("--min-overlap", type=float, default=0.4, help="least share of aligned tokens for a plausible pair")
     a.set_defaults(func=cmd_align)
+
+    p = sub.add_parser("profile", help="the realism profile of built or imported splits, next to real spinners")
+    p.add_argument("configs", nargs="*", help="configs to profile (default: every one in the dataset folder)")
+    p.add_argument("--split", default="test", help="split to profile, or 'all' (default: test)")
+    p.add_argument("--dataset", default=None, help="dataset folder (default: data/), e.g. one made by `spinbench align --pairs`")
+    p.add_argument("--format", choices=["table", "markdown", "json"], default="table")
+    p.add_argument("--check", action="store_true", help="exit with an error when a statistic falls outside the real range")
+    p.set_defaults(func=cmd_profile)

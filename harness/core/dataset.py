@@ -155,6 +155,15 @@ def recorded_fingerprints(dataset: str | os.PathLike | None = None) -> dict | No
     return read_fingerprints(folder) if folder.is_dir() else None
 
 
+def fit_dataset(dataset: str | os.PathLike | None) -> str | os.PathLike | None:
+    """The dataset detectors are fitted and calibrated on when ``dataset`` is evaluated: itself
+    when it holds the default config, else the default data folder (a folder of imported
+    pairs has only its ``wild`` config, like a held-out config has only a test split)."""
+    if dataset is not None and Path(dataset).is_dir() and not (Path(dataset) / DEFAULT_CONFIG).is_dir():
+        return None
+    return dataset
+
+
 def load(config: str = DEFAULT_CONFIG, split: str = EVALUATION_SPLIT, dataset: str | os.PathLike | None = None) -> Split:
     """One split (see :class:`Split`; the record fields are in :mod:`harness.core.schema`) of
     the local build (``dataset``: a folder, default :func:`default_data_dir`) or of a Hugging

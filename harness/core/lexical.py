@@ -48,6 +48,11 @@ TAGS = {
 _BASE_TAGS = {"NN", "VB", "VBP", "JJ", "RB"}
 
 
+def is_function_word(word: str) -> bool:
+    """A closed-class word, whatever its case: ``The``, ``of``, ``Mr``."""
+    return word.lower() in FUNCTION_WORDS
+
+
 def is_content_word(word: str) -> bool:
     """A word a content-word spinner may swap: alphabetic, three letters or more, not a
     function word."""
@@ -61,6 +66,14 @@ def zipf(word: str) -> float:
     from wordfreq import zipf_frequency
 
     return zipf_frequency(word, "en")
+
+
+def warm_up() -> None:
+    """Load lemminflect's and wordfreq's tables now (a build does it before worker processes
+    fork, so that they share them)."""
+    analyses("stated")
+    inflect("state", "VERB", "VBD")
+    zipf("stated")
 
 
 def moby_path() -> Path:
@@ -81,6 +94,43 @@ def load_moby() -> dict[str, tuple[str, ...]]:
     return table
 
 
+@lru_cache(maxsize=1)
+def moby_synonym_sets() -> dict[str, frozenset[str]]:
+    """Moby as lowercased sets for membership tests: headword -> its synonyms (a headword on
+    several lines gets the union of them)."""
+    table: dict[str, set[str]] = {}
+    with open(moby_path(), encoding="utf-8", errors="replace") as f:
+        for line in f:
+            head, *syns = line.rstrip("\r\n").split(",")
+            table.setdefault(head.lower(), set()).update(s.lower() for s in syns if s)
+    return {k: frozenset(v) for k, v in table.items()}
+
+
+@lru_cache(maxsize=200_000)
+def all_lemmas(word: str) -> frozenset[str]:
+    """The lowercased word and every lemma lemminflect gives it, in any part of speech:
+    ``stated`` -> {stated, state}."""
+    from lemminflect import getAllLemmas
+
+    lower = word.lower()
+    out = {lower}
+    for lemmas in getAllLemmas(lower).values():
+        out.update(lemma.lower() for lemma in lemmas)
+    return frozenset(out)
+
+
+def is_moby_synonym(original: str, replacement: str) -> bool:
+    """True when some lemma of ``replacement`` is listed in the Moby entry of some lemma of
+    ``original`` (Moby's direction: headword -> synonym).
+
+    >>> is_moby_synonym("stated", "declared"), is_moby_synonym("rain", "bank")
+    (True, False)
+    """
+    moby = moby_synonym_sets()
+    targets = all_lemmas(replacement)
+    return any(not targets.isdisjoint(moby.get(lemma, ())) for lemma in all_lemmas(original))
+
+
 def match_case(original: str, replacement: str) -> str:
     """Give ``replacement`` the capitals of ``original``: ``Bank`` -> ``Financial institution``."""
     if len(original) > 1 and original.isupper():
@@ -98,10 +148,18 @@ def known_as(word: str, upos: str) -> bool:
     return bool(getAllInflections(word, upos=upos))
 
 
+@lru_cache(maxsize=500_000)
+def _inflections(lemma: str, tag: str) -> tuple[str, ...]:
+    # lemminflect deep-copies its tables on every call; the answers never change
+    from lemminflect import getInflection
+
+    return tuple(getInflection(lemma, tag, inflect_oov=False))
+
+
 @lru_cache(maxsize=200_000)
 def analyses(word: str) -> tuple[tuple[str, str, str], ...]:
     """``(upos, lemma, penn_tag)`` readings of a word form, e.g. ``stated`` -> VERB/state/VBD."""
-    from lemminflect import getAllLemmas, getInflection
+    from lemminflect import getAllLemmas
 
     lower = word.lower()
     found = []
@@ -110,7 +168,7 @@ def analyses(word: str) -> tuple[tuple[str, str, str], ...]:
             continue
         for lemma in lemmas:
             for tag in TAGS[upos]:
-                if lower in getInflection(lemma, tag, inflect_oov=False):
+                if lower in _inflections(lemma, tag):
                     found.append((upos, lemma, tag))
                     break
     return tuple(found)
@@ -120,13 +178,11 @@ def inflect(lemma_phrase: str, upos: str, tag: str) -> str | None:
     """Inflect a (possibly multiword) lemma to ``tag``: the head of a verb phrase is its first
     word (``give up`` -> ``gave up``), of other phrases the last (``financial institutions``).
     Returns None when the head is not known in that part of speech."""
-    from lemminflect import getInflection
-
     words = lemma_phrase.split(" ")
     head = 0 if upos == "VERB" else len(words) - 1
     if not known_as(words[head], upos):
         return None
-    forms = getInflection(words[head], tag, inflect_oov=False)
+    forms = _inflections(words[head], tag)
     if not forms:
         if tag not in _BASE_TAGS:
             return None

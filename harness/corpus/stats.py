@@ -1,10 +1,11 @@
-"""Statistics of a built split: documents, tokens and the spun-token rate, per spinner recipe."""
+"""Statistics of a built split: documents, tokens and the spun-token rate, per spinner recipe,
+and the split's realism profile (:mod:`harness.corpus.realism`)."""
 
 from __future__ import annotations
 
 from collections import defaultdict
 
-
+from harness.corpus.realism import profile
 
 
 def _counts(records: list[dict]) -> dict:
@@ -24,4 +25,4 @@ def split_stats(records: list[dict]) -> dict:
     groups: dict[str, list[dict]] = defaultdict(list)
     for r in records:
         groups[r["recipe"]].append(r)
-    return {**_counts(records), "by_recipe": {k: _counts(v) for k, v in sorted(groups.items())}}
+    return {**_counts(records), "by_recipe": {k: _counts(v) for k, v in sorted(groups.items())}, "profile": profile(records)}

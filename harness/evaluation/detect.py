@@ -82,7 +82,11 @@ def detect_passages(detector, text: str, detection: Detection, suggest: bool = F
     for n, tokens in enumerate(passages(text)):
         doc = [t.text for t in tokens]
         [scores], [doc_score] = detector_calls.predict(model, detector, [f"passage {n + 1}"], [doc])
-        rows = [{"text": t.text, "start": t.start, "end": t.end, "score": round(s, 4), "spun": s >= detection.threshold} for t, s in zip(tokens, scores)]
+        # flagged on the score as shown, and as evaluate stores and scores it: to 4 decimals
+        rows = []
+        for t, s in zip(tokens, scores):
+            shown = round(s, 4)
+            rows.append({"text": t.text, "start": t.start, "end": t.end, "score": shown, "spun": shown >= detection.threshold})
         if suggest:
             guesses = detector_calls.call(model, "suggest", detector.suggest, doc)
             if len(guesses) != len(rows):

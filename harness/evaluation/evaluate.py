@@ -24,7 +24,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from harness.core.configs import CALIBRATION_SPLIT, DEFAULT_CONFIG, EVALUATION_SPLIT, FIT_SPLIT
-from harness.core.dataset import Split, load, recorded_fingerprints
+from harness.core.dataset import Split, fit_dataset, load, recorded_fingerprints
 from harness.core.errors import SpinbenchError
 from harness.core.files import sha256_file
 from harness.evaluation import detector_calls, fit_cache
@@ -84,6 +84,7 @@ def fit_and_calibrate(detector, name: str, target: str, dataset, use_cache: bool
     """(fitted detector, thresholds chosen on validation, fit seconds or None when cached).
 
     ``use_cache=False`` refits even when a fit is cached, and caches the new fit."""
+    dataset = fit_dataset(dataset)  # a folder of imported pairs only: fit on the default data
     train = nonempty(load(DEFAULT_CONFIG, FIT_SPLIT, dataset=dataset))
     validation = nonempty(load(DEFAULT_CONFIG, CALIBRATION_SPLIT, dataset=dataset))
     key = fit_cache.fit_key(detector, target, get_params(detector), [train.fingerprint, validation.fingerprint])

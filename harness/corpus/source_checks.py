@@ -1,0 +1,153 @@
+"""Checks on source documents before they are spun, and the build's log of what they found.
+
+- :func:`checked_articles`: unreadable, empty, over-long and exactly duplicated documents are
+  skipped with a reason.
+- :func:`assign_splits`: near-duplicate originals (updated versions of one story) are grouped
+  and each group is kept in one split; near-exact copies are skipped
+  (:mod:`harness.corpus.near_duplicates`).
+- :func:`drop_overlaps`: documents of a held-out source that repeat text used in training are
+  skipped.
+
+The :class:`BuildLog` keeps every detail for the build's log file and counts per reason for
+the summary the command prints.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Iterable
+
+from harness.core.configs import SPLIT_FRACTIONS, split_of
+from harness.core.tokens import is_word, tokenize
+from harness.corpus.near_duplicates import COPY_THRESHOLD, GROUP_THRESHOLD, ShingleIndex, group_pairs, near_duplicate_pairs
+from harness.corpus.sources import Article, Skipped, SourceItem
+
+MAX_TOKENS = 20_000  # longer documents are not articles (a dump, a book): skipped
+
+
+@dataclass
+class BuildLog:
+    """What a build skipped and why, what it warns about, and how well the aligner matched the
+    spinner. ``lines`` is the detail written to the build's log file."""
+
+    skipped: Counter = field(default_factory=Counter)
+    examples: dict = field(default_factory=dict)
+    warnings: list = field(default_factory=list)
+    lines: list = field(default_factory=list)
+    agree_tokens: int = 0
+    total_tokens: int = 0
+
+    def skip(self, doc_id: str, reason: str) -> None:
+        self.skipped[reason] += 1
+        self.examples.setdefault(reason, doc_id)
+        self.lines.append(f"skipped {doc_id}: {reason}")
+
+    def warn(self, message: str) -> None:
+        self.warnings.append(message)
+        self.lines.append(f"warning: {message}")
+
+    def note(self, message: str) -> None:
+        self.lines.append(message)
+
+    @property
+    def aligner_agreement(self) -> float:
+        return self.agree_tokens / self.total_tokens if self.total_tokens else 1.0
+
+    def summary(self) -> str:
+        """One line: how many documents were skipped, per reason."""
+        total = sum(self.skipped.values())
+        if not total:
+            return "skipped no source documents"
+        reasons = ", ".join(f"{n} {reason}" for reason, n in self.skipped.most_common())
+        return f"skipped {total} source document{'s' * (total != 1)} ({reasons})"
+
+
+def checked_articles(items: Iterable[SourceItem], log: BuildLog, max_tokens: int = MAX_TOKENS) -> list[Article]:
+    """Drop unreadable, empty, over-long and duplicate documents, logging each with a reason."""
+    kept: list[Article] = []
+    seen_ids: set[str] = set()
+    seen_texts: dict[str, str] = {}
+    for item in items:
+        if isinstance(item, Skipped):
+            log.skip(item.id, item.reason)
+            continue
+        tokens = tokenize(item.text)
+        key = " ".join(t.text.lower() for t in tokens)
+        if item.id in seen_ids:
+            log.skip(item.id, "duplicate id")
+        elif not any(is_word(t.text) for t in tokens):
+            log.skip(item.id, "empty: no words")
+        elif len(tokens) > max_tokens:
+            log.skip(item.id, f"too long: over {max_tokens} tokens")
+        elif key in seen_texts:
+            # The BBC corpus repeats some stories; a copy in another split would leak test text.
+            log.skip(item.id, "duplicate text of an earlier document")
+        else:
+            seen_ids.add(item.id)
+            seen_texts[key] = item.id
+            kept.append(item)
+    return kept
+
+
+@dataclass
+class SplitPlan:
+    """Articles kept after the near-duplicate check, each one's split, and the groups found."""
+
+    articles: list[Article]
+    split: dict[str, str]  # source_id -> split
+    groups: list[list[str]]  # near-duplicate groups (source ids), each kept in one split
+    copies: int  # near-exact copies skipped
+
+    def report(self) -> dict:
+        return {"threshold": GROUP_THRESHOLD, "copy_threshold": COPY_THRESHOLD, "groups": len(self.groups),
+                "documents_in_groups": sum(map(len, self.groups)), "copies_skipped": self.copies, "group_members": self.groups}
+
+
+def assign_splits(articles: list[Article], seed: int, log: BuildLog) -> SplitPlan:
+    """Skip near-exact copies of an earlier article, group near-duplicates, and give every member
+    of a group the split of its first member (by source id); other articles keep their own."""
+    texts = {a.source_id: a.text for a in articles}
+    pairs = near_duplicate_pairs(texts, GROUP_THRESHOLD)
+    order = {a.source_id: i for i, a in enumerate(articles)}
+    copies: set[str] = set()
+    for a, b, score in pairs:
+        if score > COPY_THRESHOLD:
+            later = max(a, b, key=order.__getitem__)
+            if later not in copies:
+                copies.add(later)
+                log.skip(articles[order[later]].id, f"near-duplicate text of an earlier document (over {COPY_THRESHOLD:.0%} of 8-word shingles shared)")
+    kept = [a for a in articles if a.source_id not in copies]
+    groups = group_pairs([a.source_id for a in kept], [p for p in pairs if p[0] not in copies and p[1] not in copies])
+    split = {a.source_id: split_of(a.source_id, seed) for a in kept}
+    for group in groups:
+        for member in group:
+            split[member] = split_of(group[0], seed)
+        log.note(f"near-duplicate group kept in {split[group[0]]}: {', '.join(group)}")
+    return SplitPlan(kept, split, groups, len(copies))
+
+
+def drop_overlaps(articles: list[Article], reference: dict[str, str], log: BuildLog, what: str) -> tuple[list[Article], int]:
+    """Skip articles sharing more than the group threshold of their shingles with a reference
+    document (``what`` names the reference in the log)."""
+    index = ShingleIndex(reference)
+    kept, dropped = [], 0
+    for a in articles:
+        score, ref = index.best_containment(a.text)
+        if score > GROUP_THRESHOLD:
+            dropped += 1
+            log.skip(a.id, f"near-duplicate of {what} ({score:.0%} of its 8-word shingles, e.g. {ref})")
+        else:
+            kept.append(a)
+    return kept, dropped
+
+
+def warn_empty_splits(config: str, sizes: dict[str, int], n_articles: int, log: BuildLog) -> None:
+    """Warn about every empty split, with how many source documents would fill it."""
+    fractions = dict(SPLIT_FRACTIONS)
+    for split, n in sizes.items():
+        if n == 0 and split in fractions:
+            need = math.ceil(1 / fractions[split])
+            log.warn(f"{config}/{split} is empty: {n_articles} source document(s) give it {fractions[split]:.0%} of them by chance;"
+                     f" give about {need} or more (ideally {10 * need}) documents")

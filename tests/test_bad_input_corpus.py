@@ -1,0 +1,202 @@
+"""Bad input on the corpus side (hardening issue #8, items 12-14): importing pairs and building
+from local sources refuse what they cannot use with one clear line, never clobber a build, and
+warn about what would silently be empty."""
+
+import json
+
+import pytest
+from conftest import fake_sources
+
+import harness
+from harness.cli.main import main as spinbench
+from harness.core.configs import CONFIGS
+from harness.core.files import read_fingerprints
+from harness.corpus.build import build, checked_articles
+
+ORIGINAL = "The Bank of England raised interest rates on Thursday, after heavy rain hit the harvest."
+SPUN = "The Financial institution of England lifted premium rates on Thursday, following weighty rain hit the harvest."
+
+
+@pytest.fixture
+def loader(paragraphs):
+    sources = fake_sources(paragraphs)
+    return lambda name, log: checked_articles(sources[name], log)
+
+
+def write_pairs(path, rows):
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    return path
+
+
+# -- 12: importing pairs merges into the folder's fingerprints --------------------------------
+
+def test_importing_pairs_into_a_build_keeps_its_fingerprints_and_a_later_build_keeps_wild(tmp_path, loader):
+    build(tmp_path, list(CONFIGS), seed=0, source_loader=loader)
+    before = read_fingerprints(tmp_path)
+    pairs = write_pairs(tmp_path / "p.jsonl", [{"id": "a", "original": ORIGINAL, "spun": SPUN}])
+    assert spinbench(["align", "--pairs", str(pairs), "--out", str(tmp_path)]) == 0
+    merged = read_fingerprints(tmp_path)
+    assert merged["seed"] == 0 and {k: v for k, v in merged["configs"].items() if k != "wild"} == before["configs"]
+    wild = merged["configs"]["wild"]
+    build(tmp_path, ["news"], seed=0, source_loader=loader)  # used to fail: "fingerprints are for seed None"
+    assert read_fingerprints(tmp_path)["configs"]["wild"] == wild
+    assert len(harness.load("wild", "test", dataset=tmp_path).records) == 1
+
+
+def test_a_build_into_a_folder_of_imported_pairs_keeps_them(tmp_path, loader):
+    pairs = write_pairs(tmp_path / "p.jsonl", [{"id": "a", "original": ORIGINAL, "spun": SPUN}])
+    assert spinbench(["align", "--pairs", str(pairs), "--out", str(tmp_path / "d")]) == 0
+    assert read_fingerprints(tmp_path / "d")["seed"] is None
+    build(tmp_path / "d", ["news"], seed=0, source_loader=loader)
+    fingerprints = read_fingerprints(tmp_path / "d")
+    assert fingerprints["seed"] == 0 and set(fingerprints["configs"]) == {"news", "wild"}
+
+
+# -- 13: --pairs refuses what it cannot import ------------------------------------------------
+
+def _bad_inputs(tmp_path):
+    good = json.dumps({"id": "a", "original": ORIGINAL, "spun": SPUN})
+    (tmp_path / "latin1.jsonl").write_bytes(json.dumps({"id": "a", "original": "café " + ORIGINAL, "spun": SPUN}, ensure_ascii=False).encode("latin-1"))
+    (tmp_path / "binary.jsonl").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
+    (tmp_path / "none.jsonl").write_text("not json\n{\"id\": 1}\n")
+    (tmp_path / "null.jsonl").write_text(json.dumps({"id": None, "original": ORIGINAL, "spun": SPUN}) + "\n")
+    (tmp_path / "empty_folder").mkdir()
+    (tmp_path / "a_file").write_text("x")
+    (tmp_path / "ok.jsonl").write_text(good + "\n")
+    return {
+        "latin1": (["--pairs", str(tmp_path / "latin1.jsonl")], "not valid UTF-8"),
+        "binary": (["--pairs", str(tmp_path / "binary.jsonl")], "looks binary"),
+        "no valid line": (["--pairs", str(tmp_path / "none.jsonl")], "no pair in"),
+        "id null": (["--pairs", str(tmp_path / "null.jsonl")], "'id' must be a non-empty string or a number, not null"),
+        "missing": (["--pairs", str(tmp_path / "nope.jsonl")], "no such file or folder"),
+        "folder without pairs": (["--pairs", str(tmp_path / "empty_folder")], "holds no pairs"),
+        "out is a file": (["--pairs", str(tmp_path / "ok.jsonl"), "--out-file"], "is a file"),
+        "min-overlap 5": (["--pairs", str(tmp_path / "ok.jsonl"), "--min-overlap", "5"], "--min-overlap 5"),
+    }
+
+
+@pytest.mark.parametrize("case", ["latin1", "binary", "no valid line", "id null", "missing", "folder without pairs", "out is a file", "min-overlap 5"])
+def test_align_pairs_refuses_bad_input_with_one_line_and_writes_nothing(tmp_path, capsys, case):
+    args, message = _bad_inputs(tmp_path)[case]
+    out = tmp_path / "a_file" if "--out-file" in args else tmp_path / "out"
+    args = [a for a in args if a != "--out-file"]
+    assert spinbench(["align", *args, "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("spinbench: error:") and message in err and "Traceback" not in err
+    assert len(err.strip().splitlines()) == 1
+    assert not (tmp_path / "out").exists()
+
+
+def test_an_id_of_null_is_rejected_not_turned_into_the_string_none(tmp_path, capsys):
+    rows = [{"id": None, "original": ORIGINAL, "spun": SPUN}, {"id": 7, "original": ORIGINAL, "spun": SPUN}]
+    assert spinbench(["align", "--pairs", str(write_pairs(tmp_path / "p.jsonl", rows)), "--out", str(tmp_path / "o")]) == 0
+    assert "rejected line 1: 'id' must be" in capsys.readouterr().err
+    assert [r["id"] for r in harness.load("wild", "test", dataset=tmp_path / "o").records] == ["7"]
+
+
+# -- 5: the machine-paraphrase corpus's layout and NAME.orig.txt / NAME.spun.txt -----------------
+
+def test_align_pairs_reads_the_machine_paraphrase_corpus_layout(tmp_path, capsys):
+    root = tmp_path / "mpc" / "wikipedia"
+    (root / "ogUTF-8").mkdir(parents=True)
+    (root / "mgUTF-8").mkdir(parents=True)
+    for n, (o, s) in enumerate([(ORIGINAL, SPUN), ("Heavy rain fell on the old town all night long.", "Weighty rain fell on the old town all night long.")]):
+        (root / "ogUTF-8" / f"41158{n}-ORIG-{n + 3}.txt").write_text(o)
+        (root / "mgUTF-8" / f"41158{n}-SPUN-{n + 3}.txt").write_text(s)
+    (root / "mgUTF-8" / "999-SPUN-1.txt").write_text(SPUN)  # no original
+    assert spinbench(["align", "--pairs", str(tmp_path / "mpc"), "--out", str(tmp_path / "o")]) == 0
+    captured = capsys.readouterr()
+    assert "imported 2 pairs" in captured.out and "no original file" in captured.err
+    records = harness.load("wild", "test", dataset=tmp_path / "o").records
+    assert [r["id"] for r in records] == ["wikipedia/ogUTF-8/411580-3", "wikipedia/ogUTF-8/411581-4"]
+    assert [t["text"] for t, label in zip(records[1]["tokens"], records[1]["labels"]) if label] == ["Weighty"]
+
+
+def test_align_pairs_reads_orig_and_spun_files_in_one_folder(tmp_path):
+    folder = tmp_path / "pairs"
+    folder.mkdir()
+    (folder / "story.orig.txt").write_text(ORIGINAL)
+    (folder / "story.spun.txt").write_text(SPUN)
+    (folder / "lonely.orig.txt").write_text(ORIGINAL)
+    assert spinbench(["align", "--pairs", str(folder), "--out", str(tmp_path / "o")]) == 0
+    [record] = harness.load("wild", "test", dataset=tmp_path / "o").records
+    assert record["id"] == "story" and sum(record["labels"]) == 6
+
+
+def test_evaluate_a_folder_of_only_imported_pairs_fits_on_the_default_data(tmp_path, tiny_dataset, monkeypatch, capsys):
+    write_pairs(tmp_path / "p.jsonl", [{"id": "a", "original": ORIGINAL, "spun": SPUN}])
+    assert spinbench(["align", "--pairs", str(tmp_path / "p.jsonl"), "--out", str(tmp_path / "wild")]) == 0
+    monkeypatch.setenv("SPINBENCH_DATA", str(tiny_dataset))
+    from harness.cli.main import evaluate_main
+
+    code = evaluate_main(["--model", "lexicon", "--config", "wild", "--dataset", str(tmp_path / "wild"),
+                          "--output-dir", str(tmp_path / "runs"), "--bootstrap", "10"])
+    assert code == 0
+    assert "wild/test" in capsys.readouterr().out
+
+
+# -- 14: local sources: empty splits are warned about, a bad JSONL line is skipped ------------
+
+def test_build_from_three_local_documents_warns_about_empty_splits(tmp_path, paragraphs, capsys):
+    folder = tmp_path / "three"
+    folder.mkdir()
+    for i in range(3):
+        (folder / f"d{i}.txt").write_text(f"Title {i}\n\n{paragraphs[i + 1]}")
+    assert spinbench(["build", "--source", f"local:{folder}", "--configs", "news", "--out", str(tmp_path / "out")]) == 0
+    err = capsys.readouterr().err
+    for split in ("validation", "test"):
+        if not harness.load("news", split, dataset=tmp_path / "out").records:
+            assert f"warning: news/{split} is empty: 3 source document(s)" in err and "give about 10 or more" in err
+
+
+def test_a_jsonl_source_with_an_invalid_utf8_line_skips_it_with_a_reason(tmp_path, paragraphs, capsys):
+    lines = [json.dumps({"id": i, "text": p}).encode() for i, p in enumerate(paragraphs)]
+    lines.insert(2, b'{"id": "bad", "text": "caf\xe9"}')
+    (tmp_path / "docs.jsonl").write_bytes(b"\n".join(lines) + b"\n")
+    assert spinbench(["build", "--source", f"local:{tmp_path / 'docs.jsonl'}", "--configs", "news", "--out", str(tmp_path / "out")]) == 0
+    out = capsys.readouterr().out
+    assert "skipped 1 source document (1 not valid UTF-8)" in out
+    stats = json.loads((tmp_path / "out" / "build_stats.json").read_text())
+    assert stats["skipped"] == {"not valid UTF-8": 1} and stats["skipped_examples"] == {"not valid UTF-8": "docs.jsonl:3"}
+
+
+def test_build_prints_a_summary_and_keeps_the_detail_in_its_log_file(tmp_path, paragraphs, capsys):
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    for i, p in enumerate(paragraphs):
+        (folder / f"a{i:02d}.txt").write_text(f"Title {i}\n\n{p}")
+        (folder / f"copy{i:02d}.txt").write_text(f"Title {i}\n\n{p}")
+    assert spinbench(["build", "--source", f"local:{folder}", "--configs", "news", "--out", str(tmp_path / "out")]) == 0
+    captured = capsys.readouterr()
+    n = len(paragraphs)
+    assert f"skipped {n} source documents ({n} duplicate text of an earlier document)" in captured.out
+    assert "skipped copy" not in captured.err  # one summary, not a line per document
+    log = (tmp_path / "out" / "build.log").read_text()
+    assert str(tmp_path / "out" / "build.log") in captured.out
+    assert log.count("skipped copy") == n
+
+
+# -- near-duplicate originals ------------------------------------------------------------------
+
+def test_near_duplicate_originals_share_a_split_and_near_exact_copies_are_dropped(tmp_path, loader):
+    summary = build(tmp_path, ["news", "unseen-domain"], seed=0, source_loader=loader)
+    split_of = {r["source_id"]: s for s in ("train", "validation", "test") for r in harness.load("news", s, dataset=tmp_path).records}
+    assert split_of["s/00"] == split_of["s/36"]  # an updated version of story 0
+    assert "s/37" not in split_of  # a near-exact copy of story 1
+    report = summary["sources"]["bbc-news"]["near_duplicates"]
+    assert report["group_members"] == [["s/00", "s/36"]] and report["copies_skipped"] == 1
+    assert "near-duplicate group kept in" in (tmp_path / "build.log").read_text()
+    assert "near-duplicates" in (tmp_path / "README.md").read_text()
+
+
+def test_held_out_domain_documents_repeating_training_text_are_dropped(tmp_path, paragraphs):
+    sources = fake_sources(paragraphs)
+    train_story = next(a for a in sources["bbc-news"] if a.source_id == "s/02")
+    sources["wikipedia"].append(type(train_story)("w-copy", "Copy", train_story.text, "wikipedia", "w/copy", "encyclopedia"))
+    summary = build(tmp_path, ["news", "unseen-domain"], seed=0, source_loader=lambda name, log: checked_articles(sources[name], log))
+    from harness.core.configs import split_of
+
+    assert split_of("s/02", 0) != "test"
+    ids = [r["id"] for r in harness.load("unseen-domain", "test", dataset=tmp_path).records]
+    assert "w-copy" not in ids and len(ids) == len(paragraphs)
+    assert summary["sources"]["wikipedia"]["overlapping_training_text_skipped"] == 1
