@@ -33,7 +33,7 @@ from harness.evaluation.predictions import score_predictions_file, write_predict
 from harness.evaluation.provenance import git_commit, hardware, peak_memory_mb
 from harness.evaluation.registry import REGISTRY, make_detector
 from harness.evaluation.results import Results, write_results
-from harness.evaluation.scoring import CALIBRATED_ON, GIVEN, Thresholds, choose_doc_threshold, choose_threshold, score_split
+from harness.evaluation.scoring import CALIBRATED_ON, GIVEN, Thresholds, choose_thresholds, score_split
 
 SCORE_DECIMALS = 4  # predictions are stored, and scored, at this precision
 RUNS_DIR = "runs"  # ordinary runs (ignored by git)
@@ -89,21 +89,25 @@ def fit_and_calibrate(detector, name: str, target: str, dataset, use_cache: bool
     validation = nonempty(load(DEFAULT_CONFIG, CALIBRATION_SPLIT, dataset=dataset))
     key = fit_cache.fit_key(detector, target, get_params(detector), [train.fingerprint, validation.fingerprint])
     cached = fit_cache.load_entry(key) if use_cache else None
+    fit_seconds: float | None = None
     if cached is not None:
         print(f"using the fitted detector cached at {fit_cache.entry_path(key)}", file=sys.stderr)
-        return cached["detector"], Thresholds(cached["token_threshold"], cached["doc_threshold"], CALIBRATED_ON), None
-    fit_seconds = 0.0
-    if requires_fit(detector):
+        detector = cached["detector"]
+    elif requires_fit(detector):
         print(f"fitting on {DEFAULT_CONFIG}/{FIT_SPLIT} ({len(train)} documents)...", file=sys.stderr)
         started = time.perf_counter()
         detector = detector_calls.fit(name, detector, train.token_texts(), train.gold.doc_labels())
         fit_seconds = time.perf_counter() - started
-    scores, doc_scores, _ = predict(name, detector, validation, CALIBRATED_ON)
-    token_threshold = choose_threshold(validation.gold.doc_labels(), scores)
-    doc_threshold = choose_doc_threshold(validation.gold.is_spun.astype(int), doc_scores)
-    if requires_fit(detector):  # refitting (--no-cache) refreshes the cache for later runs
-        fit_cache.store_entry(key, {"detector": detector, "token_threshold": token_threshold, "doc_threshold": doc_threshold})
-    return detector, Thresholds(token_threshold, doc_threshold, CALIBRATED_ON), fit_seconds
+    else:
+        fit_seconds = 0.0
+    if cached is not None and "validation_scores" in cached:
+        scores, doc_scores = cached["validation_scores"], cached["validation_doc_scores"]
+    else:
+        scores, doc_scores, _ = predict(name, detector, validation, CALIBRATED_ON)
+        if requires_fit(detector):  # a new fit (or --no-cache) refreshes the cache for later runs
+            fit_cache.store_entry(key, {"detector": detector, "validation_scores": scores, "validation_doc_scores": doc_scores})
+    # Thresholds are chosen on every run, by the harness's current rule, from the cached scores.
+    return detector, choose_thresholds(validation.gold, scores, doc_scores), fit_seconds
 
 
 def prepare_detector(model: str, model_args: dict | None = None, dataset=None, use_cache: bool = True, predictions_file_ok: bool = True) -> PreparedDetector:

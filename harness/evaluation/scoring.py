@@ -58,6 +58,12 @@ class Thresholds:
         return cls(base.token, float(document), f"token: {base.chosen_on}; document: {GIVEN}")
 
 
+def choose_thresholds(truth: GoldColumns, token_scores: Sequence[Sequence[float]], doc_scores: Sequence[float]) -> "Thresholds":
+    """The token and document thresholds chosen on ``truth`` (the calibration split) from a
+    detector's scores there: the one rule every detector's thresholds come from."""
+    return Thresholds(choose_threshold(truth.doc_labels(), token_scores), choose_doc_threshold(truth.is_spun.astype(int), doc_scores), CALIBRATED_ON)
+
+
 def choose_threshold(gold: Sequence[Sequence[int]], scores: Sequence[Sequence[float]]) -> float:
     """The token threshold (spun if score >= threshold) that maximises token F1."""
     y = np.concatenate([np.asarray(g, dtype=bool) for g in gold]) if gold else np.zeros(0, bool)
