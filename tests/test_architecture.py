@@ -1,6 +1,10 @@
 """The layout's rules, checked on every import statement (function-level ones included):
 the ground floor imports nothing above it, the evaluation side never imports the corpus side,
-and baselines see only the ground floor and the detector contract."""
+and baselines see only the ground floor and the detector contract.
+
+Baselines may read three ground-floor modules: the tokenizer, the lexical resources, and the
+word-piece mapping (``harness.core.wordpieces``), which the ``transformer`` baseline shares with
+the ``hf:`` wrapper so that an exported model scores the same through both."""
 
 import ast
 import subprocess
@@ -31,7 +35,7 @@ RULES = {
     "harness.core": ("harness.core",),
     "harness.corpus": ("harness.core", "harness.corpus"),
     "harness.evaluation": ("harness.core", "harness.evaluation", "harness"),
-    "baselines": ("harness.core.tokens", "harness.core.lexical", "harness.evaluation.contract", "baselines"),
+    "baselines": ("harness.core.tokens", "harness.core.lexical", "harness.core.wordpieces", "harness.evaluation.contract", "baselines"),
 }
 
 

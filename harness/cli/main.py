@@ -1,4 +1,4 @@
-"""The ``spinbench`` command (``build``, ``align``, ``evaluate``, ``detect``, ``leaderboard``) and
+"""The ``spinbench`` command (``build``, ``align``, ``evaluate``, ``detect``, ``export``, ``leaderboard``, ``cache``) and
 the ``evaluate`` alias.
 
 One error policy for every command: a :class:`~harness.core.errors.SpinbenchError` (bad input,
