@@ -39,17 +39,18 @@ PREDICT_BATCH = 32  # windows per forward pass when predicting (scores do not de
 
 @contextlib.contextmanager
 def deterministic(seed: int):
-    """torch seeded, with deterministic algorithms, for the duration of a fit."""
+    """torch seeded, with deterministic algorithms, for the duration of a fit. On CPU every op a
+    fit uses has one; on a GPU an op without one warns rather than stopping a long fit."""
     import torch
 
     os.environ.setdefault("CUBLAS_WORKSPACE_CONFIG", ":4096:8")  # needed by deterministic cuBLAS
-    before = torch.are_deterministic_algorithms_enabled()
-    torch.use_deterministic_algorithms(True)
+    before, warn_only = torch.are_deterministic_algorithms_enabled(), torch.is_deterministic_algorithms_warn_only_enabled()
+    torch.use_deterministic_algorithms(True, warn_only=True)
     torch.manual_seed(seed)
     try:
         yield
     finally:
-        torch.use_deterministic_algorithms(before)
+        torch.use_deterministic_algorithms(before, warn_only=warn_only)
 
 
 def _base_model_path(model_name: str | None) -> str:
@@ -96,7 +97,7 @@ class TransformerDetector:
     def __getstate__(self):
         return {k: v for k, v in self.__dict__.items() if k not in ("_model", "_tokenizer")}
 
-    def _examples(self, tokenizer, docs, labels) -> list[tuple[list[int], list[int]]]:
+    def training_windows(self, tokenizer, docs, labels) -> list[tuple[list[int], list[int]]]:
         """(piece ids, piece labels) of every training window, special tokens included."""
         prefix, suffix = special_tokens(tokenizer)
         size = self.max_length - len(prefix) - len(suffix)
@@ -120,7 +121,7 @@ class TransformerDetector:
             model = AutoModelForTokenClassification.from_pretrained(
                 base, num_labels=2, id2label=LABELS, label2id={v: k for k, v in LABELS.items()}, ignore_mismatched_sizes=True
             ).to(device)
-            examples = self._examples(tokenizer, docs, labels)
+            examples = self.training_windows(tokenizer, docs, labels)
             per_epoch = max(1, math.ceil(len(examples) / self.batch_size))
             total = max(1, math.ceil(self.epochs * per_epoch))
             no_decay = ("bias", "LayerNorm.weight", "layer_norm.weight")
@@ -145,15 +146,16 @@ class TransformerDetector:
                         batch = [examples[i] for i in perm[b : b + self.batch_size]]
                         ids, mask = pad([x for x, _ in batch], pad_id)
                         y, _ = pad([l for _, l in batch], IGNORE)
-                        out = model(input_ids=torch.from_numpy(ids).to(device), attention_mask=torch.from_numpy(mask).to(device),
-                                    labels=torch.from_numpy(y).to(device))
-                        out.loss.backward()
-                        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
-                        optimizer.step()
-                        schedule.step()
-                        optimizer.zero_grad(set_to_none=True)
-                        losses.append(out.loss.detach().item())
                         step += 1
+                        if (y != IGNORE).any():  # a batch with no labelled piece would give a NaN loss
+                            out = model(input_ids=torch.from_numpy(ids).to(device), attention_mask=torch.from_numpy(mask).to(device),
+                                        labels=torch.from_numpy(y).to(device))
+                            out.loss.backward()
+                            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+                            optimizer.step()
+                            optimizer.zero_grad(set_to_none=True)
+                            losses.append(out.loss.detach().item())
+                        schedule.step()
                         bar.update(1)
                         bar.set_postfix(loss=f"{np.mean(losses[-50:]):.4f}", refresh=False)
                     if not examples:

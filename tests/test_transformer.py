@@ -172,3 +172,9 @@ def test_the_packaged_minilm_baseline_conforms():
     from harness.evaluation.conformance import check_detector
 
     check_detector(lambda: make_detector("transformer"))
+
+
+def test_a_batch_without_labelled_pieces_trains_nothing(tiny_hf_model):
+    det = TransformerDetector(model_name=str(tiny_hf_model), **TINY).fit([["\u200b", "\u200b"]], [[1, 0]])
+    assert det.train_loss_ is None  # the zero-width spaces have no pieces, so no loss (not NaN)
+    assert all(0.0 <= s <= 1.0 for s in det.predict_token_proba(DOCS[:1])[0])
