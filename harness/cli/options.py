@@ -38,7 +38,8 @@ def add_debug_argument(parser: argparse.ArgumentParser) -> None:
 
 
 def add_model_arguments(parser: argparse.ArgumentParser, *, predictions_file: bool, threshold: bool = True) -> None:
-    what = "registered name, import path package.module:Class" + (", or a predictions .jsonl.gz file" if predictions_file else "")
+    what = "registered name, hf:PATH_OR_HUB_ID (a saved token-classification model), import path package.module:Class" + (
+        ", or a predictions .jsonl.gz file" if predictions_file else "")
     parser.add_argument("--model", required=True, help=what)
     parser.add_argument("--model-args", default="", help="hyperparameters: k=v,k2=v2")
     parser.add_argument("--dataset", default=None, help="dataset folder (default: data/) or a hub id; detectors are fitted on its news/train")

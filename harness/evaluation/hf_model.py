@@ -112,8 +112,10 @@ class HFTokenClassifier:
             return self._loaded
         if not self.model:
             raise HFModelError("no model given: use --model hf:PATH_OR_HUB_ID")
-        from transformers import AutoModelForTokenClassification, AutoTokenizer
-
+        try:
+            from transformers import AutoModelForTokenClassification, AutoTokenizer
+        except ImportError as err:
+            raise HFModelError(f"--model hf: needs torch and transformers ({err}); install them with: pip install -e '.[embedding]'") from err
         try:
             with quiet_transformers():
                 tokenizer = AutoTokenizer.from_pretrained(self.model, revision=self.revision)
