@@ -1,14 +1,13 @@
 """Training and prediction speed of the ``transformer`` baseline, and the full fit it implies.
 
-    python benchmarks/transformer_fit.py [--docs 60] [--device cpu|cuda] [--model-args k=v,...]
+    python benchmarks/transformer_fit.py [--docs 60] [--steps 20] [--device cpu|cuda] [--model-args k=v,...]
 
 Fits the baseline for one pass over the first ``--docs`` documents of ``news``/train with the
-given hyperparameters (the baseline's defaults otherwise), then scores ``--predict-docs``
-documents of ``news``/validation, and prints word pieces/s and documents/s for both, and the
-time a fit of the whole train split for ``epochs`` passes takes at that speed. Wall time counts
-everything the fit does (loading the model included); CPU time is the process's own, which on a
-machine shared with other work shows what the run would take alone (on an idle machine with
-``torch.get_num_threads()`` threads it is about that many times the wall time).
+given hyperparameters (the baseline's defaults otherwise) and prints word pieces/s and
+documents/s, and the time a fit of the whole train split for ``epochs`` passes takes at that
+speed (wall time: loading the model included). Then it times ``--steps`` training steps one by
+one: on a machine shared with other work, the fastest step says what a free machine would do.
+Last, it scores ``--predict-docs`` documents of ``news``/validation (tokens/s, pieces/s).
 """
 
 from __future__ import annotations
@@ -18,6 +17,40 @@ import os
 import time
 
 
+def step_speed(detector, examples, steps: int) -> tuple[float, float]:
+    """(fastest, median) pieces/s of training steps like the fit's (forward, backward, clipping,
+    fused AdamW) on real windows. On a shared machine the fastest step is the one least slowed
+    by other work, so it estimates the speed of a free machine."""
+    import statistics
+
+    import torch
+    from transformers import AutoModelForTokenClassification
+
+    from baselines.transformer import _base_model_path
+    from harness.core.wordpieces import IGNORE, pad, quiet_transformers, resolve_device
+
+    device = resolve_device(detector.device)
+    with quiet_transformers():
+        model = AutoModelForTokenClassification.from_pretrained(_base_model_path(detector.model_name), num_labels=2).to(device).train()
+    optimizer = torch.optim.AdamW(model.parameters(), lr=detector.learning_rate, fused=device.split(":")[0] in ("cpu", "cuda"))
+    speeds = []
+    for b in range(steps):
+        batch = [examples[(b * detector.batch_size + i) % len(examples)] for i in range(detector.batch_size)]
+        ids, mask = pad([x for x, _ in batch], 0)
+        y, _ = pad([l for _, l in batch], IGNORE)
+        started = time.perf_counter()
+        out = model(input_ids=torch.from_numpy(ids).to(device), attention_mask=torch.from_numpy(mask).to(device), labels=torch.from_numpy(y).to(device))
+        out.loss.backward()
+        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+        optimizer.step()
+        optimizer.zero_grad(set_to_none=True)
+        if device.startswith("cuda"):
+            torch.cuda.synchronize()
+        if b:  # the first step warms up
+            speeds.append(int(mask.sum()) / (time.perf_counter() - started))
+    return max(speeds), statistics.median(speeds)
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--dataset", default=os.environ.get("SPINBENCH_DATA"), help="built dataset (default: data/)")
@@ -25,6 +58,7 @@ def main():
     parser.add_argument("--predict-docs", type=int, default=40, help="validation documents to score")
     parser.add_argument("--device", default=None, help="cpu or cuda (default: cuda when present)")
     parser.add_argument("--model-args", default="", help="hyperparameters of the transformer baseline, k=v,...")
+    parser.add_argument("--steps", type=int, default=20, help="training steps to time one by one (0: skip)")
     args = parser.parse_args()
 
     import torch
@@ -59,6 +93,11 @@ def main():
     full = full_epochs * full_pieces / (pieces / wall)
     print(f"full news/train ({len(docs):,} documents, {len(examples):,} windows, {full_pieces:,} pieces) for {full_epochs:g} epoch(s) "
           f"at this speed: {full / 60:.1f} min wall ({full * cpu / wall / 60:.1f} min of CPU time)")
+
+    if args.steps:
+        best, median = step_speed(detector, examples, args.steps)
+        print(f"training steps ({args.steps} of {detector.batch_size} windows): median {median:,.0f} pieces/s, fastest {best:,.0f} pieces/s; "
+              f"a full fit at the fastest step speed (what a machine free of other work gives): {full_epochs * full_pieces / best / 60:.1f} min")
 
     pred_docs = [[t["text"] for t in r["tokens"]] for r in validation]
     detector.predict_token_proba(pred_docs[:1])  # warm-up
