@@ -1,12 +1,14 @@
 """Do the thresholds chosen on ``news``/validation carry over to the held-out configs?
 
-    python benchmarks/threshold_transfer.py [--results results] [--dataset data]
+    python benchmarks/threshold_transfer.py [--results results] [--dataset data] [--config C]
 
-For every leaderboard entry, from its committed predictions alone: token F1 at the threshold it
-was scored with, token F1 at the best threshold *for that split* (an oracle no detector can
-choose, the ceiling for any threshold rule), and the gap; the same for documents. The issue's
-bar: on every held-out config the token gap is at most 0.05, and document F1 does not collapse.
-Prints a Markdown table.
+For every results file under ``--results`` (leaderboard entries ``<model>/<config>.json``, or
+ordinary runs ``<model>/<config>.test.json`` under ``runs/``), from its predictions alone: token
+F1 at the thresholds it was scored with, token average precision (how well the model ranks spun
+tokens above clean ones, whatever the threshold), token F1 at the best threshold *for that
+split* (an oracle no detector can choose: the ceiling of any threshold rule) and the gap; the
+same for documents. The issue's bar: on every held-out config the token gap is at most 0.05,
+and document F1 does not collapse. Prints a Markdown table.
 """
 
 from __future__ import annotations
@@ -16,56 +18,61 @@ from pathlib import Path
 
 import numpy as np
 
-from harness.core.configs import CONFIGS, DEFAULT_CONFIG
+from harness.core.configs import CONFIGS, DEFAULT_CONFIG, EVALUATION_SPLIT
 from harness.core.dataset import load
 from harness.evaluation import metrics
-from harness.evaluation.leaderboard import collect
-from harness.evaluation.predictions import read_predictions, match_predictions
+from harness.evaluation.predictions import match_predictions, read_predictions
+from harness.evaluation.results import read_results
 from harness.evaluation.scoring import threshold_flags
 
 
-def f1_at(y: np.ndarray, flags: np.ndarray) -> float:
-    tp = int((flags & y).sum())
-    return float(metrics.prf(tp, int((flags & ~y).sum()), int((~flags & y).sum()))[2])
+def f1(y: np.ndarray, flags: np.ndarray) -> float:
+    return float(metrics.prf(int((flags & y).sum()), int((flags & ~y).sum()), int((~flags & y).sum()))[2])
 
 
 def best_f1(y: np.ndarray, s: np.ndarray) -> float:
     cut = metrics.best_f1_cut(y, s)
-    return f1_at(y, s >= cut) if cut is not None else 0.0
+    return f1(y, s >= cut) if cut is not None else 0.0
 
 
-def rows(results_dir: Path, dataset: str | None) -> list[list[str]]:
-    entries = collect(results_dir)
-    out = []
-    for model in sorted(entries):
-        for config in (c for c in CONFIGS if c in entries[model]):
-            res = entries[model][config]
-            split = load(config, res.dataset["split"], dataset=dataset)
-            path = res.path.parent / res.predictions
-            header, found = read_predictions(path)
-            tokens, docs = match_predictions(path, split.gold, found)
-            gold = split.gold
-            y = gold.labels.astype(bool)
-            s = np.concatenate([np.asarray(t, dtype=float) for t in tokens]) if tokens else np.zeros(0)
-            d = np.asarray(docs, dtype=float)
-            token_chosen = f1_at(y, threshold_flags(res.thresholds, tokens, gold))
-            doc_chosen = f1_at(gold.is_spun, d >= res.thresholds["document"])
-            token_best, doc_best = best_f1(y, s), best_f1(gold.is_spun, d)
-            held_out = "" if config == DEFAULT_CONFIG else " (held out)"
-            out.append([model, config + held_out, f"{token_chosen:.3f}", f"{token_best:.3f}", f"{token_best - token_chosen:.3f}",
-                        f"{doc_chosen:.3f}", f"{doc_best:.3f}"])
-    return out
+def results_files(root: Path, configs: list[str]) -> list[Path]:
+    found = []
+    for folder in sorted(p for p in root.iterdir() if p.is_dir()):
+        for config in configs:
+            for name in (f"{config}.json", f"{config}.{EVALUATION_SPLIT}.json"):
+                if (folder / name).exists():
+                    found.append(folder / name)
+    return found
+
+
+def row(path: Path, dataset: str | None) -> list[str]:
+    res = read_results(path)
+    config = res.dataset["config"]
+    split = load(config, res.dataset["split"], dataset=dataset)
+    gold = split.gold
+    pred_path = path.parent / res.predictions
+    tokens, docs = match_predictions(pred_path, gold, read_predictions(pred_path)[1])
+    y = gold.labels.astype(bool)
+    s = np.concatenate([np.asarray(t, dtype=float) for t in tokens]) if tokens else np.zeros(0)
+    d = np.asarray(docs, dtype=float)
+    chosen = f1(y, threshold_flags(res.thresholds, tokens, gold))
+    best = best_f1(y, s)
+    ap = metrics.auprc(y, s)
+    doc_chosen, doc_best = f1(gold.is_spun, d >= res.thresholds["document"]), best_f1(gold.is_spun, d)
+    where = config if config == DEFAULT_CONFIG else f"{config} (held out)"
+    return [res.model["name"], where, f"{chosen:.3f}", f"{ap:.3f}", f"{best:.3f}", f"{best - chosen:.3f}", f"{doc_chosen:.3f}", f"{doc_best:.3f}"]
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--results", default="results")
+    parser.add_argument("--results", default="results", help="results/ (leaderboard entries) or runs/")
     parser.add_argument("--dataset", default=None)
+    parser.add_argument("--config", action="append", choices=list(CONFIGS), help="only these configs (default: all)")
     args = parser.parse_args()
-    print("| model | config | token F1 at chosen threshold | token F1 at best threshold | gap | doc F1 at chosen | doc F1 at best |")
-    print("|---|---|---:|---:|---:|---:|---:|")
-    for row in rows(Path(args.results), args.dataset):
-        print("| " + " | ".join(row) + " |")
+    print("| model | config | token F1 at chosen thresholds | token AUPRC | token F1 at best threshold | gap | doc F1 at chosen | doc F1 at best |")
+    print("|---|---|---:|---:|---:|---:|---:|---:|")
+    for path in results_files(Path(args.results), args.config or list(CONFIGS)):
+        print("| " + " | ".join(row(path, args.dataset)) + " |")
 
 
 if __name__ == "__main__":

@@ -46,6 +46,15 @@ def tiny_dataset(tmp_path_factory):
     return out
 
 
+@pytest.fixture(scope="session")
+def tiny_hf_model(tmp_path_factory):
+    """A tiny BERT token classifier saved with save_pretrained (see tiny_models.py)."""
+    pytest.importorskip("transformers")
+    from tiny_models import save_tiny_model
+
+    return save_tiny_model(tmp_path_factory.mktemp("tiny-hf"), fixture_paragraphs())
+
+
 @pytest.fixture(autouse=True)
 def _private_cache(tmp_path_factory, monkeypatch):
     """spinbench's caches (fitted detectors, fingerprints) go to a per-test folder beside the

@@ -1,6 +1,10 @@
 """The layout's rules, checked on every import statement (function-level ones included):
 the ground floor imports nothing above it, the evaluation side never imports the corpus side (nor
-the report, which stands on it), and baselines see only the ground floor and the detector contract."""
+the report, which stands on it), and baselines see only the ground floor and the detector contract.
+
+Baselines may read three ground-floor modules: the tokenizer, the lexical resources, and the
+word-piece mapping (``harness.core.wordpieces``), which the ``transformer`` baseline shares with
+the ``hf:`` wrapper so that an exported model scores the same through both."""
 
 import ast
 import subprocess
@@ -32,7 +36,7 @@ RULES = {
     "harness.corpus": ("harness.core", "harness.corpus"),
     "harness.evaluation": ("harness.core", "harness.evaluation", "harness"),
     "harness.report": ("harness.core", "harness.evaluation", "harness.report", "harness"),
-    "baselines": ("harness.core.tokens", "harness.core.lexical", "harness.evaluation.contract", "baselines"),
+    "baselines": ("harness.core.tokens", "harness.core.lexical", "harness.core.wordpieces", "harness.evaluation.contract", "baselines"),
 }
 
 

@@ -1,5 +1,5 @@
-"""``spinbench evaluate`` (alias ``evaluate``), ``spinbench detect`` and ``spinbench leaderboard``:
-the evaluation side's commands."""
+"""``spinbench evaluate`` (alias ``evaluate``), ``spinbench detect``, ``spinbench export``,
+``spinbench leaderboard`` and ``spinbench cache``: the evaluation side's commands."""
 
 from __future__ import annotations
 
@@ -92,6 +92,20 @@ def cmd_detect(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_export(args: argparse.Namespace) -> int:
+    from harness.evaluation import detector_calls
+    from harness.evaluation.evaluate import prepare_detector
+    from harness.evaluation.registry import parse_model_args
+
+    prepared = prepare_detector(args.model, parse_model_args(args.model_args), args.dataset, use_cache=not args.no_cache, predictions_file_ok=False)
+    export = getattr(prepared.detector, "export", None)
+    if not callable(export):
+        raise SpinbenchError(f"model {args.model!r} cannot be exported: it has no export(path) method")
+    detector_calls.call(args.model, "export", export, args.out)
+    print(f"wrote {args.out}; score it with: evaluate --model hf:{args.out}")
+    return 0
+
+
 def cmd_leaderboard(args: argparse.Namespace) -> int:
     from harness.core.files import write_text
     from harness.evaluation.leaderboard import check, collect, render, rescore
@@ -141,6 +155,12 @@ def add_evaluation_commands(sub) -> None:
     d.add_argument("--suggest", action="store_true", help="also show the detector's guess at the original of each flagged token (e.g. embedding)")
     add_debug_argument(d)
     d.set_defaults(func=cmd_detect)
+
+    x = sub.add_parser("export", help="write a fitted detector as a Hugging Face save_pretrained folder (transformer), for --model hf:DIR")
+    x.add_argument("out", help="folder to write")
+    add_model_arguments(x, predictions_file=False, threshold=False)
+    add_debug_argument(x)
+    x.set_defaults(func=cmd_export)
 
     lb = sub.add_parser("leaderboard", help="render leaderboard.md from results/, or --check it")
     lb.add_argument("--results", default="results")

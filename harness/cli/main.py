@@ -1,4 +1,5 @@
-"""The ``spinbench`` command (``build``, ``align``, ``evaluate``, ``detect``, ``leaderboard``, ``report``) and
+"""The ``spinbench`` command (``build``, ``align``, ``profile``, ``evaluate``, ``detect``, ``export``, ``leaderboard``, ``cache``,
+``report``) and
 the ``evaluate`` alias.
 
 One error policy for every command: a :class:`~harness.core.errors.SpinbenchError` (bad input,

@@ -37,12 +37,14 @@ def add_debug_argument(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--debug", action="store_true", help="show the full traceback of an error")
 
 
-def add_model_arguments(parser: argparse.ArgumentParser, *, predictions_file: bool) -> None:
-    what = "registered name, import path package.module:Class" + (", or a predictions .jsonl.gz file" if predictions_file else "")
+def add_model_arguments(parser: argparse.ArgumentParser, *, predictions_file: bool, threshold: bool = True) -> None:
+    what = "registered name, hf:PATH_OR_HUB_ID (a saved token-classification model), import path package.module:Class" + (
+        ", or a predictions .jsonl.gz file" if predictions_file else "")
     parser.add_argument("--model", required=True, help=what)
     parser.add_argument("--model-args", default="", help="hyperparameters: k=v,k2=v2")
     parser.add_argument("--dataset", default=None, help="dataset folder (default: data/) or a hub id; detectors are fitted on its news/train")
-    parser.add_argument("--threshold", type=probability, default=None, help="token threshold instead of the one chosen on news/validation")
+    if threshold:
+        parser.add_argument("--threshold", type=probability, default=None, help="token threshold instead of the one chosen on news/validation")
     parser.add_argument("--no-cache", action="store_true", help="refit even if a fitted detector is cached")
 
 

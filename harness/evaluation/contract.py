@@ -16,8 +16,10 @@ default, and a class may declare allowed ranges in ``param_ranges`` (``{"max_n":
 
 ``predict_doc_proba(docs)`` is optional: without it the harness derives a document score with
 :func:`doc_scores_from_tokens`. ``suggest(doc) -> list[str | None]`` is optional too: a guess at
-each token's original wording (``spinbench detect --suggest`` shows it). A detector that needs no
-training sets ``requires_fit = False``.
+each token's original wording (``spinbench detect --suggest`` shows it). ``export(path)`` is optional
+too: it writes the fitted detector somewhere others can use it (``spinbench export``; the
+``transformer`` baseline writes a Hugging Face folder for ``--model hf:DIR``). A detector that needs
+no training sets ``requires_fit = False``.
 Run ``evaluate --model my_package.my_module:MyDetector`` to score it; no registration needed.
 """
 

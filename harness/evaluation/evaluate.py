@@ -31,7 +31,7 @@ from harness.evaluation import detector_calls, fit_cache
 from harness.evaluation.contract import get_params, requires_fit
 from harness.evaluation.predictions import score_predictions_file, write_predictions
 from harness.evaluation.provenance import git_commit, hardware, peak_memory_mb
-from harness.evaluation.registry import REGISTRY, make_detector
+from harness.evaluation.registry import make_detector, target_of
 from harness.evaluation.results import Results, write_results
 from harness.evaluation.scoring import CALIBRATED_ON, GIVEN, Thresholds, choose_thresholds, score_split
 
@@ -114,7 +114,7 @@ def prepare_detector(model: str, model_args: dict | None = None, dataset=None, u
     """Make the detector ``model`` (a registered name or ``module:Class``), fit it and choose its
     thresholds: what ``evaluate`` and ``detect`` both need."""
     detector = detector_calls.call(model, "__init__", make_detector, model, model_args, predictions_file_ok)
-    target = REGISTRY.get(model, model)
+    target = target_of(model)
     detector, thresholds, fit_seconds = fit_and_calibrate(detector, model, target, dataset, use_cache)
     return PreparedDetector(detector, model, target, thresholds, fit_seconds)
 

@@ -1,12 +1,14 @@
 """A lazy registry of detectors: names map to ``"module:Class"`` strings, imported only when
-chosen, so ``--model lexicon`` never imports torch.
+chosen, so ``--model lexicon`` never imports torch. ``hf:PATH_OR_HUB_ID`` names a saved Hugging
+Face token-classification model (:mod:`harness.evaluation.hf_model`); its path becomes the
+``model`` hyperparameter, so the fit cache key covers the folder's content.
 
 >>> resolve_class("all-spun").__name__
 'AllSpunDetector'
 >>> resolve_class("lexcon")
 Traceback (most recent call last):
 ...
-harness.evaluation.registry.UnknownModel: unknown model 'lexcon'; did you mean 'lexicon'? Known models: all-spun, classifier, embedding, lexicon, random (or give an import path package.module:Class, or a predictions file)
+harness.evaluation.registry.UnknownModel: unknown model 'lexcon'; did you mean 'lexicon'? Known models: all-spun, classifier, embedding, lexicon, random, transformer (or hf:PATH_OR_HUB_ID, an import path package.module:Class, or a predictions file)
 """
 
 from __future__ import annotations
@@ -14,6 +16,8 @@ from __future__ import annotations
 import ast
 import difflib
 import importlib
+import os
+import re
 
 from harness.core.errors import SpinbenchError
 from harness.evaluation.contract import check_params
@@ -24,7 +28,12 @@ REGISTRY: dict[str, str] = {
     "lexicon": "baselines.lexicon:LexiconDetector",
     "classifier": "baselines.classifier:ClassifierDetector",
     "embedding": "baselines.embedding:EmbeddingDetector",
+    "transformer": "baselines.transformer:TransformerDetector",
 }
+HF_PREFIX = "hf:"
+HF_TARGET = "harness.evaluation.hf_model:HFTokenClassifier"
+_NEEDS_TORCH = ("embedding", "transformer")
+_HUB_ID = re.compile(r"[A-Za-z0-9][\w.-]*(/[A-Za-z0-9][\w.-]*)?")
 
 
 class UnknownModel(SpinbenchError, ValueError):
@@ -35,19 +44,28 @@ class BadModelArgs(SpinbenchError, ValueError):
     """A --model-args value that does not fit the detector's hyperparameters."""
 
 
+def target_of(name: str) -> str:
+    """The ``"module:Class"`` a model name stands for.
+
+    >>> target_of("lexicon"), target_of("hf:models/mine")
+    ('baselines.lexicon:LexiconDetector', 'harness.evaluation.hf_model:HFTokenClassifier')
+    """
+    return HF_TARGET if name.startswith(HF_PREFIX) else REGISTRY.get(name, name)
+
+
 def resolve_class(name: str, predictions_file_ok: bool = True) -> type:
-    """A registered name or an import path ``package.module:Class`` -> the detector class."""
-    target = REGISTRY.get(name, name)
+    """A registered name, ``hf:...`` or an import path ``package.module:Class`` -> the detector class."""
+    target = target_of(name)
     if ":" not in target:
         close = difflib.get_close_matches(name, REGISTRY, n=1)
         hint = f"did you mean {close[0]!r}? " if close else ""
         also = ", or a predictions file" if predictions_file_ok else ""
-        raise UnknownModel(f"unknown model {name!r}; {hint}Known models: {', '.join(sorted(REGISTRY))} (or give an import path package.module:Class{also})")
+        raise UnknownModel(f"unknown model {name!r}; {hint}Known models: {', '.join(sorted(REGISTRY))} (or hf:PATH_OR_HUB_ID, an import path package.module:Class{also})")
     module_name, _, class_name = target.partition(":")
     try:
         module = importlib.import_module(module_name)
     except ImportError as err:
-        extra = " (install it with: pip install -e '.[embedding]')" if name == "embedding" else ""
+        extra = " (install it with: pip install -e '.[embedding]')" if name in _NEEDS_TORCH or name.startswith(HF_PREFIX) else ""
         raise UnknownModel(f"cannot import {module_name!r} for model {name!r}: {err}{extra}") from None
     except Exception as err:  # a user's module that fails while importing
         raise UnknownModel(f"importing {module_name!r} for model {name!r} failed: {err.__class__.__name__}: {err}") from None
@@ -85,5 +103,30 @@ def parse_model_args(text: str | None) -> dict:
 def make_detector(name: str, params: dict | None = None, predictions_file_ok: bool = True):
     """The detector ``name`` made with ``params``, checked first against its ``__init__``
     (names, the types of their defaults, ``param_ranges``)."""
+    params = dict(params or {})
+    if name.startswith(HF_PREFIX):
+        if "model" in params:
+            raise BadModelArgs("give the Hugging Face model in --model hf:PATH_OR_HUB_ID, not as model= in --model-args")
+        params["model"] = hf_model_path(name)
     cls = resolve_class(name, predictions_file_ok)
-    return cls(**check_params(cls, params or {}, name))
+    return cls(**check_params(cls, params, name))
+
+
+def hf_model_path(name: str) -> str:
+    """The folder or hub id of ``hf:PATH_OR_HUB_ID``: an existing folder, or something shaped like
+    a hub id (``owner/name`` or ``name``).
+
+    >>> hf_model_path("hf:")
+    Traceback (most recent call last):
+    ...
+    harness.evaluation.registry.UnknownModel: --model hf: needs a model after 'hf:': a save_pretrained folder or a Hugging Face hub id
+    """
+    path = name[len(HF_PREFIX) :]
+    if not path:
+        raise UnknownModel("--model hf: needs a model after 'hf:': a save_pretrained folder or a Hugging Face hub id")
+    if os.path.exists(path):
+        if not os.path.isdir(path) or not os.path.exists(os.path.join(path, "config.json")):
+            raise UnknownModel(f"--model {name}: {path!r} is not a save_pretrained folder (no config.json)")
+    elif not _HUB_ID.fullmatch(path):
+        raise UnknownModel(f"--model {name}: there is no folder {path!r}, and it is not a hub id (owner/name)")
+    return path
