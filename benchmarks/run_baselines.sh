@@ -1,16 +1,22 @@
 #!/usr/bin/env bash
 # Reproduces every committed result and leaderboard.md: each registered detector on every
-# config. news is run first with --no-cache, so fit time is measured and the fitted detector is
-# cached for the held-out configs. Needs the built dataset (spinbench build) and the
-# embedding extra. About 40 minutes on 2 CPU cores for the first five, plus the transformer's
-# fit (see benchmarks/transformer_fit.py) and about 10 minutes of its predictions.
+# config (harness.core.configs.CONFIGS). The default config is run first with --no-cache, so
+# fit time is measured and the fitted detector is cached for the held-out configs; then each
+# detector's news/validation predictions go to runs/ for the old-rule columns of
+# benchmarks/threshold_transfer.py. Needs the built dataset (spinbench build) and the embedding
+# extra. Timings: README, "Baselines".
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1
 models=${MODELS:-"all-spun random lexicon classifier embedding transformer"}
+configs=$(python -c "from harness.core.configs import CONFIGS, DEFAULT_CONFIG; print(DEFAULT_CONFIG, *[c for c in CONFIGS if c != DEFAULT_CONFIG])")
 for model in $models; do
-  evaluate --model "$model" --config news --no-cache --submit
-  evaluate --model "$model" --config unseen-spinner --submit
-  evaluate --model "$model" --config unseen-domain --submit
+  cache="--no-cache"
+  for config in $configs; do
+    evaluate --model "$model" --config "$config" $cache --submit
+    cache=""
+  done
+  evaluate --model "$model" --split validation --output-dir runs
 done
 spinbench leaderboard
+python benchmarks/threshold_transfer.py --before runs

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 from sklearn.metrics import average_precision_score, precision_recall_fscore_support, roc_auc_score
 
-from harness.evaluation.metrics import auprc, auroc, prf, span_counts, span_prf_from_counts, spans, token_counts
+from harness.evaluation.metrics import auprc, auroc, best_f1_cut, prf, span_counts, span_prf_from_counts, spans, token_counts
 
 
 def random_docs(rng, n_docs=30):
@@ -178,3 +178,26 @@ def test_calibration_bins_match_sklearn(seed):
     sk_true, sk_pred = calibration_curve(y, s, n_bins=10, strategy="uniform")
     assert observed == pytest.approx(sk_true) and mean_score == pytest.approx(sk_pred)
     assert count.sum() == len(s)
+
+
+@pytest.mark.parametrize("seed", range(20))
+@pytest.mark.parametrize("margin", [0.0, 0.02, 0.1])
+def test_best_f1_cut_against_sklearn_f1_at_every_cut(seed, margin):
+    """The chosen cut is, by brute force over every distinct score with scikit-learn's F1, the
+    highest cut of maximal F1 (margin 0) or the lowest cut within ``margin`` of it."""
+    from sklearn.metrics import f1_score
+
+    rng = np.random.default_rng(seed)
+    y = rng.integers(0, 2, 60)
+    y[0] = 1
+    s = np.round(rng.random(60) * 0.6 + 0.4 * y, 2)  # ties on purpose
+    cuts = np.unique(s)
+    f1 = np.array([f1_score(y, s >= c, zero_division=0) for c in cuts])
+    want = cuts[f1 == f1.max()].max() if margin == 0 else cuts[f1 >= f1.max() - margin].min()
+    assert best_f1_cut(y, s, margin=margin) == pytest.approx(want)
+    assert best_f1_cut(y, s, margin=margin) <= best_f1_cut(y, s)
+
+
+def test_best_f1_cut_without_positives_is_none():
+    assert best_f1_cut([0, 0], [0.3, 0.9], margin=0.02) is None
+    assert best_f1_cut([], []) is None

@@ -245,16 +245,21 @@ def auprc(y_true: Sequence[int], scores: Sequence[float]) -> float:
     return float(ranking_scores(y_true, scores)[1][0])
 
 
-def best_f1_cut(y_true: Sequence[int], scores: Sequence[float]) -> float | None:
+def best_f1_cut(y_true: Sequence[int], scores: Sequence[float], margin: float = 0.0) -> float | None:
     """The threshold whose cut ``score >= threshold`` has the highest F1 (the highest such
-    threshold on ties); None when there is no positive or no score.
+    threshold on ties); with ``margin`` > 0, the *lowest* threshold whose F1 is within ``margin``
+    of that highest F1. None when there is no positive or no score.
 
     >>> best_f1_cut([1, 0, 1, 0], [0.9, 0.8, 0.7, 0.1])
     0.7
+    >>> best_f1_cut([1, 1, 0, 1, 0], [0.9, 0.8, 0.7, 0.6, 0.1], margin=0.1)
+    0.6
     """
     y = np.asarray(y_true, dtype=float)
     if len(y) == 0 or not y.any():
         return None
     thresholds, tp, predicted = score_cuts(y, scores)
     _, _, f1 = prf(tp, predicted - tp, y.sum() - tp)
-    return float(thresholds[int(np.argmax(f1))])
+    if margin <= 0.0:
+        return float(thresholds[int(np.argmax(f1))])
+    return float(thresholds[np.nonzero(f1 >= f1.max() - margin)[0][-1]])
