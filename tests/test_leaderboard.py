@@ -95,3 +95,14 @@ def test_rescore_brings_older_entries_up_to_the_current_metrics(board):
     assert spinbench(["leaderboard", "--rescore", "--results", str(results), "--output", str(root / "leaderboard.md"), "--dataset", data]) == 0
     assert problems(board) == []
     assert json.loads((results / "lexicon" / "news.json").read_text())["rescored"]["harness"]["version"]
+
+
+def test_thresholds_not_given_by_the_rule_are_caught(board):
+    """An entry whose thresholds are not the matched-share cuts of its own predictions (here:
+    a share edited after the run) is refused, naming the rule."""
+    root, results, _ = board
+    stored = json.loads((results / "lexicon" / "news.json").read_text())["thresholds"]
+    assert 0 < stored["token_share"] < 1 and 0 < stored["document_share"] <= 1
+    edit_json(results / "lexicon" / "news.json", lambda o: o["thresholds"].update(token_share=0.99))
+    [p] = problems(board)
+    assert p.startswith("lexicon/news:") and "matched flag rate" in p

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 from sklearn.metrics import average_precision_score, precision_recall_fscore_support, roc_auc_score
 
-from harness.evaluation.metrics import auprc, auroc, best_f1_cut, prf, span_counts, span_prf_from_counts, spans, token_counts
+from harness.evaluation.metrics import auprc, auroc, best_f1_cut, matched_share_cut, prf, span_counts, span_prf_from_counts, spans, token_counts
 
 
 def random_docs(rng, n_docs=30):
@@ -201,3 +201,14 @@ def test_best_f1_cut_against_sklearn_f1_at_every_cut(seed, margin):
 def test_best_f1_cut_without_positives_is_none():
     assert best_f1_cut([0, 0], [0.3, 0.9], margin=0.02) is None
     assert best_f1_cut([], []) is None
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_matched_share_cut_flags_the_nearest_share_by_brute_force(seed):
+    rng = np.random.default_rng(seed)
+    s = np.round(rng.random(int(rng.integers(1, 80))), 1)  # many ties
+    share = float(rng.random())
+    cut = matched_share_cut(s, share)
+    best = min(abs(np.mean(s >= c) - share) for c in np.unique(s))
+    assert abs(np.mean(s >= cut) - share) == pytest.approx(best)
+    assert matched_share_cut([], 0.3) is None

@@ -54,3 +54,36 @@ def test_thresholds_given_by_hand_say_so():
     base = Thresholds(0.4, 0.6, "news/validation")
     assert Thresholds.override(base, 0.3, None) == Thresholds(0.3, 0.6, "token: given; document: news/validation")
     assert Thresholds.override(None, 0.3, 0.2).chosen_on == "given"
+
+
+def test_thresholds_chosen_on_validation_carry_their_shares_and_move_to_match_them():
+    """Chosen where F1 is best on the calibration split; on another split, moved to flag the same
+    shares of its tokens and documents, whatever its scores' scale."""
+    from harness.evaluation.scoring import choose_thresholds
+
+    rng = np.random.default_rng(0)
+    records, scores = [], []
+    for i in range(60):
+        labels = (rng.random(40) < (0.25 if i % 4 else 0.0)).astype(int)
+        records.append(record(labels.tolist()))
+        scores.append((0.5 * labels + 0.5 * rng.random(40)).tolist())
+    doc_scores = [0.3 + 0.5 * r["is_spun"] + 0.2 * rng.random() for r in records]
+    chosen = choose_thresholds(GoldColumns.from_records(records), scores, doc_scores)
+    flat = np.concatenate(scores)
+    assert chosen.token_share == pytest.approx(np.mean(flat >= chosen.token))
+    assert chosen.document_share == pytest.approx(np.mean(np.asarray(doc_scores) >= chosen.document))
+    shrunk = [list(0.2 * np.asarray(s)) for s in scores]  # the same ranking, every score lower
+    moved = chosen.matched(shrunk, [0.2 * d for d in doc_scores])
+    assert moved.token == pytest.approx(0.2 * chosen.token) and moved.document == pytest.approx(0.2 * chosen.document)
+    assert (moved.token_share, moved.chosen_on) == (chosen.token_share, chosen.chosen_on)
+    assert Thresholds.from_json(moved.to_json()) == moved
+
+
+def test_thresholds_given_by_hand_are_not_moved():
+    base = Thresholds(0.4, 0.6, "news/validation", 0.5, 0.5)
+    half = Thresholds.override(base, 0.3, None)
+    assert half.token_share is None and half.document_share == 0.5
+    moved = half.matched([[0.1, 0.2, 0.3, 0.4]], [0.1, 0.9])
+    assert moved.token == 0.3 and moved.document == 0.9
+    assert Thresholds.override(base, 0.3, 0.2).matched([[0.1]], [0.1]) == Thresholds(0.3, 0.2, "given")
+    assert "token_share" not in Thresholds(0.3, 0.2, "given").to_json()

@@ -27,7 +27,8 @@ def format_table(results) -> str:
     t = results.thresholds
     lines = [
         f"model {results.model['name']} on {d['config']}/{d['split']} ({d['documents']} documents, {d['tokens']:,} tokens; "
-        f"dataset {d['fingerprint'][:12]}); thresholds token {t['token']:.4f}, document {t['document']:.4f} (chosen on {t['chosen_on']})",
+        f"dataset {d['fingerprint'][:12]}); thresholds token {t['token']:.4f}, document {t['document']:.4f} (chosen on {t['chosen_on']}"
+        + (f"; flagging {t['token_share']:.1%} of tokens and {t['document_share']:.1%} of documents as there)" if "token_share" in t and "document_share" in t else ")"),
         "",
         f"{'level':<14}{'precision':>24}{'recall':>24}{'F1':>24}",
     ]

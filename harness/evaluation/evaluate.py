@@ -2,8 +2,10 @@
 
 1. Fit the detector on the default config's train split if it needs fitting (fits are cached:
    :mod:`harness.evaluation.fit_cache`).
-2. Choose the token and document thresholds on its validation split (maximising F1).
-3. Score the evaluated split with those thresholds unchanged, write the predictions and the
+2. Choose the token and document thresholds on its validation split (maximising F1), noting
+   the shares of tokens and documents they flag there.
+3. Predict the evaluated split and move the thresholds to flag the same shares of it
+   (:data:`~harness.evaluation.scoring.THRESHOLD_RULE`), score it, write the predictions and the
    results, and return the results.
 Held-out configs (test split only) use the default config's train and validation splits too.
 A predictions file given as the model is scored by :func:`~harness.evaluation.predictions.score_predictions_file`,
@@ -191,6 +193,7 @@ def evaluate(
         fit_seconds = prepared.fit_seconds
         thresholds = Thresholds.override(prepared.thresholds, *given) if given is not None else prepared.thresholds
         token_scores, doc_scores, predict_seconds = predict(model, prepared.detector, evaluated, f"{config}/{split}")
+        thresholds = thresholds.matched(token_scores, doc_scores)
         scores = score_split(evaluated.gold, token_scores, doc_scores, thresholds.token, thresholds.document, n_boot=n_boot, seed=seed)
         model_info = {"name": name if name is not None else results_name(model), "target": prepared.target, "params": get_params(prepared.detector)}
 

@@ -21,7 +21,7 @@ from harness.core.dataset import DatasetNotFound, Split, load
 from harness.core.files import sha256_file
 from harness.evaluation.predictions import score_predictions_file
 from harness.evaluation.results import MAIN_SCORE_NAME, Results, ResultsError, read_results
-from harness.evaluation.scoring import CALIBRATED_ON
+from harness.evaluation.scoring import CALIBRATED_ON, THRESHOLD_RULE, Thresholds
 
 HEADER = """# spinbench leaderboard
 
@@ -282,6 +282,9 @@ def check_entry(path: Path, gold_for) -> Results:
     scored = score_predictions_file(pred_path, gold, res.bootstrap["resamples"], res.bootstrap["seed"])
     if (scored.thresholds.token, scored.thresholds.document) != (res.thresholds["token"], res.thresholds["document"]):
         raise ResultsError("thresholds in the results and the predictions header differ")
+    rule = Thresholds.from_json(res.thresholds).matched(scored.token_scores, scored.doc_scores)
+    if (rule.token, rule.document) != (res.thresholds["token"], res.thresholds["document"]):
+        raise ResultsError(f"thresholds are not the ones the rule gives on these predictions ({THRESHOLD_RULE}): token {rule.token}, document {rule.document}")
     if not _close(scored.scores, res.scores, 1e-6):
         raise ResultsError("scores do not match a recomputation from the predictions")
     if res.stored_main_score != res.main_score:

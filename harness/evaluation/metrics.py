@@ -263,3 +263,19 @@ def best_f1_cut(y_true: Sequence[int], scores: Sequence[float], margin: float = 
     if margin <= 0.0:
         return float(thresholds[int(np.argmax(f1))])
     return float(thresholds[np.nonzero(f1 >= f1.max() - margin)[0][-1]])
+
+
+def matched_share_cut(scores: Sequence[float], share: float) -> float | None:
+    """The threshold whose cut ``score >= threshold`` flags the share of ``scores`` closest to
+    ``share`` (the higher threshold on ties); None when there is no score.
+
+    >>> matched_share_cut([0.9, 0.8, 0.7, 0.1], 0.5)
+    0.8
+    >>> matched_share_cut([0.9, 0.2, 0.2, 0.2], 0.5)  # 1 of 4 is nearer a half than 4 of 4
+    0.9
+    """
+    s = np.asarray(scores, dtype=float)
+    if len(s) == 0:
+        return None
+    thresholds, _, predicted = score_cuts(np.zeros(len(s)), s)
+    return float(thresholds[int(np.argmin(np.abs(predicted / len(s) - share)))])

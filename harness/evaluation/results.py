@@ -52,7 +52,10 @@ RESULTS_SCHEMA = {
         "thresholds": {
             "type": "object",
             "required": ["token", "document", "chosen_on"],
-            "properties": {"token": {"type": "number"}, "document": {"type": "number"}, "chosen_on": {"type": "string"}},
+            "properties": {
+                "token": {"type": "number"}, "document": {"type": "number"}, "chosen_on": {"type": "string"},
+                "token_share": {"type": "number", "minimum": 0, "maximum": 1}, "document_share": {"type": "number", "minimum": 0, "maximum": 1},
+            },
         },
         "bootstrap": {"type": "object", "required": ["resamples", "seed"]},
         "scores": {

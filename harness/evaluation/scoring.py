@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 import warnings
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from typing import Sequence
 
 import numpy as np
@@ -27,27 +27,45 @@ _SPAN_KEYS = ("gold", "pred", "strict", "partial_gold", "partial_pred")
 FALLBACK_THRESHOLD = 0.5
 # Where thresholds are chosen for every detector and every config.
 CALIBRATED_ON = f"{DEFAULT_CONFIG}/{CALIBRATION_SPLIT}"
-# The rule: of the cuts whose F1 on CALIBRATED_ON is within THRESHOLD_MARGIN of the best, the
-# lowest. A detector meeting a spinner (or domain) it was not trained on scores the spun tokens
-# lower, not higher, so the pooled optimum errs one way under shift; among the cuts that are
-# nearly as good where they are chosen, the lowest is the one that carries over (measured in
-# benchmarks/threshold_transfer.py and the README's "Thresholds" section).
-THRESHOLD_MARGIN = 0.02
-THRESHOLD_RULE = f"lowest cut within {THRESHOLD_MARGIN} of the best F1 on {CALIBRATED_ON}"
+THRESHOLD_RULE = (
+    f"matched flag rate: the cut that flags the same share of the scored split's tokens (documents) "
+    f"as the F1-optimal cut flags on {CALIBRATED_ON}"
+)
 GIVEN = "given"
 
 
 @dataclass(frozen=True)
 class Thresholds:
     """Token and document thresholds (spun if score >= threshold) and where they came from:
-    ``"<config>/<split>"`` when chosen there by maximising F1, ``"given"`` when set by hand."""
+    ``"<config>/<split>"`` when chosen there, ``"given"`` when set by hand.
+
+    Chosen thresholds also carry the share of the calibration split's tokens and documents that
+    they flag there; :meth:`matched` moves them, for a split being scored, to the cuts that flag
+    the same shares of it (:data:`THRESHOLD_RULE`). A share is None for a threshold given by
+    hand, which :meth:`matched` leaves alone."""
 
     token: float
     document: float
     chosen_on: str
+    token_share: float | None = None
+    document_share: float | None = None
 
     def to_json(self) -> dict:
-        return asdict(self)
+        return {k: v for k, v in asdict(self).items() if v is not None}
+
+    @classmethod
+    def from_json(cls, d: dict) -> "Thresholds":
+        return cls(d["token"], d["document"], d["chosen_on"], d.get("token_share"), d.get("document_share"))
+
+    def matched(self, token_scores: Sequence[Sequence[float]], doc_scores: Sequence[float]) -> "Thresholds":
+        """These thresholds moved to flag, of ``token_scores``' tokens and of ``doc_scores``'
+        documents, the shares they flagged on the calibration split."""
+        token, document = self.token, self.document
+        if self.token_share is not None and len(token_scores):
+            token = metrics.matched_share_cut(_concat(token_scores), self.token_share)
+        if self.document_share is not None and len(doc_scores):
+            document = metrics.matched_share_cut(doc_scores, self.document_share)
+        return replace(self, token=token, document=document)
 
     @classmethod
     def override(cls, base: "Thresholds | None", token: float | None, document: float | None) -> "Thresholds":
@@ -61,37 +79,41 @@ class Thresholds:
             return cls(float(token), float(document), GIVEN)
         assert base is not None
         if token is not None:
-            return cls(float(token), base.document, f"token: {GIVEN}; document: {base.chosen_on}")
-        return cls(base.token, float(document), f"token: {base.chosen_on}; document: {GIVEN}")
+            return cls(float(token), base.document, f"token: {GIVEN}; document: {base.chosen_on}", None, base.document_share)
+        return cls(base.token, float(document), f"token: {base.chosen_on}; document: {GIVEN}", base.token_share, None)
+
+
+def _concat(token_scores: Sequence[Sequence[float]]) -> np.ndarray:
+    return np.concatenate([np.asarray(t, dtype=float) for t in token_scores]) if len(token_scores) else np.zeros(0)
 
 
 def choose_thresholds(truth: GoldColumns, token_scores: Sequence[Sequence[float]], doc_scores: Sequence[float]) -> "Thresholds":
     """The token and document thresholds chosen on ``truth`` (the calibration split) from a
-    detector's scores there: the one rule (:data:`THRESHOLD_RULE`) every detector's thresholds
-    come from."""
-    return Thresholds(choose_threshold(truth.doc_labels(), token_scores), choose_doc_threshold(truth.is_spun.astype(int), doc_scores), CALIBRATED_ON)
+    detector's scores there, by maximising F1, with the shares of tokens and documents they flag
+    there: the one rule (:data:`THRESHOLD_RULE`) every detector's thresholds come from."""
+    s, d = _concat(token_scores), np.asarray(doc_scores, dtype=float)
+    token, document = choose_threshold(truth.labels.astype(bool), s), choose_doc_threshold(truth.is_spun.astype(int), d)
+    token_share = float((s >= token).mean()) if len(s) else None
+    document_share = float((d >= document).mean()) if len(d) else None
+    return Thresholds(token, document, CALIBRATED_ON, token_share, document_share)
 
 
-def choose_threshold(gold: Sequence[Sequence[int]], scores: Sequence[Sequence[float]]) -> float:
-    """The token threshold (spun if score >= threshold) by the rule: the lowest whose token F1 is
-    within :data:`THRESHOLD_MARGIN` of the best."""
-    y = np.concatenate([np.asarray(g, dtype=bool) for g in gold]) if gold else np.zeros(0, bool)
-    s = np.concatenate([np.asarray(x, dtype=float) for x in scores]) if scores else np.zeros(0)
-    best = metrics.best_f1_cut(y, s, margin=THRESHOLD_MARGIN)
+def choose_threshold(y: Sequence[int], scores: Sequence[float]) -> float:
+    """The token threshold (spun if score >= threshold) that maximises token F1."""
+    best = metrics.best_f1_cut(y, scores)
     return FALLBACK_THRESHOLD if best is None else best
 
 
 def choose_doc_threshold(y: Sequence[int], scores: Sequence[float]) -> float:
-    """The document threshold by the same rule, on document F1."""
-    best = metrics.best_f1_cut(y, scores, margin=THRESHOLD_MARGIN)
+    """The document threshold that maximises document F1."""
+    best = metrics.best_f1_cut(y, scores)
     return FALLBACK_THRESHOLD if best is None else best
 
 
 def threshold_flags(thresholds: "Thresholds | dict", token_scores: Sequence[Sequence[float]], truth: GoldColumns | None = None) -> np.ndarray:
     """Every token's flag (spun if its score reaches the token threshold), documents end to end."""
     token = thresholds.token if isinstance(thresholds, Thresholds) else thresholds["token"]
-    scores = np.concatenate([np.asarray(t, dtype=float) for t in token_scores]) if len(token_scores) else np.zeros(0)
-    return scores >= token
+    return _concat(token_scores) >= token
 
 
 def token_predictions(token_scores: Sequence[Sequence[float]], threshold: float) -> list[list[int]]:
