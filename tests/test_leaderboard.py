@@ -106,3 +106,10 @@ def test_thresholds_not_given_by_the_rule_are_caught(board):
     edit_json(results / "lexicon" / "news.json", lambda o: o["thresholds"].update(token_share=0.99))
     [p] = problems(board)
     assert p.startswith("lexicon/news:") and "matched flag rate" in p
+
+
+def test_an_entry_without_the_hash_of_its_predictions_is_refused(board):
+    root, results, _ = board
+    edit_json(results / "lexicon" / "news.json", lambda o: o.pop("predictions_sha256"))
+    [p] = problems(board)
+    assert p.startswith("lexicon/news:") and "predictions_sha256" in p

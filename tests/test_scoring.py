@@ -87,3 +87,20 @@ def test_thresholds_given_by_hand_are_not_moved():
     assert moved.token == 0.3 and moved.document == 0.9
     assert Thresholds.override(base, 0.3, 0.2).matched([[0.1]], [0.1]) == Thresholds(0.3, 0.2, "given")
     assert "token_share" not in Thresholds(0.3, 0.2, "given").to_json()
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_interval_ends_match_numpy_nanpercentile(seed):
+    import warnings
+
+    from harness.evaluation.scoring import _nan_percentiles
+
+    rng = np.random.default_rng(seed)
+    table = rng.random((30, 50))
+    table[rng.random(table.shape) < 0.3] = np.nan
+    table[3] = np.nan  # a row with no number: no interval
+    table[4, 1:] = np.nan  # a row with one
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        want = np.nanpercentile(table, [2.5, 97.5], axis=1)
+    np.testing.assert_allclose(_nan_percentiles(table, (2.5, 97.5)), want, rtol=0, atol=1e-12, equal_nan=True)

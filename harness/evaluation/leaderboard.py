@@ -23,18 +23,20 @@ from harness.evaluation.predictions import score_predictions_file
 from harness.evaluation.results import MAIN_SCORE_NAME, Results, ResultsError, read_results
 from harness.evaluation.scoring import CALIBRATED_ON, THRESHOLD_RULE, Thresholds
 
-HEADER = """# spinbench leaderboard
+HEADER = f"""# spinbench leaderboard
 
 Token, span and document scores on `news`/test, with 95% bootstrap intervals (1,000 resamples
 over documents), and on the held-out configs. Token AUPRC (average precision) needs no
-threshold; every other score uses the thresholds chosen on `news`/validation. False alarms are
-measured on the clean documents alone: the share of them with any token flagged, and flagged
-tokens per 1,000 of their tokens. Rendered by `spinbench leaderboard` from `results/`;
-`spinbench leaderboard --check` recomputes every entry from its per-token predictions. Rank:
-models whose token-F1 intervals overlap share a rank.
+threshold; every other score uses thresholds set by one rule for every model: chosen where F1
+is best on `news`/validation, then moved on each scored split to flag the same share of its
+tokens and of its documents as they flag on `news`/validation (the README's "Thresholds").
+False alarms are measured on the clean documents alone: the share of them with any token
+flagged, and flagged tokens per 1,000 of their tokens. Rendered by `spinbench leaderboard` from
+`results/`; `spinbench leaderboard --check` recomputes every entry from its per-token
+predictions, thresholds included. Rank: models whose token-F1 intervals overlap share a rank.
 
 **Submit a result**: run `evaluate --model YOUR_MODEL --config C --submit` for every config
-(`news`, `unseen-spinner`, `unseen-domain`), run `spinbench leaderboard`, commit
+({", ".join(f"`{c}`" for c in CONFIGS)}), run `spinbench leaderboard`, commit
 `results/YOUR_MODEL/` and `leaderboard.md`, and open a pull request; CI runs
 `spinbench leaderboard --check`.
 """
@@ -201,7 +203,7 @@ def held_out_table(entries: Entries) -> Table:
             row += [_fmt(res.main_score) if res else "–", _cell(res, "token", "auprc"), _cell(res, "document", "f1")]
         rows.append(row)
     columns = ("model", *(f"{c} {m}" for c in HELD_OUT for m in ("token F1", "token AUPRC", "doc F1")))
-    return Table("held-out configs (test), thresholds from `news`/validation", columns, rows)
+    return Table("held-out configs (test), thresholds by the same rule", columns, rows)
 
 
 def tables(entries: Entries) -> list[Table]:
@@ -277,7 +279,9 @@ def check_entry(path: Path, gold_for) -> Results:
     if res.dataset["fingerprint"] != gold.fingerprint:
         raise ResultsError(f"scored on dataset revision {res.dataset['fingerprint'][:12]}, but {config}/{split} here is {gold.fingerprint[:12]}")
     pred_path = path.parent / res.predictions
-    if res.predictions_sha256 is not None and pred_path.exists() and sha256_file(pred_path) != res.predictions_sha256:
+    if res.predictions_sha256 is None:
+        raise ResultsError("it names no predictions_sha256, so its predictions cannot be told from others: rerun it, or `spinbench leaderboard --rescore`")
+    if pred_path.exists() and sha256_file(pred_path) != res.predictions_sha256:
         raise ResultsError(f"{pred_path} is not the predictions these results were computed from (its hash differs: an interrupted or mixed-up run?)")
     scored = score_predictions_file(pred_path, gold, res.bootstrap["resamples"], res.bootstrap["seed"])
     if (scored.thresholds.token, scored.thresholds.document) != (res.thresholds["token"], res.thresholds["document"]):

@@ -175,8 +175,9 @@ def ranking_scores(
         return np.full(len(weights), np.nan), np.full(len(weights), np.nan)
     groups = np.asarray(groups)
     # Counts stay exact in float32 (integers below 2**24) and the products run twice as fast.
-    hist = np.zeros((2, weights.shape[1], n_levels), dtype=np.float32)
-    np.add.at(hist, (y.astype(int), groups, level), 1.0)  # hist[1]: positives, hist[0]: negatives
+    n_groups = weights.shape[1]
+    cell = (y.astype(np.int64) * n_groups + groups) * n_levels + level
+    hist = np.bincount(cell, minlength=2 * n_groups * n_levels).reshape(2, n_groups, n_levels).astype(np.float32)  # [1]: positives
     w = weights.astype(np.float32)
     return _areas(w @ hist[1], w @ hist[0])
 

@@ -9,7 +9,6 @@ are summed under a (resamples x documents) matrix of resampling weights.
 from __future__ import annotations
 
 import math
-import warnings
 from dataclasses import asdict, dataclass, replace
 from typing import Sequence
 
@@ -146,13 +145,27 @@ class _Intervals:
         table = np.full((len(self._pending), width), np.nan)
         for i, (_, boot) in enumerate(self._pending):
             table[i, : len(boot)] = boot
-        with np.errstate(all="ignore"), warnings.catch_warnings():
-            warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN rows: no interval
-            ends = np.nanpercentile(table, [2.5, 97.5], axis=1)
+        ends = _nan_percentiles(table, (2.5, 97.5))
         for (out, _), lo, hi in zip(self._pending, *ends):
             if not math.isnan(lo):
                 out["ci95"] = [round(float(lo), 6), round(float(hi), 6)]
         self._pending.clear()
+
+
+def _nan_percentiles(table: np.ndarray, qs: Sequence[float]) -> np.ndarray:
+    """``np.nanpercentile(table, qs, axis=1)`` (linear interpolation), every row at once: NaN
+    where a row has no number."""
+    ordered = np.sort(table, axis=1)  # NaN sort last
+    count = np.sum(~np.isnan(table), axis=1)
+    out = np.full((len(qs), len(table)), np.nan)
+    rows = np.nonzero(count)[0]
+    for i, q in enumerate(qs):
+        pos = q / 100 * (count[rows] - 1)
+        lo = np.floor(pos).astype(int)
+        hi = np.minimum(lo + 1, count[rows] - 1)
+        a, b = ordered[rows, lo], ordered[rows, hi]
+        out[i, rows] = a + (b - a) * (pos - lo)
+    return out
 
 
 def _weights(n_docs: int, n_boot: int, seed: int) -> np.ndarray:
