@@ -42,10 +42,22 @@ def test_same_inputs_same_scores_and_cached_fit(tmp_path, tiny_dataset, capsys):
 
 
 def test_held_out_config_uses_news_thresholds(tmp_path, tiny_dataset):
+    """Chosen on news/validation, then moved to flag the same shares of the held-out split."""
+    import numpy as np
+
+    from harness.evaluation.metrics import matched_share_cut
+    from harness.evaluation.predictions import read_predictions
+
     news = run(tmp_path, tiny_dataset)
     held = run(tmp_path, tiny_dataset, config="unseen-spinner")
-    assert held.thresholds == news.thresholds
     assert held.dataset["config"] == "unseen-spinner"
+    t = held.thresholds
+    assert t["chosen_on"] == news.thresholds["chosen_on"] == "news/validation"
+    assert (t["token_share"], t["document_share"]) == (news.thresholds["token_share"], news.thresholds["document_share"])
+    _, rows = read_predictions(tmp_path / "results" / "lexicon" / "unseen-spinner.predictions.jsonl.gz")
+    tokens = np.concatenate([scores for scores, _ in rows.values()])
+    assert t["token"] == matched_share_cut(tokens, t["token_share"])
+    assert t["document"] == matched_share_cut([doc for _, doc in rows.values()], t["document_share"])
 
 
 def test_predictions_file_scores_without_the_model(tmp_path, tiny_dataset):
