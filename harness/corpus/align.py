@@ -51,6 +51,8 @@ def _exact_opcodes(a: list[str], b: list[str], i0: int, j0: int) -> list[tuple[s
     """Optimal alignment of two short sequences: most tokens kept (a longest common
     subsequence), then fewest separate edited regions. Opcodes are offset by ``i0``, ``j0``."""
     n, m = len(a), len(b)
+    if set(a).isdisjoint(b):  # nothing can be kept: the optimum is one edited region (or none)
+        return [("edit", i0, i0 + n, j0, j0 + m)] if n or m else []
     inf = float("inf")
     width = m + 1
     # cost[s][i * width + j]: a[:i] against b[:j], ending in a match (s=0) or an edit (s=1)
