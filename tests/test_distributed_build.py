@@ -61,5 +61,5 @@ def test_a_bad_cluster_spec_is_one_clear_error(tmp_path, single_process):
     from harness.core.errors import SpinbenchError
 
     _, sources = single_process
-    with pytest.raises(SpinbenchError, match="local:N"):
+    with pytest.raises(SpinbenchError, match="local:N with N a number"):
         build(tmp_path, ["news"], seed=0, sources=lambda name: sources[name], dask="local:two")

@@ -37,6 +37,10 @@ class Runner:
     num_proc: int = 1
     dask: str | None = None
 
+    def __post_init__(self):
+        if self.dask:
+            local_workers(self.dask)  # a bad spec fails now, not after the sources are planned
+
     def describe(self) -> str:
         if self.dask:
             return f"dask {self.dask}"
@@ -81,22 +85,33 @@ def _ordered(submit: Callable[[list[J]], Callable[[], list[R]]], jobs: Iterable[
         yield from pending.popleft()()
 
 
+def local_workers(spec: str) -> int | None:
+    """N for ``local:N``; None for a scheduler's address; a clear error for anything else."""
+    if spec.startswith("local:"):
+        n = spec.partition(":")[2]
+        if not n.isdigit() or int(n) < 1:
+            raise SpinbenchError(f"--dask {spec}: give local:N with N a number of workers, 1 or more")
+        return int(n)
+    if "://" not in spec:
+        raise SpinbenchError(f"--dask {spec}: give local:N or a scheduler address such as tcp://host:8786")
+    return None
+
+
 def dask_client(spec: str):
     """A ``distributed.Client`` for ``local:N`` (a new local cluster of N worker processes) or an address."""
+    import logging
+
     try:
         from distributed import Client, LocalCluster
     except ImportError as err:
         raise SpinbenchError('--dask needs Dask: pip install "spinbench[distributed]"') from err
-    if spec.startswith("local:"):
-        try:
-            workers = int(spec.partition(":")[2])
-        except ValueError:
-            raise SpinbenchError(f"--dask {spec}: give local:N with N a number of workers") from None
-        cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None)
-        return Client(cluster)
-    if "://" not in spec:
-        raise SpinbenchError(f"--dask {spec}: give local:N or a scheduler address such as tcp://host:8786")
-    return Client(spec)
+    workers = local_workers(spec)
+    if workers is None:
+        return Client(spec)
+    # Workers' own logs off: a failed job reaches the build as its exception, and a worker's
+    # heartbeat meeting the closed scheduler at shutdown is not worth a traceback.
+    cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None, silence_logs=logging.CRITICAL)
+    return Client(cluster)
 
 
 def _run_dask(fn: Callable[[J], R], jobs: Iterable[J], spec: str) -> Iterator[R]:
