@@ -32,11 +32,28 @@ class SourcePlans:
         self.main = CONFIGS[DEFAULT_CONFIG].source
         self._plans: dict[str, SplitPlan] = {}
         self._training_shingles: dict[str, frozenset[int]] = {}  # the main source's train and validation originals
+        self._positions: dict[str, dict[str, list[int]]] = {}  # source -> source id -> places of its checked articles in the stream
         self.report: dict[str, dict] = {}
+
+    def _checked_entries(self, source: str) -> list[Entry]:
+        """The first pass: the checked articles' entries; remembers where each came in the stream."""
+        where = [-1]
+
+        def numbered() -> Iterator[SourceItem]:
+            for n, item in enumerate(self.items(source)):
+                where[0] = n
+                yield item
+
+        entries, positions = [], {}
+        for article in iter_checked(numbered(), self.log):
+            entries.append(Entry.of(article))
+            positions.setdefault(article.source_id, []).append(where[0])
+        self._positions[source] = positions
+        return entries
 
     def plan(self, source: str) -> SplitPlan:
         if source not in self._plans:
-            entries = [Entry.of(a) for a in iter_checked(self.items(source), self.log)]
+            entries = self._checked_entries(source)
             if source == self.main:
                 plan = assign_splits(entries, self.seed, self.log)
                 kept = set(plan.source_ids)
@@ -51,8 +68,10 @@ class SourcePlans:
         return self._plans[source]
 
     def articles(self, source: str) -> Iterator[Article]:
-        """The source's planned articles, in source order, read again from the source."""
-        kept = set(self.plan(source).source_ids)
-        for article in iter_checked(self.items(source), BuildLog()):  # the first pass logged what was skipped
-            if article.source_id in kept:
-                yield article
+        """The source's planned articles, in source order, read again from the source (found by
+        their place in the stream: the first pass checked them already)."""
+        plan = self.plan(source)
+        wanted = {n for source_id in plan.source_ids for n in self._positions[source][source_id]}
+        for n, item in enumerate(self.items(source)):
+            if n in wanted:
+                yield item
