@@ -42,7 +42,7 @@ def tiny_dataset(tmp_path_factory):
 
     sources = fake_sources(fixture_paragraphs())
     out = tmp_path_factory.mktemp("tiny-data")
-    build(out, list(CONFIGS), seed=0, source_loader=lambda name, log: checked_articles(sources[name], log))
+    build(out, list(CONFIGS), seed=0, sources=lambda name: sources[name])
     return out
 
 

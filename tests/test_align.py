@@ -54,3 +54,21 @@ def test_unrelated_texts_are_implausible():
 def test_empty_side_is_implausible():
     with pytest.raises(ImplausiblePair, match="no tokens"):
         check_plausible(align_texts("Some words here.", "   "))
+
+
+def test_a_very_long_pair_is_cut_at_unique_tokens_and_labels_exactly_the_changes():
+    # 26,000 tokens: past the length where the aligner first cuts at tokens found once on each
+    # side (difflib alone is quadratic there); numbered sentences give it those tokens.
+    import random
+
+    rng = random.Random(0)
+    original = " ".join(f"In year {n} the rain fell on the bank of the river ." for n in range(2000))
+    words = original.split(" ")
+    changed = sorted(rng.sample([i for i, w in enumerate(words) if w in ("rain", "bank", "river")], 300))
+    spun = list(words)
+    for i in changed:
+        spun[i] = {"rain": "precipitation", "bank": "embankment", "river": "stream"}[words[i]]
+    a = align_texts(original, " ".join(spun))
+    assert len(a.tokens) == 26_000
+    assert [i for i, label in enumerate(a.labels) if label] == changed
+    assert all(e.spun_end - e.spun_start == 1 and e.original_end - e.original_start == 1 for e in a.edits)

@@ -11,7 +11,7 @@ import harness
 from harness.cli.main import main as spinbench
 from harness.core.configs import CONFIGS
 from harness.core.files import read_fingerprints
-from harness.corpus.build import build, checked_articles
+from harness.corpus.build import build
 
 ORIGINAL = "The Bank of England raised interest rates on Thursday, after heavy rain hit the harvest."
 SPUN = "The Financial institution of England lifted premium rates on Thursday, following weighty rain hit the harvest."
@@ -20,7 +20,7 @@ SPUN = "The Financial institution of England lifted premium rates on Thursday, f
 @pytest.fixture
 def loader(paragraphs):
     sources = fake_sources(paragraphs)
-    return lambda name, log: checked_articles(sources[name], log)
+    return lambda name: sources[name]
 
 
 def write_pairs(path, rows):
@@ -31,14 +31,14 @@ def write_pairs(path, rows):
 # -- 12: importing pairs merges into the folder's fingerprints --------------------------------
 
 def test_importing_pairs_into_a_build_keeps_its_fingerprints_and_a_later_build_keeps_wild(tmp_path, loader):
-    build(tmp_path, list(CONFIGS), seed=0, source_loader=loader)
+    build(tmp_path, list(CONFIGS), seed=0, sources=loader)
     before = read_fingerprints(tmp_path)
     pairs = write_pairs(tmp_path / "p.jsonl", [{"id": "a", "original": ORIGINAL, "spun": SPUN}])
     assert spinbench(["align", "--pairs", str(pairs), "--out", str(tmp_path)]) == 0
     merged = read_fingerprints(tmp_path)
     assert merged["seed"] == 0 and {k: v for k, v in merged["configs"].items() if k != "wild"} == before["configs"]
     wild = merged["configs"]["wild"]
-    build(tmp_path, ["news"], seed=0, source_loader=loader)  # used to fail: "fingerprints are for seed None"
+    build(tmp_path, ["news"], seed=0, sources=loader)  # used to fail: "fingerprints are for seed None"
     assert read_fingerprints(tmp_path)["configs"]["wild"] == wild
     assert len(harness.load("wild", "test", dataset=tmp_path).records) == 1
 
@@ -47,7 +47,7 @@ def test_a_build_into_a_folder_of_imported_pairs_keeps_them(tmp_path, loader):
     pairs = write_pairs(tmp_path / "p.jsonl", [{"id": "a", "original": ORIGINAL, "spun": SPUN}])
     assert spinbench(["align", "--pairs", str(pairs), "--out", str(tmp_path / "d")]) == 0
     assert read_fingerprints(tmp_path / "d")["seed"] is None
-    build(tmp_path / "d", ["news"], seed=0, source_loader=loader)
+    build(tmp_path / "d", ["news"], seed=0, sources=loader)
     fingerprints = read_fingerprints(tmp_path / "d")
     assert fingerprints["seed"] == 0 and set(fingerprints["configs"]) == {"news", "wild"}
 
@@ -179,7 +179,7 @@ def test_build_prints_a_summary_and_keeps_the_detail_in_its_log_file(tmp_path, p
 # -- near-duplicate originals ------------------------------------------------------------------
 
 def test_near_duplicate_originals_share_a_split_and_near_exact_copies_are_dropped(tmp_path, loader):
-    summary = build(tmp_path, ["news", "unseen-domain"], seed=0, source_loader=loader)
+    summary = build(tmp_path, ["news", "unseen-domain"], seed=0, sources=loader)
     split_of = {r["source_id"]: s for s in ("train", "validation", "test") for r in harness.load("news", s, dataset=tmp_path).records}
     assert split_of["s/00"] == split_of["s/36"]  # an updated version of story 0
     assert "s/37" not in split_of  # a near-exact copy of story 1
@@ -193,7 +193,7 @@ def test_held_out_domain_documents_repeating_training_text_are_dropped(tmp_path,
     sources = fake_sources(paragraphs)
     train_story = next(a for a in sources["bbc-news"] if a.source_id == "s/02")
     sources["wikipedia"].append(type(train_story)("w-copy", "Copy", train_story.text, "wikipedia", "w/copy", "encyclopedia"))
-    summary = build(tmp_path, ["news", "unseen-domain"], seed=0, source_loader=lambda name, log: checked_articles(sources[name], log))
+    summary = build(tmp_path, ["news", "unseen-domain"], seed=0, sources=lambda name: sources[name])
     from harness.core.configs import split_of
 
     assert split_of("s/02", 0) != "test"

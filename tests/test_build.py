@@ -14,13 +14,13 @@ from harness.corpus.sources import Article, Skipped
 @pytest.fixture
 def loader(paragraphs):
     sources = fake_sources(paragraphs)
-    return lambda name, log: checked_articles(sources[name], log)
+    return lambda name: sources[name]
 
 
 def test_build_writes_every_config_and_is_byte_identical(tmp_path, loader):
     configs = list(CONFIGS)
-    build(tmp_path / "a", configs, seed=3, source_loader=loader)
-    build(tmp_path / "b", configs, seed=3, source_loader=loader)
+    build(tmp_path / "a", configs, seed=3, sources=loader)
+    build(tmp_path / "b", configs, seed=3, sources=loader)
     for config in configs:
         for split in CONFIGS[config].splits:
             a = (tmp_path / "a" / config / f"{split}.parquet").read_bytes()
@@ -28,12 +28,12 @@ def test_build_writes_every_config_and_is_byte_identical(tmp_path, loader):
             assert a == b, f"{config}/{split} differs between identical builds"
     assert (tmp_path / "a" / "README.md").read_text() == (tmp_path / "b" / "README.md").read_text()
     assert read_fingerprints(tmp_path / "a") == read_fingerprints(tmp_path / "b")
-    build(tmp_path / "c", configs, seed=4, source_loader=loader, check_fingerprints=False)
+    build(tmp_path / "c", configs, seed=4, sources=loader, check_fingerprints=False)
     assert read_fingerprints(tmp_path / "c") != read_fingerprints(tmp_path / "a")
 
 
 def test_records_are_valid_and_splits_do_not_share_sources(tmp_path, loader):
-    build(tmp_path, ["news", "unseen-spinner"], seed=0, source_loader=loader)
+    build(tmp_path, ["news", "unseen-spinner"], seed=0, sources=loader)
     seen = {}
     for split in ("train", "validation", "test"):
         records = harness.load("news", split, dataset=tmp_path).records
@@ -51,18 +51,18 @@ def test_records_are_valid_and_splits_do_not_share_sources(tmp_path, loader):
 
 
 def test_fingerprint_mismatch_fails_and_keeps_the_old_data(tmp_path, loader):
-    build(tmp_path, ["news"], seed=0, source_loader=loader)
+    build(tmp_path, ["news"], seed=0, sources=loader)
     before = (tmp_path / "news" / "train.parquet").read_bytes()
     fp = (tmp_path / "fingerprints.json").read_text()
     (tmp_path / "fingerprints.json").write_text(fp.replace('"train": "', '"train": "0'))
     with pytest.raises(FingerprintMismatch, match="news/train"):
-        build(tmp_path, ["news"], seed=0, source_loader=loader)
+        build(tmp_path, ["news"], seed=0, sources=loader)
     assert (tmp_path / "news" / "train.parquet").read_bytes() == before
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]
 
 
 def test_a_crash_leaves_no_half_written_dataset(tmp_path, loader, monkeypatch):
-    build(tmp_path, ["news"], seed=0, source_loader=loader)
+    build(tmp_path, ["news"], seed=0, sources=loader)
     before = {p: p.read_bytes() for p in tmp_path.rglob("*") if p.is_file()}
 
     def boom(*args, **kwargs):
@@ -70,7 +70,7 @@ def test_a_crash_leaves_no_half_written_dataset(tmp_path, loader, monkeypatch):
 
     monkeypatch.setattr("harness.corpus.card.write_card", boom)
     with pytest.raises(RuntimeError, match="disk full"):
-        build(tmp_path, ["news"], seed=1, source_loader=loader, check_fingerprints=False)
+        build(tmp_path, ["news"], seed=1, sources=loader, check_fingerprints=False)
     after = {p: p.read_bytes() for p in tmp_path.rglob("*") if p.is_file()}
     assert after == before
 
@@ -99,7 +99,7 @@ def test_bad_documents_are_skipped_with_reasons(paragraphs):
 
 def test_datasets_loads_the_built_card_offline(tmp_path, loader):
     datasets = pytest.importorskip("datasets")
-    build(tmp_path, list(CONFIGS), seed=0, source_loader=loader)
+    build(tmp_path, list(CONFIGS), seed=0, sources=loader)
     news = datasets.load_dataset(str(tmp_path), "news", cache_dir=str(tmp_path / ".hf"))
     assert set(news) == {"train", "validation", "test"}
     row = news["test"][0]
@@ -166,9 +166,9 @@ def test_hub_loading_path_gives_the_same_records_as_the_local_path(tiny_dataset,
 
 
 def test_building_one_config_keeps_the_others_fingerprints_and_card(tmp_path, loader):
-    build(tmp_path, list(CONFIGS), seed=0, source_loader=loader)
+    build(tmp_path, list(CONFIGS), seed=0, sources=loader)
     before = read_fingerprints(tmp_path)
     card = (tmp_path / "README.md").read_text()
-    build(tmp_path, ["unseen-domain"], seed=0, source_loader=loader)
+    build(tmp_path, ["unseen-domain"], seed=0, sources=loader)
     assert read_fingerprints(tmp_path) == before
     assert (tmp_path / "README.md").read_text() == card

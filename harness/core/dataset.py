@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import difflib
 import os
+import re
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -21,6 +22,7 @@ from harness.core.configs import CONFIGS, DEFAULT_CONFIG, EVALUATION_SPLIT, IMPO
 from harness.core.errors import SpinbenchError
 from harness.core.files import FINGERPRINTS, content_fingerprint, known_fingerprint, remember_fingerprint
 from harness.core.schema import FIELDS
+from harness.core.shards import split_files
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -170,10 +172,10 @@ def load(config: str = DEFAULT_CONFIG, split: str = EVALUATION_SPLIT, dataset: s
     Face hub dataset (``dataset``: its id)."""
     source = Path(dataset) if dataset is not None else default_data_dir()
     if source.exists():
-        path = source / config / f"{split}.parquet"
-        if not path.exists():
-            raise DatasetNotFound(f"no split {config}/{split} at {path}: {_hint(source, config, split)}")
-        return _parquet_split(str(source), config, split, path)
+        paths = split_files(source / config, split)
+        if not paths:
+            raise DatasetNotFound(f"no split {config}/{split} at {source / config / f'{split}.parquet'}: {_hint(source, config, split)}")
+        return _parquet_split(str(source), config, split, paths)
     if dataset is not None and "/" in str(dataset) and not str(dataset).startswith((".", "/")):
         return _hub_split(str(dataset), config, split)
     raise DatasetNotFound(f"no dataset at {source}: run `spinbench build` first, or pass a hub id")
@@ -185,16 +187,24 @@ def _check_fields(names: list[str], where: str) -> None:
         raise DatasetNotFound(f"{where} is not a spinbench dataset: fields {missing} are missing")
 
 
-def _parquet_split(name: str, config: str, split: str, path: Path) -> Split:
+def _parquet_split(name: str, config: str, split: str, paths: list[Path]) -> Split:
+    """A split in one parquet file or in shards (see :mod:`harness.core.shards`)."""
+    import pyarrow as pa
     import pyarrow.parquet as pq
 
-    _check_fields(pq.read_schema(path).names, f"{name} {config}/{split}")
+    _check_fields(pq.read_schema(paths[0]).names, f"{name} {config}/{split}")
 
     def batches() -> Iterator[list[dict]]:
-        for batch in pq.ParquetFile(path).iter_batches(batch_size=_BATCH_ROWS):
-            yield batch.to_pylist()
+        for path in paths:
+            for batch in pq.ParquetFile(path).iter_batches(batch_size=_BATCH_ROWS):
+                yield batch.to_pylist()
 
-    return Split(name, config, split, lambda columns: pq.read_table(path, columns=columns), batches, path)
+    def read_columns(columns: list[str] | None) -> "pa.Table":
+        tables = [pq.read_table(path, columns=columns) for path in paths]
+        return tables[0] if len(tables) == 1 else pa.concat_tables(tables)
+
+    # the fingerprint is remembered per file: only a split in one file has one to remember
+    return Split(name, config, split, read_columns, batches, paths[0] if len(paths) == 1 else None)
 
 
 def _hint(source: Path, config: str, split: str) -> str:
@@ -202,7 +212,7 @@ def _hint(source: Path, config: str, split: str) -> str:
     if config not in known:
         close = difflib.get_close_matches(config, known, n=1)
         return (f"did you mean {close[0]!r}? " if close else "") + f"known configs: {', '.join(dict.fromkeys(known))}"
-    splits = sorted(p.stem for p in (source / config).glob("*.parquet"))
+    splits = sorted({re.sub(r"-\d{5}-of-\d{5}$", "", p.stem) for p in (source / config).glob("*.parquet")})  # shards named once
     if splits:
         return f"{config} has the split(s) {', '.join(splits)}"
     return "run `spinbench build` first (or pass --dataset)"

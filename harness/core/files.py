@@ -66,11 +66,15 @@ def remember_fingerprint(digest: str, fingerprint: str) -> None:
         pass
 
 
+def fingerprint_line(row: dict) -> bytes:
+    """One row as the content fingerprint reads it: canonical JSON and a newline."""
+    return json.dumps(row, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode() + b"\n"
+
+
 def content_fingerprint(rows: Iterable[dict]) -> str:
     h = hashlib.sha256()
     for row in rows:
-        h.update(json.dumps(row, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode())
-        h.update(b"\n")
+        h.update(fingerprint_line(row))
     return h.hexdigest()
 
 

@@ -14,7 +14,9 @@ of case or quote style are not edits; everything else that differs is an edit: a
 
 from __future__ import annotations
 
+import bisect
 import difflib
+from collections import Counter
 from dataclasses import dataclass
 
 from harness.core.schema import Edit
@@ -45,12 +47,17 @@ def _surface(text: str, tokens: list[Token], start: int, end: int) -> str:
 _ANCHOR = 4  # matching runs at least this long are trusted as anchors in long documents
 _EXACT_CELLS = 10_000  # regions up to this many cells (n * m) are aligned exactly
 _GAP, _OPEN = 1000, 1  # cost of an unmatched token; of starting a new edited region
+# Originals longer than this are first cut at tokens unique to both sides. The build skips
+# longer originals (harness.corpus.source_checks.MAX_TOKENS), so built data never take that path.
+_LONG_TOKENS = 20_000
 
 
 def _exact_opcodes(a: list[str], b: list[str], i0: int, j0: int) -> list[tuple[str, int, int, int, int]]:
     """Optimal alignment of two short sequences: most tokens kept (a longest common
     subsequence), then fewest separate edited regions. Opcodes are offset by ``i0``, ``j0``."""
     n, m = len(a), len(b)
+    if set(a).isdisjoint(b):  # nothing can be kept: the optimum is one edited region (or none)
+        return [("edit", i0, i0 + n, j0, j0 + m)] if n or m else []
     inf = float("inf")
     width = m + 1
     # cost[s][i * width + j]: a[:i] against b[:j], ending in a match (s=0) or an edit (s=1)
@@ -108,15 +115,62 @@ def _exact_opcodes(a: list[str], b: list[str], i0: int, j0: int) -> list[tuple[s
     return opcodes
 
 
+def _unique_anchors(a: list[str], b: list[str]) -> list[tuple[int, int]]:
+    """Positions ``(i, j)`` of tokens found exactly once in ``a`` and once in ``b``, the longest
+    chain of them in the same order on both sides (patience diff's anchors)."""
+    count_a, count_b = Counter(a), Counter(b)
+    where_b = {t: j for j, t in enumerate(b) if count_b[t] == 1}
+    pairs = [(i, where_b[t]) for i, t in enumerate(a) if count_a[t] == 1 and t in where_b]
+    tail_j: list[int] = []  # tail_j[n]: the smallest j ending a chain of n + 1 pairs so far
+    tail_k: list[int] = []  # ... and which pair that is
+    before = [-1] * len(pairs)
+    for k, (_, j) in enumerate(pairs):
+        x = bisect.bisect_left(tail_j, j)
+        before[k] = tail_k[x - 1] if x else -1
+        if x == len(tail_j):
+            tail_j.append(j)
+            tail_k.append(k)
+        else:
+            tail_j[x], tail_k[x] = j, k
+    chain, k = [], tail_k[-1] if tail_k else -1
+    while k >= 0:
+        chain.append(pairs[k])
+        k = before[k]
+    return chain[::-1]
+
+
+def _split_on_unique_tokens(a: list[str], b: list[str]) -> list[tuple[str, int, int, int, int]]:
+    """Opcodes of a very long pair, aligned piece by piece between tokens unique to both sides
+    (difflib alone takes time quadratic in the length: every "the" is a candidate match for
+    every other). Empty when there is no such token."""
+    out: list[tuple[str, int, int, int, int]] = []
+    i = j = 0
+    anchors = _unique_anchors(a, b)
+    if not anchors:
+        return []
+    for ai, bj in [*anchors, (len(a), len(b))]:
+        if ai > i or bj > j:
+            out += [(t, i1 + i, i2 + i, j1 + j, j2 + j) for t, i1, i2, j1, j2 in _opcodes(a[i:ai], b[j:bj])]
+        if ai < len(a):
+            out.append(("equal", ai, ai + 1, bj, bj + 1))
+        i, j = ai + 1, bj + 1
+    return out
+
+
 def _opcodes(a: list[str], b: list[str]) -> list[tuple[str, int, int, int, int]]:
     """Equal and edited regions of ``b`` against ``a``.
 
     Short texts are aligned exactly. Long ones are anchored on long matching runs found by
     difflib, and the regions between anchors are aligned exactly (difflib's greedy choice of
-    blocks alone can pair a repeated word with the wrong copy).
+    blocks alone can pair a repeated word with the wrong copy). Originals over
+    ``_LONG_TOKENS`` are first cut at tokens found once on each side, and the pieces aligned so.
     """
     if len(a) * len(b) <= _EXACT_CELLS:
         return _exact_opcodes(a, b, 0, 0)
+    if len(a) > _LONG_TOKENS:
+        pieces = _split_on_unique_tokens(a, b)
+        if pieces:
+            return pieces
     matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
     anchors = [blk for blk in matcher.get_matching_blocks() if blk.size >= _ANCHOR or blk.size == 0]
     out: list[tuple[str, int, int, int, int]] = []

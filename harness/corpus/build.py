@@ -4,29 +4,36 @@ The labels of every record come from the aligner (:mod:`harness.corpus.align`), 
 imports pairs from the wild; the spinner's own record is used only to measure the aligner's
 agreement, which the build reports. Output is written to a temporary folder and moved into place
 only when every config has been built, so a failed build leaves the previous dataset untouched.
+
+The build streams: sources are read twice (:mod:`harness.corpus.source_plans`), documents go to
+the workers a few at a time (:mod:`harness.corpus.runners`: processes or a Dask cluster) and
+come back in order into parquet shards (:mod:`harness.core.shards`); fingerprints and statistics
+are then read back from the files. Nothing holds a whole split.
 """
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import random
 import shutil
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
+from typing import Iterator
 
-from harness.core.configs import CONFIGS, DEFAULT_CONFIG, ConfigSpec, plan_document
+from harness.core.configs import CONFIGS, ConfigSpec, plan_document
 from harness.core.schema import make_record
+from harness.core.shards import SHARD_ROWS, ShardWriter
 from harness.core.tokens import tokenize
 from harness.corpus.align import align_tokens
-from harness.corpus.source_checks import MAX_TOKENS, BuildLog, SplitPlan, assign_splits, checked_articles, drop_overlaps, warn_empty_splits
-from harness.corpus.sources import SOURCES, Article
+from harness.corpus.runners import Runner, run_jobs
+from harness.corpus.source_checks import MAX_TOKENS, BuildLog, SplitPlan, checked_articles, warn_empty_splits
+from harness.corpus.source_plans import SourceItems, SourcePlans, source_items
+from harness.corpus.sources import Article
 from harness.corpus.spin import engine, recipe_spinner
 from harness.corpus.spin.spinner import recorded_labels
 
-__all__ = ["MAX_TOKENS", "BuildLog", "build", "checked_articles", "load_source", "process"]
+__all__ = ["MAX_TOKENS", "BuildLog", "build", "checked_articles", "process", "source_items"]
 LOG_FILE = "build.log"
 
 
@@ -35,6 +42,7 @@ class Job:
     article: Article
     config: str
     seed: int
+    split: str = ""  # where the record goes (process itself does not need it)
 
 
 def process(job: Job) -> tuple[dict, int, int]:
@@ -83,77 +91,85 @@ def process(job: Job) -> tuple[dict, int, int]:
     return record, agree, total
 
 
-def _run(jobs: list[Job], num_proc: int) -> list[tuple[dict, int, int]]:
-    """Every job, in order, in one pool of worker processes, so that the caches each worker
-    fills (lemmas, synonyms, neighbours) serve the whole build."""
-    from tqdm.auto import tqdm
-
-    desc = f"spinning and aligning ({', '.join(dict.fromkeys(j.config for j in jobs))})"
-    if num_proc <= 1:
-        return [process(j) for j in tqdm(jobs, desc=desc, unit="doc")]
-    # fork shares the engines' tables (warmed in the parent) with the workers
-    with multiprocessing.get_context("fork").Pool(num_proc) as pool:
-        return list(tqdm(pool.imap(process, jobs, chunksize=4), total=len(jobs), desc=desc, unit="doc"))
+def process_routed(job: Job) -> tuple[tuple[str, str], dict, int, int]:
+    """:func:`process`, with the (config, split) the record goes to."""
+    return ((job.config, job.split), *process(job))
 
 
-def split_articles(spec: ConfigSpec, plan: SplitPlan) -> dict[str, list[Article]]:
-    """The articles of each split of a config, in source order."""
-    out = {}
-    for name in spec.splits:
-        wanted = name if len(spec.splits) > 1 else spec.originals_split
-        out[name] = [a for a in plan.articles if wanted is None or plan.split[a.source_id] == wanted]
-    return out
+def _wanted(spec: ConfigSpec, plan: SplitPlan, source_id: str) -> list[str]:
+    """The splits of a config that an article of its source goes to (none or one)."""
+    if len(spec.splits) > 1:
+        split = plan.split[source_id]
+        return [split] if split in spec.splits else []
+    return [spec.splits[0]] if spec.originals_split is None or plan.split[source_id] == spec.originals_split else []
 
 
-def build_configs(configs: list[str], sources: "_Sources", seed: int, num_proc: int, log: BuildLog) -> dict[str, dict[str, list[dict]]]:
-    """Records of every split of every config (config -> split -> records)."""
-    chosen = {name: split_articles(CONFIGS[name], sources.plan(CONFIGS[name].source)) for name in configs}
-    # Resources load on first use: warm them in the parent so that forked workers inherit them.
-    for name in sorted({e for c in configs for r in CONFIGS[c].recipes.values() for e in r.engines}):
-        engine(name).warm()
-    jobs = [Job(a, name, seed) for name in configs for articles in chosen[name].values() for a in articles]
-    results = iter(_run(jobs, num_proc))
-    out: dict[str, dict[str, list[dict]]] = {}
+def _jobs(configs: list[str], sources: SourcePlans, seed: int) -> Iterator[Job]:
+    """Every document of every config, source by source in source order (so each split's
+    records come in source order), streamed from the sources."""
+    by_source: dict[str, list[str]] = {}
     for name in configs:
-        out[name] = {}
-        for split, articles in chosen[name].items():
-            done = [next(results) for _ in articles]
-            out[name][split] = [r for r, _, _ in done]
-            log.agree_tokens += sum(a for _, a, _ in done)
-            log.total_tokens += sum(n for _, _, n in done)
-        warn_empty_splits(name, {k: len(v) for k, v in out[name].items()}, len(sources.plan(CONFIGS[name].source).articles), log)
-    return out
+        by_source.setdefault(CONFIGS[name].source, []).append(name)
+    for source, names in by_source.items():
+        plan = sources.plan(source)
+        for article in sources.articles(source):
+            for name in names:
+                for split in _wanted(CONFIGS[name], plan, article.source_id):
+                    yield Job(article, name, seed, split)
 
 
-def load_source(name: str, log: BuildLog) -> list[Article]:
-    return checked_articles(SOURCES[name](), log)
+def build_configs(configs: list[str], sources: SourcePlans, seed: int, runner: Runner, out: Path, log: BuildLog,
+                  shard_rows: int = SHARD_ROWS) -> dict[str, dict[str, list[Path]]]:
+    """Spin, align and write every split of every config under ``out``; returns the files of
+    each (config -> split -> parquet shards)."""
+    sizes = {name: {split: 0 for split in CONFIGS[name].splits} for name in configs}
+    for name in configs:
+        plan = sources.plan(CONFIGS[name].source)
+        for source_id in plan.source_ids:
+            for split in _wanted(CONFIGS[name], plan, source_id):
+                sizes[name][split] += 1
+    if not runner.dask:
+        # Resources load on first use: warm them here so that forked workers inherit them.
+        for engine_name in sorted({e for c in configs for r in CONFIGS[c].recipes.values() for e in r.engines}):
+            engine(engine_name).warm()
+    writers = {(name, split): ShardWriter(out / name, split, shard_rows) for name in configs for split in CONFIGS[name].splits}
+    desc = f"spinning and aligning ({', '.join(configs)})"
+    total = sum(n for splits in sizes.values() for n in splits.values())
+    for target, record, agree, compared in run_jobs(process_routed, _jobs(configs, sources, seed), runner, total, desc):
+        writers[target].add(record)
+        log.agree_tokens += agree
+        log.total_tokens += compared
+    for name in configs:
+        warn_empty_splits(name, sizes[name], len(sources.plan(CONFIGS[name].source).source_ids), log)
+    return {name: {split: writers[name, split].close() for split in CONFIGS[name].splits} for name in configs}
 
 
-class _Sources:
-    """Each source's checked articles and split plan, made once per build. The default config's
-    source is split with near-duplicates grouped; another source (a held-out domain) loses the
-    documents that repeat text of the default source's train or validation originals."""
+def _written(files: dict[str, dict[str, list[Path]]]) -> tuple[dict, dict, int]:
+    """Fingerprints and statistics of the written splits, from one reading of each, a few rows
+    at a time."""
+    import hashlib
 
-    def __init__(self, loader: Callable[[str, BuildLog], list[Article]], seed: int, log: BuildLog):
-        self.loader, self.seed, self.log = loader, seed, log
-        self.main = CONFIGS[DEFAULT_CONFIG].source
-        self._plans: dict[str, SplitPlan] = {}
-        self.report: dict[str, dict] = {}
+    from harness.core.files import fingerprint_line, remember_fingerprint, sha256_file
+    from harness.core.shards import iter_rows
+    from harness.corpus.stats import split_stats
 
-    def plan(self, source: str) -> SplitPlan:
-        if source not in self._plans:
-            articles = self.loader(source, self.log)
-            if source == self.main:
-                plan = assign_splits(articles, self.seed, self.log)
-                self.report[source] = {"near_duplicates": plan.report()}
-            else:
-                main = self.plan(self.main)
-                seen = {a.source_id: a.text for a in main.articles if main.split[a.source_id] != "test"}
-                articles, dropped = drop_overlaps(articles, seen, self.log, f"a {DEFAULT_CONFIG} train or validation original")
-                plan = SplitPlan(articles, {}, [], 0)
-                self.report[source] = {"overlapping_training_text_skipped": dropped}
-            self._plans[source] = plan
-        return self._plans[source]
+    fingerprints: dict[str, dict[str, str]] = {}
+    stats: dict[str, dict] = {}
+    for name, splits in files.items():
+        fingerprints[name], stats[name] = {}, {}
+        for split, paths in splits.items():
+            digest = hashlib.sha256()
+
+            def hashed(paths=paths, digest=digest):
+                for row in iter_rows(paths):
+                    digest.update(fingerprint_line(row))
+                    yield row
+
+            stats[name][split] = split_stats(hashed())
+            fingerprints[name][split] = digest.hexdigest()
+            if len(paths) == 1:
+                remember_fingerprint(sha256_file(paths[0]), fingerprints[name][split])
+    return fingerprints, stats, sum(s["documents"] for splits in stats.values() for s in splits.values())
 
 
 def build(
@@ -161,25 +177,19 @@ def build(
     configs: list[str],
     seed: int = 0,
     num_proc: int = 1,
-    source_loader: Callable[[str, BuildLog], list[Article]] = load_source,
+    sources: SourceItems = source_items,
     check_fingerprints: bool = True,
+    dask: str | None = None,
+    shard_rows: int = SHARD_ROWS,
 ) -> dict:
     """Build ``configs`` into ``out_dir`` atomically; returns the build statistics (with
-    ``log_file``, where the detail of what was skipped and grouped is written)."""
-    from harness.core.files import (
-        BUILD_STATS,
-        CARD,
-        FINGERPRINTS,
-        compare_fingerprints,
-        read_build_stats,
-        read_fingerprints,
-        replace_tree,
-        write_json,
-        write_split,
-        write_text,
-    )
+    ``log_file``, where the detail of what was skipped and grouped is written).
+
+    ``sources(name)`` gives a fresh stream of a source's items (it is read twice); the work
+    runs in ``num_proc`` processes or on the Dask cluster ``dask`` (``local:N`` or an address),
+    with the same result byte for byte; splits over ``shard_rows`` records are sharded."""
+    from harness.core.files import BUILD_STATS, CARD, FINGERPRINTS, replace_tree, write_json, write_text
     from harness.corpus.card import write_card
-    from harness.corpus.stats import split_stats
 
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -189,45 +199,25 @@ def build(
     started = time.perf_counter()
     try:
         log = BuildLog()
-        sources = _Sources(source_loader, seed, log)
-        fingerprints: dict[str, dict[str, str]] = {}
-        stats: dict[str, dict] = {}
-        n_docs = 0
-        for name, splits in build_configs(configs, sources, seed, num_proc, log).items():
-            fingerprints[name] = {}
-            stats[name] = {}
-            for split, records in splits.items():
-                fingerprints[name][split] = write_split(tmp / name / f"{split}.parquet", records)
-                stats[name][split] = split_stats(records)
-                n_docs += len(records)
+        plans = SourcePlans(sources, seed, log)
+        files = build_configs(configs, plans, seed, Runner(num_proc, dask), tmp, log, shard_rows)
+        fingerprints, stats, n_docs = _written(files)
         seconds = time.perf_counter() - started
         summary = {
             "seed": seed,
             "configs": stats,
-            "sources": sources.report,
+            "sources": plans.report,
             "skipped": dict(sorted(log.skipped.items())),
             "skipped_examples": dict(sorted(log.examples.items())),
             "aligner_token_agreement": round(log.aligner_agreement, 6),
             "aligner_tokens_compared": log.total_tokens,  # third-party spinners keep no record to compare with
             "documents": n_docs,
         }
-        committed = read_fingerprints(out_dir)
-        if committed is not None and committed.get("seed") is None:
-            committed = {**committed, "seed": seed}  # only imported pairs there: nothing built to compare
-        if check_fingerprints and committed is not None:
-            compare_fingerprints(committed, {"seed": seed, "configs": fingerprints})
-        if committed is not None and committed.get("seed") == seed:
-            # Building some configs keeps what the folder says of the others (imported ones too).
-            fingerprints = {**committed.get("configs", {}), **fingerprints}
-            old_stats = read_build_stats(out_dir)
-            summary["configs"] = {**old_stats.get("configs", {}), **stats}
-            summary["sources"] = {**old_stats.get("sources", {}), **sources.report}
-        built = [c for c in CONFIGS if c in configs or (c in fingerprints and (out_dir / c).exists())]
-        summary["configs"] = {c: summary["configs"][c] for c in built if c in summary["configs"]}
-        others = sorted(c for c in fingerprints if c not in CONFIGS and (out_dir / c).exists())
-        write_json(tmp / FINGERPRINTS, {"seed": seed, "configs": {c: fingerprints[c] for c in [*built, *others] if c in fingerprints}})
+        fingerprints = _merge_committed(out_dir, seed, configs, fingerprints, summary, check_fingerprints)
+        sharded = {(c, split) for c, splits in files.items() for split, paths in splits.items() if len(paths) > 1}
+        write_json(tmp / FINGERPRINTS, {"seed": seed, "configs": fingerprints})
         write_json(tmp / BUILD_STATS, summary)
-        write_card(tmp / CARD, summary, list(summary["configs"]))
+        write_card(tmp / CARD, summary, list(summary["configs"]), sharded)
         write_text(tmp / LOG_FILE, "\n".join([*log.lines, log.summary(), ""]))
         replace_tree(tmp, out_dir, [*configs, FINGERPRINTS, BUILD_STATS, CARD, LOG_FILE])
     finally:
@@ -238,3 +228,26 @@ def build(
     summary["log_summary"] = log.summary()
     summary["warnings"] = log.warnings
     return summary
+
+
+def _merge_committed(out_dir: Path, seed: int, configs: list[str], fingerprints: dict, summary: dict, check: bool) -> dict:
+    """Check the new fingerprints against the folder's (when ``check``), keep what the folder
+    says of configs not built now, and return every config's fingerprints in canonical order
+    (``summary``'s configs and sources are merged the same way)."""
+    from harness.core.files import compare_fingerprints, read_build_stats, read_fingerprints
+
+    committed = read_fingerprints(out_dir)
+    if committed is not None and committed.get("seed") is None:
+        committed = {**committed, "seed": seed}  # only imported pairs there: nothing built to compare
+    if check and committed is not None:
+        compare_fingerprints(committed, {"seed": seed, "configs": fingerprints})
+    if committed is not None and committed.get("seed") == seed:
+        # Building some configs keeps what the folder says of the others (imported ones too).
+        fingerprints = {**committed.get("configs", {}), **fingerprints}
+        old_stats = read_build_stats(out_dir)
+        summary["configs"] = {**old_stats.get("configs", {}), **summary["configs"]}
+        summary["sources"] = {**old_stats.get("sources", {}), **summary["sources"]}
+    built = [c for c in CONFIGS if c in configs or (c in fingerprints and (out_dir / c).exists())]
+    summary["configs"] = {c: summary["configs"][c] for c in built if c in summary["configs"]}
+    others = sorted(c for c in fingerprints if c not in CONFIGS and (out_dir / c).exists())
+    return {c: fingerprints[c] for c in [*built, *others] if c in fingerprints}

@@ -10,6 +10,7 @@ builds (no times, no paths).
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Collection
 
 from harness.core.configs import CLEAN_FRACTION, CONFIGS, DEFAULT_CONFIG, RATE_BAND_EDGES, RATE_BANDS, RATE_RANGE, SPLIT_FRACTIONS
 from harness.core.files import FINGERPRINTS, write_text
@@ -36,7 +37,7 @@ def _pct(x: float) -> str:
     return f"{x:.0%}"
 
 
-def _yaml_configs(configs: list[str]) -> str:
+def _yaml_configs(configs: list[str], sharded: Collection[tuple[str, str]] = ()) -> str:
     lines = ["configs:"]
     for name in configs:
         lines.append(f"- config_name: {name}")
@@ -44,7 +45,8 @@ def _yaml_configs(configs: list[str]) -> str:
             lines.append("  default: true")
         lines.append("  data_files:")
         for split in CONFIGS[name].splits:
-            lines += [f"  - split: {split}", f"    path: {name}/{split}.parquet"]
+            path = f"{name}/{split}-*-of-*.parquet" if (name, split) in sharded else f"{name}/{split}.parquet"
+            lines += [f"  - split: {split}", f"    path: {path}"]
     return "\n".join(lines)
 
 
@@ -133,7 +135,8 @@ spinbench README, "Realism profile".
 """
 
 
-def render_card(summary: dict, configs: list[str]) -> str:
+def render_card(summary: dict, configs: list[str], sharded: Collection[tuple[str, str]] = ()) -> str:
+    """The card's text; ``sharded``: the (config, split) pairs written in several files."""
     sources = sorted({CONFIGS[c].source for c in configs})
     config_lines = "\n".join(f"- `{c}`: {CONFIGS[c].description} Splits: {', '.join(CONFIGS[c].splits)}." for c in configs)
     skipped = "\n".join(f"- {reason}: {n} (e.g. `{summary['skipped_examples'][reason]}`)" for reason, n in summary["skipped"].items()) or "- none"
@@ -152,7 +155,7 @@ tags:
 - research-integrity
 size_categories:
 - 1K<n<10K
-{_yaml_configs(configs)}
+{_yaml_configs(configs, sharded)}
 ---
 
 # spinbench: paraphrase-corruption detection
@@ -203,5 +206,5 @@ Skipped source documents:
 """
 
 
-def write_card(path: Path, summary: dict, configs: list[str]) -> None:
-    write_text(path, render_card(summary, configs))
+def write_card(path: Path, summary: dict, configs: list[str], sharded: Collection[tuple[str, str]] = ()) -> None:
+    write_text(path, render_card(summary, configs, sharded))

@@ -47,8 +47,10 @@ def containment(query: frozenset[int], reference: frozenset[int]) -> float:
 class ShingleIndex:
     """An inverted index of reference documents' shingles."""
 
-    def __init__(self, docs: dict[str, str], k: int = K):
-        self.sets = {doc_id: shingles(text, k) for doc_id, text in docs.items()}
+    def __init__(self, docs: dict[str, str], k: int = K, sets: dict[str, frozenset[int]] | None = None):
+        # ``sets``: the documents' shingles already made (``docs`` is then ignored), so that a
+        # streamed build need not keep the texts
+        self.sets = sets if sets is not None else {doc_id: shingles(text, k) for doc_id, text in docs.items()}
         self.postings: dict[int, list[str]] = defaultdict(list)
         for doc_id in sorted(self.sets):
             for h in self.sets[doc_id]:
@@ -60,7 +62,10 @@ class ShingleIndex:
 
     def best_containment(self, text: str, k: int = K) -> tuple[float, str | None]:
         """The largest share of ``text``'s shingles found in one reference document, and which."""
-        s = shingles(text, k)
+        return self.best_containment_of(shingles(text, k))
+
+    def best_containment_of(self, s: frozenset[int]) -> tuple[float, str | None]:
+        """:meth:`best_containment` of a document given by its shingles."""
         best, best_id = 0.0, None
         for d, n in sorted(self.overlaps(s).items()):
             if n / len(s) > best:
@@ -68,11 +73,13 @@ class ShingleIndex:
         return best, best_id
 
 
-def near_duplicate_pairs(docs: dict[str, str], threshold: float = GROUP_THRESHOLD, k: int = K) -> list[tuple[str, str, float]]:
-    """Every pair ``(a, b, overlap)``, ``a < b``, whose overlap coefficient exceeds ``threshold``."""
-    index = ShingleIndex(docs, k)
+def near_duplicate_pairs(docs: dict[str, str], threshold: float = GROUP_THRESHOLD, k: int = K,
+                         sets: dict[str, frozenset[int]] | None = None) -> list[tuple[str, str, float]]:
+    """Every pair ``(a, b, overlap)``, ``a < b``, whose overlap coefficient exceeds ``threshold``
+    (``sets``: the documents' shingles, when already made; ``docs`` is then ignored)."""
+    index = ShingleIndex(docs, k, sets)
     pairs = []
-    for a in sorted(docs):
+    for a in sorted(index.sets):
         sa = index.sets[a]
         for b, n in sorted(index.overlaps(sa).items()):
             if b > a:

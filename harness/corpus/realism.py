@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
+from typing import Iterable
 
 from harness.core.lexical import is_function_word, is_moby_synonym, zipf
 
@@ -52,13 +53,18 @@ def shape_of(n_spun: int, n_original: int) -> str | None:
     return name if name in SHAPES else None
 
 
-def profile(records: list[dict]) -> dict:
-    """The realism profile of ``records`` (each statistic is defined in :data:`ROWS`)."""
-    spun_docs = [r for r in records if r["is_spun"]]
+def profile(records: Iterable[dict]) -> dict:
+    """The realism profile of ``records`` (each statistic is defined in :data:`ROWS`), from one
+    pass over them (they may be a stream: only the edits' words are kept)."""
+    n_docs = n_spun_docs = 0
     n_tokens = n_spun = n_content = n_content_changed = 0
     doc_rates = []
     edits: list[tuple[list[str], list[str]]] = []  # (original side, spun side)
-    for r in spun_docs:
+    for r in records:
+        n_docs += 1
+        if not r["is_spun"]:
+            continue
+        n_spun_docs += 1
         n_tokens += len(r["tokens"])
         n_spun += sum(r["labels"])
         doc_rates.append(sum(r["labels"]) / max(1, len(r["labels"])))
@@ -85,8 +91,8 @@ def profile(records: list[dict]) -> dict:
 
     n = len(edits)
     return {
-        "documents": len(records),
-        "spun_documents": len(spun_docs),
+        "documents": n_docs,
+        "spun_documents": n_spun_docs,
         "edits": n,
         "single_word_swaps": len(swaps),
         "spun_token_rate": share(n_spun, n_tokens),

@@ -14,14 +14,15 @@ the summary the command prints.
 
 from __future__ import annotations
 
+import hashlib
 import math
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Iterable
+from typing import Iterable, Iterator
 
 from harness.core.configs import SPLIT_FRACTIONS, split_of
 from harness.core.tokens import is_word, tokenize
-from harness.corpus.near_duplicates import COPY_THRESHOLD, GROUP_THRESHOLD, ShingleIndex, group_pairs, near_duplicate_pairs
+from harness.corpus.near_duplicates import COPY_THRESHOLD, GROUP_THRESHOLD, ShingleIndex, group_pairs, near_duplicate_pairs, shingles
 from harness.corpus.sources import Article, Skipped, SourceItem
 
 MAX_TOKENS = 20_000  # longer documents are not articles (a dump, a book): skipped
@@ -66,15 +67,20 @@ class BuildLog:
 
 def checked_articles(items: Iterable[SourceItem], log: BuildLog, max_tokens: int = MAX_TOKENS) -> list[Article]:
     """Drop unreadable, empty, over-long and duplicate documents, logging each with a reason."""
-    kept: list[Article] = []
+    return list(iter_checked(items, log, max_tokens))
+
+
+def iter_checked(items: Iterable[SourceItem], log: BuildLog, max_tokens: int = MAX_TOKENS) -> Iterator[Article]:
+    """:func:`checked_articles` one article at a time: what it remembers of the articles it has
+    seen is their ids and a 16-byte digest of each text, never the texts."""
     seen_ids: set[str] = set()
-    seen_texts: dict[str, str] = {}
+    seen_texts: set[bytes] = set()
     for item in items:
         if isinstance(item, Skipped):
             log.skip(item.id, item.reason)
             continue
         tokens = tokenize(item.text)
-        key = " ".join(t.text.lower() for t in tokens)
+        key = hashlib.blake2b(" ".join(t.text.lower() for t in tokens).encode(), digest_size=16).digest()
         if item.id in seen_ids:
             log.skip(item.id, "duplicate id")
         elif not any(is_word(t.text) for t in tokens):
@@ -86,16 +92,29 @@ def checked_articles(items: Iterable[SourceItem], log: BuildLog, max_tokens: int
             log.skip(item.id, "duplicate text of an earlier document")
         else:
             seen_ids.add(item.id)
-            seen_texts[key] = item.id
-            kept.append(item)
-    return kept
+            seen_texts.add(key)
+            yield item
+
+
+@dataclass(frozen=True)
+class Entry:
+    """What planning keeps of an article: its ids and its shingles (not its text)."""
+
+    id: str
+    source_id: str
+    shingles: frozenset[int]
+
+    @classmethod
+    def of(cls, article: Article) -> "Entry":
+        return cls(article.id, article.source_id, shingles(article.text))
 
 
 @dataclass
 class SplitPlan:
-    """Articles kept after the near-duplicate check, each one's split, and the groups found."""
+    """Articles kept after the near-duplicate check (by source id, in source order), each
+    one's split, and the groups found."""
 
-    articles: list[Article]
+    source_ids: list[str]
     split: dict[str, str]  # source_id -> split
     groups: list[list[str]]  # near-duplicate groups (source ids), each kept in one split
     copies: int  # near-exact copies skipped
@@ -105,22 +124,21 @@ class SplitPlan:
                 "documents_in_groups": sum(map(len, self.groups)), "copies_skipped": self.copies, "group_members": self.groups}
 
 
-def assign_splits(articles: list[Article], seed: int, log: BuildLog) -> SplitPlan:
+def assign_splits(entries: list[Entry], seed: int, log: BuildLog) -> SplitPlan:
     """Skip near-exact copies of an earlier article, group near-duplicates, and give every member
     of a group the split of its first member (by source id); other articles keep their own."""
-    texts = {a.source_id: a.text for a in articles}
-    pairs = near_duplicate_pairs(texts, GROUP_THRESHOLD)
-    order = {a.source_id: i for i, a in enumerate(articles)}
+    pairs = near_duplicate_pairs({}, GROUP_THRESHOLD, sets={e.source_id: e.shingles for e in entries})
+    order = {e.source_id: i for i, e in enumerate(entries)}
     copies: set[str] = set()
     for a, b, score in pairs:
         if score > COPY_THRESHOLD:
             later = max(a, b, key=order.__getitem__)
             if later not in copies:
                 copies.add(later)
-                log.skip(articles[order[later]].id, f"near-duplicate text of an earlier document (over {COPY_THRESHOLD:.0%} of 8-word shingles shared)")
-    kept = [a for a in articles if a.source_id not in copies]
-    groups = group_pairs([a.source_id for a in kept], [p for p in pairs if p[0] not in copies and p[1] not in copies])
-    split = {a.source_id: split_of(a.source_id, seed) for a in kept}
+                log.skip(entries[order[later]].id, f"near-duplicate text of an earlier document (over {COPY_THRESHOLD:.0%} of 8-word shingles shared)")
+    kept = [e.source_id for e in entries if e.source_id not in copies]
+    groups = group_pairs(kept, [p for p in pairs if p[0] not in copies and p[1] not in copies])
+    split = {source_id: split_of(source_id, seed) for source_id in kept}
     for group in groups:
         for member in group:
             split[member] = split_of(group[0], seed)
@@ -128,18 +146,18 @@ def assign_splits(articles: list[Article], seed: int, log: BuildLog) -> SplitPla
     return SplitPlan(kept, split, groups, len(copies))
 
 
-def drop_overlaps(articles: list[Article], reference: dict[str, str], log: BuildLog, what: str) -> tuple[list[Article], int]:
+def drop_overlaps(entries: list[Entry], reference: dict[str, frozenset[int]], log: BuildLog, what: str) -> tuple[list[Entry], int]:
     """Skip articles sharing more than the group threshold of their shingles with a reference
-    document (``what`` names the reference in the log)."""
-    index = ShingleIndex(reference)
+    document (given by its shingles; ``what`` names the reference in the log)."""
+    index = ShingleIndex({}, sets=reference)
     kept, dropped = [], 0
-    for a in articles:
-        score, ref = index.best_containment(a.text)
+    for e in entries:
+        score, ref = index.best_containment_of(e.shingles)
         if score > GROUP_THRESHOLD:
             dropped += 1
-            log.skip(a.id, f"near-duplicate of {what} ({score:.0%} of its 8-word shingles, e.g. {ref})")
+            log.skip(e.id, f"near-duplicate of {what} ({score:.0%} of its 8-word shingles, e.g. {ref})")
         else:
-            kept.append(a)
+            kept.append(e)
     return kept, dropped
 
 

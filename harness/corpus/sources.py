@@ -148,10 +148,11 @@ def local_files(path: str | Path, domain: str = "local") -> Iterator[SourceItem]
 
 
 def hub_dataset(name: str, text_column: str = "text", split: str = "train", title_column: str | None = None, domain: str = "hub") -> Iterator[SourceItem]:
-    """Any Hugging Face dataset (needs the internet, or a local path ``load_dataset`` accepts)."""
+    """Any Hugging Face dataset (needs the internet, or a local path ``load_dataset`` accepts),
+    streamed: rows are read as the build asks for them, never all downloaded first."""
     from datasets import load_dataset
 
-    rows = load_dataset(name, split=split)
+    rows = load_dataset(name, split=split, streaming=True)
     for n, row in enumerate(rows):
         text = row.get(text_column)
         doc_id = str(row.get("id", n))

@@ -29,6 +29,7 @@ from __future__ import annotations
 import math
 import random
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Sequence
 
 from harness.core.lexical import zipf
@@ -45,18 +46,24 @@ class FrequencyModel:
     extra_word: float = 1.0  # weight factor for each word a candidate has beyond the original's count
 
     def weights(self, word: str, candidates: Sequence[str]) -> list[int]:
-        # Integer weights (a millionth of the density's peak): the draw then never depends on
-        # the last bit of a platform's exp().
-        z = zipf(word.lower())
-        n = word.count(" ") + 1
-        return [
-            round(1e6 * self.extra_word ** max(0, c.count(" ") + 1 - n) * math.exp(-(((z - zipf(c.lower())) - self.mean_drop) / self.spread) ** 2 / 2))
-            for c in candidates
-        ]
+        return list(_weights(self, word, tuple(candidates)))
 
     def __call__(self, word: str, candidates: Sequence[str], rng: random.Random) -> str | None:
         """One candidate, or None when every candidate is too far from the word's frequency."""
-        weights = self.weights(word, candidates)
+        weights = _weights(self, word, tuple(candidates))
         if not any(weights) or (self.gate and rng.random() * 1e6 >= max(weights)):
             return None
         return rng.choices(list(candidates), weights)[0]
+
+
+@lru_cache(maxsize=200_000)
+def _weights(model: FrequencyModel, word: str, candidates: tuple[str, ...]) -> tuple[int, ...]:
+    # Cached: a build asks for the same word's weights thousands of times. Integer weights (a
+    # millionth of the density's peak): the draw then never depends on the last bit of a
+    # platform's exp().
+    z = zipf(word.lower())
+    n = word.count(" ") + 1
+    return tuple(
+        round(1e6 * model.extra_word ** max(0, c.count(" ") + 1 - n) * math.exp(-(((z - zipf(c.lower())) - model.mean_drop) / model.spread) ** 2 / 2))
+        for c in candidates
+    )

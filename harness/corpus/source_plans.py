@@ -1,0 +1,77 @@
+"""Each source of a build read twice, as a stream: once to plan (checks, near-duplicate
+groups, splits), once to spin. Between the two passes only ids, text digests and 8-word
+shingles are kept, never the texts, so a source larger than memory can be built (the
+shingle index, 8 bytes and some overhead a word, is the one part that grows with the corpus).
+
+The default config's source is split with near-duplicates grouped; another source (a held-out
+domain) loses the documents that repeat text of the default source's train or validation
+originals. A source must give the same items in the same order on both passes.
+"""
+
+from __future__ import annotations
+
+from typing import Callable, Iterable, Iterator
+
+from harness.core.configs import CONFIGS, DEFAULT_CONFIG
+from harness.corpus.source_checks import BuildLog, Entry, SplitPlan, assign_splits, drop_overlaps, iter_checked
+from harness.corpus.sources import SOURCES, Article, SourceItem
+
+SourceItems = Callable[[str], Iterable[SourceItem]]  # a source's name -> a fresh stream of its items
+
+
+def source_items(name: str) -> Iterator[SourceItem]:
+    """The items of one of the installed sources (``bbc-news``, ``wikipedia``)."""
+    return SOURCES[name]()
+
+
+class SourcePlans:
+    """Each source's split plan, made once per build, and its planned articles on demand."""
+
+    def __init__(self, items: SourceItems, seed: int, log: BuildLog):
+        self.items, self.seed, self.log = items, seed, log
+        self.main = CONFIGS[DEFAULT_CONFIG].source
+        self._plans: dict[str, SplitPlan] = {}
+        self._training_shingles: dict[str, frozenset[int]] = {}  # the main source's train and validation originals
+        self._positions: dict[str, dict[str, list[int]]] = {}  # source -> source id -> places of its checked articles in the stream
+        self.report: dict[str, dict] = {}
+
+    def _checked_entries(self, source: str) -> list[Entry]:
+        """The first pass: the checked articles' entries; remembers where each came in the stream."""
+        where = [-1]
+
+        def numbered() -> Iterator[SourceItem]:
+            for n, item in enumerate(self.items(source)):
+                where[0] = n
+                yield item
+
+        entries, positions = [], {}
+        for article in iter_checked(numbered(), self.log):
+            entries.append(Entry.of(article))
+            positions.setdefault(article.source_id, []).append(where[0])
+        self._positions[source] = positions
+        return entries
+
+    def plan(self, source: str) -> SplitPlan:
+        if source not in self._plans:
+            entries = self._checked_entries(source)
+            if source == self.main:
+                plan = assign_splits(entries, self.seed, self.log)
+                kept = set(plan.source_ids)
+                self._training_shingles = {e.source_id: e.shingles for e in entries if e.source_id in kept and plan.split[e.source_id] != "test"}
+                self.report[source] = {"near_duplicates": plan.report()}
+            else:
+                self.plan(self.main)
+                entries, dropped = drop_overlaps(entries, self._training_shingles, self.log, f"a {DEFAULT_CONFIG} train or validation original")
+                plan = SplitPlan([e.source_id for e in entries], {}, [], 0)
+                self.report[source] = {"overlapping_training_text_skipped": dropped}
+            self._plans[source] = plan
+        return self._plans[source]
+
+    def articles(self, source: str) -> Iterator[Article]:
+        """The source's planned articles, in source order, read again from the source (found by
+        their place in the stream: the first pass checked them already)."""
+        plan = self.plan(source)
+        wanted = {n for source_id in plan.source_ids for n in self._positions[source][source_id]}
+        for n, item in enumerate(self.items(source)):
+            if n in wanted:
+                yield item

@@ -1,0 +1,65 @@
+"""The build on a Dask LocalCluster of 2 workers, and in shards, gives the single-process
+build's data byte for byte (small fixture sources; offline)."""
+
+import pytest
+from conftest import fake_sources
+
+import harness
+from harness.core.configs import CONFIGS
+from harness.core.files import read_fingerprints
+from harness.core.shards import split_files
+from harness.corpus.build import build
+
+CONFIGS_TESTED = ["news", "unseen-spinner", "unseen-domain"]  # every engine but the third-party ones, whose resources take a minute to load per worker
+
+
+def files_of(folder, configs):
+    return {f"{c}/{p.name}": p.read_bytes() for c in configs for split in CONFIGS[c].splits for p in split_files(folder / c, split)}
+
+
+@pytest.fixture(scope="module")
+def single_process(tmp_path_factory, paragraphs):
+    sources = fake_sources(paragraphs)
+    out = tmp_path_factory.mktemp("single")
+    build(out, CONFIGS_TESTED, seed=0, sources=lambda name: sources[name])
+    return out, sources
+
+
+def test_dask_local_cluster_of_two_workers_builds_the_same_bytes(tmp_path, single_process):
+    pytest.importorskip("distributed")
+    reference, sources = single_process
+    build(tmp_path, CONFIGS_TESTED, seed=0, sources=lambda name: sources[name], dask="local:2")
+    assert files_of(tmp_path, CONFIGS_TESTED) == files_of(reference, CONFIGS_TESTED)
+    assert read_fingerprints(tmp_path) == read_fingerprints(reference)
+    assert (tmp_path / "README.md").read_text() == (reference / "README.md").read_text()
+
+
+def test_sharded_splits_hold_the_same_rows_and_load(tmp_path, single_process):
+    reference, sources = single_process
+    build(tmp_path, CONFIGS_TESTED, seed=0, sources=lambda name: sources[name], shard_rows=3)
+    shards = split_files(tmp_path / "news", "train")
+    assert len(shards) > 1 and shards[0].name.endswith("-of-%05d.parquet" % len(shards))
+    assert read_fingerprints(tmp_path) == read_fingerprints(reference)  # the fingerprint names the rows, not the files
+    for config in CONFIGS_TESTED:
+        for split in CONFIGS[config].splits:
+            assert harness.load(config, split, dataset=tmp_path).records == harness.load(config, split, dataset=reference).records
+    card = (tmp_path / "README.md").read_text()
+    assert "path: news/train-*-of-*.parquet" in card
+
+
+def test_datasets_loads_sharded_splits_through_the_card(tmp_path, single_process, monkeypatch):
+    datasets = pytest.importorskip("datasets")
+    reference, sources = single_process
+    build(tmp_path, ["news"], seed=0, sources=lambda name: sources[name], shard_rows=3)
+    monkeypatch.setattr(datasets.config, "HF_DATASETS_CACHE", tmp_path / "hf")
+    loaded = datasets.load_dataset(str(tmp_path), "news", split="train")
+    assert loaded["id"] == [r["id"] for r in harness.load("news", "train", dataset=reference).records]
+
+
+def test_a_bad_cluster_spec_is_one_clear_error(tmp_path, single_process):
+    pytest.importorskip("distributed")
+    from harness.core.errors import SpinbenchError
+
+    _, sources = single_process
+    with pytest.raises(SpinbenchError, match="local:N with N a number"):
+        build(tmp_path, ["news"], seed=0, sources=lambda name: sources[name], dask="local:two")
