@@ -207,7 +207,7 @@ def test_results_never_hold_nan(tmp_path):
 @pytest.mark.parametrize(
     "args, needle",
     [
-        ("max_n=abc", "max_n takes a int (like its default 4), not 'abc'"),
+        ("max_n=abc", "max_n takes an integer (like its default 4), not 'abc'"),
         ("max_n=-1", "max_n must be at least 1, not -1"),
         ("alpha=-2", "alpha must be at least 0"),
         ("max_n=2,max_n=3", "gives 'max_n' twice"),
@@ -315,7 +315,7 @@ def test_predictions_header_with_a_string_threshold(tmp_path, data, capsys):
 def test_predictions_from_another_config_or_revision(tmp_path, data, capsys):
     made = evaluate("lexicon", config="unseen-spinner", dataset=data, output_dir=tmp_path / "a", n_boot=20)
     path = str(made.path.parent / made.predictions)
-    code, _, err = run_cli(capsys, "--model", path, "--dataset", data, "--output-dir", str(tmp_path / "b"))
+    code, _, err = run_cli(capsys, "--model", path, "--config", "news", "--dataset", data, "--output-dir", str(tmp_path / "b"))
     assert code == 2
     one_line_error(err, "predictions are for config 'unseen-spinner', not 'news'")
     rows = [json.loads(line) for line in gzip.open(path, "rt")]
@@ -371,3 +371,13 @@ def test_an_import_path_to_a_function_is_not_a_class(data, capsys):
     code, _, err = run_cli(capsys, "--model", "toy_detectors:not_a_class", "--dataset", data)
     assert code == 2
     one_line_error(err, "toy_detectors:not_a_class is a function, not a detector class")
+
+
+def test_an_output_dir_that_cannot_be_made_is_refused_before_any_work(tmp_path, tiny_dataset, capsys):
+    from harness.cli.main import evaluate_main
+
+    blocker = tmp_path / "afile"
+    blocker.write_text("not a folder")
+    code = evaluate_main(["--model", "lexicon", "--dataset", str(tiny_dataset), "--output-dir", str(blocker / "sub"), "--bootstrap", "10"])
+    err = capsys.readouterr().err
+    assert code == 2 and "cannot write results under" in err and "fitting" not in err

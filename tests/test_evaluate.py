@@ -132,3 +132,11 @@ def test_user_detector_by_import_path_and_model_args(tmp_path, tiny_dataset, cap
     res = read_results(tmp_path / "r" / "harness.evaluation.reference-RandomDetector" / "news.test.json")
     assert res.model["params"] == {"seed": 3}
     assert "token" in capsys.readouterr().out
+
+
+def test_a_predictions_file_is_scored_on_the_split_its_header_names(tmp_path, tiny_dataset):
+    held = run(tmp_path, tiny_dataset, config="unseen-spinner")
+    pred = tmp_path / "results" / "lexicon" / "unseen-spinner.predictions.jsonl.gz"
+    again = evaluate(str(pred), dataset=str(tiny_dataset), output_dir=tmp_path / "again", n_boot=200)
+    assert again.dataset["config"] == "unseen-spinner" and again.dataset["split"] == "test"
+    assert again.scores == held.scores

@@ -113,3 +113,13 @@ def test_an_entry_without_the_hash_of_its_predictions_is_refused(board):
     edit_json(results / "lexicon" / "news.json", lambda o: o.pop("predictions_sha256"))
     [p] = problems(board)
     assert p.startswith("lexicon/news:") and "predictions_sha256" in p
+
+
+def test_stray_files_are_named(board):
+    root, results, _ = board
+    (results / "lexicon" / "notes.txt").write_text("mine")
+    (results / "lexicon" / "news.json.tmp").write_text("{}")
+    (results / "README.txt").write_text("hello")
+    found = problems(board)
+    for name in ("lexicon/notes.txt", "lexicon/news.json.tmp", "README.txt"):
+        assert any(p.startswith(name + ":") and "stray" in p for p in found), (name, found)

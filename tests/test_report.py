@@ -151,7 +151,7 @@ def report(args, results, data):
 def test_cli_writes_the_chosen_models_and_configs(report_results, report_dataset, tmp_path, capsys):
     out = tmp_path / "site"
     assert report(["--models", "lexicon", "--configs", "unseen-domain", "--out", str(out)], report_results, report_dataset) == 0
-    assert "1 models, 1 configs" in capsys.readouterr().out
+    assert "(1 model, 1 config, 1 error browser)" in capsys.readouterr().out
     assert sorted(str(p.relative_to(out)) for p in out.rglob("*.html")) == ["errors/lexicon/unseen-domain.html", "index.html", "models/lexicon.html"]
     # a second run replaces its own earlier report
     assert report(["--models", "all-spun", "--out", str(out)], report_results, report_dataset) == 0

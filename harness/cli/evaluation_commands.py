@@ -12,8 +12,14 @@ from harness.cli.text_input import read_text_input
 from harness.core.errors import SpinbenchError
 
 
+# Breakdown groups made of clean documents alone: the recipe and the rate band of an unspun document.
+CLEAN_GROUPS = ("none", "clean")
+
+
 def format_table(results) -> str:
     """The scores of a :class:`~harness.evaluation.results.Results` as a plain-text table."""
+    from harness.evaluation.scoring import Thresholds
+
 
     def cell(m):
         if m["value"] is None:
@@ -27,8 +33,8 @@ def format_table(results) -> str:
     t = results.thresholds
     lines = [
         f"model {results.model['name']} on {d['config']}/{d['split']} ({d['documents']} documents, {d['tokens']:,} tokens; "
-        f"dataset {d['fingerprint'][:12]}); thresholds token {t['token']:.4f}, document {t['document']:.4f} (chosen on {t['chosen_on']}"
-        + (f"; flagging {t['token_share']:.1%} of tokens and {t['document_share']:.1%} of documents as there)" if "token_share" in t and "document_share" in t else ")"),
+        f"dataset {d['fingerprint'][:12]})",
+        Thresholds.from_json(t).describe(),
         "",
         f"{'level':<14}{'precision':>24}{'recall':>24}{'F1':>24}",
     ]
@@ -44,6 +50,9 @@ def format_table(results) -> str:
     for kind, table in s["breakdown"].items():
         lines += ["", f"token scores by {kind.replace('_', ' ')}:", f"  {'group':<16}{'docs':>6}{'tokens':>9}{'precision':>11}{'recall':>9}{'F1':>24}"]
         for key, row in table.items():
+            if key in CLEAN_GROUPS:  # no spun token: precision, recall and F1 say nothing here
+                lines.append(f"  {key:<16}{row['documents']:>6}{row['tokens']:>9}   clean documents: see false alarms above")
+                continue
             p, r = row["precision"]["value"] or 0.0, row["recall"]["value"] or 0.0
             lines.append(f"  {key:<16}{row['documents']:>6}{row['tokens']:>9}{p:>11.3f}{r:>9.3f}{cell(row['f1']):>24}")
     tp = results.throughput

@@ -11,6 +11,7 @@ spinbench or a detector and keeps its traceback.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import traceback
 
@@ -41,6 +42,9 @@ def run(prog: str, args: argparse.Namespace) -> int:
     except KeyboardInterrupt:
         print(f"{prog}: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # the reader went away (`| head`): stop quietly, as Unix tools do
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error at exit's flush
+        return 141
 
 
 def main(argv: list[str] | None = None) -> int:

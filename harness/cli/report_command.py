@@ -12,10 +12,23 @@ def cmd_report(args: argparse.Namespace) -> int:
     from harness.report.runs import load_inputs
     from harness.report.site import build_report
 
-    inputs = load_inputs(Path(args.results), args.models, args.configs, args.dataset, progress=True)
+    from harness.evaluation.results import ResultsError
+
+    try:
+        inputs = load_inputs(Path(args.results), args.models, args.configs, args.dataset, progress=True)
+    except ResultsError as err:
+        raise ResultsError(
+            f"{err} (the report reads leaderboard entries, <model>/<config>.json: for your own runs, "
+            "`evaluate --model M --config C --submit --output-dir DIR`, then `spinbench report --results DIR`)"
+        ) from None
     index = build_report(inputs, Path(args.out), results_dir=args.results, progress=True)
-    print(f"wrote {Path(args.out)}/ ({len(inputs.models)} models, {len(inputs.configs)} configs, {len(inputs.runs)} error browsers): open {index}")
+    print(f"wrote {Path(args.out)}/ ({plural(len(inputs.models), 'model')}, {plural(len(inputs.configs), 'config')}, "
+          f"{plural(len(inputs.runs), 'error browser')}): open {index}")
     return 0
+
+
+def plural(n: int, noun: str) -> str:
+    return f"{n} {noun}" + ("" if n == 1 else "s")
 
 
 def add_report_command(sub) -> None:

@@ -101,7 +101,8 @@ def _type_problem(name: str, default: object, value: object) -> str | None:
         ok = isinstance(value, str)
     else:
         return None
-    return None if ok else f"{name} takes a {type(default).__name__} (like its default {default!r}), not {value!r}"
+    kind = {"int": "an integer", "float": "a number", "bool": "true or false", "str": "a string"}.get(type(default).__name__, f"a {type(default).__name__}")
+    return None if ok else f"{name} takes {kind} (like its default {default!r}), not {value!r}"
 
 
 def check_params(cls: type, params: dict, model: str) -> dict:

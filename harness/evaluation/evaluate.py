@@ -18,6 +18,7 @@ run the leaderboard accepts (:func:`harness.evaluation.leaderboard.entry_problem
 
 from __future__ import annotations
 
+import os
 import re
 import sys
 import time
@@ -137,9 +138,35 @@ def is_predictions_file(model: str) -> bool:
     return model.endswith(".jsonl.gz") or (Path(model).is_file() and ":" not in model)
 
 
+def default_split(model: str, config: str | None, split: str | None) -> tuple[str, str]:
+    """(config, split) to evaluate: as given, else a predictions file's header's, else the default."""
+    if (config is None or split is None) and is_predictions_file(model):
+        from harness.evaluation.predictions import read_predictions
+
+        header = read_predictions(Path(model))[0]
+        config = config if config is not None else header.get("config")
+        split = split if split is not None else header.get("split")
+    return config or DEFAULT_CONFIG, split or EVALUATION_SPLIT
+
+
+def output_root(output_dir: str | Path | None, submit: bool) -> Path:
+    return Path(output_dir) if output_dir is not None else Path(RESULTS_DIR if submit else RUNS_DIR)
+
+
+def check_output_root(root: Path) -> None:
+    """Say now, before any fitting or predicting, if ``root`` cannot be written (nothing is created)."""
+    existing = root.absolute()
+    while not existing.exists():
+        existing = existing.parent
+    if not existing.is_dir():
+        raise SpinbenchError(f"cannot write results under {root}: {existing} is a file, not a folder")
+    if not os.access(existing, os.W_OK | os.X_OK):
+        raise SpinbenchError(f"cannot write results under {root}: {existing} is not writable")
+
+
 def output_paths(output_dir: str | Path | None, name: str, config: str, split: str, submit: bool) -> tuple[Path, Path]:
     """(results file, predictions file) of a run; see the module docstring."""
-    root = Path(output_dir) if output_dir is not None else Path(RESULTS_DIR if submit else RUNS_DIR)
+    root = output_root(output_dir, submit)
     stem = config if submit else f"{config}.{split}"
     folder = root / check_name(name)
     return folder / f"{stem}.json", folder / f"{stem}.predictions.jsonl.gz"
@@ -147,8 +174,8 @@ def output_paths(output_dir: str | Path | None, name: str, config: str, split: s
 
 def evaluate(
     model: str,
-    config: str = DEFAULT_CONFIG,
-    split: str = EVALUATION_SPLIT,
+    config: str | None = None,
+    split: str | None = None,
     model_args: dict | None = None,
     dataset: str | None = None,
     output_dir: str | Path | None = None,
@@ -160,13 +187,18 @@ def evaluate(
     use_cache: bool = True,
     submit: bool = False,
 ) -> Results:
-    """Run the whole pipeline and return the results (also written: see the module docstring)."""
+    """Run the whole pipeline and return the results (also written: see the module docstring).
+    ``config`` and ``split`` default to the default config's test split, or for a predictions
+    file to the ones its header names."""
     from harness import __version__
     from harness.evaluation.leaderboard import entry_problems, results_problems
+
+    config, split = default_split(model, config, split)
 
     given = (threshold, doc_threshold) if threshold is not None or doc_threshold is not None else None
     if name is not None:
         check_name(name)
+    check_output_root(output_root(output_dir, submit))
     if submit:  # what can be told before any work
         problems = entry_problems(config, split, GIVEN if given is not None else CALIBRATED_ON)
         if problems:
@@ -198,6 +230,8 @@ def evaluate(
         model_info = {"name": name if name is not None else results_name(model), "target": prepared.target, "params": get_params(prepared.detector)}
 
     results_path, predictions_path = output_paths(output_dir, model_info["name"], config, split, submit)
+    if results_path.exists():
+        print(f"replacing {results_path} and its predictions (an earlier run's)", file=sys.stderr)
     n_tokens = int(evaluated.gold.offsets[-1])
     header = {"model": model_info["name"], "target": model_info["target"], "params": model_info["params"], "config": config, "split": split,
               "dataset_fingerprint": evaluated.fingerprint, "token_threshold": thresholds.token, "doc_threshold": thresholds.document,

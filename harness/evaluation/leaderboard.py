@@ -75,7 +75,11 @@ def _files(results_dir: Path) -> tuple[list[Path], list[str]]:
     if not results_dir.is_dir():
         raise ResultsError(f"no results folder at {results_dir}")
     entries, problems = [], []
+    for stray in sorted(p for p in results_dir.iterdir() if not p.is_dir() and not p.name.startswith(".")):
+        problems.append(f"{stray.name}: a stray file in {results_dir} (it holds one folder per model)")
     for folder in sorted(p for p in results_dir.iterdir() if p.is_dir()):
+        for stray in sorted(p for p in folder.iterdir() if not p.name.startswith(".") and not (p.suffix == ".json" or p.name.endswith(".predictions.jsonl.gz"))):
+            problems.append(f"{folder.name}/{stray.name}: a stray file (a model's folder holds <config>.json and <config>.predictions.jsonl.gz)")
         jsons = sorted(folder.glob("*.json"))
         if not jsons:
             problems.append(f"{folder.name}: no results file in {folder}")

@@ -55,6 +55,7 @@ RESULTS_SCHEMA = {
             "properties": {
                 "token": {"type": "number"}, "document": {"type": "number"}, "chosen_on": {"type": "string"},
                 "token_share": {"type": "number", "minimum": 0, "maximum": 1}, "document_share": {"type": "number", "minimum": 0, "maximum": 1},
+                "calibration_token": {"type": "number"}, "calibration_document": {"type": "number"},
             },
         },
         "bootstrap": {"type": "object", "required": ["resamples", "seed"]},

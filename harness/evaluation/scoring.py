@@ -38,33 +38,47 @@ class Thresholds:
     """Token and document thresholds (spun if score >= threshold) and where they came from:
     ``"<config>/<split>"`` when chosen there, ``"given"`` when set by hand.
 
-    Chosen thresholds also carry the share of the calibration split's tokens and documents that
-    they flag there; :meth:`matched` moves them, for a split being scored, to the cuts that flag
-    the same shares of it (:data:`THRESHOLD_RULE`). A share is None for a threshold given by
-    hand, which :meth:`matched` leaves alone."""
+    Chosen thresholds also carry the cuts chosen on the calibration split (``calibration_token``,
+    ``calibration_document``) and the shares of its tokens and documents those flag there;
+    :meth:`matched` moves ``token`` and ``document``, for a split being scored, to the cuts that
+    flag the same shares of it (:data:`THRESHOLD_RULE`). Shares are None for a threshold given
+    by hand, which :meth:`matched` leaves alone."""
 
     token: float
     document: float
     chosen_on: str
     token_share: float | None = None
     document_share: float | None = None
+    calibration_token: float | None = None
+    calibration_document: float | None = None
 
     def to_json(self) -> dict:
         return {k: v for k, v in asdict(self).items() if v is not None}
 
     @classmethod
     def from_json(cls, d: dict) -> "Thresholds":
-        return cls(d["token"], d["document"], d["chosen_on"], d.get("token_share"), d.get("document_share"))
+        return cls(**{k: d.get(k) for k in cls.__dataclass_fields__})
 
     def matched(self, token_scores: Sequence[Sequence[float]], doc_scores: Sequence[float]) -> "Thresholds":
         """These thresholds moved to flag, of ``token_scores``' tokens and of ``doc_scores``'
-        documents, the shares they flagged on the calibration split."""
+        documents, the shares the calibration cuts flag on the calibration split."""
         token, document = self.token, self.document
         if self.token_share is not None and len(token_scores):
             token = metrics.matched_share_cut(_concat(token_scores), self.token_share)
         if self.document_share is not None and len(doc_scores):
             document = metrics.matched_share_cut(doc_scores, self.document_share)
         return replace(self, token=token, document=document)
+
+    def describe(self) -> str:
+        """One line for people: the cuts used and how they were set."""
+        used = f"token {self.token:.4f}, document {self.document:.4f}"
+        if self.token_share is None and self.document_share is None:
+            return f"thresholds {used} ({self.chosen_on.replace('given', 'given by hand')})"
+        parts = [f"{what} {share:.1%} of {unit}s (cut {cut:.4f} there)" for what, share, unit, cut in (
+            ("token", self.token_share, "token", self.calibration_token), ("document", self.document_share, "document", self.calibration_document),
+        ) if share is not None and cut is not None]
+        mixed = f" ({self.chosen_on})" if GIVEN in self.chosen_on else ""
+        return f"thresholds {used}{mixed}: flagging the shares the F1-optimal cuts flag on {CALIBRATED_ON}, " + "; ".join(parts)
 
     @classmethod
     def override(cls, base: "Thresholds | None", token: float | None, document: float | None) -> "Thresholds":
@@ -78,8 +92,8 @@ class Thresholds:
             return cls(float(token), float(document), GIVEN)
         assert base is not None
         if token is not None:
-            return cls(float(token), base.document, f"token: {GIVEN}; document: {base.chosen_on}", None, base.document_share)
-        return cls(base.token, float(document), f"token: {base.chosen_on}; document: {GIVEN}", base.token_share, None)
+            return cls(float(token), base.document, f"token: {GIVEN}; document: {base.chosen_on}", None, base.document_share, None, base.calibration_document)
+        return cls(base.token, float(document), f"token: {base.chosen_on}; document: {GIVEN}", base.token_share, None, base.calibration_token, None)
 
 
 def _concat(token_scores: Sequence[Sequence[float]]) -> np.ndarray:
@@ -94,7 +108,7 @@ def choose_thresholds(truth: GoldColumns, token_scores: Sequence[Sequence[float]
     token, document = choose_threshold(truth.labels.astype(bool), s), choose_doc_threshold(truth.is_spun.astype(int), d)
     token_share = float((s >= token).mean()) if len(s) else None
     document_share = float((d >= document).mean()) if len(d) else None
-    return Thresholds(token, document, CALIBRATED_ON, token_share, document_share)
+    return Thresholds(token, document, CALIBRATED_ON, token_share, document_share, token, document)
 
 
 def choose_threshold(y: Sequence[int], scores: Sequence[float]) -> float:
