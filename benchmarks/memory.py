@@ -1,0 +1,71 @@
+"""Peak memory and time of `evaluate --model lexicon` and of `spinbench detect` on long texts.
+
+    python benchmarks/memory.py [--sizes 5,10,20] [--quick]
+
+Each command runs in a fresh process; its peak resident set comes from the operating system
+(``os.wait4``). Beside `evaluate` it measures its anchor, the plain per-record loader: a process
+that loads `news` train, validation and test as Python dicts (``Split.records``), as `evaluate`
+held them before issue 11.
+`detect` reads a text made by repeating the test fixtures (text written for this project) up to
+each size, as text and as JSON output; issue 11 asks for linear growth and at most 0.5 GB at
+20 MB. Needs the built dataset and a cached or quick lexicon fit.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURES = [ROOT / "tests" / "fixtures" / "articles.txt", ROOT / "tests" / "fixtures" / "news_stories.txt"]
+# What evaluate held before issue 11: the train, validation and test splits as Python dicts.
+PER_RECORD = "import harness; rows = [r for s in ('train', 'validation', 'test') for r in harness.load('news', s).records]; print(len(rows))"
+
+
+def peak(cmd: list[str], stdin: Path | None = None) -> tuple[float, float]:
+    """(wall seconds, peak resident set in MB) of ``cmd`` in a fresh process; fails loudly."""
+    started = time.perf_counter()
+    with open(stdin or os.devnull, "rb") as src:
+        proc = subprocess.Popen(cmd, cwd=ROOT, stdin=src, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        _, status, usage = os.wait4(proc.pid, 0)
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"{' '.join(cmd)} failed: {proc.stderr.read().decode()[-500:]}")
+    return time.perf_counter() - started, usage.ru_maxrss / 1024
+
+
+def long_text(mb: float, folder: Path) -> Path:
+    """A text of about ``mb`` MB: the fixtures repeated, paragraphs kept."""
+    unit = "\n\n".join(p.read_text(encoding="utf-8") for p in FIXTURES) + "\n\n"
+    path = folder / f"text-{mb:g}MB.txt"
+    path.write_text(unit * max(1, int(mb * 1e6 / len(unit.encode()))), encoding="utf-8")
+    return path
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", default="5,10,20", help="text sizes for detect, MB")
+    parser.add_argument("--quick", action="store_true", help="detect on 1 and 2 MB only")
+    args = parser.parse_args()
+    sizes = [1.0, 2.0] if args.quick else [float(x) for x in args.sizes.split(",")]
+    python = sys.executable
+    peak([python, "-m", "harness.cli.main", "evaluate", "--model", "lexicon", "--bootstrap", "10", "--output-dir", tempfile.mkdtemp()])  # fit, if not cached
+    rows = [("evaluate --model lexicon (cached fit), news/test", *peak([python, "-m", "harness.cli.main", "evaluate", "--model", "lexicon", "--output-dir", tempfile.mkdtemp()])),
+            ("anchor: news train, validation and test as Python dicts (the per-record loader)", *peak([python, "-c", PER_RECORD]))]
+    with tempfile.TemporaryDirectory() as tmp:
+        for mb in sizes:
+            text = long_text(mb, Path(tmp))
+            real = text.stat().st_size / 1e6
+            for fmt in ("text", "json"):
+                rows.append((f"detect --model lexicon --format {fmt}, {real:.1f} MB", *peak([python, "-m", "harness.cli.main", "detect", "--model", "lexicon", "--format", fmt, str(text)])))
+    print("| run | seconds | peak memory (MB) |\n|---|---:|---:|")
+    for what, seconds, mb in rows:
+        print(f"| {what} | {seconds:.1f} | {mb:,.0f} |")
+
+
+if __name__ == "__main__":
+    main()
