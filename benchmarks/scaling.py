@@ -31,6 +31,9 @@ import tempfile
 import time
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from scoring_speed import best_of  # noqa: E402  (one timing helper for the benchmarks)
+
 ROOT = Path(__file__).resolve().parents[1]
 MEASURE = """
 import json, resource, sys, time
@@ -132,15 +135,6 @@ def aligner_curve(lengths: list[int]) -> list[dict]:
         rows.append({"tokens": len(b), "seconds": seconds, "difflib_seconds": anchor})
         print(f"  {len(b):>7,} tokens: align_tokens {seconds:.3f} s, difflib opcodes alone {rows[-1]['difflib_seconds']:.3f} s", flush=True)
     return rows
-
-
-def best_of(fn, repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - started)
-    return min(times)
 
 
 def slope(xs: list[float], ys: list[float]) -> float:
