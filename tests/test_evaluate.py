@@ -140,3 +140,4 @@ def test_a_predictions_file_is_scored_on_the_split_its_header_names(tmp_path, ti
     again = evaluate(str(pred), dataset=str(tiny_dataset), output_dir=tmp_path / "again", n_boot=200)
     assert again.dataset["config"] == "unseen-spinner" and again.dataset["split"] == "test"
     assert again.scores == held.scores
+    assert again.thresholds == held.thresholds and "calibration_token" in again.thresholds  # shares and validation cuts kept

@@ -235,7 +235,7 @@ def evaluate(
     n_tokens = int(evaluated.gold.offsets[-1])
     header = {"model": model_info["name"], "target": model_info["target"], "params": model_info["params"], "config": config, "split": split,
               "dataset_fingerprint": evaluated.fingerprint, "token_threshold": thresholds.token, "doc_threshold": thresholds.document,
-              "thresholds_chosen_on": thresholds.chosen_on}
+              "thresholds_chosen_on": thresholds.chosen_on, "thresholds": thresholds.to_json()}
     results = Results(
         model=model_info,
         dataset={"source": evaluated.dataset, "config": config, "split": split, "fingerprint": evaluated.fingerprint, "documents": len(evaluated), "tokens": n_tokens},

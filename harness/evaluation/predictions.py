@@ -20,7 +20,7 @@ from harness.evaluation.contract import doc_scores_from_tokens
 from harness.evaluation.results import ResultsError
 from harness.evaluation.scoring import Thresholds, score_split
 
-HEADER_FIELDS = ("model", "target", "params", "config", "split", "dataset_fingerprint", "token_threshold", "doc_threshold", "thresholds_chosen_on")
+HEADER_FIELDS = ("model", "target", "params", "config", "split", "dataset_fingerprint", "token_threshold", "doc_threshold", "thresholds_chosen_on", "thresholds")
 
 
 def write_predictions(path: Path, header: dict, ids: list[str], token_scores: list[list[float]], doc_scores: list[float]) -> None:
@@ -104,6 +104,12 @@ def header_thresholds(path: Path, header: dict) -> Thresholds:
     """The thresholds a predictions file's header records, or an error saying how to give them."""
     if header.get("token_threshold") is None or header.get("doc_threshold") is None:
         raise ResultsError(f"{path}: the header gives no token_threshold and doc_threshold: pass --threshold and --doc-threshold")
+    full = header.get("thresholds")  # the whole record (shares, calibration cuts), when evaluate wrote the file
+    if isinstance(full, dict) and (full.get("token"), full.get("document")) == (header["token_threshold"], header["doc_threshold"]):
+        try:
+            return Thresholds.from_json(full)
+        except (KeyError, TypeError):
+            pass  # a malformed record: the two cuts below still hold
     return Thresholds(header["token_threshold"], header["doc_threshold"], header.get("thresholds_chosen_on") or "unknown")
 
 

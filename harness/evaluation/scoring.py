@@ -73,7 +73,8 @@ class Thresholds:
         """One line for people: the cuts used and how they were set."""
         used = f"token {self.token:.4f}, document {self.document:.4f}"
         if self.token_share is None and self.document_share is None:
-            return f"thresholds {used} ({self.chosen_on.replace('given', 'given by hand')})"
+            origin = self.chosen_on.replace(GIVEN, "given by hand") if GIVEN in self.chosen_on else f"as recorded; chosen on {self.chosen_on}"
+            return f"thresholds {used} ({origin})"
         parts = [f"{what} {share:.1%} of {unit}s (cut {cut:.4f} there)" for what, share, unit, cut in (
             ("token", self.token_share, "token", self.calibration_token), ("document", self.document_share, "document", self.calibration_document),
         ) if share is not None and cut is not None]
