@@ -138,14 +138,10 @@ def is_predictions_file(model: str) -> bool:
     return model.endswith(".jsonl.gz") or (Path(model).is_file() and ":" not in model)
 
 
-def default_split(model: str, config: str | None, split: str | None) -> tuple[str, str]:
-    """(config, split) to evaluate: as given, else a predictions file's header's, else the default."""
-    if (config is None or split is None) and is_predictions_file(model):
-        from harness.evaluation.predictions import read_predictions
-
-        header = read_predictions(Path(model))[0]
-        config = config if config is not None else header.get("config")
-        split = split if split is not None else header.get("split")
+def default_split(header: dict, config: str | None, split: str | None) -> tuple[str, str]:
+    """(config, split) to evaluate: as given, else the predictions file's ``header``'s, else the default."""
+    config = config if config is not None else header.get("config")
+    split = split if split is not None else header.get("split")
     return config or DEFAULT_CONFIG, split or EVALUATION_SPLIT
 
 
@@ -193,7 +189,12 @@ def evaluate(
     from harness import __version__
     from harness.evaluation.leaderboard import entry_problems, results_problems
 
-    config, split = default_split(model, config, split)
+    read = None  # a predictions file given as the model, read once: (header, rows)
+    if is_predictions_file(model):
+        from harness.evaluation.predictions import read_predictions
+
+        read = read_predictions(Path(model))
+    config, split = default_split(read[0] if read is not None else {}, config, split)
 
     given = (threshold, doc_threshold) if threshold is not None or doc_threshold is not None else None
     if name is not None:
@@ -205,18 +206,15 @@ def evaluate(
             raise SpinbenchError("not a leaderboard entry, so nothing was written: " + "; ".join(problems))
     evaluated = nonempty(load(config, split, dataset=dataset))
     fit_seconds = predict_seconds = None
-    if is_predictions_file(model):
+    if read is not None:
         path = Path(model)
+        chosen = None
         if given is not None:
-            header_thresholds = None
-            if None in given:  # one given: the other from the file's header
-                from harness.evaluation.predictions import header_thresholds as from_header, read_predictions
+            from harness.evaluation.predictions import header_thresholds
 
-                header_thresholds = from_header(path, read_predictions(path)[0])
-            chosen = Thresholds.override(header_thresholds, *given)
-            scored = score_predictions_file(path, evaluated, n_boot, seed, chosen)
-        else:
-            scored = score_predictions_file(path, evaluated, n_boot, seed)
+            recorded = header_thresholds(path, read[0]) if None in given else None  # one given: the other from the header
+            chosen = Thresholds.override(recorded, *given)
+        scored = score_predictions_file(path, evaluated, n_boot, seed, chosen, read=read)
         thresholds, token_scores, doc_scores, scores = scored.thresholds, scored.token_scores, scored.doc_scores, scored.scores
         header = scored.header
         model_info = {"name": name if name is not None else str(header.get("model") or path.name.split(".")[0]), "target": header.get("target", "predictions-file"), "params": header.get("params", {})}

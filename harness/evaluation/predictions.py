@@ -113,16 +113,19 @@ def header_thresholds(path: Path, header: dict) -> Thresholds:
     return Thresholds(header["token_threshold"], header["doc_threshold"], header.get("thresholds_chosen_on") or "unknown")
 
 
-def score_predictions_file(path: Path, gold: Split, n_boot: int, seed: int, thresholds: Thresholds | None = None) -> ScoredPredictions:
+def score_predictions_file(
+    path: Path, gold: Split, n_boot: int, seed: int, thresholds: Thresholds | None = None, read: tuple[dict, dict] | None = None,
+) -> ScoredPredictions:
     """Score a predictions file against ``gold``.
 
     The header, where there is one, must be for the same config, split and dataset revision.
     ``thresholds`` overrides the header's; without either, it is an error. A document without a
     ``doc_score`` gets the harness's default, derived from its token scores
     (:func:`harness.evaluation.contract.doc_scores_from_tokens`), as a detector without
-    ``predict_doc_proba`` does.
+    ``predict_doc_proba`` does. ``read``: what :func:`read_predictions` gave for ``path``, when the
+    caller has read it already.
     """
-    header, rows = read_predictions(path)
+    header, rows = read if read is not None else read_predictions(path)
     for key, want in (("config", gold.config), ("split", gold.split)):
         if header.get(key) is not None and header[key] != want:
             raise ResultsError(f"{path}: predictions are for {key} {header[key]!r}, not {want!r} (pass --config/--split to match)")

@@ -75,8 +75,8 @@ class Thresholds:
         if self.token_share is None and self.document_share is None:
             origin = self.chosen_on.replace(GIVEN, "given by hand") if GIVEN in self.chosen_on else f"as recorded; chosen on {self.chosen_on}"
             return f"thresholds {used} ({origin})"
-        parts = [f"{what} {share:.1%} of {unit}s (cut {cut:.4f} there)" for what, share, unit, cut in (
-            ("token", self.token_share, "token", self.calibration_token), ("document", self.document_share, "document", self.calibration_document),
+        parts = [f"{unit} {share:.1%} of {unit}s (cut {cut:.4f} there)" for unit, share, cut in (
+            ("token", self.token_share, self.calibration_token), ("document", self.document_share, self.calibration_document),
         ) if share is not None and cut is not None]
         mixed = f" ({self.chosen_on})" if GIVEN in self.chosen_on else ""
         return f"thresholds {used}{mixed}: flagging the shares the F1-optimal cuts flag on {CALIBRATED_ON}, " + "; ".join(parts)
@@ -106,28 +106,16 @@ def choose_thresholds(truth: GoldColumns, token_scores: Sequence[Sequence[float]
     detector's scores there, by maximising F1, with the shares of tokens and documents they flag
     there: the one rule (:data:`THRESHOLD_RULE`) every detector's thresholds come from."""
     s, d = _concat(token_scores), np.asarray(doc_scores, dtype=float)
-    token, document = choose_threshold(truth.labels.astype(bool), s), choose_doc_threshold(truth.is_spun.astype(int), d)
+    token, document = best_cut(truth.labels.astype(bool), s), best_cut(truth.is_spun.astype(int), d)
     token_share = float((s >= token).mean()) if len(s) else None
     document_share = float((d >= document).mean()) if len(d) else None
     return Thresholds(token, document, CALIBRATED_ON, token_share, document_share, token, document)
 
 
-def choose_threshold(y: Sequence[int], scores: Sequence[float]) -> float:
-    """The token threshold (spun if score >= threshold) that maximises token F1."""
+def best_cut(y: Sequence[int], scores: Sequence[float]) -> float:
+    """The threshold (spun if score >= threshold) that maximises F1, or the fallback with no positive."""
     best = metrics.best_f1_cut(y, scores)
     return FALLBACK_THRESHOLD if best is None else best
-
-
-def choose_doc_threshold(y: Sequence[int], scores: Sequence[float]) -> float:
-    """The document threshold that maximises document F1."""
-    best = metrics.best_f1_cut(y, scores)
-    return FALLBACK_THRESHOLD if best is None else best
-
-
-def threshold_flags(thresholds: "Thresholds | dict", token_scores: Sequence[Sequence[float]], truth: GoldColumns | None = None) -> np.ndarray:
-    """Every token's flag (spun if its score reaches the token threshold), documents end to end."""
-    token = thresholds.token if isinstance(thresholds, Thresholds) else thresholds["token"]
-    return _concat(token_scores) >= token
 
 
 def token_predictions(token_scores: Sequence[Sequence[float]], threshold: float) -> list[list[int]]:
