@@ -9,11 +9,11 @@ from pathlib import Path
 
 from harness.cli.options import add_debug_argument, add_evaluate_arguments, add_model_arguments
 from harness.cli.text_input import read_text_input
+from harness.core.configs import CLEAN_BAND, CLEAN_RECIPE
 from harness.core.errors import SpinbenchError
 
-
 # Breakdown groups made of clean documents alone: the recipe and the rate band of an unspun document.
-CLEAN_GROUPS = ("none", "clean")
+CLEAN_GROUPS = (CLEAN_RECIPE, CLEAN_BAND)
 
 
 def format_table(results) -> str:

@@ -55,6 +55,9 @@ RATE_RANGE = (0.18, 0.45)  # light to heavy spinning: the share of spun tokens t
 # Rate bands for breakdowns: RATE_RANGE cut into equal thirds, edges rounded to whole percent.
 RATE_BANDS = ("light", "medium", "heavy")
 RATE_BAND_EDGES = tuple(round(RATE_RANGE[0] + k * (RATE_RANGE[1] - RATE_RANGE[0]) / 3, 2) for k in (1, 2))
+# The recipe and the rate band of a document left clean: breakdown groups with no spun token.
+CLEAN_RECIPE = "none"
+CLEAN_BAND = "clean"
 
 
 @dataclass(frozen=True)
@@ -143,7 +146,7 @@ def plan_document(source_id: str, seed: int, recipes: dict[str, Recipe]) -> Plan
     spun = rng.random() >= CLEAN_FRACTION
     rate = round(rng.uniform(*RATE_RANGE), 4)
     recipe = random.Random(f"{seed}:recipe:{sorted(recipes)}:{source_id}").choice(sorted(recipes))
-    return Plan(spun, rate if spun else 0.0, recipe if spun else "none")
+    return Plan(spun, rate if spun else 0.0, recipe if spun else CLEAN_RECIPE)
 
 
 def rate_band(rate: float) -> str:
@@ -153,7 +156,7 @@ def rate_band(rate: float) -> str:
     ('clean', 'light', 'medium', 'heavy')
     """
     if rate <= 0:
-        return "clean"
+        return CLEAN_BAND
     for band, edge in zip(RATE_BANDS, RATE_BAND_EDGES):
         if rate < edge:
             return band
