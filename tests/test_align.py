@@ -1,6 +1,8 @@
 """The aligner on hand-made pairs; its agreement with the spinners is in test_spin_alignment.py."""
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from harness.corpus.align import ImplausiblePair, align_texts, check_plausible
 
@@ -72,3 +74,44 @@ def test_a_very_long_pair_is_cut_at_unique_tokens_and_labels_exactly_the_changes
     assert len(a.tokens) == 26_000
     assert [i for i, label in enumerate(a.labels) if label] == changed
     assert all(e.spun_end - e.spun_start == 1 and e.original_end - e.original_start == 1 for e in a.edits)
+
+
+def _cell_by_cell_costs(a, b, gap, open_):
+    """The alignment DP written out one cell at a time (the oracle for the row-wise numpy one)."""
+    inf = float("inf")
+    matched = [[inf] * (len(b) + 1) for _ in range(len(a) + 1)]
+    edited = [[inf] * (len(b) + 1) for _ in range(len(a) + 1)]
+    matched[0][0] = 0
+    for i in range(len(a) + 1):
+        for j in range(len(b) + 1):
+            if i and j and a[i - 1] == b[j - 1]:
+                matched[i][j] = min(matched[i - 1][j - 1], edited[i - 1][j - 1])
+            options = []
+            if i:
+                options += [matched[i - 1][j] + gap + open_, edited[i - 1][j] + gap]
+            if j:
+                options += [matched[i][j - 1] + gap + open_, edited[i][j - 1] + gap]
+            edited[i][j] = min(options, default=inf)
+    return [sum(matched, []), sum(edited, [])]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from("abcd"), max_size=14), st.lists(st.sampled_from("abcd"), max_size=14))
+def test_the_row_wise_alignment_costs_equal_the_cell_by_cell_recurrence(a, b):
+    from harness.corpus import align
+
+    assert align._costs(a, b) == _cell_by_cell_costs(a, b, align._GAP, align._OPEN)
+
+
+def test_the_compiled_matcher_gives_difflibs_blocks():
+    import difflib
+    import random
+
+    from harness.corpus.align import SequenceMatcher
+
+    rng = random.Random(3)
+    for _ in range(200):
+        a = [rng.choice("the cat sat on a mat".split()) for _ in range(rng.randint(0, 60))]
+        b = [rng.choice("the cat sat on a mat".split()) for _ in range(rng.randint(0, 60))]
+        ours = SequenceMatcher(None, a, b, autojunk=False).get_opcodes()
+        assert ours == difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes()

@@ -32,6 +32,28 @@ def test_build_writes_every_config_and_is_byte_identical(tmp_path, loader):
     assert read_fingerprints(tmp_path / "c") != read_fingerprints(tmp_path / "a")
 
 
+def test_fingerprints_and_statistics_measured_by_the_workers_equal_those_of_the_files(tmp_path, loader):
+    """The workers fingerprint and measure the records they make; reading the written files back
+    must give the same (a field whose type the parquet schema changes would break this)."""
+    import json
+
+    from harness.core.files import content_fingerprint
+    from harness.core.shards import iter_rows
+    from harness.corpus.stats import split_stats
+
+    configs = list(CONFIGS)
+    build(tmp_path, configs, seed=5, sources=loader, num_proc=2, shard_rows=7)
+    stats = json.loads((tmp_path / "build_stats.json").read_text())["configs"]
+    fingerprints = read_fingerprints(tmp_path)["configs"]
+    for config in configs:
+        for split in CONFIGS[config].splits:
+            paths = sorted((tmp_path / config).glob(f"{split}*.parquet"))
+            assert paths, f"{config}/{split} not written"
+            assert content_fingerprint(iter_rows(paths)) == fingerprints[config][split]
+            assert split_stats(iter_rows(paths)) == stats[config][split]
+    assert stats["news"]["train"]["profile"]["edits"] > 0
+
+
 def test_records_are_valid_and_splits_do_not_share_sources(tmp_path, loader):
     build(tmp_path, ["news", "unseen-spinner"], seed=0, sources=loader)
     seen = {}

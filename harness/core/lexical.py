@@ -110,11 +110,9 @@ def moby_synonym_sets() -> dict[str, frozenset[str]]:
 def all_lemmas(word: str) -> frozenset[str]:
     """The lowercased word and every lemma lemminflect gives it, in any part of speech:
     ``stated`` -> {stated, state}."""
-    from lemminflect import getAllLemmas
-
     lower = word.lower()
     out = {lower}
-    for lemmas in getAllLemmas(lower).values():
+    for lemmas in all_lemma_readings(lower).values():
         out.update(lemma.lower() for lemma in lemmas)
     return frozenset(out)
 
@@ -140,30 +138,85 @@ def match_case(original: str, replacement: str) -> str:
     return replacement
 
 
+@lru_cache(maxsize=1)
+def _lemma_tables() -> tuple[dict, dict]:
+    from lemminflect import Lemmatizer
+
+    found = Lemmatizer()
+    return found._getLemmaDict(), found._getOverridesDict()
+
+
+def all_lemma_readings(word: str) -> dict[str, tuple[str, ...]]:
+    """lemminflect's ``getAllLemmas(word)`` (part of speech -> lemmas, in the word's capitals)
+    without its per-call deep copy of the tables."""
+    from lemminflect.core.LexicalUtils import applyCapsStyleToDict, getCapsStyle
+
+    table, overrides = _lemma_tables()
+    lower = word.lower()
+    readings = dict(table.get(lower, ()))
+    readings.update(overrides.get(lower, ()))
+    return applyCapsStyleToDict(readings, getCapsStyle(word))
+
+
+@lru_cache(maxsize=1)
+def _inflection_tables() -> tuple[dict, dict]:
+    from lemminflect import Inflections
+
+    found = Inflections()
+    return found._getInflDict(), found._getOverridesDict()
+
+
+def all_inflections(lemma: str, upos: str | None = None) -> dict[str, tuple[str, ...]]:
+    """lemminflect's ``getAllInflections`` (its tables, its overrides, its capitals) without the
+    deep copy of the tables it makes on every call (a third of the spinners' look-up time).
+    ``tests/test_lexical.py`` checks it against lemminflect's own."""
+    from lemminflect.core.LexicalUtils import applyCapsStyleToDict, getCapsStyle, uposToTags
+
+    if upos is not None and upos not in TAGS:  # PROPN's capitals and invalid names: lemminflect's way
+        from lemminflect import getAllInflections
+
+        return getAllInflections(lemma, upos)
+    table, overrides = _inflection_tables()
+    lower = lemma.lower()
+    forms = dict(table.get(lower, ()))
+    forms.update(overrides.get(lower, ()))
+    if upos is not None:
+        keep = uposToTags(upos)
+        forms = {tag: words for tag, words in forms.items() if tag in keep}
+    return applyCapsStyleToDict(forms, getCapsStyle(lemma))  # replaces the values of this copy only
+
+
 @lru_cache(maxsize=200_000)
 def known_as(word: str, upos: str) -> bool:
     """True when lemminflect knows ``word`` as a lemma of part of speech ``upos``."""
-    from lemminflect import getAllInflections
-
-    return bool(getAllInflections(word, upos=upos))
+    return bool(all_inflections(word, upos))
 
 
 @lru_cache(maxsize=500_000)
 def _inflections(lemma: str, tag: str) -> tuple[str, ...]:
-    # lemminflect deep-copies its tables on every call; the answers never change
-    from lemminflect import getInflection
+    """lemminflect's ``getInflection(lemma, tag, inflect_oov=False)``, through :func:`all_inflections`."""
+    from lemminflect import Inflections
+    from lemminflect.core.LexicalUtils import pennTagAlts, tagToUPos
 
-    return tuple(getInflection(lemma, tag, inflect_oov=False))
+    if tagToUPos(tag) == "PROPN":
+        from lemminflect import getInflection
+
+        return tuple(getInflection(lemma, tag, inflect_oov=False))
+    forms = all_inflections(lemma)
+    form = Inflections._extractForm(forms, tag)
+    for alternative in pennTagAlts(tag) if form is None else ():
+        form = forms.get(alternative)
+        if form:
+            break
+    return tuple(form) if form is not None else ()
 
 
 @lru_cache(maxsize=200_000)
 def analyses(word: str) -> tuple[tuple[str, str, str], ...]:
     """``(upos, lemma, penn_tag)`` readings of a word form, e.g. ``stated`` -> VERB/state/VBD."""
-    from lemminflect import getAllLemmas
-
     lower = word.lower()
     found = []
-    for upos, lemmas in getAllLemmas(lower).items():
+    for upos, lemmas in all_lemma_readings(lower).items():
         if upos not in TAGS:
             continue
         for lemma in lemmas:
@@ -191,33 +244,62 @@ def inflect(lemma_phrase: str, upos: str, tag: str) -> str | None:
     return " ".join(words)
 
 
+@lru_cache(maxsize=1)
+def moby_matrix():
+    """Moby as a sparse 0/1 matrix, one row per headword, one column per distinct synonym, with
+    the row of each headword and the column of each synonym (the synonyms two entries share are
+    the product of their rows), and the same matrix by columns (the entries listing a word)."""
+    import numpy as np
+    from scipy.sparse import csr_matrix
+
+    moby = load_moby()
+    row_of = {head: i for i, head in enumerate(moby)}
+    column_of: dict[str, int] = {}
+    indptr, indices = [0], []
+    for synonyms in moby.values():
+        indices.extend({column_of.setdefault(syn, len(column_of)) for syn in synonyms})
+        indptr.append(len(indices))
+    shape = (len(row_of), len(column_of))
+    matrix = csr_matrix((np.ones(len(indices), dtype=np.int32), np.asarray(indices, dtype=np.int32), np.asarray(indptr, dtype=np.int64)), shape=shape)
+    return row_of, column_of, matrix, matrix.tocsc()
+
+
+@lru_cache(maxsize=None)
+def _usable_synonym(syn: str, upos: str, max_words: int, min_zipf: float) -> bool:
+    words = syn.split(" ")
+    if len(words) > max_words or not all(w.isalpha() and w.islower() for w in words):
+        return False
+    head = words[0] if upos == "VERB" else words[-1]
+    return known_as(head, upos) and min(zipf(w) for w in words) >= min_zipf
+
+
 @lru_cache(maxsize=200_000)
 def related_synonyms(lemma: str, upos: str, top_k: int = 12, min_zipf: float = 2.5, max_words: int = 3, mutual: bool = True) -> tuple[str, ...]:
     """Moby synonyms of ``lemma`` usable as ``upos``, most related first, sense-blind.
 
     Relatedness is the cosine overlap of the two words' own synonym lists. A synonym is usable
-    when it is at most ``max_words`` lower-case words, does not contain the lemma, its head is
-    known in that part of speech, its rarest word has Zipf >= ``min_zipf``, and (``mutual``) its
-    own entry lists the lemma back.
+    when it has its own Moby entry, is at most ``max_words`` lower-case words, does not contain
+    the lemma, its head is known in that part of speech, its rarest word has Zipf >=
+    ``min_zipf``, and (``mutual``) its own entry lists the lemma back. The overlaps of all of a
+    lemma's synonyms come from one sparse product (:func:`moby_matrix`).
     """
+    import numpy as np
+
     moby = load_moby()
+    row_of, column_of, matrix, by_column = moby_matrix()
     own = set(moby.get(lemma, ()))
-    scored = []
-    for syn in own:
-        words = syn.split(" ")
-        if len(words) > max_words or not all(w.isalpha() and w.islower() for w in words):
-            continue
-        if lemma in words:
-            continue
-        theirs = moby.get(syn, ())
-        if mutual and lemma not in theirs:
-            continue
-        head = words[0] if upos == "VERB" else words[-1]
-        if not known_as(head, upos):
-            continue
-        if min(zipf(w) for w in words) < min_zipf:
-            continue
-        shared = len(own.intersection(theirs))
-        scored.append((-shared / (len(own) * len(theirs)) ** 0.5, syn))
-    scored.sort()
+    candidates = [syn for syn in own if syn in row_of]
+    if not candidates:
+        return ()
+    if mutual:
+        column = column_of.get(lemma)
+        listing = set(by_column.indices[by_column.indptr[column] : by_column.indptr[column + 1]].tolist()) if column is not None else set()
+        candidates = [syn for syn in candidates if row_of[syn] in listing]
+    candidates = [syn for syn in candidates if lemma not in syn.split(" ") and _usable_synonym(syn, upos, max_words, min_zipf)]
+    if not candidates:
+        return ()
+    rows = matrix[np.fromiter((row_of[syn] for syn in candidates), dtype=np.int64, count=len(candidates))]
+    mine = np.zeros(matrix.shape[1], dtype=np.int32)
+    mine[matrix.indices[matrix.indptr[row_of[lemma]] : matrix.indptr[row_of[lemma] + 1]]] = 1
+    scored = sorted((-overlap / (len(own) * len(moby[syn])) ** 0.5, syn) for syn, overlap in zip(candidates, (rows @ mine).tolist()))
     return tuple(syn for _, syn in scored[:top_k])

@@ -90,6 +90,16 @@ def arrow_schema():
     return pa.schema([(name, types[kind]) for name, kind, _ in FIELDS_SPEC])
 
 
+def as_stored(record: dict) -> dict:
+    """The record as it reads back from parquet: float32 fields (``spin_rate``) rounded the way
+    the file stores them, every other field as it is (a build fingerprints records this way
+    without reading its files back)."""
+    import numpy as np
+
+    lossy = [name for name, kind, _ in FIELDS_SPEC if kind == "float32" and record.get(name) is not None]
+    return {**record, **{name: float(np.float32(record[name])) for name in lossy}} if lossy else record
+
+
 def fields_table() -> str:
     """The Markdown table of fields for the data card."""
     rows = ["| field | type | meaning |", "|---|---|---|"]

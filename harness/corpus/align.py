@@ -15,9 +15,15 @@ of case or quote style are not edits; everything else that differs is an edit: a
 from __future__ import annotations
 
 import bisect
-import difflib
 from collections import Counter
 from dataclasses import dataclass
+
+import numpy as np
+
+try:  # difflib's algorithm compiled: the same blocks and opcodes, several times faster
+    from cydifflib import SequenceMatcher
+except ImportError:  # pragma: no cover - a platform without its wheel falls back to the standard library
+    from difflib import SequenceMatcher
 
 from harness.core.schema import Edit
 from harness.core.tokens import Token, normalize, tokenize
@@ -52,31 +58,41 @@ _GAP, _OPEN = 1000, 1  # cost of an unmatched token; of starting a new edited re
 _LONG_TOKENS = 20_000
 
 
+def _costs(a: list[str], b: list[str]) -> list[list[float]]:
+    """The alignment DP's tables, flattened: ``cost[s][i * (len(b) + 1) + j]`` is the least cost
+    of ``a[:i]`` against ``b[:j]`` ending in a match (s=0) or in an edit (s=1).
+
+    Row by row in numpy: a match cell comes from the row above; an edit cell from above or from
+    the left, and the left chain ``c[j] = min(v[j], c[j - 1] + GAP)`` is a running minimum of
+    ``v[j] - GAP * j``. Costs are whole numbers, exact in float64."""
+    n, m = len(a), len(b)
+    ids: dict[str, int] = {}
+    ai = np.fromiter((ids.setdefault(t, len(ids)) for t in a), dtype=np.int64, count=n)
+    bi = np.fromiter((ids.setdefault(t, len(ids)) for t in b), dtype=np.int64, count=m)
+    same = ai[:, None] == bi[None, :]
+    matched = np.full((n + 1, m + 1), np.inf)
+    edited = np.full((n + 1, m + 1), np.inf)
+    matched[0, 0] = 0.0
+    ramp = np.arange(m + 1) * float(_GAP)
+    for i in range(n + 1):
+        if i:
+            matched[i, 1:] = np.where(same[i - 1], np.minimum(matched[i - 1, :-1], edited[i - 1, :-1]), np.inf)
+            start = np.minimum(matched[i - 1] + (_GAP + _OPEN), edited[i - 1] + _GAP)
+        else:
+            start = np.full(m + 1, np.inf)
+        start[1:] = np.minimum(start[1:], matched[i, :-1] + (_GAP + _OPEN))
+        edited[i] = np.minimum.accumulate(start - ramp) + ramp
+    return [matched.ravel().tolist(), edited.ravel().tolist()]
+
+
 def _exact_opcodes(a: list[str], b: list[str], i0: int, j0: int) -> list[tuple[str, int, int, int, int]]:
     """Optimal alignment of two short sequences: most tokens kept (a longest common
     subsequence), then fewest separate edited regions. Opcodes are offset by ``i0``, ``j0``."""
     n, m = len(a), len(b)
     if set(a).isdisjoint(b):  # nothing can be kept: the optimum is one edited region (or none)
         return [("edit", i0, i0 + n, j0, j0 + m)] if n or m else []
-    inf = float("inf")
     width = m + 1
-    # cost[s][i * width + j]: a[:i] against b[:j], ending in a match (s=0) or an edit (s=1)
-    cost = [[inf] * ((n + 1) * width), [inf] * ((n + 1) * width)]
-    cost[0][0] = 0
-    for i in range(n + 1):
-        for j in range(m + 1):
-            k = i * width + j
-            if i and j and a[i - 1] == b[j - 1]:
-                prev = k - width - 1
-                cost[0][k] = min(cost[0][prev], cost[1][prev])
-            best = inf
-            if i:
-                up = k - width
-                best = min(cost[0][up] + _GAP + _OPEN, cost[1][up] + _GAP)
-            if j:
-                left = k - 1
-                best = min(best, cost[0][left] + _GAP + _OPEN, cost[1][left] + _GAP)
-            cost[1][k] = min(cost[1][k], best)
+    cost = _costs(a, b)
     # Walk back, recording for every step whether it was a match.
     steps: list[tuple[bool, int, int]] = []  # (matched, i, j) after the step
     i, j = n, m
@@ -171,7 +187,7 @@ def _opcodes(a: list[str], b: list[str]) -> list[tuple[str, int, int, int, int]]
         pieces = _split_on_unique_tokens(a, b)
         if pieces:
             return pieces
-    matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
+    matcher = SequenceMatcher(None, a, b, autojunk=False)
     anchors = [blk for blk in matcher.get_matching_blocks() if blk.size >= _ANCHOR or blk.size == 0]
     out: list[tuple[str, int, int, int, int]] = []
     i = j = 0
@@ -181,7 +197,7 @@ def _opcodes(a: list[str], b: list[str]) -> list[tuple[str, int, int, int, int]]
             if len(sub_a) * len(sub_b) <= _EXACT_CELLS:
                 out += _exact_opcodes(sub_a, sub_b, i, j)
             else:
-                sub = difflib.SequenceMatcher(None, sub_a, sub_b, autojunk=False).get_opcodes()
+                sub = SequenceMatcher(None, sub_a, sub_b, autojunk=False).get_opcodes()
                 out += [(t, i1 + i, i2 + i, j1 + j, j2 + j) for t, i1, i2, j1, j2 in sub]
         if blk.size:
             out.append(("equal", blk.a, blk.a + blk.size, blk.b, blk.b + blk.size))

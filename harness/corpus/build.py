@@ -7,8 +7,9 @@ only when every config has been built, so a failed build leaves the previous dat
 
 The build streams: sources are read twice (:mod:`harness.corpus.source_plans`), documents go to
 the workers a few at a time (:mod:`harness.corpus.runners`: processes or a Dask cluster) and
-come back in order into parquet shards (:mod:`harness.core.shards`); fingerprints and statistics
-are then read back from the files. Nothing holds a whole split.
+come back in order into parquet shards (:mod:`harness.core.shards`). Each worker also returns its
+record's fingerprint line and statistics facts, which the build pools in order
+(:mod:`harness.corpus.stats`), so nothing is read back and nothing holds a whole split.
 """
 
 from __future__ import annotations
@@ -22,7 +23,8 @@ from pathlib import Path
 from typing import Iterator
 
 from harness.core.configs import CONFIGS, ConfigSpec, plan_document
-from harness.core.schema import make_record
+from harness.core.files import fingerprint_line
+from harness.core.schema import as_stored, make_record
 from harness.core.shards import SHARD_ROWS, ShardWriter
 from harness.core.tokens import tokenize
 from harness.corpus.align import align_tokens
@@ -32,6 +34,7 @@ from harness.corpus.source_plans import SourceItems, SourcePlans, source_items
 from harness.corpus.sources import Article
 from harness.corpus.spin import engine, recipe_spinner
 from harness.corpus.spin.spinner import recorded_labels
+from harness.corpus.stats import RecordStats, SplitStats, record_stats
 
 __all__ = ["MAX_TOKENS", "BuildLog", "build", "checked_articles", "process", "source_items"]
 LOG_FILE = "build.log"
@@ -91,9 +94,24 @@ def process(job: Job) -> tuple[dict, int, int]:
     return record, agree, total
 
 
-def process_routed(job: Job) -> tuple[tuple[str, str], dict, int, int]:
-    """:func:`process`, with the (config, split) the record goes to."""
-    return ((job.config, job.split), *process(job))
+@dataclass(frozen=True)
+class Processed:
+    """One document's result as a worker returns it."""
+
+    target: tuple[str, str]  # (config, split) the record goes to
+    record: dict
+    agree: int
+    compared: int
+    fingerprint_line: bytes  # the record's line of its split's content fingerprint
+    stats: RecordStats
+
+
+def process_routed(job: Job) -> Processed:
+    """:func:`process`, with where the record goes, its fingerprint line and its statistics
+    (measured here, in the worker, rather than by reading the split back)."""
+    record, agree, compared = process(job)
+    stored = as_stored(record)
+    return Processed((job.config, job.split), record, agree, compared, fingerprint_line(stored), record_stats(stored))
 
 
 def _wanted(spec: ConfigSpec, plan: SplitPlan, source_id: str) -> list[str]:
@@ -118,10 +136,24 @@ def _jobs(configs: list[str], sources: SourcePlans, seed: int) -> Iterator[Job]:
                     yield Job(article, name, seed, split)
 
 
+@dataclass
+class Built:
+    """What a build wrote: each split's parquet shards, content fingerprint and statistics."""
+
+    files: dict[str, dict[str, list[Path]]]
+    fingerprints: dict[str, dict[str, str]]
+    stats: dict[str, dict[str, dict]]
+
+    @property
+    def documents(self) -> int:
+        return sum(s["documents"] for splits in self.stats.values() for s in splits.values())
+
+
 def build_configs(configs: list[str], sources: SourcePlans, seed: int, runner: Runner, out: Path, log: BuildLog,
-                  shard_rows: int = SHARD_ROWS) -> dict[str, dict[str, list[Path]]]:
-    """Spin, align and write every split of every config under ``out``; returns the files of
-    each (config -> split -> parquet shards)."""
+                  shard_rows: int = SHARD_ROWS) -> Built:
+    """Spin, align and write every split of every config under ``out``."""
+    import hashlib
+
     sizes = {name: {split: 0 for split in CONFIGS[name].splits} for name in configs}
     for name in configs:
         plan = sources.plan(CONFIGS[name].source)
@@ -132,44 +164,38 @@ def build_configs(configs: list[str], sources: SourcePlans, seed: int, runner: R
         # Resources load on first use: warm them here so that forked workers inherit them.
         for engine_name in sorted({e for c in configs for r in CONFIGS[c].recipes.values() for e in r.engines}):
             engine(engine_name).warm()
-    writers = {(name, split): ShardWriter(out / name, split, shard_rows) for name in configs for split in CONFIGS[name].splits}
+    targets = [(name, split) for name in configs for split in CONFIGS[name].splits]
+    writers = {t: ShardWriter(out / t[0], t[1], shard_rows) for t in targets}
+    digests = {t: hashlib.sha256() for t in targets}
+    stats = {t: SplitStats() for t in targets}
     desc = f"spinning and aligning ({', '.join(configs)})"
     total = sum(n for splits in sizes.values() for n in splits.values())
-    for target, record, agree, compared in run_jobs(process_routed, _jobs(configs, sources, seed), runner, total, desc):
-        writers[target].add(record)
-        log.agree_tokens += agree
-        log.total_tokens += compared
+    for done in run_jobs(process_routed, _jobs(configs, sources, seed), runner, total, desc):
+        writers[done.target].add(done.record)
+        digests[done.target].update(done.fingerprint_line)
+        stats[done.target].add(done.stats)
+        log.agree_tokens += done.agree
+        log.total_tokens += done.compared
     for name in configs:
         warn_empty_splits(name, sizes[name], len(sources.plan(CONFIGS[name].source).source_ids), log)
-    return {name: {split: writers[name, split].close() for split in CONFIGS[name].splits} for name in configs}
+    files = {name: {split: writers[name, split].close() for split in CONFIGS[name].splits} for name in configs}
+    built = Built(files, {name: {} for name in configs}, {name: {} for name in configs})
+    for name, split in targets:
+        built.fingerprints[name][split] = digests[name, split].hexdigest()
+        built.stats[name][split] = stats[name, split].result()
+    _remember(built)
+    return built
 
 
-def _written(files: dict[str, dict[str, list[Path]]]) -> tuple[dict, dict, int]:
-    """Fingerprints and statistics of the written splits, from one reading of each, a few rows
-    at a time."""
-    import hashlib
+def _remember(built: Built) -> None:
+    """Let loading a single-file split skip recomputing its content fingerprint (the file's hash
+    points at it)."""
+    from harness.core.files import remember_fingerprint, sha256_file
 
-    from harness.core.files import fingerprint_line, remember_fingerprint, sha256_file
-    from harness.core.shards import iter_rows
-    from harness.corpus.stats import split_stats
-
-    fingerprints: dict[str, dict[str, str]] = {}
-    stats: dict[str, dict] = {}
-    for name, splits in files.items():
-        fingerprints[name], stats[name] = {}, {}
+    for name, splits in built.files.items():
         for split, paths in splits.items():
-            digest = hashlib.sha256()
-
-            def hashed(paths=paths, digest=digest):
-                for row in iter_rows(paths):
-                    digest.update(fingerprint_line(row))
-                    yield row
-
-            stats[name][split] = split_stats(hashed())
-            fingerprints[name][split] = digest.hexdigest()
             if len(paths) == 1:
-                remember_fingerprint(sha256_file(paths[0]), fingerprints[name][split])
-    return fingerprints, stats, sum(s["documents"] for splits in stats.values() for s in splits.values())
+                remember_fingerprint(sha256_file(paths[0]), built.fingerprints[name][split])
 
 
 def build(
@@ -200,8 +226,8 @@ def build(
     try:
         log = BuildLog()
         plans = SourcePlans(sources, seed, log)
-        files = build_configs(configs, plans, seed, Runner(num_proc, dask), tmp, log, shard_rows)
-        fingerprints, stats, n_docs = _written(files)
+        built = build_configs(configs, plans, seed, Runner(num_proc, dask), tmp, log, shard_rows)
+        fingerprints, stats, n_docs, files = built.fingerprints, built.stats, built.documents, built.files
         seconds = time.perf_counter() - started
         summary = {
             "seed": seed,

@@ -53,61 +53,118 @@ def shape_of(n_spun: int, n_original: int) -> str | None:
     return name if name in SHAPES else None
 
 
+@dataclass(frozen=True)
+class DocumentFacts:
+    """What the profile needs of one document: counts, and per edit its shape and function words
+    and, for a single-word swap, whether Moby lists it and how much rarer the new word is. Small,
+    so a build's workers measure their own documents and the profile only pools them."""
+
+    spun: bool
+    tokens: int
+    labels: int
+    spun_tokens: int
+    content_words: int
+    content_words_changed: int
+    edits: tuple[tuple[int, int, bool, bool], ...]  # (original tokens, spun tokens, touches a function word, function words only)
+    swaps: tuple[tuple[bool, float], ...]  # (a Moby synonym, Zipf of the original word minus Zipf of its replacement)
+
+
+def document_facts(r: dict) -> DocumentFacts:
+    """The facts of one record (a built row or an imported pair); the profile counts only spun
+    documents, so of the others only the counts are taken."""
+    if not r["is_spun"]:
+        return DocumentFacts(False, len(r["tokens"]), len(r["labels"]), sum(r["labels"]), 0, 0, (), ())
+    covered: set[int] = set()
+    edits, swaps = [], []
+    for e in r["edits"]:
+        covered.update(range(e["original_start"], e["original_end"]))
+        original = [t["text"] for t in r["original_tokens"][e["original_start"] : e["original_end"]]]
+        spun = [t["text"] for t in r["tokens"][e["spun_start"] : e["spun_end"]]]
+        edits.append((len(original), len(spun), any(map(is_function_word, original)), bool(original) and all(map(is_function_word, original))))
+        if len(original) == len(spun) == 1 and original[0].isalpha() and spun[0].isalpha():
+            swaps.append((is_moby_synonym(original[0], spun[0]), zipf(original[0]) - zipf(spun[0])))
+    content = [i for i, tok in enumerate(r["original_tokens"]) if _content(tok["text"])]
+    return DocumentFacts(
+        spun=bool(r["is_spun"]),
+        tokens=len(r["tokens"]),
+        labels=len(r["labels"]),
+        spun_tokens=sum(r["labels"]),
+        content_words=len(content),
+        content_words_changed=sum(i in covered for i in content),
+        edits=tuple(edits),
+        swaps=tuple(swaps),
+    )
+
+
+class Profiler:
+    """Pools :class:`DocumentFacts` one document at a time into a split's profile (keeps counts,
+    one rate per document and one Zipf drop per swap)."""
+
+    def __init__(self):
+        self.docs = self.spun_docs = self.tokens = self.spun_tokens = self.content = self.content_changed = 0
+        self.doc_rates: list[float] = []
+        self.shapes: Counter = Counter()
+        self.edits = self.touching_function_word = self.function_words_only = self.insertions = self.deletions = 0
+        self.moby = 0
+        self.drops: list[float] = []
+
+    def add(self, f: DocumentFacts) -> None:
+        self.docs += 1
+        if not f.spun:
+            return
+        self.spun_docs += 1
+        self.tokens += f.tokens
+        self.spun_tokens += f.spun_tokens
+        self.doc_rates.append(f.spun_tokens / max(1, f.labels))
+        self.content += f.content_words
+        self.content_changed += f.content_words_changed
+        for n_original, n_spun, touches, only in f.edits:
+            self.edits += 1
+            self.shapes[shape_of(n_spun, n_original)] += 1
+            self.touching_function_word += touches
+            self.function_words_only += only
+            self.insertions += not n_original
+            self.deletions += not n_spun
+        for moby, drop in f.swaps:
+            self.moby += moby
+            self.drops.append(drop)
+
+    def result(self) -> dict:
+        doc_rates, drops, n = sorted(self.doc_rates), self.drops, self.edits
+
+        def share(count: int, total: int) -> float | None:
+            return round(count / total, DECIMALS) if total else None
+
+        def quantile(q: float) -> float | None:
+            return round(doc_rates[min(len(doc_rates) - 1, int(q * len(doc_rates)))], DECIMALS) if doc_rates else None
+
+        return {
+            "documents": self.docs,
+            "spun_documents": self.spun_docs,
+            "edits": n,
+            "single_word_swaps": len(drops),
+            "spun_token_rate": share(self.spun_tokens, self.tokens),
+            "doc_rate_p10": quantile(0.1),
+            "doc_rate_p90": quantile(0.9),
+            "content_words_changed": share(self.content_changed, self.content),
+            "edits_touching_function_word": share(self.touching_function_word, n),
+            "edits_function_words_only": share(self.function_words_only, n),
+            "insertions": share(self.insertions, n),
+            "deletions": share(self.deletions, n),
+            "shapes": {k: share(self.shapes[k], n) for k in SHAPES},
+            "moby_synonym_share": share(self.moby, len(drops)),
+            "mean_zipf_drop": round(sum(drops) / len(drops), DECIMALS) if drops else None,
+            "replacement_rarer_share": share(sum(d > 0 for d in drops), len(drops)),
+        }
+
+
 def profile(records: Iterable[dict]) -> dict:
     """The realism profile of ``records`` (each statistic is defined in :data:`ROWS`), from one
-    pass over them (they may be a stream: only the edits' words are kept)."""
-    n_docs = n_spun_docs = 0
-    n_tokens = n_spun = n_content = n_content_changed = 0
-    doc_rates = []
-    edits: list[tuple[list[str], list[str]]] = []  # (original side, spun side)
+    pass over them (they may be a stream)."""
+    pooled = Profiler()
     for r in records:
-        n_docs += 1
-        if not r["is_spun"]:
-            continue
-        n_spun_docs += 1
-        n_tokens += len(r["tokens"])
-        n_spun += sum(r["labels"])
-        doc_rates.append(sum(r["labels"]) / max(1, len(r["labels"])))
-        covered: set[int] = set()
-        for e in r["edits"]:
-            covered.update(range(e["original_start"], e["original_end"]))
-            original = [t["text"] for t in r["original_tokens"][e["original_start"] : e["original_end"]]]
-            spun = [t["text"] for t in r["tokens"][e["spun_start"] : e["spun_end"]]]
-            edits.append((original, spun))
-        for i, tok in enumerate(r["original_tokens"]):
-            if _content(tok["text"]):
-                n_content += 1
-                n_content_changed += i in covered
-    shapes = Counter(shape_of(len(s), len(o)) for o, s in edits)
-    swaps = [(o[0], s[0]) for o, s in edits if len(o) == len(s) == 1 and o[0].isalpha() and s[0].isalpha()]
-    drops = [zipf(o) - zipf(s) for o, s in swaps]
-    doc_rates.sort()
-
-    def share(count: int, total: int) -> float | None:
-        return round(count / total, DECIMALS) if total else None
-
-    def quantile(q: float) -> float | None:
-        return round(doc_rates[min(len(doc_rates) - 1, int(q * len(doc_rates)))], DECIMALS) if doc_rates else None
-
-    n = len(edits)
-    return {
-        "documents": n_docs,
-        "spun_documents": n_spun_docs,
-        "edits": n,
-        "single_word_swaps": len(swaps),
-        "spun_token_rate": share(n_spun, n_tokens),
-        "doc_rate_p10": quantile(0.1),
-        "doc_rate_p90": quantile(0.9),
-        "content_words_changed": share(n_content_changed, n_content),
-        "edits_touching_function_word": share(sum(any(map(is_function_word, o)) for o, _ in edits), n),
-        "edits_function_words_only": share(sum(bool(o) and all(map(is_function_word, o)) for o, _ in edits), n),
-        "insertions": share(sum(not o for o, _ in edits), n),
-        "deletions": share(sum(not s for _, s in edits), n),
-        "shapes": {k: share(shapes[k], n) for k in SHAPES},
-        "moby_synonym_share": share(sum(is_moby_synonym(o, s) for o, s in swaps), len(swaps)),
-        "mean_zipf_drop": round(sum(drops) / len(drops), DECIMALS) if drops else None,
-        "replacement_rarer_share": share(sum(d > 0 for d in drops), len(drops)),
-    }
+        pooled.add(document_facts(r))
+    return pooled.result()
 
 
 @dataclass(frozen=True)

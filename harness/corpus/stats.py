@@ -1,22 +1,32 @@
 """Statistics of a built split: documents, tokens and the spun-token rate, per spinner recipe,
-and the split's realism profile (:mod:`harness.corpus.realism`)."""
+and the split's realism profile (:mod:`harness.corpus.realism`).
+
+They pool per-record facts (:func:`record_stats`), so a build's workers measure the records they
+make and the build adds them up as the records arrive (:class:`SplitStats`); :func:`split_stats`
+does both over a stream of records."""
 
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Iterable, Iterator
+from dataclasses import dataclass
+from typing import Iterable
 
-from harness.corpus.realism import profile
+from harness.corpus.realism import DocumentFacts, Profiler, document_facts
 
 _KEYS = ("documents", "spun_documents", "tokens", "spun_tokens", "edits")
 
 
-def _add(counts: dict, r: dict) -> None:
-    counts["documents"] += 1
-    counts["spun_documents"] += bool(r["is_spun"])
-    counts["tokens"] += len(r["labels"])
-    counts["spun_tokens"] += sum(r["labels"])
-    counts["edits"] += len(r["edits"])
+@dataclass(frozen=True)
+class RecordStats:
+    """What the statistics need of one record."""
+
+    recipe: str
+    edits: int
+    facts: DocumentFacts
+
+
+def record_stats(r: dict) -> RecordStats:
+    return RecordStats(r["recipe"], len(r["edits"]), document_facts(r))
 
 
 def _row(counts: dict) -> dict:
@@ -31,16 +41,30 @@ def _row(counts: dict) -> dict:
     }
 
 
+class SplitStats:
+    """A split's statistics, one record at a time."""
+
+    def __init__(self):
+        self.total = dict.fromkeys(_KEYS, 0)
+        self.by_recipe: dict[str, dict] = defaultdict(lambda: dict.fromkeys(_KEYS, 0))
+        self.profiler = Profiler()
+
+    def add(self, s: RecordStats) -> None:
+        for counts in (self.total, self.by_recipe[s.recipe]):
+            counts["documents"] += 1
+            counts["spun_documents"] += s.facts.spun
+            counts["tokens"] += s.facts.labels
+            counts["spun_tokens"] += s.facts.spun_tokens
+            counts["edits"] += s.edits
+        self.profiler.add(s.facts)
+
+    def result(self) -> dict:
+        return {**_row(self.total), "by_recipe": {k: _row(v) for k, v in sorted(self.by_recipe.items())}, "profile": self.profiler.result()}
+
+
 def split_stats(records: Iterable[dict]) -> dict:
     """The statistics of a split, from one pass over its records (which may be a stream)."""
-    total = dict.fromkeys(_KEYS, 0)
-    by_recipe: dict[str, dict] = defaultdict(lambda: dict.fromkeys(_KEYS, 0))
-
-    def counted() -> Iterator[dict]:
-        for r in records:
-            _add(total, r)
-            _add(by_recipe[r["recipe"]], r)
-            yield r
-
-    realism = profile(counted())
-    return {**_row(total), "by_recipe": {k: _row(v) for k, v in sorted(by_recipe.items())}, "profile": realism}
+    pooled = SplitStats()
+    for r in records:
+        pooled.add(record_stats(r))
+    return pooled.result()

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Sequence
 
 from harness.core.tokens import Token, normalize, tokenize
@@ -143,9 +144,15 @@ def _trimmed(keys: list[str], p: Proposal) -> tuple[int, int, list[str]]:
     """The part of a proposal that changes anything: original tokens ``[a0, a1)`` become the
     returned replacement words, once the words it shares with the original at either end are
     set aside (``to`` -> ``in order to`` inserts ``in order``)."""
-    rep = [normalize(t.text) for t in tokenize(p.replacement)]
+    rep = [normalize(t.text) for t in _phrase_tokens(p.replacement)]
     a0, a1, b0, b1 = _trim_bounds(keys[p.start : p.end], rep)
     return p.start + a0, p.start + a1, rep[b0:b1]
+
+
+@lru_cache(maxsize=100_000)
+def _phrase_tokens(phrase: str) -> tuple[Token, ...]:
+    """Tokens of a replacement phrase (the same phrases recur across proposals and documents)."""
+    return tuple(tokenize(phrase))
 
 
 def _trim_bounds(a: list[str], b: list[str]) -> tuple[int, int, int, int]:
@@ -184,7 +191,7 @@ def _apply(text: str, tokens: list[Token], accepted: list[Proposal]) -> SpinResu
         length += start - cursor
         # Record only what changed: the words the replacement shares with the original at
         # either end are kept, as the aligner will see them.
-        rep_tokens = tokenize(piece)
+        rep_tokens = _phrase_tokens(piece)
         a0, a1, b0, b1 = _trim_bounds(keys[p.start : p.end], [normalize(t.text) for t in rep_tokens])
         span = tokens[p.start + a0 : p.start + a1]
         o_start = span[0].start if span else (tokens[p.start + a0].start if p.start + a0 < len(tokens) else len(text))

@@ -50,9 +50,9 @@ class ThesaurusEngine:
         self.choose = FrequencyModel(mean_drop, spread, gate, extra_word)
 
     def warm(self) -> None:
-        from harness.core.lexical import load_moby, warm_up
+        from harness.core.lexical import moby_matrix, warm_up
 
-        load_moby()
+        moby_matrix()
         warm_up()
 
     def synonyms(self, lemma: str, upos: str) -> tuple[str, ...]:
