@@ -138,9 +138,18 @@ def match_case(original: str, replacement: str) -> str:
     return replacement
 
 
+def _lemminflect():
+    """lemminflect, imported without spaCy (which it loads only to hook into spaCy's tokens)."""
+    from harness.core.imports import without
+
+    with without("spacy"):
+        import lemminflect
+    return lemminflect
+
+
 @lru_cache(maxsize=1)
 def _lemma_tables() -> tuple[dict, dict]:
-    from lemminflect import Lemmatizer
+    Lemmatizer = _lemminflect().Lemmatizer
 
     found = Lemmatizer()
     return found._getLemmaDict(), found._getOverridesDict()
@@ -149,9 +158,9 @@ def _lemma_tables() -> tuple[dict, dict]:
 def all_lemma_readings(word: str) -> dict[str, tuple[str, ...]]:
     """lemminflect's ``getAllLemmas(word)`` (part of speech -> lemmas, in the word's capitals)
     without its per-call deep copy of the tables."""
+    table, overrides = _lemma_tables()  # imports lemminflect first, without spaCy
     from lemminflect.core.LexicalUtils import applyCapsStyleToDict, getCapsStyle
 
-    table, overrides = _lemma_tables()
     lower = word.lower()
     readings = dict(table.get(lower, ()))
     readings.update(overrides.get(lower, ()))
@@ -160,7 +169,7 @@ def all_lemma_readings(word: str) -> dict[str, tuple[str, ...]]:
 
 @lru_cache(maxsize=1)
 def _inflection_tables() -> tuple[dict, dict]:
-    from lemminflect import Inflections
+    Inflections = _lemminflect().Inflections
 
     found = Inflections()
     return found._getInflDict(), found._getOverridesDict()
@@ -170,13 +179,13 @@ def all_inflections(lemma: str, upos: str | None = None) -> dict[str, tuple[str,
     """lemminflect's ``getAllInflections`` (its tables, its overrides, its capitals) without the
     deep copy of the tables it makes on every call (a third of the spinners' look-up time).
     ``tests/test_lexical.py`` checks it against lemminflect's own."""
+    table, overrides = _inflection_tables()  # imports lemminflect first, without spaCy
     from lemminflect.core.LexicalUtils import applyCapsStyleToDict, getCapsStyle, uposToTags
 
     if upos is not None and upos not in TAGS:  # PROPN's capitals and invalid names: lemminflect's way
         from lemminflect import getAllInflections
 
         return getAllInflections(lemma, upos)
-    table, overrides = _inflection_tables()
     lower = lemma.lower()
     forms = dict(table.get(lower, ()))
     forms.update(overrides.get(lower, ()))
@@ -195,7 +204,7 @@ def known_as(word: str, upos: str) -> bool:
 @lru_cache(maxsize=500_000)
 def _inflections(lemma: str, tag: str) -> tuple[str, ...]:
     """lemminflect's ``getInflection(lemma, tag, inflect_oov=False)``, through :func:`all_inflections`."""
-    from lemminflect import Inflections
+    Inflections = _lemminflect().Inflections
     from lemminflect.core.LexicalUtils import pennTagAlts, tagToUPos
 
     if tagToUPos(tag) == "PROPN":

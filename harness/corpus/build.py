@@ -154,16 +154,18 @@ def build_configs(configs: list[str], sources: SourcePlans, seed: int, runner: R
     """Spin, align and write every split of every config under ``out``."""
     import hashlib
 
+    # Resources load on first use: with processes, warm them here so that forked workers inherit
+    # them, while the sources are planned in another process (Dask workers warm their own).
+    with sources.planning(list(dict.fromkeys(CONFIGS[name].source for name in configs)), background=runner.num_proc > 1 and not runner.dask):
+        if not runner.dask:
+            for engine_name in sorted({e for c in configs for r in CONFIGS[c].recipes.values() for e in r.engines}):
+                engine(engine_name).warm()
     sizes = {name: {split: 0 for split in CONFIGS[name].splits} for name in configs}
     for name in configs:
         plan = sources.plan(CONFIGS[name].source)
         for source_id in plan.source_ids:
             for split in _wanted(CONFIGS[name], plan, source_id):
                 sizes[name][split] += 1
-    if not runner.dask:
-        # Resources load on first use: warm them here so that forked workers inherit them.
-        for engine_name in sorted({e for c in configs for r in CONFIGS[c].recipes.values() for e in r.engines}):
-            engine(engine_name).warm()
     targets = [(name, split) for name in configs for split in CONFIGS[name].splits]
     writers = {t: ShardWriter(out / t[0], t[1], shard_rows) for t in targets}
     digests = {t: hashlib.sha256() for t in targets}

@@ -10,9 +10,11 @@ originals. A source must give the same items in the same order on both passes.
 
 from __future__ import annotations
 
+import contextlib
 from typing import Callable, Iterable, Iterator
 
 from harness.core.configs import CONFIGS, DEFAULT_CONFIG
+from harness.core.errors import SpinbenchError
 from harness.corpus.source_checks import BuildLog, Entry, SplitPlan, assign_splits, drop_overlaps, iter_checked
 from harness.corpus.sources import SOURCES, Article, SourceItem
 
@@ -66,6 +68,52 @@ class SourcePlans:
                 self.report[source] = {"overlapping_training_text_skipped": dropped}
             self._plans[source] = plan
         return self._plans[source]
+
+    @contextlib.contextmanager
+    def planning(self, sources: list[str], background: bool = False) -> Iterator[None]:
+        """Plan ``sources`` before the body runs or, with ``background``, in a forked process
+        while it runs (a build loads its spinners' resources meanwhile: both take about ten
+        seconds, on different cores). Either way every plan, report and log line is in place
+        when the block ends, the same as planning here."""
+        if not background:
+            for source in sources:
+                self.plan(source)
+            yield
+            return
+        import multiprocessing
+
+        context = multiprocessing.get_context("fork")
+        receive, send = context.Pipe(duplex=False)
+        child = context.Process(target=self._plan_and_send, args=(sources, send), name="spinbench-planning", daemon=True)
+        child.start()
+        send.close()
+        try:
+            yield
+            outcome = receive.recv()
+        except BaseException:
+            child.terminate()
+            raise
+        finally:
+            child.join()
+            receive.close()
+        if isinstance(outcome, BaseException):
+            raise outcome
+        self._plans, self._positions, self.report, log = outcome
+        vars(self.log).update(vars(log))
+
+    def _plan_and_send(self, sources: list[str], send) -> None:
+        try:
+            for source in sources:
+                self.plan(source)
+            outcome = (self._plans, self._positions, self.report, self.log)
+        except SpinbenchError as err:
+            outcome = err
+        except BaseException:  # a bug: its traceback, as text, to the build
+            import traceback
+
+            outcome = RuntimeError(f"planning the sources failed:\n{traceback.format_exc()}")
+        send.send(outcome)
+        send.close()
 
     def articles(self, source: str) -> Iterator[Article]:
         """The source's planned articles, in source order, read again from the source (found by

@@ -70,6 +70,7 @@ class GloveEngine:
         self.min_similarity = min_similarity
         self.vocab_size = vocab_size
         self._cache: dict[tuple[str, str], tuple[str, ...]] = {}
+        self._nearest: dict[int, np.ndarray] = {}  # a row's 200 nearest rows, whatever the part of speech asked
 
     def warm(self) -> None:
         load_glove(self.vocab_size)
@@ -82,7 +83,9 @@ class GloveEngine:
             found: list[str] = []
             if lemma in index:
                 i = index[lemma]
-                for j in nearest_rows(matrix, i, 200):
+                if i not in self._nearest:
+                    self._nearest[i] = nearest_rows(matrix, i, 200)
+                for j in self._nearest[i]:
                     if matrix[j] @ matrix[i] < self.min_similarity or len(found) == self.top_k:
                         break
                     word = vocab[j]

@@ -91,32 +91,13 @@ def stopwords() -> list[str]:
     return sorted({v for w in FUNCTION_WORDS for v in (w, w.capitalize(), w.upper())})
 
 
-class _Hidden:
-    """An import hook under which ``import torch`` (or another hidden package) fails as if it
-    were not installed."""
-
-    def __init__(self, names: tuple[str, ...]):
-        self.names = names
-
-    def find_spec(self, fullname, path=None, target=None):
-        if fullname.partition(".")[0] in self.names:
-            raise ModuleNotFoundError(f"No module named {fullname!r} (hidden while nlpaug imports)", name=fullname)
-        return None
-
-
 def _naw():
-    """``nlpaug.augmenter.word``. nlpaug imports torch and transformers for its language-model
-    augmenters (never used here) whenever they are installed, inside ``try: ... except
-    ImportError``; that costs a build 5-10 s. Unless they are loaded already, they are hidden while
-    nlpaug imports and importable again right after."""
-    import sys
+    """``nlpaug.augmenter.word``, imported without torch and transformers (which nlpaug loads for
+    its language-model augmenters, never used here: 5-10 s of a build)."""
+    from harness.core.imports import without
 
-    hook = _Hidden(tuple(name for name in ("torch", "transformers") if name not in sys.modules))
-    sys.meta_path.insert(0, hook)
-    try:
+    with without("torch", "transformers"):
         import nlpaug.augmenter.word as naw
-    finally:
-        sys.meta_path.remove(hook)
     return naw
 
 
