@@ -129,6 +129,22 @@ def nltk_wordnet() -> Path:
     return root
 
 
+@contextlib.contextmanager
+def _no_omw_version_map():
+    """Load nltk's WordNet reader without its map from WordNet 3.0 synsets to the loaded
+    version's, which nltk 3.10 builds on every load (reading ``index.sense`` twice: half of the
+    reader's 5 s). Only Open Multilingual Wordnet look-ups use it, and the loaded WordNet is 3.0;
+    nlpaug looks up English only."""
+    from nltk.corpus.reader.wordnet import WordNetCorpusReader
+
+    mapping = WordNetCorpusReader.map_wn
+    WordNetCorpusReader.map_wn = lambda self, version="wordnet": None
+    try:
+        yield
+    finally:
+        WordNetCorpusReader.map_wn = mapping
+
+
 def _drop_open_wordnet_files() -> None:
     """In a forked build worker, forget the WordNet data files nltk opened in the parent: a
     forked process shares their read position, so two workers seeking at once read each
@@ -239,6 +255,7 @@ class NlpaugWordNet(_Nlpaug):
     def _make(self, rate: float):
         naw = _naw()
         nltk_wordnet()
-        aug = naw.SynonymAug(aug_src="wordnet", aug_p=rate, aug_max=None, stopwords=stopwords())
+        with _no_omw_version_map():
+            aug = naw.SynonymAug(aug_src="wordnet", aug_p=rate, aug_max=None, stopwords=stopwords())
         aug.model.pos_tag = lambda tokens: [(t, "") for t in tokens]  # nltk's tagger is not installable offline
         return aug
