@@ -60,7 +60,7 @@ def target(model: str, impl: str) -> str:
 def worker(args) -> dict:
     import harness
     from harness.evaluation import detector_calls
-    from harness.evaluation.evaluate import fit_and_calibrate, predict, token_docs
+    from harness.evaluation.evaluate import fit_and_calibrate, predict
     from harness.evaluation.registry import REGISTRY, make_detector
     from harness.evaluation.scoring import score_split
 
@@ -74,10 +74,10 @@ def worker(args) -> dict:
     if args.task == "f1":
         split = harness.load("news", "test", dataset=args.dataset)
         tokens, docs, _ = predict(model, detector, split, "news/test")
-        scores = score_split(split.records, tokens, docs, thresholds.token, thresholds.document, n_boot=0)
+        scores = score_split(split.gold, tokens, docs, thresholds.token, thresholds.document, n_boot=0)
         Path(args.scores_out).write_text(json.dumps(tokens))
         return {"token_f1": scores["token"]["f1"]["value"]}
-    docs = token_docs(harness.load(args.config, "test", dataset=args.dataset))
+    docs = harness.load(args.config, "test", dataset=args.dataset).token_texts()
     if args.max_tokens:
         kept, total = [], 0
         for doc in docs:
