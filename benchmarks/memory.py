@@ -3,9 +3,9 @@
     python benchmarks/memory.py [--sizes 5,10,20] [--quick] [--dataset DIR]
 
 Each command runs in a fresh process; its peak resident set comes from the operating system
-(``os.wait4``). Beside `evaluate` it measures its anchor, the plain per-record loader: a process
-that loads `news` train, validation and test as Python dicts (``Split.records``), as `evaluate`
-held them before issue 11.
+(``os.wait4``, in a small go-between process: see ``GO_BETWEEN``). Beside `evaluate` it measures
+its anchor, the plain per-record loader: a process that loads `news` train, validation and test
+as Python dicts (``Split.records``), as `evaluate` held them before issue 11.
 `detect` reads a text made by repeating the test fixtures (text written for this project) up to
 each size, as text and as JSON output; issue 11 asks for linear growth and at most 0.5 GB at
 20 MB. Needs the built dataset and a cached or quick lexicon fit.
@@ -21,7 +21,6 @@ import os
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -32,15 +31,27 @@ PER_RECORD = ("import harness; rows = [r for s in ('train', 'validation', 'test'
 CLI = [sys.executable, "-m", "harness.cli.main"]
 
 
+# Starts the measured command and reports its exit code, wall seconds and peak resident set (KB).
+# Linux carries the peak of the process that starts a command into the command's own (exec keeps
+# the larger), so a command started straight from a large caller such as run_all would report the
+# caller's peak; this go-between is a small fresh process.
+GO_BETWEEN = """
+import os, subprocess, sys, time
+started = time.perf_counter()
+proc = subprocess.Popen(sys.argv[1:], stdout=subprocess.DEVNULL)
+_, status, usage = os.wait4(proc.pid, 0)
+print(os.waitstatus_to_exitcode(status), time.perf_counter() - started, usage.ru_maxrss)
+"""
+
+
 def peak(cmd: list[str], stdin: Path | None = None) -> tuple[float, float]:
     """(wall seconds, peak resident set in MB) of ``cmd`` in a fresh process; fails loudly."""
-    started = time.perf_counter()
     with open(stdin or os.devnull, "rb") as src:
-        proc = subprocess.Popen(cmd, cwd=ROOT, stdin=src, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-        _, status, usage = os.wait4(proc.pid, 0)
-    if os.waitstatus_to_exitcode(status) != 0:
-        raise SystemExit(f"{' '.join(cmd)} failed: {proc.stderr.read().decode()[-500:]}")
-    return time.perf_counter() - started, usage.ru_maxrss / 1024
+        done = subprocess.run([sys.executable, "-c", GO_BETWEEN, *cmd], cwd=ROOT, stdin=src, capture_output=True, text=True)
+    code, seconds, kb = done.stdout.split() if done.returncode == 0 else ("1", "0", "0")
+    if code != "0":
+        raise SystemExit(f"{' '.join(cmd)} failed: {done.stderr[-500:]}")
+    return float(seconds), int(kb) / 1024
 
 
 def long_text(mb: float, folder: Path) -> Path:
