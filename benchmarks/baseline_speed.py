@@ -108,7 +108,7 @@ def run_worker(model: str, impl: str, task: str, where: dict, reference_dir: Pat
     cmd = [sys.executable, __file__, "--worker", "--model", model, "--impl", impl, "--task", task]
     for key, value in {**where, **extra}.items():
         cmd += [f"--{key.replace('_', '-')}", str(value)]
-    out = subprocess.run(cmd, env=env, stdout=subprocess.PIPE, text=True)
+    out = subprocess.run(cmd, env=env, stdout=subprocess.PIPE, text=True, check=False)
     if out.returncode != 0:
         sys.exit(f"{impl} {model} {task} failed (exit {out.returncode})")
     return json.loads(out.stdout.strip().splitlines()[-1])

@@ -47,7 +47,7 @@ print(os.waitstatus_to_exitcode(status), time.perf_counter() - started, usage.ru
 def peak(cmd: list[str], stdin: Path | None = None) -> tuple[float, float]:
     """(wall seconds, peak resident set in MB) of ``cmd`` in a fresh process; fails loudly."""
     with open(stdin or os.devnull, "rb") as src:
-        done = subprocess.run([sys.executable, "-c", GO_BETWEEN, *cmd], cwd=ROOT, stdin=src, capture_output=True, text=True)
+        done = subprocess.run([sys.executable, "-c", GO_BETWEEN, *cmd], cwd=ROOT, stdin=src, capture_output=True, text=True, check=False)
     code, seconds, kb = done.stdout.split() if done.returncode == 0 else ("1", "0", "0")
     if code != "0":
         raise SystemExit(f"{' '.join(cmd)} failed: {done.stderr[-500:]}")

@@ -53,7 +53,7 @@ def measure(predictions: str | Path = PREDICTIONS, dataset=None, repeat: int = 3
     pred = [iob([int(v >= t) for v in s]) for s in tokens]
 
     def seqeval_scores():
-        kw = dict(mode="strict", scheme=IOB2)
+        kw = {"mode": "strict", "scheme": IOB2}
         return precision_score(gold, pred, **kw), recall_score(gold, pred, **kw), f1_score(gold, pred, **kw)
 
     ours = best_of(lambda: score_split(split.gold, tokens, docs, t, d, n_boot=1000, seed=0), repeat)
