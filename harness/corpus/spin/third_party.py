@@ -24,8 +24,9 @@ What spinbench sets around them, and why:
   rejoins with spaces, dropping line breaks: changes outside any edit that the aligner would
   label. Layout tokenizes with spinbench's tokenizer and puts every token back between the
   original gaps, so only replaced words differ.
-- Seeding: nlpaug draws from the global ``random`` and ``numpy.random``; each document seeds
-  both from ``sha256(seed, document)`` and restores them after (:func:`seeded`).
+- Seeding: nlpaug draws from the global ``random`` and ``numpy.random``; for each document its
+  draws come from private generators seeded from ``sha256(seed, document)`` (:func:`seeded`),
+  so no other thread's draws (a Dask worker's) can change a spin.
 """
 
 from __future__ import annotations
@@ -46,17 +47,26 @@ GLOVE_WORDS = 100_000
 
 @contextlib.contextmanager
 def seeded(seed: int):
-    """Seed Python's ``random`` and numpy's global generator; put their states back after."""
+    """Give nlpaug its own generators, seeded with ``seed``, for the block.
+
+    nlpaug draws every random number in ``nlpaug.base_augmenter`` from Python's global ``random``
+    and numpy's global generator. Other threads of the process draw from those too (a Dask worker's
+    own threads do), so seeding the globals does not make a document's spin depend on its seed
+    alone; the module's ``random`` and ``np`` are pointed at a ``random.Random(seed)`` and a
+    ``numpy.random.RandomState(seed)`` instead, which draw exactly what the seeded globals would.
+    """
+    import types
+
+    import nlpaug.base_augmenter as base
     import numpy as np
 
-    py_state, np_state = random.getstate(), np.random.get_state()
-    random.seed(seed)
-    np.random.seed(seed)
+    saved = base.random, base.np
+    base.random = random.Random(seed)
+    base.np = types.SimpleNamespace(random=np.random.RandomState(seed), array=np.array, ndarray=np.ndarray)
     try:
         yield
     finally:
-        random.setstate(py_state)
-        np.random.set_state(np_state)
+        base.random, base.np = saved
 
 
 class Layout:
