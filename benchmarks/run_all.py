@@ -225,6 +225,9 @@ def main() -> None:
     if skip - set(GROUPS):
         ap.error(f"--skip {','.join(sorted(skip - set(GROUPS)))}: known rows are {', '.join(GROUPS)}")
     dataset = str(args.dataset or default_data_dir())
+    if {"classifier", "embedding", "scoring", "memory", "detect", "aligner"} - skip and not list(Path(dataset, "news").glob("test*.parquet")):
+        ap.error(f"no built dataset in {dataset} (its news/test split is missing): run `spinbench build` first, "
+                 "pass --dataset DIR, or --skip classifier,embedding,scoring,memory,detect,aligner")
     start_load = load_average()
     rows: dict[str, list[Row]] = {}
     with tempfile.TemporaryDirectory() as tmp:

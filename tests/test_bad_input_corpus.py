@@ -200,3 +200,60 @@ def test_held_out_domain_documents_repeating_training_text_are_dropped(tmp_path,
     ids = [r["id"] for r in harness.load("unseen-domain", "test", dataset=tmp_path).records]
     assert "w-copy" not in ids and len(ids) == len(paragraphs)
     assert summary["sources"]["wikipedia"]["overlapping_training_text_skipped"] == 1
+
+
+# -- build options and sources found wrong by a fresh-clone trial ----------------------------------
+
+def one_line(capsys, *needles):
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and "Traceback" not in err, err
+    for needle in needles:
+        assert needle in err, err
+
+
+@pytest.mark.parametrize("args, needle", [
+    (["--num-proc", "0"], "--num-proc 0: give a number of processes, 1 or more"),
+    (["--num-proc", "-1"], "--num-proc -1"),
+    (["--dask", "local:0"], "--dask local:0"),
+])
+def test_bad_runner_options_are_one_line_and_make_no_output_folder(tmp_path, capsys, args, needle):
+    assert spinbench(["build", "--configs", "news", "--out", str(tmp_path / "new"), *args]) == 2
+    one_line(capsys, needle)
+    assert not (tmp_path / "new").exists()
+
+
+def test_an_out_folder_that_cannot_be_made_is_one_line(tmp_path, capsys):
+    (tmp_path / "afile").write_text("x")
+    for out in (tmp_path / "afile", tmp_path / "afile" / "sub"):
+        assert spinbench(["build", "--configs", "news", "--out", str(out)]) == 2
+        one_line(capsys, f"cannot write the dataset under {out}")
+
+
+def test_a_config_named_twice_is_built_once(tmp_path, paragraphs, capsys):
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    for i, p in enumerate(paragraphs):
+        (folder / f"a{i:02d}.txt").write_text(f"Title {i}\n\n{p}")
+    assert spinbench(["build", "--source", f"local:{folder}", "--configs", "news", "news", "--out", str(tmp_path / "out")]) == 0
+    assert f"built {len(paragraphs)} documents (news) into" in capsys.readouterr().out
+
+
+def test_jsonl_lines_without_a_text_string_are_skipped_with_one_reason(tmp_path, paragraphs, capsys):
+    lines = [json.dumps({"id": i, "text": p}) for i, p in enumerate(paragraphs)]
+    lines += [json.dumps({"id": "n", "text": None}), json.dumps([1, 2]), "{not json", "[" * 100_000 + "]" * 100_000]
+    (tmp_path / "docs.jsonl").write_text("\n".join(lines) + "\n")
+    assert spinbench(["build", "--source", f"local:{tmp_path / 'docs.jsonl'}", "--configs", "news", "--out", str(tmp_path / "out")]) == 0
+    stats = json.loads((tmp_path / "out" / "build_stats.json").read_text())
+    assert sum(n for reason, n in stats["skipped"].items() if reason.startswith("bad JSONL line")) == 4
+    assert len(stats["skipped"]) <= 4  # one reason per kind of problem, not per line
+
+
+@pytest.mark.parametrize("num_proc", [1, 2])
+def test_a_source_failing_while_planned_raises_the_same_error_in_one_or_two_processes(tmp_path, loader, num_proc):
+    def failing(name):
+        yield from loader(name)[:3]
+        raise FileNotFoundError(2, "No such file or directory", "gone.txt")
+
+    with pytest.raises(FileNotFoundError, match="gone.txt"):
+        build(tmp_path / "out", ["news"], seed=0, sources=failing, num_proc=num_proc)
+    assert not list((tmp_path / "out").glob(".build-*"))

@@ -16,7 +16,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     from harness.corpus.build import build, source_items
     from harness.corpus.sources import parse_source
 
-    configs = args.configs or list(CONFIGS)
+    configs = list(dict.fromkeys(args.configs or CONFIGS))  # each config once, in the order given
     unknown = [c for c in configs if c not in CONFIGS]
     if unknown:
         raise SpinbenchError(f"unknown config(s) {unknown}; known: {', '.join(CONFIGS)}")

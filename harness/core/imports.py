@@ -5,7 +5,10 @@ nlpaug imports torch and transformers (for its language-model augmenters) and le
 spaCy (to register a token extension) whenever they are installed, each inside ``try: ...
 except ImportError``. :func:`without` makes those imports fail as if the packages were missing,
 for the duration of one import, which saves a build several seconds; they stay importable
-afterwards. Packages already loaded are left alone.
+afterwards (``import torch`` works), but the library's own modules imported in the block keep
+what they saw: nlpaug's language-model augmenters cannot run later in the same process, and
+inside the block ``importlib.util.find_spec`` raises for a hidden package rather than returning
+None. Packages already loaded are left alone.
 
 >>> import sys
 >>> with without("json_never_installed_here"):

@@ -219,16 +219,22 @@ def build(
     from harness.core.files import BUILD_STATS, CARD, FINGERPRINTS, replace_tree, write_json, write_text
     from harness.corpus.card import write_card
 
+    from harness.core.errors import SpinbenchError
+
+    runner = Runner(num_proc, dask)  # a bad --num-proc or --dask fails before anything is made
     out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    tmp = Path(out_dir) / f".build-{os.getpid()}"
-    shutil.rmtree(tmp, ignore_errors=True)
-    tmp.mkdir()
+    tmp = out_dir / f".build-{os.getpid()}"
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        shutil.rmtree(tmp, ignore_errors=True)
+        tmp.mkdir()
+    except OSError as err:
+        raise SpinbenchError(f"cannot write the dataset under {out_dir}: {err.strerror or err}") from err
     started = time.perf_counter()
     try:
         log = BuildLog()
         plans = SourcePlans(sources, seed, log)
-        built = build_configs(configs, plans, seed, Runner(num_proc, dask), tmp, log, shard_rows)
+        built = build_configs(configs, plans, seed, runner, tmp, log, shard_rows)
         fingerprints, stats, n_docs, files = built.fingerprints, built.stats, built.documents, built.files
         seconds = time.perf_counter() - started
         summary = {

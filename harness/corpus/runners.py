@@ -38,6 +38,8 @@ class Runner:
     dask: str | None = None
 
     def __post_init__(self):
+        if self.num_proc < 1:
+            raise SpinbenchError(f"--num-proc {self.num_proc}: give a number of processes, 1 or more")
         if self.dask:
             local_workers(self.dask)  # a bad spec fails now, not after the sources are planned
 

@@ -89,7 +89,10 @@ class SourcePlans:
         send.close()
         try:
             yield
-            outcome = receive.recv()
+            try:
+                outcome = receive.recv()
+            except EOFError:
+                raise SpinbenchError(f"planning the sources stopped without a result (its process ended with code {child.join() or child.exitcode})") from None
         except BaseException:
             child.terminate()
             raise
@@ -102,16 +105,23 @@ class SourcePlans:
         vars(self.log).update(vars(log))
 
     def _plan_and_send(self, sources: list[str], send) -> None:
+        """The forked process's work: the plans, or the exception planning raised (the same one
+        planning here would raise, with its traceback as a note, so the build reports it alike)."""
+        import pickle
+        import traceback
+
         try:
             for source in sources:
                 self.plan(source)
             outcome = (self._plans, self._positions, self.report, self.log)
-        except SpinbenchError as err:
-            outcome = err
-        except BaseException:  # a bug: its traceback, as text, to the build
-            import traceback
-
-            outcome = RuntimeError(f"planning the sources failed:\n{traceback.format_exc()}")
+        except Exception as err:  # noqa: BLE001 - sent to the build, which raises it
+            if not isinstance(err, SpinbenchError):
+                err.add_note(f"(raised while planning the sources in a forked process)\n{traceback.format_exc()}")
+            try:
+                pickle.loads(pickle.dumps(err))
+                outcome = err
+            except Exception:  # noqa: BLE001 - an exception that does not pickle: its text
+                outcome = (SpinbenchError if isinstance(err, SpinbenchError) else RuntimeError)(f"{err.__class__.__name__}: {err}")
         send.send(outcome)
         send.close()
 

@@ -142,9 +142,12 @@ def local_files(path: str | Path, domain: str = "local") -> Iterator[SourceItem]
                 continue
             try:
                 row = json.loads(line)
-                yield Article(str(row["id"]), str(row.get("title", "")), str(row["text"]), path.stem, str(row["id"]), domain)
-            except (json.JSONDecodeError, KeyError, TypeError) as err:
-                yield Skipped(f"{path.name}:{n}", f"bad JSONL line ({err.__class__.__name__}: {err})")
+                if not isinstance(row.get("text"), str):
+                    raise TypeError("text is not a string")
+                yield Article(str(row["id"]), str(row.get("title") or ""), row["text"], path.stem, str(row["id"]), domain)
+            except (json.JSONDecodeError, KeyError, TypeError, AttributeError, RecursionError) as err:
+                # one reason per kind of problem (the line's detail would make every line its own reason)
+                yield Skipped(f"{path.name}:{n}", f"bad JSONL line ({err.__class__.__name__}: expected an object with id and text)")
 
 
 def hub_dataset(name: str, text_column: str = "text", split: str = "train", title_column: str | None = None, domain: str = "hub") -> Iterator[SourceItem]:
