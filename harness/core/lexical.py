@@ -138,6 +138,7 @@ def match_case(original: str, replacement: str) -> str:
     return replacement
 
 
+@lru_cache(maxsize=1)
 def _lemminflect():
     """lemminflect, imported without spaCy (which it loads only to hook into spaCy's tokens)."""
     from harness.core.imports import without

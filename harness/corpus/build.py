@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Iterator
 
 from harness.core.configs import CONFIGS, ConfigSpec, plan_document
+from harness.core.errors import SpinbenchError
 from harness.core.files import fingerprint_line
 from harness.core.schema import as_stored, make_record
 from harness.core.shards import SHARD_ROWS, ShardWriter
@@ -180,11 +181,10 @@ def build_configs(configs: list[str], sources: SourcePlans, seed: int, runner: R
         log.total_tokens += done.compared
     for name in configs:
         warn_empty_splits(name, sizes[name], len(sources.plan(CONFIGS[name].source).source_ids), log)
-    files = {name: {split: writers[name, split].close() for split in CONFIGS[name].splits} for name in configs}
-    built = Built(files, {name: {} for name in configs}, {name: {} for name in configs})
-    for name, split in targets:
-        built.fingerprints[name][split] = digests[name, split].hexdigest()
-        built.stats[name][split] = stats[name, split].result()
+    def per_split(value) -> dict:
+        return {name: {split: value((name, split)) for split in CONFIGS[name].splits} for name in configs}
+
+    built = Built(per_split(lambda t: writers[t].close()), per_split(lambda t: digests[t].hexdigest()), per_split(lambda t: stats[t].result()))
     _remember(built)
     return built
 
@@ -218,8 +218,6 @@ def build(
     with the same result byte for byte; splits over ``shard_rows`` records are sharded."""
     from harness.core.files import BUILD_STATS, CARD, FINGERPRINTS, replace_tree, write_json, write_text
     from harness.corpus.card import write_card
-
-    from harness.core.errors import SpinbenchError
 
     runner = Runner(num_proc, dask)  # a bad --num-proc or --dask fails before anything is made
     out_dir = Path(out_dir)

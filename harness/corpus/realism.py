@@ -85,7 +85,7 @@ def document_facts(r: dict) -> DocumentFacts:
             swaps.append((is_moby_synonym(original[0], spun[0]), zipf(original[0]) - zipf(spun[0])))
     content = [i for i, tok in enumerate(r["original_tokens"]) if _content(tok["text"])]
     return DocumentFacts(
-        spun=bool(r["is_spun"]),
+        spun=True,
         tokens=len(r["tokens"]),
         labels=len(r["labels"]),
         spun_tokens=sum(r["labels"]),

@@ -92,7 +92,8 @@ class SourcePlans:
             try:
                 outcome = receive.recv()
             except EOFError:
-                raise SpinbenchError(f"planning the sources stopped without a result (its process ended with code {child.join() or child.exitcode})") from None
+                child.join()
+                raise SpinbenchError(f"planning the sources stopped without a result (its process ended with code {child.exitcode})") from None
         except BaseException:
             child.terminate()
             raise
