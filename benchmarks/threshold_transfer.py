@@ -72,17 +72,17 @@ def fixed_rules(before: Path | None, model: str, dataset: str | None) -> dict[st
 
 def row(path: Path, dataset: str | None, before: Path | None) -> list[str]:
     res = read_results(path)
-    config = res.dataset["config"]
-    gold = load(config, res.dataset["split"], dataset=dataset).gold
+    config = res.dataset.config
+    gold = load(config, res.dataset.split, dataset=dataset).gold
     s, d = scores_of(path.parent / res.predictions, gold)
     y, spun = gold.labels.astype(bool), gold.is_spun.astype(bool)
-    fixed = fixed_rules(before, res.model["name"], dataset)
+    fixed = fixed_rules(before, res.model.name, dataset)
     token_fixed = [f"{f1(y, s >= fixed[m][0]):.3f}" if m in fixed else "-" for m in (0.0, MARGIN)]
     doc_fixed = [f"{f1(spun, d >= fixed[m][1]):.3f}" if m in fixed else "-" for m in (0.0, MARGIN)]
-    chosen, best = f1(y, s >= res.thresholds["token"]), best_f1(y, s)
-    doc_chosen, doc_best = f1(spun, d >= res.thresholds["document"]), best_f1(spun, d)
+    chosen, best = f1(y, s >= res.thresholds.token), best_f1(y, s)
+    doc_chosen, doc_best = f1(spun, d >= res.thresholds.document), best_f1(spun, d)
     where = config if config == DEFAULT_CONFIG else f"{config} (held out)"
-    return [res.model["name"], where, *token_fixed, f"{chosen:.3f}", f"{best:.3f}", f"{best - chosen:.3f}", f"{metrics.auprc(y, s):.3f}",
+    return [res.model.name, where, *token_fixed, f"{chosen:.3f}", f"{best:.3f}", f"{best - chosen:.3f}", f"{metrics.auprc(y, s):.3f}",
             *doc_fixed, f"{doc_chosen:.3f}", f"{doc_best:.3f}"]
 
 

@@ -14,7 +14,10 @@ The code stands in floors, and the folders say which:
   from results, predictions and the gold data.
 
 ``harness.cli`` holds the command-line entry points. The public names below are imported on
-first use, so ``import harness`` is cheap and needs no optional dependency.
+first use, so ``import harness`` is cheap and needs no optional dependency. A researcher's way in:
+``harness.evaluate(detector_or_name, config=..., split=...)`` returns :class:`Results`
+(``results.get_score("token", "f1")``); ``harness.rescore(predictions_file)`` scores stored
+predictions; ``harness.check_detector(MyDetector)`` runs the conformance suite on a class.
 
 >>> import harness
 >>> [t.text for t in harness.tokenize("Heavy rain fell.")]
@@ -35,6 +38,14 @@ _EXPORTS = {
     "align_texts": "harness.corpus.align",
     "align_tokens": "harness.corpus.align",
     "profile": "harness.corpus.realism",
+    "evaluate": "harness.evaluation.evaluate",
+    "rescore": "harness.evaluation.evaluate",
+    "Results": "harness.evaluation.results",
+    "read_results": "harness.evaluation.results",
+    "Detector": "harness.evaluation.contract",
+    "Interval": "harness.evaluation.contract",
+    "OPTIONAL_HOOKS": "harness.evaluation.contract",
+    "check_detector": "harness.evaluation.conformance",
 }
 
 try:

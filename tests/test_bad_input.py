@@ -121,10 +121,10 @@ def test_names_that_are_not_plain_are_refused(tmp_path, data, capsys, name, monk
 
 def test_given_thresholds_are_recorded_as_given(tmp_path, data):
     res = evaluate("lexicon", dataset=data, output_dir=tmp_path, n_boot=20, threshold=0.3)
-    assert res.thresholds["token"] == 0.3
-    assert res.thresholds["chosen_on"] == "token: given; document: news/validation"
+    assert res.thresholds.token == 0.3
+    assert res.thresholds.chosen_on == "token: given; document: news/validation"
     res = evaluate("lexicon", dataset=data, output_dir=tmp_path, n_boot=20, threshold=0.3, doc_threshold=0.2)
-    assert res.thresholds["chosen_on"] == "given"
+    assert res.thresholds.chosen_on == "given"
 
 
 def test_a_predictions_file_without_header_needs_both_thresholds(tmp_path, data, capsys):
@@ -136,7 +136,7 @@ def test_a_predictions_file_without_header_needs_both_thresholds(tmp_path, data,
     assert code == 2
     one_line_error(err, "the header gives no token_threshold", "--threshold and --doc-threshold")
     res = evaluate(str(bare), dataset=data, output_dir=tmp_path / "b", n_boot=20, threshold=0.4, doc_threshold=0.5)
-    assert res.thresholds == {"token": 0.4, "document": 0.5, "chosen_on": "given"}
+    assert res.thresholds.to_json() == {"token": 0.4, "document": 0.5, "chosen_on": "given"}
 
 
 # 5-7. Detector output and failures.
@@ -223,13 +223,13 @@ def test_bad_model_args(tmp_path, data, capsys, args, needle):
 
 def test_float_hyperparameters_take_integers(tmp_path, data):
     res = evaluate("lexicon", model_args={"alpha": 1}, dataset=data, output_dir=tmp_path, n_boot=20)
-    assert res.model["params"]["alpha"] == 1.0 and isinstance(res.model["params"]["alpha"], float)
+    assert res.model.params["alpha"] == 1.0 and isinstance(res.model.params["alpha"], float)
 
 
 # 9-10. The fit cache.
 
 
-def test_a_corrupt_or_empty_cache_entry_is_a_miss(tmp_path, data, capsys):
+def test_a_corrupt_or_empty_cache_entry_is_a_miss(tmp_path, data, caplog):
     evaluate("lexicon", dataset=data, output_dir=tmp_path, n_boot=20)
     from harness.evaluation.fit_cache import cache_dir
 
@@ -237,8 +237,9 @@ def test_a_corrupt_or_empty_cache_entry_is_a_miss(tmp_path, data, capsys):
     for garbage in (b"", b"\x80\x04not a pickle"):
         entry.write_bytes(garbage)
         res = evaluate("lexicon", dataset=data, output_dir=tmp_path, n_boot=20)
-        assert res.throughput["fit_seconds"] is not None  # refitted
-        assert "ignoring unreadable cached fit" in capsys.readouterr().err
+        assert res.throughput.fit_seconds is not None  # refitted
+        assert "ignoring unreadable cached fit" in caplog.text
+        caplog.clear()
     assert not list((cache_dir() / "fits").glob(".*.tmp"))
 
 
@@ -249,8 +250,8 @@ def test_an_external_lexicon_edit_refits(tmp_path, data):
     again = evaluate("lexicon", model_args={"lexicon": str(lexicon)}, dataset=data, output_dir=tmp_path, n_boot=20)
     lexicon.write_text("weighty rain\ncounterfeit consciousness\n")
     edited = evaluate("lexicon", model_args={"lexicon": str(lexicon)}, dataset=data, output_dir=tmp_path, n_boot=20)
-    assert first.throughput["fit_seconds"] is not None and again.throughput["fit_seconds"] is None
-    assert edited.throughput["fit_seconds"] is not None
+    assert first.throughput.fit_seconds is not None and again.throughput.fit_seconds is None
+    assert edited.throughput.fit_seconds is not None
 
 
 def test_the_key_follows_base_classes_imports_and_package_versions(tmp_path, monkeypatch):

@@ -1,5 +1,6 @@
 """evaluate end to end on a tiny dataset built from fixtures, and its answers to bad input."""
 
+import logging
 import gzip
 import json
 
@@ -19,10 +20,10 @@ def run(tmp_path, tiny_dataset, model="lexicon", config="news", **kw):
 def test_results_name_the_dataset_revision_and_can_be_recomputed(tmp_path, tiny_dataset):
     res = run(tmp_path, tiny_dataset)
     stored = read_results(tmp_path / "results" / "lexicon" / "news.json")
-    assert stored.dataset["fingerprint"] == res.dataset["fingerprint"]
-    assert len(stored.dataset["fingerprint"]) == 64
+    assert stored.dataset.fingerprint == res.dataset.fingerprint
+    assert len(stored.dataset.fingerprint) == 64
     assert stored.harness["version"] and "git_commit" in stored.harness
-    assert stored.thresholds["chosen_on"] == "news/validation"
+    assert stored.thresholds.chosen_on == "news/validation"
     assert stored.main_score["value"] == stored.scores["token"]["f1"]["value"]
     lo, hi = stored.main_score["ci95"]
     assert lo <= stored.main_score["value"] <= hi
@@ -33,12 +34,13 @@ def test_results_name_the_dataset_revision_and_can_be_recomputed(tmp_path, tiny_
     assert check(tmp_path / "results", tmp_path / "leaderboard.md", str(tiny_dataset)) == []
 
 
-def test_same_inputs_same_scores_and_cached_fit(tmp_path, tiny_dataset, capsys):
+def test_same_inputs_same_scores_and_cached_fit(tmp_path, tiny_dataset, caplog):
     a = run(tmp_path, tiny_dataset)
-    b = run(tmp_path, tiny_dataset)
+    with caplog.at_level(logging.INFO, logger="harness"):
+        b = run(tmp_path, tiny_dataset)
     assert a.scores == b.scores
-    assert b.throughput["fit_seconds"] is None  # the second run used the cached fit
-    assert "cached" in capsys.readouterr().err
+    assert b.throughput.fit_seconds is None  # the second run used the cached fit
+    assert "using the fitted detector cached" in caplog.text
 
 
 def test_held_out_config_uses_news_thresholds(tmp_path, tiny_dataset):
@@ -50,14 +52,14 @@ def test_held_out_config_uses_news_thresholds(tmp_path, tiny_dataset):
 
     news = run(tmp_path, tiny_dataset)
     held = run(tmp_path, tiny_dataset, config="unseen-spinner")
-    assert held.dataset["config"] == "unseen-spinner"
+    assert held.dataset.config == "unseen-spinner"
     t = held.thresholds
-    assert t["chosen_on"] == news.thresholds["chosen_on"] == "news/validation"
-    assert (t["token_share"], t["document_share"]) == (news.thresholds["token_share"], news.thresholds["document_share"])
+    assert t.chosen_on == news.thresholds.chosen_on == "news/validation"
+    assert (t.token_share, t.document_share) == (news.thresholds.token_share, news.thresholds.document_share)
     _, rows = read_predictions(tmp_path / "results" / "lexicon" / "unseen-spinner.predictions.jsonl.gz")
     tokens = np.concatenate([scores for scores, _ in rows.values()])
-    assert t["token"] == matched_share_cut(tokens, t["token_share"])
-    assert t["document"] == matched_share_cut([doc for _, doc in rows.values()], t["document_share"])
+    assert t.token == matched_share_cut(tokens, t.token_share)
+    assert t.document == matched_share_cut([doc for _, doc in rows.values()], t.document_share)
 
 
 def test_predictions_file_scores_without_the_model(tmp_path, tiny_dataset):
@@ -65,7 +67,7 @@ def test_predictions_file_scores_without_the_model(tmp_path, tiny_dataset):
     pred = tmp_path / "results" / "lexicon" / "news.predictions.jsonl.gz"
     again = evaluate(str(pred), dataset=str(tiny_dataset), output_dir=tmp_path / "again", n_boot=200)
     assert again.scores == res.scores
-    assert again.model["name"] == "lexicon"
+    assert again.model.name == "lexicon"
 
 
 def write_preds(path, rows, header=None):
@@ -112,7 +114,7 @@ def test_not_gzip_predictions_file(tmp_path, tiny_dataset, capsys):
 
 @pytest.mark.parametrize(
     "model, message",
-    [("lexcon", "did you mean 'lexicon'"), ("no_such_pkg.mod:Thing", "cannot import 'no_such_pkg.mod'"), ("harness.evaluation.reference:Nope", "has no 'Nope'")],
+    [("lexcon", "did you mean 'lexicon'"), ("no_such_pkg.mod:Thing", "cannot import 'no_such_pkg.mod'"), ("harness.evaluation.floor_detectors:Nope", "has no 'Nope'")],
 )
 def test_bad_model_names(tmp_path, tiny_dataset, model, message, capsys):
     assert evaluate_main(["--model", model, "--dataset", str(tiny_dataset), "--output-dir", str(tmp_path)]) == 2
@@ -126,11 +128,11 @@ def test_missing_dataset(tmp_path, capsys):
 
 
 def test_user_detector_by_import_path_and_model_args(tmp_path, tiny_dataset, capsys):
-    code = evaluate_main(["--model", "harness.evaluation.reference:RandomDetector", "--model-args", "seed=3", "--dataset", str(tiny_dataset),
+    code = evaluate_main(["--model", "harness.evaluation.floor_detectors:RandomDetector", "--model-args", "seed=3", "--dataset", str(tiny_dataset),
                           "--output-dir", str(tmp_path / "r"), "--bootstrap", "50"])
     assert code == 0
-    res = read_results(tmp_path / "r" / "harness.evaluation.reference-RandomDetector" / "news.test.json")
-    assert res.model["params"] == {"seed": 3}
+    res = read_results(tmp_path / "r" / "harness.evaluation.floor_detectors-RandomDetector" / "news.test.json")
+    assert res.model.params == {"seed": 3}
     assert "token" in capsys.readouterr().out
 
 
@@ -138,6 +140,6 @@ def test_a_predictions_file_is_scored_on_the_split_its_header_names(tmp_path, ti
     held = run(tmp_path, tiny_dataset, config="unseen-spinner")
     pred = tmp_path / "results" / "lexicon" / "unseen-spinner.predictions.jsonl.gz"
     again = evaluate(str(pred), dataset=str(tiny_dataset), output_dir=tmp_path / "again", n_boot=200)
-    assert again.dataset["config"] == "unseen-spinner" and again.dataset["split"] == "test"
+    assert again.dataset.config == "unseen-spinner" and again.dataset.split == "test"
     assert again.scores == held.scores
-    assert again.thresholds == held.thresholds and "calibration_token" in again.thresholds  # shares and validation cuts kept
+    assert again.thresholds == held.thresholds and again.thresholds.calibration_token is not None  # shares and validation cuts kept

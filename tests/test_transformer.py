@@ -147,14 +147,14 @@ def test_evaluate_fit_cache_export_and_hf_agree(tiny_hf_model, tiny_dataset, tmp
     args = {"model_name": str(tiny_hf_model), "max_length": 32, "stride": 16}
     first = evaluate("transformer", model_args=args, dataset=str(tiny_dataset), output_dir=tmp_path / "runs", n_boot=50)
     again = evaluate("transformer", model_args=args, dataset=str(tiny_dataset), output_dir=tmp_path / "runs", n_boot=50)
-    assert first.throughput["fit_seconds"] is not None and again.throughput["fit_seconds"] is None  # the fit was cached
+    assert first.throughput.fit_seconds is not None and again.throughput.fit_seconds is None  # the fit was cached
     assert again.scores == first.scores
     model_args = ",".join(f"{k}={v}" for k, v in args.items())
     assert spinbench(["export", str(tmp_path / "export"), "--model", "transformer", "--model-args", model_args, "--dataset", str(tiny_dataset)]) == 0
     assert "evaluate --model hf:" in capsys.readouterr().out
     via_hf = evaluate(f"hf:{tmp_path / 'export'}", dataset=str(tiny_dataset), output_dir=tmp_path / "runs", n_boot=50)
     assert via_hf.thresholds == first.thresholds and via_hf.scores == first.scores
-    assert via_hf.model["target"] == "harness.evaluation.hf_model:HFTokenClassifier" and via_hf.model["params"]["model"] == str(tmp_path / "export")
+    assert via_hf.model.target == "harness.evaluation.hf_model:HFTokenClassifier" and via_hf.model.params["model"] == str(tmp_path / "export")
     assert spinbench(["detect", "--model", f"hf:{tmp_path / 'export'}", "--dataset", str(tiny_dataset), "--format", "json", str(tmp_path / "in.txt")]) == 2
     (tmp_path / "in.txt").write_text("Weighty rain shut three streets close to the harbour.")
     assert spinbench(["detect", "--model", f"hf:{tmp_path / 'export'}", "--dataset", str(tiny_dataset), "--format", "json", str(tmp_path / "in.txt")]) == 0

@@ -18,8 +18,6 @@ CLEAN_GROUPS = (CLEAN_RECIPE, CLEAN_BAND)
 
 def format_table(results) -> str:
     """The scores of a :class:`~harness.evaluation.results.Results` as a plain-text table."""
-    from harness.evaluation.scoring import Thresholds
-
 
     def cell(m):
         if m["value"] is None:
@@ -30,11 +28,9 @@ def format_table(results) -> str:
 
     s = results.scores
     d = results.dataset
-    t = results.thresholds
     lines = [
-        f"model {results.model['name']} on {d['config']}/{d['split']} ({d['documents']} documents, {d['tokens']:,} tokens; "
-        f"dataset {d['fingerprint'][:12]})",
-        Thresholds.from_json(t).describe(),
+        f"model {results.model.name} on {d.config}/{d.split} ({d.documents} documents, {d.tokens:,} tokens; dataset {d.fingerprint[:12]})",
+        results.thresholds.describe(),
         "",
         f"{'level':<14}{'precision':>24}{'recall':>24}{'F1':>24}",
     ]
@@ -56,33 +52,34 @@ def format_table(results) -> str:
             p, r = row["precision"]["value"] or 0.0, row["recall"]["value"] or 0.0
             lines.append(f"  {key:<16}{row['documents']:>6}{row['tokens']:>9}{p:>11.3f}{r:>9.3f}{cell(row['f1']):>24}")
     tp = results.throughput
-    speed = f"{tp['tokens_per_second']:,.0f} tokens/s" if tp["tokens_per_second"] else "n/a (predictions file)"
-    lines += ["", f"throughput {speed}; peak memory {tp['peak_memory_mb']:,.0f} MB" + (f"; fit {tp['fit_seconds']:.1f}s" if tp.get("fit_seconds") else "")]
+    speed = f"{tp.tokens_per_second:,.0f} tokens/s" if tp.tokens_per_second else "n/a (predictions file)"
+    lines += ["", f"throughput {speed}; peak memory {tp.peak_memory_mb:,.0f} MB" + (f"; fit {tp.fit_seconds:.1f}s" if tp.fit_seconds else "")]
     return "\n".join(lines)
 
 
 def cmd_evaluate(args: argparse.Namespace) -> int:
-    from harness.core.dataset import recorded_fingerprints
-    from harness.evaluation.evaluate import evaluate
-    from harness.evaluation.leaderboard import results_problems
+    from harness.evaluation.evaluate import evaluate, rescore
+    from harness.evaluation.outputs import is_predictions_file
     from harness.evaluation.registry import parse_model_args
 
-    results = evaluate(
-        args.model, config=args.config, split=args.split, model_args=parse_model_args(args.model_args), dataset=args.dataset,
-        output_dir=args.output_dir, name=args.name, n_boot=args.bootstrap, seed=args.seed, threshold=args.threshold,
-        doc_threshold=args.doc_threshold, use_cache=not args.no_cache, submit=args.submit,
-    )
+    common = dict(dataset=args.dataset, output_dir=args.output_dir, name=args.name, n_boot=args.bootstrap, seed=args.seed,
+                  threshold=args.threshold, doc_threshold=args.doc_threshold, submit=args.submit)
+    if is_predictions_file(args.model):
+        if args.model_args:
+            raise SpinbenchError("--model-args is for a detector, not a predictions file")
+        results = rescore(args.model, args.config, args.split, **common)
+    else:
+        results = evaluate(args.model, args.config, args.split, model_args=parse_model_args(args.model_args), use_cache=not args.no_cache, **common)
     print(format_table(results))
     print(f"\nwrote {results.path} and {results.path.parent / results.predictions}")
     if not args.submit:
-        problems = results_problems(results, recorded_fingerprints(args.dataset))
-        print("to submit it to the leaderboard, rerun with --submit" if not problems else "not a leaderboard entry: " + "; ".join(problems))
+        print("to submit it to the leaderboard, rerun with --submit" if results.is_entry else "not a leaderboard entry: " + "; ".join(results.entry_problems))
     return 0
 
 
 def cmd_detect(args: argparse.Namespace) -> int:
     from harness.evaluation.detect import Detection, detect, write_highlighted, write_json
-    from harness.evaluation.evaluate import prepare_detector
+    from harness.evaluation.prepare import prepare_detector
     from harness.evaluation.registry import parse_model_args
 
     text = read_text_input(args.file)
@@ -104,12 +101,13 @@ def cmd_detect(args: argparse.Namespace) -> int:
 
 def cmd_export(args: argparse.Namespace) -> int:
     from harness.evaluation import detector_calls
-    from harness.evaluation.evaluate import prepare_detector
+    from harness.evaluation.contract import hook
+    from harness.evaluation.prepare import prepare_detector
     from harness.evaluation.registry import parse_model_args
 
     prepared = prepare_detector(args.model, parse_model_args(args.model_args), args.dataset, use_cache=not args.no_cache, predictions_file_ok=False)
-    export = getattr(prepared.detector, "export", None)
-    if not callable(export):
+    export = hook(prepared.detector, "export")
+    if export is None:
         raise SpinbenchError(f"model {args.model!r} cannot be exported: it has no export(path) method")
     detector_calls.call(args.model, "export", export, args.out)
     print(f"wrote {args.out}; score it with: evaluate --model hf:{args.out}")

@@ -6,11 +6,16 @@ One error policy for every command: a :class:`~harness.core.errors.SpinbenchErro
 missing data, a detector that breaks its contract) is printed as one line, ``PROG: error: ...``,
 with exit status 2 (``--debug`` shows its traceback too); any other exception is a bug in
 spinbench or a detector and keeps its traceback.
+
+Library code reports progress through :mod:`logging`; the commands show the ``harness`` and
+``baselines`` loggers' messages on stderr (:func:`configure_logging`). The current folder is put
+on the import path, as ``python -m`` does, so ``--model mydet:MyDetector`` finds ``./mydet.py``.
 """
 
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import sys
 import traceback
@@ -31,7 +36,40 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+class _Plain(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        text = record.getMessage()
+        return f"warning: {text}" if record.levelno >= logging.WARNING else text
+
+
+class _StderrHandler(logging.StreamHandler):
+    """Writes to whatever ``sys.stderr`` is at the time (it may be replaced after set-up)."""
+
+    @property
+    def stream(self):
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, value):
+        pass
+
+
+def configure_logging(level: int = logging.INFO) -> None:
+    """Show library messages on stderr, one plain line each (warnings prefixed ``warning:``)."""
+
+    handler = _StderrHandler()
+    handler.setFormatter(_Plain())
+    for name in ("harness", "baselines"):
+        logger = logging.getLogger(name)
+        logger.handlers[:] = [handler]
+        logger.setLevel(level)
+        logger.propagate = False
+
+
 def run(prog: str, args: argparse.Namespace) -> int:
+    configure_logging()
+    if os.getcwd() not in sys.path:  # as `python -m` would: a detector module in the current folder imports
+        sys.path.insert(0, os.getcwd())
     try:
         return args.func(args)
     except SpinbenchError as err:

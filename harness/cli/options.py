@@ -7,9 +7,10 @@
 from __future__ import annotations
 
 import argparse
-import math
 
+from harness.core.checks import is_probability
 from harness.core.configs import CONFIGS, DEFAULT_CONFIG, EVALUATION_SPLIT
+from harness.evaluation.scoring import DEFAULT_RESAMPLES
 
 
 def probability(text: str) -> float:
@@ -18,7 +19,7 @@ def probability(text: str) -> float:
         value = float(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
-    if not (math.isfinite(value) and 0.0 <= value <= 1.0):
+    if not is_probability(value):
         raise argparse.ArgumentTypeError(f"{text!r} is not a number in [0, 1]")
     return value
 
@@ -56,6 +57,6 @@ def add_evaluate_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--submit", action="store_true", help="write the leaderboard entry results/<name>/<config>.json (test split, validation thresholds only)")
     parser.add_argument("--output-dir", default=None, help="folder for the results (default: runs/, or results/ with --submit)")
     parser.add_argument("--name", default=None, help="name for the results folder (default: the model); letters, digits, -_.")
-    parser.add_argument("--bootstrap", type=positive_int, default=1000, help="bootstrap resamples for the intervals")
+    parser.add_argument("--bootstrap", type=positive_int, default=DEFAULT_RESAMPLES, help=f"bootstrap resamples for the intervals (default {DEFAULT_RESAMPLES:,}, the leaderboard's)")
     parser.add_argument("--seed", type=int, default=0, help="bootstrap seed")
     add_debug_argument(parser)

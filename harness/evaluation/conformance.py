@@ -1,6 +1,6 @@
 """A conformance check any detector can be run through (like scikit-learn's ``check_estimator``).
 
->>> from harness.evaluation.reference import RandomDetector
+>>> from harness.evaluation.floor_detectors import RandomDetector
 >>> check_detector(RandomDetector)
 """
 

@@ -14,35 +14,68 @@ A detector sees documents as lists of token strings (from :func:`harness.tokeniz
 Hyperparameter values are checked before a detector is made: each must have the type of its
 default, and a class may declare allowed ranges in ``param_ranges`` (``{"max_n": Interval(1)}``).
 
-``predict_doc_proba(docs)`` is optional: without it the harness derives a document score with
-:func:`doc_scores_from_tokens`. ``suggest(doc) -> list[str | None]`` is optional too: a guess at
-each token's original wording (``spinbench detect --suggest`` shows it). ``export(path)`` is optional
-too: it writes the fitted detector somewhere others can use it (``spinbench export``; the
-``transformer`` baseline writes a Hugging Face folder for ``--model hf:DIR``). A detector that needs
-no training sets ``requires_fit = False``.
-Run ``evaluate --model my_package.my_module:MyDetector`` to score it; no registration needed.
+Every optional hook is listed in :data:`OPTIONAL_HOOKS` and found through :func:`hook`, so what
+the harness may call on a detector stands here and nowhere else.
+Run ``evaluate --model my_package.my_module:MyDetector`` to score it, or
+``harness.evaluate(MyDetector())`` from Python; no registration needed.
 """
 
 from __future__ import annotations
 
 import difflib
 import inspect
-import math
 from dataclasses import dataclass
 from typing import Protocol, Sequence, runtime_checkable
 
 import numpy as np
 
+from harness.core.checks import is_finite_number
 from harness.core.errors import SpinbenchError
 
 
 @runtime_checkable
 class Detector(Protocol):
-    """What every detector provides (checked by :func:`harness.evaluation.conformance.check_detector`)."""
+    """What every detector provides (checked by :func:`harness.evaluation.conformance.check_detector`).
+
+    ``fit`` may be left out by a detector that sets ``requires_fit = False``; the optional hooks
+    are in :data:`OPTIONAL_HOOKS`."""
 
     def fit(self, docs: list[list[str]], labels: list[list[int]]) -> "Detector": ...
 
     def predict_token_proba(self, docs: list[list[str]]) -> list[list[float]]: ...
+
+
+# name -> what it is and who uses it. Methods are called with the arguments shown; attributes are
+# read on the class or the instance.
+OPTIONAL_HOOKS: dict[str, str] = {
+    "predict_doc_proba": "predict_doc_proba(docs) -> one spun-probability per document; without it, "
+                         "the mean of each document's top 5% token scores (doc_scores_from_tokens)",
+    "suggest": "suggest(doc) -> one guess (str or None) per token at its original wording; shown by "
+               "`spinbench detect --suggest`",
+    "export": "export(path) writes the fitted detector where others can use it (`spinbench export`; the "
+              "transformer baseline writes a Hugging Face folder for --model hf:DIR)",
+    "param_ranges": "class attribute {hyperparameter: Interval(...)}: allowed values, checked before the "
+                    "detector is made",
+    "requires_fit": "class attribute; False for a detector that needs no training (fit is then never "
+                    "called and may be left out). Default True",
+}
+
+
+def hook(detector: object, name: str, default=None):
+    """The optional hook ``name`` of ``detector`` (a method only when callable), else ``default``.
+
+    >>> class D:
+    ...     requires_fit = False
+    ...     def predict_token_proba(self, docs): return [[0.0] * len(d) for d in docs]
+    >>> hook(D(), "requires_fit", True), hook(D(), "suggest")
+    (False, None)
+    """
+    if name not in OPTIONAL_HOOKS:
+        raise KeyError(f"{name!r} is not an optional hook of the detector contract: {', '.join(OPTIONAL_HOOKS)}")
+    value = getattr(detector, name, default)
+    if name in ("requires_fit", "param_ranges"):
+        return value
+    return value if callable(value) else default
 
 
 def get_params(detector: object) -> dict:
@@ -96,7 +129,7 @@ def _type_problem(name: str, default: object, value: object) -> str | None:
     elif isinstance(default, int):
         ok = isinstance(value, int) and not isinstance(value, bool)
     elif isinstance(default, float):
-        ok = isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+        ok = is_finite_number(value)
     elif isinstance(default, str):
         ok = isinstance(value, str)
     else:
@@ -111,7 +144,7 @@ def check_params(cls: type, params: dict, model: str) -> dict:
     sig = inspect.signature(cls.__init__)
     accepted = {n: p for n, p in sig.parameters.items() if n != "self" and p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)}
     takes_any = any(p.kind == p.VAR_KEYWORD for p in sig.parameters.values())
-    ranges = getattr(cls, "param_ranges", {})
+    ranges = hook(cls, "param_ranges", {})
     out = {}
     for name, value in params.items():
         if name not in accepted:
@@ -131,7 +164,7 @@ def check_params(cls: type, params: dict, model: str) -> dict:
 
 
 def requires_fit(detector: object) -> bool:
-    return bool(getattr(detector, "requires_fit", True))
+    return bool(hook(detector, "requires_fit", True))
 
 
 def doc_scores_from_tokens(token_scores: Sequence[Sequence[float]], top_share: float = 0.05) -> list[float]:

@@ -21,7 +21,7 @@ from typing import Iterator, TextIO
 from harness.core.errors import SpinbenchError
 from harness.core.tokens import Token, tokenize
 from harness.evaluation import detector_calls
-from harness.evaluation.contract import doc_scores_from_tokens
+from harness.evaluation.contract import doc_scores_from_tokens, hook
 from harness.evaluation.metrics import spans
 
 PASSAGE_TOKENS = 2000
@@ -77,7 +77,7 @@ def detect_passages(detector, text: str, detection: Detection, suggest: bool = F
     ``start``, ``end``, ``score``, ``spun``, and ``suggestion`` when asked for); ``detection``
     collects the totals and, at the end, the document score."""
     model = detection.model
-    if suggest and not callable(getattr(detector, "suggest", None)):
+    if suggest and hook(detector, "suggest") is None:
         raise SpinbenchError(f"model {model!r} cannot suggest originals: it has no suggest(doc) method")
     for n, tokens in enumerate(passages(text)):
         doc = [t.text for t in tokens]
@@ -149,10 +149,3 @@ def write_highlighted(out: TextIO, detector, text: str, detection: Detection, co
         guesses += [f"   {r['text']!r} was probably {r['suggestion']!r}" for r in rows if r.get("suggestion")]
     out.write(text[cursor:] + _summary(detection, guesses) + "\n")
 
-
-def highlight(text: str, result: dict, color: bool) -> str:
-    """A :func:`detect` result as marked-up text with its summary."""
-    pieces, cursor = _marked(text, result["tokens"], *((_ON, _OFF) if color else ("[[", "]]")), 0)
-    detection = Detection(result["model"], result["threshold"], len(result["tokens"]), sum(t["spun"] for t in result["tokens"]), result["doc_score"])
-    guesses = [f"   {t['text']!r} was probably {t['suggestion']!r}" for t in result["tokens"] if t.get("suggestion")]
-    return "".join(pieces) + text[cursor:] + _summary(detection, guesses)

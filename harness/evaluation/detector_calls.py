@@ -8,13 +8,13 @@ first bad document and what was wrong. Nothing it returned is written anywhere b
 
 from __future__ import annotations
 
-import math
 from typing import Callable, Sequence
 
 import numpy as np
 
+from harness.core.checks import first_non_probability, is_probability
 from harness.core.errors import SpinbenchError
-from harness.evaluation.contract import doc_scores_from_tokens
+from harness.evaluation.contract import doc_scores_from_tokens, hook
 
 
 class DetectorError(SpinbenchError):
@@ -41,12 +41,6 @@ def fit(name: str, detector, docs: list[list[str]], labels: list[list[int]]):
     return fitted
 
 
-def _bad_value(values: np.ndarray) -> int | None:
-    """Index of the first value that is not a finite number in [0, 1]."""
-    bad = ~(np.isfinite(values) & (values >= 0.0) & (values <= 1.0))
-    return int(np.argmax(bad)) if bad.any() else None
-
-
 def check_token_scores(name: str, ids: Sequence[str], docs: Sequence[Sequence[str]], scores: object) -> list[list[float]]:
     """Scores as lists of floats, one per token of each document, or a DetectorError."""
     try:
@@ -64,7 +58,7 @@ def check_token_scores(name: str, ids: Sequence[str], docs: Sequence[Sequence[st
         if values.ndim != 1 or len(values) != len(doc):
             got = len(values) if values.ndim == 1 else f"an array of shape {values.shape} as"
             raise DetectorError(f"detector {name!r} returned {got} scores for document {doc_id!r} of {len(doc)} tokens")
-        i = _bad_value(values)
+        i = first_non_probability(values)
         if i is not None:
             raise DetectorError(
                 f"detector {name!r} returned {float(values[i])!r} for token {i} ({doc[i]!r}) of document {doc_id!r}: "
@@ -78,8 +72,8 @@ def predict(name: str, detector, ids: Sequence[str], docs: list[list[str]]) -> t
     """Checked token scores and document scores (the detector's own ``predict_doc_proba`` if it
     has one, else :func:`~harness.evaluation.contract.doc_scores_from_tokens`)."""
     tokens = check_token_scores(name, ids, docs, call(name, "predict_token_proba", detector.predict_token_proba, docs))
-    own = getattr(detector, "predict_doc_proba", None)
-    if not callable(own):
+    own = hook(detector, "predict_doc_proba")
+    if own is None:
         return tokens, doc_scores_from_tokens(tokens)
     raw = call(name, "predict_doc_proba", own, docs)
     try:
@@ -89,6 +83,6 @@ def predict(name: str, detector, ids: Sequence[str], docs: list[list[str]]) -> t
     if len(values) != len(docs):
         raise DetectorError(f"detector {name!r} returned {len(values)} document scores for {len(docs)} documents")
     for doc_id, v in zip(ids, values):
-        if not (math.isfinite(v) and 0.0 <= v <= 1.0):
+        if not is_probability(v):
             raise DetectorError(f"detector {name!r} returned document score {v!r} for document {doc_id!r}: it must be a finite number in [0, 1]")
     return tokens, values

@@ -1,264 +1,149 @@
-"""The evaluation pipeline behind ``evaluate --model X`` (and ``spinbench evaluate``).
+"""``evaluate`` and ``rescore``: the evaluation pipeline, in stages, each a function in a module
+of its own that never calls back here.
 
-1. Fit the detector on the default config's train split if it needs fitting (fits are cached:
-   :mod:`harness.evaluation.fit_cache`).
-2. Choose the token and document thresholds on its validation split (maximising F1), noting
-   the shares of tokens and documents they flag there.
-3. Predict the evaluated split and move the thresholds to flag the same shares of it
-   (:data:`~harness.evaluation.scoring.THRESHOLD_RULE`), score it, write the predictions and the
-   results, and return the results.
+``evaluate(detector_or_name)``:
+
+1. *check* the options, the output location and whether the run may be a leaderboard entry
+   (:mod:`~harness.evaluation.outputs`, :mod:`~harness.evaluation.admission`), before any work;
+2. *prepare*: make or take the detector, fit it on the default config's train split (or load the
+   fit from the cache), choose thresholds on its validation split (:mod:`~harness.evaluation.prepare`);
+3. *predict* the evaluated split (:mod:`~harness.evaluation.predict`);
+4. *score* it, the thresholds moved by :data:`~harness.evaluation.scoring.THRESHOLD_RULE`
+   (:mod:`~harness.evaluation.scoring`);
+5. *record* the results and *write* them with the predictions (:mod:`~harness.evaluation.record`).
+
+``rescore(predictions_file)`` scores a stored predictions file instead of steps 2-3, with the
+same function ``leaderboard --check`` uses (:func:`~harness.evaluation.predictions.score_predictions_file`).
 Held-out configs (test split only) use the default config's train and validation splits too.
-A predictions file given as the model is scored by :func:`~harness.evaluation.predictions.score_predictions_file`,
-the same function ``leaderboard --check`` uses.
-
-Where results go: an ordinary run writes ``runs/<name>/<config>.<split>.json`` (ignored by git);
-``submit=True`` writes the leaderboard entry ``results/<name>/<config>.json``, and only for a
-run the leaderboard accepts (:func:`harness.evaluation.leaderboard.entry_problems`).
+Progress and notices go to the ``harness`` loggers; the CLI shows them. ``examples/`` holds a
+detector evaluated both ways (``tests/test_examples.py`` runs it).
 """
 
 from __future__ import annotations
 
-import os
-import re
-import sys
-import time
-from dataclasses import dataclass
-from datetime import datetime, timezone
 from pathlib import Path
 
-from harness.core.configs import CALIBRATION_SPLIT, DEFAULT_CONFIG, EVALUATION_SPLIT, FIT_SPLIT
-from harness.core.dataset import Split, fit_dataset, load, recorded_fingerprints
+from harness.core.configs import DEFAULT_CONFIG, EVALUATION_SPLIT
+from harness.core.dataset import load, recorded_fingerprints
 from harness.core.errors import SpinbenchError
-from harness.core.files import sha256_file
-from harness.evaluation import detector_calls, fit_cache
-from harness.evaluation.contract import get_params, requires_fit
-from harness.evaluation.predictions import score_predictions_file, write_predictions
-from harness.evaluation.provenance import git_commit, hardware, peak_memory_mb
-from harness.evaluation.registry import make_detector, target_of
-from harness.evaluation.results import Results, write_results
-from harness.evaluation.scoring import CALIBRATED_ON, GIVEN, Thresholds, choose_thresholds, score_split
-
-SCORE_DECIMALS = 4  # predictions are stored, and scored, at this precision
-RUNS_DIR = "runs"  # ordinary runs (ignored by git)
-RESULTS_DIR = "results"  # leaderboard entries (committed)
-_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
-
-
-def nonempty(split: Split) -> Split:
-    if not len(split):
-        raise SpinbenchError(f"{split.config}/{split.split} of {split.dataset} has no documents: the dataset is too small (build it from more sources)")
-    return split
-
-
-def predict(name: str, detector, split: Split, desc: str, batch: int = 64) -> tuple[list[list[float]], list[float], float]:
-    """Token and document scores of every document of ``split``, checked and rounded as stored,
-    and the seconds spent predicting."""
-    from tqdm.auto import tqdm
-
-    docs = split.token_texts()
-    ids = split.gold.ids
-    tokens: list[list[float]] = []
-    doc_scores: list[float] = []
-    if docs:  # warm-up: lazy resource loading is not throughput
-        detector_calls.predict(name, detector, ids[:1], docs[:1])
-    started = time.perf_counter()
-    with tqdm(total=sum(map(len, docs)), desc=desc, unit="tok", unit_scale=True, disable=None) as bar:
-        for i in range(0, len(docs), batch):
-            chunk_tokens, chunk_docs = detector_calls.predict(name, detector, ids[i : i + batch], docs[i : i + batch])
-            tokens += chunk_tokens
-            doc_scores += chunk_docs
-            bar.update(sum(map(len, docs[i : i + batch])))
-    seconds = time.perf_counter() - started
-    return [[round(v, SCORE_DECIMALS) for v in s] for s in tokens], [round(v, SCORE_DECIMALS) for v in doc_scores], seconds
-
-
-@dataclass
-class PreparedDetector:
-    """A detector ready to score text: fitted, with thresholds chosen on validation."""
-
-    detector: object
-    name: str
-    target: str  # the "module:Class" it was made from
-    thresholds: Thresholds
-    fit_seconds: float | None  # None when the fit came from the cache
-
-
-def fit_and_calibrate(detector, name: str, target: str, dataset, use_cache: bool = True) -> tuple[object, Thresholds, float | None]:
-    """(fitted detector, thresholds chosen on validation, fit seconds or None when cached).
-
-    ``use_cache=False`` refits even when a fit is cached, and caches the new fit."""
-    dataset = fit_dataset(dataset)  # a folder of imported pairs only: fit on the default data
-    train = nonempty(load(DEFAULT_CONFIG, FIT_SPLIT, dataset=dataset))
-    validation = nonempty(load(DEFAULT_CONFIG, CALIBRATION_SPLIT, dataset=dataset))
-    key = fit_cache.fit_key(detector, target, get_params(detector), [train.fingerprint, validation.fingerprint])
-    cached = fit_cache.load_entry(key) if use_cache else None
-    fit_seconds: float | None = None
-    if cached is not None:
-        print(f"using the fitted detector cached at {fit_cache.entry_path(key)}", file=sys.stderr)
-        detector = cached["detector"]
-    elif requires_fit(detector):
-        print(f"fitting on {DEFAULT_CONFIG}/{FIT_SPLIT} ({len(train)} documents)...", file=sys.stderr)
-        started = time.perf_counter()
-        detector = detector_calls.fit(name, detector, train.token_texts(), train.gold.doc_labels())
-        fit_seconds = time.perf_counter() - started
-    else:
-        fit_seconds = 0.0
-    if cached is not None and "validation_scores" in cached:
-        scores, doc_scores = cached["validation_scores"], cached["validation_doc_scores"]
-    else:
-        scores, doc_scores, _ = predict(name, detector, validation, CALIBRATED_ON)
-        if requires_fit(detector):  # a new fit (or --no-cache) refreshes the cache for later runs
-            fit_cache.store_entry(key, {"detector": detector, "validation_scores": scores, "validation_doc_scores": doc_scores})
-    # Thresholds are chosen on every run, by the harness's current rule, from the cached scores.
-    return detector, choose_thresholds(validation.gold, scores, doc_scores), fit_seconds
-
-
-def prepare_detector(model: str, model_args: dict | None = None, dataset=None, use_cache: bool = True, predictions_file_ok: bool = True) -> PreparedDetector:
-    """Make the detector ``model`` (a registered name or ``module:Class``), fit it and choose its
-    thresholds: what ``evaluate`` and ``detect`` both need."""
-    detector = detector_calls.call(model, "__init__", make_detector, model, model_args, predictions_file_ok)
-    target = target_of(model)
-    detector, thresholds, fit_seconds = fit_and_calibrate(detector, model, target, dataset, use_cache)
-    return PreparedDetector(detector, model, target, thresholds, fit_seconds)
-
-
-def results_name(model: str) -> str:
-    """A folder name for a model: registered names as they are, import paths made safe."""
-    return re.sub(r"[^A-Za-z0-9._-]+", "-", model).strip("-.")
-
-
-def check_name(name: str) -> str:
-    """``name`` if it is a plain folder name (letters, digits, ``-_.``, not starting with a dot)."""
-    if not _NAME.fullmatch(name or ""):
-        raise SpinbenchError(f"--name {name!r} is not a plain name: use letters, digits, '-', '_' and '.', starting with a letter or digit")
-    return name
-
-
-def is_predictions_file(model: str) -> bool:
-    return model.endswith(".jsonl.gz") or (Path(model).is_file() and ":" not in model)
-
-
-def default_split(header: dict, config: str | None, split: str | None) -> tuple[str, str]:
-    """(config, split) to evaluate: as given, else the predictions file's ``header``'s, else the default."""
-    config = config if config is not None else header.get("config")
-    split = split if split is not None else header.get("split")
-    return config or DEFAULT_CONFIG, split or EVALUATION_SPLIT
-
-
-def output_root(output_dir: str | Path | None, submit: bool) -> Path:
-    return Path(output_dir) if output_dir is not None else Path(RESULTS_DIR if submit else RUNS_DIR)
-
-
-def check_output_root(root: Path) -> None:
-    """Say now, before any fitting or predicting, if ``root`` cannot be written (nothing is created)."""
-    existing = root.absolute()
-    while not existing.exists():
-        existing = existing.parent
-    if not existing.is_dir():
-        raise SpinbenchError(f"cannot write results under {root}: {existing} is a file, not a folder")
-    if not os.access(existing, os.W_OK | os.X_OK):
-        raise SpinbenchError(f"cannot write results under {root}: {existing} is not writable")
-
-
-def output_paths(output_dir: str | Path | None, name: str, config: str, split: str, submit: bool) -> tuple[Path, Path]:
-    """(results file, predictions file) of a run; see the module docstring."""
-    root = output_root(output_dir, submit)
-    stem = config if submit else f"{config}.{split}"
-    folder = root / check_name(name)
-    return folder / f"{stem}.json", folder / f"{stem}.predictions.jsonl.gz"
+from harness.evaluation.admission import entry_problems
+from harness.evaluation.outputs import check_name, check_writable, is_predictions_file, output_root, results_name, run_paths
+from harness.evaluation.predict import predict_split
+from harness.evaluation.predictions import header_thresholds, read_predictions, score_predictions_file
+from harness.evaluation.prepare import nonempty, prepare_detector
+from harness.evaluation.record import record, write_run
+from harness.evaluation.results import Bootstrap, ModelInfo, Results
+from harness.evaluation.scoring import CALIBRATED_ON, DEFAULT_RESAMPLES, GIVEN, MAX_RESAMPLES, Thresholds, score_split
 
 
 def evaluate(
-    model: str,
+    model: object,
     config: str | None = None,
     split: str | None = None,
+    *,
     model_args: dict | None = None,
     dataset: str | None = None,
     output_dir: str | Path | None = None,
     name: str | None = None,
-    n_boot: int = 1000,
+    n_boot: int = DEFAULT_RESAMPLES,
     seed: int = 0,
     threshold: float | None = None,
     doc_threshold: float | None = None,
     use_cache: bool = True,
+    fit: bool = True,
     submit: bool = False,
+    write: bool = True,
 ) -> Results:
-    """Run the whole pipeline and return the results (also written: see the module docstring).
-    ``config`` and ``split`` default to the default config's test split, or for a predictions
-    file to the ones its header names."""
-    from harness import __version__
-    from harness.evaluation.leaderboard import entry_problems, results_problems
+    """Score a detector on ``config``/``split`` (default: ``news``/test) and return the results.
 
-    read = None  # a predictions file given as the model, read once: (header, rows)
+    ``model``: a detector object (anything with ``fit`` and ``predict_token_proba``: see
+    :class:`harness.Detector`), a registered name (``"lexicon"``), ``"hf:PATH_OR_HUB_ID"`` or an
+    import path ``"package.module:Class"``; a predictions file is passed on to :func:`rescore`.
+    ``model_args``: hyperparameters of a model given by name. ``fit=False`` scores a detector
+    object as it is (already fitted). ``threshold``/``doc_threshold`` replace the thresholds chosen
+    on validation. ``write`` (default) writes the results and predictions under ``runs/``
+    (``results/`` with ``submit``, or ``output_dir``); ``name`` names their folder.
+    """
     if is_predictions_file(model):
-        from harness.evaluation.predictions import read_predictions
+        return rescore(model, config, split, dataset=dataset, output_dir=output_dir, name=name, n_boot=n_boot, seed=seed,
+                       threshold=threshold, doc_threshold=doc_threshold, submit=submit, write=write)
+    given = _given(threshold, doc_threshold)
+    evaluated = nonempty(load(config or DEFAULT_CONFIG, split or EVALUATION_SPLIT, dataset=dataset))
+    default_name = results_name(model) if isinstance(model, str) else type(model).__name__
+    paths, problems = _check_run(evaluated, default_name if name is None else name, GIVEN if given else CALIBRATED_ON, n_boot, seed, dataset, output_dir, submit, write)
 
-        read = read_predictions(Path(model))
-    config, split = default_split(read[0] if read is not None else {}, config, split)
+    prepared = prepare_detector(model, model_args, dataset, use_cache, fit)
+    predicted = predict_split(prepared.name, prepared.detector, evaluated, f"{evaluated.config}/{evaluated.split}")
+    chosen = Thresholds.override(prepared.thresholds, *given) if given else prepared.thresholds
+    thresholds = chosen.matched(predicted.token_scores, predicted.doc_scores)
+    scores = score_split(evaluated.gold, predicted.token_scores, predicted.doc_scores, thresholds.token, thresholds.document, n_boot=n_boot, seed=seed)
 
-    given = (threshold, doc_threshold) if threshold is not None or doc_threshold is not None else None
-    if name is not None:
-        check_name(name)
-    check_output_root(output_root(output_dir, submit))
-    if submit:  # what can be told before any work
-        problems = entry_problems(config, split, GIVEN if given is not None else CALIBRATED_ON)
-        if problems:
-            raise SpinbenchError("not a leaderboard entry, so nothing was written: " + "; ".join(problems))
-    evaluated = nonempty(load(config, split, dataset=dataset))
-    fit_seconds = predict_seconds = None
-    if read is not None:
-        path = Path(model)
-        chosen = None
-        if given is not None:
-            from harness.evaluation.predictions import header_thresholds
+    model_info = ModelInfo(default_name if name is None else name, prepared.target, prepared.params)
+    results = record(model_info, evaluated, thresholds, scores, Bootstrap(n_boot, seed), paths.predictions.name,
+                     predicted.seconds, prepared.fit_seconds)
+    results.entry_problems = problems
+    return write_run(paths, results, predicted.token_scores, predicted.doc_scores, evaluated.gold.ids) if write else results
 
-            recorded = header_thresholds(path, read[0]) if None in given else None  # one given: the other from the header
-            chosen = Thresholds.override(recorded, *given)
-        scored = score_predictions_file(path, evaluated, n_boot, seed, chosen, read=read)
-        thresholds, token_scores, doc_scores, scores = scored.thresholds, scored.token_scores, scored.doc_scores, scored.scores
-        header = scored.header
-        model_info = {"name": name if name is not None else str(header.get("model") or path.name.split(".")[0]), "target": header.get("target", "predictions-file"), "params": header.get("params", {})}
-    else:
-        prepared = prepare_detector(model, model_args, dataset, use_cache)
-        fit_seconds = prepared.fit_seconds
-        thresholds = Thresholds.override(prepared.thresholds, *given) if given is not None else prepared.thresholds
-        token_scores, doc_scores, predict_seconds = predict(model, prepared.detector, evaluated, f"{config}/{split}")
-        thresholds = thresholds.matched(token_scores, doc_scores)
-        scores = score_split(evaluated.gold, token_scores, doc_scores, thresholds.token, thresholds.document, n_boot=n_boot, seed=seed)
-        model_info = {"name": name if name is not None else results_name(model), "target": prepared.target, "params": get_params(prepared.detector)}
 
-    results_path, predictions_path = output_paths(output_dir, model_info["name"], config, split, submit)
-    if results_path.exists():
-        print(f"replacing {results_path} and its predictions (an earlier run's)", file=sys.stderr)
-    n_tokens = int(evaluated.gold.offsets[-1])
-    header = {"model": model_info["name"], "target": model_info["target"], "params": model_info["params"], "config": config, "split": split,
-              "dataset_fingerprint": evaluated.fingerprint, "token_threshold": thresholds.token, "doc_threshold": thresholds.document,
-              "thresholds_chosen_on": thresholds.chosen_on, "thresholds": thresholds.to_json()}
-    results = Results(
-        model=model_info,
-        dataset={"source": evaluated.dataset, "config": config, "split": split, "fingerprint": evaluated.fingerprint, "documents": len(evaluated), "tokens": n_tokens},
-        harness={"version": __version__, **git_commit()},
-        date=datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
-        thresholds=thresholds.to_json(),
-        bootstrap={"resamples": n_boot, "seed": seed},
-        scores=scores,
-        throughput={
-            "tokens_per_second": round(n_tokens / predict_seconds, 1) if predict_seconds else None,
-            "predict_seconds": round(predict_seconds, 3) if predict_seconds else None,
-            "fit_seconds": round(fit_seconds, 3) if fit_seconds is not None else None,
-            "peak_memory_mb": peak_memory_mb(),
-        },
-        hardware=hardware(),
-        predictions=predictions_path.name,
-    )
-    if submit:
-        problems = results_problems(results, recorded_fingerprints(dataset))
-        if problems:
-            raise SpinbenchError("not a leaderboard entry, so nothing was written: " + "; ".join(problems))
-    # Predictions first, then the results that name their hash: a run stopped between the two
-    # leaves results whose hash no longer matches, which leaderboard --check reports.
-    write_predictions(predictions_path, header, evaluated.gold.ids, token_scores, doc_scores)
-    results.predictions_sha256 = sha256_file(predictions_path)
-    write_results(results_path, results)
-    results.path = results_path
-    return results
+def rescore(
+    path: str | Path,
+    config: str | None = None,
+    split: str | None = None,
+    *,
+    dataset: str | None = None,
+    output_dir: str | Path | None = None,
+    name: str | None = None,
+    n_boot: int = DEFAULT_RESAMPLES,
+    seed: int = 0,
+    threshold: float | None = None,
+    doc_threshold: float | None = None,
+    submit: bool = False,
+    write: bool = True,
+) -> Results:
+    """Score a stored predictions file (``<config>.predictions.jsonl.gz``) and return the results.
+
+    ``config`` and ``split`` default to the ones its header names; the thresholds to the ones it
+    records (``threshold``/``doc_threshold`` replace them). Writes like :func:`evaluate`."""
+    path = Path(path)
+    read = read_predictions(path)
+    header = read[0]
+    given = _given(threshold, doc_threshold)
+    evaluated = nonempty(load(config or header.get("config") or DEFAULT_CONFIG, split or header.get("split") or EVALUATION_SPLIT, dataset=dataset))
+    chosen = None
+    if given:
+        recorded = header_thresholds(path, header) if None in given else None  # one given: the other from the header
+        chosen = Thresholds.override(recorded, *given)
+    model_name = name if name is not None else str(header.get("model") or path.name.split(".")[0])
+    chosen_on = chosen.chosen_on if chosen else str(header.get("thresholds_chosen_on"))
+    paths, problems = _check_run(evaluated, model_name, chosen_on, n_boot, seed, dataset, output_dir, submit, write)
+
+    scored = score_predictions_file(path, evaluated, n_boot, seed, chosen, read=read)
+    model_info = ModelInfo(model_name, header.get("target", "predictions-file"), header.get("params", {}))
+    results = record(model_info, evaluated, scored.thresholds, scored.scores, Bootstrap(n_boot, seed), paths.predictions.name)
+    results.entry_problems = problems
+    return write_run(paths, results, scored.token_scores, scored.doc_scores, evaluated.gold.ids) if write else results
+
+
+def _given(threshold: float | None, doc_threshold: float | None) -> tuple[float | None, float | None] | None:
+    return (threshold, doc_threshold) if threshold is not None or doc_threshold is not None else None
+
+
+def _check_run(evaluated, name: str, chosen_on: str, n_boot: int, seed: int, dataset, output_dir, submit: bool, write: bool):
+    """Stage 1: everything that can be told before any work. Returns the run's paths and why it
+    could not be a leaderboard entry (a submission that could not be one is refused here)."""
+    if not isinstance(n_boot, int) or isinstance(n_boot, bool) or not 1 <= n_boot <= MAX_RESAMPLES:
+        raise SpinbenchError(f"n_boot (--bootstrap) must be a whole number from 1 to {MAX_RESAMPLES:,}, not {n_boot!r}")
+    if not isinstance(seed, int) or isinstance(seed, bool) or seed < 0:
+        raise SpinbenchError(f"seed must be a whole number of at least 0, not {seed!r}")
+    check_name(name)
+    if write:
+        check_writable(output_root(output_dir, submit))
+    elif submit:
+        raise SpinbenchError("submit needs write=True: a leaderboard entry is the files it writes")
+    problems = entry_problems(evaluated.config, evaluated.split, chosen_on, evaluated.fingerprint, recorded_fingerprints(dataset))
+    if submit and problems:
+        raise SpinbenchError("not a leaderboard entry, so nothing was written: " + "; ".join(problems))
+    return run_paths(output_dir, name, evaluated.config, evaluated.split, submit), problems
+
+
+__all__ = ["evaluate", "rescore"]

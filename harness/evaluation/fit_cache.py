@@ -22,6 +22,7 @@ import ast
 import hashlib
 import importlib.util
 import json
+import logging
 import os
 import pickle
 import sys
@@ -30,6 +31,7 @@ from pathlib import Path
 
 from harness.core.files import cache_root, write_bytes
 
+log = logging.getLogger(__name__)
 _HARNESS_ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -91,7 +93,8 @@ def code_fingerprint(cls: type) -> dict:
         if path is None or klass.__module__ == "builtins":
             continue
         top = sys.modules.get(klass.__module__.split(".")[0])
-        top_path = Path(top.__file__).resolve().parent if top is not None and getattr(top, "__path__", None) else path.parent
+        top_file = getattr(top, "__file__", None)  # None for a namespace package (a folder without __init__.py)
+        top_path = Path(top_file).resolve().parent if top_file and getattr(top, "__path__", None) else path.parent
         roots.add(top_path)
         start.append(path)
     sources: dict[str, str] = {}
@@ -161,7 +164,7 @@ def load_entry(key: str) -> dict | None:
         if not isinstance(entry, dict) or "detector" not in entry:
             raise ValueError("not a fit-cache entry")
     except Exception as err:  # a truncated, corrupt or foreign file: refit rather than fail
-        print(f"warning: ignoring unreadable cached fit {path} ({err.__class__.__name__}: {err}); refitting", file=sys.stderr)
+        log.warning("ignoring unreadable cached fit %s (%s: %s); refitting", path, err.__class__.__name__, err)
         return None
     os.utime(path)  # recently used: kept longest when the cache is trimmed
     return entry

@@ -7,7 +7,7 @@ cannot separate share a rank (shown as ``2=``).
 
 An entry is ``results/<model>/<config>.json`` with its predictions beside it, scored on the test
 split of a known config with thresholds chosen on ``news``/validation
-(:func:`entry_problems`); ad-hoc runs (other splits, hand-set thresholds) belong in ``runs/``.
+(:func:`harness.evaluation.admission.entry_problems`); ad-hoc runs (other splits, hand-set thresholds) belong in ``runs/``.
 """
 
 from __future__ import annotations
@@ -16,16 +16,17 @@ import math
 from dataclasses import dataclass
 from pathlib import Path
 
-from harness.core.configs import CONFIGS, DEFAULT_CONFIG, EVALUATION_SPLIT
+from harness.core.configs import CONFIGS, DEFAULT_CONFIG
 from harness.core.dataset import DatasetNotFound, Split, load
 from harness.core.files import sha256_file
+from harness.evaluation.admission import results_problems
 from harness.evaluation.predictions import score_predictions_file
 from harness.evaluation.results import MAIN_SCORE_NAME, Results, ResultsError, read_results
-from harness.evaluation.scoring import CALIBRATED_ON, THRESHOLD_RULE, Thresholds
+from harness.evaluation.scoring import DEFAULT_RESAMPLES, THRESHOLD_RULE
 
 HEADER = f"""# spinbench leaderboard
 
-Token, span and document scores on `news`/test, with 95% bootstrap intervals (1,000 resamples
+Token, span and document scores on `news`/test, with 95% bootstrap intervals ({DEFAULT_RESAMPLES:,} resamples
 over documents), and on the held-out configs. Token AUPRC (average precision) needs no
 threshold; every other score uses thresholds set by one rule for every model: chosen where F1
 is best on `news`/validation, then moved on each scored split to flag the same share of its
@@ -43,30 +44,6 @@ predictions, thresholds included. Rank: models whose token-F1 intervals overlap 
 
 
 Entries = dict[str, dict[str, Results]]  # {model folder: {config: results}}
-
-
-def entry_problems(config: str, split: str, chosen_on: str, fingerprint: str | None = None, recorded: dict | None = None) -> list[str]:
-    """Why a run cannot be a leaderboard entry (empty when it can). ``recorded``: the
-    fingerprints the dataset's build recorded (its ``fingerprints.json``), which the run's
-    ``fingerprint`` must match."""
-    problems = []
-    if config not in CONFIGS:
-        problems.append(f"config {config!r} is not one of the leaderboard's ({', '.join(CONFIGS)})")
-    if split != EVALUATION_SPLIT:
-        problems.append(f"it was scored on the {split!r} split, not {EVALUATION_SPLIT!r}")
-    if chosen_on != CALIBRATED_ON:
-        problems.append(f"its thresholds were {chosen_on!r}, not chosen on {CALIBRATED_ON}")
-    if recorded is not None and fingerprint is not None and not problems:
-        want = recorded.get("configs", {}).get(config, {}).get(split)
-        if want != fingerprint:
-            problems.append(f"it was scored on dataset revision {fingerprint[:12]}, but the build recorded {str(want)[:12]}")
-    return problems
-
-
-def results_problems(results: Results, recorded: dict | None = None) -> list[str]:
-    """:func:`entry_problems` of a finished run."""
-    d = results.dataset
-    return entry_problems(d["config"], d["split"], results.thresholds["chosen_on"], d["fingerprint"], recorded)
 
 
 def _files(results_dir: Path) -> tuple[list[Path], list[str]]:
@@ -97,8 +74,8 @@ def _files(results_dir: Path) -> tuple[list[Path], list[str]]:
 
 def _read_entry(path: Path, older_scores: bool = False) -> Results:
     res = read_results(path, older_scores)
-    if res.dataset["config"] != path.stem:
-        raise ResultsError(f"{path}: config {res.dataset['config']!r} does not match the file name")
+    if res.dataset.config != path.stem:
+        raise ResultsError(f"{path}: config {res.dataset.config!r} does not match the file name")
     problems = results_problems(res)
     if problems:
         raise ResultsError(f"{path}: not a leaderboard entry: " + "; ".join(problems))
@@ -174,7 +151,7 @@ def main_table(entries: Entries) -> Table:
     for model in _order(entries):
         cfg = entries[model]
         news = cfg.get(DEFAULT_CONFIG)
-        speed = news.throughput["tokens_per_second"] if news else None
+        speed = news.throughput.tokens_per_second if news else None
         rows.append([
             rank.get(model, "–"),
             model,
@@ -216,7 +193,7 @@ def tables(entries: Entries) -> list[Table]:
 
 def revisions(entries: Entries) -> list[str]:
     """``config@fingerprint`` of every dataset revision the entries were scored on."""
-    return [f"{c}@{f}" for c, f in sorted({(c, r.dataset["fingerprint"][:12]) for cfg in entries.values() for c, r in cfg.items()})]
+    return [f"{c}@{f}" for c, f in sorted({(c, r.dataset.fingerprint[:12]) for cfg in entries.values() for c, r in cfg.items()})]
 
 
 def _markdown(table: Table) -> list[str]:
@@ -250,11 +227,11 @@ def rescore(results_dir: Path, dataset: str | None = None) -> list[Path]:
     written = []
     for path in paths:
         res = _read_entry(path, older_scores=True)
-        key = (res.dataset["config"], res.dataset["split"])
+        key = (res.dataset.config, res.dataset.split)
         if key not in splits:
             splits[key] = load(*key, dataset=dataset)
-        scored = score_predictions_file(path.parent / res.predictions, splits[key], res.bootstrap["resamples"], res.bootstrap["seed"])
-        if (scored.thresholds.token, scored.thresholds.document) != (res.thresholds["token"], res.thresholds["document"]):
+        scored = score_predictions_file(path.parent / res.predictions, splits[key], res.bootstrap.resamples, res.bootstrap.seed)
+        if (scored.thresholds.token, scored.thresholds.document) != (res.thresholds.token, res.thresholds.document):
             raise ResultsError(f"{path}: thresholds in the results and the predictions header differ")
         res.scores = scored.scores
         res.predictions_sha256 = sha256_file(path.parent / res.predictions)
@@ -278,20 +255,20 @@ def check_entry(path: Path, gold_for) -> Results:
     """Recompute one results file from its predictions; raise ResultsError on any mismatch.
     ``gold_for(config, split)`` gives the gold split."""
     res = _read_entry(path)
-    config, split = res.dataset["config"], res.dataset["split"]
+    config, split = res.dataset.config, res.dataset.split
     gold: Split = gold_for(config, split)
-    if res.dataset["fingerprint"] != gold.fingerprint:
-        raise ResultsError(f"scored on dataset revision {res.dataset['fingerprint'][:12]}, but {config}/{split} here is {gold.fingerprint[:12]}")
+    if res.dataset.fingerprint != gold.fingerprint:
+        raise ResultsError(f"scored on dataset revision {res.dataset.fingerprint[:12]}, but {config}/{split} here is {gold.fingerprint[:12]}")
     pred_path = path.parent / res.predictions
     if res.predictions_sha256 is None:
         raise ResultsError("it names no predictions_sha256, so its predictions cannot be told from others: rerun it, or `spinbench leaderboard --rescore`")
     if pred_path.exists() and sha256_file(pred_path) != res.predictions_sha256:
         raise ResultsError(f"{pred_path} is not the predictions these results were computed from (its hash differs: an interrupted or mixed-up run?)")
-    scored = score_predictions_file(pred_path, gold, res.bootstrap["resamples"], res.bootstrap["seed"])
-    if (scored.thresholds.token, scored.thresholds.document) != (res.thresholds["token"], res.thresholds["document"]):
+    scored = score_predictions_file(pred_path, gold, res.bootstrap.resamples, res.bootstrap.seed)
+    if (scored.thresholds.token, scored.thresholds.document) != (res.thresholds.token, res.thresholds.document):
         raise ResultsError("thresholds in the results and the predictions header differ")
-    rule = Thresholds.from_json(res.thresholds).matched(scored.token_scores, scored.doc_scores)
-    if (rule.token, rule.document) != (res.thresholds["token"], res.thresholds["document"]):
+    rule = res.thresholds.matched(scored.token_scores, scored.doc_scores)
+    if (rule.token, rule.document) != (res.thresholds.token, res.thresholds.document):
         raise ResultsError(f"thresholds are not the ones the rule gives on these predictions ({THRESHOLD_RULE}): token {rule.token}, document {rule.document}")
     if not _close(scored.scores, res.scores, 1e-6):
         raise ResultsError("scores do not match a recomputation from the predictions")

@@ -23,7 +23,7 @@ from typing import Sequence
 import numpy as np
 
 
-def _ratio(num, den):
+def ratio(num, den):
     """num / den, 0.0 where den is 0; scalars give floats, arrays (bootstrap resamples) arrays."""
     num, den = np.asarray(num, dtype=float), np.asarray(den, dtype=float)
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -32,7 +32,7 @@ def _ratio(num, den):
 
 
 def _f1(p, r):
-    return _ratio(2 * np.asarray(p) * np.asarray(r), np.asarray(p) + np.asarray(r))
+    return ratio(2 * np.asarray(p) * np.asarray(r), np.asarray(p) + np.asarray(r))
 
 
 def prf(tp, fp, fn):
@@ -40,7 +40,7 @@ def prf(tp, fp, fn):
     denominator is zero. F1 is computed from the counts, ``2tp / (2tp + fp + fn)``, as
     scikit-learn does."""
     tp, fp, fn = (np.asarray(x, dtype=float) for x in (tp, fp, fn))
-    return _ratio(tp, tp + fp), _ratio(tp, tp + fn), _ratio(2 * tp, 2 * tp + fp + fn)
+    return ratio(tp, tp + fp), ratio(tp, tp + fn), ratio(2 * tp, 2 * tp + fp + fn)
 
 
 def spans(labels: Sequence[int]) -> list[tuple[int, int]]:
@@ -119,8 +119,8 @@ def span_prf_from_counts(c: dict) -> dict[str, tuple]:
     """Strict and partial (precision, recall, F1) from summed :func:`span_counts` (numbers, or
     arrays of resampled sums)."""
     strict = prf(c["strict"], np.asarray(c["pred"]) - c["strict"], np.asarray(c["gold"]) - c["strict"])
-    p = _ratio(c["partial_pred"], c["pred"])
-    r = _ratio(c["partial_gold"], c["gold"])
+    p = ratio(c["partial_pred"], c["pred"])
+    r = ratio(c["partial_gold"], c["gold"])
     return {"strict": strict, "partial": (p, r, _f1(p, r))}
 
 
@@ -215,7 +215,7 @@ def precision_recall_curve(y_true: Sequence[int], scores: Sequence[float]) -> tu
     """
     thresholds, tp, predicted = score_cuts(y_true, scores)
     n_pos = float(np.sum(np.asarray(y_true, dtype=float)))
-    return thresholds, _ratio(tp, predicted), _ratio(tp, np.full_like(tp, n_pos))
+    return thresholds, ratio(tp, predicted), ratio(tp, np.full_like(tp, n_pos))
 
 
 def calibration_bins(y_true: Sequence[int], scores: Sequence[float], n_bins: int = 10) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

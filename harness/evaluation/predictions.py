@@ -1,7 +1,8 @@
 """Predictions files (``<config>.predictions.jsonl.gz``) and the one function that scores one.
 
 A predictions file is gzipped JSONL: a header line ``{"header": {model, target, params, config,
-split, dataset_fingerprint, token_threshold, doc_threshold, thresholds_chosen_on}}``, then one
+split, dataset_fingerprint, token_threshold, doc_threshold, thresholds_chosen_on, thresholds}}``
+(:func:`header_of` makes it from the run's results, so the two always agree), then one
 ``{"id", "token_scores", "doc_score"}`` line per document. :func:`score_predictions_file` is
 used by ``evaluate --model FILE`` and by ``leaderboard --check`` alike, so a file scores the
 same way wherever it is scored.
@@ -10,27 +11,31 @@ same way wherever it is scored.
 from __future__ import annotations
 
 import json
-import math
 from dataclasses import dataclass
 from pathlib import Path
 
+from harness.core.checks import is_finite_number, is_probability
 from harness.core.dataset import GoldColumns, Split
 from harness.core.files import read_jsonl_gz, write_jsonl_gz
 from harness.evaluation.contract import doc_scores_from_tokens
-from harness.evaluation.results import ResultsError
+from harness.evaluation.results import Results, ResultsError
 from harness.evaluation.scoring import Thresholds, score_split
 
-HEADER_FIELDS = ("model", "target", "params", "config", "split", "dataset_fingerprint", "token_threshold", "doc_threshold", "thresholds_chosen_on", "thresholds")
+
+def header_of(results: Results) -> dict:
+    """The header line of the predictions file behind ``results``."""
+    t = results.thresholds
+    return {
+        "model": results.model.name, "target": results.model.target, "params": results.model.params,
+        "config": results.dataset.config, "split": results.dataset.split, "dataset_fingerprint": results.dataset.fingerprint,
+        "token_threshold": t.token, "doc_threshold": t.document, "thresholds_chosen_on": t.chosen_on, "thresholds": t.to_json(),
+    }
 
 
-def write_predictions(path: Path, header: dict, ids: list[str], token_scores: list[list[float]], doc_scores: list[float]) -> None:
-    rows = [{"header": header}]
+def write_predictions(path: Path, results: Results, ids: list[str], token_scores: list[list[float]], doc_scores: list[float]) -> None:
+    rows = [{"header": header_of(results)}]
     rows += [{"id": i, "token_scores": t, "doc_score": d} for i, t, d in zip(ids, token_scores, doc_scores)]
     write_jsonl_gz(path, rows)
-
-
-def is_probability(v: object) -> bool:
-    return isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v) and 0.0 <= v <= 1.0
 
 
 def _check_header(path: Path, header: object) -> dict:
@@ -38,7 +43,7 @@ def _check_header(path: Path, header: object) -> dict:
         raise ResultsError(f"{path}: the header line must be a JSON object")
     for key in ("token_threshold", "doc_threshold"):
         v = header.get(key)
-        if v is not None and not (isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)):
+        if v is not None and not is_finite_number(v):
             raise ResultsError(f"{path}: header {key} must be a finite number, not {v!r}")
     return header
 

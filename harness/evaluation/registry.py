@@ -14,17 +14,16 @@ harness.evaluation.registry.UnknownModel: unknown model 'lexcon'; did you mean '
 from __future__ import annotations
 
 import ast
-import difflib
-import importlib
 import os
 import re
 
 from harness.core.errors import SpinbenchError
+from harness.core.registry import LazyRegistry, import_target
 from harness.evaluation.contract import check_params
 
 REGISTRY: dict[str, str] = {
-    "random": "harness.evaluation.reference:RandomDetector",
-    "all-spun": "harness.evaluation.reference:AllSpunDetector",
+    "random": "harness.evaluation.floor_detectors:RandomDetector",
+    "all-spun": "harness.evaluation.floor_detectors:AllSpunDetector",
     "lexicon": "baselines.lexicon:LexiconDetector",
     "classifier": "baselines.classifier:ClassifierDetector",
     "embedding": "baselines.embedding:EmbeddingDetector",
@@ -38,6 +37,9 @@ _HUB_ID = re.compile(r"[A-Za-z0-9][\w.-]*(/[A-Za-z0-9][\w.-]*)?")
 
 class UnknownModel(SpinbenchError, ValueError):
     """A --model value that is neither registered nor importable."""
+
+
+_REGISTRY = LazyRegistry("model", REGISTRY, UnknownModel)
 
 
 class BadModelArgs(SpinbenchError, ValueError):
@@ -57,22 +59,19 @@ def resolve_class(name: str, predictions_file_ok: bool = True) -> type:
     """A registered name, ``hf:...`` or an import path ``package.module:Class`` -> the detector class."""
     target = target_of(name)
     if ":" not in target:
-        close = difflib.get_close_matches(name, REGISTRY, n=1)
-        hint = f"did you mean {close[0]!r}? " if close else ""
         also = ", or a predictions file" if predictions_file_ok else ""
-        raise UnknownModel(f"unknown model {name!r}; {hint}Known models: {', '.join(sorted(REGISTRY))} (or hf:PATH_OR_HUB_ID, an import path package.module:Class{also})")
+        raise _REGISTRY.unknown(name, f" (or hf:PATH_OR_HUB_ID, an import path package.module:Class{also})")
     module_name, _, class_name = target.partition(":")
     try:
-        module = importlib.import_module(module_name)
+        cls = import_target(target)
     except ImportError as err:
         extra = " (install it with: pip install -e '.[embedding]')" if name in _NEEDS_TORCH or name.startswith(HF_PREFIX) else ""
-        raise UnknownModel(f"cannot import {module_name!r} for model {name!r}: {err}{extra}") from None
-    except Exception as err:  # a user's module that fails while importing
-        raise UnknownModel(f"importing {module_name!r} for model {name!r} failed: {err.__class__.__name__}: {err}") from None
-    try:
-        cls = getattr(module, class_name)
+        hint = " (run from the folder that holds it, or put that folder on PYTHONPATH)" if isinstance(err, ModuleNotFoundError) and err.name == module_name.split(".")[0] else ""
+        raise UnknownModel(f"cannot import {module_name!r} for model {name!r}: {err}{extra}{hint}") from None
     except AttributeError:
         raise UnknownModel(f"module {module_name!r} has no {class_name!r} (model {name!r})") from None
+    except Exception as err:  # a user's module that fails while importing
+        raise UnknownModel(f"importing {module_name!r} for model {name!r} failed: {err.__class__.__name__}: {err}") from None
     if not isinstance(cls, type):
         raise UnknownModel(f"{target} is a {type(cls).__name__}, not a detector class (model {name!r})")
     return cls

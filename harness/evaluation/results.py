@@ -15,6 +15,7 @@ from pathlib import Path
 
 from harness.core.errors import SpinbenchError
 from harness.core.files import write_json
+from harness.evaluation.scoring import Thresholds
 
 SCHEMA_VERSION = 1
 # The leaderboard's main score: token-level F1 of the spun class.
@@ -81,18 +82,69 @@ class ResultsError(SpinbenchError, ValueError):
     """A results or predictions file that is malformed or does not fit the dataset."""
 
 
+@dataclass(frozen=True)
+class ModelInfo:
+    """Which detector made the predictions: its results name, the ``"module:Class"`` it was made
+    from (or ``"predictions-file"``) and its hyperparameters."""
+
+    name: str
+    target: str
+    params: dict
+
+
+@dataclass(frozen=True)
+class DatasetInfo:
+    """The dataset revision scored: where it was loaded from, config, split, content fingerprint,
+    and its size."""
+
+    source: str
+    config: str
+    split: str
+    fingerprint: str
+    documents: int | None = None
+    tokens: int | None = None
+
+
+@dataclass(frozen=True)
+class Bootstrap:
+    """How the 95% intervals were resampled (over documents, seeded)."""
+
+    resamples: int
+    seed: int
+
+
+@dataclass(frozen=True)
+class Throughput:
+    """Prediction speed and the process's peak memory (None where not measured, e.g. a rescored
+    predictions file)."""
+
+    tokens_per_second: float | None
+    peak_memory_mb: float | None
+    predict_seconds: float | None = None
+    fit_seconds: float | None = None
+
+
+def _plain(obj: object) -> dict:
+    return {k: v for k, v in asdict(obj).items() if v is not None} if isinstance(obj, Thresholds) else asdict(obj)
+
+
 @dataclass
 class Results:
-    """One model scored on one split; see the module docstring for what each part holds."""
+    """One model scored on one split; see the module docstring for what each part holds.
 
-    model: dict
-    dataset: dict
+    >>> r = Results.example()
+    >>> r.get_score("token", "f1"), r.get_score("token", "f1", ci=True)
+    (0.5, (0.5, 0.4, 0.6))
+    """
+
+    model: ModelInfo
+    dataset: DatasetInfo
     harness: dict
     date: str
-    thresholds: dict
-    bootstrap: dict
+    thresholds: Thresholds
+    bootstrap: Bootstrap
     scores: dict
-    throughput: dict
+    throughput: Throughput
     hardware: dict
     predictions: str
     predictions_sha256: str | None = None  # the predictions file's hash, written after it
@@ -100,23 +152,42 @@ class Results:
     extra: dict = field(default_factory=dict)  # fields a later version may add, kept as read
     stored_main_score: dict | None = field(default=None, compare=False, repr=False)  # as read from a file
     path: Path | None = field(default=None, compare=False, repr=False)  # where it was read or written
+    # Why this run could not be a leaderboard entry (empty when it can); set by evaluate, not stored.
+    entry_problems: list[str] = field(default_factory=list, compare=False, repr=False)
 
     def metric(self, level: str, name: str) -> dict:
         """``{"value", "ci95"}`` of one score, e.g. ``metric("token", "f1")``."""
-        return self.scores[level][name]
+        try:
+            return self.scores[level][name]
+        except KeyError:
+            known = ", ".join(f"{lv}/{n}" for lv, block in self.scores.items() if lv != "breakdown" for n in block)
+            raise KeyError(f"no score {level}/{name}; scores: {known}") from None
+
+    def get_score(self, level: str, name: str, ci: bool = False) -> float | None | tuple:
+        """One score's value (None where undefined), or with ``ci=True`` ``(value, low, high)``
+        of its 95% bootstrap interval. Levels: token, span_strict, span_partial, document,
+        false_alarms; names: precision, recall, f1, auroc, auprc (token and document),
+        documents_flagged and flagged_per_1k_tokens (false_alarms)."""
+        m = self.metric(level, name)
+        return (m["value"], *m["ci95"]) if ci else m["value"]
 
     @property
     def main_score(self) -> dict:
         level, name = MAIN_SCORE
         return {"name": MAIN_SCORE_NAME, **self.metric(level, name)}
 
+    @property
+    def is_entry(self) -> bool:
+        """Whether this run may stand on the leaderboard (see ``entry_problems``)."""
+        return not self.entry_problems
+
     def to_json(self) -> dict:
-        obj = asdict(self)
-        obj.pop("stored_main_score")
-        obj.pop("path")
-        if obj["predictions_sha256"] is None:
-            obj.pop("predictions_sha256")
-        obj.update(obj.pop("extra"))
+        obj = {f: getattr(self, f) for f in ("harness", "date", "scores", "hardware", "predictions", "schema_version")}
+        for part in ("model", "dataset", "thresholds", "bootstrap", "throughput"):
+            obj[part] = _plain(getattr(self, part))
+        if self.predictions_sha256 is not None:
+            obj["predictions_sha256"] = self.predictions_sha256
+        obj.update(self.extra)
         obj["main_score"] = self.main_score
         return obj
 
@@ -124,9 +195,26 @@ class Results:
     def from_json(cls, obj: object, where: str = "results", schema: dict = RESULTS_SCHEMA) -> "Results":
         """Results from their JSON, checked against ``schema``."""
         validate_results(obj, where, schema)
-        known = set(cls.__dataclass_fields__) - {"extra", "stored_main_score", "path"}
+        known = set(cls.__dataclass_fields__) - {"extra", "stored_main_score", "path", "entry_problems"}
         extra = {k: v for k, v in obj.items() if k not in known | {"main_score"}}
-        return cls(**{k: v for k, v in obj.items() if k in known}, extra=extra, stored_main_score=obj["main_score"])
+        fields = {k: v for k, v in obj.items() if k in known}
+        try:
+            fields.update(
+                model=ModelInfo(**obj["model"]), dataset=DatasetInfo(**obj["dataset"]), thresholds=Thresholds.from_json(obj["thresholds"]),
+                bootstrap=Bootstrap(**obj["bootstrap"]), throughput=Throughput(**obj["throughput"]),
+            )
+        except TypeError as err:  # a key the schema allows but the record does not know
+            raise ResultsError(f"{where}: {err}") from None
+        return cls(**fields, extra=extra, stored_main_score=obj["main_score"])
+
+    @classmethod
+    def example(cls) -> "Results":
+        """A small made-up instance, for doctests and tests."""
+        m = {"value": 0.5, "ci95": [0.4, 0.6]}
+        return cls(
+            ModelInfo("toy", "toy:Toy", {}), DatasetInfo("data", "news", "test", "0" * 64, 1, 10), {"version": "0", "git_commit": None}, "2026-01-01T00:00:00Z",
+            Thresholds(0.5, 0.5, "given"), Bootstrap(1000, 0), {"token": {"precision": m, "recall": m, "f1": m}}, Throughput(None, None), {}, "toy.predictions.jsonl.gz",
+        )
 
 
 def validate_results(obj: object, where: str = "results", schema: dict = RESULTS_SCHEMA) -> None:

@@ -14,14 +14,16 @@ from typing import Sequence
 
 import numpy as np
 
+from harness.core.checks import is_probability
 from harness.core.configs import CALIBRATION_SPLIT, DEFAULT_CONFIG, rate_band
 from harness.core.dataset import GoldColumns
 from harness.core.errors import SpinbenchError
 from harness.evaluation import metrics
 
-_SPAN_KEYS = ("gold", "pred", "strict", "partial_gold", "partial_pred")
-
-
+# The bootstrap's (resamples x documents) weight matrix must fit in memory: 100,000 resamples of
+# the largest split is about 2 GB.
+MAX_RESAMPLES = 100_000
+DEFAULT_RESAMPLES = 1000  # the leaderboard's
 # With no positive example to learn from, a threshold cannot be chosen; this one is used.
 FALLBACK_THRESHOLD = 0.5
 # Where thresholds are chosen for every detector and every config.
@@ -85,7 +87,7 @@ class Thresholds:
     def override(cls, base: "Thresholds | None", token: float | None, document: float | None) -> "Thresholds":
         """``base`` with the thresholds given by hand put in, and ``chosen_on`` saying so."""
         for what, value in (("--threshold", token), ("--doc-threshold", document)):
-            if value is not None and not (isinstance(value, (int, float)) and math.isfinite(value) and 0.0 <= value <= 1.0):
+            if value is not None and not is_probability(value):
                 raise SpinbenchError(f"{what} must be a number in [0, 1], not {value!r}")
         if base is None and (token is None or document is None):
             raise SpinbenchError("give both --threshold and --doc-threshold")
@@ -217,8 +219,8 @@ def _false_alarm_block(ci: _Intervals, tok: np.ndarray, lengths: np.ndarray, spu
     flagged = tok[:, 1] * clean  # a clean document has no spun token: every flag is false
     any_flag = (flagged > 0).astype(float)
     docs, tokens = clean.astype(float), lengths * clean
-    share = metrics._ratio(any_flag.sum(), docs.sum()), metrics._ratio(weights @ any_flag, weights @ docs)
-    per_1k = metrics._ratio(1000 * flagged.sum(), tokens.sum()), metrics._ratio(1000 * (weights @ flagged), weights @ tokens)
+    share = metrics.ratio(any_flag.sum(), docs.sum()), metrics.ratio(weights @ any_flag, weights @ docs)
+    per_1k = metrics.ratio(1000 * flagged.sum(), tokens.sum()), metrics.ratio(1000 * (weights @ flagged), weights @ tokens)
     return {
         "clean_documents": int(docs.sum()),
         "clean_tokens": int(tokens.sum()),

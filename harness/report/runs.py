@@ -32,7 +32,7 @@ class Run:
 
     @property
     def threshold(self) -> float:
-        return self.results.thresholds["token"]
+        return self.results.thresholds.token
 
     @cached_property
     def predicted(self) -> list[list[int]]:
@@ -97,13 +97,13 @@ def load_inputs(results_dir: Path, models: str | None = None, configs: str | Non
     jobs = [(m, c) for m in entries for c in entries[m]]
     for model, config in tqdm(jobs, desc="reading results", unit="run", disable=None if progress else True):
         res = entries[model][config]
-        key = (res.dataset["config"], res.dataset["split"])
+        key = (res.dataset.config, res.dataset.split)
         if key not in splits:
             splits[key] = load(*key, dataset=dataset)
         gold = splits[key]
         where = results_dir / model / f"{config}.json"
-        if res.dataset["fingerprint"] != gold.fingerprint:
-            raise ResultsError(f"{where}: scored on dataset revision {res.dataset['fingerprint'][:12]}, but {key[0]}/{key[1]} here is {gold.fingerprint[:12]}")
+        if res.dataset.fingerprint != gold.fingerprint:
+            raise ResultsError(f"{where}: scored on dataset revision {res.dataset.fingerprint[:12]}, but {key[0]}/{key[1]} here is {gold.fingerprint[:12]}")
         path = where.parent / res.predictions
         _, rows = read_predictions(path)
         token_scores, _ = match_predictions(path, gold.gold, rows)

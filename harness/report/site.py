@@ -129,7 +129,7 @@ def write_error_browser(env, run: Run, folder: Path, models: list[str]) -> None:
     res = run.results
     page = env.get_template("errors.html").render(
         title=f"{run.model} on {run.config}: errors", root="../../", models=models, model=run.model, config=run.config,
-        split=run.gold.split, threshold=run.threshold, chosen_on=res.thresholds["chosen_on"],
+        split=run.gold.split, threshold=run.threshold, chosen_on=res.thresholds.chosen_on,
         precision=fmt(res.metric("token", "precision")), recall=fmt(res.metric("token", "recall")), f1=fmt(res.metric("token", "f1"), True),
         missed=analysis.missed_phrases(run.gold.records, run.predicted), flagged=analysis.false_alarm_phrases(run.gold.records, run.predicted),
         engines=sorted({e for r in run.gold.records for e in r["engines"]}),
@@ -152,7 +152,7 @@ def model_page(env, model: str, runs: list[Run], models: list[str]) -> str:
             "config": run.config, "split": run.gold.split, "precision": fmt(s["token"]["precision"]), "recall": fmt(s["token"]["recall"]),
             "f1": fmt(s["token"]["f1"], True), "strict": fmt(s["span_strict"]["f1"]), "partial": fmt(s["span_partial"]["f1"]),
             "doc_f1": fmt(s["document"]["f1"]), "auroc": fmt(s["document"].get("auroc")),
-            "thresholds": f"{res.thresholds['token']:.4f}, {res.thresholds['document']:.4f}",
+            "thresholds": f"{res.thresholds.token:.4f}, {res.thresholds.document:.4f}",
         })
         tables = []
         for kind, title in BREAKDOWNS:
@@ -169,9 +169,9 @@ def model_page(env, model: str, runs: list[Run], models: list[str]) -> str:
         breakdowns.append({"config": run.config, "tables": tables})
     first = runs[0].results
     return env.get_template("model.html").render(
-        title=model, root="../", models=models, model=model, target=first.model["target"],
-        params=", ".join(f"{k}={v}" for k, v in sorted(first.model["params"].items())), rows=rows, breakdowns=breakdowns,
-        chosen_on=", ".join(sorted({r.results.thresholds["chosen_on"] for r in runs})), dates=", ".join(sorted({r.results.date[:10] for r in runs})),
+        title=model, root="../", models=models, model=model, target=first.model.target,
+        params=", ".join(f"{k}={v}" for k, v in sorted(first.model.params.items())), rows=rows, breakdowns=breakdowns,
+        chosen_on=", ".join(sorted({r.results.thresholds.chosen_on for r in runs})), dates=", ".join(sorted({r.results.date[:10] for r in runs})),
         harness=", ".join(sorted({harness_version(r.results.harness) for r in runs})), inline_css=None,
     )
 

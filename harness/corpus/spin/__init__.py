@@ -11,7 +11,7 @@ imported only when first asked for.
 
 from __future__ import annotations
 
-import importlib
+from harness.core.registry import LazyRegistry
 
 ENGINES: dict[str, str] = {
     "thesaurus": "harness.corpus.spin.thesaurus:ThesaurusEngine",
@@ -24,15 +24,13 @@ ENGINES: dict[str, str] = {
     "nlpaug-wordnet": "harness.corpus.spin.third_party:NlpaugWordNet",
 }
 
+_REGISTRY = LazyRegistry("spinner engine", ENGINES)
 _MADE: dict[str, object] = {}
 
 
 def engine_class(name: str) -> type:
-    """The class registered under ``name``."""
-    if name not in ENGINES:
-        raise KeyError(f"unknown spinner engine {name!r}; known: {', '.join(ENGINES)}")
-    module, _, cls = ENGINES[name].partition(":")
-    return getattr(importlib.import_module(module), cls)
+    """The class registered under ``name`` (an unknown name: "did you mean" error)."""
+    return _REGISTRY.resolve(name)
 
 
 def make_engine(name: str):

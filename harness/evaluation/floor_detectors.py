@@ -1,4 +1,4 @@
-"""Reference detectors that set the floor every real method must clear: ``random`` and
+"""Floor detectors that set the floor every real method must clear: ``random`` and
 ``all-spun``. They need no training."""
 
 from __future__ import annotations

@@ -1,0 +1,43 @@
+"""Scoring every document of a split with a detector: the *predict* stage of ``evaluate``.
+
+Scores are checked against the contract (:mod:`harness.evaluation.detector_calls`) and rounded
+to :data:`SCORE_DECIMALS`, the precision they are stored and scored at.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import NamedTuple
+
+from harness.core.dataset import Split
+from harness.evaluation import detector_calls
+
+SCORE_DECIMALS = 4  # predictions are stored, and scored, at this precision
+BATCH_DOCUMENTS = 64
+
+
+class Predictions(NamedTuple):
+    token_scores: list[list[float]]
+    doc_scores: list[float]
+    seconds: float  # time spent predicting, after a one-document warm-up
+
+
+def predict_split(name: str, detector, split: Split, desc: str, batch: int = BATCH_DOCUMENTS) -> Predictions:
+    """Token and document scores of every document of ``split``, checked and rounded as stored."""
+    from tqdm.auto import tqdm
+
+    docs = split.token_texts()
+    ids = split.gold.ids
+    tokens: list[list[float]] = []
+    doc_scores: list[float] = []
+    if docs:  # warm-up: lazy resource loading is not throughput
+        detector_calls.predict(name, detector, ids[:1], docs[:1])
+    started = time.perf_counter()
+    with tqdm(total=sum(map(len, docs)), desc=desc, unit="tok", unit_scale=True, disable=None) as bar:
+        for i in range(0, len(docs), batch):
+            chunk_tokens, chunk_docs = detector_calls.predict(name, detector, ids[i : i + batch], docs[i : i + batch])
+            tokens += chunk_tokens
+            doc_scores += chunk_docs
+            bar.update(sum(map(len, docs[i : i + batch])))
+    seconds = time.perf_counter() - started
+    return Predictions([[round(v, SCORE_DECIMALS) for v in s] for s in tokens], [round(v, SCORE_DECIMALS) for v in doc_scores], seconds)

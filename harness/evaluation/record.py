@@ -1,0 +1,60 @@
+"""The *record* and *write* stages of ``evaluate``: a run's :class:`~harness.evaluation.results.Results`
+made from what the earlier stages produced, and written with its predictions.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timezone
+
+from harness.core.dataset import Split
+from harness.core.files import sha256_file
+from harness.evaluation.outputs import RunPaths
+from harness.evaluation.predictions import write_predictions
+from harness.evaluation.provenance import git_commit, hardware, peak_memory_mb
+from harness.evaluation.results import Bootstrap, DatasetInfo, ModelInfo, Results, Throughput, write_results
+from harness.evaluation.scoring import Thresholds
+
+log = logging.getLogger(__name__)
+
+
+def _round(value: float | None, digits: int) -> float | None:
+    return round(value, digits) if value else None
+
+
+def record(model: ModelInfo, split: Split, thresholds: Thresholds, scores: dict, bootstrap: Bootstrap, predictions_name: str,
+           predict_seconds: float | None = None, fit_seconds: float | None = None) -> Results:
+    """The results of scoring ``model`` on ``split``, with provenance (harness version and
+    commit, date, hardware, throughput)."""
+    from harness import __version__
+
+    n_tokens = int(split.gold.offsets[-1])
+    return Results(
+        model=model,
+        dataset=DatasetInfo(split.dataset, split.config, split.split, split.fingerprint, len(split), n_tokens),
+        harness={"version": __version__, **git_commit()},
+        date=datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        thresholds=thresholds,
+        bootstrap=bootstrap,
+        scores=scores,
+        throughput=Throughput(
+            tokens_per_second=_round(n_tokens / predict_seconds, 1) if predict_seconds else None,
+            peak_memory_mb=peak_memory_mb(),
+            predict_seconds=_round(predict_seconds, 3),
+            fit_seconds=round(fit_seconds, 3) if fit_seconds is not None else None,
+        ),
+        hardware=hardware(),
+        predictions=predictions_name,
+    )
+
+
+def write_run(paths: RunPaths, results: Results, token_scores: list[list[float]], doc_scores: list[float], ids: list[str]) -> Results:
+    """Write the predictions, then the results that name their hash: a run stopped between the
+    two leaves results whose hash no longer matches, which ``leaderboard --check`` reports."""
+    if paths.results.exists():
+        log.warning("replacing %s and its predictions (an earlier run's)", paths.results)
+    write_predictions(paths.predictions, results, ids, token_scores, doc_scores)
+    results.predictions_sha256 = sha256_file(paths.predictions)
+    write_results(paths.results, results)
+    results.path = paths.results
+    return results
