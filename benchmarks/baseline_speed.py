@@ -6,7 +6,7 @@ work, side by side in one run, and their token F1 on news/test.
 
 For each model, the reference implementation is the module as it was at ``--reference-rev``
 (read with ``git show``, so a full clone is needed) and the current one is the registered
-detector. Both are fitted through the fit cache (``evaluate``'s own ``fit_and_calibrate``: fitted
+detector. Both are fitted through the fit cache (``evaluate``'s own prepare stage, ``fit_and_calibrate``: fitted
 on news/train, thresholds chosen on news/validation), so the first run fits whatever is not cached
 yet. Then each measurement runs in a fresh process that loads the cached fit: one warm-up call on
 one document (reported as "first call": loading resources), then predict over ``--config``/test
@@ -64,7 +64,8 @@ def target(model: str, impl: str) -> str:
 def worker(args) -> dict:
     import harness
     from harness.evaluation import detector_calls
-    from harness.evaluation.evaluate import fit_and_calibrate, predict
+    from harness.evaluation.predict import predict_split
+    from harness.evaluation.prepare import fit_and_calibrate
     from harness.evaluation.registry import REGISTRY, make_detector
     from harness.evaluation.scoring import score_split
 
@@ -77,7 +78,7 @@ def worker(args) -> dict:
         raise SystemExit("internal: the fit was not cached; run the prepare step first")
     if args.task == "f1":
         split = harness.load("news", "test", dataset=args.fit_dataset)
-        tokens, docs, _ = predict(model, detector, split, "news/test")
+        tokens, docs, _ = predict_split(model, detector, split, "news/test")
         scores = score_split(split.gold, tokens, docs, thresholds.token, thresholds.document, n_boot=0)
         Path(args.scores_out).write_text(json.dumps(tokens))
         return {"token_f1": scores["token"]["f1"]["value"]}
