@@ -20,12 +20,13 @@ import argparse
 import json
 import re
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 ROOT = Path(__file__).resolve().parent.parent
 CONFIG_ORDER = ("news", "unseen-spinner", "third-party-spinner", "unseen-domain")
-BLOCK = re.compile(r"(<!-- BEGIN generated: (?P<name>[\w-]+)[^>]*-->\n)(?P<body>.*?)(<!-- END generated: (?P=name) -->)", re.S)
+# A marker stands alone on its line, so a marker quoted inside a sentence is not a block.
+BLOCK = re.compile(r"^(<!-- BEGIN generated: (?P<name>[\w-]+)[^\n]*-->\n)(?P<body>.*?)^(<!-- END generated: (?P=name) -->)$", re.DOTALL | re.MULTILINE)
 
 
 def doc_files(root: Path = ROOT) -> list[Path]:
