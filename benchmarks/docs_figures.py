@@ -171,13 +171,17 @@ def near_duplicates(root: Path) -> str:
 
 
 def realism_profile(root: Path) -> str:
-    from harness.corpus.realism import profile_table
+    from harness.corpus.realism import outside, profile_table
 
     stats = _build_stats(root)
     profiles = {f"{c}/{split}": stats["configs"][c][split]["profile"]
                 for c in CONFIG_ORDER if c in stats["configs"]
                 for split in ("train", "validation", "test") if "profile" in stats["configs"][c].get(split, {})}
-    return profile_table(profiles, markdown=True)
+    inside = [name for name, p in profiles.items() if not outside(p)]
+    out = [f"{name} ({len(outside(p))})" for name, p in profiles.items() if outside(p)]
+    summary = (f"Inside every range: {', '.join(inside) or 'none'}. "
+               f"Outside at least one (how many statistics): {', '.join(out) or 'none'}.")
+    return profile_table(profiles, markdown=True) + "\n\n" + summary
 
 
 def build_figures(root: Path) -> str:
