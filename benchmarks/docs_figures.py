@@ -1,0 +1,285 @@
+"""The docs' figures that come from committed files, written between markers in the docs.
+
+Each generated block in ``README.md`` or ``docs/*.md`` reads::
+
+    <!-- BEGIN generated: NAME (python benchmarks/docs_figures.py) -->
+    ...table rendered from results/, data/build_stats.json, data/fingerprints.json or the registry...
+    <!-- END generated: NAME -->
+
+``python benchmarks/docs_figures.py`` rewrites every block; ``--check`` writes nothing and exits 1,
+naming each stale block (``tests/test_docs.py`` runs the same check). It reads only committed
+files, so it needs no built dataset and no network.
+
+>>> replace_blocks("a\\n<!-- BEGIN generated: x (cmd) -->\\nold\\n<!-- END generated: x -->\\n", {"x": "new"})
+('a\\n<!-- BEGIN generated: x (cmd) -->\\nnew\\n<!-- END generated: x -->\\n', ['x'], ['x'])
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+CONFIG_ORDER = ("news", "unseen-spinner", "third-party-spinner", "unseen-domain")
+# A marker stands alone on its line, so a marker quoted inside a sentence is not a block.
+BLOCK = re.compile(r"^(<!-- BEGIN generated: (?P<name>[\w-]+)[^\n]*-->\n)(?P<body>.*?)^(<!-- END generated: (?P=name) -->)$", re.DOTALL | re.MULTILINE)
+
+
+def doc_files(root: Path = ROOT) -> list[Path]:
+    """The README and every page under docs/."""
+    return [root / "README.md", *sorted((root / "docs").glob("*.md"))]
+
+
+def load_results(root: Path = ROOT) -> dict[tuple[str, str], dict]:
+    """(model, config) -> the committed results file, read as JSON."""
+    out = {}
+    for path in sorted((root / "results").glob("*/*.json")):
+        res = json.loads(path.read_text())
+        out[(res["model"]["name"], res["dataset"]["config"])] = res
+    return out
+
+
+def model_order(results: dict[tuple[str, str], dict]) -> list[str]:
+    """Models by token F1 on news/test, best first (the leaderboard's order); floors last."""
+    def key(m: str) -> tuple[float, str]:
+        news = results.get((m, "news"))
+        return (-news["scores"]["token"]["f1"]["value"] if news else 0.0, m)
+
+    return sorted({m for m, _ in results}, key=key)
+
+
+def configs_of(results: dict[tuple[str, str], dict]) -> list[str]:
+    present = {c for _, c in results}
+    return [c for c in CONFIG_ORDER if c in present] + sorted(present - set(CONFIG_ORDER))
+
+
+def _ci(score: dict) -> str:
+    low, high = score["ci95"]
+    return f"{score['value']:.3f} [{low:.3f}, {high:.3f}]"
+
+
+def _table(header: list[str], rows: list[list[str]], right: int = 0) -> str:
+    """A markdown table; the last ``right`` columns right-aligned."""
+    align = ["---"] * (len(header) - right) + ["---:"] * right
+    lines = ["| " + " | ".join(header) + " |", "|" + "|".join(align) + "|"]
+    lines += ["| " + " | ".join(r) + " |" for r in rows]
+    return "\n".join(lines)
+
+
+def baselines_token_f1(root: Path) -> str:
+    results = load_results(root)
+    configs = configs_of(results)
+    rows = [[f"`{m}`", *(_ci(results[(m, c)]["scores"]["token"]["f1"]) if (m, c) in results else "–" for c in configs)]
+            for m in model_order(results)]
+    return _table(["model", *configs], rows)
+
+
+def baselines_scores(root: Path) -> str:
+    results = load_results(root)
+    rows = []
+    for m in model_order(results):
+        for c in configs_of(results):
+            if (m, c) not in results:
+                continue
+            s = results[(m, c)]["scores"]
+            rows.append([f"`{m}`", c, _ci(s["token"]["f1"]), f"{s['token']['auprc']['value']:.3f}",
+                         f"{s['span_strict']['f1']['value']:.3f}", f"{s['span_partial']['f1']['value']:.3f}",
+                         f"{s['document']['f1']['value']:.3f}", f"{s['document']['auroc']['value']:.3f}"])
+    return _table(["model", "config", "token F1 [95% CI]", "token AUPRC", "span F1 strict", "span F1 partial", "doc F1", "doc AUROC"], rows, right=6)
+
+
+def baselines_cost(root: Path) -> str:
+    results = load_results(root)
+    rows = []
+    for m in model_order(results):
+        t = results[(m, "news")]["throughput"]
+        fit = f"{t['fit_seconds']:,.1f} s" if t.get("fit_seconds") else "–"
+        rows.append([f"`{m}`", f"{t['tokens_per_second']:,.0f}", fit, f"{t['peak_memory_mb'] / 1000:.2f} GB"])
+    return _table(["model", "predict tokens/s", "fit on news/train", "peak memory"], rows, right=3)
+
+
+def baselines_breakdown(root: Path) -> str:
+    results = load_results(root)
+    bands = ("light", "medium", "heavy")
+    recipes = sorted({r for (m, c), res in results.items() if c == "news" for r in res["scores"]["breakdown"]["recipe"]} - {"none"})
+    rows = []
+    for m in model_order(results):
+        b = results[(m, "news")]["scores"]["breakdown"]
+        cells = [f"{b['rate_band'][x]['f1']['value']:.3f}" if x in b["rate_band"] else "–" for x in bands]
+        cells += [f"{b['recipe'][x]['f1']['value']:.3f}" if x in b["recipe"] else "–" for x in recipes]
+        rows.append([f"`{m}`", *cells])
+    return _table(["model", *(f"{x} band" for x in bands), *recipes], rows, right=len(bands) + len(recipes))
+
+
+def false_alarms(root: Path) -> str:
+    results = load_results(root)
+    rows = []
+    for m in model_order(results):
+        fa = results[(m, "news")]["scores"]["false_alarms"]
+        rows.append([f"`{m}`", f"{fa['documents_flagged']['value']:.3f}", f"{fa['flagged_per_1k_tokens']['value']:.1f}"])
+    first = next(iter(results.values()))["scores"]["false_alarms"]
+    note = f"\n\n({first['clean_documents']:,} clean documents, {first['clean_tokens']:,} tokens.)"
+    return _table(["model", "clean documents flagged", "flagged tokens per 1,000 clean tokens"], rows, right=2) + note
+
+
+def thresholds(root: Path) -> str:
+    results = load_results(root)
+    rows = []
+    for m in model_order(results):
+        t = results[(m, "news")]["thresholds"]
+        rows.append([f"`{m}`", f"{t['calibration_token']:.4f}", f"{t['token_share']:.3f}", f"{t['token']:.4f}",
+                     f"{t['calibration_document']:.4f}", f"{t['document_share']:.3f}", f"{t['document']:.4f}"])
+    return _table(["model", "token cut on news/validation", "share of tokens it flags there", "token cut on news/test",
+                   "document cut on news/validation", "share of documents", "document cut on news/test"], rows, right=6)
+
+
+def _build_stats(root: Path) -> dict:
+    return json.loads((root / "data" / "build_stats.json").read_text())
+
+
+def dataset_stats(root: Path) -> str:
+    stats = _build_stats(root)
+    rows = []
+    for config in (c for c in CONFIG_ORDER if c in stats["configs"]):
+        for split in ("train", "validation", "test"):
+            s = stats["configs"][config].get(split)
+            if s is None:
+                continue
+            rows.append([f"`{config}`", split, f"{s['documents']:,}", f"{s['spun_documents']:,}", f"{s['tokens']:,}",
+                         f"{s['spun_tokens']:,}", f"{s['spun_token_rate']:.3f}", f"{s['edits']:,}"])
+    table = _table(["config", "split", "documents", "spun documents", "tokens", "spun tokens", "spun-token rate", "edits"], rows, right=6)
+    skipped = "; ".join(f"{why}: {n:,}" for why, n in stats["skipped"].items())
+    return (f"{table}\n\n{stats['documents']:,} documents in all (seed {stats['seed']}). Skipped source documents: "
+            f"{sum(stats['skipped'].values()):,} ({skipped}). The aligner's labels agree with the spinners' own "
+            f"records of their edits on {100 * stats['aligner_token_agreement']:.4f}% of "
+            f"{stats['aligner_tokens_compared']:,} tokens (every document but the third-party spinner's, which keeps no record).")
+
+
+def near_duplicates(root: Path) -> str:
+    lines = []
+    for source, s in _build_stats(root)["sources"].items():
+        nd = s.get("near_duplicates")
+        if nd:
+            lines.append(f"- `{source}`: {nd['documents_in_groups']:,} originals form {nd['groups']:,} groups of near-duplicates "
+                         f"(more than {nd['threshold']:.0%} of 8-word shingles shared), each kept in one split; "
+                         f"{nd['copies_skipped']:,} near-exact copies (over {nd['copy_threshold']:.0%} shared) dropped.")
+    return "\n".join(lines) or "- no source has near-duplicate groups."
+
+
+def realism_profile(root: Path) -> str:
+    from harness.corpus.realism import outside, profile_table
+
+    stats = _build_stats(root)
+    profiles = {f"{c}/{split}": stats["configs"][c][split]["profile"]
+                for c in CONFIG_ORDER if c in stats["configs"]
+                for split in ("train", "validation", "test") if "profile" in stats["configs"][c].get(split, {})}
+    inside = [name for name, p in profiles.items() if not outside(p)]
+    out = [f"{name} ({len(outside(p))})" for name, p in profiles.items() if outside(p)]
+    summary = (f"Inside every range: {', '.join(inside) or 'none'}. "
+               f"Outside at least one (how many statistics): {', '.join(out) or 'none'}.")
+    return profile_table(profiles, markdown=True) + "\n\n" + summary
+
+
+def build_figures(root: Path) -> str:
+    stats = _build_stats(root)
+    splits = sum(len(v) for v in stats["configs"].values())
+    skipped = "; ".join(f"{why}: {n:,}" for why, n in stats["skipped"].items())
+    return _table(["what", "figure", "reproduce with"], [
+        ["documents built", f"{stats['documents']:,} in {len(stats['configs'])} configs ({splits} splits)", "`spinbench build --num-proc 2`"],
+        ["source documents skipped", f"{sum(stats['skipped'].values()):,}: {skipped}", "`data/build.log` lists each"],
+        ["aligner agreement with the spinners' own edit records", f"{100 * stats['aligner_token_agreement']:.4f}% of {stats['aligner_tokens_compared']:,} tokens (every document but the third-party spinner's, which keeps no record)",
+         "printed by `spinbench build`; `aligner_token_agreement` in `data/build_stats.json`"],
+    ])
+
+
+def fingerprints(root: Path) -> str:
+    fp = json.loads((root / "data" / "fingerprints.json").read_text())
+    rows = [[f"`{c}`", split, f"`{digest[:12]}`"] for c in CONFIG_ORDER if c in fp["configs"]
+            for split, digest in fp["configs"][c].items()]
+    return _table(["config", "split", "fingerprint (first 12 hex digits)"], rows) + f"\n\nBuilt with seed {fp['seed']}."
+
+
+def registry(root: Path) -> str:
+    from harness.evaluation.registry import REGISTRY
+
+    rows = [[f"`{name}`", f"`{target}`"] for name, target in REGISTRY.items()]
+    return _table(["name", "module:Class"], rows) + "\n\nand `hf:PATH_OR_HUB_ID` for a saved Hugging Face token classifier."
+
+
+RENDERERS: dict[str, Callable[[Path], str]] = {
+    "baselines-token-f1": baselines_token_f1,
+    "baselines-scores": baselines_scores,
+    "baselines-cost": baselines_cost,
+    "baselines-breakdown": baselines_breakdown,
+    "false-alarms": false_alarms,
+    "thresholds": thresholds,
+    "dataset-stats": dataset_stats,
+    "near-duplicates": near_duplicates,
+    "realism-profile": realism_profile,
+    "build-figures": build_figures,
+    "fingerprints": fingerprints,
+    "registry": registry,
+}
+
+
+def replace_blocks(text: str, rendered: dict[str, str]) -> tuple[str, list[str], list[str]]:
+    """``text`` with each generated block's body replaced by ``rendered[name]``; also the names
+    of the blocks found and of those whose body changed."""
+    found, stale = [], []
+
+    def sub(m: re.Match) -> str:
+        name = m.group("name")
+        found.append(name)
+        if name not in rendered:
+            raise KeyError(f"no renderer for generated block {name!r}; known: {', '.join(sorted(rendered))}")
+        body = rendered[name].rstrip("\n") + "\n"
+        if m.group("body") != body:
+            stale.append(name)
+        return m.group(1) + body + m.group(4)
+
+    return BLOCK.sub(sub, text), found, stale
+
+
+def update(root: Path = ROOT, check: bool = False) -> list[str]:
+    """Rewrite (or with ``check``, only compare) every generated block; returns ``file: NAME``
+    for each block that was stale."""
+    cache: dict[str, str] = {}
+
+    class Lazy(dict):
+        def __contains__(self, name):
+            return name in RENDERERS
+
+        def __getitem__(self, name):
+            if name not in cache:
+                cache[name] = RENDERERS[name](root)
+            return cache[name]
+
+    stale_all = []
+    for path in doc_files(root):
+        text = path.read_text()
+        new, _, stale = replace_blocks(text, Lazy())
+        stale_all += [f"{path.relative_to(root)}: {name}" for name in stale]
+        if stale and not check:
+            path.write_text(new)
+    return stale_all
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--check", action="store_true", help="write nothing; exit 1 naming each stale block")
+    args = ap.parse_args()
+    stale = update(check=args.check)
+    for entry in stale:
+        print(("stale: " if args.check else "rewrote: ") + entry, file=sys.stderr if args.check else sys.stdout)
+    if args.check and stale:
+        print("run: python benchmarks/docs_figures.py", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
