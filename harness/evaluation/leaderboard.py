@@ -30,7 +30,7 @@ Token, span and document scores on `news`/test, with 95% bootstrap intervals ({D
 over documents), and on the held-out configs. Token AUPRC (average precision) needs no
 threshold; every other score uses thresholds set by one rule for every model: chosen where F1
 is best on `news`/validation, then moved on each scored split to flag the same share of its
-tokens and of its documents as they flag on `news`/validation (the README's "Thresholds").
+tokens and of its documents as they flag on `news`/validation ([docs/evaluation.md](docs/evaluation.md#thresholds)).
 False alarms are measured on the clean documents alone: the share of them with any token
 flagged, and flagged tokens per 1,000 of their tokens. Rendered by `spinbench leaderboard` from
 `results/`; `spinbench leaderboard --check` recomputes every entry from its per-token
