@@ -22,13 +22,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
-from harness.core.configs import CONFIGS, ConfigSpec, plan_document
+from harness.core.configs import CONFIGS, ConfigSpec
 from harness.core.errors import SpinbenchError
 from harness.core.files import fingerprint_line
 from harness.core.schema import as_stored, make_record
 from harness.core.shards import SHARD_ROWS, ShardWriter
 from harness.core.tokens import tokenize
 from harness.corpus.align import align_tokens
+from harness.corpus.planning import plan_document
 from harness.corpus.runners import Runner, run_jobs
 from harness.corpus.source_checks import MAX_TOKENS, BuildLog, SplitPlan, checked_articles, warn_empty_splits
 from harness.corpus.source_plans import SourceItems, SourcePlans, source_items
