@@ -10,7 +10,7 @@ from conftest import fake_sources
 import harness
 from harness.cli.main import main as spinbench
 from harness.core.configs import CONFIGS
-from harness.core.files import read_fingerprints
+from harness.core.fingerprints import read_fingerprints
 from harness.corpus.build import build
 
 ORIGINAL = "The Bank of England raised interest rates on Thursday, after heavy rain hit the harvest."
