@@ -6,11 +6,15 @@ One error policy for every command: a :class:`~harness.core.errors.SpinbenchErro
 missing data, a detector that breaks its contract) is printed as one line, ``PROG: error: ...``,
 with exit status 2 (``--debug`` shows its traceback too); any other exception is a bug in
 spinbench or a detector and keeps its traceback.
+
+Library code logs (``logging.getLogger(__name__)``); :func:`configure_logging`, called by every
+entry point, shows spinbench's own records of level INFO and above on stderr, one message a line.
 """
 
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import sys
 import traceback
@@ -20,6 +24,32 @@ from harness.cli.evaluation_commands import add_evaluation_commands, cmd_evaluat
 from harness.cli.options import add_evaluate_arguments
 from harness.cli.report_command import add_report_command
 from harness.core.errors import SpinbenchError
+
+
+class _StderrHandler(logging.StreamHandler):
+    """Writes to whatever ``sys.stderr`` is at the time, as ``print(..., file=sys.stderr)`` does
+    (so a redirected or captured stderr gets the lines)."""
+
+    @property
+    def stream(self):
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, value):
+        pass
+
+
+def configure_logging(level: int = logging.INFO) -> None:
+    """Show the log records of spinbench's own code (``harness.*`` and ``baselines.*``) of
+    ``level`` and above on stderr, the message alone. Other libraries' loggers are left as
+    they are. Calling it again changes nothing but the level."""
+    for name in ("harness", "baselines"):
+        logger = logging.getLogger(name)
+        logger.setLevel(level)
+        if not any(isinstance(h, _StderrHandler) for h in logger.handlers):
+            handler = _StderrHandler()
+            handler.setFormatter(logging.Formatter("%(message)s"))
+            logger.addHandler(handler)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -48,6 +78,7 @@ def run(prog: str, args: argparse.Namespace) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
+    configure_logging()
     return run("spinbench", build_parser().parse_args(argv))
 
 
@@ -56,6 +87,7 @@ def evaluate_main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="evaluate", description="Score a detector on a spinbench split (same as `spinbench evaluate`).")
     add_evaluate_arguments(parser)
     parser.set_defaults(func=cmd_evaluate)
+    configure_logging()
     return run("evaluate", parser.parse_args(argv))
 
 
