@@ -37,7 +37,7 @@ def fake_sources(paragraphs):
 @pytest.fixture(scope="session")
 def tiny_dataset(tmp_path_factory):
     """Every config built from the fixture sources, once per test session."""
-    from harness.corpus.build import build, checked_articles
+    from harness.corpus.build import build
     from harness.core.configs import CONFIGS
 
     sources = fake_sources(fixture_paragraphs())
