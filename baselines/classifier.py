@@ -21,13 +21,15 @@ synonyms. Document scores come from token scores (the harness's default).
 
 from __future__ import annotations
 
-import sys
+import logging
 from collections import Counter
 
 import numpy as np
 
 from baselines.classifier_features import Features, build_lexicon
 from harness.evaluation.contract import Interval
+
+logger = logging.getLogger(__name__)
 
 _MAX_TYPES = 2_000_000  # the per-process tables of token strings start afresh beyond this
 
@@ -87,7 +89,7 @@ class ClassifierDetector:
         self.vocabulary_ = {f: j for j, f in enumerate(kept)}
         X = self._matrix(families)
         y = np.array([v for lab in labels for v in lab])
-        print(f"classifier: fitting logistic regression on {X.shape[0]:,} tokens x {X.shape[1]:,} features...", file=sys.stderr)
+        logger.info("classifier: fitting logistic regression on %s tokens x %s features...", f"{X.shape[0]:,}", f"{X.shape[1]:,}")
         self.model_ = LogisticRegression(C=self.C, max_iter=self.max_iter, solver="liblinear").fit(X, y)
         return self
 

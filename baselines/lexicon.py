@@ -105,7 +105,7 @@ class LexiconDetector:
         get = scores.get
         out = []
         for doc in docs:
-            keys = [t.casefold().replace("\u2019", "'") for t in doc]  # harness.core.tokens.normalize, inlined
+            keys = list(map(normalize, doc))
             best = [get(k, prior) for k in keys]
             size = len(keys)
             for i, g in enumerate(keys):

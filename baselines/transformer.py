@@ -10,7 +10,7 @@ the spun probability of its first piece.
 
 Seeded: the same seed, data and machine give the same scores (torch's deterministic algorithms,
 a fixed window order, dropout from a seeded generator). On 2 CPU cores a full fit of the ``news``
-train split takes the time measured in the README (``benchmarks/transformer_fit.py``); with
+train split takes the time measured in docs/benchmarks.md (``benchmarks/transformer_fit.py``); with
 ``device=None`` it uses a GPU when there is one.
 
 The fitted model is kept as the files of a ``save_pretrained`` folder (``model_files_``), which is

@@ -180,6 +180,9 @@ def main():
     parser.add_argument("--scores-out", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
+        from harness.cli.main import configure_logging
+
+        configure_logging()  # the detectors' progress on stderr, as `spinbench evaluate` shows it
         print(json.dumps(worker(args)))
         return
 

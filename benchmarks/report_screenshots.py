@@ -1,4 +1,4 @@
-"""The README's report figures: how long `spinbench report` takes on the committed results,
+"""The report figures in docs/report.md: how long `spinbench report` takes on the committed results,
 and the two screenshots (overview, error browser) taken in headless Chromium.
 
     python benchmarks/report_screenshots.py [--out report] [--img docs/img]

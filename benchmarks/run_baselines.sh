@@ -4,7 +4,7 @@
 # fit time is measured and the fitted detector is cached for the held-out configs; then each
 # detector's news/validation predictions go to runs/ for the old-rule columns of
 # benchmarks/threshold_transfer.py. Needs the built dataset (spinbench build) and the embedding
-# extra. Timings: README, "Baselines".
+# extra. Timings: docs/baselines.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1

@@ -68,7 +68,8 @@ def with_clean_documents(src, dst, config: str, n: int):
     import shutil
 
     import harness
-    from harness.core.files import FINGERPRINTS, read_fingerprints, write_json, write_split
+    from harness.core.files import FINGERPRINTS, write_json
+    from harness.core.fingerprints import read_fingerprints, write_split
 
     shutil.copytree(src, dst)
     path = dst / config / "test.parquet"

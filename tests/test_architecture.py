@@ -64,7 +64,7 @@ def test_the_rules_catch_a_violation(tmp_path):
 def test_ground_floor_imports_without_pyarrow():
     code = (
         "import sys; sys.modules['pyarrow'] = None; sys.modules['datasets'] = None\n"
-        "import harness, harness.core.tokens, harness.core.schema, harness.core.configs, harness.core.lexical\n"
+        "import harness, harness.core.tokens, harness.core.schema, harness.core.configs, harness.core.lexical, harness.core.fingerprints\n"
         "print([t.text for t in harness.tokenize('Heavy rain.')])"
     )
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)

@@ -342,7 +342,7 @@ def test_an_unreachable_hub_dataset_is_one_line(tmp_path, capsys, monkeypatch):
 
 
 def test_an_empty_split_is_refused(tmp_path, data, capsys):
-    from harness.core.files import write_split
+    from harness.core.fingerprints import write_split
 
     shutil.copytree(data, tmp_path / "d")
     write_split(tmp_path / "d" / "news" / "validation.parquet", [])

@@ -10,7 +10,7 @@ from conftest import fake_sources
 import harness
 from harness.cli.main import main as spinbench
 from harness.core.configs import CONFIGS
-from harness.core.files import read_fingerprints
+from harness.core.fingerprints import read_fingerprints
 from harness.corpus.build import build
 
 ORIGINAL = "The Bank of England raised interest rates on Thursday, after heavy rain hit the harvest."
@@ -194,7 +194,7 @@ def test_held_out_domain_documents_repeating_training_text_are_dropped(tmp_path,
     train_story = next(a for a in sources["bbc-news"] if a.source_id == "s/02")
     sources["wikipedia"].append(type(train_story)("w-copy", "Copy", train_story.text, "wikipedia", "w/copy", "encyclopedia"))
     summary = build(tmp_path, ["news", "unseen-domain"], seed=0, sources=lambda name: sources[name])
-    from harness.core.configs import split_of
+    from harness.corpus.planning import split_of
 
     assert split_of("s/02", 0) != "test"
     ids = [r["id"] for r in harness.load("unseen-domain", "test", dataset=tmp_path).records]

@@ -6,7 +6,7 @@ from conftest import fake_sources
 import harness
 from harness.corpus.build import BuildLog, build, checked_articles
 from harness.core.configs import CONFIGS
-from harness.core.files import FingerprintMismatch, read_fingerprints
+from harness.core.fingerprints import FingerprintMismatch, read_fingerprints
 from harness.core.schema import validate_record
 from harness.corpus.sources import Article, Skipped
 
@@ -37,7 +37,7 @@ def test_fingerprints_and_statistics_measured_by_the_workers_equal_those_of_the_
     must give the same (a field whose type the parquet schema changes would break this)."""
     import json
 
-    from harness.core.files import content_fingerprint
+    from harness.core.fingerprints import content_fingerprint
     from harness.core.shards import iter_rows
     from harness.corpus.stats import split_stats
 
@@ -179,7 +179,7 @@ def test_hub_loading_path_gives_the_same_records_as_the_local_path(tiny_dataset,
     monkeypatch.setenv("HF_DATASETS_CACHE", str(tmp_path / "hf"))
     monkeypatch.setattr(datasets.config, "HF_DATASETS_CACHE", tmp_path / "hf")
     local = harness.load("news", "test", dataset=tiny_dataset)
-    from harness.core.files import content_fingerprint
+    from harness.core.fingerprints import content_fingerprint
 
     hub = _hub_split(str(tiny_dataset), "news", "test")
     assert hub.fingerprint == local.fingerprint == content_fingerprint(local.records)

@@ -6,7 +6,7 @@ from conftest import fake_sources
 
 import harness
 from harness.core.configs import CONFIGS
-from harness.core.files import read_fingerprints
+from harness.core.fingerprints import read_fingerprints
 from harness.core.shards import split_files
 from harness.corpus.build import build
 

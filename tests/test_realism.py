@@ -7,7 +7,7 @@ import pytest
 
 import harness
 from harness.corpus.align import align_texts
-from harness.corpus.realism import REAL, ROWS, outside, profile, profile_table, shape_of
+from harness.corpus.realism import REAL, REAL_FIGURES, ROWS, outside, profile, profile_table, shape_of
 
 
 def record(original: str, spun: str) -> dict:
@@ -56,6 +56,15 @@ def test_ranges_hold_the_real_sources_and_the_issue_bounds():
     assert ranges["insertions"][0] == ranges["deletions"][0] == 0.005
     assert ranges["shapes/1<-2|1<-3"][0] == 0.01 and ranges["shapes/3<-1"][0] == 0.005
     assert set(REAL) == {"real news", "real SpinBot"}
+
+
+def test_every_real_figure_belongs_to_a_statistic_and_names_its_source():
+    keys = {row.key for row in ROWS}
+    for key, figure in REAL_FIGURES["figures"].items():
+        assert key in keys, key
+        assert set(figure) <= {"real news", "real SpinBot", "low", "high", "source"}, key
+        assert {"real news", "real SpinBot"} <= set(figure) and figure["source"], key
+    assert set(REAL_FIGURES["sources"]) == set(REAL)
 
 
 def test_profile_is_exported_and_the_table_marks_values_outside_their_range():

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 import harness
-from harness.core.files import read_fingerprints
+from harness.core.fingerprints import read_fingerprints
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data"

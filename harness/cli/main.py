@@ -27,23 +27,9 @@ from harness.cli.report_command import add_report_command
 from harness.core.errors import SpinbenchError
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="spinbench", description="spinbench: build, align, evaluate, detect and rank paraphrase-corruption detection.")
-    sub = parser.add_subparsers(dest="command", required=True)
-    add_corpus_commands(sub)
-    add_evaluation_commands(sub)
-    add_report_command(sub)
-    return parser
-
-
-class _Plain(logging.Formatter):
-    def format(self, record: logging.LogRecord) -> str:
-        text = record.getMessage()
-        return f"warning: {text}" if record.levelno >= logging.WARNING else text
-
-
 class _StderrHandler(logging.StreamHandler):
-    """Writes to whatever ``sys.stderr`` is at the time (it may be replaced after set-up)."""
+    """Writes to whatever ``sys.stderr`` is at the time, as ``print(..., file=sys.stderr)`` does
+    (so a redirected or captured stderr gets the lines)."""
 
     @property
     def stream(self):
@@ -55,15 +41,25 @@ class _StderrHandler(logging.StreamHandler):
 
 
 def configure_logging(level: int = logging.INFO) -> None:
-    """Show library messages on stderr, one plain line each (warnings prefixed ``warning:``)."""
-
-    handler = _StderrHandler()
-    handler.setFormatter(_Plain())
+    """Show the log records of spinbench's own code (``harness.*`` and ``baselines.*``) of
+    ``level`` and above on stderr, the message alone. Other libraries' loggers are left as
+    they are. Calling it again changes nothing but the level."""
     for name in ("harness", "baselines"):
         logger = logging.getLogger(name)
-        logger.handlers[:] = [handler]
         logger.setLevel(level)
-        logger.propagate = False
+        if not any(isinstance(h, _StderrHandler) for h in logger.handlers):
+            handler = _StderrHandler()
+            handler.setFormatter(logging.Formatter("%(message)s"))
+            logger.addHandler(handler)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="spinbench", description="spinbench: build, align, evaluate, detect and rank paraphrase-corruption detection.")
+    sub = parser.add_subparsers(dest="command", required=True)
+    add_corpus_commands(sub)
+    add_evaluation_commands(sub)
+    add_report_command(sub)
+    return parser
 
 
 def run(prog: str, args: argparse.Namespace) -> int:

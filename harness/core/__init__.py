@@ -1,2 +1,2 @@
-"""The ground floor: tokens, configs, the dataset schema, loading splits, files on disk and
-English lexical resources. Nothing here imports the corpus or evaluation side."""
+"""The ground floor: tokens, configs, the dataset schema, loading splits, files on disk, content
+fingerprints and English lexical resources. Nothing here imports the corpus or evaluation side."""

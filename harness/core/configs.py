@@ -4,14 +4,12 @@ A *recipe* is a set of engines that spin one document together. ``news`` uses th
 ``unseen-spinner`` spins the ``news`` test originals with the held-out ``glove`` engine;
 ``third-party-spinner`` spins them with a third-party library's augmenters (nlpaug);
 ``unseen-domain`` spins another real source (Wikipedia) with the seen recipes.
-Every random choice is keyed on the seed and the source id, never on processing order, so a
-document is planned the same way whatever else is in the build.
+Which split a source article goes to and how each document is spun (the corpus side's
+planning) is :mod:`harness.corpus.planning`; this module holds what both sides need.
 """
 
 from __future__ import annotations
 
-import hashlib
-import random
 from dataclasses import dataclass
 
 
@@ -49,8 +47,6 @@ HELD_OUT_RECIPES = {"glove": Recipe(("glove",))}
 # Spinners nobody on this project wrote (nlpaug's augmenters), for a test config of their own.
 THIRD_PARTY_RECIPES = {"nlpaug-glove": Recipe(("nlpaug-glove",)), "nlpaug-wordnet": Recipe(("nlpaug-wordnet",))}
 
-SPLIT_FRACTIONS = (("train", 0.8), ("validation", 0.1), ("test", 0.1))
-CLEAN_FRACTION = 0.25  # documents left unspun, as negatives
 RATE_RANGE = (0.18, 0.45)  # light to heavy spinning: the share of spun tokens the spinner is asked for
 # Rate bands for breakdowns: RATE_RANGE cut into equal thirds, edges rounded to whole percent.
 RATE_BANDS = ("light", "medium", "heavy")
@@ -117,36 +113,6 @@ def news_style_configs() -> list[str]:
     """Configs spun from the default config's source: what ``build --source`` rebuilds."""
     source = CONFIGS[DEFAULT_CONFIG].source
     return [name for name, spec in CONFIGS.items() if spec.source == source]
-
-
-def split_of(source_id: str, seed: int) -> str:
-    """Train/validation/test by a hash of the source article, stable when sources change."""
-    digest = hashlib.sha256(f"{seed}:split:{source_id}".encode()).digest()
-    u = int.from_bytes(digest[:8], "big") / 2**64
-    total = 0.0
-    for name, fraction in SPLIT_FRACTIONS:
-        total += fraction
-        if u < total:
-            return name
-    return SPLIT_FRACTIONS[-1][0]
-
-
-@dataclass(frozen=True)
-class Plan:
-    spun: bool
-    rate: float
-    recipe: str
-
-
-def plan_document(source_id: str, seed: int, recipes: dict[str, Recipe]) -> Plan:
-    """Whether and how hard to spin a document (``rate``: the share of tokens the spinner is
-    asked to replace). Spun-or-clean and rate depend only on the source article, so
-    ``unseen-spinner`` keeps the ``news`` test set's negatives and rates."""
-    rng = random.Random(f"{seed}:plan:{source_id}")
-    spun = rng.random() >= CLEAN_FRACTION
-    rate = round(rng.uniform(*RATE_RANGE), 4)
-    recipe = random.Random(f"{seed}:recipe:{sorted(recipes)}:{source_id}").choice(sorted(recipes))
-    return Plan(spun, rate if spun else 0.0, recipe if spun else CLEAN_RECIPE)
 
 
 def rate_band(rate: float) -> str:

@@ -20,7 +20,8 @@ import numpy as np
 
 from harness.core.configs import CONFIGS, DEFAULT_CONFIG, EVALUATION_SPLIT, IMPORTED_CONFIG
 from harness.core.errors import SpinbenchError
-from harness.core.files import FINGERPRINTS, content_fingerprint, known_fingerprint, remember_fingerprint
+from harness.core.files import FINGERPRINTS
+from harness.core.fingerprints import content_fingerprint, known_fingerprint, remember_fingerprint
 from harness.core.schema import FIELDS
 from harness.core.shards import split_files
 
@@ -78,7 +79,7 @@ class Split:
     """One split of a config, read lazily and kept columnar.
 
     ``fingerprint`` (the content fingerprint results are tied to) is computed by streaming the
-    rows a few at a time, once per file content (see :func:`harness.core.files.known_fingerprint`); ``gold`` and ``token_texts()`` come from an Arrow table of
+    rows a few at a time, once per file content (see :func:`harness.core.fingerprints.known_fingerprint`); ``gold`` and ``token_texts()`` come from an Arrow table of
     :data:`GOLD_COLUMNS`; ``records`` (every field of every row as dicts, ten times the memory)
     is built only for the code that asks for it.
     """
@@ -151,7 +152,7 @@ def default_data_dir() -> Path:
 
 def recorded_fingerprints(dataset: str | os.PathLike | None = None) -> dict | None:
     """The fingerprints a local build recorded (None for a hub dataset or a folder without them)."""
-    from harness.core.files import read_fingerprints
+    from harness.core.fingerprints import read_fingerprints
 
     folder = Path(dataset) if dataset is not None else default_data_dir()
     return read_fingerprints(folder) if folder.is_dir() else None

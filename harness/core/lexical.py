@@ -141,7 +141,7 @@ def match_case(original: str, replacement: str) -> str:
 @lru_cache(maxsize=1)
 def _lemminflect():
     """lemminflect, imported without spaCy (which it loads only to hook into spaCy's tokens)."""
-    from harness.core.imports import without
+    from harness.core.import_blocking import without
 
     with without("spacy"):
         import lemminflect

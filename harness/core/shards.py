@@ -1,10 +1,10 @@
 """A split written as it is made, in parquet shards, and read back a few rows at a time.
 
 A split of up to ``shard_rows`` records is one file, ``<config>/<split>.parquet``, byte for byte
-the file :func:`harness.core.files.write_split` writes for the same records (row groups of 512
-rows, zstd). A larger split is cut into ``<split>-00000-of-00003.parquet`` ... files, the names
-the Hugging Face hub gives shards; :func:`split_files` finds either layout, in order. Only one
-row group per open split is held in memory while writing.
+the file :func:`harness.core.fingerprints.write_split` writes for the same records (row groups
+of 512 rows, zstd). A larger split is cut into ``<split>-00000-of-00003.parquet`` ... files, the
+names the Hugging Face hub gives shards; :func:`split_files` finds either layout, in order. Only
+one row group per open split is held in memory while writing.
 
 >>> import tempfile, pathlib
 >>> folder = pathlib.Path(tempfile.mkdtemp())

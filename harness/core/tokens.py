@@ -24,7 +24,6 @@ class Token(NamedTuple):
     end: int
 
 
-_APOSTROPHES = "'\u2019"
 _TOKEN_RE = re.compile(
     r"""
     \d[^\W_]*(?:-[^\W_]+)+                       # hyphenated compounds that start with a digit: 3-0, 24-hour

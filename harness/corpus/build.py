@@ -22,13 +22,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
-from harness.core.configs import CONFIGS, ConfigSpec, plan_document
+from harness.core.configs import CONFIGS, ConfigSpec
 from harness.core.errors import SpinbenchError
-from harness.core.files import fingerprint_line
+from harness.core.fingerprints import fingerprint_line
 from harness.core.schema import as_stored, make_record
 from harness.core.shards import SHARD_ROWS, ShardWriter
 from harness.core.tokens import tokenize
 from harness.corpus.align import align_tokens
+from harness.corpus.planning import plan_document
 from harness.corpus.runners import Runner, run_jobs
 from harness.corpus.source_checks import MAX_TOKENS, BuildLog, SplitPlan, checked_articles, warn_empty_splits
 from harness.corpus.source_plans import SourceItems, SourcePlans, source_items
@@ -192,7 +193,8 @@ def build_configs(configs: list[str], sources: SourcePlans, seed: int, runner: R
 def _remember(built: Built) -> None:
     """Let loading a single-file split skip recomputing its content fingerprint (the file's hash
     points at it)."""
-    from harness.core.files import remember_fingerprint, sha256_file
+    from harness.core.files import sha256_file
+    from harness.core.fingerprints import remember_fingerprint
 
     for name, splits in built.files.items():
         for split, paths in splits.items():
@@ -266,7 +268,8 @@ def _merge_committed(out_dir: Path, seed: int, configs: list[str], fingerprints:
     """Check the new fingerprints against the folder's (when ``check``), keep what the folder
     says of configs not built now, and return every config's fingerprints in canonical order
     (``summary``'s configs and sources are merged the same way)."""
-    from harness.core.files import compare_fingerprints, read_build_stats, read_fingerprints
+    from harness.core.files import read_build_stats
+    from harness.core.fingerprints import compare_fingerprints, read_fingerprints
 
     committed = read_fingerprints(out_dir)
     if committed is not None and committed.get("seed") is None:

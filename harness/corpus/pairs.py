@@ -25,7 +25,8 @@ from typing import Iterator, Union
 
 from harness.core.configs import EVALUATION_SPLIT, IMPORTED_CONFIG
 from harness.core.errors import SpinbenchError
-from harness.core.files import FINGERPRINTS, read_fingerprints, write_json, write_split
+from harness.core.files import FINGERPRINTS, write_json
+from harness.core.fingerprints import read_fingerprints, write_split
 from harness.core.schema import make_record
 from harness.corpus.align import ImplausiblePair, align_texts, check_plausible
 

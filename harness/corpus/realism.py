@@ -4,7 +4,8 @@
 record every config and every imported pair has, so synthetic and real spinning are measured
 alike. :data:`REAL` holds the profile of two real sources spun by real spinners (a news article
 spun by a commercial-style spinner, 150 Wikipedia paragraphs spun by SpinBot; issue #9, aggregate
-figures only), and :data:`ROWS` the range each statistic should fall in.
+figures only), and :data:`ROWS` the range each statistic should fall in. Those figures, each with
+its source, are data: ``real_spinner_profile.json`` beside this module.
 
 Only spun documents count (``is_spun``); counts are pooled over them, not averaged per document.
 An edit's *original side* is ``original_tokens[original_start:original_end]``, its *spun side*
@@ -21,15 +22,19 @@ An edit's *original side* is ``original_tokens[original_start:original_end]``, i
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Iterable
 
 from harness.core.lexical import is_function_word, is_moby_synonym, zipf
 
 SHAPES = ("1<-1", "2<-1", "2<-2", "1<-2|1<-3", "3<-1", "3+<-3+")
 DECIMALS = 4
-REAL_MARGIN = 0.02  # see ROWS
+# The real spinners' figures (issue #9's table) and the bounds the issue sets, with their sources.
+REAL_FIGURES = json.loads(Path(__file__).with_name("real_spinner_profile.json").read_text(encoding="utf-8"))
+REAL_MARGIN = REAL_FIGURES["margin"]  # see ROWS
 
 
 def _content(word: str) -> bool:
@@ -197,34 +202,40 @@ class Row:
         return None if v is None or r is None else r[0] <= round(v, self.decimals + 1) <= r[1]
 
 
+def _row(key: str, label: str, definition: str, decimals: int = 2) -> Row:
+    """A statistic with its real values and bounds from :data:`REAL_FIGURES` (none if it has none)."""
+    figure = REAL_FIGURES["figures"].get(key, {})
+    return Row(key, label, definition, figure.get("real news"), figure.get("real SpinBot"), figure.get("low"), figure.get("high"), decimals)
+
+
 _SWAPS = "single-word swaps (1<-1 edits whose two tokens are both alphabetic)"
-# The real values are issue #9's table. A range is the span of the two real sources widened by
-# REAL_MARGIN on each side (two real spinners bracket real spinning only loosely), except where
-# the issue sets a bound itself (low= / high=).
+# A range is the span of the two real sources widened by REAL_MARGIN on each side (two real
+# spinners bracket real spinning only loosely), except where issue #9 sets a bound itself
+# (``low`` / ``high`` in the figures file).
 ROWS: tuple[Row, ...] = (
-    Row("spun_token_rate", "spun-token rate of spun documents", "spun tokens / tokens, pooled over spun documents", 0.29, 0.34),
-    Row("doc_rate_p10", "  lightest tenth of spun documents below", "10th percentile of the spun documents' own spun-token rates", None, None),
-    Row("doc_rate_p90", "  heaviest tenth of spun documents above", "90th percentile of the spun documents' own spun-token rates", None, None),
-    Row("content_words_changed", "share of the original's content words changed",
-        "original content words (alphabetic, not a function word) inside an edit's original side / all of them", 0.39, 0.55, low=0.38, high=0.55),
-    Row("edits_touching_function_word", "edits whose original touches a function word",
-        "edits whose original side holds a function word (harness.core.lexical.FUNCTION_WORDS) / edits", 0.27, 0.21, low=0.18, high=0.30),
-    Row("edits_function_words_only", "edits whose original is function words only",
-        "edits whose original side is non-empty and all function words / edits", 0.14, 0.07),
-    Row("insertions", "insertions (empty original)", "edits with an empty original side / edits", 0.025, 0.010, low=0.005, decimals=3),
-    Row("deletions", "deletions (empty spun side)", "edits with an empty spun side / edits", 0.005, 0.006, low=0.005, decimals=3),
-    Row("shapes/1<-1", "edit shape 1<-1 (spun <- original tokens)", "edits of that shape / edits", 0.56, 0.58),
-    Row("shapes/2<-1", "edit shape 2<-1", "edits of that shape / edits", 0.12, 0.05),
-    Row("shapes/2<-2", "edit shape 2<-2", "edits of that shape / edits", 0.14, 0.15),
-    Row("shapes/1<-2|1<-3", "edit shape 1<-2 or 1<-3", "edits of either shape / edits", 0.03, 0.02, low=0.01),
-    Row("shapes/3<-1", "edit shape 3<-1", "edits of that shape / edits", 0.00, 0.04, low=0.005, decimals=3),
-    Row("shapes/3+<-3+", "edit shape 3+<-3+", "edits with 3 or more tokens on both sides / edits", 0.05, 0.08),
-    Row("moby_synonym_share", "single-word swaps that are Moby synonyms (lemmas)",
-        f"{_SWAPS} where a lemma of the replacement is in the Moby entry of a lemma of the original / swaps", 0.86, 0.80),
-    Row("mean_zipf_drop", "mean Zipf(original) - Zipf(replacement), single-word swaps",
-        f"mean over {_SWAPS} of the wordfreq Zipf frequency of the original minus the replacement's", 0.67, 0.32, low=0.30, high=0.80),
-    Row("replacement_rarer_share", "single-word swaps whose replacement is the rarer word",
-        f"{_SWAPS} whose replacement has a strictly lower Zipf frequency / swaps", 0.77, 0.61, high=0.78),
+    _row("spun_token_rate", "spun-token rate of spun documents", "spun tokens / tokens, pooled over spun documents"),
+    _row("doc_rate_p10", "  lightest tenth of spun documents below", "10th percentile of the spun documents' own spun-token rates"),
+    _row("doc_rate_p90", "  heaviest tenth of spun documents above", "90th percentile of the spun documents' own spun-token rates"),
+    _row("content_words_changed", "share of the original's content words changed",
+         "original content words (alphabetic, not a function word) inside an edit's original side / all of them"),
+    _row("edits_touching_function_word", "edits whose original touches a function word",
+         "edits whose original side holds a function word (harness.core.lexical.FUNCTION_WORDS) / edits"),
+    _row("edits_function_words_only", "edits whose original is function words only",
+         "edits whose original side is non-empty and all function words / edits"),
+    _row("insertions", "insertions (empty original)", "edits with an empty original side / edits", decimals=3),
+    _row("deletions", "deletions (empty spun side)", "edits with an empty spun side / edits", decimals=3),
+    _row("shapes/1<-1", "edit shape 1<-1 (spun <- original tokens)", "edits of that shape / edits"),
+    _row("shapes/2<-1", "edit shape 2<-1", "edits of that shape / edits"),
+    _row("shapes/2<-2", "edit shape 2<-2", "edits of that shape / edits"),
+    _row("shapes/1<-2|1<-3", "edit shape 1<-2 or 1<-3", "edits of either shape / edits"),
+    _row("shapes/3<-1", "edit shape 3<-1", "edits of that shape / edits", decimals=3),
+    _row("shapes/3+<-3+", "edit shape 3+<-3+", "edits with 3 or more tokens on both sides / edits"),
+    _row("moby_synonym_share", "single-word swaps that are Moby synonyms (lemmas)",
+         f"{_SWAPS} where a lemma of the replacement is in the Moby entry of a lemma of the original / swaps"),
+    _row("mean_zipf_drop", "mean Zipf(original) - Zipf(replacement), single-word swaps",
+         f"mean over {_SWAPS} of the wordfreq Zipf frequency of the original minus the replacement's"),
+    _row("replacement_rarer_share", "single-word swaps whose replacement is the rarer word",
+         f"{_SWAPS} whose replacement has a strictly lower Zipf frequency / swaps"),
 )
 REAL = {
     "real news": {row.key: row.real_news for row in ROWS if row.real_news is not None},
@@ -263,4 +274,4 @@ def profile_table(profiles: dict[str, dict], markdown: bool = False) -> str:
     widths = [max(len(str(x[i])) for x in [header, *rows]) for i in range(len(header))]
     fmt = lambda cells: "  ".join(c.ljust(widths[0]) if i == 0 else c.rjust(widths[i]) for i, c in enumerate(cells))  # noqa: E731
     return "\n".join([fmt(header), *(fmt(c) for c in rows), "* outside the range (the real sources' span widened by "
-                      f"{REAL_MARGIN}, or the bound issue #9 sets)"])
+                      f"{REAL_MARGIN}, or a bound set with the real figures: harness/corpus/real_spinner_profile.json)"])

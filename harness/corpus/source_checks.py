@@ -20,9 +20,9 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Iterable, Iterator
 
-from harness.core.configs import SPLIT_FRACTIONS, split_of
 from harness.core.tokens import is_word, tokenize
 from harness.corpus.near_duplicates import COPY_THRESHOLD, GROUP_THRESHOLD, ShingleIndex, group_pairs, near_duplicate_pairs, shingles
+from harness.corpus.planning import SPLIT_FRACTIONS, split_of
 from harness.corpus.sources import Article, Skipped, SourceItem
 
 MAX_TOKENS = 20_000  # longer documents are not articles (a dump, a book): skipped

@@ -8,5 +8,5 @@ predictions and the gold data.
 - :mod:`~harness.report.markup`: a text with its highlights as escaped HTML (also ``detect --format html``).
 - :mod:`~harness.report.plots`: the SVG figures.
 - :mod:`~harness.report.site`: the pages, written to a folder that opens from disk.
-- :mod:`~harness.report.browser`: headless Chromium for the browser test and the README screenshots.
+- :mod:`~harness.report.browser`: headless Chromium for the browser test and the screenshots in docs/report.md.
 """

@@ -1,5 +1,5 @@
 """Headless Chromium for looking at the report as a reader would: the browser test and the
-README's screenshots use it. It drives Debian's ``chromium`` through its ``chromedriver`` with
+screenshots in docs/report.md use it. It drives Debian's ``chromium`` through its ``chromedriver`` with
 selenium, both found on this machine: nothing is downloaded, and Chromium is started with its
 background networking off and a fresh profile.
 """

@@ -15,7 +15,7 @@ from harness.core.registry import LazyRegistry
 
 ENGINES: dict[str, str] = {
     "thesaurus": "harness.corpus.spin.thesaurus:ThesaurusEngine",
-    "wordnet": "harness.corpus.spin.wordnet:WordNetEngine",
+    "wordnet": "harness.corpus.spin.wordnet_engine:WordNetEngine",
     "phrasebook": "harness.corpus.spin.phrasebook:PhrasebookEngine",
     "numbers": "harness.corpus.spin.numbers:NumbersEngine",
     "glove": "harness.corpus.spin.glove:GloveEngine",

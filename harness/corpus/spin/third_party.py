@@ -104,7 +104,7 @@ def stopwords() -> list[str]:
 def _naw():
     """``nlpaug.augmenter.word``, imported without torch and transformers (which nlpaug loads for
     its language-model augmenters, never used here: 5-10 s of a build)."""
-    from harness.core.imports import without
+    from harness.core.import_blocking import without
 
     with without("torch", "transformers"):
         import nlpaug.augmenter.word as naw
@@ -119,7 +119,7 @@ def nltk_wordnet() -> Path:
     seeks to, and it then returns ``None`` synsets with only a warning)."""
     import nltk
 
-    from harness.core.wordnet import find_wordnet_dir
+    from harness.core.wordnet_db import find_wordnet_dir
 
     root = Path(os.environ.get("SPINBENCH_CACHE", Path.home() / ".cache" / "spinbench")) / "nltk_data"
     target = root / "corpora" / "wordnet"

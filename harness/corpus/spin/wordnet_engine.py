@@ -16,7 +16,7 @@ from functools import lru_cache
 
 from harness.core.lexical import analyses, inflect, is_content_word, known_as, match_case, warm_up, zipf
 from harness.core.tokens import Token
-from harness.core.wordnet import UPOS, default_wordnet
+from harness.core.wordnet_db import UPOS, default_wordnet
 from harness.corpus.spin.base import Proposal, propose_content_words
 from harness.corpus.spin.choice import FrequencyModel
 

@@ -3,7 +3,7 @@ on the installed WordNet 3.0 when it is there."""
 
 import pytest
 
-from harness.core.wordnet import WordNet, WordNetNotFound, find_wordnet_dir
+from harness.core.wordnet_db import WordNet, WordNetNotFound, find_wordnet_dir
 
 HEADER = "  1 This software and database is being provided to you, the LICENSEE, by\n  2 Princeton University\n"
 # (pos file, ss_type, words, gloss); offsets are computed when the files are written
@@ -74,7 +74,7 @@ def test_missing_wordnet_is_a_clear_error(tmp_path, monkeypatch):
 
 def test_installed_wordnet_has_phrasal_verbs_and_multiword_lemmas():
     try:
-        from harness.core.wordnet import default_wordnet
+        from harness.core.wordnet_db import default_wordnet
 
         wn = default_wordnet()
     except WordNetNotFound:
