@@ -122,3 +122,14 @@ def test_the_pipeline_never_calls_back_into_evaluate_py(tiny_dataset, tmp_path):
         sys.setprofile(None)
     assert code == 0
     assert callers == [("evaluation_commands.py", "evaluate")]
+
+
+@pytest.mark.parametrize("argv, needle", [
+    (["--seed", "-1"], "seed must be a whole number of at least 0"),
+    (["--bootstrap", "100000000"], "must be a whole number from 1 to 100,000"),
+])
+def test_bad_resampling_options_are_refused_before_any_work(tiny_dataset, tmp_path, capsys, argv, needle):
+    code = evaluate_main(["--model", "lexicon", "--dataset", str(tiny_dataset), "--output-dir", str(tmp_path), *argv])
+    err = capsys.readouterr().err
+    assert code == 2 and needle in err and len(err.strip().splitlines()) == 1  # one line, no fitting first
+    assert list(tmp_path.iterdir()) == []

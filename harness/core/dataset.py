@@ -216,7 +216,7 @@ def _hint(source: Path, config: str, split: str) -> str:
     splits = sorted({re.sub(r"-\d{5}-of-\d{5}$", "", p.stem) for p in (source / config).glob("*.parquet")})  # shards named once
     if splits:
         return f"{config} has the split(s) {', '.join(splits)}"
-    return "run `spinbench build` first (or pass --dataset)"
+    return "run `spinbench build` first (or give the dataset: dataset=, or --dataset)"
 
 
 def _hub_split(hub_id: str, config: str, split: str) -> Split:

@@ -108,7 +108,7 @@ class ScoredPredictions:
 def header_thresholds(path: Path, header: dict) -> Thresholds:
     """The thresholds a predictions file's header records, or an error saying how to give them."""
     if header.get("token_threshold") is None or header.get("doc_threshold") is None:
-        raise ResultsError(f"{path}: the header gives no token_threshold and doc_threshold: pass --threshold and --doc-threshold")
+        raise ResultsError(f"{path}: the header gives no token_threshold and doc_threshold: give both thresholds (threshold= and doc_threshold=, or --threshold and --doc-threshold)")
     full = header.get("thresholds")  # the whole record (shares, calibration cuts), when evaluate wrote the file
     if isinstance(full, dict) and (full.get("token"), full.get("document")) == (header["token_threshold"], header["doc_threshold"]):
         try:
@@ -133,7 +133,7 @@ def score_predictions_file(
     header, rows = read if read is not None else read_predictions(path)
     for key, want in (("config", gold.config), ("split", gold.split)):
         if header.get(key) is not None and header[key] != want:
-            raise ResultsError(f"{path}: predictions are for {key} {header[key]!r}, not {want!r} (pass --config/--split to match)")
+            raise ResultsError(f"{path}: predictions are for {key} {header[key]!r}, not {want!r} (give that config and split: config=/split=, or --config/--split)")
     made_on = header.get("dataset_fingerprint")
     if made_on is not None and made_on != gold.fingerprint:
         raise ResultsError(f"{path}: predictions were made on dataset revision {str(made_on)[:12]}, but {gold.config}/{gold.split} here is {gold.fingerprint[:12]}")

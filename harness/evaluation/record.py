@@ -8,6 +8,7 @@ import logging
 from datetime import datetime, timezone
 
 from harness.core.dataset import Split
+from harness.core.errors import SpinbenchError
 from harness.core.files import sha256_file
 from harness.evaluation.outputs import RunPaths
 from harness.evaluation.predictions import write_predictions
@@ -48,13 +49,27 @@ def record(model: ModelInfo, split: Split, thresholds: Thresholds, scores: dict,
     )
 
 
+LOCK_NAME = ".write.lock"  # one per results folder; the leaderboard skips dot files
+LOCK_TIMEOUT_S = 600
+
+
 def write_run(paths: RunPaths, results: Results, token_scores: list[list[float]], doc_scores: list[float], ids: list[str]) -> Results:
-    """Write the predictions, then the results that name their hash: a run stopped between the
-    two leaves results whose hash no longer matches, which ``leaderboard --check`` reports."""
-    if paths.results.exists():
-        log.warning("replacing %s and its predictions (an earlier run's)", paths.results)
-    write_predictions(paths.predictions, results, ids, token_scores, doc_scores)
-    results.predictions_sha256 = sha256_file(paths.predictions)
-    write_results(paths.results, results)
+    """Write the predictions, then the results that name their hash, as one unit: a lock on the
+    folder keeps two runs writing to the same place (same model name) from mixing their files,
+    so the last run's pair wins whole. A run stopped between the two files leaves results whose
+    hash no longer matches, which ``leaderboard --check`` reports."""
+    from filelock import FileLock, Timeout
+
+    paths.results.parent.mkdir(parents=True, exist_ok=True)
+    lock = FileLock(paths.results.parent / LOCK_NAME, timeout=LOCK_TIMEOUT_S)
+    try:
+        with lock:
+            if paths.results.exists():
+                log.warning("replacing %s and its predictions (an earlier run's)", paths.results)
+            write_predictions(paths.predictions, results, ids, token_scores, doc_scores)
+            results.predictions_sha256 = sha256_file(paths.predictions)
+            write_results(paths.results, results)
+    except Timeout:
+        raise SpinbenchError(f"another run has been writing to {paths.results.parent} for {LOCK_TIMEOUT_S} s (lock {lock.lock_file}); nothing was written") from None
     results.path = paths.results
     return results

@@ -210,10 +210,17 @@ class Results:
     @classmethod
     def example(cls) -> "Results":
         """A small made-up instance, for doctests and tests."""
-        m = {"value": 0.5, "ci95": [0.4, 0.6]}
+        def block(*names):
+            return {n: {"value": 0.5, "ci95": [0.4, 0.6]} for n in names}
+
+        ranked = ("precision", "recall", "f1", "auroc", "auprc")
+        scores = {
+            "token": block(*ranked), "span_strict": block(*ranked[:3]), "span_partial": block(*ranked[:3]), "document": block(*ranked),
+            "false_alarms": {"clean_documents": 1, "clean_tokens": 10, **block("documents_flagged", "flagged_per_1k_tokens")}, "breakdown": {},
+        }
         return cls(
             ModelInfo("toy", "toy:Toy", {}), DatasetInfo("data", "news", "test", "0" * 64, 1, 10), {"version": "0", "git_commit": None}, "2026-01-01T00:00:00Z",
-            Thresholds(0.5, 0.5, "given"), Bootstrap(1000, 0), {"token": {"precision": m, "recall": m, "f1": m}}, Throughput(None, None), {}, "toy.predictions.jsonl.gz",
+            Thresholds(0.5, 0.5, "given"), Bootstrap(1000, 0), scores, Throughput(None, None), {}, "toy.predictions.jsonl.gz",
         )
 
 

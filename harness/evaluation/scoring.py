@@ -86,11 +86,11 @@ class Thresholds:
     @classmethod
     def override(cls, base: "Thresholds | None", token: float | None, document: float | None) -> "Thresholds":
         """``base`` with the thresholds given by hand put in, and ``chosen_on`` saying so."""
-        for what, value in (("--threshold", token), ("--doc-threshold", document)):
+        for what, value in (("threshold (--threshold)", token), ("doc_threshold (--doc-threshold)", document)):
             if value is not None and not is_probability(value):
                 raise SpinbenchError(f"{what} must be a number in [0, 1], not {value!r}")
         if base is None and (token is None or document is None):
-            raise SpinbenchError("give both --threshold and --doc-threshold")
+            raise SpinbenchError("give both thresholds: threshold= and doc_threshold= (--threshold and --doc-threshold)")
         if token is not None and document is not None:
             return cls(float(token), float(document), GIVEN)
         assert base is not None
