@@ -71,7 +71,7 @@ def worker(args) -> dict:
 
     model = target(args.model, args.impl)
     detector = make_detector(model, {})
-    detector, thresholds, fit_seconds = fit_and_calibrate(detector, model, REGISTRY.get(model, model), args.fit_dataset)
+    detector, thresholds, fit_seconds, *_ = fit_and_calibrate(detector, model, REGISTRY.get(model, model), args.fit_dataset)
     if args.task == "prepare":
         return {"fit_seconds": fit_seconds}
     if fit_seconds is not None:

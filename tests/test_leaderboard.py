@@ -5,7 +5,9 @@ import json
 import pytest
 
 from harness.cli.main import main as spinbench
+from harness.core.configs import CONFIGS
 from harness.evaluation.evaluate import evaluate
+from harness.core.files import read_jsonl_gz, sha256_file, write_jsonl_gz
 from harness.evaluation.leaderboard import check, collect, ranks, render
 
 
@@ -13,8 +15,8 @@ from harness.evaluation.leaderboard import check, collect, ranks, render
 def board(tmp_path, tiny_dataset):
     results = tmp_path / "results"
     for model in ("lexicon", "all-spun"):
-        for config in ("news", "unseen-domain"):
-            evaluate(model, config=config, dataset=str(tiny_dataset), output_dir=results, n_boot=100, submit=True)
+        for config in CONFIGS:
+            evaluate(model, config=config, dataset=str(tiny_dataset), output_dir=results, submit=True, allow_dirty=True)
     (tmp_path / "leaderboard.md").write_text(render(collect(results)))
     return tmp_path, results, str(tiny_dataset)
 
@@ -62,7 +64,7 @@ def test_malformed_and_missing_files(board):
     (results / "all-spun" / "news.predictions.jsonl.gz").unlink()
     found = problems(board)
     assert any(p.startswith("lexicon/unseen-domain:") and "not valid JSON" in p for p in found)
-    assert any(p.startswith("all-spun/news:") and "predictions file missing" in p for p in found)
+    assert any(p.startswith("all-spun/news:") and "news.predictions.jsonl.gz are missing" in p for p in found)
 
 
 def test_schema_violation(board):
@@ -97,13 +99,36 @@ def test_rescore_brings_older_entries_up_to_the_current_metrics(board):
     assert json.loads((results / "lexicon" / "news.json").read_text())["rescored"]["harness"]["version"]
 
 
-def test_thresholds_not_given_by_the_rule_are_caught(board):
-    """An entry whose thresholds are not the matched-share cuts of its own predictions (here:
-    a share edited after the run) is refused, naming the rule."""
+def test_thresholds_edited_in_the_results_alone_are_caught(board):
     root, results, _ = board
     stored = json.loads((results / "lexicon" / "news.json").read_text())["thresholds"]
     assert 0 < stored["token_share"] < 1 and 0 < stored["document_share"] <= 1
     edit_json(results / "lexicon" / "news.json", lambda o: o["thresholds"].update(token_share=0.99))
+    [p] = problems(board)
+    assert p.startswith("lexicon/news:") and "header's thresholds are not the results'" in p
+
+
+def _rewrite_predictions(results, model, config, change_header):
+    """Edit a predictions file's header as a forger would, and the results' hash to match."""
+    path = results / model / f"{config}.predictions.jsonl.gz"
+    rows = read_jsonl_gz(path)
+    change_header(rows[0]["header"])
+    write_jsonl_gz(path, rows)
+    edit_json(results / model / f"{config}.json", lambda o: o.update(predictions_sha256=sha256_file(path)))
+
+
+def test_thresholds_tuned_on_test_are_caught_even_when_results_and_header_agree(board):
+    """Thresholds set to the test-optimal cut in the results and the predictions header alike,
+    hashes fixed, the leaderboard re-rendered: the shares recomputed from the stored validation
+    predictions still give the rule's cut, not this one."""
+    root, results, data = board
+
+    def tuned(thresholds):
+        thresholds.update(token=0.9, token_share=0.05)
+
+    edit_json(results / "lexicon" / "news.json", lambda o: tuned(o["thresholds"]))
+    _rewrite_predictions(results, "lexicon", "news", lambda h: (tuned(h["thresholds"]), h.update(token_threshold=0.9)))
+    assert spinbench(["leaderboard", "--rescore", "--results", str(results), "--output", str(root / "leaderboard.md"), "--dataset", data]) == 2
     [p] = problems(board)
     assert p.startswith("lexicon/news:") and "matched flag rate" in p
 
@@ -112,7 +137,57 @@ def test_an_entry_without_the_hash_of_its_predictions_is_refused(board):
     root, results, _ = board
     edit_json(results / "lexicon" / "news.json", lambda o: o.pop("predictions_sha256"))
     [p] = problems(board)
-    assert p.startswith("lexicon/news:") and "predictions_sha256" in p
+    assert p.startswith("lexicon/news:") and "names no hash of its predictions" in p
+
+
+@pytest.mark.parametrize("edit, needle", [
+    (lambda o: o["model"]["params"].update(max_n=9), "header params"),
+    (lambda o: o["model"].update(target="elsewhere:Better"), "header target"),
+    (lambda o: o.update(hacked=True), "Additional properties are not allowed ('hacked'"),
+    (lambda o: (o["harness"].update(git_dirty=True), o["harness"].pop("dirty_allowed", None)), "uncommitted changes"),
+    (lambda o: o["bootstrap"].update(resamples=1), "1 bootstrap resamples"),
+    (lambda o: o["calibration"].update(predictions_sha256="0" * 64), "not the calibration predictions"),
+])
+def test_provenance_and_admission_are_checked_field_by_field(board, edit, needle):
+    root, results, _ = board
+    edit_json(results / "lexicon" / "news.json", edit)
+    found = problems(board)
+    assert any(p.startswith("lexicon/news:") and needle in p for p in found), found
+
+
+def test_a_changed_header_model_is_caught(board):
+    root, results, _ = board
+    _rewrite_predictions(results, "lexicon", "news", lambda h: h["params"].update(alpha=9.0))
+    [p] = problems(board)
+    assert "header params" in p
+
+
+def test_partial_and_duplicate_submissions_are_flagged(board):
+    import shutil
+
+    root, results, _ = board
+    shutil.copytree(results / "lexicon", results / "copycat")
+    for config in CONFIGS:  # renamed everywhere, hashes fixed: only the scores give it away
+        edit_json(results / "copycat" / f"{config}.json", lambda o: o["model"].update(name="copycat"))
+        _rewrite_predictions(results, "copycat", config, lambda h: h.update(model="copycat"))
+    cal = results / "copycat" / "calibration.predictions.jsonl.gz"
+    rows = read_jsonl_gz(cal)
+    rows[0]["header"]["model"] = "copycat"
+    write_jsonl_gz(cal, rows)
+    for config in CONFIGS:
+        edit_json(results / "copycat" / f"{config}.json", lambda o: o["calibration"].update(predictions_sha256=sha256_file(cal)))
+    (results / "all-spun" / "unseen-domain.json").unlink()
+    (results / "all-spun" / "unseen-domain.predictions.jsonl.gz").unlink()
+    found = problems(board)
+    assert "all-spun: a partial submission: no entry for unseen-domain (every model is scored on every config)" in found
+    assert "lexicon/news: the same predictions as copycat/news, submitted under another name" in found
+
+
+def test_a_submission_must_use_the_leaderboards_resampling(board, capsys):
+    root, results, data = board
+    code = spinbench(["evaluate", "--model", "lexicon", "--dataset", data, "--submit", "--allow-dirty", "--output-dir", str(root / "new"), "--bootstrap", "1"])
+    assert code == 2 and "1 bootstrap resamples with seed 0; the leaderboard's use 1,000 with seed 0" in capsys.readouterr().err
+    assert not (root / "new").exists()
 
 
 def test_stray_files_are_named(board):

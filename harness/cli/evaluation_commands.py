@@ -63,7 +63,7 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     from harness.evaluation.registry import parse_model_args
 
     common = dict(dataset=args.dataset, output_dir=args.output_dir, name=args.name, n_boot=args.bootstrap, seed=args.seed,
-                  threshold=args.threshold, doc_threshold=args.doc_threshold, submit=args.submit)
+                  threshold=args.threshold, doc_threshold=args.doc_threshold, submit=args.submit, allow_dirty=args.allow_dirty)
     if is_predictions_file(args.model):
         if args.model_args:
             raise SpinbenchError("--model-args is for a detector, not a predictions file")

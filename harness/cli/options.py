@@ -58,5 +58,6 @@ def add_evaluate_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--output-dir", default=None, help="folder for the results (default: runs/, or results/ with --submit)")
     parser.add_argument("--name", default=None, help="name for the results folder (default: the model); letters, digits, -_.")
     parser.add_argument("--bootstrap", type=positive_int, default=DEFAULT_RESAMPLES, help=f"bootstrap resamples for the intervals (default {DEFAULT_RESAMPLES:,}, the leaderboard's)")
-    parser.add_argument("--seed", type=int, default=0, help="bootstrap seed")
+    parser.add_argument("--seed", type=int, default=0, help="bootstrap seed (leaderboard entries use 0)")
+    parser.add_argument("--allow-dirty", action="store_true", help="let code with uncommitted changes make a leaderboard entry, saying so in it")
     add_debug_argument(parser)

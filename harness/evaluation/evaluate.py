@@ -22,6 +22,7 @@ detector evaluated both ways (``tests/test_examples.py`` runs it).
 from __future__ import annotations
 
 from pathlib import Path
+from typing import NamedTuple
 
 from harness.core.configs import DEFAULT_CONFIG, EVALUATION_SPLIT
 from harness.core.dataset import load, recorded_fingerprints
@@ -29,7 +30,9 @@ from harness.core.errors import SpinbenchError
 from harness.evaluation.admission import entry_problems
 from harness.evaluation.outputs import check_name, check_writable, is_predictions_file, output_root, results_name, run_paths
 from harness.evaluation.predict import predict_split
-from harness.evaluation.predictions import header_thresholds, read_predictions, score_predictions_file
+from harness.evaluation.calibration import CALIBRATION_FILE, calibrated_thresholds, calibration_split
+from harness.evaluation.predictions import header_thresholds, read_predictions, read_scores, score_predictions_file
+from harness.evaluation.provenance import git_commit
 from harness.evaluation.prepare import nonempty, prepare_detector
 from harness.evaluation.record import record, write_run
 from harness.evaluation.results import Bootstrap, ModelInfo, Results
@@ -53,6 +56,7 @@ def evaluate(
     fit: bool = True,
     submit: bool = False,
     write: bool = True,
+    allow_dirty: bool = False,
 ) -> Results:
     """Score a detector on ``config``/``split`` (default: ``news``/test) and return the results.
 
@@ -62,15 +66,17 @@ def evaluate(
     ``model_args``: hyperparameters of a model given by name. ``fit=False`` scores a detector
     object as it is (already fitted). ``threshold``/``doc_threshold`` replace the thresholds chosen
     on validation. ``write`` (default) writes the results and predictions under ``runs/``
-    (``results/`` with ``submit``, or ``output_dir``); ``name`` names their folder.
+    (``results/`` with ``submit``, or ``output_dir``); ``name`` names their folder. A leaderboard
+    entry (``submit``) must come from committed code, unless ``allow_dirty`` says so in it.
     """
     if is_predictions_file(model):
         return rescore(model, config, split, dataset=dataset, output_dir=output_dir, name=name, n_boot=n_boot, seed=seed,
-                       threshold=threshold, doc_threshold=doc_threshold, submit=submit, write=write)
+                       threshold=threshold, doc_threshold=doc_threshold, submit=submit, write=write, allow_dirty=allow_dirty)
     given = _given(threshold, doc_threshold)
     evaluated = nonempty(load(config or DEFAULT_CONFIG, split or EVALUATION_SPLIT, dataset=dataset))
     default_name = results_name(model) if isinstance(model, str) else type(model).__name__
-    paths, problems = _check_run(evaluated, default_name if name is None else name, GIVEN if given else CALIBRATED_ON, n_boot, seed, dataset, output_dir, submit, write)
+    run = _RunOptions(default_name if name is None else name, n_boot, seed, dataset, output_dir, submit, write, allow_dirty)
+    paths, problems = _check_run(evaluated, GIVEN if given else CALIBRATED_ON, True, run)
 
     prepared = prepare_detector(model, model_args, dataset, use_cache, fit)
     predicted = predict_split(prepared.name, prepared.detector, evaluated, f"{evaluated.config}/{evaluated.split}")
@@ -80,9 +86,12 @@ def evaluate(
 
     model_info = ModelInfo(default_name if name is None else name, prepared.target, prepared.params)
     results = record(model_info, evaluated, thresholds, scores, Bootstrap(n_boot, seed), paths.predictions.name,
-                     predicted.seconds, prepared.fit_seconds)
+                     predicted.seconds, prepared.fit_seconds, dirty_allowed=allow_dirty)
     results.entry_problems = problems
-    return write_run(paths, results, predicted.token_scores, predicted.doc_scores, evaluated.gold.ids) if write else results
+    if not write:
+        return results
+    cal = prepared.calibrated
+    return write_run(paths, results, predicted.token_scores, predicted.doc_scores, evaluated.gold.ids, (cal.validation, cal.token_scores, cal.doc_scores))
 
 
 def rescore(
@@ -99,51 +108,74 @@ def rescore(
     doc_threshold: float | None = None,
     submit: bool = False,
     write: bool = True,
+    allow_dirty: bool = False,
 ) -> Results:
     """Score a stored predictions file (``<config>.predictions.jsonl.gz``) and return the results.
 
-    ``config`` and ``split`` default to the ones its header names; the thresholds to the ones it
-    records (``threshold``/``doc_threshold`` replace them). Writes like :func:`evaluate`."""
+    ``config`` and ``split`` default to the ones its header names. Thresholds: recomputed by the
+    rule from the calibration predictions stored beside the file
+    (:mod:`~harness.evaluation.calibration`), else the ones its header records;
+    ``threshold``/``doc_threshold`` replace them. Writes like :func:`evaluate`."""
     path = Path(path)
     read = read_predictions(path)
     header = read[0]
     given = _given(threshold, doc_threshold)
     evaluated = nonempty(load(config or header.get("config") or DEFAULT_CONFIG, split or header.get("split") or EVALUATION_SPLIT, dataset=dataset))
-    chosen = None
-    if given:
-        recorded = header_thresholds(path, header) if None in given else None  # one given: the other from the header
-        chosen = Thresholds.override(recorded, *given)
     model_name = name if name is not None else str(header.get("model") or path.name.split(".")[0])
-    chosen_on = chosen.chosen_on if chosen else str(header.get("thresholds_chosen_on"))
-    paths, problems = _check_run(evaluated, model_name, chosen_on, n_boot, seed, dataset, output_dir, submit, write)
-
-    scored = score_predictions_file(path, evaluated, n_boot, seed, chosen, read=read)
     model_info = ModelInfo(model_name, header.get("target", "predictions-file"), header.get("params", {}))
-    results = record(model_info, evaluated, scored.thresholds, scored.scores, Bootstrap(n_boot, seed), paths.predictions.name)
+    cal_path = path.parent / CALIBRATION_FILE
+    calibration = None
+    if cal_path.exists() and None in (given or (None,)):  # some threshold comes from the rule
+        validation = calibration_split(dataset)
+        base = calibrated_thresholds(cal_path, validation, ModelInfo(str(header.get("model")), model_info.target, model_info.params))
+        calibration = (validation, *read_scores(cal_path, validation)[1:])
+    else:
+        base = header_thresholds(path, header) if given is None or None in given else None
+    chosen = Thresholds.override(base, *given) if given else base
+    run = _RunOptions(model_name, n_boot, seed, dataset, output_dir, submit, write, allow_dirty)
+    paths, problems = _check_run(evaluated, chosen.chosen_on, calibration is not None, run)
+
+    _, token_scores, doc_scores = read_scores(path, evaluated, read)
+    thresholds = chosen.matched(token_scores, doc_scores)
+    scored = score_predictions_file(path, evaluated, n_boot, seed, thresholds, read=read)
+    results = record(model_info, evaluated, scored.thresholds, scored.scores, Bootstrap(n_boot, seed), paths.predictions.name, dirty_allowed=allow_dirty)
     results.entry_problems = problems
-    return write_run(paths, results, scored.token_scores, scored.doc_scores, evaluated.gold.ids) if write else results
+    return write_run(paths, results, scored.token_scores, scored.doc_scores, evaluated.gold.ids, calibration) if write else results
 
 
 def _given(threshold: float | None, doc_threshold: float | None) -> tuple[float | None, float | None] | None:
     return (threshold, doc_threshold) if threshold is not None or doc_threshold is not None else None
 
 
-def _check_run(evaluated, name: str, chosen_on: str, n_boot: int, seed: int, dataset, output_dir, submit: bool, write: bool):
+class _RunOptions(NamedTuple):
+    name: str
+    n_boot: int
+    seed: int
+    dataset: str | None
+    output_dir: str | Path | None
+    submit: bool
+    write: bool
+    allow_dirty: bool
+
+
+def _check_run(evaluated, chosen_on: str, calibrated: bool, run: _RunOptions):
     """Stage 1: everything that can be told before any work. Returns the run's paths and why it
     could not be a leaderboard entry (a submission that could not be one is refused here)."""
-    if not isinstance(n_boot, int) or isinstance(n_boot, bool) or not 1 <= n_boot <= MAX_RESAMPLES:
-        raise SpinbenchError(f"n_boot (--bootstrap) must be a whole number from 1 to {MAX_RESAMPLES:,}, not {n_boot!r}")
-    if not isinstance(seed, int) or isinstance(seed, bool) or seed < 0:
-        raise SpinbenchError(f"seed must be a whole number of at least 0, not {seed!r}")
-    check_name(name)
-    if write:
-        check_writable(output_root(output_dir, submit))
-    elif submit:
+    if not isinstance(run.n_boot, int) or isinstance(run.n_boot, bool) or not 1 <= run.n_boot <= MAX_RESAMPLES:
+        raise SpinbenchError(f"n_boot (--bootstrap) must be a whole number from 1 to {MAX_RESAMPLES:,}, not {run.n_boot!r}")
+    if not isinstance(run.seed, int) or isinstance(run.seed, bool) or run.seed < 0:
+        raise SpinbenchError(f"seed must be a whole number of at least 0, not {run.seed!r}")
+    check_name(run.name)
+    if run.write:
+        check_writable(output_root(run.output_dir, run.submit))
+    elif run.submit:
         raise SpinbenchError("submit needs write=True: a leaderboard entry is the files it writes")
-    problems = entry_problems(evaluated.config, evaluated.split, chosen_on, evaluated.fingerprint, recorded_fingerprints(dataset))
-    if submit and problems:
+    problems = entry_problems(evaluated.config, evaluated.split, chosen_on, evaluated.fingerprint, recorded_fingerprints(run.dataset),
+                              resamples=run.n_boot, seed=run.seed, dirty=bool(git_commit()["git_dirty"]), dirty_allowed=run.allow_dirty,
+                              calibrated=calibrated)
+    if run.submit and problems:
         raise SpinbenchError("not a leaderboard entry, so nothing was written: " + "; ".join(problems))
-    return run_paths(output_dir, name, evaluated.config, evaluated.split, submit), problems
+    return run_paths(run.output_dir, run.name, evaluated.config, evaluated.split, run.submit), problems
 
 
 __all__ = ["evaluate", "rescore"]

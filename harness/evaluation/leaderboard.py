@@ -5,22 +5,32 @@ Ranks come from the main score (token F1 on ``news``/test). A model's rank is on
 number of models whose whole 95% interval lies above its interval, so models the intervals
 cannot separate share a rank (shown as ``2=``).
 
-An entry is ``results/<model>/<config>.json`` with its predictions beside it, scored on the test
-split of a known config with thresholds chosen on ``news``/validation
-(:func:`harness.evaluation.admission.entry_problems`); ad-hoc runs (other splits, hand-set thresholds) belong in ``runs/``.
+An entry is ``results/<model>/<config>.json`` with its predictions beside it and the model's
+``news``/validation predictions (``calibration.predictions.jsonl.gz``), scored on the test split of
+a known config with thresholds chosen on ``news``/validation, the leaderboard's resampling and
+committed code (:func:`harness.evaluation.admission.entry_problems`); ad-hoc runs (other splits,
+hand-set thresholds) belong in ``runs/``.
+
+``--check`` trusts nothing a results file says that can be recomputed: every hash, the
+provenance in the predictions headers, the thresholds (chosen again from the calibration
+predictions by the rule), every score; it also flags a model submitted for only some configs and
+the same predictions submitted under two names.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import math
 from dataclasses import dataclass
 from pathlib import Path
 
-from harness.core.configs import CONFIGS, DEFAULT_CONFIG
+from harness.core.configs import CALIBRATION_SPLIT, CONFIGS, DEFAULT_CONFIG
 from harness.core.dataset import DatasetNotFound, Split, load
 from harness.core.files import sha256_file
 from harness.evaluation.admission import results_problems
-from harness.evaluation.predictions import score_predictions_file
+from harness.evaluation.calibration import CALIBRATION_FILE, calibrated_thresholds
+from harness.evaluation.predictions import ScoredPredictions, provenance_problems, read_predictions, read_scores, score_predictions_file
 from harness.evaluation.results import MAIN_SCORE_NAME, Results, ResultsError, read_results
 from harness.evaluation.scoring import DEFAULT_RESAMPLES, THRESHOLD_RULE
 
@@ -34,7 +44,9 @@ tokens and of its documents as they flag on `news`/validation ([docs/evaluation.
 False alarms are measured on the clean documents alone: the share of them with any token
 flagged, and flagged tokens per 1,000 of their tokens. Rendered by `spinbench leaderboard` from
 `results/`; `spinbench leaderboard --check` recomputes every entry from its per-token
-predictions, thresholds included. Rank: models whose token-F1 intervals overlap share a rank.
+predictions, thresholds included (from the `news`/validation predictions stored with each entry).
+Rank: one more than the number of models whose whole token-F1 interval lies above the model's
+own interval (so `2=` marks models with the same count, not every pair of overlapping intervals).
 
 **Submit a result**: run `evaluate --model YOUR_MODEL --config C --submit` for every config
 ({", ".join(f"`{c}`" for c in CONFIGS)}), run `spinbench leaderboard`, commit
@@ -67,7 +79,7 @@ def _files(results_dir: Path) -> tuple[list[Path], list[str]]:
                 problems.append(f"{folder.name}/{path.name}: not a leaderboard entry (entries are <config>.json; ad-hoc runs belong in runs/)")
         for pred in sorted(folder.glob("*.predictions.jsonl.gz")):
             config = pred.name[: -len(".predictions.jsonl.gz")]
-            if not (folder / f"{config}.json").exists():
+            if pred.name != CALIBRATION_FILE and not (folder / f"{config}.json").exists():
                 problems.append(f"{folder.name}/{config}: predictions {pred} have no results file {config}.json beside them")
     return entries, problems
 
@@ -213,6 +225,58 @@ def render(entries: Entries) -> str:
     return "\n".join(parts) + f"\nDataset revisions scored: {scored}.\n"
 
 
+def recompute(path: Path, res: Results, gold_for) -> ScoredPredictions:
+    """An entry's scores recomputed from its stored predictions, thresholds included, after
+    checking every hash and every provenance field it can; ResultsError names the first mismatch.
+    ``gold_for(config, split)`` gives a gold split."""
+    config, split = res.dataset.config, res.dataset.split
+    if res.model.name != path.parent.name:
+        raise ResultsError(f"its model name {res.model.name!r} is not its folder's ({path.parent.name!r})")
+    gold: Split = gold_for(config, split)
+    if res.dataset.fingerprint != gold.fingerprint:
+        raise ResultsError(f"scored on dataset revision {res.dataset.fingerprint[:12]}, but {config}/{split} here is {gold.fingerprint[:12]}")
+    pred_path = path.parent / res.predictions
+    _check_hash(pred_path, res.predictions_sha256, "predictions")
+    read = read_predictions(pred_path)
+    header = read[0]
+    problems = provenance_problems(header, res.model, config, split, res.dataset.fingerprint)
+    if header.get("thresholds") != res.thresholds.to_json():
+        problems.append("its header's thresholds are not the results'")
+    if problems:
+        raise ResultsError(f"{pred_path.name}: " + "; ".join(problems))
+    if res.calibration is None:
+        raise ResultsError("it stores no calibration predictions, so its thresholds cannot be recomputed")
+    cal_path = path.parent / res.calibration.predictions
+    _check_hash(cal_path, res.calibration.predictions_sha256, "calibration predictions")
+    chosen = calibrated_thresholds(cal_path, gold_for(DEFAULT_CONFIG, CALIBRATION_SPLIT), res.model)
+    _, token_scores, doc_scores = read_scores(pred_path, gold, read)
+    rule = chosen.matched(token_scores, doc_scores)
+    if rule != res.thresholds:
+        raise ResultsError(f"its thresholds are not the ones the rule gives on its stored predictions ({THRESHOLD_RULE}): "
+                           f"{rule.to_json()} recomputed, {res.thresholds.to_json()} recorded")
+    return score_predictions_file(pred_path, gold, res.bootstrap.resamples, res.bootstrap.seed, rule, read=read)
+
+
+def _check_hash(path: Path, recorded: str | None, what: str) -> None:
+    if recorded is None:
+        raise ResultsError(f"it names no hash of its {what}, so they cannot be told from others: rerun it")
+    if not path.exists():
+        raise ResultsError(f"its {what} {path.name} are missing")
+    if sha256_file(path) != recorded:
+        raise ResultsError(f"{path.name} is not the {what} these results were computed from (its hash differs: an interrupted, mixed-up or edited run?)")
+
+
+def _gold_loader(dataset: str | None):
+    splits: dict[tuple[str, str], Split] = {}
+
+    def gold_for(config: str, split: str) -> Split:
+        if (config, split) not in splits:
+            splits[(config, split)] = load(config, split, dataset=dataset)
+        return splits[(config, split)]
+
+    return gold_for
+
+
 def rescore(results_dir: Path, dataset: str | None = None) -> list[Path]:
     """Recompute the scores of every entry from its predictions with this harness (after a
     metric was added or changed), keeping everything else; returns the files rewritten."""
@@ -223,18 +287,14 @@ def rescore(results_dir: Path, dataset: str | None = None) -> list[Path]:
     paths, problems = _files(results_dir)
     if problems:
         raise ResultsError(problems[0])
-    splits: dict[tuple[str, str], Split] = {}
+    gold_for = _gold_loader(dataset)
     written = []
     for path in paths:
         res = _read_entry(path, older_scores=True)
-        key = (res.dataset.config, res.dataset.split)
-        if key not in splits:
-            splits[key] = load(*key, dataset=dataset)
-        scored = score_predictions_file(path.parent / res.predictions, splits[key], res.bootstrap.resamples, res.bootstrap.seed)
-        if (scored.thresholds.token, scored.thresholds.document) != (res.thresholds.token, res.thresholds.document):
-            raise ResultsError(f"{path}: thresholds in the results and the predictions header differ")
-        res.scores = scored.scores
-        res.predictions_sha256 = sha256_file(path.parent / res.predictions)
+        try:
+            res.scores = recompute(path, res, gold_for).scores
+        except ResultsError as err:
+            raise ResultsError(f"{path}: {err}") from None
         res.extra["rescored"] = {"harness": {"version": __version__, **git_commit()}}
         write_results(path, res)
         written.append(path)
@@ -251,30 +311,41 @@ def _close(a, b, tol: float = 1e-9) -> bool:
     return a == b
 
 
-def check_entry(path: Path, gold_for) -> Results:
-    """Recompute one results file from its predictions; raise ResultsError on any mismatch.
-    ``gold_for(config, split)`` gives the gold split."""
+def check_entry(path: Path, gold_for) -> tuple[Results, str]:
+    """Recompute one results file from its predictions (:func:`recompute`); raise ResultsError
+    on any mismatch. Returns the results and a digest of the scores predicted (not of the file,
+    whose header names the model)."""
     res = _read_entry(path)
-    config, split = res.dataset.config, res.dataset.split
-    gold: Split = gold_for(config, split)
-    if res.dataset.fingerprint != gold.fingerprint:
-        raise ResultsError(f"scored on dataset revision {res.dataset.fingerprint[:12]}, but {config}/{split} here is {gold.fingerprint[:12]}")
-    pred_path = path.parent / res.predictions
-    if res.predictions_sha256 is None:
-        raise ResultsError("it names no predictions_sha256, so its predictions cannot be told from others: rerun it, or `spinbench leaderboard --rescore`")
-    if pred_path.exists() and sha256_file(pred_path) != res.predictions_sha256:
-        raise ResultsError(f"{pred_path} is not the predictions these results were computed from (its hash differs: an interrupted or mixed-up run?)")
-    scored = score_predictions_file(pred_path, gold, res.bootstrap.resamples, res.bootstrap.seed)
-    if (scored.thresholds.token, scored.thresholds.document) != (res.thresholds.token, res.thresholds.document):
-        raise ResultsError("thresholds in the results and the predictions header differ")
-    rule = res.thresholds.matched(scored.token_scores, scored.doc_scores)
-    if (rule.token, rule.document) != (res.thresholds.token, res.thresholds.document):
-        raise ResultsError(f"thresholds are not the ones the rule gives on these predictions ({THRESHOLD_RULE}): token {rule.token}, document {rule.document}")
+    scored = recompute(path, res, gold_for)
     if not _close(scored.scores, res.scores, 1e-6):
         raise ResultsError("scores do not match a recomputation from the predictions")
     if res.stored_main_score != res.main_score:
         raise ResultsError(f"main_score is not the {MAIN_SCORE_NAME} in its scores")
-    return res
+    digest = hashlib.sha256(json.dumps([scored.token_scores, scored.doc_scores]).encode()).hexdigest()
+    return res, digest
+
+
+def submission_problems(paths: list[Path], digests: dict[str, dict[str, str]]) -> list[str]:
+    """Problems across entries: a model submitted for only some configs (``paths``: every entry
+    file found), and the same predictions submitted under more than one name (``digests``:
+    {model: {config: digest of its scores}} of the entries that recompute)."""
+    problems = []
+    present: dict[str, set[str]] = {}
+    for path in paths:
+        present.setdefault(path.parent.name, set()).add(path.stem)
+    for model, configs in sorted(present.items()):
+        missing = [c for c in CONFIGS if c not in configs]
+        if missing:
+            problems.append(f"{model}: a partial submission: no entry for {', '.join(missing)} (every model is scored on every config)")
+    seen: dict[tuple[str, str], str] = {}
+    for model, configs in sorted(digests.items()):
+        for config, digest in sorted(configs.items()):
+            key = (config, digest)
+            if key in seen:
+                problems.append(f"{model}/{config}: the same predictions as {seen[key]}/{config}, submitted under another name")
+            else:
+                seen[key] = model
+    return problems
 
 
 def check(results_dir: Path, leaderboard_path: Path, dataset: str | None = None) -> list[str]:
@@ -284,19 +355,18 @@ def check(results_dir: Path, leaderboard_path: Path, dataset: str | None = None)
         paths, problems = _files(results_dir)
     except ResultsError as err:
         return [str(err)]
-    splits: dict[tuple[str, str], Split] = {}
-
-    def gold_for(config: str, split: str) -> Split:
-        if (config, split) not in splits:
-            splits[(config, split)] = load(config, split, dataset=dataset)
-        return splits[(config, split)]
-
+    gold_for = _gold_loader(dataset)
     valid: Entries = {}
+    digests: dict[str, dict[str, str]] = {}
     for path in paths:
         try:
-            valid.setdefault(path.parent.name, {})[path.stem] = check_entry(path, gold_for)
+            res, digest = check_entry(path, gold_for)
         except (ResultsError, DatasetNotFound) as err:
             problems.append(f"{path.parent.name}/{path.stem}: {err}")
+            continue
+        valid.setdefault(path.parent.name, {})[path.stem] = res
+        digests.setdefault(path.parent.name, {})[path.stem] = digest
+    problems += submission_problems(paths, digests)
     if not problems:
         expected = render(valid)
         current = Path(leaderboard_path).read_text(encoding="utf-8") if Path(leaderboard_path).exists() else None

@@ -4,7 +4,7 @@ An ordinary run writes ``runs/<name>/<config>.<split>.json`` (ignored by git) an
 beside it; a leaderboard entry (``submit``) writes ``results/<name>/<config>.json``.
 
 >>> run_paths(None, "lexicon", "news", "test", submit=False)
-RunPaths(results=PosixPath('runs/lexicon/news.test.json'), predictions=PosixPath('runs/lexicon/news.test.predictions.jsonl.gz'))
+RunPaths(results=PosixPath('runs/lexicon/news.test.json'), predictions=PosixPath('runs/lexicon/news.test.predictions.jsonl.gz'), calibration=PosixPath('runs/lexicon/calibration.predictions.jsonl.gz'))
 >>> run_paths(None, "lexicon", "news", "test", submit=True).results
 PosixPath('results/lexicon/news.json')
 """
@@ -24,9 +24,13 @@ PREDICTIONS_SUFFIX = ".predictions.jsonl.gz"
 _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 
 
+CALIBRATION_NAME = "calibration"  # the detector's news/validation predictions, one per folder
+
+
 class RunPaths(NamedTuple):
     results: Path
     predictions: Path
+    calibration: Path
 
 
 def results_name(model: str) -> str:
@@ -72,4 +76,4 @@ def run_paths(output_dir: str | Path | None, name: str, config: str, split: str,
     """(results file, predictions file) of a run; see the module docstring."""
     folder = output_root(output_dir, submit) / check_name(name)
     stem = config if submit else f"{config}.{split}"
-    return RunPaths(folder / f"{stem}.json", folder / f"{stem}{PREDICTIONS_SUFFIX}")
+    return RunPaths(folder / f"{stem}.json", folder / f"{stem}{PREDICTIONS_SUFFIX}", folder / f"{CALIBRATION_NAME}{PREDICTIONS_SUFFIX}")

@@ -18,22 +18,34 @@ from harness.core.checks import is_finite_number, is_probability
 from harness.core.dataset import GoldColumns, Split
 from harness.core.files import read_jsonl_gz, write_jsonl_gz
 from harness.evaluation.contract import doc_scores_from_tokens
-from harness.evaluation.results import Results, ResultsError
+from harness.evaluation.results import DatasetInfo, ModelInfo, ResultsError
 from harness.evaluation.scoring import Thresholds, score_split
 
 
-def header_of(results: Results) -> dict:
-    """The header line of the predictions file behind ``results``."""
-    t = results.thresholds
-    return {
-        "model": results.model.name, "target": results.model.target, "params": results.model.params,
-        "config": results.dataset.config, "split": results.dataset.split, "dataset_fingerprint": results.dataset.fingerprint,
-        "token_threshold": t.token, "doc_threshold": t.document, "thresholds_chosen_on": t.chosen_on, "thresholds": t.to_json(),
-    }
+def header_of(model: ModelInfo, split: Split | DatasetInfo, thresholds: Thresholds | None = None) -> dict:
+    """The header line of a predictions file: who predicted, on which dataset revision, and the
+    thresholds the scores were cut at (none for calibration predictions, from which thresholds
+    are chosen)."""
+    header = {"model": model.name, "target": model.target, "params": model.params, "config": split.config, "split": split.split,
+              "dataset_fingerprint": split.fingerprint}
+    if thresholds is not None:
+        t = thresholds
+        header.update(token_threshold=t.token, doc_threshold=t.document, thresholds_chosen_on=t.chosen_on, thresholds=t.to_json())
+    return header
 
 
-def write_predictions(path: Path, results: Results, ids: list[str], token_scores: list[list[float]], doc_scores: list[float]) -> None:
-    rows = [{"header": header_of(results)}]
+def provenance_problems(header: dict, model: ModelInfo, config: str, split: str, fingerprint: str) -> list[str]:
+    """Where a predictions file's header disagrees with the run it is said to belong to."""
+    problems = []
+    for key, want in (("model", model.name), ("target", model.target), ("params", model.params), ("config", config), ("split", split),
+                      ("dataset_fingerprint", fingerprint)):
+        if header.get(key) != want:
+            problems.append(f"header {key} {header.get(key)!r} is not {want!r}")
+    return problems
+
+
+def write_predictions(path: Path, header: dict, ids: list[str], token_scores: list[list[float]], doc_scores: list[float]) -> None:
+    rows = [{"header": header}]
     rows += [{"id": i, "token_scores": t, "doc_score": d} for i, t, d in zip(ids, token_scores, doc_scores)]
     write_jsonl_gz(path, rows)
 
@@ -118,18 +130,13 @@ def header_thresholds(path: Path, header: dict) -> Thresholds:
     return Thresholds(header["token_threshold"], header["doc_threshold"], header.get("thresholds_chosen_on") or "unknown")
 
 
-def score_predictions_file(
-    path: Path, gold: Split, n_boot: int, seed: int, thresholds: Thresholds | None = None, read: tuple[dict, dict] | None = None,
-) -> ScoredPredictions:
-    """Score a predictions file against ``gold``.
-
-    The header, where there is one, must be for the same config, split and dataset revision.
-    ``thresholds`` overrides the header's; without either, it is an error. A document without a
-    ``doc_score`` gets the harness's default, derived from its token scores
-    (:func:`harness.evaluation.contract.doc_scores_from_tokens`), as a detector without
-    ``predict_doc_proba`` does. ``read``: what :func:`read_predictions` gave for ``path``, when the
-    caller has read it already.
-    """
+def read_scores(path: Path, gold: Split, read: tuple[dict, dict] | None = None) -> tuple[dict, list[list[float]], list[float]]:
+    """(header, token scores, document scores) of a predictions file, in the order of ``gold``'s
+    documents. The header, where there is one, must be for the same config, split and dataset
+    revision. A document without a ``doc_score`` gets the harness's default, derived from its
+    token scores (:func:`harness.evaluation.contract.doc_scores_from_tokens`), as a detector
+    without ``predict_doc_proba`` does. ``read``: what :func:`read_predictions` gave for
+    ``path``, when the caller has read it already."""
     header, rows = read if read is not None else read_predictions(path)
     for key, want in (("config", gold.config), ("split", gold.split)):
         if header.get(key) is not None and header[key] != want:
@@ -141,6 +148,15 @@ def score_predictions_file(
     if any(d is None for d in doc_scores):
         derived = doc_scores_from_tokens(token_scores)
         doc_scores = [d if d is not None else x for d, x in zip(doc_scores, derived)]
+    return header, token_scores, doc_scores
+
+
+def score_predictions_file(
+    path: Path, gold: Split, n_boot: int, seed: int, thresholds: Thresholds | None = None, read: tuple[dict, dict] | None = None,
+) -> ScoredPredictions:
+    """Score a predictions file against ``gold`` (read by :func:`read_scores`). ``thresholds``
+    overrides the header's; without either, it is an error."""
+    header, token_scores, doc_scores = read_scores(path, gold, read)
     chosen = thresholds if thresholds is not None else header_thresholds(path, header)
     scores = score_split(gold.gold, token_scores, doc_scores, chosen.token, chosen.document, n_boot=n_boot, seed=seed)
     return ScoredPredictions(header, chosen, token_scores, doc_scores, scores)

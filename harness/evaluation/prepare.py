@@ -9,6 +9,7 @@ import logging
 import sys
 import time
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from harness.core.configs import CALIBRATION_SPLIT, DEFAULT_CONFIG, FIT_SPLIT
 from harness.core.dataset import Split, fit_dataset, load
@@ -22,6 +23,18 @@ from harness.evaluation.scoring import CALIBRATED_ON, Thresholds, choose_thresho
 log = logging.getLogger(__name__)
 
 
+class Calibrated(NamedTuple):
+    """A fitted detector, the thresholds chosen for it on the calibration split, and the
+    predictions there they were chosen from (stored with every run: :mod:`~harness.evaluation.calibration`)."""
+
+    detector: object
+    thresholds: Thresholds
+    fit_seconds: float | None  # None when the fit came from the cache
+    validation: Split
+    token_scores: list[list[float]]
+    doc_scores: list[float]
+
+
 @dataclass
 class PreparedDetector:
     """A detector ready to score text: fitted, with thresholds chosen on validation."""
@@ -32,6 +45,7 @@ class PreparedDetector:
     thresholds: Thresholds
     fit_seconds: float | None  # None when the fit came from the cache
     params: dict
+    calibrated: Calibrated
 
 
 def nonempty(split: Split) -> Split:
@@ -66,8 +80,9 @@ def make(model: object, model_args: dict | None = None, predictions_file_ok: boo
     return model, type(model).__name__, target_of_object(model)
 
 
-def fit_and_calibrate(detector, name: str, target: str, dataset=None, use_cache: bool = True, fit: bool = True) -> tuple[object, Thresholds, float | None]:
-    """(fitted detector, thresholds chosen on validation, fit seconds or None when cached).
+def fit_and_calibrate(detector, name: str, target: str, dataset=None, use_cache: bool = True, fit: bool = True) -> Calibrated:
+    """The detector fitted on the default config's train split, and its thresholds chosen on
+    validation (see :class:`Calibrated`).
 
     ``use_cache=False`` refits even when a fit is cached, and caches the new fit; ``fit=False``
     takes the detector as it is (already fitted) and caches nothing."""
@@ -94,12 +109,12 @@ def fit_and_calibrate(detector, name: str, target: str, dataset=None, use_cache:
         if caching:  # a new fit (or use_cache=False) refreshes the cache for later runs
             fit_cache.store_entry(key, {"detector": detector, "validation_scores": scores, "validation_doc_scores": doc_scores})
     # Thresholds are chosen on every run, by the harness's current rule, from the cached scores.
-    return detector, choose_thresholds(validation.gold, scores, doc_scores), fit_seconds
+    return Calibrated(detector, choose_thresholds(validation.gold, scores, doc_scores), fit_seconds, validation, scores, doc_scores)
 
 
 def prepare_detector(model: object, model_args: dict | None = None, dataset=None, use_cache: bool = True, fit: bool = True,
                      predictions_file_ok: bool = True) -> PreparedDetector:
     """Make (or take) the detector ``model``, fit it and choose its thresholds."""
     detector, name, target = make(model, model_args, predictions_file_ok)
-    detector, thresholds, fit_seconds = fit_and_calibrate(detector, name, target, dataset, use_cache, fit)
-    return PreparedDetector(detector, name, target, thresholds, fit_seconds, get_params(detector))
+    calibrated = fit_and_calibrate(detector, name, target, dataset, use_cache, fit)
+    return PreparedDetector(calibrated.detector, name, target, calibrated.thresholds, calibrated.fit_seconds, get_params(calibrated.detector), calibrated)

@@ -37,39 +37,55 @@ _FALSE_ALARMS = {
     "required": ["clean_documents", "clean_tokens", "documents_flagged", "flagged_per_1k_tokens"],
     "properties": {"documents_flagged": _METRIC, "flagged_per_1k_tokens": _METRIC},
 }
+_SHA256 = {"type": "string", "pattern": "^[0-9a-f]{64}$"}
+
+
+def _closed(required: list[str], properties: dict) -> dict:
+    """An object schema that refuses keys it does not name (a hand-added key is not provenance)."""
+    return {"type": "object", "required": required, "properties": properties, "additionalProperties": False}
+
+
 RESULTS_SCHEMA = {
     "type": "object",
     "required": ["schema_version", "model", "dataset", "harness", "date", "thresholds", "bootstrap", "scores", "main_score", "throughput", "hardware", "predictions"],
+    "additionalProperties": False,
     "properties": {
         "schema_version": {"const": SCHEMA_VERSION},
-        "model": {"type": "object", "required": ["name", "target", "params"]},
-        "dataset": {
-            "type": "object",
-            "required": ["source", "config", "split", "fingerprint"],
-            "properties": {"fingerprint": {"type": "string", "pattern": "^[0-9a-f]{64}$"}},
-        },
-        "harness": {"type": "object", "required": ["version", "git_commit"]},
+        "model": _closed(["name", "target", "params"], {"name": {"type": "string"}, "target": {"type": "string"}, "params": {"type": "object"}}),
+        "dataset": _closed(["source", "config", "split", "fingerprint"], {
+            "source": {"type": "string"}, "config": {"type": "string"}, "split": {"type": "string"}, "fingerprint": _SHA256,
+            "documents": {"type": "integer"}, "tokens": {"type": "integer"},
+        }),
+        "harness": _closed(["version", "git_commit"], {
+            "version": {"type": "string"}, "git_commit": {"type": ["string", "null"]}, "git_dirty": {"type": ["boolean", "null"]},
+            "dirty_allowed": {"type": "boolean"},
+        }),
         "date": {"type": "string"},
         "thresholds": {
             "type": "object",
             "required": ["token", "document", "chosen_on"],
+            "additionalProperties": False,
             "properties": {
                 "token": {"type": "number"}, "document": {"type": "number"}, "chosen_on": {"type": "string"},
                 "token_share": {"type": "number", "minimum": 0, "maximum": 1}, "document_share": {"type": "number", "minimum": 0, "maximum": 1},
                 "calibration_token": {"type": "number"}, "calibration_document": {"type": "number"},
             },
         },
-        "bootstrap": {"type": "object", "required": ["resamples", "seed"]},
+        "bootstrap": _closed(["resamples", "seed"], {"resamples": {"type": "integer", "minimum": 1}, "seed": {"type": "integer", "minimum": 0}}),
         "scores": {
             "type": "object",
             "required": ["token", "span_strict", "span_partial", "document", "false_alarms", "breakdown"],
             "properties": {"token": _RANKED, "span_strict": _PRF, "span_partial": _PRF, "document": _RANKED, "false_alarms": _FALSE_ALARMS},
         },
         "main_score": {"type": "object", "required": ["name", "value", "ci95"]},
-        "throughput": {"type": "object", "required": ["tokens_per_second", "peak_memory_mb"]},
+        "throughput": _closed(["tokens_per_second", "peak_memory_mb"], {k: {"type": ["number", "null"]} for k in ("tokens_per_second", "peak_memory_mb", "predict_seconds", "fit_seconds")}),
         "hardware": {"type": "object"},
         "predictions": {"type": "string"},
-        "predictions_sha256": {"type": "string", "pattern": "^[0-9a-f]{64}$"},
+        "predictions_sha256": _SHA256,
+        # the detector's news/validation predictions, from which its thresholds are recomputed
+        "calibration": _closed(["predictions", "predictions_sha256"], {"predictions": {"type": "string"}, "predictions_sha256": _SHA256}),
+        # written by `spinbench leaderboard --rescore`: the harness that recomputed the scores
+        "rescored": {"type": "object"},
     },
 }
 
@@ -114,6 +130,15 @@ class Bootstrap:
 
 
 @dataclass(frozen=True)
+class Calibration:
+    """The detector's predictions on the calibration split (``news``/validation), stored beside
+    the results so that the thresholds chosen from them can be recomputed."""
+
+    predictions: str
+    predictions_sha256: str
+
+
+@dataclass(frozen=True)
 class Throughput:
     """Prediction speed and the process's peak memory (None where not measured, e.g. a rescored
     predictions file)."""
@@ -148,6 +173,7 @@ class Results:
     hardware: dict
     predictions: str
     predictions_sha256: str | None = None  # the predictions file's hash, written after it
+    calibration: Calibration | None = None
     schema_version: int = SCHEMA_VERSION
     extra: dict = field(default_factory=dict)  # fields a later version may add, kept as read
     stored_main_score: dict | None = field(default=None, compare=False, repr=False)  # as read from a file
@@ -187,6 +213,8 @@ class Results:
             obj[part] = _plain(getattr(self, part))
         if self.predictions_sha256 is not None:
             obj["predictions_sha256"] = self.predictions_sha256
+        if self.calibration is not None:
+            obj["calibration"] = asdict(self.calibration)
         obj.update(self.extra)
         obj["main_score"] = self.main_score
         return obj
@@ -203,6 +231,8 @@ class Results:
                 model=ModelInfo(**obj["model"]), dataset=DatasetInfo(**obj["dataset"]), thresholds=Thresholds.from_json(obj["thresholds"]),
                 bootstrap=Bootstrap(**obj["bootstrap"]), throughput=Throughput(**obj["throughput"]),
             )
+            if "calibration" in obj:
+                fields["calibration"] = Calibration(**obj["calibration"])
         except TypeError as err:  # a key the schema allows but the record does not know
             raise ResultsError(f"{where}: {err}") from None
         return cls(**fields, extra=extra, stored_main_score=obj["main_score"])
