@@ -174,6 +174,25 @@ def test_wrong_lengths_name_both_lengths(tmp_path, data, capsys):
     assert f"returned {n - 1} scores for document {first['id']!r} of {n} tokens" in err
 
 
+@pytest.mark.parametrize(
+    "model, token, value",
+    [("toy_detectors:StringScores", 0, "'0.5' (str)"), ("toy_detectors:BoolScores", 1, "True (bool)")],
+)
+def test_strings_and_bools_are_not_scores(tmp_path, data, capsys, model, token, value):
+    first = harness.load("news", "validation", dataset=data).records[0]
+    code, _, err = run_cli(capsys, "--model", model, "--dataset", data, "--output-dir", str(tmp_path / "out"))
+    assert code == 2
+    one_line_error(err, f"returned {value} for token {token} ({first['tokens'][token]['text']!r}) of document {first['id']!r}", "not strings or bools")
+    assert not (tmp_path / "out").exists()
+
+
+def test_string_document_scores_are_not_scores(tmp_path, data, capsys):
+    first = harness.load("news", "validation", dataset=data).records[0]
+    code, _, err = run_cli(capsys, "--model", "toy_detectors:StringDocScores", "--dataset", data, "--output-dir", str(tmp_path / "out"))
+    assert code == 2
+    one_line_error(err, f"predict_doc_proba returned '0.5' (str) for document {first['id']!r}")
+
+
 def test_debug_shows_the_detectors_own_traceback(tmp_path, data, capsys):
     code, _, err = run_cli(capsys, "--model", "toy_detectors:RaisesInFit", "--dataset", data, "--output-dir", str(tmp_path), "--debug")
     assert code == 2 and "Traceback" in err and 'raise RuntimeError("boom in fit")' in err
