@@ -227,7 +227,8 @@ def test_results_never_hold_nan(tmp_path):
     "args, needle",
     [
         ("max_n=abc", "max_n takes an integer (like its default 4), not 'abc'"),
-        ("max_n=-1", "max_n must be at least 1, not -1"),
+        ("max_n=-1", "max_n must be in [1, 16], not -1"),
+        ("max_n=99999", "max_n must be in [1, 16], not 99999"),
         ("alpha=-2", "alpha must be at least 0"),
         ("max_n=2,max_n=3", "gives 'max_n' twice"),
         ("maxn=2", "has no hyperparameter 'maxn'; did you mean 'max_n'?"),
