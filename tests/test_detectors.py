@@ -106,3 +106,12 @@ def test_conformance_accepts_a_detector_without_fit_that_requires_none():
 
     with pytest.raises(ConformanceError, match="lacks the Detector methods"):
         check_detector(NeedsFitButHasNone)
+
+
+def test_model_args_values_in_quotes_may_hold_commas():
+    assert parse_model_args('lexicon="/tmp/a,b.txt",max_n=3') == {"lexicon": "/tmp/a,b.txt", "max_n": 3}
+    assert parse_model_args("lexicon='/tmp/a,b.txt', alpha=0.5") == {"lexicon": "/tmp/a,b.txt", "alpha": 0.5}
+    assert parse_model_args(r"lexicon='C:\new\a,b.txt'") == {"lexicon": r"C:\new\a,b.txt"}  # as written: nothing unescaped
+    assert parse_model_args("name=O'Brien,max_n=2") == {"name": "O'Brien", "max_n": 2}  # an apostrophe inside a value is text
+    with pytest.raises(ValueError, match="quote \" is not closed"):
+        parse_model_args('lexicon="/tmp/a,b.txt')

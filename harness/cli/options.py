@@ -41,7 +41,7 @@ def add_model_arguments(parser: argparse.ArgumentParser, *, predictions_file: bo
     what = "registered name, hf:PATH_OR_HUB_ID (a saved token-classification model), import path package.module:Class" + (
         ", or a predictions .jsonl.gz file" if predictions_file else "")
     parser.add_argument("--model", required=True, help=what)
-    parser.add_argument("--model-args", default="", help="hyperparameters: k=v,k2=v2")
+    parser.add_argument("--model-args", default="", help="hyperparameters: k=v,k2=v2 (quote a value that holds a comma: lexicon=\"a,b.txt\")")
     parser.add_argument("--dataset", default=None, help="dataset folder (default: data/) or a hub id; detectors are fitted on its news/train")
     if threshold:
         parser.add_argument("--threshold", type=probability, default=None, help="token threshold instead of the one chosen on news/validation")
