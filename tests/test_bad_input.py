@@ -7,6 +7,7 @@ The corpus side's bad input (pairs, sources, build) is in test_bad_input_corpus.
 import gzip
 import json
 import shutil
+from pathlib import Path
 
 import pytest
 
@@ -102,6 +103,22 @@ def test_missing_results_folder_fails_for_render_and_check(tmp_path, capsys):
     assert not (tmp_path / "lb.md").exists()
     code, _, err = run_cli(capsys, "leaderboard", "--check", "--results", str(missing), "--output", str(tmp_path / "lb.md"), prog=spinbench)
     assert code == 1 and f"no results folder at {missing}" in err
+
+
+def test_leaderboard_output_replaces_only_a_leaderboard(tmp_path, capsys):
+    results = str(Path(__file__).parents[1] / "results")  # the committed entries: rendering needs no dataset
+    for name, content in (("pyproject.toml", "[project]\nname = 'x'\n"), ("README.md", "# my project\n"), ("empty.md", "")):
+        (tmp_path / name).write_text(content)
+        code, _, err = run_cli(capsys, "leaderboard", "--results", results, "--output", str(tmp_path / name), prog=spinbench)
+        assert code == 2
+        one_line_error(err, f"{tmp_path / name} exists and is not a spinbench leaderboard", "choose another --output")
+        assert (tmp_path / name).read_text() == content
+    code, _, err = run_cli(capsys, "leaderboard", "--results", results, "--output", str(tmp_path), prog=spinbench)
+    assert code == 2
+    one_line_error(err, "is a folder")
+    (tmp_path / "lb.md").write_text("# spinbench leaderboard\n\nan earlier rendering\n")
+    code, _, _ = run_cli(capsys, "leaderboard", "--results", results, "--output", str(tmp_path / "lb.md"), prog=spinbench)
+    assert code == 0 and "an earlier rendering" not in (tmp_path / "lb.md").read_text()
 
 
 # 3. Names are plain.

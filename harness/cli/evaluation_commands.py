@@ -120,7 +120,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 def cmd_leaderboard(args: argparse.Namespace) -> int:
     from harness.core.files import write_text
-    from harness.evaluation.leaderboard import check, collect, render, rescore
+    from harness.evaluation.leaderboard import check, check_output, collect, render, rescore
 
     if args.check:
         problems = check(Path(args.results), Path(args.output), args.dataset)
@@ -130,6 +130,7 @@ def cmd_leaderboard(args: argparse.Namespace) -> int:
             return 1
         print(f"leaderboard check: every entry in {args.results}/ recomputes from its predictions; {args.output} is up to date")
         return 0
+    check_output(Path(args.output))  # before any work: never render over someone's file
     if args.rescore:
         written = rescore(Path(args.results), args.dataset)
         print(f"rescored {len(written)} entries in {args.results}/ from their predictions")
