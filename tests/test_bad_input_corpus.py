@@ -238,6 +238,23 @@ def test_a_config_named_twice_is_built_once(tmp_path, paragraphs, capsys):
     assert f"built {len(paragraphs)} documents (news) into" in capsys.readouterr().out
 
 
+@pytest.mark.parametrize("name, content, needle", [
+    ("empty.txt", b"", "is empty"),
+    ("blank.jsonl", b" \n\n", "is empty"),
+    ("image.jsonl", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "looks binary (it contains NUL bytes), not text"),
+    ("no-txt", None, "the folder holds no .txt files"),
+])
+def test_an_empty_or_binary_local_source_is_refused_as_align_refuses_its_inputs(tmp_path, capsys, name, content, needle):
+    path = tmp_path / name
+    path.mkdir() if content is None else path.write_bytes(content)
+    assert spinbench(["build", "--source", f"local:{path}", "--configs", "news", "--out", str(tmp_path / "out")]) == 2
+    one_line(capsys, f"--source local:{path}", needle)
+    assert not (tmp_path / "out").exists()
+    if content is not None:  # the very words spinbench align gives for the same file
+        assert spinbench(["align", str(path), str(path)]) == 2
+        one_line(capsys, needle)
+
+
 def test_jsonl_lines_without_a_text_string_are_skipped_with_one_reason(tmp_path, paragraphs, capsys):
     lines = [json.dumps({"id": i, "text": p}) for i, p in enumerate(paragraphs)]
     lines += [json.dumps({"id": "n", "text": None}), json.dumps([1, 2]), "{not json", "[" * 100_000 + "]" * 100_000]

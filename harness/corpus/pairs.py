@@ -27,6 +27,7 @@ from harness.core.configs import EVALUATION_SPLIT, IMPORTED_CONFIG
 from harness.core.errors import SpinbenchError
 from harness.core.files import FINGERPRINTS, read_fingerprints, write_json, write_split
 from harness.core.schema import make_record
+from harness.core.text_checks import check_text
 from harness.corpus.align import ImplausiblePair, align_texts, check_plausible
 
 _ORIG = re.compile(r"(?<![A-Za-z])(ORIG|orig|Orig)(?![A-Za-z])")
@@ -54,8 +55,7 @@ Pair = tuple[str, str, str]  # (id, original, spun)
 
 
 def _decode(data: bytes, what: str) -> str:
-    if b"\x00" in data:
-        raise PairsError(f"{what} looks binary (it holds NUL bytes): give UTF-8 text")
+    check_text(data, what, empty_ok=True)  # an empty file is rejected pair by pair, or as "no pair imported"
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as err:

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Iterator, Union
 
 from harness.core.errors import SpinbenchError
+from harness.core.text_checks import check_text
 
 
 @dataclass(frozen=True)
@@ -179,8 +180,17 @@ def parse_source(spec: str):
         return SOURCES[spec]
     kind, _, rest = spec.partition(":")
     if kind == "local" and rest:
-        if not Path(rest).exists():
+        path = Path(rest)
+        if not path.exists():
             raise SpinbenchError(f"--source {spec}: no such file or folder")
+        if path.is_dir():
+            if not any(path.rglob("*.txt")):
+                raise SpinbenchError(f"--source {spec}: the folder holds no .txt files")
+        else:
+            try:
+                check_text(path.read_bytes(), f"--source {spec}")  # as align checks its inputs: not binary, not empty
+            except OSError as err:
+                raise SpinbenchError(f"--source {spec}: cannot read it: {err.strerror or err}") from None
         return lambda: local_files(rest)
     if kind == "hub" and rest:
         name, _, more = rest.partition(":")
