@@ -3,6 +3,8 @@ from local sources refuse what they cannot use with one clear line, never clobbe
 warn about what would silently be empty."""
 
 import json
+import subprocess
+import sys
 
 import pytest
 from conftest import fake_sources
@@ -274,3 +276,25 @@ def test_a_source_failing_while_planned_raises_the_same_error_in_one_or_two_proc
     with pytest.raises(FileNotFoundError, match="gone.txt"):
         build(tmp_path / "out", ["news"], seed=0, sources=failing, num_proc=num_proc)
     assert not list((tmp_path / "out").glob(".build-*"))
+
+
+def test_a_killed_builds_temporary_folder_is_removed_by_the_next_build_while_a_running_ones_is_kept(tmp_path, loader):
+    stale = tmp_path / f".build-{_a_pid_of_no_process()}"
+    running = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    try:
+        live = tmp_path / f".build-{running.pid}"
+        for folder in (stale, live):
+            (folder / "news").mkdir(parents=True)
+            (folder / "news" / "train-00000.parquet").write_bytes(b"half a file")
+        summary = build(tmp_path, ["news"], seed=0, sources=loader)
+        assert not stale.exists() and live.exists()
+        assert [w for w in summary["warnings"] if "interrupted build" in w] == [f"removed {stale}, left by an interrupted build (process {stale.name[7:]} is gone)"]
+    finally:
+        running.kill()
+        running.wait()
+
+
+def _a_pid_of_no_process() -> int:
+    child = subprocess.Popen([sys.executable, "-c", "pass"])
+    child.wait()  # reaped: its pid is free
+    return child.pid
