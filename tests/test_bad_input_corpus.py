@@ -298,3 +298,17 @@ def _a_pid_of_no_process() -> int:
     child = subprocess.Popen([sys.executable, "-c", "pass"])
     child.wait()  # reaped: its pid is free
     return child.pid
+
+
+def test_more_processes_than_cores_are_capped_with_one_warning(tmp_path, paragraphs, capsys, monkeypatch):
+    import harness.corpus.build as build_module
+
+    monkeypatch.setattr(build_module.os, "cpu_count", lambda: 2)
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    for i, p in enumerate(paragraphs):
+        (folder / f"a{i:02d}.txt").write_text(f"Title {i}\n\n{p}")
+    assert spinbench(["build", "--source", f"local:{folder}", "--configs", "news", "--num-proc", "999", "--out", str(tmp_path / "out")]) == 0
+    captured = capsys.readouterr()
+    assert captured.err.count("warning: --num-proc 999 is more than this machine's 2 cores: using 2 processes") == 1
+    assert "docs/s, 2 process(es))" in captured.out

@@ -37,10 +37,9 @@ def cmd_build(args: argparse.Namespace) -> int:
                     dask=args.dask, shard_rows=args.shard_rows)
     for warning in summary["warnings"]:
         print(f"warning: {warning}", file=sys.stderr)
-    where = f"dask {args.dask}" if args.dask else f"{args.num_proc} process(es)"
     print(
         f"built {summary['documents']} documents ({', '.join(configs)}) into {args.out} in {summary['seconds']}s "
-        f"({summary['docs_per_second']} docs/s, {where}); aligner agrees with the spinners on "
+        f"({summary['docs_per_second']} docs/s, {summary['runner']}); aligner agrees with the spinners on "
         f"{summary['aligner_token_agreement']:.4%} of tokens\n{summary['log_summary']}; every skipped document and "
         f"near-duplicate group is listed in {summary['log_file']}"
     )

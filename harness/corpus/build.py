@@ -245,10 +245,14 @@ def build(
     from harness.core.files import BUILD_STATS, CARD, FINGERPRINTS, replace_tree, write_json, write_text
     from harness.corpus.card import write_card
 
+    log = BuildLog()
+    cores = os.cpu_count() or 1
+    if not dask and num_proc > cores:  # more processes than cores only adds switching and memory
+        log.warn(f"--num-proc {num_proc} is more than this machine's {cores} cores: using {cores} processes")
+        num_proc = cores
     runner = Runner(num_proc, dask)  # a bad --num-proc or --dask fails before anything is made
     out_dir = Path(out_dir)
     tmp = out_dir / f"{TMP_PREFIX}{os.getpid()}"
-    log = BuildLog()
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
         remove_stale_builds(out_dir, log)
@@ -286,6 +290,7 @@ def build(
     summary["log_file"] = str(out_dir / LOG_FILE)
     summary["log_summary"] = log.summary()
     summary["warnings"] = log.warnings
+    summary["runner"] = runner.describe()
     return summary
 
 
