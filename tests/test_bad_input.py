@@ -418,3 +418,27 @@ def test_an_output_dir_that_cannot_be_made_is_refused_before_any_work(tmp_path, 
     code = evaluate_main(["--model", "lexicon", "--dataset", str(tiny_dataset), "--output-dir", str(blocker / "sub"), "--bootstrap", "10"])
     err = capsys.readouterr().err
     assert code == 2 and "cannot write results under" in err and "fitting" not in err
+
+
+# Output locations (issue 17, items 11-12): checked before any work, one line.
+
+
+@pytest.mark.parametrize("argv, needle", [
+    (["report", "--results", "{tmp}/nowhere", "--out", "/proc/rep"], "cannot write the report (--out) at /proc/rep: files cannot be created in /proc"),
+    (["report", "--results", "{tmp}/nowhere", "--out", "{tmp}/afile/sub"], "afile is a file, not a folder"),
+    (["leaderboard", "--results", "{tmp}/nowhere", "--output", "/proc/lb.md"], "cannot write the leaderboard (--output) at /proc/lb.md"),
+])
+def test_output_locations_that_cannot_be_written_are_one_line_before_any_work(tmp_path, capsys, argv, needle):
+    (tmp_path / "afile").write_text("x")
+    code, _, err = run_cli(capsys, *[a.replace("{tmp}", str(tmp_path)) for a in argv], prog=spinbench)
+    assert code == 2
+    one_line_error(err, needle)  # not "no results folder": the output is checked first
+
+
+@pytest.mark.parametrize("argv", [["evaluate"], ["detect", "-"]])
+def test_a_cache_that_is_a_file_is_one_line_before_any_work(tmp_path, capsys, monkeypatch, argv):
+    (tmp_path / "afile").write_text("x")
+    monkeypatch.setenv("SPINBENCH_CACHE", str(tmp_path / "afile"))
+    code, _, err = run_cli(capsys, *argv, "--model", "lexicon", "--dataset", str(tmp_path / "nowhere"), prog=spinbench)
+    assert code == 2
+    one_line_error(err, "cannot write the cache of fitted detectors ($SPINBENCH_CACHE", "afile is a file, not a folder")

@@ -312,3 +312,11 @@ def test_more_processes_than_cores_are_capped_with_one_warning(tmp_path, paragra
     captured = capsys.readouterr()
     assert captured.err.count("warning: --num-proc 999 is more than this machine's 2 cores: using 2 processes") == 1
     assert "docs/s, 2 process(es))" in captured.out
+
+
+# -- output locations and unreachable services: one line, at once (issue 17, items 11-12) ----------
+
+def test_align_pairs_into_a_folder_that_cannot_be_written_is_one_line(tmp_path, capsys):
+    pairs = write_pairs(tmp_path / "p.jsonl", [{"id": "a", "original": ORIGINAL, "spun": SPUN}])
+    assert spinbench(["align", "--pairs", str(pairs), "--out", "/proc/o"]) == 2
+    one_line(capsys, "cannot write the imported dataset (--out) at /proc/o: files cannot be created in /proc")

@@ -120,6 +120,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 def cmd_leaderboard(args: argparse.Namespace) -> int:
     from harness.core.files import write_text
+    from harness.core.paths import writable_location
     from harness.evaluation.leaderboard import check, check_output, collect, render, rescore
 
     if args.check:
@@ -131,6 +132,7 @@ def cmd_leaderboard(args: argparse.Namespace) -> int:
         print(f"leaderboard check: every entry in {args.results}/ recomputes from its predictions; {args.output} is up to date")
         return 0
     check_output(Path(args.output))  # before any work: never render over someone's file
+    writable_location(Path(args.output), "the leaderboard (--output)", folder=False)
     if args.rescore:
         written = rescore(Path(args.results), args.dataset)
         print(f"rescored {len(written)} entries in {args.results}/ from their predictions")

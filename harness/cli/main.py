@@ -31,8 +31,18 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def check_cache(args: argparse.Namespace) -> None:
+    """Before a command that stores fitted detectors does any work: can the cache be written?"""
+    if getattr(args, "writes_fit_cache", False):
+        from harness.core.files import cache_root
+        from harness.core.paths import writable_location
+
+        writable_location(cache_root(), "the cache of fitted detectors ($SPINBENCH_CACHE, else ~/.cache/spinbench)")
+
+
 def run(prog: str, args: argparse.Namespace) -> int:
     try:
+        check_cache(args)
         return args.func(args)
     except SpinbenchError as err:
         if getattr(args, "debug", False):

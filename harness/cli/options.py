@@ -46,6 +46,7 @@ def add_model_arguments(parser: argparse.ArgumentParser, *, predictions_file: bo
     if threshold:
         parser.add_argument("--threshold", type=probability, default=None, help="token threshold instead of the one chosen on news/validation")
     parser.add_argument("--no-cache", action="store_true", help="refit even if a fitted detector is cached")
+    parser.set_defaults(writes_fit_cache=True)  # a fit is stored even with --no-cache: checked before any work
 
 
 def add_evaluate_arguments(parser: argparse.ArgumentParser) -> None:

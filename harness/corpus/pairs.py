@@ -26,6 +26,7 @@ from typing import Iterator, Union
 from harness.core.configs import EVALUATION_SPLIT, IMPORTED_CONFIG
 from harness.core.errors import SpinbenchError
 from harness.core.files import FINGERPRINTS, read_fingerprints, write_json, write_split
+from harness.core.paths import writable_location
 from harness.core.schema import make_record
 from harness.core.text_checks import check_text
 from harness.corpus.align import ImplausiblePair, align_texts, check_plausible
@@ -146,6 +147,7 @@ def import_pairs(pairs_path: Path, out_dir: Path, min_overlap: float = 0.4) -> I
     out_dir = Path(out_dir)
     if out_dir.exists() and not out_dir.is_dir():
         raise PairsError(f"--out {out_dir} is a file: give a folder for the imported dataset")
+    writable_location(out_dir, "the imported dataset (--out)")  # before any pair is aligned
     if not 0 < min_overlap <= 1:
         raise PairsError(f"--min-overlap {min_overlap} is not a share of tokens: give a number above 0 and at most 1")
     report = ImportReport(out_dir / IMPORTED_CONFIG / f"{EVALUATION_SPLIT}.parquet")
