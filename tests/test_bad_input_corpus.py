@@ -320,3 +320,11 @@ def test_align_pairs_into_a_folder_that_cannot_be_written_is_one_line(tmp_path, 
     pairs = write_pairs(tmp_path / "p.jsonl", [{"id": "a", "original": ORIGINAL, "spun": SPUN}])
     assert spinbench(["align", "--pairs", str(pairs), "--out", "/proc/o"]) == 2
     one_line(capsys, "cannot write the imported dataset (--out) at /proc/o: files cannot be created in /proc")
+
+
+def test_a_hub_source_while_offline_fails_at_once_saying_how_to_go_online(tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    monkeypatch.delenv("HF_DATASETS_OFFLINE", raising=False)
+    assert spinbench(["build", "--source", "hub:foo/bar:text", "--configs", "news", "--out", str(tmp_path / "out")]) == 2
+    one_line(capsys, "--source hub:foo/bar:text: the Hugging Face hub is offline here (HF_HUB_OFFLINE=1)", "`unset HF_HUB_OFFLINE`")
+    assert not (tmp_path / "out").exists()

@@ -14,6 +14,7 @@ document it cannot read, so the build can count it.
 from __future__ import annotations
 
 import json
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -170,6 +171,11 @@ def hub_dataset(name: str, text_column: str = "text", split: str = "train", titl
 SOURCES = {"bbc-news": bbc_news, "wikipedia": wikipedia}
 
 
+def _hub_offline() -> list[str]:
+    """The variables that keep the Hugging Face libraries offline here (``HF_HUB_OFFLINE=1``)."""
+    return [var for var in ("HF_HUB_OFFLINE", "HF_DATASETS_OFFLINE") if os.environ.get(var, "").strip().lower() in ("1", "true", "yes", "on")]
+
+
 def parse_source(spec: str):
     """A ``--source`` value -> a function yielding records.
 
@@ -195,5 +201,9 @@ def parse_source(spec: str):
     if kind == "hub" and rest:
         name, _, more = rest.partition(":")
         column, _, split = more.partition(":")
+        offline = _hub_offline()
+        if offline and not Path(name).exists():  # else the datasets library retries for ~40 s first
+            raise SpinbenchError(f"--source {spec}: the Hugging Face hub is offline here ({' and '.join(f'{v}={os.environ[v]}' for v in offline)}): "
+                                 f"`unset {' '.join(offline)}` to download {name}, or give a local folder or local:PATH")
         return lambda: hub_dataset(name, column or "text", split or "train")
     raise SpinbenchError(f"unknown source {spec!r}: use bbc-news, wikipedia, local:PATH or hub:NAME[:TEXT_COLUMN[:SPLIT]]")
