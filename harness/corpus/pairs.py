@@ -8,7 +8,8 @@ Three layouts are read:
   numbered ``*-ORIG*.txt`` and ``*-SPUN*.txt`` files (``4115833-ORIG-15.txt`` in ``ogUTF-8/``,
   ``4115833-SPUN-15.txt`` in ``mgUTF-8/``), paired by name.
 
-Pairs go through the same aligner as the synthetic data; a pair that is not plausibly the same
+Texts are normalised as every entrance's are (:func:`harness.core.unicode_text.clean_text`) and
+stored so. Pairs go through the same aligner as the synthetic data; a pair that is not plausibly the same
 article is rejected with its id and why. A file that cannot be read as a whole (missing, binary,
 not UTF-8, nothing importable) is refused with a :class:`~harness.core.errors.SpinbenchError`
 and nothing is written. The result is a ``wild`` config with one ``test`` split, loadable with
@@ -29,6 +30,7 @@ from harness.core.files import FINGERPRINTS, read_fingerprints, write_json, writ
 from harness.core.paths import writable_location
 from harness.core.schema import make_record
 from harness.core.text_checks import check_text
+from harness.core.unicode_text import clean_text
 from harness.corpus.align import ImplausiblePair, align_texts, check_plausible
 
 _ORIG = re.compile(r"(?<![A-Za-z])(ORIG|orig|Orig)(?![A-Za-z])")
@@ -159,6 +161,7 @@ def import_pairs(pairs_path: Path, out_dir: Path, min_overlap: float = 0.4) -> I
             report.rejected.append((item.id, item.reason))
             continue
         doc_id, original, spun = item
+        original, spun = clean_text(original).text, clean_text(spun).text  # stored as normalised, offsets into that
         try:
             if doc_id in seen:
                 raise ImplausiblePair("duplicate id")

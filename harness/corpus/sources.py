@@ -16,12 +16,13 @@ from __future__ import annotations
 import json
 import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Iterator, Union
 
 from harness.core.errors import SpinbenchError
 from harness.core.text_checks import check_text
+from harness.core.unicode_text import clean_text
 
 
 @dataclass(frozen=True)
@@ -41,6 +42,15 @@ class Skipped:
 
 
 SourceItem = Union[Article, Skipped]
+
+
+def cleaned(item: SourceItem) -> SourceItem:
+    """An article with its title and text normalised (:func:`harness.core.unicode_text.clean_text`),
+    as every source's are before a build checks or spins them; the same article when they need none."""
+    if not isinstance(item, Article):
+        return item
+    title, text = clean_text(item.title).text, clean_text(item.text).text
+    return item if (title, text) == (item.title, item.text) else replace(item, title=title, text=text)
 
 
 def _read_utf8(path: Path) -> str | None:
