@@ -46,19 +46,24 @@ def read_external_lexicon(path: str | Path) -> dict[tuple[str, ...], str]:
     return out
 
 
+# The longest phrase max_n may ask for: fitting costs grow with max_n for every token (a
+# max_n of 99999 ran for minutes), while spun phrases are a few tokens long.
+MAX_PHRASE_TOKENS = 16
+
+
 class LexiconDetector:
     """Score tokens by the spun-rates of the known phrases that cover them.
 
     Parameters
     ----------
-    max_n : longest phrase, in tokens.
+    max_n : longest phrase, in tokens (at most ``MAX_PHRASE_TOKENS``).
     min_spun : a phrase of two or more tokens must have been seen spun this often to be listed.
     alpha : smoothing strength towards ``prior``.
     lexicon : optional path of an external phrase list (see the module docstring).
     external_score : score of external phrases the training data never saw.
     """
 
-    param_ranges = {"max_n": Interval(1), "min_spun": Interval(1), "alpha": Interval(0), "external_score": Interval(0, 1)}
+    param_ranges = {"max_n": Interval(1, MAX_PHRASE_TOKENS), "min_spun": Interval(1), "alpha": Interval(0), "external_score": Interval(0, 1)}
 
     def __init__(self, max_n: int = 4, min_spun: int = 2, alpha: float = 2.0, lexicon: str | None = None, external_score: float = 0.9):
         self.max_n = max_n

@@ -7,6 +7,7 @@ The corpus side's bad input (pairs, sources, build) is in test_bad_input_corpus.
 import gzip
 import json
 import shutil
+from pathlib import Path
 
 import pytest
 
@@ -14,6 +15,7 @@ import harness
 from harness.cli.main import evaluate_main
 from harness.cli.main import main as spinbench
 from harness.core.files import write_json
+from harness.core.configs import CONFIGS
 from harness.evaluation.evaluate import evaluate
 from harness.evaluation.leaderboard import check, collect, render
 from harness.evaluation.results import ResultsError, read_results
@@ -41,7 +43,8 @@ def one_line_error(err: str, *needles: str) -> None:
 def board(tmp_path, data, models=("lexicon", "all-spun")):
     results = tmp_path / "results"
     for model in models:
-        evaluate(model, dataset=data, output_dir=results, submit=True, allow_dirty=True)
+        for config in CONFIGS:  # a whole submission: the leaderboard flags partial ones
+            evaluate(model, config=config, dataset=data, output_dir=results, submit=True, allow_dirty=True)
     (tmp_path / "leaderboard.md").write_text(render(collect(results)))
     return results
 
@@ -102,6 +105,22 @@ def test_missing_results_folder_fails_for_render_and_check(tmp_path, capsys):
     assert not (tmp_path / "lb.md").exists()
     code, _, err = run_cli(capsys, "leaderboard", "--check", "--results", str(missing), "--output", str(tmp_path / "lb.md"), prog=spinbench)
     assert code == 1 and f"no results folder at {missing}" in err
+
+
+def test_leaderboard_output_replaces_only_a_leaderboard(tmp_path, capsys):
+    results = str(Path(__file__).parents[1] / "results")  # the committed entries: rendering needs no dataset
+    for name, content in (("pyproject.toml", "[project]\nname = 'x'\n"), ("README.md", "# my project\n"), ("empty.md", "")):
+        (tmp_path / name).write_text(content)
+        code, _, err = run_cli(capsys, "leaderboard", "--results", results, "--output", str(tmp_path / name), prog=spinbench)
+        assert code == 2
+        one_line_error(err, f"{tmp_path / name} exists and is not a spinbench leaderboard", "choose another --output")
+        assert (tmp_path / name).read_text() == content
+    code, _, err = run_cli(capsys, "leaderboard", "--results", results, "--output", str(tmp_path), prog=spinbench)
+    assert code == 2
+    one_line_error(err, "is a folder")
+    (tmp_path / "lb.md").write_text("# spinbench leaderboard\n\nan earlier rendering\n")
+    code, _, _ = run_cli(capsys, "leaderboard", "--results", results, "--output", str(tmp_path / "lb.md"), prog=spinbench)
+    assert code == 0 and "an earlier rendering" not in (tmp_path / "lb.md").read_text()
 
 
 # 3. Names are plain.
@@ -174,6 +193,25 @@ def test_wrong_lengths_name_both_lengths(tmp_path, data, capsys):
     assert f"returned {n - 1} scores for document {first['id']!r} of {n} tokens" in err
 
 
+@pytest.mark.parametrize(
+    "model, token, value",
+    [("toy_detectors:StringScores", 0, "'0.5' (str)"), ("toy_detectors:BoolScores", 1, "True (bool)")],
+)
+def test_strings_and_bools_are_not_scores(tmp_path, data, capsys, model, token, value):
+    first = harness.load("news", "validation", dataset=data).records[0]
+    code, _, err = run_cli(capsys, "--model", model, "--dataset", data, "--output-dir", str(tmp_path / "out"))
+    assert code == 2
+    one_line_error(err, f"returned {value} for token {token} ({first['tokens'][token]['text']!r}) of document {first['id']!r}", "not strings or bools")
+    assert not (tmp_path / "out").exists()
+
+
+def test_string_document_scores_are_not_scores(tmp_path, data, capsys):
+    first = harness.load("news", "validation", dataset=data).records[0]
+    code, _, err = run_cli(capsys, "--model", "toy_detectors:StringDocScores", "--dataset", data, "--output-dir", str(tmp_path / "out"))
+    assert code == 2
+    one_line_error(err, f"predict_doc_proba returned '0.5' (str) for document {first['id']!r}")
+
+
 def test_debug_shows_the_detectors_own_traceback(tmp_path, data, capsys):
     code, _, err = run_cli(capsys, "--model", "toy_detectors:RaisesInFit", "--dataset", data, "--output-dir", str(tmp_path), "--debug")
     assert code == 2 and "Traceback" in err and 'raise RuntimeError("boom in fit")' in err
@@ -208,7 +246,8 @@ def test_results_never_hold_nan(tmp_path):
     "args, needle",
     [
         ("max_n=abc", "max_n takes an integer (like its default 4), not 'abc'"),
-        ("max_n=-1", "max_n must be at least 1, not -1"),
+        ("max_n=-1", "max_n must be in [1, 16], not -1"),
+        ("max_n=99999", "max_n must be in [1, 16], not 99999"),
         ("alpha=-2", "alpha must be at least 0"),
         ("max_n=2,max_n=3", "gives 'max_n' twice"),
         ("maxn=2", "has no hyperparameter 'maxn'; did you mean 'max_n'?"),
@@ -381,4 +420,28 @@ def test_an_output_dir_that_cannot_be_made_is_refused_before_any_work(tmp_path, 
     blocker.write_text("not a folder")
     code = evaluate_main(["--model", "lexicon", "--dataset", str(tiny_dataset), "--output-dir", str(blocker / "sub"), "--bootstrap", "10"])
     err = capsys.readouterr().err
-    assert code == 2 and "cannot write results under" in err and "fitting" not in err
+    assert code == 2 and "cannot write results at" in err and "fitting" not in err
+
+
+# Output locations (issue 17, items 11-12): checked before any work, one line.
+
+
+@pytest.mark.parametrize("argv, needle", [
+    (["report", "--results", "{tmp}/nowhere", "--out", "/proc/rep"], "cannot write the report (--out) at /proc/rep: files cannot be created in /proc"),
+    (["report", "--results", "{tmp}/nowhere", "--out", "{tmp}/afile/sub"], "afile is a file, not a folder"),
+    (["leaderboard", "--results", "{tmp}/nowhere", "--output", "/proc/lb.md"], "cannot write the leaderboard (--output) at /proc/lb.md"),
+])
+def test_output_locations_that_cannot_be_written_are_one_line_before_any_work(tmp_path, capsys, argv, needle):
+    (tmp_path / "afile").write_text("x")
+    code, _, err = run_cli(capsys, *[a.replace("{tmp}", str(tmp_path)) for a in argv], prog=spinbench)
+    assert code == 2
+    one_line_error(err, needle)  # not "no results folder": the output is checked first
+
+
+@pytest.mark.parametrize("argv", [["evaluate"], ["detect", "-"]])
+def test_a_cache_that_is_a_file_is_one_line_before_any_work(tmp_path, capsys, monkeypatch, argv):
+    (tmp_path / "afile").write_text("x")
+    monkeypatch.setenv("SPINBENCH_CACHE", str(tmp_path / "afile"))
+    code, _, err = run_cli(capsys, *argv, "--model", "lexicon", "--dataset", str(tmp_path / "nowhere"), prog=spinbench)
+    assert code == 2
+    one_line_error(err, "cannot write the cache of fitted detectors ($SPINBENCH_CACHE", "afile is a file, not a folder")

@@ -3,6 +3,8 @@ from local sources refuse what they cannot use with one clear line, never clobbe
 warn about what would silently be empty."""
 
 import json
+import subprocess
+import sys
 
 import pytest
 from conftest import fake_sources
@@ -238,6 +240,23 @@ def test_a_config_named_twice_is_built_once(tmp_path, paragraphs, capsys):
     assert f"built {len(paragraphs)} documents (news) into" in capsys.readouterr().out
 
 
+@pytest.mark.parametrize("name, content, needle", [
+    ("empty.txt", b"", "is empty"),
+    ("blank.jsonl", b" \n\n", "is empty"),
+    ("image.jsonl", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "looks binary (it contains NUL bytes), not text"),
+    ("no-txt", None, "the folder holds no .txt files"),
+])
+def test_an_empty_or_binary_local_source_is_refused_as_align_refuses_its_inputs(tmp_path, capsys, name, content, needle):
+    path = tmp_path / name
+    path.mkdir() if content is None else path.write_bytes(content)
+    assert spinbench(["build", "--source", f"local:{path}", "--configs", "news", "--out", str(tmp_path / "out")]) == 2
+    one_line(capsys, f"--source local:{path}", needle)
+    assert not (tmp_path / "out").exists()
+    if content is not None:  # the very words spinbench align gives for the same file
+        assert spinbench(["align", str(path), str(path)]) == 2
+        one_line(capsys, needle)
+
+
 def test_jsonl_lines_without_a_text_string_are_skipped_with_one_reason(tmp_path, paragraphs, capsys):
     lines = [json.dumps({"id": i, "text": p}) for i, p in enumerate(paragraphs)]
     lines += [json.dumps({"id": "n", "text": None}), json.dumps([1, 2]), "{not json", "[" * 100_000 + "]" * 100_000]
@@ -257,3 +276,73 @@ def test_a_source_failing_while_planned_raises_the_same_error_in_one_or_two_proc
     with pytest.raises(FileNotFoundError, match="gone.txt"):
         build(tmp_path / "out", ["news"], seed=0, sources=failing, num_proc=num_proc)
     assert not list((tmp_path / "out").glob(".build-*"))
+
+
+def test_a_killed_builds_temporary_folder_is_removed_by_the_next_build_while_a_running_ones_is_kept(tmp_path, loader):
+    stale = tmp_path / f".build-{_a_pid_of_no_process()}"
+    running = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    try:
+        live = tmp_path / f".build-{running.pid}"
+        for folder in (stale, live):
+            (folder / "news").mkdir(parents=True)
+            (folder / "news" / "train-00000.parquet").write_bytes(b"half a file")
+        summary = build(tmp_path, ["news"], seed=0, sources=loader)
+        assert not stale.exists() and live.exists()
+        assert [w for w in summary["warnings"] if "interrupted build" in w] == [f"removed {stale}, left by an interrupted build (process {stale.name[7:]} is gone)"]
+    finally:
+        running.kill()
+        running.wait()
+
+
+def _a_pid_of_no_process() -> int:
+    child = subprocess.Popen([sys.executable, "-c", "pass"])
+    child.wait()  # reaped: its pid is free
+    return child.pid
+
+
+def test_more_processes_than_cores_are_capped_with_one_warning(tmp_path, paragraphs, capsys, monkeypatch):
+    import harness.corpus.build as build_module
+
+    monkeypatch.setattr(build_module.os, "cpu_count", lambda: 2)
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    for i, p in enumerate(paragraphs):
+        (folder / f"a{i:02d}.txt").write_text(f"Title {i}\n\n{p}")
+    assert spinbench(["build", "--source", f"local:{folder}", "--configs", "news", "--num-proc", "999", "--out", str(tmp_path / "out")]) == 0
+    captured = capsys.readouterr()
+    assert captured.err.count("warning: --num-proc 999 is more than this machine's 2 cores: using 2 processes") == 1
+    assert "docs/s, 2 process(es))" in captured.out
+
+
+# -- output locations and unreachable services: one line, at once (issue 17, items 11-12) ----------
+
+def test_align_pairs_into_a_folder_that_cannot_be_written_is_one_line(tmp_path, capsys):
+    pairs = write_pairs(tmp_path / "p.jsonl", [{"id": "a", "original": ORIGINAL, "spun": SPUN}])
+    assert spinbench(["align", "--pairs", str(pairs), "--out", "/proc/o"]) == 2
+    one_line(capsys, "cannot write the imported dataset (--out) at /proc/o: files cannot be created in /proc")
+
+
+def test_a_hub_source_while_offline_fails_at_once_saying_how_to_go_online(tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    monkeypatch.delenv("HF_DATASETS_OFFLINE", raising=False)
+    assert spinbench(["build", "--source", "hub:foo/bar:text", "--configs", "news", "--out", str(tmp_path / "out")]) == 2
+    one_line(capsys, "--source hub:foo/bar:text: the Hugging Face hub is offline here (HF_HUB_OFFLINE=1)", "`unset HF_HUB_OFFLINE`")
+    assert not (tmp_path / "out").exists()
+
+
+def test_an_unreachable_dask_scheduler_is_one_line_after_a_short_wait(tmp_path, paragraphs, capsys, monkeypatch):
+    import time
+
+    from harness.corpus import runners
+
+    pytest.importorskip("distributed")
+    monkeypatch.setattr(runners, "CONNECT_TIMEOUT_S", 1, raising=False)
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    for i, p in enumerate(paragraphs[:4]):
+        (folder / f"a{i}.txt").write_text(f"Title {i}\n\n{p}")
+    started = time.perf_counter()
+    assert spinbench(["build", "--source", f"local:{folder}", "--configs", "news", "--dask", "tcp://127.0.0.1:1", "--out", str(tmp_path / "out")]) == 2
+    assert time.perf_counter() - started < 20
+    err = [line for line in capsys.readouterr().err.splitlines() if "error" in line.lower()]
+    assert err == ["spinbench: error: --dask tcp://127.0.0.1:1: no scheduler answered within 1 s (OSError); start one (dask-scheduler) or give local:N"], err

@@ -129,3 +129,15 @@ def test_a_long_text_streams_the_same_tokens_and_a_default_document_score(tmp_pa
     assert marked.replace("[[", "").replace("]]", "").startswith(text)
     assert len(list(detect_module.passages(text))) == 4  # three 14-token paragraphs per 50-token passage
     assert f"{sum(t['spun'] for t in out['tokens'])} of {len(out['tokens'])} tokens look spun" in marked
+
+
+def test_the_table_says_when_a_group_is_too_small_for_an_interval(tmp_path, tiny_dataset, capsys):
+    from harness.evaluation.scoring import MIN_GROUP_DOCUMENTS
+
+    code = spinbench(["evaluate", "--model", "lexicon", "--dataset", str(tiny_dataset), "--output-dir", str(tmp_path), "--bootstrap", "50"])
+    out = capsys.readouterr().out
+    assert code == 0
+    rows = [line.split() for line in out.splitlines() if line.startswith("  ") and "clean documents" not in line and "group" not in line]
+    small = [r for r in rows if int(r[1]) < MIN_GROUP_DOCUMENTS]
+    assert small and all(" ".join(r).endswith("(too few documents)") for r in small), out
+    assert all(" ".join(r).endswith("]") for r in rows if int(r[1]) >= MIN_GROUP_DOCUMENTS), out

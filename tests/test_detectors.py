@@ -83,3 +83,35 @@ def test_lexicon_scores_come_from_phrase_statistics(tmp_path):
     assert scores[3] == scores[4] == 0.9  # from the external list
     assert scores[6] == scores[7] > scores[5]  # the bigram was spun every time
     assert len(set(scores)) > 2
+
+
+def test_conformance_accepts_a_detector_without_fit_that_requires_none():
+    class NoFit:  # evaluate runs it as made: requires_fit = False, and no fit at all
+        requires_fit = False
+
+        def predict_token_proba(self, docs):
+            return [[0.5] * len(d) for d in docs]
+
+    check_detector(NoFit)
+
+    class FitNeverCalled(NoFit):
+        def fit(self, docs, labels):
+            raise AssertionError("a detector that requires no fit is not fitted")
+
+    check_detector(FitNeverCalled)
+
+    class NeedsFitButHasNone:
+        def predict_token_proba(self, docs):
+            return [[0.5] * len(d) for d in docs]
+
+    with pytest.raises(ConformanceError, match="lacks the Detector methods"):
+        check_detector(NeedsFitButHasNone)
+
+
+def test_model_args_values_in_quotes_may_hold_commas():
+    assert parse_model_args('lexicon="/tmp/a,b.txt",max_n=3') == {"lexicon": "/tmp/a,b.txt", "max_n": 3}
+    assert parse_model_args("lexicon='/tmp/a,b.txt', alpha=0.5") == {"lexicon": "/tmp/a,b.txt", "alpha": 0.5}
+    assert parse_model_args(r"lexicon='C:\new\a,b.txt'") == {"lexicon": r"C:\new\a,b.txt"}  # as written: nothing unescaped
+    assert parse_model_args("name=O'Brien,max_n=2") == {"name": "O'Brien", "max_n": 2}  # an apostrophe inside a value is text
+    with pytest.raises(ValueError, match="quote \" is not closed"):
+        parse_model_args('lexicon="/tmp/a,b.txt')

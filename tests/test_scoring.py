@@ -104,3 +104,36 @@ def test_interval_ends_match_numpy_nanpercentile(seed):
         warnings.simplefilter("ignore", RuntimeWarning)
         want = np.nanpercentile(table, [2.5, 97.5], axis=1)
     np.testing.assert_allclose(_nan_percentiles(table, (2.5, 97.5)), want, rtol=0, atol=1e-12, equal_nan=True)
+
+
+def small_groups_split():
+    """Twenty 'mixed' documents, two perfectly found 'heavy' ones and one clean one, flagged."""
+    records = [record([1, 0, 0, 1, 0]) for _ in range(20)] + [record([1, 1, 0], recipe="heavy")] * 2 + [record([0, 0, 0])]
+    scores = [[0.9, 0.9, 0.1, 0.1, 0.1]] * 20 + [[0.9, 0.9, 0.1]] * 2 + [[0.9, 0.1, 0.1]]
+    return records, scores, [0.9] * 22 + [0.9]
+
+
+def test_groups_below_the_minimum_size_get_no_interval():
+    from harness.evaluation.scoring import MIN_GROUP_DOCUMENTS
+
+    assert MIN_GROUP_DOCUMENTS == 5
+    records, scores, docs = small_groups_split()
+    out = score_split(records, scores, docs, 0.5, 0.5, n_boot=200)
+    heavy, mixed = out["breakdown"]["recipe"]["heavy"], out["breakdown"]["recipe"]["mixed"]
+    assert heavy["f1"] == {"value": 1.0, "ci95": [None, None]}
+    assert mixed["f1"]["ci95"][0] is not None  # twenty documents: an interval
+    fa = out["false_alarms"]
+    assert fa["clean_documents"] == 1
+    assert fa["documents_flagged"] == {"value": 1.0, "ci95": [None, None]}
+    assert fa["flagged_per_1k_tokens"]["ci95"] == [None, None]
+
+
+def test_resamples_without_the_group_are_left_out_of_its_interval(monkeypatch):
+    from harness.evaluation import scoring
+
+    monkeypatch.setattr(scoring, "MIN_GROUP_DOCUMENTS", 1, raising=False)
+    records, scores, docs = small_groups_split()
+    out = score_split(records, scores, docs, 0.5, 0.5, n_boot=200)
+    # Every resample that drew a heavy document found it perfectly; one that drew none says nothing.
+    assert out["breakdown"]["recipe"]["heavy"]["f1"] == {"value": 1.0, "ci95": [1.0, 1.0]}
+    assert out["false_alarms"]["documents_flagged"] == {"value": 1.0, "ci95": [1.0, 1.0]}

@@ -79,3 +79,25 @@ class FitReturnsNone(_Base):
 
 def not_a_class():
     return 3
+
+
+class StringScores(_Base):
+    """Scores as strings, which numpy would quietly convert to numbers."""
+
+    def predict_token_proba(self, docs):
+        return [["0.5"] * len(doc) for doc in docs]
+
+
+class BoolScores(_Base):
+    """Scores as bools, which numpy would quietly convert to 0.0 and 1.0."""
+
+    def predict_token_proba(self, docs):
+        return [[0.5] + [True] * (len(doc) - 1) if doc else [] for doc in docs]
+
+
+class StringDocScores(_Base):
+    def predict_token_proba(self, docs):
+        return [[0.5] * len(doc) for doc in docs]
+
+    def predict_doc_proba(self, docs):
+        return ["0.5" for _ in docs]

@@ -37,10 +37,9 @@ def cmd_build(args: argparse.Namespace) -> int:
                     dask=args.dask, shard_rows=args.shard_rows)
     for warning in summary["warnings"]:
         print(f"warning: {warning}", file=sys.stderr)
-    where = f"dask {args.dask}" if args.dask else f"{args.num_proc} process(es)"
     print(
         f"built {summary['documents']} documents ({', '.join(configs)}) into {args.out} in {summary['seconds']}s "
-        f"({summary['docs_per_second']} docs/s, {where}); aligner agrees with the spinners on "
+        f"({summary['docs_per_second']} docs/s, {summary['runner']}); aligner agrees with the spinners on "
         f"{summary['aligner_token_agreement']:.4%} of tokens\n{summary['log_summary']}; every skipped document and "
         f"near-duplicate group is listed in {summary['log_file']}"
     )
@@ -48,6 +47,7 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 
 def cmd_align(args: argparse.Namespace) -> int:
+    from harness.core.unicode_text import clean_text
     from harness.corpus.align import align_texts
     from harness.corpus.pairs import import_pairs
 
@@ -63,11 +63,14 @@ def cmd_align(args: argparse.Namespace) -> int:
         return 0
     if not (args.original and args.spun):
         raise SpinbenchError("give ORIGINAL and SPUN text files, or --pairs FILE.jsonl --out DIR")
-    alignment = align_texts(read_text_input(args.original), read_text_input(args.spun))
+    # Aligned as normalised (clean_text); tokens shown are the files as given, at their offsets.
+    raw_original, raw_spun = read_text_input(args.original), read_text_input(args.spun)
+    original, spun = clean_text(raw_original), clean_text(raw_spun)
+    alignment = align_texts(original.text, spun.text)
     if args.format == "json":
         out = {
-            "tokens": [{"text": t.text, "start": t.start, "end": t.end, "label": l} for t, l in zip(alignment.tokens, alignment.labels)],
-            "original_tokens": [{"text": t.text, "start": t.start, "end": t.end} for t in alignment.original_tokens],
+            "tokens": [{**_as_given(raw_spun, spun, t), "label": l} for t, l in zip(alignment.tokens, alignment.labels)],
+            "original_tokens": [_as_given(raw_original, original, t) for t in alignment.original_tokens],
             "edits": [e.to_row() for e in alignment.edits],
             "overlap": round(alignment.overlap, 4),
         }
@@ -78,6 +81,12 @@ def cmd_align(args: argparse.Namespace) -> int:
         spun = sum(alignment.labels)
         print(f"{len(alignment.edits)} edits, {spun}/{len(alignment.labels)} spun tokens, overlap {alignment.overlap:.1%}")
     return 0
+
+
+def _as_given(raw: str, clean, token) -> dict:
+    """A token of the normalised text as the user's text has it: its characters and offsets there."""
+    start, end = clean.raw_span(token.start, token.end)
+    return {"text": raw[start:end], "start": start, "end": end}
 
 
 def cmd_profile(args: argparse.Namespace) -> int:

@@ -18,12 +18,16 @@ CLEAN_GROUPS = (CLEAN_RECIPE, CLEAN_BAND)
 
 def format_table(results) -> str:
     """The scores of a :class:`~harness.evaluation.results.Results` as a plain-text table."""
+    from harness.evaluation.scoring import MIN_GROUP_DOCUMENTS
 
-    def cell(m):
+    def cell(m, documents=None):
         if m["value"] is None:
             return "   n/a"
         lo, hi = m["ci95"]
-        ci = f"[{lo:.3f}, {hi:.3f}]" if lo is not None else ""
+        if lo is not None:
+            ci = f"[{lo:.3f}, {hi:.3f}]"
+        else:  # a group too small for an interval says so
+            ci = "(too few documents)" if documents is not None and documents < MIN_GROUP_DOCUMENTS else ""
         return f"{m['value']:.3f} {ci}"
 
     s = results.scores
@@ -40,8 +44,8 @@ def format_table(results) -> str:
         lines.append(f"{level:<14}  AUROC {cell(s[level]['auroc'])}   AUPRC {cell(s[level]['auprc'])}   (no threshold)")
     fa = s["false_alarms"]
     lines.append(
-        f"false alarms on the {fa['clean_documents']} clean documents: {cell(fa['documents_flagged'])} of them flagged, "
-        f"{cell(fa['flagged_per_1k_tokens'])} flagged tokens per 1,000"
+        f"false alarms on the {fa['clean_documents']} clean documents: {cell(fa['documents_flagged'], fa['clean_documents'])} of them flagged, "
+        f"{cell(fa['flagged_per_1k_tokens'], fa['clean_documents'])} flagged tokens per 1,000"
     )
     for kind, table in s["breakdown"].items():
         lines += ["", f"token scores by {kind.replace('_', ' ')}:", f"  {'group':<16}{'docs':>6}{'tokens':>9}{'precision':>11}{'recall':>9}{'F1':>24}"]
@@ -50,7 +54,7 @@ def format_table(results) -> str:
                 lines.append(f"  {key:<16}{row['documents']:>6}{row['tokens']:>9}   clean documents: see false alarms above")
                 continue
             p, r = row["precision"]["value"] or 0.0, row["recall"]["value"] or 0.0
-            lines.append(f"  {key:<16}{row['documents']:>6}{row['tokens']:>9}{p:>11.3f}{r:>9.3f}{cell(row['f1']):>24}")
+            lines.append(f"  {key:<16}{row['documents']:>6}{row['tokens']:>9}{p:>11.3f}{r:>9.3f}{cell(row['f1'], row['documents']):>24}")
     tp = results.throughput
     speed = f"{tp.tokens_per_second:,.0f} tokens/s" if tp.tokens_per_second else "n/a (predictions file)"
     lines += ["", f"throughput {speed}; peak memory {tp.peak_memory_mb:,.0f} MB" + (f"; fit {tp.fit_seconds:.1f}s" if tp.fit_seconds else "")]
@@ -116,7 +120,8 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 def cmd_leaderboard(args: argparse.Namespace) -> int:
     from harness.core.files import write_text
-    from harness.evaluation.leaderboard import check, collect, render, rescore
+    from harness.core.paths import writable_location
+    from harness.evaluation.leaderboard import check, check_output, collect, render, rescore
 
     if args.check:
         problems = check(Path(args.results), Path(args.output), args.dataset)
@@ -126,6 +131,8 @@ def cmd_leaderboard(args: argparse.Namespace) -> int:
             return 1
         print(f"leaderboard check: every entry in {args.results}/ recomputes from its predictions; {args.output} is up to date")
         return 0
+    check_output(Path(args.output))  # before any work: never render over someone's file
+    writable_location(Path(args.output), "the leaderboard (--output)", folder=False)
     if args.rescore:
         written = rescore(Path(args.results), args.dataset)
         print(f"rescored {len(written)} entries in {args.results}/ from their predictions")

@@ -62,11 +62,20 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def check_cache(args: argparse.Namespace) -> None:
+    """Before a command that may store a fitted detector does any work: can the cache be written?"""
+    if getattr(args, "writes_fit_cache", False):
+        from harness.evaluation import fit_cache
+
+        fit_cache.check_writable()
+
+
 def run(prog: str, args: argparse.Namespace) -> int:
     configure_logging()
     if os.getcwd() not in sys.path:  # as `python -m` would: a detector module in the current folder imports
         sys.path.insert(0, os.getcwd())
     try:
+        check_cache(args)
         return args.func(args)
     except SpinbenchError as err:
         if getattr(args, "debug", False):

@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 from harness.core.errors import SpinbenchError
+from harness.core.text_checks import check_text
 
 
 def read_text_input(path: str) -> str:
@@ -14,12 +15,8 @@ def read_text_input(path: str) -> str:
         data = sys.stdin.buffer.read() if path == "-" else Path(path).read_bytes()
     except OSError as err:
         raise SpinbenchError(f"cannot read {path}: {err.strerror}") from None
-    if b"\x00" in data:
-        raise SpinbenchError(f"{path} looks binary (it contains NUL bytes), not text")
+    check_text(data, path)
     try:
-        text = data.decode("utf-8")
+        return data.decode("utf-8")
     except UnicodeDecodeError as err:
         raise SpinbenchError(f"{path} is not valid UTF-8 (byte {err.start})") from None
-    if not text.strip():
-        raise SpinbenchError(f"{path} is empty")
-    return text

@@ -202,6 +202,32 @@ def _remember(built: Built) -> None:
                 remember_fingerprint(sha256_file(paths[0]), built.fingerprints[name][split])
 
 
+# A build writes into <out>/.build-<pid>/ and moves it into place when done.
+TMP_PREFIX = ".build-"
+
+
+def remove_stale_builds(out_dir: Path, log: BuildLog) -> list[Path]:
+    """Remove the temporary folders that builds killed before their clean-up (``kill -9``) left
+    in ``out_dir``: those whose process is gone. A folder whose process still runs (another build
+    into the same folder) is left alone. Each removal is a warning in ``log``."""
+    removed = []
+    for path in sorted(out_dir.glob(f"{TMP_PREFIX}*")):
+        pid = path.name[len(TMP_PREFIX):]
+        if not (pid.isdigit() and path.is_dir()) or int(pid) == os.getpid():
+            continue
+        try:
+            os.kill(int(pid), 0)
+            continue  # alive
+        except ProcessLookupError:
+            pass
+        except (PermissionError, OverflowError):
+            continue  # alive, another user's (or no pid at all): not ours to remove
+        shutil.rmtree(path, ignore_errors=True)
+        log.warn(f"removed {path}, left by an interrupted build (process {pid} is gone)")
+        removed.append(path)
+    return removed
+
+
 def build(
     out_dir: Path,
     configs: list[str],
@@ -221,18 +247,23 @@ def build(
     from harness.core.files import BUILD_STATS, CARD, FINGERPRINTS, replace_tree, write_json, write_text
     from harness.corpus.card import write_card
 
+    log = BuildLog()
+    cores = os.cpu_count() or 1
+    if not dask and num_proc > cores:  # more processes than cores only adds switching and memory
+        log.warn(f"--num-proc {num_proc} is more than this machine's {cores} cores: using {cores} processes")
+        num_proc = cores
     runner = Runner(num_proc, dask)  # a bad --num-proc or --dask fails before anything is made
     out_dir = Path(out_dir)
-    tmp = out_dir / f".build-{os.getpid()}"
+    tmp = out_dir / f"{TMP_PREFIX}{os.getpid()}"
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
+        remove_stale_builds(out_dir, log)
         shutil.rmtree(tmp, ignore_errors=True)
         tmp.mkdir()
     except OSError as err:
         raise SpinbenchError(f"cannot write the dataset under {out_dir}: {err.strerror or err}") from err
     started = time.perf_counter()
     try:
-        log = BuildLog()
         plans = SourcePlans(sources, seed, log)
         built = build_configs(configs, plans, seed, runner, tmp, log, shard_rows)
         fingerprints, stats, n_docs, files = built.fingerprints, built.stats, built.documents, built.files
@@ -261,6 +292,7 @@ def build(
     summary["log_file"] = str(out_dir / LOG_FILE)
     summary["log_summary"] = log.summary()
     summary["warnings"] = log.warnings
+    summary["runner"] = runner.describe()
     return summary
 
 

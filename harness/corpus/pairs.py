@@ -8,7 +8,8 @@ Three layouts are read:
   numbered ``*-ORIG*.txt`` and ``*-SPUN*.txt`` files (``4115833-ORIG-15.txt`` in ``ogUTF-8/``,
   ``4115833-SPUN-15.txt`` in ``mgUTF-8/``), paired by name.
 
-Pairs go through the same aligner as the synthetic data; a pair that is not plausibly the same
+Texts are normalised as every entrance's are (:func:`harness.core.unicode_text.clean_text`) and
+stored so. Pairs go through the same aligner as the synthetic data; a pair that is not plausibly the same
 article is rejected with its id and why. A file that cannot be read as a whole (missing, binary,
 not UTF-8, nothing importable) is refused with a :class:`~harness.core.errors.SpinbenchError`
 and nothing is written. The result is a ``wild`` config with one ``test`` split, loadable with
@@ -27,7 +28,10 @@ from harness.core.configs import EVALUATION_SPLIT, IMPORTED_CONFIG
 from harness.core.errors import SpinbenchError
 from harness.core.files import FINGERPRINTS, write_json
 from harness.core.fingerprints import read_fingerprints, write_split
+from harness.core.paths import writable_location
 from harness.core.schema import make_record
+from harness.core.text_checks import check_text
+from harness.core.unicode_text import clean_text
 from harness.corpus.align import ImplausiblePair, align_texts, check_plausible
 
 _ORIG = re.compile(r"(?<![A-Za-z])(ORIG|orig|Orig)(?![A-Za-z])")
@@ -55,8 +59,7 @@ Pair = tuple[str, str, str]  # (id, original, spun)
 
 
 def _decode(data: bytes, what: str) -> str:
-    if b"\x00" in data:
-        raise PairsError(f"{what} looks binary (it holds NUL bytes): give UTF-8 text")
+    check_text(data, what, empty_ok=True)  # an empty file is rejected pair by pair, or as "no pair imported"
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as err:
@@ -147,6 +150,7 @@ def import_pairs(pairs_path: Path, out_dir: Path, min_overlap: float = 0.4) -> I
     out_dir = Path(out_dir)
     if out_dir.exists() and not out_dir.is_dir():
         raise PairsError(f"--out {out_dir} is a file: give a folder for the imported dataset")
+    writable_location(out_dir, "the imported dataset (--out)")  # before any pair is aligned
     if not 0 < min_overlap <= 1:
         raise PairsError(f"--min-overlap {min_overlap} is not a share of tokens: give a number above 0 and at most 1")
     report = ImportReport(out_dir / IMPORTED_CONFIG / f"{EVALUATION_SPLIT}.parquet")
@@ -158,6 +162,7 @@ def import_pairs(pairs_path: Path, out_dir: Path, min_overlap: float = 0.4) -> I
             report.rejected.append((item.id, item.reason))
             continue
         doc_id, original, spun = item
+        original, spun = clean_text(original).text, clean_text(spun).text  # stored as normalised, offsets into that
         try:
             if doc_id in seen:
                 raise ImplausiblePair("duplicate id")

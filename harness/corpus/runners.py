@@ -27,6 +27,7 @@ from harness.core.errors import SpinbenchError
 J = TypeVar("J")
 R = TypeVar("R")
 BATCH = 4  # jobs sent to a worker at a time
+CONNECT_TIMEOUT_S = 5  # a scheduler that does not answer by then is not there (Dask's default waits 30 s)
 IN_FLIGHT = 8  # batches per worker queued or running at once
 
 
@@ -109,7 +110,11 @@ def dask_client(spec: str):
         raise SpinbenchError('--dask needs Dask: pip install "spinbench[distributed]"') from err
     workers = local_workers(spec)
     if workers is None:
-        return Client(spec)
+        try:
+            return Client(spec, timeout=CONNECT_TIMEOUT_S)
+        except (OSError, TimeoutError) as err:
+            raise SpinbenchError(f"--dask {spec}: no scheduler answered within {CONNECT_TIMEOUT_S} s ({err.__class__.__name__}); "
+                                 "start one (dask-scheduler) or give local:N") from err
     # Workers' own logs off: a failed job reaches the build as its exception, and a worker's
     # heartbeat meeting the closed scheduler at shutdown is not worth a traceback.
     cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None, silence_logs=logging.CRITICAL)

@@ -16,7 +16,7 @@ from typing import Callable, Iterable, Iterator
 from harness.core.configs import CONFIGS, DEFAULT_CONFIG
 from harness.core.errors import SpinbenchError
 from harness.corpus.source_checks import BuildLog, Entry, SplitPlan, assign_splits, drop_overlaps, iter_checked
-from harness.corpus.sources import SOURCES, Article, SourceItem
+from harness.corpus.sources import SOURCES, Article, SourceItem, cleaned
 
 SourceItems = Callable[[str], Iterable[SourceItem]]  # a source's name -> a fresh stream of its items
 
@@ -30,7 +30,8 @@ class SourcePlans:
     """Each source's split plan, made once per build, and its planned articles on demand."""
 
     def __init__(self, items: SourceItems, seed: int, log: BuildLog):
-        self.items, self.seed, self.log = items, seed, log
+        self.seed, self.log = seed, log
+        self.items = lambda source: map(cleaned, items(source))  # both passes see normalised text
         self.main = CONFIGS[DEFAULT_CONFIG].source
         self._plans: dict[str, SplitPlan] = {}
         self._training_shingles: dict[str, frozenset[int]] = {}  # the main source's train and validation originals

@@ -14,12 +14,15 @@ document it cannot read, so the build can count it.
 from __future__ import annotations
 
 import json
+import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Iterator, Union
 
 from harness.core.errors import SpinbenchError
+from harness.core.text_checks import check_text
+from harness.core.unicode_text import clean_text
 
 
 @dataclass(frozen=True)
@@ -39,6 +42,15 @@ class Skipped:
 
 
 SourceItem = Union[Article, Skipped]
+
+
+def cleaned(item: SourceItem) -> SourceItem:
+    """An article with its title and text normalised (:func:`harness.core.unicode_text.clean_text`),
+    as every source's are before a build checks or spins them; the same article when they need none."""
+    if not isinstance(item, Article):
+        return item
+    title, text = clean_text(item.title).text, clean_text(item.text).text
+    return item if (title, text) == (item.title, item.text) else replace(item, title=title, text=text)
 
 
 def _read_utf8(path: Path) -> str | None:
@@ -169,6 +181,11 @@ def hub_dataset(name: str, text_column: str = "text", split: str = "train", titl
 SOURCES = {"bbc-news": bbc_news, "wikipedia": wikipedia}
 
 
+def _hub_offline() -> list[str]:
+    """The variables that keep the Hugging Face libraries offline here (``HF_HUB_OFFLINE=1``)."""
+    return [var for var in ("HF_HUB_OFFLINE", "HF_DATASETS_OFFLINE") if os.environ.get(var, "").strip().lower() in ("1", "true", "yes", "on")]
+
+
 def parse_source(spec: str):
     """A ``--source`` value -> a function yielding records.
 
@@ -179,11 +196,24 @@ def parse_source(spec: str):
         return SOURCES[spec]
     kind, _, rest = spec.partition(":")
     if kind == "local" and rest:
-        if not Path(rest).exists():
+        path = Path(rest)
+        if not path.exists():
             raise SpinbenchError(f"--source {spec}: no such file or folder")
+        if path.is_dir():
+            if not any(path.rglob("*.txt")):
+                raise SpinbenchError(f"--source {spec}: the folder holds no .txt files")
+        else:
+            try:
+                check_text(path.read_bytes(), f"--source {spec}")  # as align checks its inputs: not binary, not empty
+            except OSError as err:
+                raise SpinbenchError(f"--source {spec}: cannot read it: {err.strerror or err}") from None
         return lambda: local_files(rest)
     if kind == "hub" and rest:
         name, _, more = rest.partition(":")
         column, _, split = more.partition(":")
+        offline = _hub_offline()
+        if offline and not Path(name).exists():  # else the datasets library retries for ~40 s first
+            raise SpinbenchError(f"--source {spec}: the Hugging Face hub is offline here ({' and '.join(f'{v}={os.environ[v]}' for v in offline)}): "
+                                 f"`unset {' '.join(offline)}` to download {name}, or give a local folder or local:PATH")
         return lambda: hub_dataset(name, column or "text", split or "train")
     raise SpinbenchError(f"unknown source {spec!r}: use bbc-news, wikipedia, local:PATH or hub:NAME[:TEXT_COLUMN[:SPLIT]]")

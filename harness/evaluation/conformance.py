@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Callable
 
 from harness.core.tokens import tokenize
-from harness.evaluation.contract import Detector, get_params
+from harness.evaluation.contract import get_params, requires_fit
 from harness.evaluation.detector_calls import DetectorError, fit, predict
 
 # Made-up sentences: a few spun (1) and clean (0) tokens, enough for any detector to fit on.
@@ -39,9 +39,10 @@ def _docs(texts):
 def check_detector(make: Callable[[], object], train=None, test=None) -> None:
     """Raise :class:`ConformanceError` unless the detector made by ``make()``:
 
-    - has the :class:`~harness.evaluation.contract.Detector` methods;
+    - has the :class:`~harness.evaluation.contract.Detector` methods (``fit`` may be left out by a
+      detector that sets ``requires_fit = False``: ``evaluate`` never fits one, and nor does this);
     - exposes its hyperparameters (``__init__`` keywords) as attributes and learns nothing there;
-    - returns itself from ``fit``;
+    - returns itself from ``fit`` (when it is fitted);
     - gives one finite score in [0, 1] per token (empty documents included), and one document
       score in [0, 1] per document;
     - gives the same scores when built and fitted again (seeded), and for a document whether it
@@ -56,22 +57,27 @@ def check_detector(make: Callable[[], object], train=None, test=None) -> None:
 
     detector = make()
     name = type(detector).__name__
-    if not isinstance(detector, Detector):
-        raise ConformanceError(f"{name} lacks the Detector methods: fit(docs, labels) and predict_token_proba(docs)")
+    needs_fit = requires_fit(detector)
+    if not callable(getattr(detector, "predict_token_proba", None)) or (needs_fit and not callable(getattr(detector, "fit", None))):
+        raise ConformanceError(
+            f"{name} lacks the Detector methods: fit(docs, labels) (unless it sets requires_fit = False) and predict_token_proba(docs)"
+        )
     params = get_params(detector)
     learned = [k for k in vars(detector) if k.endswith("_") and not k.startswith("_")]
     if learned:
         raise ConformanceError(f"{name}.__init__ sets learned attributes {learned}: only store hyperparameters there")
     ids = [f"test-{i}" for i in range(len(test_docs))]
+    def fitted(d):  # as evaluate does: a detector that requires no fit is used as made
+        return fit(name, d, docs, labels) if needs_fit else d
+
     try:
-        fitted = fit(name, detector, docs, labels)
-        if fitted is not detector:
+        if fitted(detector) is not detector:
             raise ConformanceError(f"{name}.fit must return self")
         if get_params(detector) != params:
             raise ConformanceError(f"{name}.fit changed its hyperparameters")
         # The same checks evaluate applies: one finite score in [0, 1] per token, one per document.
         scores, _ = predict(name, detector, ids, test_docs)
-        again, _ = predict(name, fit(name, make(), docs, labels), ids, test_docs)
+        again, _ = predict(name, fitted(make()), ids, test_docs)
         alone = [predict(name, detector, [i], [doc])[0][0] for i, doc in zip(ids, test_docs)]
     except DetectorError as err:
         raise ConformanceError(str(err)) from err

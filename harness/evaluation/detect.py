@@ -1,7 +1,8 @@
 """``spinbench detect``: run a detector on raw text and show what it suspects.
 
-The text is tokenized with :func:`harness.tokenize`; scores map back to character offsets in
-the input. The threshold is the one chosen on ``news``/validation unless ``--threshold`` is given.
+The text is normalised (:func:`harness.core.unicode_text.clean_text`: no byte-order mark or
+zero-width characters, NFC) and tokenized with :func:`harness.tokenize`; scores map back to
+character offsets in the input as given, and each row's ``text`` is the input there. The threshold is the one chosen on ``news``/validation unless ``--threshold`` is given.
 
 Long texts are scored passage by passage (:func:`passages`: whole paragraphs, at most
 :data:`PASSAGE_TOKENS` tokens each), so time and memory grow linearly with the text and the
@@ -20,6 +21,7 @@ from typing import Iterator, TextIO
 
 from harness.core.errors import SpinbenchError
 from harness.core.tokens import Token, tokenize
+from harness.core.unicode_text import clean_text
 from harness.evaluation import detector_calls
 from harness.evaluation.contract import doc_scores_from_tokens, hook
 from harness.evaluation.metrics import spans
@@ -79,14 +81,16 @@ def detect_passages(detector, text: str, detection: Detection, suggest: bool = F
     model = detection.model
     if suggest and hook(detector, "suggest") is None:
         raise SpinbenchError(f"model {model!r} cannot suggest originals: it has no suggest(doc) method")
-    for n, tokens in enumerate(passages(text)):
+    clean = clean_text(text)
+    for n, tokens in enumerate(passages(clean.text)):
         doc = [t.text for t in tokens]
         [scores], [doc_score] = detector_calls.predict(model, detector, [f"passage {n + 1}"], [doc])
         # flagged on the score as shown, and as evaluate stores and scores it: to 4 decimals
         rows = []
         for t, s in zip(tokens, scores):
             shown = round(s, 4)
-            rows.append({"text": t.text, "start": t.start, "end": t.end, "score": shown, "spun": shown >= detection.threshold})
+            start, end = clean.raw_span(t.start, t.end)
+            rows.append({"text": text[start:end], "start": start, "end": end, "score": shown, "spun": shown >= detection.threshold})
         if suggest:
             guesses = detector_calls.call(model, "suggest", detector.suggest, doc)
             if len(guesses) != len(rows):

@@ -3,7 +3,8 @@
 A detector is the user's code: when it raises, the error names the detector and the method and
 keeps the exception's own message (the traceback is chained, for ``--debug``); when it returns
 too few or too many scores, or scores that are not finite numbers in [0, 1], the error names the
-first bad document and what was wrong. Nothing it returned is written anywhere before it passed.
+first bad document and what was wrong. A string or a bool is not a score, even where numpy
+would convert it (``"0.5"``, ``True``). Nothing it returned is written anywhere before it passed.
 """
 
 from __future__ import annotations
@@ -41,6 +42,23 @@ def fit(name: str, detector, docs: list[list[str]], labels: list[list[int]]):
     return fitted
 
 
+def _not_a_number(value) -> bool:
+    """A string or a bool (numpy's too): something ``float()`` would take that is not a score."""
+    return isinstance(value, (str, bytes, bool, np.bool_, np.str_, np.bytes_))
+
+
+def _first_non_number(doc_scores) -> tuple[int, object] | None:
+    """Index and value of the first string or bool among one document's scores, if any."""
+    if isinstance(doc_scores, np.ndarray):
+        if doc_scores.dtype.kind not in "USbO":
+            return None
+        doc_scores = doc_scores.ravel().tolist()
+    try:
+        return next(((i, v) for i, v in enumerate(doc_scores) if _not_a_number(v)), None)
+    except TypeError:  # not iterable: the shape check names it
+        return None
+
+
 def check_token_scores(name: str, ids: Sequence[str], docs: Sequence[Sequence[str]], scores: object) -> list[list[float]]:
     """Scores as lists of floats, one per token of each document, or a DetectorError."""
     try:
@@ -51,6 +69,14 @@ def check_token_scores(name: str, ids: Sequence[str], docs: Sequence[Sequence[st
         raise DetectorError(f"detector {name!r} returned scores for {n} documents, given {len(docs)}")
     out = []
     for doc_id, doc, doc_scores in zip(ids, docs, scores):  # type: ignore[call-overload]
+        found = _first_non_number(doc_scores)
+        if found is not None:
+            i, v = found
+            where = f"token {i} ({doc[i]!r})" if i < len(doc) else f"token {i}"
+            raise DetectorError(
+                f"detector {name!r} returned {v!r} ({type(v).__name__}) for {where} of document {doc_id!r}: "
+                "scores must be numbers, not strings or bools"
+            )
         try:
             values = np.asarray(doc_scores, dtype=float)
         except (TypeError, ValueError):
@@ -76,6 +102,21 @@ def predict(name: str, detector, ids: Sequence[str], docs: list[list[str]]) -> t
     if own is None:
         return tokens, doc_scores_from_tokens(tokens)
     raw = call(name, "predict_doc_proba", own, docs)
+    if isinstance(raw, (str, bytes)):
+        raise DetectorError(f"detector {name!r}: predict_doc_proba returned the string {raw!r}; it must return one number per document")
+    if not isinstance(raw, np.ndarray):
+        try:
+            raw = list(raw)
+        except TypeError:
+            raise DetectorError(f"detector {name!r}: predict_doc_proba must return one number per document") from None
+    found = _first_non_number(raw)
+    if found is not None:
+        i, v = found
+        doc_id = ids[i] if i < len(ids) else f"#{i}"
+        raise DetectorError(
+            f"detector {name!r}: predict_doc_proba returned {v!r} ({type(v).__name__}) for document {doc_id!r}: "
+            "document scores must be numbers, not strings or bools"
+        )
     try:
         values = [float(v) for v in raw]
     except (TypeError, ValueError):

@@ -30,6 +30,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from harness.core.files import cache_root, write_bytes
+from harness.core.paths import writable_location
 
 log = logging.getLogger(__name__)
 _HARNESS_ROOT = Path(__file__).resolve().parents[1]
@@ -147,6 +148,12 @@ def fit_key(detector: object, target: str, params: dict, fingerprints: list[str]
         default=repr,
     )
     return hashlib.sha256(blob.encode()).hexdigest()[:24]
+
+
+def check_writable() -> None:
+    """Say before a fit, not after it, when the cache cannot be written (a fit is stored even
+    with ``use_cache=False``)."""
+    writable_location(cache_dir(), "the cache of fitted detectors ($SPINBENCH_CACHE, else ~/.cache/spinbench)")
 
 
 def entry_path(key: str) -> Path:

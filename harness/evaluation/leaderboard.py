@@ -27,6 +27,7 @@ from pathlib import Path
 
 from harness.core.configs import CALIBRATION_SPLIT, CONFIGS, DEFAULT_CONFIG
 from harness.core.dataset import DatasetNotFound, Split, load
+from harness.core.errors import SpinbenchError
 from harness.core.files import sha256_file
 from harness.evaluation.admission import results_problems
 from harness.evaluation.calibration import CALIBRATION_FILE, calibrated_thresholds
@@ -53,6 +54,25 @@ own interval (so `2=` marks models with the same count, not every pair of overla
 `results/YOUR_MODEL/` and `leaderboard.md`, and open a pull request; CI runs
 `spinbench leaderboard --check`.
 """
+# The line every rendered leaderboard starts with: the only kind of file rendering may replace.
+FIRST_LINE = HEADER.splitlines()[0]
+
+
+def check_output(path: Path) -> None:
+    """Refuse to render over anything but an earlier leaderboard (a README, pyproject.toml), as
+    ``spinbench report --out`` refuses a folder that holds no report."""
+    path = Path(path)
+    if path.is_dir():
+        raise SpinbenchError(f"{path} is a folder: --output names the leaderboard file to write")
+    if not path.exists():
+        return
+    try:
+        with open(path, encoding="utf-8", errors="replace") as f:
+            first = f.readline().rstrip("\r\n")
+    except OSError as err:
+        raise SpinbenchError(f"cannot read {path} to see whether it is a leaderboard: {err.strerror or err}") from None
+    if first != FIRST_LINE:
+        raise SpinbenchError(f"{path} exists and is not a spinbench leaderboard (its first line is not {FIRST_LINE!r}): choose another --output, or remove it")
 
 
 Entries = dict[str, dict[str, Results]]  # {model folder: {config: results}}

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from harness.core.errors import SpinbenchError
+from harness.core.paths import writable_location
 
 RUNS_DIR = "runs"  # ordinary runs (ignored by git)
 RESULTS_DIR = "results"  # leaderboard entries (committed)
@@ -62,14 +63,8 @@ def output_root(output_dir: str | Path | None, submit: bool) -> Path:
 
 
 def check_writable(root: Path) -> None:
-    """Say now, before any fitting or predicting, if ``root`` cannot be written (nothing is created)."""
-    existing = Path(root).absolute()
-    while not existing.exists():
-        existing = existing.parent
-    if not existing.is_dir():
-        raise SpinbenchError(f"cannot write results under {root}: {existing} is a file, not a folder")
-    if not os.access(existing, os.W_OK | os.X_OK):
-        raise SpinbenchError(f"cannot write results under {root}: {existing} is not writable")
+    """Say now, before any fitting or predicting, if ``root`` cannot be written (nothing is left behind)."""
+    writable_location(root, "results")
 
 
 def run_paths(output_dir: str | Path | None, name: str, config: str, split: str, submit: bool) -> RunPaths:

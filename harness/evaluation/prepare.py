@@ -91,6 +91,8 @@ def fit_and_calibrate(detector, name: str, target: str, dataset=None, use_cache:
     validation = nonempty(load(DEFAULT_CONFIG, CALIBRATION_SPLIT, dataset=dataset))
     fitting = fit and requires_fit(detector)
     caching = fitting and _cacheable(detector)
+    if caching:
+        fit_cache.check_writable()
     key = fit_cache.fit_key(detector, target, get_params(detector), [train.fingerprint, validation.fingerprint]) if caching else None
     cached = fit_cache.load_entry(key) if caching and use_cache else None
     fit_seconds: float | None = 0.0

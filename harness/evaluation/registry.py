@@ -79,23 +79,53 @@ def resolve_class(name: str, predictions_file_ok: bool = True) -> type:
 
 def parse_model_args(text: str | None) -> dict:
     """``"k=v,k2=v2"`` -> a dict; values are Python literals where they parse (``3``, ``0.5``,
-    ``True``), strings otherwise."""
+    ``True``), strings otherwise. A value wholly in quotes (``"..."`` or ``'...'``) is that
+    string as written: it may hold commas, and nothing in it is parsed or unescaped.
+
+    >>> parse_model_args('lexicon="/tmp/a,b.txt",max_n=3')
+    {'lexicon': '/tmp/a,b.txt', 'max_n': 3}
+    >>> parse_model_args("lexicon='new, old.txt', name=O'Brien, flag=True")
+    {'lexicon': 'new, old.txt', 'name': "O'Brien", 'flag': True}
+    """
     if not text:
         return {}
+    # Split on the commas outside a quoted value; a quote only opens at the start of a value,
+    # so an apostrophe inside one (O'Brien) is text.
+    items, item, quote, value_starts = [], "", None, False
+    for ch in text:
+        if quote:
+            quote = None if ch == quote else quote
+        elif ch == ",":
+            items.append(item)
+            item, value_starts = "", False
+            continue
+        elif ch == "=" and "=" not in item:
+            value_starts = True
+        elif value_starts and ch in "\"'":
+            quote, value_starts = ch, False
+        elif not ch.isspace():
+            value_starts = False
+        item += ch
+    if quote:
+        raise BadModelArgs(f"bad --model-args item {item!r}: its quote {quote} is not closed")
+    items.append(item)
     out = {}
-    for item in text.split(","):
+    for item in items:
         if not item.strip():
             continue
         key, sep, value = item.partition("=")
-        key = key.strip()
+        key, value = key.strip(), value.strip()
         if not sep or not key:
             raise BadModelArgs(f"bad --model-args item {item!r}: expected key=value")
         if key in out:
             raise BadModelArgs(f"--model-args gives {key!r} twice")
+        if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
+            out[key] = value[1:-1]
+            continue
         try:
-            out[key] = ast.literal_eval(value.strip())
+            out[key] = ast.literal_eval(value)
         except (ValueError, SyntaxError):
-            out[key] = value.strip()
+            out[key] = value
     return out
 
 

@@ -3,7 +3,9 @@
 This is the only scoring path: ``evaluate`` and ``leaderboard --check`` both call
 :func:`score_split`, so a stored result can always be recomputed from its predictions.
 Intervals are percentile bootstraps over documents (seeded), vectorised: per-document counts
-are summed under a (resamples x documents) matrix of resampling weights.
+are summed under a (resamples x documents) matrix of resampling weights. A group's interval
+(a breakdown group; the clean documents, for false alarms) leaves out the resamples that drew
+none of its documents, and a group of fewer than :data:`MIN_GROUP_DOCUMENTS` has none.
 """
 
 from __future__ import annotations
@@ -125,6 +127,24 @@ def token_predictions(token_scores: Sequence[Sequence[float]], threshold: float)
     return [[int(v >= threshold) for v in s] for s in token_scores]
 
 
+# Below this many documents, a group's bootstrap interval describes the resampling more than the
+# detector (one document gives an interval from 0 to its own score): the group gets none.
+MIN_GROUP_DOCUMENTS = 5
+
+
+def _group_resamples(weights: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    """Which resamples hold at least one of the group's documents: the others have no value for
+    it, rather than a value of 0. None of them when the group is too small for an interval."""
+    if mask.sum() < MIN_GROUP_DOCUMENTS:
+        return np.zeros(len(weights), dtype=bool)
+    return weights[:, mask].sum(axis=1) > 0
+
+
+def _left_out(boot: np.ndarray, keep: np.ndarray | None) -> np.ndarray:
+    """``boot`` with NaN in the resamples not kept (NaN resamples are out of the interval)."""
+    return boot if keep is None else np.where(keep, boot, np.nan)
+
+
 def breakdown_groups(truth: GoldColumns) -> dict[str, list[str]]:
     """Each document's group in each breakdown: spinner recipe, spin-rate band, domain."""
     return {"recipe": list(truth.recipe), "rate_band": [rate_band(r) for r in truth.spin_rate], "domain": list(truth.domain)}
@@ -181,10 +201,11 @@ def _weights(n_docs: int, n_boot: int, seed: int) -> np.ndarray:
     return np.bincount(flat, minlength=n_boot * n_docs).reshape(n_boot, n_docs).astype(float)
 
 
-def _prf_block(ci: _Intervals, counts: np.ndarray, boot: np.ndarray) -> dict:
-    """counts: (tp, fp, fn) totals; boot: (B, 3) resampled totals."""
+def _prf_block(ci: _Intervals, counts: np.ndarray, boot: np.ndarray, keep: np.ndarray | None = None) -> dict:
+    """counts: (tp, fp, fn) totals; boot: (B, 3) resampled totals; keep: the resamples that
+    count for the interval (all when None)."""
     p, r, f = metrics.prf(*counts)
-    bp, br, bf = metrics.prf(boot[:, 0], boot[:, 1], boot[:, 2])
+    bp, br, bf = (_left_out(b, keep) for b in metrics.prf(boot[:, 0], boot[:, 1], boot[:, 2]))
     return {"precision": ci.metric(p, bp), "recall": ci.metric(r, br), "f1": ci.metric(f, bf)}
 
 
@@ -214,13 +235,14 @@ def _ranking_block(ci: _Intervals, y: np.ndarray, scores: np.ndarray, groups: np
 
 def _false_alarm_block(ci: _Intervals, tok: np.ndarray, lengths: np.ndarray, spun: np.ndarray, weights: np.ndarray) -> dict:
     """False alarms on clean documents: the share of them with any token flagged, and flagged
-    tokens per 1,000 of their tokens."""
+    tokens per 1,000 of their tokens. Their intervals follow the clean documents as a group."""
     clean = ~spun
+    keep = _group_resamples(weights, clean)
     flagged = tok[:, 1] * clean  # a clean document has no spun token: every flag is false
     any_flag = (flagged > 0).astype(float)
     docs, tokens = clean.astype(float), lengths * clean
-    share = metrics.ratio(any_flag.sum(), docs.sum()), metrics.ratio(weights @ any_flag, weights @ docs)
-    per_1k = metrics.ratio(1000 * flagged.sum(), tokens.sum()), metrics.ratio(1000 * (weights @ flagged), weights @ tokens)
+    share = metrics.ratio(any_flag.sum(), docs.sum()), _left_out(metrics.ratio(weights @ any_flag, weights @ docs), keep)
+    per_1k = metrics.ratio(1000 * flagged.sum(), tokens.sum()), _left_out(metrics.ratio(1000 * (weights @ flagged), weights @ tokens), keep)
     return {
         "clean_documents": int(docs.sum()),
         "clean_tokens": int(tokens.sum()),
@@ -267,7 +289,7 @@ def score_split(
         table = {}
         for key in sorted(set(keys.tolist())):
             mask = keys == key
-            block = _prf_block(ci, tok[mask].sum(0), weights[:, mask] @ tok[mask])
+            block = _prf_block(ci, tok[mask].sum(0), weights[:, mask] @ tok[mask], _group_resamples(weights, mask))
             table[key] = {"documents": int(mask.sum()), "tokens": int(lengths[mask].sum()), **block}
         out["breakdown"][kind] = table
     ci.fill()
