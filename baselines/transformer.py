@@ -146,7 +146,7 @@ class TransformerDetector:
                             break
                         batch = [examples[i] for i in perm[b : b + self.batch_size]]
                         ids, mask = pad([x for x, _ in batch], pad_id)
-                        y, _ = pad([l for _, l in batch], IGNORE)
+                        y, _ = pad([labels for _, labels in batch], IGNORE)
                         step += 1
                         if (y != IGNORE).any():  # a batch with no labelled piece would give a NaN loss
                             out = model(input_ids=torch.from_numpy(ids).to(device), attention_mask=torch.from_numpy(mask).to(device),

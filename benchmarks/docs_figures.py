@@ -191,7 +191,9 @@ def build_figures(root: Path) -> str:
     return _table(["what", "figure", "reproduce with"], [
         ["documents built", f"{stats['documents']:,} in {len(stats['configs'])} configs ({splits} splits)", "`spinbench build --num-proc 2`"],
         ["source documents skipped", f"{sum(stats['skipped'].values()):,}: {skipped}", "`data/build.log` lists each"],
-        ["aligner agreement with the spinners' own edit records", f"{100 * stats['aligner_token_agreement']:.4f}% of {stats['aligner_tokens_compared']:,} tokens (every document but the third-party spinner's, which keeps no record)",
+        ["aligner agreement with the spinners' own edit records",
+         f"{100 * stats['aligner_token_agreement']:.4f}% of {stats['aligner_tokens_compared']:,} tokens "
+         "(every document but the third-party spinner's, which keeps no record)",
          "printed by `spinbench build`; `aligner_token_agreement` in `data/build_stats.json`"],
     ])
 

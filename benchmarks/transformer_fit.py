@@ -37,7 +37,7 @@ def step_speed(detector, examples, steps: int) -> tuple[float, float]:
     for b in range(steps):
         batch = [examples[(b * detector.batch_size + i) % len(examples)] for i in range(detector.batch_size)]
         ids, mask = pad([x for x, _ in batch], 0)
-        y, _ = pad([l for _, l in batch], IGNORE)
+        y, _ = pad([labels for _, labels in batch], IGNORE)
         started = time.perf_counter()
         out = model(input_ids=torch.from_numpy(ids).to(device), attention_mask=torch.from_numpy(mask).to(device), labels=torch.from_numpy(y).to(device))
         out.loss.backward()

@@ -37,8 +37,8 @@ def fake_sources(paragraphs):
 @pytest.fixture(scope="session")
 def tiny_dataset(tmp_path_factory):
     """Every config built from the fixture sources, once per test session."""
-    from harness.corpus.build import build
     from harness.core.configs import CONFIGS
+    from harness.corpus.build import build
 
     sources = fake_sources(fixture_paragraphs())
     out = tmp_path_factory.mktemp("tiny-data")

@@ -8,7 +8,7 @@ from harness.corpus.align import ImplausiblePair, align_texts, check_plausible
 
 
 def spun_words(a):
-    return [t.text for t, l in zip(a.tokens, a.labels) if l]
+    return [t.text for t, label in zip(a.tokens, a.labels) if label]
 
 
 def test_one_to_many_substitution():

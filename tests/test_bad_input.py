@@ -14,8 +14,8 @@ import pytest
 import harness
 from harness.cli.main import evaluate_main
 from harness.cli.main import main as spinbench
-from harness.core.files import write_json
 from harness.core.configs import CONFIGS
+from harness.core.files import write_json
 from harness.evaluation.evaluate import evaluate
 from harness.evaluation.leaderboard import check, collect, render
 from harness.evaluation.results import ResultsError, read_results

@@ -4,10 +4,10 @@ import pytest
 from conftest import fake_sources
 
 import harness
-from harness.corpus.build import BuildLog, build, checked_articles
 from harness.core.configs import CONFIGS
 from harness.core.fingerprints import FingerprintMismatch, read_fingerprints
 from harness.core.schema import validate_record
+from harness.corpus.build import BuildLog, build, checked_articles
 from harness.corpus.sources import Article, Skipped
 
 
@@ -170,9 +170,9 @@ def test_bad_source_is_a_clear_error(tmp_path, capsys):
 def test_hub_loading_path_gives_the_same_records_as_the_local_path(tiny_dataset, tmp_path, monkeypatch):
     """The hub code path is `datasets.load_dataset(id, config, split=...)`; a local folder with
     the card is a valid id for it, so the path runs here offline."""
-    from harness.core.dataset import _hub_split
-
     import datasets
+
+    from harness.core.dataset import _hub_split
 
     # datasets reads HF_DATASETS_CACHE once, at import: a shared cache can serve an earlier
     # session's build of a folder with the same name.

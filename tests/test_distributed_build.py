@@ -40,7 +40,7 @@ def test_sharded_splits_hold_the_same_rows_and_load(tmp_path, single_process):
     reference, sources = single_process
     build(tmp_path, CONFIGS_TESTED, seed=0, sources=lambda name: sources[name], shard_rows=3)
     shards = split_files(tmp_path / "news", "train")
-    assert len(shards) > 1 and shards[0].name.endswith("-of-%05d.parquet" % len(shards))
+    assert len(shards) > 1 and shards[0].name.endswith(f"-of-{len(shards):05d}.parquet")
     assert read_fingerprints(tmp_path) == read_fingerprints(reference)  # the fingerprint names the rows, not the files
     for config in CONFIGS_TESTED:
         for split in CONFIGS[config].splits:

@@ -1,13 +1,13 @@
 """evaluate end to end on a tiny dataset built from fixtures, and its answers to bad input."""
 
-import logging
 import gzip
 import json
+import logging
 
 import pytest
 
-from harness.evaluation.evaluate import evaluate
 from harness.cli.main import evaluate_main
+from harness.evaluation.evaluate import evaluate
 from harness.evaluation.leaderboard import check
 from harness.evaluation.results import read_results
 
@@ -83,7 +83,7 @@ def write_preds(path, rows, header=None):
 def good_rows(tmp_path, tiny_dataset):
     run(tmp_path, tiny_dataset)
     with gzip.open(tmp_path / "results" / "lexicon" / "news.predictions.jsonl.gz", "rt") as f:
-        rows = [json.loads(l) for l in f]
+        rows = [json.loads(line) for line in f]
     return rows[0]["header"], rows[1:]
 
 

@@ -6,8 +6,8 @@ import pytest
 
 from harness.cli.main import main as spinbench
 from harness.core.configs import CONFIGS
-from harness.evaluation.evaluate import evaluate
 from harness.core.files import read_jsonl_gz, sha256_file, write_jsonl_gz
+from harness.evaluation.evaluate import evaluate
 from harness.evaluation.leaderboard import check, collect, ranks, render
 
 

@@ -5,7 +5,8 @@ import pytest
 from sklearn.metrics import average_precision_score, roc_auc_score
 
 from harness.core.dataset import GoldColumns
-from harness.evaluation.scoring import Thresholds, score_split as score_records
+from harness.evaluation.scoring import Thresholds
+from harness.evaluation.scoring import score_split as score_records
 
 
 def score_split(records, *args, **kwargs):

@@ -8,13 +8,14 @@ records imply on more than 99.5% of tokens.
 import random
 
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from harness.core.configs import HELD_OUT_RECIPES, RATE_BAND_EDGES, RATE_RANGE, SEEN_RECIPES
+from harness.core.tokens import tokenize
 from harness.corpus.align import align_texts
 from harness.corpus.spin import make_engine
-from harness.core.configs import HELD_OUT_RECIPES, RATE_BAND_EDGES, RATE_RANGE, SEEN_RECIPES
 from harness.corpus.spin.spinner import Spinner, recorded_labels
-from harness.core.tokens import tokenize
 
 RECIPES = {**SEEN_RECIPES, **HELD_OUT_RECIPES}
 N_DOCS = 2000
@@ -77,13 +78,17 @@ def test_fresh_replacements_are_recovered_exactly(words, data):
     for w in words:
         op = data.draw(st.sampled_from(["keep", "keep", "keep", "sub", "grow", "drop", "insert"]))
         if op == "keep":
-            spun.append(w); truth.append(0)
+            spun.append(w)
+            truth.append(0)
         elif op == "sub":
-            spun.append(next(fresh)); truth.append(1)
+            spun.append(next(fresh))
+            truth.append(1)
         elif op == "grow":
-            spun += [next(fresh), next(fresh)]; truth += [1, 1]
+            spun += [next(fresh), next(fresh)]
+            truth += [1, 1]
         elif op == "insert":
-            spun += [next(fresh), w]; truth += [1, 0]
+            spun += [next(fresh), w]
+            truth += [1, 0]
     alignment = align_texts(" ".join(words), " ".join(spun))
     assert alignment.labels == truth
 

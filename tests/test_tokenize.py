@@ -1,6 +1,7 @@
 """The tokenizer: offsets always slice back to the token, and no non-space character is lost."""
 
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
 from harness.core.tokens import normalize, tokenize
 

@@ -7,22 +7,24 @@ from types import SimpleNamespace
 
 import numpy as np
 import pytest
+from conftest import fixture_paragraphs
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conftest import fixture_paragraphs
 from harness.core.wordpieces import encode, owners, piece_labels, token_scores, windows
 
 torch = pytest.importorskip("torch")
 pytest.importorskip("transformers")
 
+from tiny_models import save_tiny_model  # noqa: E402
+
 from baselines.transformer import TransformerDetector  # noqa: E402
-from harness.cli.main import evaluate_main, main as spinbench  # noqa: E402
+from harness.cli.main import evaluate_main  # noqa: E402
+from harness.cli.main import main as spinbench  # noqa: E402
 from harness.evaluation import fit_cache  # noqa: E402
 from harness.evaluation.evaluate import evaluate  # noqa: E402
 from harness.evaluation.hf_model import HFModelError, HFTokenClassifier  # noqa: E402
 from harness.evaluation.registry import make_detector  # noqa: E402
-from tiny_models import save_tiny_model  # noqa: E402
 
 DOCS = [
     "The Bank of England raised rates to 4.5% on Thursday , didn't it ?".split(),

@@ -69,7 +69,7 @@ def cmd_align(args: argparse.Namespace) -> int:
     alignment = align_texts(original.text, spun.text)
     if args.format == "json":
         out = {
-            "tokens": [{**_as_given(raw_spun, spun, t), "label": l} for t, l in zip(alignment.tokens, alignment.labels)],
+            "tokens": [{**_as_given(raw_spun, spun, t), "label": label} for t, label in zip(alignment.tokens, alignment.labels)],
             "original_tokens": [_as_given(raw_original, original, t) for t in alignment.original_tokens],
             "edits": [e.to_row() for e in alignment.edits],
             "overlap": round(alignment.overlap, 4),

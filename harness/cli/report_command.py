@@ -10,10 +10,9 @@ from harness.cli.options import add_debug_argument
 
 def cmd_report(args: argparse.Namespace) -> int:
     from harness.core.paths import writable_location
+    from harness.evaluation.results import ResultsError
     from harness.report.runs import load_inputs
     from harness.report.site import build_report
-
-    from harness.evaluation.results import ResultsError
 
     writable_location(Path(args.out), "the report (--out)")  # before the results are read
     try:

@@ -11,10 +11,11 @@ from __future__ import annotations
 import difflib
 import os
 import re
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Iterator
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -62,7 +63,7 @@ class GoldColumns:
         return [self.labels[a:b].tolist() for a, b in zip(self.offsets[:-1], self.offsets[1:])]
 
     @classmethod
-    def from_records(cls, records: list[dict]) -> "GoldColumns":
+    def from_records(cls, records: list[dict]) -> GoldColumns:
         lengths = [len(r["labels"]) for r in records]
         return cls(
             ids=[r.get("id", str(i)) for i, r in enumerate(records)],
@@ -84,7 +85,7 @@ class Split:
     is built only for the code that asks for it.
     """
 
-    def __init__(self, dataset: str, config: str, split: str, read_columns: Callable[[list[str] | None], "pa.Table"], batches: Callable[[], Iterator[list[dict]]], path: Path | None = None):
+    def __init__(self, dataset: str, config: str, split: str, read_columns: Callable[[list[str] | None], pa.Table], batches: Callable[[], Iterator[list[dict]]], path: Path | None = None):
         self.dataset, self.config, self.split = dataset, config, split
         self._read_columns, self._batches, self._path = read_columns, batches, path
 
@@ -200,7 +201,7 @@ def _parquet_split(name: str, config: str, split: str, paths: list[Path]) -> Spl
             for batch in pq.ParquetFile(path).iter_batches(batch_size=_BATCH_ROWS):
                 yield batch.to_pylist()
 
-    def read_columns(columns: list[str] | None) -> "pa.Table":
+    def read_columns(columns: list[str] | None) -> pa.Table:
         tables = [pq.read_table(path, columns=columns) for path in paths]
         return tables[0] if len(tables) == 1 else pa.concat_tables(tables)
 

@@ -13,8 +13,8 @@ import json
 import os
 import shutil
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Iterable
 
 # The files a built dataset folder holds beside its ``<config>/<split>.parquet`` files.
 FINGERPRINTS = "fingerprints.json"

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Iterable
 
 from harness.core.errors import SpinbenchError
 from harness.core.files import FINGERPRINTS, cache_root, sha256_file, write_json

@@ -15,7 +15,7 @@ Moby thesaurus and a sense-blind ranking of its synonyms, and lemmatisation / re
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 # Closed-class English words. The content-word spinners never touch them (a thesaurus that swaps
@@ -274,7 +274,7 @@ def moby_matrix():
     return row_of, column_of, matrix, matrix.tocsc()
 
 
-@lru_cache(maxsize=None)
+@cache
 def _usable_synonym(syn: str, upos: str, max_words: int, min_zipf: float) -> bool:
     words = syn.split(" ")
     if len(words) > max_words or not all(w.isalpha() and w.islower() for w in words):

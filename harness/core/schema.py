@@ -9,8 +9,8 @@ indices, ``[start, end)``.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
 
 from harness.core.tokens import Token
 

@@ -22,8 +22,8 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Iterable, Iterator
 
 ROW_GROUP = 512  # rows per parquet row group (what write_split has always used)
 SHARD_ROWS = 10_000  # records per shard: about 300 MB of news articles with their tokens

@@ -19,8 +19,8 @@ torch and transformers are imported only by the functions that run or load a mod
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
 
 import numpy as np
 

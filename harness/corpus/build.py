@@ -18,9 +18,9 @@ import os
 import random
 import shutil
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
 
 from harness.core.configs import CONFIGS, ConfigSpec
 from harness.core.errors import SpinbenchError

@@ -9,8 +9,8 @@ builds (no times, no paths).
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from pathlib import Path
-from typing import Collection
 
 from harness.core.configs import CONFIGS, DEFAULT_CONFIG, RATE_BAND_EDGES, RATE_BANDS, RATE_RANGE
 from harness.core.files import FINGERPRINTS, write_text

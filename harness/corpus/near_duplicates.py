@@ -22,7 +22,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import Counter, defaultdict
-from typing import Iterable
+from collections.abc import Iterable
 
 K = 8  # words per shingle
 GROUP_THRESHOLD = 0.2  # more than a fifth of the shingles shared: the same story

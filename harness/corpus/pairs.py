@@ -20,9 +20,9 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator, Union
 
 from harness.core.configs import EVALUATION_SPLIT, IMPORTED_CONFIG
 from harness.core.errors import SpinbenchError
@@ -68,7 +68,7 @@ def _decode(data: bytes, what: str) -> str:
                          "iconv -f latin1 -t utf-8") from None
 
 
-def _jsonl_pairs(path: Path) -> Iterator[Union[Pair, Rejected]]:
+def _jsonl_pairs(path: Path) -> Iterator[Pair | Rejected]:
     for n, line in enumerate(_decode(path.read_bytes(), str(path)).splitlines(), start=1):
         if not line.strip():
             continue
@@ -97,7 +97,7 @@ def _pair_id(root: Path, original: Path) -> str:
     return (original.parent.relative_to(root) / stem).as_posix().removeprefix("./")
 
 
-def _folder_pairs(root: Path) -> Iterator[Union[Pair, Rejected]]:
+def _folder_pairs(root: Path) -> Iterator[Pair | Rejected]:
     """``*ORIG*.txt`` files paired with the ``*SPUN*.txt`` file of the same name (``orig`` and
     ``spun`` in any of three casings); when several folders hold that name, the one nearest
     the original's folder."""
@@ -117,8 +117,8 @@ def _folder_pairs(root: Path) -> Iterator[Union[Pair, Rejected]]:
             yield Rejected(pair_id, f"no spun file {wanted} for {original.relative_to(root)}")
             continue
 
-        def shared(p: Path) -> int:
-            a, b = original.relative_to(root).parts[:-1], p.relative_to(root).parts[:-1]
+        def shared(p: Path) -> int:  # used at once, in this iteration
+            a, b = original.relative_to(root).parts[:-1], p.relative_to(root).parts[:-1]  # noqa: B023
             return next((i for i, (x, y) in enumerate(zip(a, b)) if x != y), min(len(a), len(b)))
 
         best = max(map(shared, candidates))
@@ -136,7 +136,7 @@ def _folder_pairs(root: Path) -> Iterator[Union[Pair, Rejected]]:
             yield Rejected(p.relative_to(root).as_posix(), "no original file for this spun file")
 
 
-def read_pairs(path: Path) -> Iterator[Union[Pair, Rejected]]:
+def read_pairs(path: Path) -> Iterator[Pair | Rejected]:
     """The pairs of a JSONL file or of a folder (see the module docstring)."""
     path = Path(path)
     if not path.exists():

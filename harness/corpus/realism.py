@@ -24,9 +24,9 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable
 
 from harness.core.lexical import is_function_word, is_moby_synonym, zipf
 

@@ -18,9 +18,10 @@ runs), and ``Client("tcp://...")`` reaches an existing cluster (``dask-scheduler
 from __future__ import annotations
 
 from collections import deque
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from itertools import islice
-from typing import Callable, Iterable, Iterator, TypeVar
+from typing import TypeVar
 
 from harness.core.errors import SpinbenchError
 

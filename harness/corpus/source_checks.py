@@ -17,8 +17,8 @@ from __future__ import annotations
 import hashlib
 import math
 from collections import Counter
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Iterable, Iterator
 
 from harness.core.tokens import is_word, tokenize
 from harness.corpus.near_duplicates import COPY_THRESHOLD, GROUP_THRESHOLD, ShingleIndex, group_pairs, near_duplicate_pairs, shingles
@@ -105,7 +105,7 @@ class Entry:
     shingles: frozenset[int]
 
     @classmethod
-    def of(cls, article: Article) -> "Entry":
+    def of(cls, article: Article) -> Entry:
         return cls(article.id, article.source_id, shingles(article.text))
 
 

@@ -11,7 +11,7 @@ originals. A source must give the same items in the same order on both passes.
 from __future__ import annotations
 
 import contextlib
-from typing import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 
 from harness.core.configs import CONFIGS, DEFAULT_CONFIG
 from harness.core.errors import SpinbenchError

@@ -16,9 +16,9 @@ from __future__ import annotations
 import json
 import os
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Iterator, Union
 
 from harness.core.errors import SpinbenchError
 from harness.core.text_checks import check_text
@@ -41,7 +41,7 @@ class Skipped:
     reason: str
 
 
-SourceItem = Union[Article, Skipped]
+SourceItem = Article | Skipped
 
 
 def cleaned(item: SourceItem) -> SourceItem:

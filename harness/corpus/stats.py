@@ -8,8 +8,8 @@ does both over a stream of records."""
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Iterable
 
 from harness.corpus.realism import DocumentFacts, Profiler, document_facts
 

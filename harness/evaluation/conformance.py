@@ -6,7 +6,7 @@
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from harness.core.tokens import tokenize
 from harness.evaluation.contract import get_params, requires_fit
@@ -50,8 +50,8 @@ def check_detector(make: Callable[[], object], train=None, test=None) -> None:
     """
     train = train or _TRAIN
     docs = _docs([s for s, _ in train])
-    labels = [list(l) for _, l in train]
-    if any(len(d) != len(l) for d, l in zip(docs, labels)):
+    labels = [list(doc_labels) for _, doc_labels in train]
+    if any(len(d) != len(doc_labels) for d, doc_labels in zip(docs, labels)):
         raise ConformanceError("internal: fixture labels do not match the tokenizer")
     test_docs = _docs(test or _TEST)
 

@@ -24,8 +24,9 @@ from __future__ import annotations
 
 import difflib
 import inspect
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Protocol, Sequence, runtime_checkable
+from typing import Protocol, runtime_checkable
 
 import numpy as np
 
@@ -40,7 +41,7 @@ class Detector(Protocol):
     ``fit`` may be left out by a detector that sets ``requires_fit = False``; the optional hooks
     are in :data:`OPTIONAL_HOOKS`."""
 
-    def fit(self, docs: list[list[str]], labels: list[list[int]]) -> "Detector": ...
+    def fit(self, docs: list[list[str]], labels: list[list[int]]) -> Detector: ...
 
     def predict_token_proba(self, docs: list[list[str]]) -> list[list[float]]: ...
 

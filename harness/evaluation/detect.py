@@ -16,8 +16,9 @@ from __future__ import annotations
 import json
 import re
 from array import array
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Iterator, TextIO
+from typing import TextIO
 
 from harness.core.errors import SpinbenchError
 from harness.core.tokens import Token, tokenize

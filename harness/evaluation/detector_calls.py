@@ -9,7 +9,7 @@ would convert it (``"0.5"``, ``True``). Nothing it returned is written anywhere 
 
 from __future__ import annotations
 
-from typing import Callable, Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 

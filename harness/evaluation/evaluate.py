@@ -28,12 +28,12 @@ from harness.core.configs import DEFAULT_CONFIG, EVALUATION_SPLIT
 from harness.core.dataset import load, recorded_fingerprints
 from harness.core.errors import SpinbenchError
 from harness.evaluation.admission import entry_problems
+from harness.evaluation.calibration import CALIBRATION_FILE, calibrated_thresholds, calibration_split
 from harness.evaluation.outputs import check_name, check_writable, is_predictions_file, output_root, results_name, run_paths
 from harness.evaluation.predict import predict_split
-from harness.evaluation.calibration import CALIBRATION_FILE, calibrated_thresholds, calibration_split
 from harness.evaluation.predictions import header_thresholds, read_predictions, read_scores, score_predictions_file
-from harness.evaluation.provenance import git_commit
 from harness.evaluation.prepare import nonempty, prepare_detector
+from harness.evaluation.provenance import git_commit
 from harness.evaluation.record import record, write_run
 from harness.evaluation.results import Bootstrap, ModelInfo, Results
 from harness.evaluation.scoring import CALIBRATED_ON, DEFAULT_RESAMPLES, GIVEN, MAX_RESAMPLES, Thresholds, score_split

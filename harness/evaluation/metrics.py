@@ -18,7 +18,7 @@ so that bootstrap resamples are sums of per-document rows.
 
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 import numpy as np
 

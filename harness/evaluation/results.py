@@ -220,7 +220,7 @@ class Results:
         return obj
 
     @classmethod
-    def from_json(cls, obj: object, where: str = "results", schema: dict = RESULTS_SCHEMA) -> "Results":
+    def from_json(cls, obj: object, where: str = "results", schema: dict = RESULTS_SCHEMA) -> Results:
         """Results from their JSON, checked against ``schema``."""
         validate_results(obj, where, schema)
         known = set(cls.__dataclass_fields__) - {"extra", "stored_main_score", "path", "entry_problems"}
@@ -238,7 +238,7 @@ class Results:
         return cls(**fields, extra=extra, stored_main_score=obj["main_score"])
 
     @classmethod
-    def example(cls) -> "Results":
+    def example(cls) -> Results:
         """A small made-up instance, for doctests and tests."""
         def block(*names):
             return {n: {"value": 0.5, "ci95": [0.4, 0.6]} for n in names}

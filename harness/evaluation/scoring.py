@@ -11,8 +11,8 @@ none of its documents, and a group of fewer than :data:`MIN_GROUP_DOCUMENTS` has
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, replace
-from typing import Sequence
 
 import numpy as np
 
@@ -60,10 +60,10 @@ class Thresholds:
         return {k: v for k, v in asdict(self).items() if v is not None}
 
     @classmethod
-    def from_json(cls, d: dict) -> "Thresholds":
+    def from_json(cls, d: dict) -> Thresholds:
         return cls(**{k: d.get(k) for k in cls.__dataclass_fields__})
 
-    def matched(self, token_scores: Sequence[Sequence[float]], doc_scores: Sequence[float]) -> "Thresholds":
+    def matched(self, token_scores: Sequence[Sequence[float]], doc_scores: Sequence[float]) -> Thresholds:
         """These thresholds moved to flag, of ``token_scores``' tokens and of ``doc_scores``'
         documents, the shares the calibration cuts flag on the calibration split."""
         token, document = self.token, self.document
@@ -86,7 +86,7 @@ class Thresholds:
         return f"thresholds {used}{mixed}: flagging the shares the F1-optimal cuts flag on {CALIBRATED_ON}, " + "; ".join(parts)
 
     @classmethod
-    def override(cls, base: "Thresholds | None", token: float | None, document: float | None) -> "Thresholds":
+    def override(cls, base: Thresholds | None, token: float | None, document: float | None) -> Thresholds:
         """``base`` with the thresholds given by hand put in, and ``chosen_on`` saying so."""
         for what, value in (("threshold (--threshold)", token), ("doc_threshold (--doc-threshold)", document)):
             if value is not None and not is_probability(value):
@@ -105,7 +105,7 @@ def _concat(token_scores: Sequence[Sequence[float]]) -> np.ndarray:
     return np.concatenate([np.asarray(t, dtype=float) for t in token_scores]) if len(token_scores) else np.zeros(0)
 
 
-def choose_thresholds(truth: GoldColumns, token_scores: Sequence[Sequence[float]], doc_scores: Sequence[float]) -> "Thresholds":
+def choose_thresholds(truth: GoldColumns, token_scores: Sequence[Sequence[float]], doc_scores: Sequence[float]) -> Thresholds:
     """The token and document thresholds chosen on ``truth`` (the calibration split) from a
     detector's scores there, by maximising F1, with the shares of tokens and documents they flag
     there: the one rule (:data:`THRESHOLD_RULE`) every detector's thresholds come from."""

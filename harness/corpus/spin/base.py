@@ -8,9 +8,10 @@ spinner's constraints (see :mod:`harness.corpus.spin.spinner`) veto or accept th
 from __future__ import annotations
 
 import random
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Callable, Protocol, Sequence, runtime_checkable
+from typing import Protocol, runtime_checkable
 
 from harness.core.lexical import analyses, inflect, is_content_word, match_case
 from harness.core.tokens import Token

@@ -15,9 +15,9 @@ character spans and both texts, so the aligner can be checked against the spinne
 from __future__ import annotations
 
 import random
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Sequence
 
 from harness.core.tokens import Token, normalize, tokenize
 from harness.corpus.spin.base import Engine, Proposal

