@@ -10,9 +10,10 @@ From Python (this file)::
     python examples/my_detector.py                 # news/test, written under runs/
     python examples/my_detector.py --config unseen-domain
 
-From the shell, from the repository's folder (no registration needed)::
+From the shell, from the repository's folder (no registration needed), the same detector::
 
-    evaluate --model examples.my_detector:KeywordDetector --model-args smoothing=2.0
+    evaluate --model examples.my_detector:KeywordDetector
+    evaluate --model examples.my_detector:KeywordDetector --model-args smoothing=2.0   # another setting
 """
 
 from __future__ import annotations
@@ -52,7 +53,7 @@ def main(argv: list[str] | None = None) -> harness.Results:
     args = parser.parse_args(argv)
 
     harness.check_detector(KeywordDetector)  # the contract, on made-up sentences: raises if broken
-    results = harness.evaluate(KeywordDetector(smoothing=2.0), config=args.config, dataset=args.dataset, output_dir=args.output_dir)
+    results = harness.evaluate(KeywordDetector(), config=args.config, dataset=args.dataset, output_dir=args.output_dir)
     f1, low, high = results.get_score("token", "f1", ci=True)
     print(f"{results.model.name} on {args.config}/test: token F1 {f1:.3f} [{low:.3f}, {high:.3f}], "
           f"token AUPRC {results.get_score('token', 'auprc'):.3f}; wrote {results.path}")

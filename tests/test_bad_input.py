@@ -5,6 +5,7 @@ The corpus side's bad input (pairs, sources, build) is in test_bad_input_corpus.
 """
 
 import gzip
+import io
 import json
 import shutil
 from pathlib import Path
@@ -314,15 +315,30 @@ def test_the_key_follows_base_classes_imports_and_package_versions(tmp_path, mon
         sys.modules.pop(name, None)
 
 
-def test_cache_list_and_clear(tmp_path, data, capsys):
+def test_cache_list_and_clear(tmp_path, data, capsys, monkeypatch):
     evaluate("lexicon", dataset=data, output_dir=tmp_path, n_boot=20)
+    evaluate("lexicon", model_args={"max_n": 2}, dataset=data, output_dir=tmp_path, n_boot=20)
     code, out, _ = run_cli(capsys, "cache", "list", prog=spinbench)
-    assert code == 0 and "1 cached fit(s)" in out
-    code, out, _ = run_cli(capsys, "cache", "clear", prog=spinbench)
-    assert code == 0 and "removed 1 cached fit(s)" in out
+    assert code == 0 and "2 cached fit(s)" in out
+    assert "baselines.lexicon:LexiconDetector(alpha=2.0, external_score=0.9, lexicon=None, max_n=2, min_spun=2)" in out
+    assert "pickled detectors" in out
+    monkeypatch.setattr("sys.stdin", io.StringIO(""))  # not a terminal: no one to ask
+    code, _, err = run_cli(capsys, "cache", "clear", prog=spinbench)
+    assert code == 2 and "add --yes to confirm" in err
+    code, out, _ = run_cli(capsys, "cache", "clear", "random", "--yes", prog=spinbench)
+    assert code == 0 and "removed 0 cached fit(s)" in out
+    code, out, _ = run_cli(capsys, "cache", "clear", "lexicon", "--yes", prog=spinbench)
+    assert code == 0 and "removed 2 cached fit(s)" in out
     from harness.evaluation.fit_cache import cache_dir
 
-    assert not list((cache_dir() / "fits").glob("*.pkl"))
+    assert not list((cache_dir() / "fits").glob("*"))
+
+
+@pytest.mark.parametrize("value", ["lots", "-1", "nan", ""])
+def test_a_malformed_cache_size_is_one_line(data, capsys, monkeypatch, value):
+    monkeypatch.setenv("SPINBENCH_CACHE_MAX_GB", value)
+    code, _, err = run_cli(capsys, "cache", "list", prog=spinbench)
+    assert code == 2 and "is not a size in GB" in err
 
 
 # 11. Results name the hash of their predictions.

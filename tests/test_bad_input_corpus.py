@@ -346,3 +346,20 @@ def test_an_unreachable_dask_scheduler_is_one_line_after_a_short_wait(tmp_path, 
     assert time.perf_counter() - started < 20
     err = [line for line in capsys.readouterr().err.splitlines() if "error" in line.lower()]
     assert err == ["spinbench: error: --dask tcp://127.0.0.1:1: no scheduler answered within 1 s (OSError); start one (dask-scheduler) or give local:N"], err
+
+
+def test_a_build_with_another_seed_into_a_seeded_folder_fails_at_once(tmp_path, capsys):
+    from harness.cli.main import main as spinbench
+
+    (tmp_path / "fingerprints.json").write_text('{"seed": 0, "configs": {}}')
+    assert spinbench(["build", "--seed", "1", "--out", str(tmp_path)]) == 2
+    err = capsys.readouterr().err
+    assert "holds the seed-0 dataset" in err and "--out data-seed1" in err and "spinning" not in err
+
+
+def test_the_wild_config_says_how_to_make_it(tmp_path):
+    from harness.core.dataset import DatasetNotFound, load
+
+    (tmp_path / "news").mkdir()
+    with pytest.raises(DatasetNotFound, match="wild holds pairs you import: `spinbench align --pairs"):
+        load("wild", "test", dataset=str(tmp_path))

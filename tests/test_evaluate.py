@@ -109,11 +109,31 @@ def test_bad_predictions_get_one_line_errors(tmp_path, tiny_dataset, good_rows, 
     assert not (tmp_path / "out").exists()
 
 
-def test_not_gzip_predictions_file(tmp_path, tiny_dataset, capsys):
+def test_not_a_predictions_file(tmp_path, tiny_dataset, capsys):
     path = tmp_path / "junk.jsonl.gz"
-    path.write_text("not gzip")
+    path.write_text("not json")
     assert evaluate_main(["--model", str(path), "--dataset", str(tiny_dataset)]) == 2
-    assert "not a gzipped JSONL" in capsys.readouterr().err
+    assert "not a JSONL predictions file, gzipped or plain" in capsys.readouterr().err
+
+
+def test_a_plain_jsonl_predictions_file_scores_as_its_gzipped_twin(tmp_path, tiny_dataset):
+    import gzip
+
+    first = evaluate("lexicon", dataset=str(tiny_dataset), output_dir=tmp_path / "runs", n_boot=50)
+    plain = tmp_path / "plain" / "news.test.predictions.jsonl"
+    plain.parent.mkdir()
+    plain.write_bytes(gzip.decompress((first.path.parent / first.predictions).read_bytes()))
+    again = evaluate(str(plain), dataset=str(tiny_dataset), n_boot=50, write=False)
+    assert again.scores == first.scores
+
+
+def test_config_all_runs_every_config_fitting_once(tmp_path, tiny_dataset, capsys):
+    from harness.core.configs import CONFIGS
+
+    assert evaluate_main(["--model", "lexicon", "--config", "all", "--dataset", str(tiny_dataset), "--output-dir", str(tmp_path), "--bootstrap", "20"]) == 0
+    captured = capsys.readouterr()
+    assert sorted(p.name for p in (tmp_path / "lexicon").glob("*.json")) == sorted(f"{c}.test.json" for c in CONFIGS)
+    assert captured.err.count("fitting on news/train") <= 1
 
 
 @pytest.mark.parametrize(

@@ -94,13 +94,13 @@ def test_the_example_runs_from_python_and_from_the_shell(tiny_dataset, tmp_path)
     assert script.returncode == 0, script.stderr
     assert "KeywordDetector on news/test: token F1" in script.stdout
     shell = subprocess.run([sys.executable, "-m", "harness.cli.main", "evaluate", "--model", "examples.my_detector:KeywordDetector",
-                            "--model-args", "smoothing=2.0", "--dataset", str(tiny_dataset), "--output-dir", str(tmp_path / "sh")],
+                            "--dataset", str(tiny_dataset), "--output-dir", str(tmp_path / "sh")],
                            cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert shell.returncode == 0, shell.stderr
     from_python = harness.read_results(tmp_path / "py" / "KeywordDetector" / "news.test.json")
     from_shell = harness.read_results(tmp_path / "sh" / "examples.my_detector-KeywordDetector" / "news.test.json")
     assert from_python.scores == from_shell.scores
-    assert from_python.model.params == from_shell.model.params == {"smoothing": 2.0}
+    assert from_python.model.params == from_shell.model.params == {"smoothing": 1.0}
 
 
 def test_the_pipeline_never_calls_back_into_evaluate_py(tiny_dataset, tmp_path):
@@ -133,3 +133,117 @@ def test_bad_resampling_options_are_refused_before_any_work(tiny_dataset, tmp_pa
     err = capsys.readouterr().err
     assert code == 2 and needle in err and len(err.strip().splitlines()) == 1  # one line, no fitting first
     assert list(tmp_path.iterdir()) == []
+
+
+# Found by a new user's trial from a fresh clone.
+
+
+class NoFit:
+    def predict_token_proba(self, docs):
+        return [[0.5] * len(d) for d in docs]
+
+
+class Hidden:
+    requires_fit = False
+
+    def __init__(self, a: float = 1.0):
+        self.b = a  # not stored under its own name: results would record the default
+
+    def predict_token_proba(self, docs):
+        return [[0.5] * len(d) for d in docs]
+
+
+def test_a_detector_without_fit_that_needs_one_is_one_clear_error(tiny_dataset):
+    with pytest.raises(SpinbenchError, match="has no fit\\(docs, labels\\) method; a detector that needs no training sets requires_fit = False"):
+        harness.evaluate(NoFit(), dataset=str(tiny_dataset), write=False)
+
+
+def test_a_detector_fitted_elsewhere_or_typed_into_a_script_cannot_be_submitted(tiny_dataset, tmp_path):
+    sys.path.insert(0, str(ROOT))
+    from examples.my_detector import KeywordDetector
+
+    split = harness.load("news", "test", dataset=str(tiny_dataset))
+    cheat = KeywordDetector().fit(split.token_texts(), split.gold.doc_labels())  # fitted on the test split
+    with pytest.raises(SpinbenchError, match="fit=False: a detector fitted outside the harness"):
+        harness.evaluate(cheat, fit=False, dataset=str(tiny_dataset), output_dir=tmp_path, submit=True, allow_dirty=True)
+    Typed = type("Typed", (NoFit,), {"requires_fit": False, "__module__": "__main__"})
+    with pytest.raises(SpinbenchError, match="defined in a script or notebook"):
+        harness.evaluate(Typed(), dataset=str(tiny_dataset), output_dir=tmp_path, submit=True, allow_dirty=True)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_name_taken_by_another_model_is_refused_for_a_submission(tiny_dataset, tmp_path):
+    harness.evaluate("lexicon", dataset=str(tiny_dataset), output_dir=tmp_path, submit=True, allow_dirty=True)
+    with pytest.raises(SpinbenchError, match="another model's entry"):
+        harness.evaluate("random", config="unseen-domain", name="lexicon", dataset=str(tiny_dataset), output_dir=tmp_path, submit=True, allow_dirty=True)
+    assert sorted(p.name for p in (tmp_path / "lexicon").iterdir() if not p.name.startswith(".")) == [
+        "calibration.predictions.jsonl.gz", "news.json", "news.predictions.jsonl.gz"]
+
+
+def test_rescoring_reads_and_never_writes_over_its_input(tiny_dataset, tmp_path):
+    first = harness.evaluate("lexicon", dataset=str(tiny_dataset), output_dir=tmp_path, n_boot=50)
+    predictions = first.path.parent / first.predictions
+    before = predictions.read_bytes(), first.path.read_bytes()
+    again = harness.rescore(predictions, dataset=str(tiny_dataset), n_boot=50)  # writes nothing by default
+    assert again.scores == first.scores and again.thresholds == first.thresholds and again.path is None
+    with pytest.raises(SpinbenchError, match="would write over it"):
+        harness.rescore(predictions, dataset=str(tiny_dataset), n_boot=50, output_dir=tmp_path, write=True, threshold=0.9, doc_threshold=0.9)
+    assert (predictions.read_bytes(), first.path.read_bytes()) == before
+
+
+@pytest.mark.parametrize("kwargs, needle", [
+    ({"threshold": "0.5"}, "threshold (--threshold) must be a number in [0, 1]"),
+    ({"doc_threshold": -1}, "doc_threshold (--doc-threshold) must be a number in [0, 1]"),
+    ({"name": 123}, "is not a plain name"),
+])
+def test_bad_arguments_fail_before_any_work(tiny_dataset, kwargs, needle):
+    class Slow(NoFit):
+        requires_fit = False
+
+        def predict_token_proba(self, docs):
+            raise AssertionError("predicted before the arguments were checked")
+
+    with pytest.raises(SpinbenchError) as err:
+        harness.evaluate(Slow(), dataset=str(tiny_dataset), write=False, **kwargs)
+    assert needle in str(err.value)
+
+
+def test_model_args_must_be_a_dict_and_hyperparameters_json(tiny_dataset):
+    with pytest.raises(SpinbenchError, match="model_args must be a dict"):
+        harness.evaluate("lexicon", model_args="alpha=1", dataset=str(tiny_dataset), write=False)
+
+    class NumpyParam(NoFit):
+        requires_fit = False
+
+        def __init__(self, k=2):
+            self.k = k
+
+    import numpy as np
+
+    with pytest.raises(SpinbenchError, match="hyperparameter k=np.int64\\(2\\) \\(int64\\) cannot be recorded"):
+        harness.evaluate(NumpyParam(k=np.int64(2)), dataset=str(tiny_dataset), write=False)
+
+
+def test_check_detector_names_what_it_was_given_and_hidden_hyperparameters():
+    with pytest.raises(harness.check_detector.__globals__["ConformanceError"], match="takes the detector's class"):
+        harness.check_detector(NoFit())
+    with pytest.raises(harness.check_detector.__globals__["ConformanceError"], match="does not store \\['a'\\]"):
+        harness.check_detector(Hidden)
+
+
+def test_intervals_are_checked_where_they_are_written():
+    with pytest.raises(ValueError, match="empty"):
+        harness.Interval(2, 1)
+    with pytest.raises(ValueError, match="finite numbers"):
+        harness.Interval("x")
+
+
+def test_results_read_well_in_a_notebook(tiny_dataset):
+    results = harness.evaluate(Shouty(), dataset=str(tiny_dataset), n_boot=20, write=False)
+    assert repr(results).startswith("Results(model='Shouty', news/test, token F1 ") and len(repr(results)) < 200
+    assert "span (strict)" in results.summary() and "false alarms on the" in results.summary()
+    with pytest.raises(KeyError, match="a count or a table"):
+        results.get_score("false_alarms", "clean_documents")
+    with pytest.raises(KeyError, match="did you mean 'token/f1'"):
+        results.get_score("token", "F1")
+    assert harness.profile(harness.load("news", "test", dataset=str(tiny_dataset)))["documents"] >= 0

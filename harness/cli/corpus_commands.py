@@ -33,6 +33,16 @@ def cmd_build(args: argparse.Namespace) -> int:
         check = False  # the committed fingerprints describe the default sources only
         if Path(args.out).resolve() == Path("data").resolve():
             raise SpinbenchError("--source builds a different dataset: give it its own --out folder")
+    if check:  # fingerprints already in --out are for one seed: say so now, not after the build
+        from harness.core.fingerprints import read_fingerprints
+
+        try:
+            recorded = read_fingerprints(Path(args.out)) or {}
+        except (OSError, ValueError):
+            recorded = {}  # the build says what is wrong with the file
+        if recorded.get("seed") is not None and recorded["seed"] != args.seed:
+            raise SpinbenchError(f"{args.out} holds the seed-{recorded['seed']} dataset, whose fingerprints a seed-{args.seed} build cannot match: "
+                                 f"give it its own folder (--out data-seed{args.seed})")
     summary = build(Path(args.out), configs, seed=args.seed, num_proc=args.num_proc, sources=sources, check_fingerprints=check,
                     dask=args.dask, shard_rows=args.shard_rows)
     for warning in summary["warnings"]:

@@ -7,61 +7,13 @@ import argparse
 import sys
 from pathlib import Path
 
-from harness.cli.options import add_debug_argument, add_evaluate_arguments, add_model_arguments
+from harness.cli.options import ALL_CONFIGS, add_debug_argument, add_evaluate_arguments, add_model_arguments
 from harness.cli.text_input import read_text_input
-from harness.core.configs import CLEAN_BAND, CLEAN_RECIPE
 from harness.core.errors import SpinbenchError
-
-# Breakdown groups made of clean documents alone: the recipe and the rate band of an unspun document.
-CLEAN_GROUPS = (CLEAN_RECIPE, CLEAN_BAND)
-
-
-def format_table(results) -> str:
-    """The scores of a :class:`~harness.evaluation.results.Results` as a plain-text table."""
-    from harness.evaluation.scoring import MIN_GROUP_DOCUMENTS
-
-    def cell(m, documents=None):
-        if m["value"] is None:
-            return "   n/a"
-        lo, hi = m["ci95"]
-        if lo is not None:
-            ci = f"[{lo:.3f}, {hi:.3f}]"
-        else:  # a group too small for an interval says so
-            ci = "(too few documents)" if documents is not None and documents < MIN_GROUP_DOCUMENTS else ""
-        return f"{m['value']:.3f} {ci}"
-
-    s = results.scores
-    d = results.dataset
-    lines = [
-        f"model {results.model.name} on {d.config}/{d.split} ({d.documents} documents, {d.tokens:,} tokens; dataset {d.fingerprint[:12]})",
-        results.thresholds.describe(),
-        "",
-        f"{'level':<14}{'precision':>24}{'recall':>24}{'F1':>24}",
-    ]
-    for key, label in (("token", "token"), ("span_strict", "span (strict)"), ("span_partial", "span (partial)"), ("document", "document")):
-        lines.append(f"{label:<14}" + "".join(f"{cell(s[key][m]):>24}" for m in ("precision", "recall", "f1")))
-    for level in ("token", "document"):
-        lines.append(f"{level:<14}  AUROC {cell(s[level]['auroc'])}   AUPRC {cell(s[level]['auprc'])}   (no threshold)")
-    fa = s["false_alarms"]
-    lines.append(
-        f"false alarms on the {fa['clean_documents']} clean documents: {cell(fa['documents_flagged'], fa['clean_documents'])} of them flagged, "
-        f"{cell(fa['flagged_per_1k_tokens'], fa['clean_documents'])} flagged tokens per 1,000"
-    )
-    for kind, table in s["breakdown"].items():
-        lines += ["", f"token scores by {kind.replace('_', ' ')}:", f"  {'group':<16}{'docs':>6}{'tokens':>9}{'precision':>11}{'recall':>9}{'F1':>24}"]
-        for key, row in table.items():
-            if key in CLEAN_GROUPS:  # no spun token: precision, recall and F1 say nothing here
-                lines.append(f"  {key:<16}{row['documents']:>6}{row['tokens']:>9}   clean documents: see false alarms above")
-                continue
-            p, r = row["precision"]["value"] or 0.0, row["recall"]["value"] or 0.0
-            lines.append(f"  {key:<16}{row['documents']:>6}{row['tokens']:>9}{p:>11.3f}{r:>9.3f}{cell(row['f1'], row['documents']):>24}")
-    tp = results.throughput
-    speed = f"{tp.tokens_per_second:,.0f} tokens/s" if tp.tokens_per_second else "n/a (predictions file)"
-    lines += ["", f"throughput {speed}; peak memory {tp.peak_memory_mb:,.0f} MB" + (f"; fit {tp.fit_seconds:.1f}s" if tp.fit_seconds else "")]
-    return "\n".join(lines)
 
 
 def cmd_evaluate(args: argparse.Namespace) -> int:
+    from harness.core.configs import CONFIGS, DEFAULT_CONFIG
     from harness.evaluation.evaluate import evaluate, rescore
     from harness.evaluation.outputs import is_predictions_file
     from harness.evaluation.registry import parse_model_args
@@ -71,13 +23,25 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     if is_predictions_file(args.model):
         if args.model_args:
             raise SpinbenchError("--model-args is for a detector, not a predictions file")
-        results = rescore(args.model, args.config, args.split, **common)
+        if args.config == ALL_CONFIGS:
+            raise SpinbenchError("--config all is for a detector: a predictions file holds one config's scores")
+        runs = [rescore(args.model, args.config, args.split, write=True, **common)]
     else:
-        results = evaluate(args.model, args.config, args.split, model_args=parse_model_args(args.model_args), use_cache=not args.no_cache, **common)
-    print(format_table(results))
-    print(f"\nwrote {results.path} and {results.path.parent / results.predictions}")
-    if not args.submit:
-        print("to submit it to the leaderboard, rerun with --submit" if results.is_entry else "not a leaderboard entry: " + "; ".join(results.entry_problems))
+        model_args = parse_model_args(args.model_args)
+        # every config, the default first: it fits (or loads the fit) once for all of them
+        configs = [DEFAULT_CONFIG, *(c for c in CONFIGS if c != DEFAULT_CONFIG)] if args.config == ALL_CONFIGS else [args.config]
+        runs = []
+        for config in configs:
+            runs.append(evaluate(args.model, config, args.split, model_args=model_args, use_cache=not args.no_cache or bool(runs), **common))
+            if len(configs) > 1:
+                print(runs[-1].summary(), end="\n\n")
+    for results in runs:
+        if len(runs) == 1:
+            print(results.summary())
+            print()
+        print(f"wrote {results.path} and {results.path.parent / results.predictions}")
+        if not args.submit:
+            print("  to submit it to the leaderboard, rerun with --submit" if results.is_entry else "  not a leaderboard entry: " + "; ".join(results.entry_problems))
     return 0
 
 
@@ -149,12 +113,23 @@ def cmd_cache(args: argparse.Namespace) -> int:
 
     entries = fit_cache.entries()
     if args.action == "clear":
-        freed = fit_cache.clear()
-        print(f"removed {len(entries)} cached fit(s) from {fit_cache.cache_dir()} ({freed / 1e6:,.1f} MB)")
+        what = f"the cached fits of {args.model!r}" if args.model else f"all {len(entries)} cached fit(s)"
+        if not args.yes:
+            if not sys.stdin.isatty():
+                raise SpinbenchError(f"cache clear would remove {what} from {fit_cache.cache_dir()}: add --yes to confirm")
+            if input(f"remove {what} from {fit_cache.cache_dir()}? [y/N] ").strip().lower() not in ("y", "yes"):
+                print("nothing removed")
+                return 0
+        removed, freed = fit_cache.clear(args.model)
+        print(f"removed {removed} cached fit(s) from {fit_cache.cache_dir()} ({freed / 1e6:,.1f} MB)")
         return 0
     for path, size in entries:
-        print(f"{size / 1e6:10,.1f} MB  {path}")
+        info = fit_cache.about(path)
+        params = ", ".join(f"{k}={v}" for k, v in sorted(info.get("params", {}).items()))
+        made = info.get("created", "")[:16].replace("T", " ")
+        print(f"{size / 1e6:10,.1f} MB  {made or '(date unknown)':16}  {info.get('target', '(model unknown)')}({params})  {path.name}")
     print(f"{len(entries)} cached fit(s), {sum(s for _, s in entries) / 1e6:,.1f} MB in {fit_cache.cache_dir()} (at most {fit_cache.max_bytes() / 1e9:g} GB kept)")
+    print("the cache holds pickled detectors: never point $SPINBENCH_CACHE at a folder others can write")
     return 0
 
 
@@ -187,4 +162,6 @@ def add_evaluation_commands(sub) -> None:
 
     c = sub.add_parser("cache", help="list or clear the fitted detectors cached by evaluate and detect")
     c.add_argument("action", choices=["list", "clear"])
+    c.add_argument("model", nargs="?", default=None, help="clear: only this model's fits (a registered name, module:Class, or a class name)")
+    c.add_argument("--yes", action="store_true", help="clear without asking")
     c.set_defaults(func=cmd_cache)

@@ -12,6 +12,8 @@ from harness.core.checks import is_probability
 from harness.core.configs import CONFIGS, DEFAULT_CONFIG, EVALUATION_SPLIT
 from harness.evaluation.scoring import DEFAULT_RESAMPLES
 
+ALL_CONFIGS = "all"  # --config all: every leaderboard config, one run each
+
 
 def probability(text: str) -> float:
     """An argparse type: a finite number in [0, 1]."""
@@ -53,7 +55,8 @@ def add_model_arguments(parser: argparse.ArgumentParser, *, predictions_file: bo
 def add_evaluate_arguments(parser: argparse.ArgumentParser) -> None:
     add_model_arguments(parser, predictions_file=True)
     parser.add_argument("--doc-threshold", type=probability, default=None, help="document threshold instead of the one chosen on news/validation")
-    parser.add_argument("--config", default=None, help=f"{', '.join(CONFIGS)} (default {DEFAULT_CONFIG}, or the one a predictions file's header names), or wild for imported pairs")
+    parser.add_argument("--config", default=None, help=f"{', '.join(CONFIGS)} (default {DEFAULT_CONFIG}, or the one a predictions file's header names), "
+                        f"{ALL_CONFIGS} for each of them in turn, or wild for imported pairs")
     parser.add_argument("--split", default=None, help=f"train, validation or {EVALUATION_SPLIT} (default {EVALUATION_SPLIT}, or the one a predictions file's header names)")
     parser.add_argument("--submit", action="store_true", help="write the leaderboard entry results/<name>/<config>.json (test split, validation thresholds only)")
     parser.add_argument("--output-dir", default=None, help="folder for the results (default: runs/, or results/ with --submit)")

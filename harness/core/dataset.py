@@ -217,6 +217,9 @@ def _hint(source: Path, config: str, split: str) -> str:
     splits = sorted({re.sub(r"-\d{5}-of-\d{5}$", "", p.stem) for p in (source / config).glob("*.parquet")})  # shards named once
     if splits:
         return f"{config} has the split(s) {', '.join(splits)}"
+    if config == IMPORTED_CONFIG:
+        return (f"{IMPORTED_CONFIG} holds pairs you import: `spinbench align --pairs PAIRS --out DIR`, then evaluate with --dataset DIR "
+                "(dataset=DIR)")
     return "run `spinbench build` first (or give the dataset: dataset=, or --dataset)"
 
 

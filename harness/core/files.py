@@ -71,7 +71,10 @@ def write_jsonl_gz(path: Path, rows: Iterable[dict]) -> None:
 
 
 def read_jsonl_gz(path: Path) -> list[dict]:
-    with gzip.open(path, "rt", encoding="utf-8") as f:
+    """The rows of a JSONL file, gzipped or plain (told by gzip's magic bytes, not the name)."""
+    with open(path, "rb") as f:
+        gzipped = f.read(2) == b"\x1f\x8b"
+    with (gzip.open(path, "rt", encoding="utf-8") if gzipped else open(path, encoding="utf-8")) as f:
         return [json.loads(line) for line in f if line.strip()]
 
 

@@ -165,7 +165,8 @@ class Profiler:
 
 def profile(records: Iterable[dict]) -> dict:
     """The realism profile of ``records`` (each statistic is defined in :data:`ROWS`), from one
-    pass over them (they may be a stream)."""
+    pass over them (they may be a stream, or a loaded :class:`~harness.core.dataset.Split`)."""
+    records = getattr(records, "records", records)
     pooled = Profiler()
     for r in records:
         pooled.add(document_facts(r))

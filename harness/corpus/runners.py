@@ -24,6 +24,7 @@ from itertools import islice
 from typing import TypeVar
 
 from harness.core.errors import SpinbenchError
+from harness.core.progress import progress
 
 J = TypeVar("J")
 R = TypeVar("R")
@@ -154,9 +155,7 @@ def run_jobs(fn: Callable[[J], R], jobs: Iterable[J], runner: Runner, total: int
     if total is None:
         yield from results
         return
-    from tqdm.auto import tqdm
-
-    with tqdm(total=total, desc=desc, unit="doc") as bar:
+    with progress(total, desc, "doc") as bar:
         for result in results:
             bar.update()
             yield result

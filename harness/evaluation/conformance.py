@@ -55,6 +55,8 @@ def check_detector(make: Callable[[], object], train=None, test=None) -> None:
         raise ConformanceError("internal: fixture labels do not match the tokenizer")
     test_docs = _docs(test or _TEST)
 
+    if isinstance(make, str) or not callable(make):
+        raise ConformanceError(f"check_detector takes the detector's class (or a function that makes one), not {make!r}")
     detector = make()
     name = type(detector).__name__
     needs_fit = requires_fit(detector)
@@ -63,6 +65,10 @@ def check_detector(make: Callable[[], object], train=None, test=None) -> None:
             f"{name} lacks the Detector methods: fit(docs, labels) (unless it sets requires_fit = False) and predict_token_proba(docs)"
         )
     params = get_params(detector)
+    hidden = [k for k in params if not hasattr(detector, k)]
+    if hidden:
+        raise ConformanceError(f"{name}.__init__ does not store {hidden} under the same names: store each hyperparameter as self.<name>, "
+                               "so that results record the values used")
     learned = [k for k in vars(detector) if k.endswith("_") and not k.startswith("_")]
     if learned:
         raise ConformanceError(f"{name}.__init__ sets learned attributes {learned}: only store hyperparameters there")

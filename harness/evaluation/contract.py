@@ -109,6 +109,13 @@ class Interval:
     high: float | None = None
     closed: bool = True
 
+    def __post_init__(self):
+        for bound in (self.low, self.high):
+            if bound is not None and not is_finite_number(bound):
+                raise ValueError(f"Interval bounds must be finite numbers or None, not {bound!r}")
+        if self.low is not None and self.high is not None and self.low > self.high:
+            raise ValueError(f"Interval({self.low}, {self.high}) is empty: low must not exceed high")
+
     def check(self, name: str, value: float) -> str | None:
         below = self.low is not None and (value < self.low or (not self.closed and value == self.low))
         above = self.high is not None and (value > self.high or (not self.closed and value == self.high))
@@ -146,6 +153,9 @@ def check_params(cls: type, params: dict, model: str) -> dict:
     accepted = {n: p for n, p in sig.parameters.items() if n != "self" and p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)}
     takes_any = any(p.kind == p.VAR_KEYWORD for p in sig.parameters.values())
     ranges = hook(cls, "param_ranges", {})
+    strays = sorted(set(ranges) - set(accepted)) if not takes_any else []
+    if strays:
+        raise BadHyperparameter(f"model {model!r}: param_ranges names {strays}, which __init__ does not take")
     out = {}
     for name, value in params.items():
         if name not in accepted:

@@ -34,7 +34,10 @@ def call(name: str, method: str, fn: Callable, *args):
 
 def fit(name: str, detector, docs: list[list[str]], labels: list[list[int]]):
     """The fitted detector (``fit`` must return self, or at least a detector)."""
-    fitted = call(name, "fit", detector.fit, docs, labels)
+    method = getattr(detector, "fit", None)
+    if not callable(method):
+        raise DetectorError(f"detector {name!r} has no fit(docs, labels) method; a detector that needs no training sets requires_fit = False")
+    fitted = call(name, "fit", method, docs, labels)
     if fitted is None:
         raise DetectorError(f"detector {name!r}: fit returned None; it must return self")
     if not callable(getattr(fitted, "predict_token_proba", None)):
@@ -79,7 +82,7 @@ def check_token_scores(name: str, ids: Sequence[str], docs: Sequence[Sequence[st
             )
         try:
             values = np.asarray(doc_scores, dtype=float)
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):
             raise DetectorError(f"detector {name!r} returned non-numeric scores for document {doc_id!r}") from None
         if values.ndim != 1 or len(values) != len(doc):
             got = len(values) if values.ndim == 1 else f"an array of shape {values.shape} as"

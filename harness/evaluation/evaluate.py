@@ -27,12 +27,13 @@ from typing import NamedTuple
 from harness.core.configs import DEFAULT_CONFIG, EVALUATION_SPLIT
 from harness.core.dataset import load, recorded_fingerprints
 from harness.core.errors import SpinbenchError
-from harness.evaluation.admission import entry_problems
+from harness.evaluation.admission import entry_problems, folder_problems
 from harness.evaluation.calibration import CALIBRATION_FILE, calibrated_thresholds, calibration_split
+from harness.evaluation.contract import get_params
 from harness.evaluation.outputs import check_name, check_writable, is_predictions_file, output_root, results_name, run_paths
 from harness.evaluation.predict import predict_split
 from harness.evaluation.predictions import header_thresholds, read_predictions, read_scores, score_predictions_file
-from harness.evaluation.prepare import nonempty, prepare_detector
+from harness.evaluation.prepare import checked_params, fit_and_calibrate, make, nonempty
 from harness.evaluation.provenance import git_commit
 from harness.evaluation.record import record, write_run
 from harness.evaluation.results import Bootstrap, ModelInfo, Results
@@ -64,34 +65,38 @@ def evaluate(
     :class:`harness.Detector`), a registered name (``"lexicon"``), ``"hf:PATH_OR_HUB_ID"`` or an
     import path ``"package.module:Class"``; a predictions file is passed on to :func:`rescore`.
     ``model_args``: hyperparameters of a model given by name. ``fit=False`` scores a detector
-    object as it is (already fitted). ``threshold``/``doc_threshold`` replace the thresholds chosen
-    on validation. ``write`` (default) writes the results and predictions under ``runs/``
-    (``results/`` with ``submit``, or ``output_dir``); ``name`` names their folder. A leaderboard
-    entry (``submit``) must come from committed code, unless ``allow_dirty`` says so in it.
+    object as it is (already fitted; such a run cannot be a leaderboard entry, since its training
+    is not the harness's). A detector object given with ``fit=True`` is fitted in place, unless a
+    fit of the same class, hyperparameters and data is in the cache, which is used instead.
+    ``threshold``/``doc_threshold`` replace the thresholds chosen on validation. ``write``
+    (default) writes the results and predictions under ``runs/`` (``results/`` with ``submit``,
+    or ``output_dir``); ``name`` names their folder. A leaderboard entry (``submit``) must come
+    from committed code, unless ``allow_dirty`` says so in it.
     """
     if is_predictions_file(model):
         return rescore(model, config, split, dataset=dataset, output_dir=output_dir, name=name, n_boot=n_boot, seed=seed,
                        threshold=threshold, doc_threshold=doc_threshold, submit=submit, write=write, allow_dirty=allow_dirty)
     given = _given(threshold, doc_threshold)
     evaluated = nonempty(load(config or DEFAULT_CONFIG, split or EVALUATION_SPLIT, dataset=dataset))
+    detector, label, target = make(model, model_args)
     default_name = results_name(model) if isinstance(model, str) else type(model).__name__
-    run = _RunOptions(default_name if name is None else name, n_boot, seed, dataset, output_dir, submit, write, allow_dirty)
-    paths, problems = _check_run(evaluated, GIVEN if given else CALIBRATED_ON, True, run)
+    model_info = ModelInfo(default_name if name is None else name, target, checked_params(label, get_params(detector)))
+    run = _RunOptions(model_info.name, n_boot, seed, dataset, output_dir, submit, write, allow_dirty)
+    paths, problems = _check_run(evaluated, GIVEN if given else CALIBRATED_ON, True, run, model_info, fitted_here=fit)
 
-    prepared = prepare_detector(model, model_args, dataset, use_cache, fit)
-    predicted = predict_split(prepared.name, prepared.detector, evaluated, f"{evaluated.config}/{evaluated.split}")
-    chosen = Thresholds.override(prepared.thresholds, *given) if given else prepared.thresholds
+    calibrated = fit_and_calibrate(detector, label, target, dataset, use_cache, fit)
+    predicted = predict_split(label, calibrated.detector, evaluated, f"{evaluated.config}/{evaluated.split}")
+    chosen = Thresholds.override(calibrated.thresholds, *given) if given else calibrated.thresholds
     thresholds = chosen.matched(predicted.token_scores, predicted.doc_scores)
     scores = score_split(evaluated.gold, predicted.token_scores, predicted.doc_scores, thresholds.token, thresholds.document, n_boot=n_boot, seed=seed)
 
-    model_info = ModelInfo(default_name if name is None else name, prepared.target, prepared.params)
     results = record(model_info, evaluated, thresholds, scores, Bootstrap(n_boot, seed), paths.predictions.name,
-                     predicted.seconds, prepared.fit_seconds, dirty_allowed=allow_dirty)
+                     predicted.seconds, calibrated.fit_seconds, dirty_allowed=allow_dirty)
     results.entry_problems = problems
     if not write:
         return results
-    cal = prepared.calibrated
-    return write_run(paths, results, predicted.token_scores, predicted.doc_scores, evaluated.gold.ids, (cal.validation, cal.token_scores, cal.doc_scores))
+    calibration = (calibrated.validation, calibrated.token_scores, calibrated.doc_scores)
+    return write_run(paths, results, predicted.token_scores, predicted.doc_scores, evaluated.gold.ids, calibration)
 
 
 def rescore(
@@ -107,7 +112,7 @@ def rescore(
     threshold: float | None = None,
     doc_threshold: float | None = None,
     submit: bool = False,
-    write: bool = True,
+    write: bool = False,
     allow_dirty: bool = False,
 ) -> Results:
     """Score a stored predictions file (``<config>.predictions.jsonl.gz``) and return the results.
@@ -115,7 +120,10 @@ def rescore(
     ``config`` and ``split`` default to the ones its header names. Thresholds: recomputed by the
     rule from the calibration predictions stored beside the file
     (:mod:`~harness.evaluation.calibration`), else the ones its header records;
-    ``threshold``/``doc_threshold`` replace them. Writes like :func:`evaluate`."""
+    ``threshold``/``doc_threshold`` replace them. Writes nothing unless ``write`` (or ``submit``)
+    is given, then like :func:`evaluate`, never over the file it reads. The results carry no
+    throughput: nothing was predicted."""
+    write = write or submit
     path = Path(path)
     read = read_predictions(path)
     header = read[0]
@@ -133,7 +141,9 @@ def rescore(
         base = header_thresholds(path, header) if given is None or None in given else None
     chosen = Thresholds.override(base, *given) if given else base
     run = _RunOptions(model_name, n_boot, seed, dataset, output_dir, submit, write, allow_dirty)
-    paths, problems = _check_run(evaluated, chosen.chosen_on, calibration is not None, run)
+    paths, problems = _check_run(evaluated, chosen.chosen_on, calibration is not None, run, model_info)
+    if write and paths.predictions.absolute() == path.absolute():
+        raise SpinbenchError(f"rescoring {path} would write over it: give another name or output_dir (--name, --output-dir)")
 
     _, token_scores, doc_scores = read_scores(path, evaluated, read)
     thresholds = chosen.matched(token_scores, doc_scores)
@@ -144,6 +154,8 @@ def rescore(
 
 
 def _given(threshold: float | None, doc_threshold: float | None) -> tuple[float | None, float | None] | None:
+    """The thresholds given by hand, checked now rather than after the work."""
+    Thresholds.check_given(threshold, doc_threshold)
     return (threshold, doc_threshold) if threshold is not None or doc_threshold is not None else None
 
 
@@ -158,7 +170,7 @@ class _RunOptions(NamedTuple):
     allow_dirty: bool
 
 
-def _check_run(evaluated, chosen_on: str, calibrated: bool, run: _RunOptions):
+def _check_run(evaluated, chosen_on: str, calibrated: bool, run: _RunOptions, model: ModelInfo, fitted_here: bool = True):
     """Stage 1: everything that can be told before any work. Returns the run's paths and why it
     could not be a leaderboard entry (a submission that could not be one is refused here)."""
     if not isinstance(run.n_boot, int) or isinstance(run.n_boot, bool) or not 1 <= run.n_boot <= MAX_RESAMPLES:
@@ -172,10 +184,13 @@ def _check_run(evaluated, chosen_on: str, calibrated: bool, run: _RunOptions):
         raise SpinbenchError("submit needs write=True: a leaderboard entry is the files it writes")
     problems = entry_problems(evaluated.config, evaluated.split, chosen_on, evaluated.fingerprint, recorded_fingerprints(run.dataset),
                               resamples=run.n_boot, seed=run.seed, dirty=bool(git_commit()["git_dirty"]), dirty_allowed=run.allow_dirty,
-                              calibrated=calibrated)
+                              calibrated=calibrated, target=model.target, fitted_here=fitted_here)
+    paths = run_paths(run.output_dir, run.name, evaluated.config, evaluated.split, run.submit)
+    if run.submit:
+        problems += folder_problems(paths.results, model)
     if run.submit and problems:
         raise SpinbenchError("not a leaderboard entry, so nothing was written: " + "; ".join(problems))
-    return run_paths(run.output_dir, run.name, evaluated.config, evaluated.split, run.submit), problems
+    return paths, problems
 
 
 __all__ = ["evaluate", "rescore"]

@@ -26,9 +26,11 @@ import logging
 import os
 import pickle
 import sys
+from datetime import datetime, timezone
 from functools import lru_cache
 from pathlib import Path
 
+from harness.core.errors import SpinbenchError
 from harness.core.files import cache_root, write_bytes
 from harness.core.paths import writable_location
 
@@ -41,7 +43,15 @@ def cache_dir() -> Path:
 
 
 def max_bytes() -> int:
-    return int(float(os.environ.get("SPINBENCH_CACHE_MAX_GB", "5")) * 1e9)
+    """``$SPINBENCH_CACHE_MAX_GB`` (default 5) in bytes; anything but a number of at least 0 is an error."""
+    text = os.environ.get("SPINBENCH_CACHE_MAX_GB", "5")
+    try:
+        gb = float(text)
+    except ValueError:
+        gb = float("nan")
+    if not gb >= 0 or gb == float("inf"):
+        raise SpinbenchError(f"SPINBENCH_CACHE_MAX_GB={text!r} is not a size in GB: give a number of at least 0, e.g. 5")
+    return int(gb * 1e9)
 
 
 def _imported_names(path: Path) -> set[str]:
@@ -184,23 +194,49 @@ def entries() -> list[tuple[Path, int]]:
     return [(p, p.stat().st_size) for p in paths]
 
 
-def clear() -> int:
-    """Remove every cached fit; returns the bytes freed."""
-    freed = 0
+def clear(model: str | None = None) -> tuple[int, int]:
+    """Remove every cached fit, or those of ``model`` (a registered name's or an import path's
+    target, or its class name); returns (fits removed, bytes freed)."""
+    removed = freed = 0
     for path, size in entries():
+        if model is not None and not _is_of(about(path).get("target", ""), model):
+            continue
         path.unlink(missing_ok=True)
-        freed += size
-    return freed
+        _about_path(path).unlink(missing_ok=True)
+        removed, freed = removed + 1, freed + size
+    return removed, freed
 
 
-def store_entry(key: str, entry: dict) -> Path:
+def _is_of(target: str, model: str) -> bool:
+    from harness.evaluation.registry import target_of
+
+    return bool(target) and (target == target_of(model) or target == model or target.rsplit(":", 1)[-1] == model)
+
+
+def _about_path(path: Path) -> Path:
+    return path.with_suffix(".json")
+
+
+def about(path: Path) -> dict:
+    """What a cached fit is (model target, hyperparameters, when it was made), from the small
+    file beside it; {} for an entry written before there was one."""
+    try:
+        return json.loads(_about_path(path).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+def store_entry(key: str, entry: dict, target: str = "", params: dict | None = None) -> Path:
     path = entry_path(key)
     write_bytes(path, pickle.dumps(entry))
+    made = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    write_bytes(_about_path(path), json.dumps({"target": target, "params": params or {}, "created": made}, default=repr).encode())
     cached = entries()
     total = sum(size for _, size in cached)
     for old, size in cached:
         if total <= max_bytes() or old == path:
             break
         old.unlink(missing_ok=True)
+        _about_path(old).unlink(missing_ok=True)
         total -= size
     return path

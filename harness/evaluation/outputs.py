@@ -40,22 +40,23 @@ def results_name(model: str) -> str:
     >>> results_name("examples.my_detector:KeywordDetector")
     'examples.my_detector-KeywordDetector'
     """
-    return re.sub(r"[^A-Za-z0-9._-]+", "-", model).strip("-.")
+    return re.sub(r"[^A-Za-z0-9._-]+", "-", model).strip("-._")
 
 
 def check_name(name: str) -> str:
     """``name`` if it is a plain folder name (letters, digits, ``-_.``, not starting with a dot)."""
-    if not _NAME.fullmatch(name or ""):
+    if not isinstance(name, str) or not _NAME.fullmatch(name):
         raise SpinbenchError(f"name {name!r} is not a plain name: use letters, digits, '-', '_' and '.', starting with a letter or digit")
     return name
 
 
 def is_predictions_file(model: object) -> bool:
-    """Whether a model given by name is a predictions file (``.jsonl.gz``, or an existing file)."""
+    """Whether a model given by name is a predictions file (``.jsonl.gz`` or ``.jsonl``, or an
+    existing file)."""
     if not isinstance(model, (str, os.PathLike)):
         return False
     model = os.fspath(model)
-    return model.endswith(".jsonl.gz") or (Path(model).is_file() and ":" not in model)
+    return model.endswith((".jsonl.gz", ".jsonl")) or (Path(model).is_file() and ":" not in model)
 
 
 def output_root(output_dir: str | Path | None, submit: bool) -> Path:

@@ -10,6 +10,7 @@ import time
 from typing import NamedTuple
 
 from harness.core.dataset import Split
+from harness.core.progress import progress
 from harness.evaluation import detector_calls
 
 SCORE_DECIMALS = 4  # predictions are stored, and scored, at this precision
@@ -24,8 +25,6 @@ class Predictions(NamedTuple):
 
 def predict_split(name: str, detector, split: Split, desc: str, batch: int = BATCH_DOCUMENTS) -> Predictions:
     """Token and document scores of every document of ``split``, checked and rounded as stored."""
-    from tqdm.auto import tqdm
-
     docs = split.token_texts()
     ids = split.gold.ids
     tokens: list[list[float]] = []
@@ -33,7 +32,7 @@ def predict_split(name: str, detector, split: Split, desc: str, batch: int = BAT
     if docs:  # warm-up: lazy resource loading is not throughput
         detector_calls.predict(name, detector, ids[:1], docs[:1])
     started = time.perf_counter()
-    with tqdm(total=sum(map(len, docs)), desc=desc, unit="tok", unit_scale=True, disable=None) as bar:
+    with progress(sum(map(len, docs)), desc, "tok", unit_scale=True) as bar:
         for i in range(0, len(docs), batch):
             chunk_tokens, chunk_docs = detector_calls.predict(name, detector, ids[i : i + batch], docs[i : i + batch])
             tokens += chunk_tokens

@@ -70,7 +70,7 @@ def read_predictions(path: Path) -> tuple[dict, dict[str, tuple[list[float], flo
     except IsADirectoryError:
         raise ResultsError(f"{path}: is a folder, not a predictions file") from None
     except (OSError, EOFError, json.JSONDecodeError, UnicodeDecodeError) as err:
-        raise ResultsError(f"{path}: not a gzipped JSONL predictions file ({err.__class__.__name__}: {err})") from None
+        raise ResultsError(f"{path}: not a JSONL predictions file, gzipped or plain ({err.__class__.__name__}: {err})") from None
     has_header = bool(rows) and isinstance(rows[0], dict) and "header" in rows[0]
     header = _check_header(path, rows[0]["header"]) if has_header else {}
     out: dict[str, tuple[list[float], float | None]] = {}

@@ -5,6 +5,7 @@ from :mod:`harness.evaluation.fit_cache`), with its thresholds chosen on validat
 
 from __future__ import annotations
 
+import json
 import logging
 import sys
 import time
@@ -80,6 +81,18 @@ def make(model: object, model_args: dict | None = None, predictions_file_ok: boo
     return model, type(model).__name__, target_of_object(model)
 
 
+def checked_params(label: str, params: dict) -> dict:
+    """``params`` if they can be stored in a results file (JSON, finite numbers), else a one-line
+    error before any work."""
+    for key, value in params.items():
+        try:
+            json.dumps(value, allow_nan=False)
+        except (TypeError, ValueError):
+            raise SpinbenchError(f"detector {label!r}: hyperparameter {key}={value!r} ({type(value).__name__}) cannot be recorded in the results: "
+                                 "use plain numbers, strings, booleans, None, or lists and dicts of them") from None
+    return params
+
+
 def fit_and_calibrate(detector, name: str, target: str, dataset=None, use_cache: bool = True, fit: bool = True) -> Calibrated:
     """The detector fitted on the default config's train split, and its thresholds chosen on
     validation (see :class:`Calibrated`).
@@ -109,7 +122,8 @@ def fit_and_calibrate(detector, name: str, target: str, dataset=None, use_cache:
     else:
         scores, doc_scores, _ = predict_split(name, detector, validation, CALIBRATED_ON)
         if caching:  # a new fit (or use_cache=False) refreshes the cache for later runs
-            fit_cache.store_entry(key, {"detector": detector, "validation_scores": scores, "validation_doc_scores": doc_scores})
+            entry = {"detector": detector, "validation_scores": scores, "validation_doc_scores": doc_scores}
+            fit_cache.store_entry(key, entry, target, get_params(detector))
     # Thresholds are chosen on every run, by the harness's current rule, from the cached scores.
     return Calibrated(detector, choose_thresholds(validation.gold, scores, doc_scores), fit_seconds, validation, scores, doc_scores)
 
@@ -118,5 +132,6 @@ def prepare_detector(model: object, model_args: dict | None = None, dataset=None
                      predictions_file_ok: bool = True) -> PreparedDetector:
     """Make (or take) the detector ``model``, fit it and choose its thresholds."""
     detector, name, target = make(model, model_args, predictions_file_ok)
+    checked_params(name, get_params(detector))
     calibrated = fit_and_calibrate(detector, name, target, dataset, use_cache, fit)
     return PreparedDetector(calibrated.detector, name, target, calibrated.thresholds, calibrated.fit_seconds, get_params(calibrated.detector), calibrated)

@@ -13,7 +13,7 @@ from harness.core.files import sha256_file
 from harness.evaluation.outputs import RunPaths
 from harness.evaluation.predictions import header_of, write_predictions
 from harness.evaluation.provenance import git_commit, hardware, peak_memory_mb
-from harness.evaluation.results import Bootstrap, Calibration, DatasetInfo, ModelInfo, Results, Throughput, write_results
+from harness.evaluation.results import Bootstrap, Calibration, DatasetInfo, ModelInfo, Results, Throughput, validate_results, write_results
 from harness.evaluation.scoring import Thresholds
 
 log = logging.getLogger(__name__)
@@ -63,6 +63,7 @@ def write_run(paths: RunPaths, results: Results, token_scores: list[list[float]]
     written leaves results whose hashes no longer match, which ``leaderboard --check`` reports."""
     from filelock import FileLock, Timeout
 
+    validate_results(results.to_json(), str(paths.results))  # what cannot be written stops the run before any file changes
     paths.results.parent.mkdir(parents=True, exist_ok=True)
     lock = FileLock(paths.results.parent / LOCK_NAME, timeout=LOCK_TIMEOUT_S)
     try:

@@ -132,6 +132,8 @@ def parse_model_args(text: str | None) -> dict:
 def make_detector(name: str, params: dict | None = None, predictions_file_ok: bool = True):
     """The detector ``name`` made with ``params``, checked first against its ``__init__``
     (names, the types of their defaults, ``param_ranges``)."""
+    if params is not None and not isinstance(params, dict):
+        raise BadModelArgs(f"model_args must be a dict of hyperparameters ({{'alpha': 1.0}}), not a {type(params).__name__}: {params!r}")
     params = dict(params or {})
     if name.startswith(HF_PREFIX):
         if "model" in params:

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from harness.core.errors import SpinbenchError
 from harness.core.files import write_json
+from harness.core.registry import did_you_mean
 from harness.evaluation.scoring import Thresholds
 
 SCHEMA_VERSION = 1
@@ -185,9 +186,10 @@ class Results:
         """``{"value", "ci95"}`` of one score, e.g. ``metric("token", "f1")``."""
         try:
             return self.scores[level][name]
-        except KeyError:
-            known = ", ".join(f"{lv}/{n}" for lv, block in self.scores.items() if lv != "breakdown" for n in block)
-            raise KeyError(f"no score {level}/{name}; scores: {known}") from None
+        except (KeyError, TypeError):
+            known = [f"{lv}/{n}" for lv, block in self.scores.items() if lv != "breakdown" for n, m in block.items() if isinstance(m, dict)]
+            hint = did_you_mean(f"{level}/{name}", known)
+            raise KeyError(f"no score {level}/{name}; {hint}scores: {', '.join(known)}") from None
 
     def get_score(self, level: str, name: str, ci: bool = False) -> float | None | tuple:
         """One score's value (None where undefined), or with ``ci=True`` ``(value, low, high)``
@@ -195,7 +197,21 @@ class Results:
         false_alarms; names: precision, recall, f1, auroc, auprc (token and document),
         documents_flagged and flagged_per_1k_tokens (false_alarms)."""
         m = self.metric(level, name)
+        if not (isinstance(m, dict) and "value" in m):
+            raise KeyError(f"{level}/{name} is a count or a table, not a score: read results.scores[{level!r}][{name!r}]")
         return (m["value"], *m["ci95"]) if ci else m["value"]
+
+    def summary(self) -> str:
+        """Every score as a plain-text table, as ``evaluate`` prints it."""
+        from harness.evaluation.summary import format_table
+
+        return format_table(self)
+
+    def __repr__(self) -> str:
+        f1 = self.metric("token", "f1")
+        interval = f" [{f1['ci95'][0]:.3f}, {f1['ci95'][1]:.3f}]" if f1["value"] is not None and f1["ci95"][0] is not None else ""
+        value = "n/a" if f1["value"] is None else f"{f1['value']:.3f}"
+        return f"Results(model={self.model.name!r}, {self.dataset.config}/{self.dataset.split}, token F1 {value}{interval}; .summary() for every score)"
 
     @property
     def main_score(self) -> dict:

@@ -85,12 +85,17 @@ class Thresholds:
         mixed = f" ({self.chosen_on})" if GIVEN in self.chosen_on else ""
         return f"thresholds {used}{mixed}: flagging the shares the F1-optimal cuts flag on {CALIBRATED_ON}, " + "; ".join(parts)
 
-    @classmethod
-    def override(cls, base: Thresholds | None, token: float | None, document: float | None) -> Thresholds:
-        """``base`` with the thresholds given by hand put in, and ``chosen_on`` saying so."""
+    @staticmethod
+    def check_given(token: float | None, document: float | None) -> None:
+        """Thresholds given by hand must be numbers in [0, 1] (None: not given)."""
         for what, value in (("threshold (--threshold)", token), ("doc_threshold (--doc-threshold)", document)):
             if value is not None and not is_probability(value):
                 raise SpinbenchError(f"{what} must be a number in [0, 1], not {value!r}")
+
+    @classmethod
+    def override(cls, base: Thresholds | None, token: float | None, document: float | None) -> Thresholds:
+        """``base`` with the thresholds given by hand put in, and ``chosen_on`` saying so."""
+        cls.check_given(token, document)
         if base is None and (token is None or document is None):
             raise SpinbenchError("give both thresholds: threshold= and doc_threshold= (--threshold and --doc-threshold)")
         if token is not None and document is not None:

@@ -27,7 +27,8 @@ _RC = {
     "grid.linewidth": 0.6,
 }
 # Okabe-Ito, then tab10's remainder: distinguishable for colour-blind readers.
-PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000", "#8c564b", "#7f7f7f")
+# Okabe-Ito's colours with its second blue swapped for a wine red: no two lines share a hue.
+PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#882255", "#D55E00", "#F0E442", "#000000", "#8c564b", "#7f7f7f")
 FLOOR_COLOR = "#777777"
 
 
@@ -96,7 +97,7 @@ def pr_figure(curves: dict[str, dict], spun_share: float, colors: dict[str, str]
                 ax.plot(*c["chosen"], marker="o", markersize=7, markerfacecolor=colors[model], markeredgecolor="black", linestyle="none")
         ax.plot([], [], marker="o", markerfacecolor="white", markeredgecolor="black", linestyle="none", label="chosen threshold")
         ax.set(xlim=(0, 1.02), ylim=(0, 1.02), xlabel="recall (spun tokens found)", ylabel="precision (flagged tokens truly spun)")
-        ax.legend(loc="lower left", fontsize=8, frameon=True)
+        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.14), ncol=2, fontsize=8, frameon=False)  # below the axes, off the curves
         return _svg(fig)
 
 

@@ -10,6 +10,8 @@ replaced only when it is an earlier report.
 
 from __future__ import annotations
 
+import re
+
 import json
 import os
 import shutil
@@ -41,7 +43,7 @@ TEXT_COLUMNS = ("rank", "model", "date")
 def environment():
     import jinja2
 
-    return jinja2.Environment(
+    env = jinja2.Environment(
         loader=jinja2.PackageLoader("harness.report", "templates"),
         autoescape=True,
         trim_blocks=True,
@@ -49,6 +51,19 @@ def environment():
         keep_trailing_newline=True,
         undefined=jinja2.StrictUndefined,
     )
+    env.filters["code_spans"] = code_spans
+    return env
+
+
+def code_spans(text: str):
+    """Markdown's `code` in a title (the leaderboard's table titles) as HTML ``<code>``, the rest escaped.
+
+    >>> str(code_spans("`news`/test <b>"))
+    '<code>news</code>/test &lt;b&gt;'
+    """
+    from markupsafe import Markup, escape
+
+    return Markup(re.sub(r"`([^`]+)`", r"<code>\1</code>", str(escape(text))))
 
 
 def stylesheet() -> str:

@@ -1,0 +1,53 @@
+"""A run's scores as the plain-text table ``evaluate`` prints (``Results.summary()``)."""
+
+from __future__ import annotations
+
+from harness.core.configs import CLEAN_BAND, CLEAN_RECIPE
+from harness.evaluation.scoring import MIN_GROUP_DOCUMENTS
+
+# Breakdown groups made of clean documents alone: the recipe and the rate band of an unspun document.
+CLEAN_GROUPS = (CLEAN_RECIPE, CLEAN_BAND)
+
+
+def format_table(results) -> str:
+    """The scores of a :class:`~harness.evaluation.results.Results` as a plain-text table."""
+
+    def cell(m, documents=None):
+        if m["value"] is None:
+            return "   n/a"
+        lo, hi = m["ci95"]
+        if lo is not None:
+            ci = f"[{lo:.3f}, {hi:.3f}]"
+        else:  # a group too small for an interval says so
+            ci = "(too few documents)" if documents is not None and documents < MIN_GROUP_DOCUMENTS else ""
+        return f"{m['value']:.3f} {ci}"
+
+    s = results.scores
+    d = results.dataset
+    lines = [
+        f"model {results.model.name} on {d.config}/{d.split} ({d.documents} documents, {d.tokens:,} tokens; dataset {d.fingerprint[:12]})",
+        results.thresholds.describe(),
+        "",
+        f"{'level':<14}{'precision':>24}{'recall':>24}{'F1':>24}",
+    ]
+    for key, label in (("token", "token"), ("span_strict", "span (strict)"), ("span_partial", "span (partial)"), ("document", "document")):
+        lines.append(f"{label:<14}" + "".join(f"{cell(s[key][m]):>24}" for m in ("precision", "recall", "f1")))
+    for level in ("token", "document"):
+        lines.append(f"{level:<14}  AUROC {cell(s[level]['auroc'])}   AUPRC {cell(s[level]['auprc'])}   (no threshold)")
+    fa = s["false_alarms"]
+    lines.append(
+        f"false alarms on the {fa['clean_documents']} clean documents: {cell(fa['documents_flagged'], fa['clean_documents'])} of them flagged, "
+        f"{cell(fa['flagged_per_1k_tokens'], fa['clean_documents'])} flagged tokens per 1,000"
+    )
+    for kind, table in s["breakdown"].items():
+        lines += ["", f"token scores by {kind.replace('_', ' ')}:", f"  {'group':<16}{'docs':>6}{'tokens':>9}{'precision':>11}{'recall':>9}{'F1':>24}"]
+        for key, row in table.items():
+            if key in CLEAN_GROUPS:  # no spun token: precision, recall and F1 say nothing here
+                lines.append(f"  {key:<16}{row['documents']:>6}{row['tokens']:>9}   clean documents: see false alarms above")
+                continue
+            p, r = row["precision"]["value"] or 0.0, row["recall"]["value"] or 0.0
+            lines.append(f"  {key:<16}{row['documents']:>6}{row['tokens']:>9}{p:>11.3f}{r:>9.3f}{cell(row['f1'], row['documents']):>24}")
+    tp = results.throughput
+    speed = f"{tp.tokens_per_second:,.0f} tokens/s" if tp.tokens_per_second else "n/a (predictions file)"
+    lines += ["", f"throughput {speed}; peak memory {tp.peak_memory_mb:,.0f} MB" + (f"; fit {tp.fit_seconds:.1f}s" if tp.fit_seconds else "")]
+    return "\n".join(lines)
