@@ -7,6 +7,8 @@ import random
 import unicodedata
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import harness
 from harness.cli.main import main as spinbench
@@ -84,3 +86,39 @@ def test_imported_pairs_and_local_sources_are_stored_normalised(tmp_path, paragr
     for split in ("train", "validation", "test"):
         for r in harness.load("news", split, dataset=tmp_path / "out").records:
             assert r["original_text"] in paragraphs and r["title"].startswith("Title ")
+
+
+# Issue 17, item 10: detect's memory stays flat in the input's shape.
+
+
+@given(st.lists(st.sampled_from(["spun", "text.", "U.S.", "don't", "e-mail", "42", "!", "\n", "\n\n", "  "]), max_size=400),
+       st.sampled_from([5, 17, 64, 1000]))
+@settings(max_examples=60, deadline=None)
+def test_long_paragraphs_are_read_in_windows_that_give_the_same_tokens(words, window):
+    from harness.core.tokens import tokenize
+    from harness.evaluation import detect
+
+    text = " ".join(words)
+    old = detect.WINDOW_CHARS
+    detect.WINDOW_CHARS = window
+    try:
+        flat = [t for passage in detect.passages(text, 50) for t in passage]
+    finally:
+        detect.WINDOW_CHARS = old
+    assert flat == tokenize(text)
+
+
+def test_a_text_on_one_line_is_not_tokenized_whole():
+    import tracemalloc
+
+    from harness.evaluation.detect import passages
+
+    text = " ".join(["spun", "text", "here."] * 100_000)  # 1.5 MB, one line, no paragraph break
+    tracemalloc.start()
+    try:
+        count = sum(len(p) for p in passages(text))
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert count == 400_000
+    assert peak < 20e6  # tokenized whole, the line's 400,000 tokens took about 70 MB

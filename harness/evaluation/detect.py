@@ -13,6 +13,7 @@ tokens (:func:`harness.evaluation.contract.doc_scores_from_tokens`).
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 from array import array
@@ -28,7 +29,10 @@ from harness.evaluation.contract import doc_scores_from_tokens, hook
 from harness.evaluation.metrics import spans
 
 PASSAGE_TOKENS = 2000
+WINDOW_CHARS = 1 << 16  # characters tokenized at a time within a paragraph
 _PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
+_SPACE = re.compile(r"\s")
+_LAST_SPACE = re.compile(r"\s(?=\S*\Z)")  # the last white space of the searched range
 _ON, _OFF = "\033[1;31m", "\033[0m"
 
 
@@ -39,21 +43,37 @@ def passages(text: str, limit: int | None = None) -> Iterator[list[Token]]:
     limit = PASSAGE_TOKENS if limit is None else limit
     current: list[Token] = []
     start = 0
-    for brk in [*_PARAGRAPH_BREAK.finditer(text), None]:
+    for brk in itertools.chain(_PARAGRAPH_BREAK.finditer(text), [None]):
         end = brk.start() if brk else len(text)
-        paragraph = tokenize(text, start, end)
+        first = True
+        for piece in _windows(text, start, end):  # a long paragraph is read a window at a time
+            if first and current and len(current) + len(piece) > limit:
+                yield current
+                current = []
+            first = False
+            current += piece
+            while len(current) > limit:
+                stops = [i for i in range(limit - 1, limit // 2, -1) if current[i].text in ".!?"]
+                cut = stops[0] + 1 if stops else limit
+                yield current[:cut]
+                current = current[cut:]
         start = brk.end() if brk else len(text)
-        if current and len(current) + len(paragraph) > limit:
-            yield current
-            current = []
-        current += paragraph
-        while len(current) > limit:
-            stops = [i for i in range(limit - 1, limit // 2, -1) if current[i].text in ".!?"]
-            cut = stops[0] + 1 if stops else limit
-            yield current[:cut]
-            current = current[cut:]
     if current:
         yield current
+
+
+def _windows(text: str, start: int, end: int) -> Iterator[list[Token]]:
+    """The tokens of ``text[start:end]`` in pieces of at most about :data:`WINDOW_CHARS`
+    characters, each cut at white space (no token spans white space, so the tokens are the
+    ones the whole span gives): memory stays flat however long a paragraph or line is."""
+    while start < end:
+        stop = min(end, start + WINDOW_CHARS)
+        if stop < end:  # cut after the window's last white space, or (a very long token) the next one
+            last = _LAST_SPACE.search(text, start, stop)
+            after = None if last else _SPACE.search(text, stop, end)
+            stop = last.end() if last else (after.end() if after else end)
+        yield tokenize(text, start, stop)
+        start = stop
 
 
 @dataclass
