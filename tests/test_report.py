@@ -218,3 +218,19 @@ def test_a_missing_predictions_file_is_named(report_results, report_dataset, tmp
     (results / "all-spun" / "news.predictions.jsonl.gz").unlink()
     assert report(["--out", str(tmp_path / "site")], results, report_dataset) == 2
     assert "all-spun/news.predictions.jsonl.gz: predictions file missing" in capsys.readouterr().err
+
+
+def test_a_report_on_ordinary_runs(report_dataset, tmp_path, capsys):
+    """`spinbench report --runs runs/`: runs made without --submit (a validation split here)
+    get pages and error browsers too."""
+    from harness.cli.main import main as spinbench
+    from harness.evaluation.evaluate import evaluate
+
+    runs = tmp_path / "runs"
+    evaluate("lexicon", dataset=str(report_dataset), output_dir=runs, n_boot=20)
+    evaluate("lexicon", split="validation", dataset=str(report_dataset), output_dir=runs, n_boot=20)
+    out = tmp_path / "site"
+    assert spinbench(["report", "--runs", str(runs), "--dataset", str(report_dataset), "--out", str(out)]) == 0
+    assert "1 model, 2 configs, 2 error browsers" in capsys.readouterr().out
+    index = (out / "index.html").read_text()
+    assert "news/validation" in index and "lexicon" in index

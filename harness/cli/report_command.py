@@ -15,14 +15,17 @@ def cmd_report(args: argparse.Namespace) -> int:
     from harness.report.site import build_report
 
     writable_location(Path(args.out), "the report (--out)")  # before the results are read
+    source = args.runs if args.runs is not None else args.results
     try:
-        inputs = load_inputs(Path(args.results), args.models, args.configs, args.dataset, progress=True)
+        inputs = load_inputs(Path(source), args.models, args.configs, args.dataset, progress=True, runs=args.runs is not None)
     except ResultsError as err:
+        if args.runs is not None:
+            raise
         raise ResultsError(
-            f"{err} (the report reads leaderboard entries, <model>/<config>.json: for your own runs, "
-            "`evaluate --model M --config C --submit --output-dir DIR`, then `spinbench report --results DIR`)"
+            f"{err} (--results holds leaderboard entries, <model>/<config>.json: for your own runs, "
+            "`spinbench report --runs runs/`)"
         ) from None
-    index = build_report(inputs, Path(args.out), results_dir=args.results, progress=True)
+    index = build_report(inputs, Path(args.out), results_dir=source, progress=True)
     print(f"wrote {Path(args.out)}/ ({plural(len(inputs.models), 'model')}, {plural(len(inputs.configs), 'config')}, "
           f"{plural(len(inputs.runs), 'error browser')}): open {index}")
     return 0
@@ -34,7 +37,8 @@ def plural(n: int, noun: str) -> str:
 
 def add_report_command(sub) -> None:
     r = sub.add_parser("report", help="write a static HTML report (leaderboard, curves, breakdowns, error browser) from results/")
-    r.add_argument("--results", default="results", help="results folder (default: results)")
+    r.add_argument("--results", default="results", help="results folder of leaderboard entries (default: results)")
+    r.add_argument("--runs", default=None, metavar="DIR", help="report on ordinary runs instead (evaluate without --submit: DIR/<name>/<config>.<split>.json)")
     r.add_argument("--models", default=None, help="comma-separated models (folders in --results); default: all")
     r.add_argument("--configs", default=None, help="comma-separated configs; default: every config with results")
     r.add_argument("--dataset", default=None, help="dataset with the gold labels (default: data/)")

@@ -10,12 +10,12 @@ from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
-from harness.core.configs import CONFIGS
+from harness.core.configs import CONFIGS, EVALUATION_SPLIT
 from harness.core.dataset import Split, load
 from harness.core.errors import SpinbenchError
 from harness.evaluation.leaderboard import Entries, collect
 from harness.evaluation.predictions import match_predictions, read_predictions
-from harness.evaluation.results import Results, ResultsError
+from harness.evaluation.results import Results, ResultsError, read_results
 from harness.evaluation.scoring import token_predictions
 
 
@@ -75,15 +75,29 @@ def choose(wanted: str | None, available: list[str], what: str, option: str, whe
     return names
 
 
-def load_inputs(results_dir: Path, models: str | None = None, configs: str | None = None, dataset=None, progress: bool = False) -> ReportInputs:
+def collect_runs(runs_dir: Path) -> Entries:
+    """Ordinary runs (``runs/<name>/<config>.<split>.json``, any split and thresholds), keyed by
+    config for a test split and ``config/split`` otherwise; a malformed file is a ResultsError."""
+    out: Entries = {}
+    for path in sorted(Path(runs_dir).glob("*/*.json")):
+        res = read_results(path)
+        label = res.dataset.config if res.dataset.split == EVALUATION_SPLIT else f"{res.dataset.config}/{res.dataset.split}"
+        out.setdefault(path.parent.name, {})[label] = res
+    return out
+
+
+def load_inputs(results_dir: Path, models: str | None = None, configs: str | None = None, dataset=None, progress: bool = False,
+                runs: bool = False) -> ReportInputs:
     """The chosen results with their predictions and gold splits; every problem (a missing or
-    malformed file, a result scored on another dataset revision) is a SpinbenchError naming it."""
+    malformed file, a result scored on another dataset revision) is a SpinbenchError naming it.
+    ``runs``: ``results_dir`` holds ordinary runs (``evaluate`` without ``--submit``), not
+    leaderboard entries."""
     from tqdm.auto import tqdm
 
     results_dir = Path(results_dir)
     if not results_dir.is_dir():
         raise SpinbenchError(f"no results folder at {results_dir}: run `evaluate` first, or pass --results")
-    everything = collect(results_dir)
+    everything = collect_runs(results_dir) if runs else collect(results_dir)
     if not everything:
         raise SpinbenchError(f"no results in {results_dir} (expected {results_dir}/<model>/<config>.json): run `evaluate` first")
     chosen_models = choose(models, sorted(everything), "model", "--models", f"{results_dir}/")
@@ -101,7 +115,7 @@ def load_inputs(results_dir: Path, models: str | None = None, configs: str | Non
         if key not in splits:
             splits[key] = load(*key, dataset=dataset)
         gold = splits[key]
-        where = results_dir / model / f"{config}.json"
+        where = res.path or results_dir / model / f"{config}.json"
         if res.dataset.fingerprint != gold.fingerprint:
             raise ResultsError(f"{where}: scored on dataset revision {res.dataset.fingerprint[:12]}, but {key[0]}/{key[1]} here is {gold.fingerprint[:12]}")
         path = where.parent / res.predictions
