@@ -41,7 +41,7 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
             print()
         print(f"wrote {results.path} and {results.path.parent / results.predictions}")
         if not args.submit:
-            print("  to submit it to the leaderboard, rerun with --submit" if results.is_entry else "  not a leaderboard entry: " + "; ".join(results.entry_problems))
+            print("to submit it to the leaderboard, rerun with --submit" if results.is_entry else "not a leaderboard entry: " + "; ".join(results.entry_problems))
     return 0
 
 
