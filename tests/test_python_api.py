@@ -247,3 +247,9 @@ def test_results_read_well_in_a_notebook(tiny_dataset):
     with pytest.raises(KeyError, match="did you mean 'token/f1'"):
         results.get_score("token", "F1")
     assert harness.profile(harness.load("news", "test", dataset=str(tiny_dataset)))["documents"] >= 0
+
+
+def test_a_run_with_thresholds_given_by_hand_rescores_with_them(tiny_dataset, tmp_path):
+    run = harness.evaluate("lexicon", dataset=str(tiny_dataset), output_dir=tmp_path, n_boot=20, threshold=0.4, doc_threshold=0.6)
+    again = harness.rescore(run.path.parent / run.predictions, dataset=str(tiny_dataset), n_boot=20)
+    assert again.thresholds == run.thresholds and again.thresholds.chosen_on == "given" and again.scores == run.scores

@@ -13,7 +13,8 @@ of its own that never calls back here.
 5. *record* the results and *write* them with the predictions (:mod:`~harness.evaluation.record`).
 
 ``rescore(predictions_file)`` scores a stored predictions file instead of steps 2-3, with the
-same function ``leaderboard --check`` uses (:func:`~harness.evaluation.predictions.score_predictions_file`).
+same functions ``leaderboard --check`` uses (:func:`~harness.evaluation.predictions.read_scores`, the rule's
+thresholds from the stored calibration predictions, :func:`~harness.evaluation.scoring.score_split`).
 Held-out configs (test split only) use the default config's train and validation splits too.
 Progress and notices go to the ``harness`` loggers; the CLI shows them. ``examples/`` holds a
 detector evaluated both ways (``tests/test_examples.py`` runs it).
@@ -32,7 +33,7 @@ from harness.evaluation.calibration import CALIBRATION_FILE, calibrated_threshol
 from harness.evaluation.contract import get_params
 from harness.evaluation.outputs import check_name, check_writable, is_predictions_file, output_root, results_name, run_paths
 from harness.evaluation.predict import predict_split
-from harness.evaluation.predictions import header_thresholds, read_predictions, read_scores, score_predictions_file
+from harness.evaluation.predictions import header_thresholds, read_predictions, read_scores
 from harness.evaluation.prepare import checked_params, fit_and_calibrate, make, nonempty
 from harness.evaluation.provenance import git_commit
 from harness.evaluation.record import record, write_run
@@ -133,7 +134,8 @@ def rescore(
     model_info = ModelInfo(model_name, header.get("target", "predictions-file"), header.get("params", {}))
     cal_path = path.parent / CALIBRATION_FILE
     calibration = None
-    if cal_path.exists() and None in (given or (None,)):  # some threshold comes from the rule
+    by_rule = header.get("thresholds_chosen_on") == CALIBRATED_ON  # not a run whose thresholds were given by hand
+    if cal_path.exists() and by_rule and None in (given or (None,)):  # some threshold comes from the rule
         validation = calibration_split(dataset)
         base = calibrated_thresholds(cal_path, validation, ModelInfo(str(header.get("model")), model_info.target, model_info.params))
         calibration = (validation, *read_scores(cal_path, validation)[1:])
@@ -147,10 +149,10 @@ def rescore(
 
     _, token_scores, doc_scores = read_scores(path, evaluated, read)
     thresholds = chosen.matched(token_scores, doc_scores)
-    scored = score_predictions_file(path, evaluated, n_boot, seed, thresholds, read=read)
-    results = record(model_info, evaluated, scored.thresholds, scored.scores, Bootstrap(n_boot, seed), paths.predictions.name, dirty_allowed=allow_dirty)
+    scores = score_split(evaluated.gold, token_scores, doc_scores, thresholds.token, thresholds.document, n_boot=n_boot, seed=seed)
+    results = record(model_info, evaluated, thresholds, scores, Bootstrap(n_boot, seed), paths.predictions.name, dirty_allowed=allow_dirty)
     results.entry_problems = problems
-    return write_run(paths, results, scored.token_scores, scored.doc_scores, evaluated.gold.ids, calibration) if write else results
+    return write_run(paths, results, token_scores, doc_scores, evaluated.gold.ids, calibration) if write else results
 
 
 def _given(threshold: float | None, doc_threshold: float | None) -> tuple[float | None, float | None] | None:
