@@ -2,6 +2,7 @@
 
 import json
 
+import numpy as np
 import pytest
 
 from harness.cli.main import main as spinbench
@@ -80,14 +81,40 @@ def test_out_of_date_leaderboard(board):
     assert "out of date" in p
 
 
-def test_ranks_share_when_intervals_overlap():
+def _entry(resamples):
     from types import SimpleNamespace
 
-    def entry(v, lo, hi):
-        return {"news": SimpleNamespace(main_score={"name": "token_f1", "value": v, "ci95": [lo, hi]})}
+    return {"news": SimpleNamespace(scores={"resamples": {"token_f1": list(resamples)}})}
 
-    entries = {"a": entry(0.8, 0.78, 0.82), "b": entry(0.79, 0.77, 0.81), "c": entry(0.5, 0.45, 0.55)}
-    assert ranks(entries) == {"a": "1=", "b": "1=", "c": "3"}
+
+def test_paired_ranks_separate_models_whose_own_intervals_overlap():
+    """Document difficulty moves both models alike: their separate intervals overlap widely,
+    yet b beats a in every paired resample, so b ranks above a; c ties a."""
+    rng = np.random.default_rng(0)
+    difficulty = rng.normal(0.7, 0.05, 1000)  # what each resample of documents does to any model
+    a, b = difficulty, difficulty + 0.01
+    c = difficulty + rng.normal(0, 0.002, 1000)
+    assert np.percentile(b, 2.5) < np.percentile(a, 97.5)  # the old rule would call a and b equal
+    assert ranks({"a": _entry(a), "b": _entry(b), "c": _entry(c)}) == {"b": "1", "a": "2=", "c": "2="}
+
+
+def test_paired_interval_matches_a_loop_over_resamples():
+    from harness.evaluation.metrics import paired_interval
+
+    rng = np.random.default_rng(1)
+    x, y = rng.random(1000), rng.random(1000)
+    diffs = sorted(float(q - p) for p, q in zip(x, y))
+    lo, hi = paired_interval(x, y)
+    assert abs(lo - float(np.percentile(diffs, 2.5))) < 1e-12 and abs(hi - float(np.percentile(diffs, 97.5))) < 1e-12
+
+
+def test_every_entry_stores_its_main_score_per_resample(board):
+    root, results, _ = board
+    stored = json.loads((results / "lexicon" / "news.json").read_text())
+    resamples = stored["scores"]["resamples"]["token_f1"]
+    assert len(resamples) == stored["bootstrap"]["resamples"] == 1000
+    lo, hi = stored["main_score"]["ci95"]
+    assert abs(np.percentile(resamples, 2.5) - lo) < 1e-5 and abs(np.percentile(resamples, 97.5) - hi) < 1e-5
 
 
 def test_rescore_brings_older_entries_up_to_the_current_metrics(board):

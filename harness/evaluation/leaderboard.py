@@ -1,9 +1,8 @@
 """``leaderboard.md`` from ``results/``, and ``--check``: every entry recomputed from its
 predictions against the gold labels.
 
-Ranks come from the main score (token F1 on ``news``/test). A model's rank is one more than the
-number of models whose whole 95% interval lies above its interval, so models the intervals
-cannot separate share a rank (shown as ``2=``).
+Ranks come from the main score (token F1 on ``news``/test), compared model against model by a
+paired bootstrap (:data:`RANK_RULE`, :func:`ranks`).
 
 An entry is ``results/<model>/<config>.json`` with its predictions beside it and the model's
 ``news``/validation predictions (``calibration.predictions.jsonl.gz``), scored on the test split of
@@ -29,11 +28,18 @@ from harness.core.configs import CALIBRATION_SPLIT, CONFIGS, DEFAULT_CONFIG
 from harness.core.dataset import DatasetNotFound, Split, load
 from harness.core.errors import SpinbenchError
 from harness.core.files import sha256_file
+from harness.evaluation import metrics
 from harness.evaluation.admission import results_problems
 from harness.evaluation.calibration import CALIBRATION_FILE, calibrated_thresholds
 from harness.evaluation.predictions import ScoredPredictions, provenance_problems, read_predictions, read_scores, score_predictions_file
 from harness.evaluation.results import MAIN_SCORE_NAME, Results, ResultsError, read_results
 from harness.evaluation.scoring import DEFAULT_RESAMPLES, THRESHOLD_RULE
+
+RANK_RULE = (
+    "one more than the number of models that are better by a paired bootstrap: over the same "
+    f"{DEFAULT_RESAMPLES:,} resamples of `news`/test documents, the 95% interval of the difference "
+    "in token F1 lies above 0 (`2=`: models with the same count)."
+)
 
 HEADER = f"""# spinbench leaderboard
 
@@ -46,8 +52,7 @@ False alarms are measured on the clean documents alone: the share of them with a
 flagged, and flagged tokens per 1,000 of their tokens. Rendered by `spinbench leaderboard` from
 `results/`; `spinbench leaderboard --check` recomputes every entry from its per-token
 predictions, thresholds included (from the `news`/validation predictions stored with each entry).
-Rank: one more than the number of models whose whole token-F1 interval lies above the model's
-own interval (so `2=` marks models with the same count, not every pair of overlapping intervals).
+Rank: {RANK_RULE}
 
 **Submit a result**: run `evaluate --model YOUR_MODEL --config C --submit` for every config
 ({", ".join(f"`{c}`" for c in CONFIGS)}), run `spinbench leaderboard`, commit
@@ -138,11 +143,14 @@ def _val(metric: dict | None) -> str:
 
 
 def ranks(entries: Entries) -> dict[str, str]:
-    main = {m: c[DEFAULT_CONFIG].main_score for m, c in entries.items() if DEFAULT_CONFIG in c and c[DEFAULT_CONFIG].main_score["value"] is not None}
+    """Ranks by a paired bootstrap (:data:`RANK_RULE`): every entry is scored on the same
+    ``news``/test documents with the same resampling, so resample ``i`` of two models is the same
+    draw of documents, and their difference in token F1 gets an interval of its own."""
+    main = {m: c[DEFAULT_CONFIG].scores.get("resamples", {}).get(MAIN_SCORE_NAME) for m, c in entries.items() if DEFAULT_CONFIG in c}
+    main = {m: r for m, r in main.items() if r}
     out = {}
-    for model, score in main.items():
-        lo, hi = score["ci95"]
-        better = sum(1 for other, s in main.items() if other != model and s["ci95"][0] is not None and hi is not None and s["ci95"][0] > hi)
+    for model, mine in main.items():
+        better = sum(1 for other, theirs in main.items() if other != model and metrics.paired_interval(mine, theirs)[0] > 0)
         out[model] = better + 1
     counts = {r: list(out.values()).count(r) for r in set(out.values())}
     return {m: f"{r}=" if counts[r] > 1 else str(r) for m, r in out.items()}

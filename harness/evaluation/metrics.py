@@ -43,6 +43,20 @@ def prf(tp, fp, fn):
     return ratio(tp, tp + fp), ratio(tp, tp + fn), ratio(2 * tp, 2 * tp + fp + fn)
 
 
+def paired_interval(a: Sequence[float], b: Sequence[float], level: float = 0.95) -> tuple[float, float]:
+    """The percentile interval of ``b - a`` over paired bootstrap resamples (the same resampled
+    documents for both, as sacrebleu's paired bootstrap): ``b`` is better than ``a`` at this
+    level when the interval lies above 0.
+
+    >>> paired_interval([0.5, 0.6, 0.7], [0.6, 0.7, 0.8])
+    (0.1, 0.1)
+    """
+    d = np.asarray(b, dtype=float) - np.asarray(a, dtype=float)
+    tail = (1 - level) / 2 * 100
+    lo, hi = np.percentile(d, [tail, 100 - tail])
+    return round(float(lo), 12), round(float(hi), 12)
+
+
 def spans(labels: Sequence[int]) -> list[tuple[int, int]]:
     """Maximal runs of 1s as ``[start, end)`` token ranges."""
     starts, ends = _runs(np.asarray(labels, dtype=bool), np.array([0, len(labels)]))

@@ -287,6 +287,9 @@ def score_split(
     out.update(_span_blocks(ci, spn.sum(0), weights @ spn))
     out["document"] = {**_prf_block(ci, doc.sum(0), weights @ doc), **_ranking_block(ci, y, s, np.arange(n), weights, None)}
     out["false_alarms"] = _false_alarm_block(ci, tok, lengths, y, weights)
+    # The main score in every resample, for paired comparisons between models scored on the
+    # same documents with the same resampling (the leaderboard's ranks: metrics.paired_interval).
+    out["resamples"] = {"token_f1": [round(float(v), 6) for v in metrics.prf(*(weights @ tok).T)[2]]}
 
     out["breakdown"] = {}
     for kind, keys in breakdown_groups(truth).items():

@@ -29,7 +29,7 @@ from harness.core.dataset import Split
 from harness.core.errors import SpinbenchError
 from harness.core.files import write_text
 from harness.evaluation import metrics
-from harness.evaluation.leaderboard import revisions, tables
+from harness.evaluation.leaderboard import RANK_RULE, revisions, tables
 from harness.evaluation.scoring import breakdown_groups
 from harness.report import analysis, plots
 from harness.report.markup import detection_highlights, marked_html
@@ -236,7 +236,7 @@ def build_report(inputs: ReportInputs, out: Path, results_dir: str = "results", 
         ]
         write_text(tmp / "index.html", env.get_template("index.html").render(
             title="report", root="", models=inputs.models, version=harness.__version__, results_dir=results_dir,
-            revisions=revisions(inputs.entries), tables=leaderboard, sections=sections, inline_css=None,
+            revisions=revisions(inputs.entries), tables=leaderboard, rank_rule=RANK_RULE, sections=sections, inline_css=None,
         ))
         for model, runs in by_model.items():
             write_text(tmp / "models" / f"{model}.html", model_page(env, model, runs, inputs.models))
