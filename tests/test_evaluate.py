@@ -69,7 +69,7 @@ def test_held_out_config_uses_news_thresholds(tmp_path, tiny_dataset):
 def test_predictions_file_scores_without_the_model(tmp_path, tiny_dataset):
     res = run(tmp_path, tiny_dataset)
     pred = tmp_path / "results" / "lexicon" / "news.predictions.jsonl.gz"
-    again = evaluate(str(pred), dataset=str(tiny_dataset), output_dir=tmp_path / "again", n_boot=200)
+    again = evaluate(str(pred), dataset=str(tiny_dataset), output_dir=tmp_path / "again")
     assert again.scores == res.scores
     assert again.model.name == "lexicon"
 
@@ -163,7 +163,7 @@ def test_user_detector_by_import_path_and_model_args(tmp_path, tiny_dataset, cap
 def test_a_predictions_file_is_scored_on_the_split_its_header_names(tmp_path, tiny_dataset):
     held = run(tmp_path, tiny_dataset, config="unseen-spinner")
     pred = tmp_path / "results" / "lexicon" / "unseen-spinner.predictions.jsonl.gz"
-    again = evaluate(str(pred), dataset=str(tiny_dataset), output_dir=tmp_path / "again", n_boot=200)
+    again = evaluate(str(pred), dataset=str(tiny_dataset), output_dir=tmp_path / "again")
     assert again.dataset.config == "unseen-spinner" and again.dataset.split == "test"
     assert again.scores == held.scores
     assert again.thresholds == held.thresholds and again.thresholds.calibration_token is not None  # shares and validation cuts kept
