@@ -212,3 +212,40 @@ def test_matched_share_cut_flags_the_nearest_share_by_brute_force(seed):
     best = min(abs(np.mean(s >= c) - share) for c in np.unique(s))
     assert abs(np.mean(s >= cut) - share) == pytest.approx(best)
     assert matched_share_cut([], 0.3) is None
+
+
+def _sklearn_tpr_at(y, s, fpr, weight=None):
+    """The ROC curve read at ``fpr``: the highest TPR among operating points with FPR <= fpr."""
+    from sklearn.metrics import roc_curve
+
+    f, t, _ = roc_curve(y, s, sample_weight=weight, drop_intermediate=False)
+    return float(t[f <= fpr + 1e-12].max())
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_tpr_at_low_fpr_matches_sklearn(seed):
+    from harness.evaluation.metrics import level_counts, tpr_at_fpr
+
+    rng = np.random.default_rng(seed)
+    n = int(rng.integers(20, 400))
+    y = rng.random(n) < rng.uniform(0.1, 0.9)
+    y[:2] = [True, False]
+    s = np.round(rng.random(n) + 0.5 * y, int(rng.integers(1, 4)))  # ties at every precision
+    for fpr in (0.0, 0.01, 0.05, 0.2):
+        assert tpr_at_fpr(*level_counts(y, s), fpr)[0] == pytest.approx(_sklearn_tpr_at(y, s, fpr))
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_resampled_tpr_at_low_fpr_matches_sklearn_with_sample_weights(seed):
+    from harness.evaluation.metrics import level_counts, tpr_at_fpr
+
+    rng = np.random.default_rng(seed)
+    groups = np.repeat(np.arange(30), 10)
+    y = rng.random(300) < 0.3
+    y[:2] = [True, False]
+    s = np.round(rng.random(300) + 0.4 * y, 2)
+    weights = rng.integers(0, 3, size=(4, 30)).astype(float)
+    weights[:, 0] = 1  # the group holding a positive and a negative is always drawn
+    got = tpr_at_fpr(*level_counts(y, s, groups, weights), 0.05)
+    for row, w in zip(got, weights):
+        assert row == pytest.approx(_sklearn_tpr_at(y, s, 0.05, w[groups]))

@@ -203,13 +203,15 @@ def main_table(entries: Entries) -> Table:
             _cell(news, "span_partial", "f1"),
             _cell(news, "document", "f1"),
             _cell(news, "document", "auroc"),
+            _cell(news, "document", "tpr_at_1pct_fpr"),
+            _cell(news, "document", "tpr_at_5pct_fpr"),
             _cell(news, "false_alarms", "documents_flagged"),
             _cell(news, "false_alarms", "flagged_per_1k_tokens"),
             f"{speed:,.0f}" if speed else "–",
             (news or next(iter(cfg.values()))).date[:10],
         ])
     columns = ("rank", "model", "token F1 (main)", "token AUPRC", "token P", "token R", "span F1 strict", "span F1 partial", "doc F1",
-               "doc AUROC", "clean docs flagged", "false alarms / 1k clean tokens", "tokens/s", "date")
+               "doc AUROC", "doc TPR @1% FPR", "doc TPR @5% FPR", "clean docs flagged", "false alarms / 1k clean tokens", "tokens/s", "date")
     return Table(f"`{DEFAULT_CONFIG}`/test", columns, rows)
 
 

@@ -138,7 +138,7 @@ def span_prf_from_counts(c: dict) -> dict[str, tuple]:
     return {"strict": strict, "partial": (p, r, _f1(p, r))}
 
 
-def _areas(tp_at: np.ndarray, fp_at: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def areas(tp_at: np.ndarray, fp_at: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """AUROC and average precision from (rows x levels) counts of positives and negatives at
     each score level, highest level first."""
     tp, fp = np.cumsum(tp_at, axis=1), np.cumsum(fp_at, axis=1)
@@ -168,32 +168,68 @@ def ranking_scores(
     intervals over many distinct scores; None keeps every distinct score, exact). NaN where
     there is no positive or no negative (AUROC), or no positive (average precision).
     """
+    tp_at, fp_at = level_counts(y_true, scores, groups, weights, bins)
+    if not tp_at.shape[1]:  # no item at all
+        return np.full(len(tp_at), np.nan), np.full(len(tp_at), np.nan)
+    return areas(tp_at, fp_at)
+
+
+def level_counts(
+    y_true: Sequence[int],
+    scores: Sequence[float],
+    groups: Sequence[int] | None = None,
+    weights: np.ndarray | None = None,
+    bins: int | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """(positives, negatives) at each distinct score level, highest first, as (rows x levels)
+    arrays: one row without ``weights``, one per resample with them (see :func:`ranking_scores`
+    for ``groups``, ``weights`` and ``bins``). Every threshold-free score is read off these."""
     y = np.asarray(y_true, dtype=bool)
     s = np.asarray(scores, dtype=float)
     if bins is not None and len(s):
         edges = np.unique(np.quantile(s, np.linspace(0, 1, bins + 1)[1:-1]))
         s = np.searchsorted(edges, s, side="right").astype(float)
-    n_levels = 0
-    if len(s):
-        _, level = np.unique(-s, return_inverse=True)  # level 0 holds the highest score
-        level = level.ravel()
-        n_levels = int(level.max()) + 1
+    rows = 1 if weights is None else len(np.atleast_2d(weights))
+    if not len(s):
+        return np.zeros((rows, 0)), np.zeros((rows, 0))
+    _, level = np.unique(-s, return_inverse=True)  # level 0 holds the highest score
+    level = level.ravel()
+    n_levels = int(level.max()) + 1
     if weights is None:
-        if not n_levels:
-            return np.array([np.nan]), np.array([np.nan])
         tp_at = np.bincount(level[y], minlength=n_levels)[None, :].astype(float)
         fp_at = np.bincount(level[~y], minlength=n_levels)[None, :].astype(float)
-        return _areas(tp_at, fp_at)
+        return tp_at, fp_at
     weights = np.atleast_2d(np.asarray(weights, dtype=float))
-    if not n_levels:
-        return np.full(len(weights), np.nan), np.full(len(weights), np.nan)
     groups = np.asarray(groups)
     # Counts stay exact in float32 (integers below 2**24) and the products run twice as fast.
     n_groups = weights.shape[1]
     cell = (y.astype(np.int64) * n_groups + groups) * n_levels + level
     hist = np.bincount(cell, minlength=2 * n_groups * n_levels).reshape(2, n_groups, n_levels).astype(np.float32)  # [1]: positives
     w = weights.astype(np.float32)
-    return _areas(w @ hist[1], w @ hist[0])
+    return w @ hist[1], w @ hist[0]
+
+
+def tpr_at_fpr(tp_at: np.ndarray, fp_at: np.ndarray, fpr: float) -> np.ndarray:
+    """The true positive rate where the false positive rate is at most ``fpr``: the share of
+    positives caught by the lowest threshold that flags at most that share of negatives (flagging
+    nothing when even the top score's level would flag more), from :func:`level_counts` (one
+    value per row). It is the ROC curve read at ``fpr``, as detection work reports it (TPR at 1%
+    FPR). NaN where there is no positive or no negative.
+
+    >>> tpr_at_fpr(*level_counts([1, 0, 1, 0, 1], [0.9, 0.8, 0.7, 0.2, 0.1]), 0.5)
+    array([0.66666667])
+    """
+    tp, fp = np.cumsum(tp_at, axis=1), np.cumsum(fp_at, axis=1)
+    if not tp.shape[1]:
+        return np.full(len(tp), np.nan)
+    n_pos, n_neg = tp[:, -1], fp[:, -1]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        rate = fp / n_neg[:, None]
+        within = rate <= fpr + 1e-12  # a prefix of the levels: the rate only grows
+        k = within.sum(axis=1)
+        caught = np.where(k > 0, tp[np.arange(len(tp)), np.maximum(k - 1, 0)], 0.0)
+        out = caught / n_pos
+    return np.where((n_pos > 0) & (n_neg > 0), out, np.nan)
 
 
 def auroc(y_true: Sequence[int], scores: Sequence[float]) -> float:

@@ -231,11 +231,23 @@ def _span_blocks(ci: _Intervals, counts: np.ndarray, boot: np.ndarray) -> dict:
 TOKEN_RANKING_BINS = 1024
 
 
+# Detection practice's operating points: the share of positives caught while at most this share
+# of negatives is flagged (RAID and AI-text detection report TPR at 1% and 5% FPR).
+FPR_POINTS = {"tpr_at_1pct_fpr": 0.01, "tpr_at_5pct_fpr": 0.05}
+
+
 def _ranking_block(ci: _Intervals, y: np.ndarray, scores: np.ndarray, groups: np.ndarray, weights: np.ndarray, bins: int | None) -> dict:
-    """AUROC and AUPRC with bootstrap intervals (see :func:`metrics.ranking_scores`)."""
-    point_roc, point_ap = metrics.ranking_scores(y, scores)
-    boot_roc, boot_ap = metrics.ranking_scores(y, scores, groups, weights, bins=bins)
-    return {"auroc": ci.metric(point_roc[0], boot_roc), "auprc": ci.metric(point_ap[0], boot_ap)}
+    """AUROC, AUPRC and TPR at low FPR (:data:`FPR_POINTS`), with bootstrap intervals (see
+    :func:`metrics.ranking_scores` and :func:`metrics.tpr_at_fpr`)."""
+    point, boot = metrics.level_counts(y, scores), metrics.level_counts(y, scores, groups, weights, bins=bins)
+    if not point[0].shape[1]:  # nothing scored
+        nan = np.full(len(weights), np.nan)
+        return {name: ci.metric(float("nan"), nan) for name in ("auroc", "auprc", *FPR_POINTS)}
+    (point_roc, point_ap), (boot_roc, boot_ap) = metrics.areas(*point), metrics.areas(*boot)
+    out = {"auroc": ci.metric(point_roc[0], boot_roc), "auprc": ci.metric(point_ap[0], boot_ap)}
+    for name, fpr in FPR_POINTS.items():
+        out[name] = ci.metric(metrics.tpr_at_fpr(*point, fpr)[0], metrics.tpr_at_fpr(*boot, fpr))
+    return out
 
 
 def _false_alarm_block(ci: _Intervals, tok: np.ndarray, lengths: np.ndarray, spun: np.ndarray, weights: np.ndarray) -> dict:
