@@ -325,8 +325,8 @@ def test_cache_list_and_clear(tmp_path, data, capsys, monkeypatch):
     monkeypatch.setattr("sys.stdin", io.StringIO(""))  # not a terminal: no one to ask
     code, _, err = run_cli(capsys, "cache", "clear", prog=spinbench)
     assert code == 2 and "add --yes to confirm" in err
-    code, out, _ = run_cli(capsys, "cache", "clear", "random", "--yes", prog=spinbench)
-    assert code == 0 and "removed 0 cached fit(s)" in out
+    code, _, err = run_cli(capsys, "cache", "clear", "random", "--yes", prog=spinbench)
+    assert code == 2 and "no cached fit of 'random'; cached: baselines.lexicon:LexiconDetector" in err
     code, out, _ = run_cli(capsys, "cache", "clear", "lexicon", "--yes", prog=spinbench)
     assert code == 0 and "removed 2 cached fit(s)" in out
     from harness.evaluation.fit_cache import cache_dir

@@ -225,3 +225,52 @@ def test_stray_files_are_named(board):
     found = problems(board)
     for name in ("lexicon/notes.txt", "lexicon/news.json.tmp", "README.txt"):
         assert any(p.startswith(name + ":") and "stray" in p for p in found), (name, found)
+
+
+# From a second fresh-clone trial.
+
+
+@pytest.mark.parametrize("edit, needle", [
+    (lambda o: o["calibration"].update(predictions=".cal/elsewhere.predictions.jsonl.gz"), "calibration/predictions"),
+    (lambda o: o["harness"].update(git_commit="hello"), "harness/git_commit"),
+    (lambda o: o["harness"].update(git_commit=None, git_dirty=None), "names no git commit"),
+    (lambda o: o["dataset"].update(documents=5), "it says 5 documents"),
+])
+def test_what_a_second_trial_forged_is_caught(board, edit, needle):
+    root, results, _ = board
+    edit_json(results / "lexicon" / "news.json", edit)
+    found = problems(board)
+    assert any(p.startswith("lexicon/news:") and needle in p for p in found), found
+
+
+def test_a_near_copy_of_a_model_is_flagged_by_its_calibration_predictions(board):
+    import shutil
+
+    root, results, _ = board
+    shutil.copytree(results / "lexicon", results / "lexicon2")
+    for config in CONFIGS:
+        edit_json(results / "lexicon2" / f"{config}.json", lambda o: o["model"].update(name="lexicon2"))
+        _rewrite_predictions(results, "lexicon2", config, lambda h: h.update(model="lexicon2"))
+    cal = results / "lexicon2" / "calibration.predictions.jsonl.gz"
+    rows = read_jsonl_gz(cal)
+    rows[0]["header"]["model"] = "lexicon2"
+    write_jsonl_gz(cal, rows)
+    for config in CONFIGS:
+        edit_json(results / "lexicon2" / f"{config}.json", lambda o: o["calibration"].update(predictions_sha256=sha256_file(cal)))
+    found = problems(board)
+    assert "lexicon2: 100.0% of its calibration token scores are lexicon's: one model submitted under two names" in found, found
+
+
+def test_folders_that_are_not_model_names_and_hidden_entries_are_named(board):
+    root, results, _ = board
+    (results / "rand | x`").mkdir()
+    (results / "lexicon" / ".cal").mkdir()
+    found = problems(board)
+    assert any("'rand | x`': not a model's folder" in p for p in found), found
+    assert any(p.startswith("lexicon/.cal: a stray file") for p in found), found
+
+
+def test_check_and_rescore_together_are_refused(board, capsys):
+    root, results, data = board
+    code = spinbench(["leaderboard", "--check", "--rescore", "--results", str(results), "--output", str(root / "leaderboard.md"), "--dataset", data])
+    assert code == 2 and "run one, then the other" in capsys.readouterr().err

@@ -253,3 +253,43 @@ def test_a_run_with_thresholds_given_by_hand_rescores_with_them(tiny_dataset, tm
     run = harness.evaluate("lexicon", dataset=str(tiny_dataset), output_dir=tmp_path, n_boot=20, threshold=0.4, doc_threshold=0.6)
     again = harness.rescore(run.path.parent / run.predictions, dataset=str(tiny_dataset), n_boot=20)
     assert again.thresholds == run.thresholds and again.thresholds.chosen_on == "given" and again.scores == run.scores
+
+
+def test_a_run_fitted_outside_stays_unsubmittable_through_its_predictions(tiny_dataset, tmp_path):
+    sys.path.insert(0, str(ROOT))
+    from examples.my_detector import KeywordDetector
+
+    split = harness.load("news", "train", dataset=str(tiny_dataset))
+    fitted = KeywordDetector().fit(split.token_texts(), split.gold.doc_labels())
+    run = harness.evaluate(fitted, fit=False, dataset=str(tiny_dataset), output_dir=tmp_path / "runs", n_boot=20)
+    assert run.model.fitted_outside and any("fit=False" in p for p in run.entry_problems)
+    with pytest.raises(SpinbenchError, match="fit=False"):
+        harness.rescore(run.path.parent / run.predictions, dataset=str(tiny_dataset), output_dir=tmp_path / "results", submit=True, allow_dirty=True)
+
+
+def test_config_all_checks_every_split_before_any_work(tiny_dataset, tmp_path, capsys):
+    code = evaluate_main(["--model", "lexicon", "--config", "all", "--split", "train", "--dataset", str(tiny_dataset), "--output-dir", str(tmp_path)])
+    assert code == 2 and "unseen-spinner" in capsys.readouterr().err
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_false_alarms_without_clean_documents_are_undefined(tiny_dataset):
+    from harness.core.dataset import GoldColumns
+    from harness.evaluation.scoring import score_split
+
+    split = harness.load("unseen-domain", "test", dataset=str(tiny_dataset))
+    spun = [r for r in split.records if any(r["labels"])]
+    only_spun = GoldColumns.from_records(spun)
+    scores = score_split(only_spun, [[0.5] * n for n in only_spun.lengths], [0.5] * len(spun), 0.5, 0.5, n_boot=20)
+    assert scores["false_alarms"]["clean_documents"] == 0 and scores["false_alarms"]["documents_flagged"]["value"] is None
+
+
+def test_a_small_groups_row_keeps_its_columns_apart():
+    import re
+
+    results = harness.Results.example()
+    m = {"value": 0.692, "ci95": [None, None]}
+    results.scores["breakdown"] = {"domain": {"unknown": {"documents": 3, "tokens": 51, "precision": m, "recall": m, "f1": m}}}
+    results.scores["false_alarms"]["documents_flagged"] = {"value": None, "ci95": [None, None]}
+    [row] = [line for line in results.summary().splitlines() if line.strip().startswith("unknown")]
+    assert re.search(r"0\.692\s+0\.692\s+0\.692 \(too few documents\)$", row), row

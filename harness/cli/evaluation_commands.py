@@ -30,6 +30,12 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
         model_args = parse_model_args(args.model_args)
         # every config, the default first: it fits (or loads the fit) once for all of them
         configs = [DEFAULT_CONFIG, *(c for c in CONFIGS if c != DEFAULT_CONFIG)] if args.config == ALL_CONFIGS else [args.config]
+        if len(configs) > 1:  # every split there before any work: none is half done
+            from harness.core.configs import EVALUATION_SPLIT
+            from harness.core.dataset import load
+
+            for config in configs:
+                load(config, args.split or EVALUATION_SPLIT, dataset=args.dataset)
         runs = []
         for config in configs:
             runs.append(evaluate(args.model, config, args.split, model_args=model_args, use_cache=not args.no_cache or bool(runs), **common))
@@ -87,6 +93,8 @@ def cmd_leaderboard(args: argparse.Namespace) -> int:
     from harness.core.paths import writable_location
     from harness.evaluation.leaderboard import check, check_output, collect, render, rescore
 
+    if args.check and args.rescore:
+        raise SpinbenchError("--check verifies the entries as they are; --rescore rewrites them: run one, then the other")
     if args.check:
         problems = check(Path(args.results), Path(args.output), args.dataset)
         for p in problems:
@@ -111,6 +119,9 @@ def cmd_leaderboard(args: argparse.Namespace) -> int:
 def cmd_cache(args: argparse.Namespace) -> int:
     from harness.evaluation import fit_cache
 
+    limit = fit_cache.max_bytes()  # a malformed $SPINBENCH_CACHE_MAX_GB: one line before anything else
+    if fit_cache.cache_dir().exists() and not fit_cache.cache_dir().is_dir():
+        raise SpinbenchError(f"the cache of fitted detectors {fit_cache.cache_dir()} is a file, not a folder: point $SPINBENCH_CACHE at a folder")
     entries = fit_cache.entries()
     if args.action == "clear":
         what = f"the cached fits of {args.model!r}" if args.model else f"all {len(entries)} cached fit(s)"
@@ -121,6 +132,9 @@ def cmd_cache(args: argparse.Namespace) -> int:
                 print("nothing removed")
                 return 0
         removed, freed = fit_cache.clear(args.model)
+        if args.model and not removed:
+            cached = sorted({fit_cache.about(p).get("target", "?") for p, _ in entries})
+            raise SpinbenchError(f"no cached fit of {args.model!r}; cached: {', '.join(cached) or 'none'}")
         print(f"removed {removed} cached fit(s) from {fit_cache.cache_dir()} ({freed / 1e6:,.1f} MB)")
         return 0
     for path, size in entries:
@@ -128,7 +142,7 @@ def cmd_cache(args: argparse.Namespace) -> int:
         params = ", ".join(f"{k}={v}" for k, v in sorted(info.get("params", {}).items()))
         made = info.get("created", "")[:16].replace("T", " ")
         print(f"{size / 1e6:10,.1f} MB  {made or '(date unknown)':16}  {info.get('target', '(model unknown)')}({params})  {path.name}")
-    print(f"{len(entries)} cached fit(s), {sum(s for _, s in entries) / 1e6:,.1f} MB in {fit_cache.cache_dir()} (at most {fit_cache.max_bytes() / 1e9:g} GB kept)")
+    print(f"{len(entries)} cached fit(s), {sum(s for _, s in entries) / 1e6:,.1f} MB in {fit_cache.cache_dir()} (at most {limit / 1e9:g} GB kept)")
     print("the cache holds pickled detectors: never point $SPINBENCH_CACHE at a folder others can write")
     return 0
 

@@ -5,6 +5,7 @@ local:FILE``) refuses a binary or empty file with the same one line."""
 from __future__ import annotations
 
 from harness.core.errors import SpinbenchError
+from harness.core.unicode_text import INVISIBLE
 
 
 def check_text(data: bytes, what: str, empty_ok: bool = False) -> None:
@@ -24,5 +25,5 @@ def check_text(data: bytes, what: str, empty_ok: bool = False) -> None:
     """
     if b"\x00" in data:
         raise SpinbenchError(f"{what} looks binary (it contains NUL bytes), not text")
-    if not empty_ok and not data.decode("utf-8", errors="replace").strip():
+    if not empty_ok and not data.decode("utf-8", errors="replace").strip(" \t\r\n\f\v" + INVISIBLE).strip():  # a lone BOM is empty too
         raise SpinbenchError(f"{what} is empty")

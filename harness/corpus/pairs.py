@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from harness.core.configs import EVALUATION_SPLIT, IMPORTED_CONFIG
+from harness.core.dataset import default_data_dir
 from harness.core.errors import SpinbenchError
 from harness.core.files import FINGERPRINTS, write_json
 from harness.core.fingerprints import read_fingerprints, write_split
@@ -69,7 +70,7 @@ def _decode(data: bytes, what: str) -> str:
 
 
 def _jsonl_pairs(path: Path) -> Iterator[Pair | Rejected]:
-    for n, line in enumerate(_decode(path.read_bytes(), str(path)).splitlines(), start=1):
+    for n, line in enumerate(_decode(path.read_bytes(), str(path)).removeprefix("\ufeff").splitlines(), start=1):  # a BOM is not JSON
         if not line.strip():
             continue
         try:
@@ -151,6 +152,8 @@ def import_pairs(pairs_path: Path, out_dir: Path, min_overlap: float = 0.4) -> I
     if out_dir.exists() and not out_dir.is_dir():
         raise PairsError(f"--out {out_dir} is a file: give a folder for the imported dataset")
     writable_location(out_dir, "the imported dataset (--out)")  # before any pair is aligned
+    if out_dir.resolve() == default_data_dir().resolve():  # another build folder may take them (its fingerprints merge)
+        raise PairsError(f"--out {out_dir} is the benchmark's default dataset, whose fingerprints are committed: give imported pairs a folder of their own")
     if not 0 < min_overlap <= 1:
         raise PairsError(f"--min-overlap {min_overlap} is not a share of tokens: give a number above 0 and at most 1")
     report = ImportReport(out_dir / IMPORTED_CONFIG / f"{EVALUATION_SPLIT}.parquet")

@@ -17,7 +17,7 @@ from harness.evaluation.scoring import CALIBRATED_ON, DEFAULT_RESAMPLES
 
 def entry_problems(config: str, split: str, chosen_on: str, fingerprint: str | None = None, recorded: dict | None = None, *,
                    resamples: int = DEFAULT_RESAMPLES, seed: int = 0, dirty: bool = False, dirty_allowed: bool = False,
-                   calibrated: bool = True, target: str | None = None, fitted_here: bool = True) -> list[str]:
+                   calibrated: bool = True, target: str | None = None, fitted_here: bool = True, commit: str | None = "unchecked") -> list[str]:
     """Why a run cannot be a leaderboard entry (empty when it can). ``recorded``: the
     fingerprints the dataset's build recorded (its ``fingerprints.json``), which the run's
     ``fingerprint`` must match. Every entry's intervals use the leaderboard's resampling
@@ -36,7 +36,9 @@ def entry_problems(config: str, split: str, chosen_on: str, fingerprint: str | N
         problems.append(f"its thresholds were {chosen_on!r}, not chosen on {CALIBRATED_ON}")
     if (resamples, seed) != (DEFAULT_RESAMPLES, 0):
         problems.append(f"its intervals use {resamples:,} bootstrap resamples with seed {seed}; the leaderboard's use {DEFAULT_RESAMPLES:,} with seed 0")
-    if dirty and not dirty_allowed:
+    if commit is None:
+        problems.append("it names no git commit (made outside a git checkout of spinbench), so its code cannot be told: run it from a clone")
+    elif dirty and not dirty_allowed:
         problems.append("it was made by code with uncommitted changes (harness/ or baselines/): commit them, or say so in the entry with --allow-dirty")
     if target is not None and target.startswith("__main__:"):
         problems.append(f"its detector ({target}) was defined in a script or notebook, so nobody can rerun it: import it from a module")
@@ -55,9 +57,9 @@ def results_problems(results: Results, recorded: dict | None = None) -> list[str
     """:func:`entry_problems` of a finished run."""
     d = results.dataset
     return entry_problems(d.config, d.split, results.thresholds.chosen_on, d.fingerprint, recorded, resamples=results.bootstrap.resamples,
-                          seed=results.bootstrap.seed, dirty=bool(results.harness.get("git_dirty")),
+                          seed=results.bootstrap.seed, dirty=results.harness.get("git_dirty") is not False,
                           dirty_allowed=bool(results.harness.get("dirty_allowed")), calibrated=results.calibration is not None,
-                          target=results.model.target)
+                          target=results.model.target, fitted_here=not results.model.fitted_outside, commit=results.harness.get("git_commit"))
 
 
 def folder_problems(results_path: Path, model: ModelInfo) -> list[str]:

@@ -81,9 +81,9 @@ def evaluate(
     evaluated = nonempty(load(config or DEFAULT_CONFIG, split or EVALUATION_SPLIT, dataset=dataset))
     detector, label, target = make(model, model_args)
     default_name = results_name(model) if isinstance(model, str) else type(model).__name__
-    model_info = ModelInfo(default_name if name is None else name, target, checked_params(label, get_params(detector)))
+    model_info = ModelInfo(default_name if name is None else name, target, checked_params(label, get_params(detector)), fitted_outside=not fit)
     run = _RunOptions(model_info.name, n_boot, seed, dataset, output_dir, submit, write, allow_dirty)
-    paths, problems = _check_run(evaluated, GIVEN if given else CALIBRATED_ON, True, run, model_info, fitted_here=fit)
+    paths, problems = _check_run(evaluated, GIVEN if given else CALIBRATED_ON, True, run, model_info)
 
     calibrated = fit_and_calibrate(detector, label, target, dataset, use_cache, fit)
     predicted = predict_split(label, calibrated.detector, evaluated, f"{evaluated.config}/{evaluated.split}")
@@ -131,13 +131,13 @@ def rescore(
     given = _given(threshold, doc_threshold)
     evaluated = nonempty(load(config or header.get("config") or DEFAULT_CONFIG, split or header.get("split") or EVALUATION_SPLIT, dataset=dataset))
     model_name = name if name is not None else str(header.get("model") or path.name.split(".")[0])
-    model_info = ModelInfo(model_name, header.get("target", "predictions-file"), header.get("params", {}))
+    model_info = ModelInfo(model_name, header.get("target", "predictions-file"), header.get("params", {}), bool(header.get("fitted_outside")))
     cal_path = path.parent / CALIBRATION_FILE
     calibration = None
     by_rule = header.get("thresholds_chosen_on") == CALIBRATED_ON  # not a run whose thresholds were given by hand
     if cal_path.exists() and by_rule and None in (given or (None,)):  # some threshold comes from the rule
         validation = calibration_split(dataset)
-        base = calibrated_thresholds(cal_path, validation, ModelInfo(str(header.get("model")), model_info.target, model_info.params))
+        base = calibrated_thresholds(cal_path, validation, ModelInfo(str(header.get("model")), model_info.target, model_info.params, model_info.fitted_outside))
         calibration = (validation, *read_scores(cal_path, validation)[1:])
     else:
         base = header_thresholds(path, header) if given is None or None in given else None
@@ -172,7 +172,7 @@ class _RunOptions(NamedTuple):
     allow_dirty: bool
 
 
-def _check_run(evaluated, chosen_on: str, calibrated: bool, run: _RunOptions, model: ModelInfo, fitted_here: bool = True):
+def _check_run(evaluated, chosen_on: str, calibrated: bool, run: _RunOptions, model: ModelInfo):
     """Stage 1: everything that can be told before any work. Returns the run's paths and why it
     could not be a leaderboard entry (a submission that could not be one is refused here)."""
     if not isinstance(run.n_boot, int) or isinstance(run.n_boot, bool) or not 1 <= run.n_boot <= MAX_RESAMPLES:
@@ -184,9 +184,10 @@ def _check_run(evaluated, chosen_on: str, calibrated: bool, run: _RunOptions, mo
         check_writable(output_root(run.output_dir, run.submit))
     elif run.submit:
         raise SpinbenchError("submit needs write=True: a leaderboard entry is the files it writes")
+    code = git_commit()
     problems = entry_problems(evaluated.config, evaluated.split, chosen_on, evaluated.fingerprint, recorded_fingerprints(run.dataset),
-                              resamples=run.n_boot, seed=run.seed, dirty=bool(git_commit()["git_dirty"]), dirty_allowed=run.allow_dirty,
-                              calibrated=calibrated, target=model.target, fitted_here=fitted_here)
+                              resamples=run.n_boot, seed=run.seed, dirty=code["git_dirty"] is not False, dirty_allowed=run.allow_dirty,
+                              calibrated=calibrated, target=model.target, fitted_here=not model.fitted_outside, commit=code["git_commit"])
     paths = run_paths(run.output_dir, run.name, evaluated.config, evaluated.split, run.submit)
     if run.submit:
         problems += folder_problems(paths.results, model)

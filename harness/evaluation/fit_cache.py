@@ -163,6 +163,7 @@ def fit_key(detector: object, target: str, params: dict, fingerprints: list[str]
 def check_writable() -> None:
     """Say before a fit, not after it, when the cache cannot be written (a fit is stored even
     with ``use_cache=False``)."""
+    max_bytes()  # a malformed $SPINBENCH_CACHE_MAX_GB is said before the fit, not after it
     writable_location(cache_dir(), "the cache of fitted detectors ($SPINBENCH_CACHE, else ~/.cache/spinbench)")
 
 

@@ -24,6 +24,8 @@ import math
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
+
 from harness.core.configs import CALIBRATION_SPLIT, CONFIGS, DEFAULT_CONFIG
 from harness.core.dataset import DatasetNotFound, Split, load
 from harness.core.errors import SpinbenchError
@@ -31,7 +33,9 @@ from harness.core.files import sha256_file
 from harness.evaluation import metrics
 from harness.evaluation.admission import results_problems
 from harness.evaluation.calibration import CALIBRATION_FILE, calibrated_thresholds
+from harness.evaluation.outputs import check_name
 from harness.evaluation.predictions import ScoredPredictions, provenance_problems, read_predictions, read_scores, score_predictions_file
+from harness.evaluation.record import LOCK_NAME
 from harness.evaluation.results import MAIN_SCORE_NAME, Results, ResultsError, read_results
 from harness.evaluation.scoring import DEFAULT_RESAMPLES, THRESHOLD_RULE
 
@@ -92,8 +96,14 @@ def _files(results_dir: Path) -> tuple[list[Path], list[str]]:
     for stray in sorted(p for p in results_dir.iterdir() if not p.is_dir() and not p.name.startswith(".")):
         problems.append(f"{stray.name}: a stray file in {results_dir} (it holds one folder per model)")
     for folder in sorted(p for p in results_dir.iterdir() if p.is_dir()):
-        for stray in sorted(p for p in folder.iterdir() if not p.name.startswith(".") and not (p.suffix == ".json" or p.name.endswith(".predictions.jsonl.gz"))):
-            problems.append(f"{folder.name}/{stray.name}: a stray file (a model's folder holds <config>.json and <config>.predictions.jsonl.gz)")
+        try:
+            check_name(folder.name)
+        except SpinbenchError:
+            problems.append(f"{folder.name!r}: not a model's folder (a model's name is letters, digits, '-', '_' and '.', starting with a letter or digit)")
+            continue
+        expected = lambda p: p.is_file() and (p.suffix == ".json" or p.name.endswith(".predictions.jsonl.gz") or p.name == LOCK_NAME)  # noqa: E731
+        for stray in sorted(p for p in folder.iterdir() if not expected(p)):
+            problems.append(f"{folder.name}/{stray.name}: a stray file (a model's folder holds <config>.json, <config>.predictions.jsonl.gz and {CALIBRATION_FILE})")
         jsons = sorted(folder.glob("*.json"))
         if not jsons:
             problems.append(f"{folder.name}: no results file in {folder}")
@@ -265,6 +275,9 @@ def recompute(path: Path, res: Results, gold_for) -> ScoredPredictions:
     gold: Split = gold_for(config, split)
     if res.dataset.fingerprint != gold.fingerprint:
         raise ResultsError(f"scored on dataset revision {res.dataset.fingerprint[:12]}, but {config}/{split} here is {gold.fingerprint[:12]}")
+    size = (len(gold), int(gold.gold.offsets[-1]))
+    if (res.dataset.documents, res.dataset.tokens) != size:
+        raise ResultsError(f"it says {res.dataset.documents} documents and {res.dataset.tokens} tokens; {config}/{split} has {size[0]} and {size[1]}")
     pred_path = path.parent / res.predictions
     _check_hash(pred_path, res.predictions_sha256, "predictions")
     read = read_predictions(pred_path)
@@ -355,7 +368,21 @@ def check_entry(path: Path, gold_for) -> tuple[Results, str]:
     return res, digest
 
 
-def submission_problems(paths: list[Path], digests: dict[str, dict[str, str]]) -> list[str]:
+# Two models whose validation token scores agree this often are one model under two names.
+NEAR_COPY_SHARE = 0.99
+
+
+def _calibration_scores(folder: Path) -> np.ndarray | None:
+    """A model's calibration token scores, end to end in document-id order (None when unreadable:
+    the entries' own checks name the problem)."""
+    try:
+        rows = read_predictions(folder / CALIBRATION_FILE)[1]
+    except ResultsError:
+        return None
+    return np.concatenate([np.asarray(rows[k][0], dtype=float) for k in sorted(rows)] or [np.zeros(0)])
+
+
+def submission_problems(results_dir: Path, paths: list[Path], digests: dict[str, dict[str, str]]) -> list[str]:
     """Problems across entries: a model submitted for only some configs (``paths``: every entry
     file found), and the same predictions submitted under more than one name (``digests``:
     {model: {config: digest of its scores}} of the entries that recompute)."""
@@ -367,6 +394,16 @@ def submission_problems(paths: list[Path], digests: dict[str, dict[str, str]]) -
         missing = [c for c in CONFIGS if c not in configs]
         if missing:
             problems.append(f"{model}: a partial submission: no entry for {', '.join(missing)} (every model is scored on every config)")
+    # Validation predictions are a model's fingerprint: a copy shares (nearly) all of them.
+    calibration = {m: _calibration_scores(Path(results_dir) / m) for m in sorted(digests)}
+    calibration = {m: s for m, s in calibration.items() if s is not None and len(s)}
+    names = sorted(calibration)
+    for i, a in enumerate(names):
+        for b in names[i + 1 :]:
+            if len(calibration[a]) == len(calibration[b]):
+                share = float(np.mean(calibration[a] == calibration[b]))
+                if share >= NEAR_COPY_SHARE:
+                    problems.append(f"{b}: {share:.1%} of its calibration token scores are {a}'s: one model submitted under two names")
     seen: dict[tuple[str, str], str] = {}
     for model, configs in sorted(digests.items()):
         for config, digest in sorted(configs.items()):
@@ -391,12 +428,14 @@ def check(results_dir: Path, leaderboard_path: Path, dataset: str | None = None)
     for path in paths:
         try:
             res, digest = check_entry(path, gold_for)
-        except (ResultsError, DatasetNotFound) as err:
+        except DatasetNotFound as err:  # no gold labels: every entry would say so, once is enough
+            return [str(err)]
+        except ResultsError as err:
             problems.append(f"{path.parent.name}/{path.stem}: {err}")
             continue
         valid.setdefault(path.parent.name, {})[path.stem] = res
         digests.setdefault(path.parent.name, {})[path.stem] = digest
-    problems += submission_problems(paths, digests)
+    problems += submission_problems(results_dir, paths, digests)
     if not problems:
         expected = render(valid)
         current = Path(leaderboard_path).read_text(encoding="utf-8") if Path(leaderboard_path).exists() else None

@@ -28,6 +28,8 @@ def header_of(model: ModelInfo, split: Split | DatasetInfo, thresholds: Threshol
     are chosen)."""
     header = {"model": model.name, "target": model.target, "params": model.params, "config": split.config, "split": split.split,
               "dataset_fingerprint": split.fingerprint}
+    if model.fitted_outside:
+        header["fitted_outside"] = True
     if thresholds is not None:
         t = thresholds
         header.update(token_threshold=t.token, doc_threshold=t.document, thresholds_chosen_on=t.chosen_on, thresholds=t.to_json())
@@ -38,7 +40,7 @@ def provenance_problems(header: dict, model: ModelInfo, config: str, split: str,
     """Where a predictions file's header disagrees with the run it is said to belong to."""
     problems = []
     for key, want in (("model", model.name), ("target", model.target), ("params", model.params), ("config", config), ("split", split),
-                      ("dataset_fingerprint", fingerprint)):
+                      ("dataset_fingerprint", fingerprint), ("fitted_outside", model.fitted_outside or None)):
         if header.get(key) != want:
             problems.append(f"header {key} {header.get(key)!r} is not {want!r}")
     return problems

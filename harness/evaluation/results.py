@@ -52,13 +52,15 @@ RESULTS_SCHEMA = {
     "additionalProperties": False,
     "properties": {
         "schema_version": {"const": SCHEMA_VERSION},
-        "model": _closed(["name", "target", "params"], {"name": {"type": "string"}, "target": {"type": "string"}, "params": {"type": "object"}}),
+        "model": _closed(["name", "target", "params"], {"name": {"type": "string"}, "target": {"type": "string"}, "params": {"type": "object"},
+                                                        "fitted_outside": {"const": True}}),
         "dataset": _closed(["source", "config", "split", "fingerprint"], {
             "source": {"type": "string"}, "config": {"type": "string"}, "split": {"type": "string"}, "fingerprint": _SHA256,
             "documents": {"type": "integer"}, "tokens": {"type": "integer"},
         }),
         "harness": _closed(["version", "git_commit"], {
-            "version": {"type": "string"}, "git_commit": {"type": ["string", "null"]}, "git_dirty": {"type": ["boolean", "null"]},
+            "version": {"type": "string"}, "git_commit": {"anyOf": [{"type": "string", "pattern": "^[0-9a-f]{40}$"}, {"type": "null"}]},
+            "git_dirty": {"type": ["boolean", "null"]},
             "dirty_allowed": {"type": "boolean"},
         }),
         "date": {"type": "string"},
@@ -84,7 +86,7 @@ RESULTS_SCHEMA = {
         "predictions": {"type": "string"},
         "predictions_sha256": _SHA256,
         # the detector's news/validation predictions, from which its thresholds are recomputed
-        "calibration": _closed(["predictions", "predictions_sha256"], {"predictions": {"type": "string"}, "predictions_sha256": _SHA256}),
+        "calibration": _closed(["predictions", "predictions_sha256"], {"predictions": {"const": "calibration.predictions.jsonl.gz"}, "predictions_sha256": _SHA256}),
         # written by `spinbench leaderboard --rescore`: the harness that recomputed the scores
         "rescored": {"type": "object"},
     },
@@ -107,6 +109,7 @@ class ModelInfo:
     name: str
     target: str
     params: dict
+    fitted_outside: bool = False  # evaluated with fit=False: fitted by someone, on something, elsewhere
 
 
 @dataclass(frozen=True)
@@ -151,7 +154,11 @@ class Throughput:
 
 
 def _plain(obj: object) -> dict:
-    return {k: v for k, v in asdict(obj).items() if v is not None} if isinstance(obj, Thresholds) else asdict(obj)
+    if isinstance(obj, Thresholds):
+        return {k: v for k, v in asdict(obj).items() if v is not None}
+    if isinstance(obj, ModelInfo) and not obj.fitted_outside:
+        return {k: v for k, v in asdict(obj).items() if k != "fitted_outside"}
+    return asdict(obj)
 
 
 @dataclass

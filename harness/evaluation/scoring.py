@@ -258,8 +258,9 @@ def _false_alarm_block(ci: _Intervals, tok: np.ndarray, lengths: np.ndarray, spu
     flagged = tok[:, 1] * clean  # a clean document has no spun token: every flag is false
     any_flag = (flagged > 0).astype(float)
     docs, tokens = clean.astype(float), lengths * clean
-    share = metrics.ratio(any_flag.sum(), docs.sum()), _left_out(metrics.ratio(weights @ any_flag, weights @ docs), keep)
-    per_1k = metrics.ratio(1000 * flagged.sum(), tokens.sum()), _left_out(metrics.ratio(1000 * (weights @ flagged), weights @ tokens), keep)
+    none = float("nan") if not docs.sum() else None  # no clean document: no false-alarm rate at all
+    share = none or metrics.ratio(any_flag.sum(), docs.sum()), _left_out(metrics.ratio(weights @ any_flag, weights @ docs), keep)
+    per_1k = none or metrics.ratio(1000 * flagged.sum(), tokens.sum()), _left_out(metrics.ratio(1000 * (weights @ flagged), weights @ tokens), keep)
     return {
         "clean_documents": int(docs.sum()),
         "clean_tokens": int(tokens.sum()),

@@ -20,7 +20,7 @@ def format_table(results) -> str:
             ci = f"[{lo:.3f}, {hi:.3f}]"
         else:  # a group too small for an interval says so
             ci = "(too few documents)" if documents is not None and documents < MIN_GROUP_DOCUMENTS else ""
-        return f"{m['value']:.3f} {ci}"
+        return f"{m['value']:.3f} {ci}".rstrip()
 
     s = results.scores
     d = results.dataset
@@ -40,14 +40,15 @@ def format_table(results) -> str:
         f"{cell(fa['flagged_per_1k_tokens'], fa['clean_documents'])} flagged tokens per 1,000"
     )
     for kind, table in s["breakdown"].items():
-        lines += ["", f"token scores by {kind.replace('_', ' ')}:", f"  {'group':<16}{'docs':>6}{'tokens':>9}{'precision':>11}{'recall':>9}{'F1':>24}"]
+        lines += ["", f"token scores by {kind.replace('_', ' ')}:", f"  {'group':<16}{'docs':>6}{'tokens':>9}{'precision':>11}{'recall':>9} {'F1':>26}"]
         for key, row in table.items():
             if key in CLEAN_GROUPS:  # no spun token: precision, recall and F1 say nothing here
                 lines.append(f"  {key:<16}{row['documents']:>6}{row['tokens']:>9}   clean documents: see false alarms above")
                 continue
             p, r = row["precision"]["value"] or 0.0, row["recall"]["value"] or 0.0
-            lines.append(f"  {key:<16}{row['documents']:>6}{row['tokens']:>9}{p:>11.3f}{r:>9.3f}{cell(row['f1'], row['documents']):>24}")
+            lines.append(f"  {key:<16}{row['documents']:>6}{row['tokens']:>9}{p:>11.3f}{r:>9.3f} {cell(row['f1'], row['documents']):>26}")
     tp = results.throughput
     speed = f"{tp.tokens_per_second:,.0f} tokens/s" if tp.tokens_per_second else "n/a (predictions file)"
-    lines += ["", f"throughput {speed}; peak memory {tp.peak_memory_mb:,.0f} MB" + (f"; fit {tp.fit_seconds:.1f}s" if tp.fit_seconds else "")]
+    memory = f"{tp.peak_memory_mb:,.0f} MB" if tp.peak_memory_mb is not None else "n/a"
+    lines += ["", f"throughput {speed}; peak memory {memory}" + (f"; fit {tp.fit_seconds:.1f}s" if tp.fit_seconds else "")]
     return "\n".join(lines)

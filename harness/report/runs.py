@@ -96,7 +96,8 @@ def load_inputs(results_dir: Path, models: str | None = None, configs: str | Non
 
     results_dir = Path(results_dir)
     if not results_dir.is_dir():
-        raise SpinbenchError(f"no results folder at {results_dir}: run `evaluate` first, or pass --results")
+        option = "--runs" if runs else "--results"
+        raise SpinbenchError(f"no results folder at {results_dir}: run `evaluate` first, or pass {option}")
     everything = collect_runs(results_dir) if runs else collect(results_dir)
     if not everything:
         raise SpinbenchError(f"no results in {results_dir} (expected {results_dir}/<model>/<config>.json): run `evaluate` first")
@@ -106,15 +107,16 @@ def load_inputs(results_dir: Path, models: str | None = None, configs: str | Non
     entries = {m: {c: everything[m][c] for c in ordered_configs(chosen_configs) if c in everything[m]} for m in chosen_models}
     entries = {m: cfg for m, cfg in entries.items() if cfg}
 
-    splits: dict[tuple[str, str], Split] = {}
+    splits: dict[tuple, Split] = {}
     runs = []
     jobs = [(m, c) for m in entries for c in entries[m]]
     for model, config in tqdm(jobs, desc="reading results", unit="run", disable=None if progress else True):
         res = entries[model][config]
+        source = dataset if dataset is not None or not runs else res.dataset.source  # a run names the dataset it was scored on
         key = (res.dataset.config, res.dataset.split)
-        if key not in splits:
-            splits[key] = load(*key, dataset=dataset)
-        gold = splits[key]
+        if (source, *key) not in splits:
+            splits[(source, *key)] = load(*key, dataset=source)
+        gold = splits[(source, *key)]
         where = res.path or results_dir / model / f"{config}.json"
         if res.dataset.fingerprint != gold.fingerprint:
             raise ResultsError(f"{where}: scored on dataset revision {res.dataset.fingerprint[:12]}, but {key[0]}/{key[1]} here is {gold.fingerprint[:12]}")
