@@ -363,3 +363,14 @@ def test_the_wild_config_says_how_to_make_it(tmp_path):
     (tmp_path / "news").mkdir()
     with pytest.raises(DatasetNotFound, match="wild holds pairs you import: `spinbench align --pairs"):
         load("wild", "test", dataset=str(tmp_path))
+
+
+def test_a_source_with_no_usable_document_builds_nothing(tmp_path, capsys):
+    from harness.cli.main import main as spinbench
+
+    plain = tmp_path / "plain.jsonl"
+    plain.write_text("This is a paragraph of prose, not a JSON line.\n\nAnd another one.\n")
+    assert spinbench(["build", "--source", f"local:{plain}", "--out", str(tmp_path / "out")]) == 2
+    err = capsys.readouterr().err
+    assert "no usable document in the source(s), so nothing was built (skipped: 2 " in err
+    assert not (tmp_path / "out" / "news").exists()

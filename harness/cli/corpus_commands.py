@@ -45,8 +45,6 @@ def cmd_build(args: argparse.Namespace) -> int:
                                  f"give it its own folder (--out data-seed{args.seed})")
     summary = build(Path(args.out), configs, seed=args.seed, num_proc=args.num_proc, sources=sources, check_fingerprints=check,
                     dask=args.dask, shard_rows=args.shard_rows)
-    for warning in summary["warnings"]:
-        print(f"warning: {warning}", file=sys.stderr)
     print(
         f"built {summary['documents']} documents ({', '.join(configs)}) into {args.out} in {summary['seconds']}s "
         f"({summary['docs_per_second']} docs/s, {summary['runner']}); aligner agrees with the spinners on "

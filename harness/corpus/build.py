@@ -168,6 +168,9 @@ def build_configs(configs: list[str], sources: SourcePlans, seed: int, runner: R
         for source_id in plan.source_ids:
             for split in _wanted(CONFIGS[name], plan, source_id):
                 sizes[name][split] += 1
+    if not any(n for splits in sizes.values() for n in splits.values()):
+        skipped = ", ".join(f"{n} {reason}" for reason, n in sorted(log.skipped.items())) or "none found"
+        raise SpinbenchError(f"no usable document in the source(s), so nothing was built (skipped: {skipped})")
     targets = [(name, split) for name in configs for split in CONFIGS[name].splits]
     writers = {t: ShardWriter(out / t[0], t[1], shard_rows) for t in targets}
     digests = {t: hashlib.sha256() for t in targets}

@@ -15,6 +15,7 @@ the summary the command prints.
 from __future__ import annotations
 
 import hashlib
+import logging
 import math
 from collections import Counter
 from collections.abc import Iterable, Iterator
@@ -24,6 +25,8 @@ from harness.core.tokens import is_word, tokenize
 from harness.corpus.near_duplicates import COPY_THRESHOLD, GROUP_THRESHOLD, ShingleIndex, group_pairs, near_duplicate_pairs, shingles
 from harness.corpus.planning import SPLIT_FRACTIONS, split_of
 from harness.corpus.sources import Article, Skipped, SourceItem
+
+_log = logging.getLogger(__name__)
 
 MAX_TOKENS = 20_000  # longer documents are not articles (a dump, a book): skipped
 
@@ -46,6 +49,8 @@ class BuildLog:
         self.lines.append(f"skipped {doc_id}: {reason}")
 
     def warn(self, message: str) -> None:
+        """Said at once (a warning at the end of a long build comes too late), and kept for the log."""
+        _log.warning("warning: %s", message)
         self.warnings.append(message)
         self.lines.append(f"warning: {message}")
 
