@@ -4,7 +4,9 @@ Every run stores its detector's predictions on the calibration split (``news``/v
 its results, in ``calibration.predictions.jsonl.gz``. The thresholds rule
 (:data:`~harness.evaluation.scoring.THRESHOLD_RULE`) chooses its cuts and shares from those, so
 ``rescore`` and ``leaderboard --check`` recompute them instead of trusting what a results file
-says: thresholds tuned on the test split cannot pass.
+says: thresholds tuned on the test split do not pass by editing the results and the predictions
+header. Forged calibration predictions would: the check cannot re-run a detector, so it rests
+there on the entry's recorded provenance (and flags two names sharing one model's scores).
 """
 
 from __future__ import annotations
