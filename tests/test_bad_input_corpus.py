@@ -374,3 +374,12 @@ def test_a_source_with_no_usable_document_builds_nothing(tmp_path, capsys):
     err = capsys.readouterr().err
     assert "no usable document in the source(s), so nothing was built (skipped: 2 " in err
     assert not (tmp_path / "out" / "news").exists()
+
+
+def test_a_failed_build_leaves_no_folder_it_made(tmp_path, capsys):
+    from harness.cli.main import main as spinbench
+
+    plain = tmp_path / "plain.jsonl"
+    plain.write_text("not a JSON line\n")
+    assert spinbench(["build", "--source", f"local:{plain}", "--out", str(tmp_path / "new" / "out")]) == 2
+    assert not (tmp_path / "new" / "out").exists()

@@ -258,6 +258,7 @@ def build(
     runner = Runner(num_proc, dask)  # a bad --num-proc or --dask fails before anything is made
     out_dir = Path(out_dir)
     tmp = out_dir / f"{TMP_PREFIX}{os.getpid()}"
+    made_out = not out_dir.exists()  # a failed build removes a folder it made, so nothing is left behind
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
         remove_stale_builds(out_dir, log)
@@ -288,8 +289,12 @@ def build(
         write_card(tmp / CARD, summary, list(summary["configs"]), sharded)
         write_text(tmp / LOG_FILE, "\n".join([*log.lines, log.summary(), ""]))
         replace_tree(tmp, out_dir, [*configs, FINGERPRINTS, BUILD_STATS, CARD, LOG_FILE])
-    finally:
+    except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
+        if made_out and out_dir.is_dir() and not any(out_dir.iterdir()):
+            out_dir.rmdir()
+        raise
+    shutil.rmtree(tmp, ignore_errors=True)
     summary["seconds"] = round(seconds, 1)
     summary["docs_per_second"] = round(n_docs / seconds, 1) if seconds else None
     summary["log_file"] = str(out_dir / LOG_FILE)
