@@ -194,20 +194,26 @@ def test_a_changed_header_model_is_caught(board):
     assert "header params" in p
 
 
-def test_partial_and_duplicate_submissions_are_flagged(board):
+def _copy_model(results, model, name):
+    """A model's folder copied under another name, renamed everywhere and every hash fixed: only
+    the scores give it away."""
     import shutil
 
-    root, results, _ = board
-    shutil.copytree(results / "lexicon", results / "copycat")
-    for config in CONFIGS:  # renamed everywhere, hashes fixed: only the scores give it away
-        edit_json(results / "copycat" / f"{config}.json", lambda o: o["model"].update(name="copycat"))
-        _rewrite_predictions(results, "copycat", config, lambda h: h.update(model="copycat"))
-    cal = results / "copycat" / "calibration.predictions.jsonl.gz"
+    shutil.copytree(results / model, results / name)
+    for config in CONFIGS:
+        edit_json(results / name / f"{config}.json", lambda o: o["model"].update(name=name))
+        _rewrite_predictions(results, name, config, lambda h: h.update(model=name))
+    cal = results / name / "calibration.predictions.jsonl.gz"
     rows = read_jsonl_gz(cal)
-    rows[0]["header"]["model"] = "copycat"
+    rows[0]["header"]["model"] = name
     write_jsonl_gz(cal, rows)
     for config in CONFIGS:
-        edit_json(results / "copycat" / f"{config}.json", lambda o: o["calibration"].update(predictions_sha256=sha256_file(cal)))
+        edit_json(results / name / f"{config}.json", lambda o: o["calibration"].update(predictions_sha256=sha256_file(cal)))
+
+
+def test_partial_and_duplicate_submissions_are_flagged(board):
+    root, results, _ = board
+    _copy_model(results, "lexicon", "copycat")
     (results / "all-spun" / "unseen-domain.json").unlink()
     (results / "all-spun" / "unseen-domain.predictions.jsonl.gz").unlink()
     found = problems(board)
@@ -235,20 +241,9 @@ def test_stray_files_are_named(board):
 # From a second fresh-clone trial.
 
 
-def test_a_near_copy_of_a_model_is_flagged_by_its_calibration_predictions(board):
-    import shutil
-
+def test_a_copy_of_a_model_is_flagged_by_its_calibration_predictions(board):
     root, results, _ = board
-    shutil.copytree(results / "lexicon", results / "lexicon2")
-    for config in CONFIGS:
-        edit_json(results / "lexicon2" / f"{config}.json", lambda o: o["model"].update(name="lexicon2"))
-        _rewrite_predictions(results, "lexicon2", config, lambda h: h.update(model="lexicon2"))
-    cal = results / "lexicon2" / "calibration.predictions.jsonl.gz"
-    rows = read_jsonl_gz(cal)
-    rows[0]["header"]["model"] = "lexicon2"
-    write_jsonl_gz(cal, rows)
-    for config in CONFIGS:
-        edit_json(results / "lexicon2" / f"{config}.json", lambda o: o["calibration"].update(predictions_sha256=sha256_file(cal)))
+    _copy_model(results, "lexicon", "lexicon2")
     found = problems(board)
     assert "lexicon2: 100.0% of its calibration token scores are lexicon's: one model submitted under two names" in found, found
 
