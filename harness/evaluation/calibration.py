@@ -28,12 +28,12 @@ def calibration_split(dataset=None) -> Split:
     return load(DEFAULT_CONFIG, CALIBRATION_SPLIT, dataset=fit_dataset(dataset))
 
 
-def calibrated_thresholds(path: Path, validation: Split, model: ModelInfo | None = None) -> Thresholds:
+def read_calibration(path: Path, validation: Split, model: ModelInfo) -> tuple[Thresholds, list[list[float]], list[float]]:
     """The thresholds the rule chooses from the calibration predictions in ``path`` (before they
-    are matched to a scored split). ``model``: the run they must belong to."""
+    are matched to a scored split), and those predictions' token and document scores. ``model``:
+    the run they must belong to."""
     header, token_scores, doc_scores = read_scores(path, validation)
-    if model is not None:
-        problems = provenance_problems(header, model, validation.config, validation.split, validation.fingerprint)
-        if problems:
-            raise ResultsError(f"{path}: not this run's calibration predictions: " + "; ".join(problems))
-    return choose_thresholds(validation.gold, token_scores, doc_scores)
+    problems = provenance_problems(header, model, validation.config, validation.split, validation.fingerprint)
+    if problems:
+        raise ResultsError(f"{path}: not this run's calibration predictions: " + "; ".join(problems))
+    return choose_thresholds(validation.gold, token_scores, doc_scores), token_scores, doc_scores

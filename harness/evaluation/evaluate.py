@@ -13,8 +13,8 @@ of its own that never calls back here.
 5. *record* the results and *write* them with the predictions (:mod:`~harness.evaluation.record`).
 
 ``rescore(predictions_file)`` scores a stored predictions file instead of steps 2-3, with the
-same functions ``leaderboard --check`` uses (:func:`~harness.evaluation.predictions.read_scores`, the rule's
-thresholds from the stored calibration predictions, :func:`~harness.evaluation.scoring.score_split`).
+same function ``leaderboard --check`` uses (:func:`~harness.evaluation.predictions.score_predictions_file`,
+with the rule's thresholds from the stored calibration predictions).
 Held-out configs (test split only) use the default config's train and validation splits too.
 Progress and notices go to the ``harness`` loggers; the CLI shows them. ``examples/`` holds a
 detector evaluated both ways (``tests/test_examples.py`` runs it).
@@ -22,18 +22,20 @@ detector evaluated both ways (``tests/test_examples.py`` runs it).
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import NamedTuple
 
 from harness.core.configs import DEFAULT_CONFIG, EVALUATION_SPLIT
 from harness.core.dataset import load, recorded_fingerprints
 from harness.core.errors import SpinbenchError
+from harness.core.paths import writable_location
 from harness.evaluation.admission import entry_problems, folder_problems
-from harness.evaluation.calibration import CALIBRATION_FILE, calibrated_thresholds, calibration_split
+from harness.evaluation.calibration import CALIBRATION_FILE, calibration_split, read_calibration
 from harness.evaluation.contract import get_params
-from harness.evaluation.outputs import check_name, check_writable, is_predictions_file, output_root, results_name, run_paths
+from harness.evaluation.outputs import check_name, is_predictions_file, output_root, results_name, run_paths
 from harness.evaluation.predict import predict_split
-from harness.evaluation.predictions import header_thresholds, read_predictions, read_scores
+from harness.evaluation.predictions import header_thresholds, read_predictions, score_predictions_file
 from harness.evaluation.prepare import checked_params, fit_and_calibrate, make, nonempty
 from harness.evaluation.provenance import git_commit
 from harness.evaluation.record import record, write_run
@@ -137,8 +139,8 @@ def rescore(
     by_rule = header.get("thresholds_chosen_on") == CALIBRATED_ON  # not a run whose thresholds were given by hand
     if cal_path.exists() and by_rule and None in (given or (None,)):  # some threshold comes from the rule
         validation = calibration_split(dataset)
-        base = calibrated_thresholds(cal_path, validation, ModelInfo(str(header.get("model")), model_info.target, model_info.params, model_info.fitted_outside))
-        calibration = (validation, *read_scores(cal_path, validation)[1:])
+        base, cal_tokens, cal_docs = read_calibration(cal_path, validation, replace(model_info, name=str(header.get("model"))))
+        calibration = (validation, cal_tokens, cal_docs)
     else:
         base = header_thresholds(path, header) if given is None or None in given else None
     chosen = Thresholds.override(base, *given) if given else base
@@ -147,12 +149,10 @@ def rescore(
     if write and paths.predictions.absolute() == path.absolute():
         raise SpinbenchError(f"rescoring {path} would write over it: give another name or output_dir (--name, --output-dir)")
 
-    _, token_scores, doc_scores = read_scores(path, evaluated, read)
-    thresholds = chosen.matched(token_scores, doc_scores)
-    scores = score_split(evaluated.gold, token_scores, doc_scores, thresholds.token, thresholds.document, n_boot=n_boot, seed=seed)
-    results = record(model_info, evaluated, thresholds, scores, Bootstrap(n_boot, seed), paths.predictions.name, dirty_allowed=allow_dirty)
+    scored = score_predictions_file(path, evaluated, n_boot, seed, chosen, read=read)
+    results = record(model_info, evaluated, scored.thresholds, scored.scores, Bootstrap(n_boot, seed), paths.predictions.name, dirty_allowed=allow_dirty)
     results.entry_problems = problems
-    return write_run(paths, results, token_scores, doc_scores, evaluated.gold.ids, calibration) if write else results
+    return write_run(paths, results, scored.token_scores, scored.doc_scores, evaluated.gold.ids, calibration) if write else results
 
 
 def _given(threshold: float | None, doc_threshold: float | None) -> tuple[float | None, float | None] | None:
@@ -181,7 +181,7 @@ def _check_run(evaluated, chosen_on: str, calibrated: bool, run: _RunOptions, mo
         raise SpinbenchError(f"seed must be a whole number of at least 0, not {run.seed!r}")
     check_name(run.name)
     if run.write:
-        check_writable(output_root(run.output_dir, run.submit))
+        writable_location(output_root(run.output_dir, run.submit), "results")
     elif run.submit:
         raise SpinbenchError("submit needs write=True: a leaderboard entry is the files it writes")
     code = git_commit()

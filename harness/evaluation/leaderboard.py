@@ -32,9 +32,9 @@ from harness.core.errors import SpinbenchError
 from harness.core.files import sha256_file
 from harness.evaluation import metrics
 from harness.evaluation.admission import results_problems
-from harness.evaluation.calibration import CALIBRATION_FILE, calibrated_thresholds
+from harness.evaluation.calibration import CALIBRATION_FILE, read_calibration
 from harness.evaluation.outputs import check_name
-from harness.evaluation.predictions import ScoredPredictions, provenance_problems, read_predictions, read_scores, score_predictions_file
+from harness.evaluation.predictions import ScoredPredictions, provenance_problems, read_predictions, score_predictions_file
 from harness.evaluation.record import LOCK_NAME
 from harness.evaluation.results import MAIN_SCORE_NAME, Results, ResultsError, read_results
 from harness.evaluation.scoring import DEFAULT_RESAMPLES, THRESHOLD_RULE
@@ -291,13 +291,12 @@ def recompute(path: Path, res: Results, gold_for) -> ScoredPredictions:
         raise ResultsError("it stores no calibration predictions, so its thresholds cannot be recomputed")
     cal_path = path.parent / res.calibration.predictions
     _check_hash(cal_path, res.calibration.predictions_sha256, "calibration predictions")
-    chosen = calibrated_thresholds(cal_path, gold_for(DEFAULT_CONFIG, CALIBRATION_SPLIT), res.model)
-    _, token_scores, doc_scores = read_scores(pred_path, gold, read)
-    rule = chosen.matched(token_scores, doc_scores)
-    if rule != res.thresholds:
+    chosen, _, _ = read_calibration(cal_path, gold_for(DEFAULT_CONFIG, CALIBRATION_SPLIT), res.model)
+    scored = score_predictions_file(pred_path, gold, res.bootstrap.resamples, res.bootstrap.seed, chosen, read=read)
+    if scored.thresholds != res.thresholds:
         raise ResultsError(f"its thresholds are not the ones the rule gives on its stored predictions ({THRESHOLD_RULE}): "
-                           f"{rule.to_json()} recomputed, {res.thresholds.to_json()} recorded")
-    return score_predictions_file(pred_path, gold, res.bootstrap.resamples, res.bootstrap.seed, rule, read=read)
+                           f"{scored.thresholds.to_json()} recomputed, {res.thresholds.to_json()} recorded")
+    return scored
 
 
 def _check_hash(path: Path, recorded: str | None, what: str) -> None:

@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import NamedTuple
 
 from harness.core.errors import SpinbenchError
-from harness.core.paths import writable_location
 
 RUNS_DIR = "runs"  # ordinary runs (ignored by git)
 RESULTS_DIR = "results"  # leaderboard entries (committed)
@@ -61,11 +60,6 @@ def is_predictions_file(model: object) -> bool:
 
 def output_root(output_dir: str | Path | None, submit: bool) -> Path:
     return Path(output_dir) if output_dir is not None else Path(RESULTS_DIR if submit else RUNS_DIR)
-
-
-def check_writable(root: Path) -> None:
-    """Say now, before any fitting or predicting, if ``root`` cannot be written (nothing is left behind)."""
-    writable_location(root, "results")
 
 
 def run_paths(output_dir: str | Path | None, name: str, config: str, split: str, submit: bool) -> RunPaths:

@@ -4,8 +4,8 @@ A predictions file is gzipped JSONL: a header line ``{"header": {model, target, 
 split, dataset_fingerprint, token_threshold, doc_threshold, thresholds_chosen_on, thresholds}}``
 (:func:`header_of` makes it from the run's results, so the two always agree), then one
 ``{"id", "token_scores", "doc_score"}`` line per document. :func:`score_predictions_file` is
-used by ``evaluate --model FILE`` and by ``leaderboard --check`` alike, so a file scores the
-same way wherever it is scored.
+used by ``rescore`` (``evaluate --model FILE``) and by ``leaderboard --check`` alike, so a file
+scores the same way wherever it is scored.
 """
 
 from __future__ import annotations
@@ -154,11 +154,12 @@ def read_scores(path: Path, gold: Split, read: tuple[dict, dict] | None = None) 
 
 
 def score_predictions_file(
-    path: Path, gold: Split, n_boot: int, seed: int, thresholds: Thresholds | None = None, read: tuple[dict, dict] | None = None,
+    path: Path, gold: Split, n_boot: int, seed: int, thresholds: Thresholds, read: tuple[dict, dict] | None = None,
 ) -> ScoredPredictions:
-    """Score a predictions file against ``gold`` (read by :func:`read_scores`). ``thresholds``
-    overrides the header's; without either, it is an error."""
+    """Score a predictions file against ``gold`` (read by :func:`read_scores`) at ``thresholds``
+    moved to this file's scores by the rule (:meth:`Thresholds.matched`, which leaves cuts given
+    by hand alone)."""
     header, token_scores, doc_scores = read_scores(path, gold, read)
-    chosen = thresholds if thresholds is not None else header_thresholds(path, header)
+    chosen = thresholds.matched(token_scores, doc_scores)
     scores = score_split(gold.gold, token_scores, doc_scores, chosen.token, chosen.document, n_boot=n_boot, seed=seed)
     return ScoredPredictions(header, chosen, token_scores, doc_scores, scores)
