@@ -42,10 +42,9 @@ class _LogBar:
 
 
 @contextmanager
-def progress(total: int, desc: str, unit: str, enabled: bool = True, **tqdm_options) -> Iterator:
-    """A progress counter with ``update(n)``: see the module docstring. ``enabled=False`` shows
-    nothing."""
-    if enabled and sys.stderr.isatty():
+def progress(total: int, desc: str, unit: str, **tqdm_options) -> Iterator:
+    """A progress counter with ``update(n)``: see the module docstring."""
+    if sys.stderr.isatty():
         from tqdm.auto import tqdm
 
         with tqdm(total=total, desc=desc, unit=unit, **tqdm_options) as bar:
@@ -55,5 +54,4 @@ def progress(total: int, desc: str, unit: str, enabled: bool = True, **tqdm_opti
     try:
         yield bar
     finally:
-        if enabled:
-            bar.close()
+        bar.close()
