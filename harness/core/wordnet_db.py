@@ -129,6 +129,36 @@ class WordNet:
             found = self._synsets[(pos, offset)] = Synset(pos, offset, words, gloss.strip())
         return found
 
+    def _fields(self, pos: str, offset: int) -> list[str]:
+        data = self._data[pos]
+        return data[offset : data.index(b"\n", offset)].decode("utf-8").partition(" | ")[0].split()
+
+    def lexfile(self, pos: str, offset: int) -> int:
+        """The synset's lexicographer file number (``lexnames(5)``: 28 is ``noun.time``)."""
+        return int(self._fields(pos, offset)[1])
+
+    def pointers(self, pos: str, offset: int) -> list[tuple[str, str, int, int, int]]:
+        """The synset's pointers as ``(symbol, target pos, target offset, source word, target
+        word)``; the word numbers count from 1 within each synset, 0 for a pointer between
+        whole synsets (``\\`` from an adverb is "derived from adjective")."""
+        parts = self._fields(pos, offset)
+        at = 4 + 2 * int(parts[3], 16)
+        found = []
+        for i in range(int(parts[at])):
+            symbol, target, target_pos, words = parts[at + 1 + 4 * i : at + 5 + 4 * i]
+            found.append((symbol, "a" if target_pos == "s" else target_pos, int(target), int(words[:2], 16), int(words[2:], 16)))
+        return found
+
+    def pertainyms(self, adverb: str) -> list[str]:
+        """The adjectives an adverb is derived from, by WordNet's ``\\`` pointers from that very
+        word: ``quickly`` -> ``['quick']``; most frequent sense first, no repeats."""
+        key, out = _key(adverb), []
+        for synset in self.synsets(adverb, "r"):
+            for symbol, pos, offset, source, target in self.pointers("r", synset.offset):
+                if symbol == "\\" and source and _key(synset.lemmas[source - 1]) == key and target:
+                    out.append(self.synset(pos, offset).lemmas[target - 1])
+        return list(dict.fromkeys(out))
+
     def synsets(self, lemma: str, pos: str) -> list[Synset]:
         """The synsets of ``lemma`` (exactly, no morphology), most frequent sense first."""
         return [self.synset(pos, o) for o in self.index[pos].get(_key(lemma), ())]
