@@ -84,6 +84,7 @@ CLASSES = {
     "ADV": frozenset("""also too very just only even still already ever never again here there then now not however
         therefore thus hence instead almost quite rather""".split()),
 }
+_CLOSED = FUNCTION_WORDS | frozenset().union(*CLASSES.values())
 _SLOTS = frozenset({"someone", "somebody", "something", "oneself", "anyone", "anything"})
 _TAGS = {"VERB": ("VBD", "VBG", "VBN", "VBZ"), "NOUN": ("NNS",)}
 _WN_POS = {"NOUN": "n", "VERB": "v", "ADJ": "a", "ADV": "r"}
@@ -110,8 +111,8 @@ class _Table:
         """The pair, and the pair inflected alike in each part of speech both sides share."""
         self.add(key, rewrite)
         for upos in sorted(readings):
-            if upos == "NOUN" and {key.split(" ")[0], rewrite.split(" ")[0]} & CLASSES["DET"]:
-                continue  # "a deal" has no plural
+            if upos == "NOUN" and ({key.split(" ")[0], rewrite.split(" ")[0]} & CLASSES["DET"] or "of" in f"{key} {rewrite}".split(" ")):
+                continue  # "a deal" has no plural, "blink of an eye" not "blink of an eyes"
             for tag in _TAGS.get(upos, ()):
                 k, r = inflect(key, upos, tag), inflect(rewrite, upos, tag)
                 if k and r and k != key and _fits(k, r):  # "cut back" stays the present's key
@@ -145,27 +146,32 @@ def _fits(key: str, rewrite: str) -> bool:
 @cache
 def _readings(phrase: str) -> frozenset[str]:
     """Open parts of speech a phrase can be read in: WordNet's index for the whole phrase, else
-    (a phrase WordNet lacks) lemminflect for its head (first word of a verb, last of others)."""
+    (a phrase WordNet lacks) lemminflect for its head (first word of a verb, which needs a small
+    word after it; last word of others)."""
     wn = default_wordnet()
     found = {upos for upos, pos in _WN_POS.items() if phrase.replace(" ", "_") in wn.index[pos]}
     if found:
         return frozenset(found)
     words = phrase.split(" ")
-    return frozenset(upos for upos in _WN_POS if known_as(words[0] if upos == "VERB" else words[-1], upos))
+    found = {upos for upos in _WN_POS if known_as(words[0] if upos == "VERB" else words[-1], upos)}
+    if len(words) > 1 and _CLOSED.isdisjoint(words[1:]):
+        found.discard("VERB")  # a verb phrase has a particle or a small word: "draw back", not "stage show"
+    return frozenset(found)
 
 
 @cache
 def _classes(phrase: str) -> frozenset[str]:
     """Closed classes of a word, or of a multiword expression by its last word (``prior to``:
     PREP, ``seeing that``: CONJ, ``a great deal of``: DET) when WordNet has no noun, verb or
-    adjective reading of it (``give up`` is a verb); ADV for any WordNet adverb."""
+    adjective reading of it and its first word is no verb (``give up``, ``pin on``); ADV for any
+    WordNet adverb."""
     words = phrase.split(" ")
     wn = default_wordnet()
     key = phrase.replace(" ", "_")
     found = set()
     if len(words) == 1:
         found = {name for name, members in CLASSES.items() if phrase in members}
-    elif not any(key in wn.index[pos] for pos in "nva"):
+    elif not any(key in wn.index[pos] for pos in "nva") and (words[0] in _CLOSED or not known_as(words[0], "VERB")):  # "pin on" is a verb
         found = {name for name in ("PREP", "CONJ") if words[-1] in CLASSES[name]}
         if words[0] in CLASSES["DET"] and words[-1] == "of":
             found.add("DET")
