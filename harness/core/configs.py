@@ -47,10 +47,27 @@ HELD_OUT_RECIPES = {"glove": Recipe(("glove",))}
 # Spinners nobody on this project wrote (nlpaug's augmenters), for a test config of their own.
 THIRD_PARTY_RECIPES = {"nlpaug-glove": Recipe(("nlpaug-glove",)), "nlpaug-wordnet": Recipe(("nlpaug-wordnet",))}
 
-RATE_RANGE = (0.18, 0.45)  # light to heavy spinning: the share of spun tokens the spinner is asked for
-# Rate bands for breakdowns: RATE_RANGE cut into equal thirds, edges rounded to whole percent.
-RATE_BANDS = ("light", "medium", "heavy")
-RATE_BAND_EDGES = tuple(round(RATE_RANGE[0] + k * (RATE_RANGE[1] - RATE_RANGE[0]) / 3, 2) for k in (1, 2))
+RATE_RANGE = (0.2, 0.47)  # light to heavy spinning: the share of spun tokens the spinner is asked for
+
+# Spin regimes: how much of a document is spun. ``whole``: the whole article at RATE_RANGE (what
+# the realism profile is calibrated on); ``sparse``: a handful of edits, 0.5-5% of the tokens,
+# fixed terms' tortured rewrites first (a paper-mill article carries a few tortured phrases among
+# thousands of words); ``partial``: one to three paragraphs spun at RATE_RANGE, the rest of the
+# text untouched (a plagiarist spins only the passages copied into an otherwise own text).
+CLEAN_REGIME = "clean"
+REGIMES = (CLEAN_REGIME, "whole", "sparse", "partial")
+# A quarter of documents clean, as before; of the spun ones 60% whole-article (the calibrated
+# majority, so the realism profile of a split stays that of real spinning), a fifth each sparse
+# and partial: about 33 of each in news/test and validation, enough for an interval per regime.
+REGIME_SHARES = {CLEAN_REGIME: 0.25, "whole": 0.45, "sparse": 0.15, "partial": 0.15}
+SPARSE_RATE = (0.005, 0.05)
+SPARSE_EDITS = (1, 10)
+PARTIAL_PARAGRAPHS = (1, 3)
+# Rate bands for breakdowns: RATE_RANGE cut into equal thirds, edges rounded to whole percent;
+# below it, "low" (sparse and most partial documents).
+LOW_BAND = "low"
+RATE_BANDS = (LOW_BAND, "light", "medium", "heavy")
+RATE_BAND_EDGES = (RATE_RANGE[0], *(round(RATE_RANGE[0] + k * (RATE_RANGE[1] - RATE_RANGE[0]) / 3, 2) for k in (1, 2)))
 # The recipe and the rate band of a document left clean: breakdown groups with no spun token.
 CLEAN_RECIPE = "none"
 CLEAN_BAND = "clean"
@@ -64,6 +81,10 @@ class ConfigSpec:
     recipes: dict[str, Recipe]
     description: str
     originals_split: str | None = None  # take only the source articles of this news split
+    # Spun by sampled spinner personalities (harness.corpus.spin.personality), with the
+    # spinners' rewrites divided between training and scored splits (lexical_split).
+    personalities: bool = False
+    lexical_split: bool = False
 
 
 CONFIGS = {
@@ -74,6 +95,8 @@ CONFIGS = {
         SEEN_RECIPES,
         "BBC News articles spun by the thesaurus, WordNet, phrasebook and numbers engines, calibrated to real spinners;"
         " split by source article, near-duplicate stories kept in one split.",
+        personalities=True,
+        lexical_split=True,
     ),
     "unseen-spinner": ConfigSpec(
         "unseen-spinner",
@@ -97,6 +120,8 @@ CONFIGS = {
         ("test",),
         SEEN_RECIPES,
         "Wikipedia article excerpts (an unseen domain) spun by the news engines.",
+        personalities=True,
+        lexical_split=True,
     ),
 }
 DEFAULT_CONFIG = "news"
@@ -118,8 +143,8 @@ def news_style_configs() -> list[str]:
 def rate_band(rate: float) -> str:
     """Light / medium / heavy (see ``RATE_BAND_EDGES``), the bands scores are broken down by.
 
-    >>> rate_band(0.0), rate_band(0.2), rate_band(0.3), rate_band(0.4)
-    ('clean', 'light', 'medium', 'heavy')
+    >>> rate_band(0.0), rate_band(0.02), rate_band(0.2), rate_band(0.3), rate_band(0.4)
+    ('clean', 'low', 'light', 'medium', 'heavy')
     """
     if rate <= 0:
         return CLEAN_BAND

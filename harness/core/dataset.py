@@ -35,7 +35,7 @@ class DatasetNotFound(SpinbenchError, FileNotFoundError):
 
 
 # What scoring and fitting need of a split; everything else is read only when asked for.
-GOLD_COLUMNS = ("id", "tokens", "labels", "is_spun", "recipe", "spin_rate", "domain")
+GOLD_COLUMNS = ("id", "tokens", "labels", "is_spun", "recipe", "spin_rate", "domain", "regime")
 _BATCH_ROWS = 32  # rows materialised at a time when the whole of a split is streamed
 
 
@@ -51,6 +51,7 @@ class GoldColumns:
     recipe: list[str]
     spin_rate: np.ndarray
     domain: list[str]
+    regime: list[str]
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -73,6 +74,7 @@ class GoldColumns:
             recipe=[r["recipe"] for r in records],
             spin_rate=np.array([r["spin_rate"] for r in records], dtype=float),
             domain=[r["domain"] for r in records],
+            regime=[r.get("regime") or ("unknown" if r["is_spun"] else "clean") for r in records],  # records made by hand may lack it
         )
 
 
@@ -123,6 +125,7 @@ class Split:
             recipe=t.column("recipe").to_pylist(),
             spin_rate=t.column("spin_rate").to_numpy(zero_copy_only=False).astype(float),
             domain=t.column("domain").to_pylist(),
+            regime=t.column("regime").to_pylist(),
         )
 
     def token_texts(self) -> list[list[str]]:

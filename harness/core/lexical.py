@@ -313,3 +313,27 @@ def related_synonyms(lemma: str, upos: str, top_k: int = 12, min_zipf: float = 2
     mine[matrix.indices[matrix.indptr[row_of[lemma]] : matrix.indptr[row_of[lemma] + 1]]] = 1
     scored = sorted((-overlap / (len(own) * len(moby[syn])) ** 0.5, syn) for syn, overlap in zip(candidates, (rows @ mine).tolist()))
     return tuple(syn for _, syn in scored[:top_k])
+
+
+# Words spelt with a vowel letter but said with a consonant sound, and the reverse (prefixes).
+_A_BEFORE_VOWEL_LETTER = ("uni", "use", "usu", "uti", "ura", "uro", "eu", "ewe", "one", "once", "ubiq", "ukr")
+_AN_BEFORE_CONSONANT_LETTER = ("hour", "honest", "honor", "honour", "heir")
+
+
+def indefinite_article(word: str) -> str | None:
+    """``a`` or ``an``, as the sound of ``word``'s start asks, by spelling rules good for common
+    words (``an hour``, ``a university``, ``an 8``); None for a word it cannot judge (an
+    abbreviation in capitals, punctuation).
+
+    >>> [indefinite_article(w) for w in ("apple", "university", "hour", "big", "8", "11", "UN")]
+    ['an', 'a', 'an', 'a', 'an', 'an', None]
+    """
+    if not word or not word[0].isalnum() or (len(word) > 1 and word.isupper()):
+        return None
+    w = word.lower()
+    if w[0].isdigit():
+        digits = w.split(",")[0].split(".")[0]
+        return "an" if w[0] == "8" or (digits[:2] in ("11", "18") and len(digits) in (2, 5, 6)) else "a"
+    if w[0] in "aeiou":
+        return "a" if w.startswith(_A_BEFORE_VOWEL_LETTER) else "an"
+    return "an" if w.startswith(_AN_BEFORE_CONSONANT_LETTER) else "a"

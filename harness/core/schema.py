@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from harness.core.configs import CLEAN_REGIME
 from harness.core.tokens import Token
 
 
@@ -78,6 +79,9 @@ FIELDS_SPEC: tuple[tuple[str, str, str], ...] = (
     ("recipe", "string", "the spinner recipe (see Configurations); `none` when clean, `unknown` for imported pairs"),
     ("spin_rate", "float32", "share of tokens the spinner was asked to replace (0 when clean); for imported pairs, which have no such request, the observed share of spun tokens"),
     ("is_spun", "bool", "whether any token was changed"),
+    ("regime", "string", "how much was spun: `clean`, `whole` (the whole article), `sparse` (a handful of edits, 0.5-5% of tokens) or "
+                         "`partial` (one to three paragraphs); `unknown` for imported spun pairs"),
+    ("spinner", "string", "the spinner personality that spun the document, as JSON (recipe and habits; see the card); empty when clean"),
 )
 FIELDS = tuple(name for name, _, _ in FIELDS_SPEC)
 
@@ -127,8 +131,11 @@ def make_record(
     engines: Sequence[str],
     recipe: str,
     spin_rate: float,
+    regime: str,
+    spinner: str = "",
 ) -> dict:
-    """A dataset record; ``is_spun`` follows the edits."""
+    """A dataset record; ``is_spun`` follows the edits (a document planned spun that no change
+    could be made to is clean, and says so in ``regime``)."""
     return {
         "id": doc_id,
         "source": source,
@@ -145,6 +152,8 @@ def make_record(
         "recipe": recipe,
         "spin_rate": float(spin_rate),
         "is_spun": bool(edits),
+        "regime": regime if edits else CLEAN_REGIME,
+        "spinner": spinner if edits else "",
     }
 
 

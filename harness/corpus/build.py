@@ -16,18 +16,19 @@ from __future__ import annotations
 
 import os
 import random
+import re
 import shutil
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from harness.core.configs import CONFIGS, ConfigSpec
+from harness.core.configs import CONFIGS, DEFAULT_CONFIG, FIT_SPLIT, ConfigSpec
 from harness.core.errors import SpinbenchError
 from harness.core.fingerprints import fingerprint_line
 from harness.core.schema import as_stored, make_record
 from harness.core.shards import SHARD_ROWS, ShardWriter
-from harness.core.tokens import tokenize
+from harness.core.tokens import Token, tokenize
 from harness.corpus.align import align_tokens
 from harness.corpus.planning import plan_document
 from harness.corpus.runners import Runner, run_jobs
@@ -35,6 +36,8 @@ from harness.corpus.source_checks import MAX_TOKENS, BuildLog, SplitPlan, checke
 from harness.corpus.source_plans import SourceItems, SourcePlans, source_items
 from harness.corpus.sources import Article
 from harness.corpus.spin import engine, recipe_spinner
+from harness.corpus.spin.lexical_split import lexical_side
+from harness.corpus.spin.personality import Personality, sample_personality
 from harness.corpus.spin.spinner import recorded_labels
 from harness.corpus.stats import RecordStats, SplitStats, record_stats
 
@@ -59,19 +62,29 @@ def process(job: Job) -> tuple[dict, int, int]:
     original_tokens = tokenize(art.text)
     plan = plan_document(art.source_id, job.seed, spec.recipes)
     spin_edits = None
+    engines: list[str] = []
+    text, tokens, spinner, rate = art.text, original_tokens, "", plan.rate
     if plan.spun:
         recipe = spec.recipes[plan.recipe]
         key = f"{job.seed}:spin:{job.config}:{art.source_id}"
+        rng = random.Random(key)
+        where = partial_mask(art.text, original_tokens, plan.paragraphs, rng) if plan.regime == "partial" else None
+        if where is not None:
+            rate = round(plan.rate * sum(where) / max(1, len(where)), 4)  # the share of the whole document asked for
         whole_text = engine(recipe.engines[0])
         if hasattr(whole_text, "spin_text"):  # a third-party spinner: the aligner's labels only
-            text = whole_text.spin_text(art.text, plan.rate, key)
-            engines = [whole_text.name]
+            text = _spin_third_party(whole_text, art.text, original_tokens, where, plan, key)
+            engines, spinner = [whole_text.name], Personality(plan.recipe).to_json()
         else:
-            result = recipe_spinner(recipe).spin(art.text, plan.rate, random.Random(key), tokens=original_tokens)
+            personality = sample_personality(random.Random(f"{key}:personality"), plan.recipe) if spec.personalities else None
+            cluster = SPARSE_CLUSTER if plan.regime == "sparse" else None
+            allow = lexical_side(job.split or spec.splits[0], job.seed) if spec.lexical_split else None
+            result = recipe_spinner(recipe, personality, cluster).spin(
+                art.text, plan.rate, rng, tokens=original_tokens, allow=allow, where=where, max_edits=plan.max_edits,
+                fixed_terms_first=plan.regime == "sparse")
             text, engines, spin_edits = result.spun, result.engines, result.edits
+            spinner = (personality or Personality(plan.recipe)).to_json()
         tokens = tokenize(text)
-    else:
-        text, engines, tokens = art.text, [], original_tokens
     alignment = align_tokens(art.text, original_tokens, text, tokens)
     agree = total = 0
     if spin_edits is not None or not plan.spun:
@@ -91,9 +104,73 @@ def process(job: Job) -> tuple[dict, int, int]:
         edits=alignment.edits,
         engines=engines if alignment.edits else [],
         recipe=plan.recipe,
-        spin_rate=plan.rate,
+        spin_rate=rate,
+        regime=plan.regime,
+        spinner=spinner,
     )
     return record, agree, total
+
+
+# Sparse documents rewrite neighbouring words together nearly always: tortured phrases
+# ("weighty precipitation", "counterfeit consciousness") rather than isolated swaps.
+SPARSE_CLUSTER = 0.9
+
+
+def partial_mask(text: str, tokens: list[Token], paragraphs: int, rng: random.Random) -> list[bool]:
+    """Which tokens a partly spun document may change: ``paragraphs`` of its paragraphs (blank-line
+    separated), chosen at random, always leaving one untouched. A text of fewer paragraphs is cut
+    into runs of three sentences instead."""
+    units = [m.span() for m in re.finditer(r"\S(?:.*?\S)?(?=\n\s*\n|\s*$)", text, flags=re.S)]
+    if len(units) < 2:
+        units = _sentence_runs(tokens, 3)
+    if len(units) < 2:
+        return [True] * len(tokens)
+    chosen = sorted(rng.sample(range(len(units)), min(paragraphs, len(units) - 1)))
+    spans = [units[k] for k in chosen]
+    return [any(a <= t.start < b for a, b in spans) for t in tokens]
+
+
+def _sentence_runs(tokens: list[Token], size: int) -> list[tuple[int, int]]:
+    """Character spans of runs of ``size`` sentences (a sentence ends at ., ! or ?)."""
+    ends = [i for i, t in enumerate(tokens) if t.text in (".", "!", "?")]
+    if not tokens:
+        return []
+    if not ends or ends[-1] != len(tokens) - 1:
+        ends.append(len(tokens) - 1)
+    runs, first = [], 0
+    for k in range(size - 1, len(ends) + size - 1, size):
+        last = ends[min(k, len(ends) - 1)]
+        if first <= last:
+            runs.append((tokens[first].start, tokens[last].end))
+        first = last + 1
+    return runs
+
+
+def _spin_third_party(spinner, text: str, tokens: list[Token], where: list[bool] | None, plan, key: str) -> str:
+    """A third-party spinner's output for a planned document: the whole text, each chosen
+    paragraph on its own (partial), or the text with at most ``plan.max_edits`` words changed."""
+    if where is None:
+        return spinner.spin_text(text, plan.rate, key, max_edits=plan.max_edits)
+    pieces, cursor = [], 0
+    for k, (a, b) in enumerate(_runs_of(tokens, where)):
+        pieces += [text[cursor:a], spinner.spin_text(text[a:b], plan.rate, f"{key}:{k}")]
+        cursor = b
+    return "".join(pieces) + text[cursor:]
+
+
+def _runs_of(tokens: list[Token], where: list[bool]) -> list[tuple[int, int]]:
+    """Character spans of the maximal runs of tokens ``where`` marks."""
+    runs: list[tuple[int, int]] = []
+    start = end = None
+    for t, inside in zip(tokens, where):
+        if inside:
+            start, end = (t.start if start is None else start), t.end
+        elif start is not None:
+            runs.append((start, end))
+            start = None
+    if start is not None:
+        runs.append((start, end))
+    return runs
 
 
 @dataclass(frozen=True)
@@ -151,9 +228,20 @@ class Built:
         return sum(s["documents"] for splits in self.stats.values() for s in splits.values())
 
 
+def _existing_train_pairs(folder: Path | None) -> set[str] | None:
+    """The edit pairs of the default config's train split already built in ``folder``, if any."""
+    from harness.core.shards import iter_rows
+    from harness.corpus.realism import train_pairs
+
+    paths = sorted((folder / DEFAULT_CONFIG).glob(f"{FIT_SPLIT}*.parquet")) if folder else []
+    return train_pairs(iter_rows(paths)) if paths else None
+
+
 def build_configs(configs: list[str], sources: SourcePlans, seed: int, runner: Runner, out: Path, log: BuildLog,
-                  shard_rows: int = SHARD_ROWS) -> Built:
-    """Spin, align and write every split of every config under ``out``."""
+                  shard_rows: int = SHARD_ROWS, existing: Path | None = None) -> Built:
+    """Spin, align and write every split of every config under ``out`` (``existing``: the
+    dataset folder the build adds to, whose train split measures edits seen in training when
+    this build leaves it out)."""
     import hashlib
 
     # Resources load on first use: with processes, warm them here so that forked workers inherit
@@ -188,7 +276,11 @@ def build_configs(configs: list[str], sources: SourcePlans, seed: int, runner: R
     def per_split(value) -> dict:
         return {name: {split: value((name, split)) for split in CONFIGS[name].splits} for name in configs}
 
-    built = Built(per_split(lambda t: writers[t].close()), per_split(lambda t: digests[t].hexdigest()), per_split(lambda t: stats[t].result()))
+    # Edits seen in training: every split's edit pairs against the default config's train split's
+    # (built now, or already in ``existing``, the folder this build adds to).
+    train = stats.get((DEFAULT_CONFIG, FIT_SPLIT))
+    reference = train.pairs if train is not None else _existing_train_pairs(existing)
+    built = Built(per_split(lambda t: writers[t].close()), per_split(lambda t: digests[t].hexdigest()), per_split(lambda t: stats[t].result(reference)))
     _remember(built)
     return built
 
@@ -269,7 +361,7 @@ def build(
     started = time.perf_counter()
     try:
         plans = SourcePlans(sources, seed, log)
-        built = build_configs(configs, plans, seed, runner, tmp, log, shard_rows)
+        built = build_configs(configs, plans, seed, runner, tmp, log, shard_rows, existing=out_dir)
         fingerprints, stats, n_docs, files = built.fingerprints, built.stats, built.documents, built.files
         seconds = time.perf_counter() - started
         summary = {

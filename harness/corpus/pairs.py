@@ -183,7 +183,7 @@ def import_pairs(pairs_path: Path, out_dir: Path, min_overlap: float = 0.4) -> I
                 text=spun, tokens=alignment.tokens, labels=alignment.labels,
                 original_text=original, original_tokens=alignment.original_tokens, edits=alignment.edits,
                 engines=["unknown"] if alignment.edits else [], recipe="unknown" if alignment.edits else "none",
-                spin_rate=observed_rate,
+                spin_rate=observed_rate, regime="unknown",
             )
         )
     if not records:

@@ -7,19 +7,19 @@ document is planned the same way whatever else is in the build. The rates are dr
 
 >>> from harness.core.configs import SEEN_RECIPES
 >>> split_of("s/02", seed=0), plan_document("s/02", seed=0, recipes=SEEN_RECIPES)
-('train', Plan(spun=True, rate=0.4121, recipe='mixed'))
+('train', Plan(spun=True, rate=0.4321, recipe='mixed', regime='partial', max_edits=None, paragraphs=3))
 """
 
 from __future__ import annotations
 
 import hashlib
+import itertools
 import random
 from dataclasses import dataclass
 
-from harness.core.configs import CLEAN_RECIPE, RATE_RANGE, Recipe
+from harness.core.configs import CLEAN_RECIPE, CLEAN_REGIME, PARTIAL_PARAGRAPHS, RATE_RANGE, REGIME_SHARES, REGIMES, SPARSE_EDITS, SPARSE_RATE, Recipe
 
 SPLIT_FRACTIONS = (("train", 0.8), ("validation", 0.1), ("test", 0.1))
-CLEAN_FRACTION = 0.25  # documents left unspun, as negatives
 
 
 def split_of(source_id: str, seed: int) -> str:
@@ -36,17 +36,32 @@ def split_of(source_id: str, seed: int) -> str:
 
 @dataclass(frozen=True)
 class Plan:
+    """How one document is spun: its regime (:data:`harness.core.configs.REGIMES`), the rate
+    asked of the spun part, the recipe, and for the sparse regime the most edits, for the partial
+    one how many paragraphs."""
+
     spun: bool
     rate: float
     recipe: str
+    regime: str = CLEAN_REGIME
+    max_edits: int | None = None
+    paragraphs: int = 0
 
 
 def plan_document(source_id: str, seed: int, recipes: dict[str, Recipe]) -> Plan:
-    """Whether and how hard to spin a document (``rate``: the share of tokens the spinner is
-    asked to replace). Spun-or-clean and rate depend only on the source article, so
-    ``unseen-spinner`` keeps the ``news`` test set's negatives and rates."""
+    """Whether and how a document is spun. Regime and rate depend only on the source article,
+    so ``unseen-spinner`` keeps the ``news`` test set's negatives, regimes and rates."""
     rng = random.Random(f"{seed}:plan:{source_id}")
-    spun = rng.random() >= CLEAN_FRACTION
+    u = rng.random()
+    regime = next((name for name, edge in _REGIME_EDGES if u < edge), REGIMES[-1])
     rate = round(rng.uniform(*RATE_RANGE), 4)
+    max_edits, paragraphs = rng.randint(*SPARSE_EDITS), rng.randint(*PARTIAL_PARAGRAPHS)
+    if regime == CLEAN_REGIME:
+        return Plan(False, 0.0, CLEAN_RECIPE)
     recipe = random.Random(f"{seed}:recipe:{sorted(recipes)}:{source_id}").choice(sorted(recipes))
-    return Plan(spun, rate if spun else 0.0, recipe if spun else CLEAN_RECIPE)
+    if regime == "sparse":
+        return Plan(True, round(rng.uniform(*SPARSE_RATE), 4), recipe, regime, max_edits=max_edits)
+    return Plan(True, rate, recipe, regime, paragraphs=paragraphs if regime == "partial" else 0)
+
+
+_REGIME_EDGES = tuple(zip(REGIMES, itertools.accumulate(REGIME_SHARES[r] for r in REGIMES)))

@@ -28,7 +28,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from harness.core.lexical import is_function_word, is_moby_synonym, zipf
+from harness.core.lexical import indefinite_article, is_function_word, is_moby_synonym, zipf
+from harness.core.tokens import normalize
 
 SHAPES = ("1<-1", "2<-1", "2<-2", "1<-2|1<-3", "3<-1", "3+<-3+")
 DECIMALS = 4
@@ -72,20 +73,25 @@ class DocumentFacts:
     content_words_changed: int
     edits: tuple[tuple[int, int, bool, bool], ...]  # (original tokens, spun tokens, touches a function word, function words only)
     swaps: tuple[tuple[bool, float], ...]  # (a Moby synonym, Zipf of the original word minus Zipf of its replacement)
+    regime: str = "whole"
+    words: int = 0  # tokens of the spun text with a letter or digit
+    article_errors: int = 0  # new a/an errors (see article_errors)
+    pairs: tuple[str, ...] = ()  # each edit as "original -> spun" (normalised tokens), for the seen-in-train share
 
 
 def document_facts(r: dict) -> DocumentFacts:
     """The facts of one record (a built row or an imported pair); the profile counts only spun
     documents, so of the others only the counts are taken."""
     if not r["is_spun"]:
-        return DocumentFacts(False, len(r["tokens"]), len(r["labels"]), sum(r["labels"]), 0, 0, (), ())
+        return DocumentFacts(False, len(r["tokens"]), len(r["labels"]), sum(r["labels"]), 0, 0, (), (), r.get("regime", "clean"))
     covered: set[int] = set()
-    edits, swaps = [], []
+    edits, swaps, pairs = [], [], []
     for e in r["edits"]:
         covered.update(range(e["original_start"], e["original_end"]))
         original = [t["text"] for t in r["original_tokens"][e["original_start"] : e["original_end"]]]
         spun = [t["text"] for t in r["tokens"][e["spun_start"] : e["spun_end"]]]
         edits.append((len(original), len(spun), any(map(is_function_word, original)), bool(original) and all(map(is_function_word, original))))
+        pairs.append(edit_pair(original, spun))
         if len(original) == len(spun) == 1 and original[0].isalpha() and spun[0].isalpha():
             swaps.append((is_moby_synonym(original[0], spun[0]), zipf(original[0]) - zipf(spun[0])))
     content = [i for i, tok in enumerate(r["original_tokens"]) if _content(tok["text"])]
@@ -98,7 +104,42 @@ def document_facts(r: dict) -> DocumentFacts:
         content_words_changed=sum(i in covered for i in content),
         edits=tuple(edits),
         swaps=tuple(swaps),
+        regime=r.get("regime", "whole"),
+        words=sum(any(c.isalnum() for c in t["text"]) for t in r["tokens"]),
+        article_errors=article_errors([t["text"] for t in r["tokens"]], r["labels"]),
+        pairs=tuple(pairs),
     )
+
+
+PAIR_ARROW = " -> "
+
+
+def edit_pair(original: list[str], spun: list[str]) -> str:
+    """An edit as ``"original -> spun"`` (normalised tokens): what "seen in train" compares."""
+    return " ".join(map(normalize, original)) + PAIR_ARROW + " ".join(map(normalize, spun))
+
+
+def is_one_for_one(pair: str) -> bool:
+    """Whether an edit pair puts one word for one word."""
+    original, _, spun = pair.partition(PAIR_ARROW)
+    return bool(original) and bool(spun) and " " not in original and " " not in spun
+
+
+def article_errors(tokens: list[str], labels: list[int]) -> int:
+    """New article-agreement errors in a spun text: ``a`` / ``an`` before a word that asks for the
+    other one (:func:`harness.core.lexical.indefinite_article`), where the article or that word is
+    spun (an error the original already had is not new).
+
+    >>> article_errors(["a", "enormous", "dog", "and", "an", "hour"], [0, 1, 0, 0, 0, 0])
+    1
+    """
+    count = 0
+    for i in range(len(tokens) - 1):
+        article = tokens[i].lower()
+        if article in ("a", "an") and (labels[i] or labels[i + 1]):
+            wanted = indefinite_article(tokens[i + 1])
+            count += wanted is not None and wanted != article
+    return count
 
 
 class Profiler:
@@ -112,12 +153,17 @@ class Profiler:
         self.edits = self.touching_function_word = self.function_words_only = self.insertions = self.deletions = 0
         self.moby = 0
         self.drops: list[float] = []
+        self.words = self.article_errors = 0
+        self.pairs: list[str] = []
 
     def add(self, f: DocumentFacts) -> None:
         self.docs += 1
         if not f.spun:
             return
         self.spun_docs += 1
+        self.words += f.words
+        self.article_errors += f.article_errors
+        self.pairs += f.pairs
         self.tokens += f.tokens
         self.spun_tokens += f.spun_tokens
         self.doc_rates.append(f.spun_tokens / max(1, f.labels))
@@ -134,7 +180,9 @@ class Profiler:
             self.moby += moby
             self.drops.append(drop)
 
-    def result(self) -> dict:
+    def result(self, reference: set[str] | None = None) -> dict:
+        """The profile; with ``reference`` (the edit pairs of a training split), the shares of
+        edits seen there too."""
         doc_rates, drops, n = sorted(self.doc_rates), self.drops, self.edits
 
         def share(count: int, total: int) -> float | None:
@@ -160,17 +208,51 @@ class Profiler:
             "moby_synonym_share": share(self.moby, len(drops)),
             "mean_zipf_drop": round(sum(drops) / len(drops), DECIMALS) if drops else None,
             "replacement_rarer_share": share(sum(d > 0 for d in drops), len(drops)),
+            "article_errors_per_1000_words": round(1000 * self.article_errors / self.words, 2) if self.words else None,
+            **seen_in_train(self.pairs, reference),
         }
 
 
-def profile(records: Iterable[dict]) -> dict:
+def seen_in_train(pairs: list[str], reference: set[str] | None) -> dict:
+    """The share of edits whose (original, spun) pair occurs among ``reference``'s edits, over all
+    edits and over those that are not one word for one word (phrases, insertions, deletions);
+    None without a reference.
+
+    >>> seen_in_train(["a -> b", "c -> d", "in addition -> also"], {"a -> b", "in addition -> also"})
+    {'seen_in_train': 0.6667, 'seen_in_train_multiword': 1.0}
+    """
+    if reference is None:
+        return {"seen_in_train": None, "seen_in_train_multiword": None}
+    multi = [p for p in pairs if not is_one_for_one(p)]
+    seen = lambda ps: round(sum(p in reference for p in ps) / len(ps), DECIMALS) if ps else None  # noqa: E731
+    return {"seen_in_train": seen(pairs), "seen_in_train_multiword": seen(multi)}
+
+
+# The regime the realism profile is calibrated on (sparse and partial documents are spun less by
+# design: their own profiles are reported beside it, not held to the real range).
+PROFILED_REGIME = "whole"
+
+
+def profile(records: Iterable[dict], regime: str | None = PROFILED_REGIME, reference: set[str] | None = None) -> dict:
     """The realism profile of ``records`` (each statistic is defined in :data:`ROWS`), from one
-    pass over them (they may be a stream, or a loaded :class:`~harness.core.dataset.Split`)."""
+    pass over them (they may be a stream, or a loaded :class:`~harness.core.dataset.Split`):
+    of the spun documents of ``regime`` (None: every spun document; records without a regime, as
+    imported pairs, count as any), with the seen-in-train shares against ``reference``
+    (:func:`train_pairs`)."""
     records = getattr(records, "records", records)
     pooled = Profiler()
     for r in records:
-        pooled.add(document_facts(r))
-    return pooled.result()
+        if regime is None or r.get("regime", regime) in (regime, "unknown", "clean"):
+            pooled.add(document_facts(r))
+    return pooled.result(reference)
+
+
+def train_pairs(records: Iterable[dict]) -> set[str]:
+    """The edit pairs of a training split (every regime), for :func:`seen_in_train`."""
+    out: set[str] = set()
+    for r in getattr(records, "records", records):
+        out.update(document_facts(r).pairs)
+    return out
 
 
 @dataclass(frozen=True)
@@ -237,6 +319,12 @@ ROWS: tuple[Row, ...] = (
          f"mean over {_SWAPS} of the wordfreq Zipf frequency of the original minus the replacement's"),
     _row("replacement_rarer_share", "single-word swaps whose replacement is the rarer word",
          f"{_SWAPS} whose replacement has a strictly lower Zipf frequency / swaps"),
+    _row("article_errors_per_1000_words", "new article-agreement errors per 1,000 words",
+         "a / an before a word asking for the other one, the article or the word spun (harness.corpus.realism.article_errors), per 1,000 spun-text tokens with a letter or digit"),
+    _row("seen_in_train", "edits whose (original, spun) pair occurs in news/train",
+         "edits whose normalised original -> spun pair is among news/train's edits / edits (not measured without a reference split)"),
+    _row("seen_in_train_multiword", "  the same, edits not one word for one word",
+         "the same share over edits with a multiword or empty side"),
 )
 REAL = {
     "real news": {row.key: row.real_news for row in ROWS if row.real_news is not None},

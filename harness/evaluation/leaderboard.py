@@ -26,7 +26,7 @@ from pathlib import Path
 
 import numpy as np
 
-from harness.core.configs import CALIBRATION_SPLIT, CONFIGS, DEFAULT_CONFIG
+from harness.core.configs import CALIBRATION_SPLIT, CLEAN_REGIME, CONFIGS, DEFAULT_CONFIG, REGIMES
 from harness.core.dataset import DatasetNotFound, Split, load
 from harness.core.errors import SpinbenchError
 from harness.core.files import sha256_file
@@ -239,8 +239,32 @@ def held_out_table(entries: Entries) -> Table:
     return Table("held-out configs (test), thresholds by the same rule", columns, rows)
 
 
+SPUN_REGIMES = tuple(r for r in REGIMES if r != CLEAN_REGIME)
+
+
+def _regime_cell(results: Results | None, regime: str, level: str, name: str) -> str:
+    block = results.scores.get("regimes", {}).get(regime, {}).get(level, {}) if results else {}
+    return _val(block[name]) if name in block else "–"
+
+
+def regime_table(entries: Entries) -> Table:
+    """``news``/test per spin regime: token F1 over the regime's documents, and how well its
+    spun documents (tokens) are told from the clean ones: document AUROC and TPR at 1% FPR."""
+    rows = []
+    for model in _order(entries):
+        news = entries[model].get(DEFAULT_CONFIG)
+        row = [model]
+        for regime in SPUN_REGIMES:
+            f1 = news.scores["breakdown"].get("regime", {}).get(regime, {}).get("f1") if news else None
+            row += [_val(f1) if f1 else "–", _regime_cell(news, regime, "document", "auroc"), _regime_cell(news, regime, "document", "tpr_at_1pct_fpr"),
+                    _regime_cell(news, regime, "token", "tpr_at_1pct_fpr")]
+        rows.append(row)
+    columns = ("model", *(f"{r} {m}" for r in SPUN_REGIMES for m in ("token F1", "doc AUROC", "doc TPR @1% FPR", "token TPR @1% FPR")))
+    return Table(f"`{DEFAULT_CONFIG}`/test by spin regime (each regime's documents against the clean ones)", columns, rows)
+
+
 def tables(entries: Entries) -> list[Table]:
-    return [main_table(entries), held_out_table(entries)]
+    return [main_table(entries), regime_table(entries), held_out_table(entries)]
 
 
 def revisions(entries: Entries) -> list[str]:

@@ -17,7 +17,7 @@ from dataclasses import asdict, dataclass, replace
 import numpy as np
 
 from harness.core.checks import is_probability
-from harness.core.configs import CALIBRATION_SPLIT, DEFAULT_CONFIG, rate_band
+from harness.core.configs import CALIBRATION_SPLIT, CLEAN_REGIME, DEFAULT_CONFIG, rate_band
 from harness.core.dataset import GoldColumns
 from harness.core.errors import SpinbenchError
 from harness.evaluation import metrics
@@ -151,8 +151,31 @@ def _left_out(boot: np.ndarray, keep: np.ndarray | None) -> np.ndarray:
 
 
 def breakdown_groups(truth: GoldColumns) -> dict[str, list[str]]:
-    """Each document's group in each breakdown: spinner recipe, spin-rate band, domain."""
-    return {"recipe": list(truth.recipe), "rate_band": [rate_band(r) for r in truth.spin_rate], "domain": list(truth.domain)}
+    """Each document's group in each breakdown: spin regime, spinner recipe, spin-rate band, domain."""
+    return {"regime": list(truth.regime), "recipe": list(truth.recipe), "rate_band": [rate_band(r) for r in truth.spin_rate], "domain": list(truth.domain)}
+
+
+def _regime_blocks(ci: _Intervals, truth: GoldColumns, gold: np.ndarray, scores: np.ndarray, doc_index: np.ndarray,
+                   doc_scores: np.ndarray, weights: np.ndarray) -> dict:
+    """Each spin regime's documents scored against the clean documents: does a detector tell a
+    sparsely spun document from a clean one, and find its few spun tokens among clean tokens?
+    Per regime: document AUROC, AUPRC and TPR at low FPR (clean documents the negatives), and the
+    same over tokens (the regime's spun tokens against every token of the clean documents)."""
+    regimes = np.asarray(truth.regime)
+    clean = regimes == CLEAN_REGIME
+    out = {}
+    for regime in sorted(set(regimes.tolist()) - {CLEAN_REGIME}):
+        docs = clean | (regimes == regime)
+        sub = weights[:, docs]
+        doc_block = _ranking_block(ci, truth.is_spun[docs], doc_scores[docs], np.arange(int(docs.sum())), sub, None)
+        in_docs = docs[doc_index]
+        # tokens: positives the regime's spun tokens, negatives the clean documents' tokens
+        tokens = in_docs & (gold | clean[doc_index])
+        renumber = np.cumsum(docs) - 1
+        token_block = _ranking_block(ci, gold[tokens], scores[tokens], renumber[doc_index[tokens]], sub, TOKEN_RANKING_BINS)
+        out[regime] = {"documents": int((regimes == regime).sum()), "clean_documents": int(clean.sum()),
+                       "document": doc_block, "token": {k: token_block[k] for k in ("auroc", *FPR_POINTS)}}
+    return out
 
 
 class _Intervals:
@@ -300,6 +323,7 @@ def score_split(
     out.update(_span_blocks(ci, spn.sum(0), weights @ spn))
     out["document"] = {**_prf_block(ci, doc.sum(0), weights @ doc), **_ranking_block(ci, y, s, np.arange(n), weights, None)}
     out["false_alarms"] = _false_alarm_block(ci, tok, lengths, y, weights)
+    out["regimes"] = _regime_blocks(ci, truth, gold, scores, doc_index, s, weights)
     # The main score in every resample, for paired comparisons between models scored on the
     # same documents with the same resampling (the leaderboard's ranks: metrics.paired_interval).
     out["resamples"] = {"token_f1": [round(float(v), 6) for v in metrics.prf(*(weights @ tok).T)[2]]}

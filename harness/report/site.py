@@ -24,7 +24,7 @@ from pathlib import Path
 import numpy as np
 from markupsafe import Markup
 
-from harness.core.configs import CONFIGS, RATE_BANDS
+from harness.core.configs import CONFIGS, RATE_BANDS, REGIMES
 from harness.core.dataset import Split
 from harness.core.errors import SpinbenchError
 from harness.core.files import write_text
@@ -36,7 +36,7 @@ from harness.report.markup import detection_highlights, marked_html
 from harness.report.runs import ReportInputs, Run
 
 MARKER = ".spinbench-report"  # marks a folder this module wrote, and may replace
-BREAKDOWNS = (("recipe", "spinner recipe"), ("rate_band", "spin-rate band"), ("domain", "domain"))
+BREAKDOWNS = (("regime", "spin regime"), ("recipe", "spinner recipe"), ("rate_band", "spin-rate band"), ("domain", "domain"))
 TEXT_COLUMNS = ("rank", "model", "date")
 
 
@@ -79,9 +79,8 @@ def fmt(metric: dict | None, interval: bool = False) -> str:
 
 
 def groups_in_order(kind: str, names) -> list[str]:
-    if kind == "rate_band":
-        return [b for b in RATE_BANDS if b in names] + sorted(set(names) - set(RATE_BANDS))
-    return sorted(names)
+    order = {"rate_band": RATE_BANDS, "regime": REGIMES}.get(kind, ())
+    return [b for b in order if b in names] + sorted(set(names) - set(order))
 
 
 def groups_with_spun_tokens(split: Split, kind: str) -> list[str]:

@@ -25,7 +25,7 @@ ENGINES: dict[str, str] = {
 }
 
 _REGISTRY = LazyRegistry("spinner engine", ENGINES)
-_MADE: dict[str, object] = {}
+_MADE: dict[tuple, object] = {}
 
 
 def engine_class(name: str) -> type:
@@ -33,20 +33,44 @@ def engine_class(name: str) -> type:
     return _REGISTRY.resolve(name)
 
 
-def make_engine(name: str):
-    """A new engine of that name, with the dataset's hyperparameters."""
-    return engine_class(name)()
+def make_engine(name: str, **params):
+    """A new engine of that name, with the dataset's hyperparameters (``params`` change some)."""
+    return engine_class(name)(**params)
 
 
-def engine(name: str):
-    """The process's shared engine of that name (engines cache their look-ups)."""
-    if name not in _MADE:
-        _MADE[name] = make_engine(name)
-    return _MADE[name]
+def engine(name: str, **params):
+    """The process's shared engine of that name and parameters (engines cache their look-ups)."""
+    key = (name, tuple(sorted(params.items())))
+    if key not in _MADE:
+        _MADE[key] = make_engine(name, **params)
+    return _MADE[key]
 
 
-def recipe_spinner(recipe):
-    """The spinner of a :class:`harness.core.configs.Recipe`, with the process's shared engines."""
+# The habits of a personality and the engine parameters they scale (see personality.py).
+_SCALED = {"phrases": ("expression_rate", "derived_rate", "derived_word_rate", "insert_rate", "delete_rate"), "function_words": ("function_word_rate",)}
+
+
+def personal_engine(name: str, personality=None):
+    """The engine ``name`` with a :class:`~harness.corpus.spin.personality.Personality`'s habits:
+    its frequency preference, and the phrase and function-word rates scaled (at most 1)."""
+    base = engine(name)
+    if personality is None:
+        return base
+    params = {}
+    if hasattr(base, "mean_drop"):
+        params["mean_drop"] = personality.mean_drop
+    for habit, attrs in _SCALED.items():
+        for attr in attrs:
+            if hasattr(base, attr):
+                params[attr] = min(1.0, round(getattr(base, attr) * getattr(personality, habit), 4))
+    return engine(name, **params)
+
+
+def recipe_spinner(recipe, personality=None, cluster: float | None = None):
+    """The spinner of a :class:`harness.core.configs.Recipe` with the process's shared engines,
+    as a personality would run it (its habits and cluster), ``cluster`` overriding both."""
     from harness.corpus.spin.spinner import Spinner
 
-    return Spinner([engine(e) for e in recipe.engines], prioritized=recipe.prioritized, cluster=recipe.cluster)
+    if cluster is None:
+        cluster = recipe.cluster if personality is None or not recipe.cluster else personality.cluster
+    return Spinner([personal_engine(e, personality) for e in recipe.engines], prioritized=recipe.prioritized, cluster=cluster)

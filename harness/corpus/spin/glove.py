@@ -8,14 +8,12 @@ mixes true synonyms with co-hyponyms and antonyms (``rise`` -> ``fall``, ``Monda
 
 from __future__ import annotations
 
-import random
 from functools import lru_cache
 
 import numpy as np
 
 from harness.core.lexical import FUNCTION_WORDS, known_as, warm_up
-from harness.core.tokens import Token
-from harness.corpus.spin.base import Proposal, propose_content_words
+from harness.corpus.spin.base import WordEngine
 
 
 def unit_rows(vectors: np.ndarray) -> np.ndarray:
@@ -52,7 +50,7 @@ def load_glove(vocab_size: int) -> tuple[dict[str, int], list[str], np.ndarray]:
     return {w: i for i, w in enumerate(vocab)}, vocab, unit_rows(vectors[keep])
 
 
-class GloveEngine:
+class GloveEngine(WordEngine):
     """Propose a random one of a lemma's nearest GloVe neighbours in the same part of speech.
 
     Parameters
@@ -94,5 +92,4 @@ class GloveEngine:
             self._cache[key] = tuple(found)
         return self._cache[key]
 
-    def propose(self, tokens: list[Token], rng: random.Random) -> list[Proposal]:
-        return propose_content_words(tokens, rng, self.neighbours, self.name)
+    candidates = neighbours

@@ -40,11 +40,16 @@ class NumbersEngine:
     def warm(self) -> None:
         pass  # no resources
 
-    def propose(self, tokens: list[Token], rng: random.Random) -> list[Proposal]:
+    def propose(self, tokens: list[Token], rng: random.Random, allow=None) -> list[Proposal]:
+        return self.propose_spans(tokens, rng, allow)
+
+    def propose_spans(self, tokens: list[Token], rng: random.Random, allow=None) -> list[Proposal]:
         proposals = []
         for i, tok in enumerate(tokens):
             key = tok.text.lower()
             other = WORD_TO_DIGITS.get(key) or DIGITS_TO_WORD.get(key)
+            if other and allow is not None and not allow.rewrites(key, (other,)):
+                continue
             if other and rng.random() < self.rate:
                 proposals.append(Proposal(i, i + 1, match_case(tok.text, other), self.name))
         return proposals

@@ -15,12 +15,13 @@ character spans and both texts, so the aligner can be checked against the spinne
 from __future__ import annotations
 
 import random
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
+from harness.core.lexical import indefinite_article, is_content_word, match_case
 from harness.core.tokens import Token, normalize, tokenize
-from harness.corpus.spin.base import Engine, Proposal
+from harness.corpus.spin.base import Engine, Pending, Proposal
 
 
 @dataclass(frozen=True)
@@ -64,30 +65,83 @@ class Spinner:
     cluster : probability that a proposal is tried right before the proposal for the tokens
         right after it: real spinners rewrite runs of words ("heavy rain" -> "weighty
         precipitation"), not only isolated ones.
+    fix_articles : put ``a`` / ``an`` right after a change, as real spinners do (``a big`` ->
+        ``an enormous``, not ``a enormous``): the article then becomes part of the edit.
+
+    Engines with ``propose_at`` (the content-word engines) are asked for a word's proposal only
+    when the spinner gets to that word in its random order, so a lightly spun document costs a
+    few look-ups; span-level proposals (``propose_spans``, or ``propose`` for an engine with
+    neither) are made up front.
     """
 
-    def __init__(self, engines: Sequence[Engine], prioritized: bool = False, window: int = 3, cluster: float = 0.0):
+    def __init__(self, engines: Sequence[Engine], prioritized: bool = False, window: int = 3, cluster: float = 0.0, fix_articles: bool = True):
         self.engines = list(engines)
         self.prioritized = prioritized
         self.window = window
         self.cluster = cluster
+        self.fix_articles = fix_articles
 
-    def spin(self, text: str, rate: float, rng: random.Random, tokens: list[Token] | None = None) -> SpinResult:
-        """Change about ``rate`` of the tokens of ``text``: proposals are accepted until the new
-        (spun) tokens they bring in reach ``rate`` of the text's tokens (``tokens``: its tokens,
-        when the caller has them already)."""
+    def spin(self, text: str, rate: float, rng: random.Random, tokens: list[Token] | None = None, *, allow=None,
+             where: Sequence[bool] | None = None, max_edits: int | None = None, fixed_terms_first: bool = False) -> SpinResult:
+        """Change about ``rate`` of the tokens of ``text`` (of those ``where`` marks, when given:
+        a partly spun document): proposals are accepted until the new (spun) tokens they bring in
+        reach ``rate`` of those tokens, or ``max_edits`` edits. ``tokens``: the text's tokens,
+        when the caller has them already; ``allow``: the lexical side whose rewrites may be used
+        (:mod:`harness.corpus.spin.lexical_split`); ``fixed_terms_first``: try fixed terms'
+        tortured rewrites before anything else (a sparsely spun, paper-mill-like document)."""
         tokens = tokenize(text) if tokens is None else tokens
-        tiers = [engine.propose(tokens, rng) for engine in self.engines]
+        inside = [True] * len(tokens) if where is None else list(where)
+        tiers = []
+        for engine in self.engines:
+            spans = engine.propose_spans(tokens, rng, allow) if hasattr(engine, "propose_spans") else engine.propose(tokens, rng)
+            tier: list = [p for p in spans if _within(p, inside)]  # Proposal or Pending
+            if hasattr(engine, "propose_at"):
+                tier += [(engine, i) for i in range(len(tokens)) if inside[i] and is_content_word(tokens[i].text)]
+            tiers.append(tier)
         if not self.prioritized:
-            tiers = [[p for tier in tiers for p in tier]]
-        proposals = []
-        for tier in tiers:
-            rng.shuffle(tier)
-            proposals += _runs(tier, rng, self.cluster) if self.cluster else tier
-        accepted = self._select(tokens, proposals, target=round(rate * len(tokens)))
+            tiers = [[slot for tier in tiers for slot in tier]]
+        if fixed_terms_first:
+            fixed = [slot for tier in tiers for slot in tier if getattr(slot, "fixed_term", False)]
+            tiers = [fixed, *([slot for slot in tier if not getattr(slot, "fixed_term", False)] for tier in tiers)]
+        target = max(1, round(rate * sum(inside))) if rate > 0 else 0
+        accepted = self._select(tokens, self._proposals(tiers, tokens, rng, allow), target, max_edits)
         return _apply(text, tokens, accepted)
 
-    def _select(self, tokens: list[Token], proposals: list[Proposal], target: int) -> list[Proposal]:
+    def _proposals(self, tiers: list[list], tokens: list[Token], rng: random.Random, allow) -> Iterator[Proposal]:
+        """The proposals in the order they are tried: each tier shuffled, a word's proposal made
+        when its turn comes, and each followed with probability ``cluster`` by the one that starts
+        where it ends (a pair of neighbouring changes)."""
+
+        def made(slot) -> Proposal | None:
+            if isinstance(slot, Proposal):
+                return slot
+            if isinstance(slot, Pending):
+                return slot.made(rng)
+            engine, i = slot
+            return engine.propose_at(tokens, i, rng, allow)
+
+        for tier in tiers:
+            rng.shuffle(tier)
+            by_start: dict[int, int] = {}
+            for k, slot in enumerate(tier):
+                by_start.setdefault(slot[1] if isinstance(slot, tuple) else slot.start, k)
+            used = [False] * len(tier)
+            for k, slot in enumerate(tier):
+                if used[k]:
+                    continue
+                used[k] = True
+                p = made(slot)
+                if p is None:
+                    continue
+                yield p
+                follower = by_start.get(p.end) if p.end > p.start and self.cluster else None
+                if follower is not None and not used[follower] and rng.random() < self.cluster:
+                    used[follower] = True
+                    q = made(tier[follower])
+                    if q is not None:
+                        yield q
+
+    def _select(self, tokens: list[Token], proposals: Iterable[Proposal], target: int, max_edits: int | None = None) -> list[Proposal]:
         keys = [normalize(t.text) for t in tokens]
         taken = [False] * len(tokens)
         inserted_before: set[int] = set()  # an insertion stands before these tokens
@@ -95,7 +149,7 @@ class Spinner:
         accepted: list[Proposal] = []
         changed = 0
         for p in proposals:
-            if changed >= target:
+            if changed >= target or (max_edits is not None and len(accepted) >= max_edits):
                 break
             if p.start == p.end:  # an insertion goes between two tokens no other change touches
                 if not 0 < p.start < len(tokens) or p.start in inserted_before or taken[p.start - 1] or taken[p.start]:
@@ -110,6 +164,8 @@ class Spinner:
             nearby = set(keys[lo:hi]).union(*(new_words.get(i, ()) for i in range(lo, hi)))
             if words & nearby:
                 continue
+            if self.fix_articles:
+                p = _agreeing(p, tokens, keys, taken, inserted_before)
             taken[p.start : p.end] = [True] * (p.end - p.start)
             if p.start == p.end:
                 inserted_before.add(p.start)
@@ -120,24 +176,33 @@ class Spinner:
         return sorted(accepted, key=lambda p: (p.start, p.end))
 
 
-def _runs(proposals: list[Proposal], rng: random.Random, cluster: float) -> list[Proposal]:
-    """The proposals reordered so that each is followed, with probability ``cluster``, by a
-    proposal starting where it ends (a pair of neighbouring changes)."""
-    by_start: dict[int, int] = {}
-    for k, p in enumerate(proposals):
-        by_start.setdefault(p.start, k)
-    used = [False] * len(proposals)
-    out = []
-    for k, p in enumerate(proposals):
-        if used[k]:
-            continue
-        used[k] = True
-        out.append(p)
-        follower = by_start.get(p.end) if p.end > p.start else None
-        if follower is not None and not used[follower] and rng.random() < cluster:
-            used[follower] = True
-            out.append(proposals[follower])
-    return out
+def _within(p: Proposal | Pending, inside: list[bool]) -> bool:
+    """Whether a proposal touches only tokens ``inside`` marks (an insertion: both neighbours)."""
+    if p.start == p.end:
+        return 0 < p.start < len(inside) and inside[p.start - 1] and inside[p.start]
+    return all(inside[p.start : p.end])
+
+
+def _agreeing(p: Proposal, tokens: list[Token], keys: list[str], taken: list[bool], inserted_before: set[int]) -> Proposal:
+    """``p``, taking in the ``a`` / ``an`` right before it when the word now following that article
+    asks for the other one. Left alone: an article no rule would have chosen for the original's
+    next word (an abbreviation, a name), or one another change already took."""
+    a = p.start - 1
+    if a < 0 or keys[a] not in ("a", "an") or taken[a] or p.start in inserted_before or p.start >= len(tokens):
+        return p
+    if indefinite_article(tokens[p.start].text) != keys[a]:
+        return p
+    if p.replacement:
+        following = p.replacement.split(" ", 1)[0]
+    elif p.end < len(tokens):
+        following = tokens[p.end].text
+    else:
+        return p
+    wanted = indefinite_article(following)
+    if wanted is None or wanted == keys[a]:
+        return p
+    article = match_case(tokens[a].text, wanted)
+    return replace(p, start=a, replacement=f"{article} {p.replacement}" if p.replacement else article)
 
 
 def _trimmed(keys: list[str], p: Proposal) -> tuple[int, int, list[str]]:

@@ -10,15 +10,12 @@ institution of England``. Synonyms may be phrases, so one word can become severa
 
 from __future__ import annotations
 
-import random
-
 from harness.core.lexical import related_synonyms
-from harness.core.tokens import Token
-from harness.corpus.spin.base import Proposal, propose_content_words
+from harness.corpus.spin.base import WordEngine
 from harness.corpus.spin.choice import FrequencyModel
 
 
-class ThesaurusEngine:
+class ThesaurusEngine(WordEngine):
     """Propose Moby synonyms for content words (see :func:`harness.core.lexical.related_synonyms`).
 
     Parameters
@@ -59,5 +56,4 @@ class ThesaurusEngine:
         """Usable synonyms of ``lemma`` read as ``upos``, most related first."""
         return related_synonyms(lemma, upos, self.top_k, self.min_zipf, self.max_words, self.mutual)
 
-    def propose(self, tokens: list[Token], rng: random.Random) -> list[Proposal]:
-        return propose_content_words(tokens, rng, self.synonyms, self.name, self.choose)
+    candidates = synonyms

@@ -216,17 +216,19 @@ class _Nlpaug:
     def warm(self) -> None:
         self._augmenter(0.3)
 
-    def _augmenter(self, rate: float):
+    def _augmenter(self, rate: float, max_edits: int | None = None):
         if self._aug is None:
             self._aug = self._make(rate)
             self._aug.tokenizer = self._layout.tokenize
             self._aug.reverse_tokenizer = self._layout.detokenize
         self._aug.aug_p = rate
+        self._aug.aug_max = max_edits
         return self._aug
 
-    def spin_text(self, text: str, rate: float, key: str) -> str:
-        """``text`` spun at ``rate``; the same for the same ``key`` in any process or order."""
-        aug = self._augmenter(rate)
+    def spin_text(self, text: str, rate: float, key: str, max_edits: int | None = None) -> str:
+        """``text`` spun at ``rate`` (at most ``max_edits`` words); the same for the same ``key``
+        in any process or order."""
+        aug = self._augmenter(rate, max_edits)
         with seeded(int.from_bytes(hashlib.sha256(key.encode()).digest()[:4], "big")):
             out = aug.augment(text)
         out = out[0] if isinstance(out, list) else out

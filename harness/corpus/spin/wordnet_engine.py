@@ -17,11 +17,11 @@ from functools import lru_cache
 from harness.core.lexical import analyses, inflect, is_content_word, known_as, match_case, warm_up, zipf
 from harness.core.tokens import Token
 from harness.core.wordnet_db import UPOS, default_wordnet
-from harness.corpus.spin.base import Proposal, propose_content_words
+from harness.corpus.spin.base import Proposal, WordEngine
 from harness.corpus.spin.choice import FrequencyModel
 
 
-class WordNetEngine:
+class WordNetEngine(WordEngine):
     """Propose WordNet synonyms for content words and for multiword lemmas of the text.
 
     Parameters
@@ -60,13 +60,9 @@ class WordNetEngine:
         ``max_words`` alphabetic words, every word frequent enough, the head known as ``upos``."""
         return _synonyms(lemma, upos, self.max_words, self.min_zipf, self.max_senses)
 
-    def propose(self, tokens: list[Token], rng: random.Random) -> list[Proposal]:
-        proposals = self._phrases(tokens, rng)
-        taken = {i for p in proposals for i in range(p.start, p.end)}
-        words = propose_content_words(tokens, rng, self.synonyms, self.name, self.choose)
-        return proposals + [p for p in words if p.start not in taken]
+    candidates = synonyms
 
-    def _phrases(self, tokens: list[Token], rng: random.Random) -> list[Proposal]:
+    def propose_spans(self, tokens: list[Token], rng: random.Random, allow=None) -> list[Proposal]:
         """Two- and three-word lemmas of the text (the head inflected: ``gave up``, ``interest
         rates``), each offered with probability ``phrase_rate``."""
         wn = default_wordnet()
@@ -92,7 +88,10 @@ class WordNetEngine:
                     break
             if found and rng.random() < self.phrase_rate:
                 n, phrase, upos, tag = found
-                forms = tuple(f for f in (inflect(s, upos, tag) for s in self.synonyms(phrase, upos)) if f)
+                choices = self.synonyms(phrase, upos)
+                if allow is not None:
+                    choices = allow.rewrites(phrase, choices)
+                forms = tuple(f for f in (inflect(s, upos, tag) for s in choices) if f)
                 choice = self.choose(" ".join(t.text for t in tokens[i : i + n]), forms, rng) if forms else None
                 if choice:
                     out.append(Proposal(i, i + n, match_case(tokens[i].text, choice), self.name))
