@@ -4,7 +4,8 @@ The Screener (Cabanac, Labbé and Magazinov) publishes the tortured phrases it s
 CSV export with, among others, the columns ``Fingerprint - Tortured Phrase`` (the spun wording),
 ``Expected Text`` (the wording it replaced) and ``Nb Retrieved Papers`` (how many papers contain
 it). :func:`read_fingerprints` reads such a file (other columns are ignored; the count may be
-missing); the ``lexicon`` detector uses it as an external lexicon (``fingerprints=PATH``) and the
+missing); the ``lexicon`` detector reads it as an external lexicon (``lexicon=PATH``: a file whose
+first line names the fingerprint column is read as such an export) and the
 ``reverse-rules`` and ``context`` restorers as restoration rules (``fingerprints=PATH``).
 ``tests/fixtures/fingerprints.csv`` is a small file in that layout written for spinbench.
 
