@@ -7,8 +7,8 @@
 - ``reverse-rules`` (:class:`ReverseRulesRestorer`): what replaced what in ``news``/train, most
   frequent first (the whole span, then each word of a span whose two sides have as many words),
   backed off to the lemma (``stockpiles`` learned as ``stockpile`` -> ``savings``, re-inflected),
-  then the phrasebook's rules reversed, a fingerprint list (``fingerprints=PATH``), WordNet
-  synonyms by frequency, and the reverse thesaurus.
+  then a fingerprint list (``fingerprints=PATH``), the phrasebook's rules reversed (when
+  ``phrasebook=True``), WordNet synonyms by frequency, and the reverse thesaurus.
 - ``context`` (:class:`ContextRestorer`): the pool of both ranked again by how well each
   candidate fits between its neighbours, by bigram counts of the ``news``/train originals (an
   n-gram context model; no neural model: see ``docs/restoration.md`` for the embedding model's
@@ -124,8 +124,10 @@ class ReverseRulesRestorer:
     Parameters
     ----------
     max_candidates : candidates returned per span.
-    phrasebook : also use the phrasebook's own rule tables, reversed (the spinner's rules: a
-        restorer that knows them has an edge on the seen spinners; ``False`` measures it).
+    phrasebook : also use the phrasebook's own rule tables, reversed (the seen spinners' own
+        rules). Off by default: on ``news``/test they added nothing to the rules learned from
+        ``news``/train, which the same tables spun (docs/restoration.md), and a baseline that
+        reads no spinner's internals keeps the leaderboard's numbers free of that knowledge.
     wordnet : back off to WordNet synonyms (most common first) for a content word.
     fingerprints : a Problematic Paper Screener-style CSV (``baselines.fingerprints``) whose
         ``Expected Text`` restores its tortured phrases.
@@ -133,7 +135,7 @@ class ReverseRulesRestorer:
 
     param_ranges = {"max_candidates": Interval(1, 10)}
 
-    def __init__(self, max_candidates: int = 10, phrasebook: bool = True, wordnet: bool = True, fingerprints: str | None = None):
+    def __init__(self, max_candidates: int = 10, phrasebook: bool = False, wordnet: bool = True, fingerprints: str | None = None):
         self.max_candidates = max_candidates
         self.phrasebook = phrasebook
         self.wordnet = wordnet
@@ -233,7 +235,7 @@ class ContextRestorer:
 
     param_ranges = {"max_candidates": Interval(1, 10), "pool": Interval(1, 10), "prior": Interval(0), "alpha": Interval(0, None, closed=False)}
 
-    def __init__(self, max_candidates: int = 10, pool: int = 10, prior: float = 1.0, alpha: float = 1.0, phrasebook: bool = True,
+    def __init__(self, max_candidates: int = 10, pool: int = 10, prior: float = 1.0, alpha: float = 1.0, phrasebook: bool = False,
                  wordnet: bool = True, fingerprints: str | None = None):
         self.max_candidates = max_candidates
         self.pool = pool

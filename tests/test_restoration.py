@@ -87,6 +87,14 @@ def test_reverse_rules_learns_reverse_rules_and_reads_fingerprints():
     assert top == ["Central", "interests", "artificial intelligence"]  # capitals kept; the lemma rule re-inflected
 
 
+def test_reverse_rules_can_read_the_phrasebook_backwards():
+    from baselines.restorers import ReverseRulesRestorer
+
+    tokens = ["Huge", "information", "moved", "."]
+    assert ReverseRulesRestorer(phrasebook=True).fit([], [], []).restore(tokens, [(0, 2)])[0][0] == "Big data"
+    assert ReverseRulesRestorer().fit([], [], []).restore(tokens, [(0, 2)])[0][0] != "Big data"
+
+
 def test_context_restorer_prefers_what_fits_between_the_neighbours():
     from baselines.restorers import ContextRestorer
 
