@@ -16,7 +16,7 @@ def summary(results) -> str:
 
     def row(label, block):
         cells = "  ".join(f"{k} {_value(block[k])}" for k in ("top1", "top5", "top1_lemma", "top5_lemma"))
-        return f"  {label:<16} {cells}"
+        return f"  {label:<24} {cells}"
 
     lines.append(row("all edits", s["edits"]))
     for kind, block in s["by_kind"].items():

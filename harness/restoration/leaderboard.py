@@ -149,9 +149,10 @@ def check(results_dir: Path, dataset: str | None = None) -> tuple[list[str], Ent
         try:
             res = _read_entry(path)
             key = (res.dataset.config, res.dataset.split)
-            if key not in splits:
-                splits[key] = load(*key, dataset=dataset)
-            split = splits[key]
+            if key not in splits:  # each split loaded, and its gold items made, once
+                loaded = load(*key, dataset=dataset)
+                splits[key] = (loaded, restoration_gold(loaded))
+            split, gold = splits[key]
             if res.dataset.fingerprint != split.fingerprint:
                 raise ResultsError(f"scored on dataset revision {res.dataset.fingerprint[:12]}, but {key[0]}/{key[1]} here is {split.fingerprint[:12]}")
             pred = path.parent / res.predictions
@@ -160,7 +161,7 @@ def check(results_dir: Path, dataset: str | None = None) -> tuple[list[str], Ent
             detector = None
             if res.detector is not None:
                 detector = detector_spans(Path(results_dir) / res.detector["name"] / f"{res.dataset.config}.json", split)
-            header, scores = score_restoration_file(pred, restoration_gold(split), res.bootstrap.resamples, res.bootstrap.seed, detector)
+            header, scores = score_restoration_file(pred, gold, res.bootstrap.resamples, res.bootstrap.seed, detector)
             for field, want in (("model", res.model.name), ("target", res.model.target), ("params", res.model.params)):
                 if header.get(field) != want:
                     raise ResultsError(f"its predictions header's {field} {header.get(field)!r} is not {want!r}")
