@@ -12,8 +12,10 @@ guess for a word the lexicon knows too little about); words never seen in traini
 
 An external list can be added with ``--model-args lexicon=FILE``: a UTF-8 text file, one phrase
 per line, optionally followed by a tab and its expected original (``counterfeit
-consciousness<TAB>artificial intelligence``); lines starting with ``#`` are comments. Its phrases
-score ``external_score`` unless the training counts know better.
+consciousness<TAB>artificial intelligence``); lines starting with ``#`` are comments; or a
+Problematic Paper Screener export (a CSV whose header names ``Fingerprint - Tortured Phrase``,
+read by :mod:`baselines.fingerprints`), its tortured phrases with their ``Expected Text``. Its
+phrases score ``external_score`` unless the training counts know better.
 
 Matching is one pass per document over a dictionary of n-grams with a prefix set, so most tokens
 cost one or two dictionary look-ups.
@@ -32,9 +34,13 @@ def read_external_lexicon(path: str | Path) -> dict[tuple[str, ...], str]:
     """Phrase (as normalized tokens) -> expected original ('' when not given)."""
     out: dict[tuple[str, ...], str] = {}
     try:
-        lines = Path(path).read_text(encoding="utf-8").splitlines()
+        lines = Path(path).read_text(encoding="utf-8-sig").splitlines()
     except (OSError, UnicodeDecodeError) as err:
         raise ValueError(f"cannot read lexicon file {path}: {err}") from None
+    from baselines.fingerprints import FINGERPRINT_COLUMN, read_fingerprints
+
+    if lines and FINGERPRINT_COLUMN in lines[0]:  # a Screener export
+        return {tuple(normalize(t.text) for t in tokenize(row.fingerprint)): row.expected for row in read_fingerprints(path)}
     for n, line in enumerate(lines, start=1):
         if not line.strip() or line.startswith("#"):
             continue

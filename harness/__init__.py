@@ -18,6 +18,8 @@ first use, so ``import harness`` is cheap and needs no optional dependency. A re
 ``harness.evaluate(detector_or_name, config=..., split=...)`` returns :class:`Results`
 (``results.get_score("token", "f1")``); ``harness.rescore(predictions_file)`` scores stored
 predictions; ``harness.check_detector(MyDetector)`` runs the conformance suite on a class.
+``harness.restore(restorer_or_name, ...)`` scores a restorer on the restoration track
+(``harness.restoration``; ``harness.check_restorer`` checks one).
 
 >>> import harness
 >>> [t.text for t in harness.tokenize("Heavy rain fell.")]
@@ -46,6 +48,9 @@ _EXPORTS = {
     "Interval": "harness.evaluation.contract",
     "OPTIONAL_HOOKS": "harness.evaluation.contract",
     "check_detector": "harness.evaluation.conformance",
+    "restore": "harness.restoration.run",
+    "Restorer": "harness.restoration.contract",
+    "check_restorer": "harness.restoration.conformance",
 }
 
 try:

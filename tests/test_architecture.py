@@ -2,8 +2,8 @@
 the ground floor imports nothing above it, the evaluation side never imports the corpus side (nor
 the report, which stands on it), and baselines see only the ground floor and the detector contract.
 
-Baselines may read three ground-floor modules: the tokenizer, the lexical resources, and the
-word-piece mapping (``harness.core.wordpieces``), which the ``transformer`` baseline shares with
+Baselines may read four ground-floor modules: the tokenizer, the lexical resources, the WordNet
+reader (the restorers' back-off), and the word-piece mapping (``harness.core.wordpieces``), which the ``transformer`` baseline shares with
 the ``hf:`` wrapper so that an exported model scores the same through both."""
 
 import ast
@@ -36,7 +36,15 @@ RULES = {
     "harness.corpus": ("harness.core", "harness.corpus"),
     "harness.evaluation": ("harness.core", "harness.evaluation", "harness"),
     "harness.report": ("harness.core", "harness.evaluation", "harness.report", "harness"),
-    "baselines": ("harness.core.tokens", "harness.core.lexical", "harness.core.wordpieces", "harness.evaluation.contract", "baselines"),
+    # the restoration track stands on the evaluation side (its bootstrap, provenance, files)
+    "harness.restoration": ("harness.core", "harness.evaluation", "harness.restoration", "harness"),
+    "baselines": ("harness.core.tokens", "harness.core.lexical", "harness.core.wordpieces", "harness.core.wordnet_db", "harness.evaluation.contract", "baselines"),
+}
+# Single modules allowed one import more than their package, each for a stated reason.
+EXCEPTIONS = {
+    # reverse-rules reads the phrasebook's rule tables (data only) when phrasebook=True, the
+    # restoration track's own ablation says what that knowledge of the spinner is worth
+    "baselines/restorers.py": ("harness.corpus.spin.phrasebook_rules",),
 }
 
 
@@ -50,7 +58,7 @@ def test_layers_import_only_what_they_may(package):
     bad = []
     for path in modules(package):
         for name in sorted(imports_of(path)):
-            if not _allowed(name, RULES[package]):
+            if not _allowed(name, RULES[package]) and name not in EXCEPTIONS.get(str(path.relative_to(ROOT)), ()):
                 bad.append(f"{path.relative_to(ROOT)} imports {name}")
     assert not bad, "\n".join(bad)
 

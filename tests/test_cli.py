@@ -87,7 +87,7 @@ def test_detect_unknown_model(tmp_path, tiny_dataset, capsys):
 
 def test_detect_suggest_shows_the_detectors_guesses(tmp_path, tiny_dataset, capsys):
     (tmp_path / "in.txt").write_text("Weighty precipitation fell.")
-    base = ["detect", "--threshold", "0.5", "--dataset", str(tiny_dataset), str(tmp_path / "in.txt")]
+    base = ["detect", "--threshold", "0.5", "--dataset", str(tiny_dataset), str(tmp_path / "in.txt"), "--restorer", "detector"]
     assert spinbench([*base, "--model", "toy_detectors:Suggesting", "--suggest", "--format", "json"]) == 0
     out = json.loads(capsys.readouterr().out)
     assert [(t["text"], t["suggestion"]) for t in out["tokens"] if t["spun"]] == [("Weighty", "Weig"), ("precipitation", "prec")]

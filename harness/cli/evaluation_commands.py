@@ -18,6 +18,12 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     from harness.evaluation.outputs import is_predictions_file
     from harness.evaluation.registry import parse_model_args
 
+    if args.task == "restore":
+        from harness.cli.restoration_commands import cmd_evaluate_restore
+
+        return cmd_evaluate_restore(args)
+    if args.spans_from:
+        raise SpinbenchError("--spans-from is for --task restore")
     common = dict(dataset=args.dataset, output_dir=args.output_dir, name=args.name, n_boot=args.bootstrap, seed=args.seed,
                   threshold=args.threshold, doc_threshold=args.doc_threshold, submit=args.submit, allow_dirty=args.allow_dirty)
     if is_predictions_file(args.model):
@@ -57,19 +63,24 @@ def cmd_detect(args: argparse.Namespace) -> int:
     from harness.evaluation.registry import parse_model_args
 
     text = read_text_input(args.file)
+    suggester = None
+    if args.suggest and args.restorer != "detector":  # a restorer guesses each flagged span's original
+        from harness.cli.restoration_commands import span_suggester
+
+        suggester = span_suggester(args.restorer, args.dataset, use_cache=not args.no_cache)
     prepared = prepare_detector(args.model, parse_model_args(args.model_args), args.dataset, use_cache=not args.no_cache, predictions_file_ok=False)
     threshold = args.threshold if args.threshold is not None else prepared.thresholds.token
     if args.format == "html":
         from harness.report.site import detection_page
 
-        print(detection_page(text, detect(prepared.detector, text, threshold, args.model, suggest=args.suggest)), end="")
+        print(detection_page(text, detect(prepared.detector, text, threshold, args.model, suggest=args.suggest, suggester=suggester)), end="")
         return 0
     # Text and JSON are written passage by passage: a long text never sits in memory as rows.
     detection = Detection(args.model, threshold)
     if args.format == "json":
-        write_json(sys.stdout, prepared.detector, text, detection, suggest=args.suggest)
+        write_json(sys.stdout, prepared.detector, text, detection, suggest=args.suggest, suggester=suggester)
     else:
-        write_highlighted(sys.stdout, prepared.detector, text, detection, color=sys.stdout.isatty(), suggest=args.suggest)
+        write_highlighted(sys.stdout, prepared.detector, text, detection, color=sys.stdout.isatty(), suggest=args.suggest, suggester=suggester)
     return 0
 
 
@@ -95,8 +106,11 @@ def cmd_leaderboard(args: argparse.Namespace) -> int:
 
     if args.check and args.rescore:
         raise SpinbenchError("--check verifies the entries as they are; --rescore rewrites them: run one, then the other")
+    from harness.restoration import leaderboard as restoration
+
     if args.check:
-        problems = check(Path(args.results), Path(args.output), args.dataset)
+        restoration_problems, restoration_entries = restoration.check(Path(args.results), args.dataset)
+        problems = restoration_problems + check(Path(args.results), Path(args.output), args.dataset, restoration.section(restoration_entries))
         for p in problems:
             print(f"leaderboard check: {p}", file=sys.stderr)
         if problems:
@@ -111,7 +125,7 @@ def cmd_leaderboard(args: argparse.Namespace) -> int:
     entries = collect(Path(args.results))
     if not entries:
         raise SpinbenchError(f"no leaderboard entries in {args.results}/: nothing to render")
-    write_text(Path(args.output), render(entries))
+    write_text(Path(args.output), render(entries, restoration.section(restoration.collect(Path(args.results)))))
     print(f"wrote {args.output}")
     return 0
 
@@ -156,7 +170,9 @@ def add_evaluation_commands(sub) -> None:
     d.add_argument("file", nargs="?", default="-", help="text file, or '-' for stdin (default)")
     add_model_arguments(d, predictions_file=False)
     d.add_argument("--format", choices=["text", "json", "html"], default="text", help="html: a standalone page, highlighted as in `spinbench report`")
-    d.add_argument("--suggest", action="store_true", help="also show the detector's guess at the original of each flagged token (e.g. embedding)")
+    d.add_argument("--suggest", action="store_true", help="also show a guess at the original wording of each flagged span (from --restorer)")
+    d.add_argument("--restorer", default=None, help="what --suggest uses: a restorer (default: the best on news/test, see docs/restoration.md), "
+                   "or 'detector' for the detector's own suggest method (e.g. embedding)")
     add_debug_argument(d)
     d.set_defaults(func=cmd_detect)
 

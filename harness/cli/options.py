@@ -13,6 +13,7 @@ from harness.core.configs import CONFIGS, DEFAULT_CONFIG, EVALUATION_SPLIT
 from harness.evaluation.scoring import DEFAULT_RESAMPLES
 
 ALL_CONFIGS = "all"  # --config all: every leaderboard config, one run each
+TASKS = ("detect", "restore")  # evaluate --task: detection (the default), or the restoration track
 
 
 def probability(text: str) -> float:
@@ -64,4 +65,8 @@ def add_evaluate_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--bootstrap", type=positive_int, default=DEFAULT_RESAMPLES, help=f"bootstrap resamples for the intervals (default {DEFAULT_RESAMPLES:,}, the leaderboard's)")
     parser.add_argument("--seed", type=int, default=0, help="bootstrap seed (leaderboard entries use 0)")
     parser.add_argument("--allow-dirty", action="store_true", help="let code with uncommitted changes make a leaderboard entry, saying so in it")
+    parser.add_argument("--task", choices=TASKS, default=TASKS[0], help="detect (default): score a detector; restore: score a restorer "
+                        "(--model keep, reverse-thesaurus, reverse-rules, context or module:Class) on recovering the original wording, docs/restoration.md")
+    parser.add_argument("--spans-from", default=None, help="--task restore: also restore the spans this detector flags (a detection results .json, "
+                        "or a detector with a leaderboard entry in results/) and score the text end to end")
     add_debug_argument(parser)

@@ -52,7 +52,7 @@ OPTIONAL_HOOKS: dict[str, str] = {
     "predict_doc_proba": "predict_doc_proba(docs) -> one spun-probability per document; without it, "
                          "the mean of each document's top 5% token scores (doc_scores_from_tokens)",
     "suggest": "suggest(doc) -> one guess (str or None) per token at its original wording; shown by "
-               "`spinbench detect --suggest`",
+               "`spinbench detect --suggest --restorer detector`",
     "export": "export(path) writes the fitted detector where others can use it (`spinbench export`; the "
               "transformer baseline writes a Hugging Face folder for --model hf:DIR)",
     "param_ranges": "class attribute {hyperparameter: Interval(...)}: allowed values, checked before the "

@@ -95,12 +95,17 @@ class Detection:
             self.doc_score = round(doc_scores_from_tokens([self._scores])[0], 4) if len(self._scores) else 0.0
 
 
-def detect_passages(detector, text: str, detection: Detection, suggest: bool = False) -> Iterator[list[dict]]:
+def detect_passages(detector, text: str, detection: Detection, suggest: bool = False, suggester=None) -> Iterator[list[dict]]:
     """Score ``text`` passage by passage, yielding each passage's token rows (``text``,
     ``start``, ``end``, ``score``, ``spun``, and ``suggestion`` when asked for); ``detection``
-    collects the totals and, at the end, the document score."""
+    collects the totals and, at the end, the document score.
+
+    ``suggester(tokens, spans)``, when given, makes the suggestions instead of the detector's
+    ``suggest``: one guess (or None) per flagged span (maximal run of flagged tokens), shown on
+    the span's first token with ``suggestion_end``, the span's end offset (``spinbench detect
+    --suggest`` passes a restorer's first candidate)."""
     model = detection.model
-    if suggest and hook(detector, "suggest") is None:
+    if suggest and suggester is None and hook(detector, "suggest") is None:
         raise SpinbenchError(f"model {model!r} cannot suggest originals: it has no suggest(doc) method")
     clean = clean_text(text)
     for n, tokens in enumerate(passages(clean.text)):
@@ -112,7 +117,11 @@ def detect_passages(detector, text: str, detection: Detection, suggest: bool = F
             shown = round(s, 4)
             start, end = clean.raw_span(t.start, t.end)
             rows.append({"text": text[start:end], "start": start, "end": end, "score": shown, "spun": shown >= detection.threshold})
-        if suggest:
+        if suggest and suggester is not None:
+            flagged = spans([int(r["spun"]) for r in rows])
+            for (s, e), guess in zip(flagged, suggester(doc, flagged)):
+                rows[s]["suggestion"], rows[s]["suggestion_end"] = guess, rows[e - 1]["end"]
+        elif suggest:
             guesses = detector_calls.call(model, "suggest", detector.suggest, doc)
             if len(guesses) != len(rows):
                 raise detector_calls.DetectorError(f"detector {model!r}: suggest returned {len(guesses)} guesses for {len(rows)} tokens")
@@ -126,21 +135,21 @@ def detect_passages(detector, text: str, detection: Detection, suggest: bool = F
     detection.finish()
 
 
-def detect(detector, text: str, threshold: float, model: str, suggest: bool = False) -> dict:
+def detect(detector, text: str, threshold: float, model: str, suggest: bool = False, suggester=None) -> dict:
     """Token scores of ``text`` with character offsets, all in memory (for short texts and the
     HTML view); with ``suggest``, the detector's guess at the original wording of each token it
     flags (detectors with a ``suggest`` method only)."""
     detection = Detection(model, threshold)
-    rows = [row for passage in detect_passages(detector, text, detection, suggest) for row in passage]
+    rows = [row for passage in detect_passages(detector, text, detection, suggest, suggester) for row in passage]
     return {"model": model, "threshold": threshold, "doc_score": detection.doc_score, "tokens": rows}
 
 
-def write_json(out: TextIO, detector, text: str, detection: Detection, suggest: bool = False) -> None:
+def write_json(out: TextIO, detector, text: str, detection: Detection, suggest: bool = False, suggester=None) -> None:
     """One JSON object, ``{"model", "threshold", "tokens": [...], "doc_score"}``, written as the
     passages are scored (the document score comes last, once every token is known)."""
     out.write(json.dumps({"model": detection.model, "threshold": detection.threshold}, ensure_ascii=False)[:-1] + ', "tokens": [')
     separator = ""
-    for rows in detect_passages(detector, text, detection, suggest):
+    for rows in detect_passages(detector, text, detection, suggest, suggester):
         if rows:
             out.write(separator + ", ".join(json.dumps(row, ensure_ascii=False) for row in rows))
             separator = ", "
@@ -162,15 +171,15 @@ def _summary(detection: Detection, guesses: list[str]) -> str:
     return out + ("\n-- likely originals:\n" + "\n".join(guesses) if guesses else "")
 
 
-def write_highlighted(out: TextIO, detector, text: str, detection: Detection, color: bool, suggest: bool = False) -> None:
+def write_highlighted(out: TextIO, detector, text: str, detection: Detection, color: bool, suggest: bool = False, suggester=None) -> None:
     """The input with suspected spun spans marked (red in a terminal, ``[[...]]`` otherwise),
     written passage by passage, then a summary."""
     on, off = (_ON, _OFF) if color else ("[[", "]]")
     cursor = 0
     guesses = []
-    for rows in detect_passages(detector, text, detection, suggest):
+    for rows in detect_passages(detector, text, detection, suggest, suggester):
         pieces, cursor = _marked(text, rows, on, off, cursor)
         out.write("".join(pieces))
-        guesses += [f"   {r['text']!r} was probably {r['suggestion']!r}" for r in rows if r.get("suggestion")]
+        guesses += [f"   {text[r['start']:r.get('suggestion_end', r['end'])]!r} was probably {r['suggestion']!r}" for r in rows if r.get("suggestion")]
     out.write(text[cursor:] + _summary(detection, guesses) + "\n")
 

@@ -85,6 +85,8 @@ def check_output(path: Path) -> None:
 
 
 Entries = dict[str, dict[str, Results]]  # {model folder: {config: results}}
+# results/restore/ holds the restoration track's entries (harness.restoration.leaderboard), not a model
+OTHER_TASKS_DIR = "restore"
 
 
 def _files(results_dir: Path) -> tuple[list[Path], list[str]]:
@@ -95,7 +97,7 @@ def _files(results_dir: Path) -> tuple[list[Path], list[str]]:
     entries, problems = [], []
     for stray in sorted(p for p in results_dir.iterdir() if not p.is_dir() and not p.name.startswith(".")):
         problems.append(f"{stray.name}: a stray file in {results_dir} (it holds one folder per model)")
-    for folder in sorted(p for p in results_dir.iterdir() if p.is_dir()):
+    for folder in sorted(p for p in results_dir.iterdir() if p.is_dir() and p.name != OTHER_TASKS_DIR):
         try:
             check_name(folder.name)
         except SpinbenchError:
@@ -281,12 +283,13 @@ def _markdown(table: Table) -> list[str]:
     return lines
 
 
-def render(entries: Entries) -> str:
+def render(entries: Entries, extra: str = "") -> str:
+    """``leaderboard.md``; ``extra``: Markdown appended (the restoration section)."""
     parts = [HEADER]
     for t in tables(entries):
         parts += [f"### {t.title}", "", *_markdown(t), ""]
     scored = ", ".join(f"`{r}`" for r in revisions(entries)) or "none"
-    return "\n".join(parts) + f"\nDataset revisions scored: {scored}.\n"
+    return "\n".join(parts) + f"\nDataset revisions scored: {scored}.\n" + (f"\n{extra}" if extra else "")
 
 
 def recompute(path: Path, res: Results, gold_for) -> ScoredPredictions:
@@ -438,8 +441,9 @@ def submission_problems(results_dir: Path, paths: list[Path], digests: dict[str,
     return problems
 
 
-def check(results_dir: Path, leaderboard_path: Path, dataset: str | None = None) -> list[str]:
-    """Problems found, each naming its entry; empty when every entry recomputes exactly."""
+def check(results_dir: Path, leaderboard_path: Path, dataset: str | None = None, extra: str = "") -> list[str]:
+    """Problems found, each naming its entry; empty when every entry recomputes exactly.
+    ``extra``: what :func:`render` appends (the restoration section), for comparing the file."""
     results_dir = Path(results_dir)
     try:
         paths, problems = _files(results_dir)
@@ -460,7 +464,7 @@ def check(results_dir: Path, leaderboard_path: Path, dataset: str | None = None)
         digests.setdefault(path.parent.name, {})[path.stem] = digest
     problems += submission_problems(results_dir, paths, digests)
     if not problems:
-        expected = render(valid)
+        expected = render(valid, extra)
         current = Path(leaderboard_path).read_text(encoding="utf-8") if Path(leaderboard_path).exists() else None
         if current is None:
             problems.append(f"{leaderboard_path}: missing; run `spinbench leaderboard`")

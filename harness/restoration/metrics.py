@@ -1,0 +1,110 @@
+"""Restoration metrics, one pure function each, over plain lists (tested against loop-by-loop
+references on random inputs in ``tests/test_restoration_metrics.py``).
+
+Wordings are compared as token sequences (:func:`harness.tokenize`), case-insensitively
+(:func:`wording`): ``Financial  institution`` and ``financial institution`` are the same.
+
+>>> hit(["the bank", "a bank"], "The Bank", k=1), hit(["a bank", "the bank"], "the bank", k=1)
+(True, False)
+>>> token_edit_distance(["a", "b", "c"], ["a", "c", "d"])
+2
+>>> distance_removed(10, 4), distance_removed(0, 0)
+(0.6, None)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from harness.core.lexical import all_lemmas
+from harness.core.tokens import normalize, tokenize
+
+
+def wording(text: str) -> tuple[str, ...]:
+    """The comparison key of a wording: its tokens, case-folded (:func:`harness.core.tokens.normalize`).
+
+    >>> wording("Counterfeit  consciousness's")
+    ('counterfeit', "consciousness's")
+    """
+    return tuple(normalize(t.text) for t in tokenize(text))
+
+
+def same_lemmas(a: Sequence[str], b: Sequence[str]) -> bool:
+    """Two token sequences of one length whose tokens pairwise share a lemma (any part of
+    speech, :func:`harness.core.lexical.all_lemmas`): ``stated rates`` and ``states rate``.
+
+    >>> same_lemmas(("stated", "rates"), ("states", "rate")), same_lemmas(("rate",), ("rates", "up"))
+    (True, False)
+    """
+    return len(a) == len(b) and all(x == y or not all_lemmas(x).isdisjoint(all_lemmas(y)) for x, y in zip(a, b))
+
+
+def hit(candidates: Sequence[str], original: str, k: int, lemmas: bool = False) -> bool:
+    """Whether one of the first ``k`` candidates is the original wording (``lemmas``: up to
+    inflection, :func:`same_lemmas`)."""
+    want = wording(original)
+    for candidate in candidates[:k]:
+        got = wording(candidate)
+        if got == want or (lemmas and same_lemmas(got, want)):
+            return True
+    return False
+
+
+def token_edit_distance(a: Sequence[str], b: Sequence[str]) -> int:
+    """Levenshtein distance between two token sequences (insert, delete or replace one token,
+    each costing 1). Row by row, each row in a few numpy operations: a row's left-to-right
+    dependency is a running minimum (``cur[j] = min_k<=j (t[k] + j - k)``)."""
+    if not len(a) or not len(b):
+        return max(len(a), len(b))
+    ids: dict[str, int] = {}
+    x = np.array([ids.setdefault(t, len(ids)) for t in a])
+    y = np.array([ids.setdefault(t, len(ids)) for t in b])
+    cols = np.arange(len(y) + 1)
+    prev = cols.copy()
+    for i, token in enumerate(x, start=1):
+        t = np.empty(len(y) + 1, dtype=np.int64)
+        t[0] = i
+        t[1:] = np.minimum(prev[1:] + 1, prev[:-1] + (y != token))
+        prev = np.minimum.accumulate(t - cols) + cols
+    return int(prev[-1])
+
+
+def restored_tokens(tokens: Sequence[str], spans: Sequence[tuple[int, int]], replacements: Sequence[str | None]) -> list[str]:
+    """``tokens`` with each span replaced by the tokens of its replacement (None: kept as it is).
+
+    >>> restored_tokens(["a", "big", "dog", "ran"], [(1, 3)], ["large hound"])
+    ['a', 'large', 'hound', 'ran']
+    """
+    out, cursor = [], 0
+    for (start, end), text in zip(spans, replacements):
+        out += tokens[cursor:start]
+        out += tokens[start:end] if text is None else [t.text for t in tokenize(text)]
+        cursor = end
+    return out + list(tokens[cursor:])
+
+
+def top_replacements(candidates: Sequence[Sequence[str]]) -> list[str | None]:
+    """Each span's first candidate, or None (keep the span) where there is none."""
+    return [ranked[0] if ranked else None for ranked in candidates]
+
+
+def case_folded(tokens: Sequence[str]) -> list[str]:
+    return [normalize(t) for t in tokens]
+
+
+def document_distances(spun: Sequence[str], original: Sequence[str], spans: Sequence[tuple[int, int]],
+                       candidates: Sequence[Sequence[str]]) -> tuple[int, int]:
+    """(token edit distance from the spun document to the original, from the restored one to the
+    original): each span replaced by its first candidate; case-insensitive."""
+    want = case_folded(original)
+    restored = restored_tokens(list(spun), spans, top_replacements(candidates))
+    return token_edit_distance(case_folded(spun), want), token_edit_distance(case_folded(restored), want)
+
+
+def distance_removed(before: float, after: float) -> float | None:
+    """The share of the edit distance that restoring removed, ``(before - after) / before``
+    (negative when restoring made the text further from the original); None with nothing to
+    remove."""
+    return None if before == 0 else (before - after) / before

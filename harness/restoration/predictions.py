@@ -1,0 +1,122 @@
+"""Restoration predictions files (``<config>.predictions.jsonl.gz`` under ``runs/restore/`` or
+``results/restore/``) and the one function that scores one.
+
+Gzipped JSONL: a header line ``{"header": {task, model, target, params, config, split,
+dataset_fingerprint, detector}}`` (``detector``: whose spans the end-to-end score on detected
+spans used, and at which threshold, or null), then one line per document::
+
+    {"id": ..., "spans": [[start, end], ...], "candidates": [[best, second, ...], ...],
+     "detected_spans": [[start, end], ...], "detected_candidates": [[...], ...]}
+
+``spans`` are the document's gold spans (checked against the data when scored);
+``detected_*`` are there when the run had a detector's spans (checked against that detector's
+stored predictions). :func:`score_restoration_file` is what ``rescore_restoration`` and
+``leaderboard --check`` use, and it calls the same :func:`~harness.restoration.scoring.score_restoration`
+that ``restore`` does.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from harness.core.files import read_jsonl_gz, write_jsonl_gz
+from harness.evaluation.results import ModelInfo, ResultsError
+from harness.restoration.contract import MAX_CANDIDATES, Span
+from harness.restoration.items import DetectorSpans, RestorationGold
+from harness.restoration.scoring import score_restoration
+
+TASK = "restore"
+
+
+def header_of(model: ModelInfo, gold: RestorationGold, detector: DetectorSpans | None) -> dict:
+    return {"task": TASK, "model": model.name, "target": model.target, "params": model.params, "config": gold.config, "split": gold.split,
+            "dataset_fingerprint": gold.fingerprint, "detector": detector.header() if detector else None}
+
+
+def write_predictions(path: Path, header: dict, gold: RestorationGold, candidates: list, detected: tuple[list, list] | None) -> None:
+    rows = [{"header": header}]
+    for d, doc_id in enumerate(gold.ids):
+        row = {"id": doc_id, "spans": [[i.start, i.end] for i in gold.items[d]], "candidates": candidates[d]}
+        if detected is not None:
+            row.update(detected_spans=[list(s) for s in detected[0][d]], detected_candidates=detected[1][d])
+        rows.append(row)
+    write_jsonl_gz(path, rows)
+
+
+def _spans(value: object) -> list[Span] | None:
+    if not isinstance(value, list) or not all(isinstance(s, list) and len(s) == 2 and all(isinstance(x, int) for x in s) for s in value):
+        return None
+    return [tuple(s) for s in value]
+
+
+def _candidates(value: object, n: int) -> list[list[str]] | None:
+    if not isinstance(value, list) or len(value) != n:
+        return None
+    if not all(isinstance(c, list) and len(c) <= MAX_CANDIDATES and all(isinstance(x, str) for x in c) for c in value):
+        return None
+    return value
+
+
+def read_predictions(path: Path) -> tuple[dict, dict[str, dict]]:
+    """(header, {id: row}); every row checked for shape."""
+    try:
+        rows = read_jsonl_gz(Path(path))
+    except FileNotFoundError:
+        raise ResultsError(f"{path}: restoration predictions file missing") from None
+    except (OSError, EOFError, json.JSONDecodeError, UnicodeDecodeError) as err:
+        raise ResultsError(f"{path}: not a JSONL restoration predictions file ({err.__class__.__name__}: {err})") from None
+    if not rows or not isinstance(rows[0], dict) or not isinstance(rows[0].get("header"), dict) or rows[0]["header"].get("task") != TASK:
+        raise ResultsError(f"{path}: not a restoration predictions file (its first line is no header with task {TASK!r})")
+    header, out = rows[0]["header"], {}
+    for n, row in enumerate(rows[1:], start=2):
+        spans = _spans(row.get("spans")) if isinstance(row, dict) else None
+        if spans is None or "id" not in row or _candidates(row.get("candidates"), len(spans)) is None:
+            raise ResultsError(f"{path}: line {n} needs 'id', 'spans' ([[start, end], ...]) and one list of at most {MAX_CANDIDATES} strings per span in 'candidates'")
+        if "detected_spans" in row:
+            detected = _spans(row["detected_spans"])
+            if detected is None or _candidates(row.get("detected_candidates"), len(detected)) is None:
+                raise ResultsError(f"{path}: line {n}: 'detected_spans' and 'detected_candidates' do not match")
+        if str(row["id"]) in out:
+            raise ResultsError(f"{path}: document {row['id']!r} appears twice")
+        out[str(row["id"])] = row
+    return header, out
+
+
+def rows_in_order(path: Path, header: dict, rows: dict[str, dict], gold: RestorationGold) -> tuple[list, tuple[list, list] | None]:
+    """(candidates, detected) in the order of ``gold``'s documents, after checking the file is
+    for this split and revision and holds exactly its documents and gold spans."""
+    for key, want in (("config", gold.config), ("split", gold.split), ("dataset_fingerprint", gold.fingerprint)):
+        if header.get(key) != want:
+            raise ResultsError(f"{path}: restoration predictions are for {key} {str(header.get(key))[:16]!r}, not {want[:16]!r}")
+    unknown, missing = sorted(set(rows) - set(gold.ids)), [i for i in gold.ids if i not in rows]
+    if unknown or missing:
+        raise ResultsError(f"{path}: {len(unknown)} unknown and {len(missing)} missing document(s), e.g. {(unknown or missing)[0]!r}")
+    has_detected = header.get("detector") is not None
+    candidates, spans, found = [], [], []
+    for doc_id, items in zip(gold.ids, gold.items):
+        row = rows[doc_id]
+        if [tuple(s) for s in row["spans"]] != [(i.start, i.end) for i in items]:
+            raise ResultsError(f"{path}: document {doc_id!r}: its spans are not the gold spans of {gold.config}/{gold.split}")
+        if has_detected != ("detected_spans" in row):
+            raise ResultsError(f"{path}: document {doc_id!r}: detected spans {'missing' if has_detected else 'given'}, but the header says {'a' if has_detected else 'no'} detector")
+        candidates.append(row["candidates"])
+        if has_detected:
+            spans.append([tuple(s) for s in row["detected_spans"]])
+            found.append(row["detected_candidates"])
+    return candidates, ((spans, found) if has_detected else None)
+
+
+def score_restoration_file(path: Path, gold: RestorationGold, n_boot: int, seed: int, detector: DetectorSpans | None = None,
+                           read: tuple[dict, dict] | None = None) -> tuple[dict, dict]:
+    """(header, scores) of a restoration predictions file. ``detector``: the detector's spans
+    recomputed from its own stored predictions; when given, the file's detected spans must be
+    them."""
+    header, rows = read if read is not None else read_predictions(path)
+    candidates, detected = rows_in_order(path, header, rows, gold)
+    if detector is not None:
+        if detected is None or [list(s) for s in detected[0]] != [list(s) for s in detector.spans]:
+            raise ResultsError(f"{path}: its detected spans are not the ones {detector.name}'s stored predictions give at threshold {detector.token_threshold}")
+        if header.get("detector") != detector.header() | {"results_file": header["detector"].get("results_file")}:
+            raise ResultsError(f"{path}: its header's detector {header.get('detector')} is not {detector.header()}")
+    return header, score_restoration(gold, candidates, n_boot, seed, detected)

@@ -1,0 +1,234 @@
+"""The restoration track as a user meets it: the contract and its conformance check, the
+baselines, `harness.restore` and `evaluate --task restore`, stored predictions scored again the
+same way, the restoration leaderboard and its check, `detect --suggest`, fingerprint lists."""
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+import harness
+from harness.cli.main import main as spinbench
+from harness.core.files import read_jsonl_gz, write_jsonl_gz
+from harness.evaluation.conformance import ConformanceError
+from harness.evaluation.results import ResultsError
+from harness.restoration import leaderboard as restoration_leaderboard
+from harness.restoration.registry import RESTORERS, resolve_class
+from harness.restoration.run import rescore_restoration, restore
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+@pytest.mark.parametrize("name", sorted(RESTORERS))
+def test_every_registered_restorer_conforms(name):
+    harness.check_restorer(resolve_class(name))
+
+
+class Oracle:
+    """Knows nothing but the answer for one phrase: used to check what the harness counts."""
+
+    requires_fit = False
+
+    def restore(self, tokens, spans):
+        return [["central"] if tokens[s:e] == ["focal"] else [] for s, e in spans]
+
+
+class TooFew(Oracle):
+    def restore(self, tokens, spans):
+        return [[]] * (len(spans) - 1)
+
+
+class NotStrings(Oracle):
+    def restore(self, tokens, spans):
+        return [[1.0] for _ in spans]
+
+
+class Learns:
+    def __init__(self):
+        self.table_ = {}
+
+    def fit(self, docs, spans, originals):
+        return self
+
+    def restore(self, tokens, spans):
+        return [[] for _ in spans]
+
+
+class Forgetful(Oracle):
+    requires_fit = True
+
+    def fit(self, docs, spans, originals):
+        return None
+
+
+class Moody(Oracle):
+    """Answers a span differently when the document's other spans are asked for with it."""
+
+    def restore(self, tokens, spans):
+        return [[str(len(spans))] for _ in spans]
+
+
+@pytest.mark.parametrize("cls, message", [(TooFew, "lists for the"), (NotStrings, "not a list of strings"), (Learns, "learned attributes"),
+                                          (Forgetful, "must return self"), (Moody, "other spans")])
+def test_conformance_names_what_is_wrong(cls, message):
+    with pytest.raises(ConformanceError, match=message):
+        harness.check_restorer(cls)
+
+
+def test_reverse_rules_learns_reverse_rules_and_reads_fingerprints():
+    from baselines.restorers import ReverseRulesRestorer
+
+    docs = [["The", "focal", "bank", "kept", "premium", "rates", "."]] * 3
+    spans = [[(1, 2), (4, 5)]] * 3
+    restorer = ReverseRulesRestorer(phrasebook=False, fingerprints=str(FIXTURES / "fingerprints.csv")).fit(docs, spans, [["central", "interest"]] * 3)
+    tokens = ["Focal", "premiums", "and", "counterfeit", "consciousness", "."]
+    top = [c[0] for c in restorer.restore(tokens, [(0, 1), (1, 2), (3, 5)])]
+    assert top == ["Central", "interests", "artificial intelligence"]  # capitals kept; the lemma rule re-inflected
+
+
+def test_reverse_rules_can_read_the_phrasebook_backwards():
+    from baselines.restorers import ReverseRulesRestorer
+
+    tokens = ["Huge", "information", "moved", "."]
+    assert ReverseRulesRestorer(phrasebook=True).fit([], [], []).restore(tokens, [(0, 2)])[0][0] == "Big data"
+    assert ReverseRulesRestorer().fit([], [], []).restore(tokens, [(0, 2)])[0][0] != "Big data"
+
+
+def test_context_restorer_prefers_what_fits_between_the_neighbours():
+    from baselines.restorers import ContextRestorer
+
+    docs = [["the", "big", "dog", "ran"]] * 4 + [["a", "big", "hat", "fell"]] * 5
+    spans = [[(1, 2)]] * 9
+    restorer = ContextRestorer(prior=0.0, wordnet=False, phrasebook=False).fit(docs, spans, [["large"]] * 4 + [["huge"]] * 5)
+    assert restorer.restore(["the", "big", "dog", "ran"], [(1, 2)])[0][0] == "large"  # the rules alone would say "huge" (5 to 4)
+    assert restorer.restore(["a", "big", "hat", "fell"], [(1, 2)])[0][0] == "huge"
+
+
+def test_restore_writes_predictions_that_score_again_the_same(tiny_dataset, tmp_path):
+    results = restore(Oracle(), dataset=str(tiny_dataset), output_dir=tmp_path, n_boot=50)
+    assert results.path == tmp_path / "Oracle" / "news.test.json" and results.model.target == "test_restoration:Oracle"
+    again = rescore_restoration(results.path.parent / results.predictions, dataset=str(tiny_dataset), n_boot=50)
+    assert again.scores == results.scores
+    assert json.loads(results.path.read_text())["main_score"]["name"] == "top1"
+
+    rows = read_jsonl_gz(results.path.parent / results.predictions)
+    doc = next(r for r in rows[1:] if r["spans"])
+    doc["spans"][0][1] += 1  # not the gold spans any more
+    write_jsonl_gz(tmp_path / "forged.predictions.jsonl.gz", rows)
+    with pytest.raises(ResultsError, match="not the gold spans"):
+        rescore_restoration(tmp_path / "forged.predictions.jsonl.gz", dataset=str(tiny_dataset))
+
+
+class HalfKnowing:
+    """Knows the original of every other gold span (second guess for the rest; upper-cased)."""
+
+    requires_fit = False
+    answers: dict = {}  # set on the class by the test (a hyperparameter must be JSON)
+
+    def restore(self, tokens, spans):
+        out = []
+        for n, span in enumerate(spans):
+            right = self.answers[(tuple(tokens), span)]
+            out.append([right.upper()] if n % 2 == 0 else ["wrong guess", right])
+        return out
+
+
+def test_hits_and_distances_are_counted_as_the_answers_say(tiny_dataset):
+    records = harness.load("news", "test", dataset=str(tiny_dataset)).records
+    answers = {(tuple(t["text"] for t in r["tokens"]), (e["spun_start"], e["spun_end"])): e["original_text"] for r in records for e in r["edits"]}
+    items = [sorted(e["spun_start"] for e in r["edits"] if e["spun_end"] > e["spun_start"]) for r in records]
+    first = sum((len(i) + 1) // 2 for i in items)
+    HalfKnowing.answers = answers
+    results = restore(HalfKnowing(), dataset=str(tiny_dataset), n_boot=20, write=False)
+    edits = results.scores["edits"]
+    assert edits["count"] == sum(map(len, items)) > 10
+    assert edits["top1"]["value"] == pytest.approx(first / edits["count"], abs=1e-6)  # case does not matter
+    assert edits["top5"]["value"] == 1.0
+    removed = results.scores["end_to_end"]["gold_spans"]
+    assert 0 < removed["distance_after"] < removed["distance_before"]
+
+
+def test_evaluate_task_restore_from_the_shell(tiny_dataset, tmp_path, capsys):
+    base = ["evaluate", "--task", "restore", "--dataset", str(tiny_dataset), "--output-dir", str(tmp_path), "--bootstrap", "20"]
+    assert spinbench([*base, "--model", "reverse-rules", "--model-args", "phrasebook=False"]) == 0
+    out = capsys.readouterr().out
+    assert "reverse-rules on news/test" in out and "edit distance removed, gold spans" in out and "function_words" in out
+    assert spinbench([*base, "--model", str(tmp_path / "reverse-rules" / "news.test.predictions.jsonl.gz")]) == 0
+    assert "reverse-rules on news/test" in capsys.readouterr().out
+    assert spinbench([*base, "--model", "keep", "--threshold", "0.5"]) == 2
+    assert "for detection" in capsys.readouterr().err
+    assert spinbench([*base, "--model", "revers-rules"]) == 2
+    assert "did you mean 'reverse-rules'" in capsys.readouterr().err
+    assert spinbench(["evaluate", "--model", "lexicon", "--spans-from", "lexicon", "--dataset", str(tiny_dataset)]) == 2
+    assert "--spans-from is for --task restore" in capsys.readouterr().err
+
+
+def test_restoration_on_imported_pairs(tmp_path, capsys):
+    pairs = {"id": "a", "original": "Heavy rain closed the central bank on Thursday.", "spun": "Weighty rain closed the focal bank on Thursday."}
+    (tmp_path / "p.jsonl").write_text(json.dumps(pairs) + "\n")
+    assert spinbench(["align", "--pairs", str(tmp_path / "p.jsonl"), "--out", str(tmp_path / "wild")]) == 0
+    capsys.readouterr()
+    results = restore(Oracle(), "wild", dataset=str(tmp_path / "wild"), n_boot=10, write=False)
+    assert results.scores["edits"]["count"] == 2 and results.scores["edits"]["top1"]["value"] == 0.5
+    assert results.scores["end_to_end"]["gold_spans"]["distance_removed"]["value"] == 0.5
+    assert not results.is_entry
+
+
+def test_restoration_leaderboard_renders_and_recomputes(report_results, report_dataset, tmp_path, capsys):
+    results_dir = tmp_path / "results"
+    shutil.copytree(report_results, results_dir)
+    for model in ("keep", "reverse-thesaurus"):
+        for config in ("news", "unseen-domain"):
+            restore(model, config, dataset=str(report_dataset), spans_from="lexicon", results_dir=results_dir, output_dir=results_dir / "restore",
+                    submit=True, allow_dirty=True)
+    entries = restoration_leaderboard.collect(results_dir)
+    assert set(entries) == {"keep", "reverse-thesaurus"} and entries["keep"]["news"].detector["name"] == "lexicon"
+    problems, valid = restoration_leaderboard.check(results_dir, str(report_dataset))
+    assert problems == [] and set(valid) == {"keep", "reverse-thesaurus"}
+
+    board = tmp_path / "leaderboard.md"
+    assert spinbench(["leaderboard", "--results", str(results_dir), "--output", str(board), "--dataset", str(report_dataset)]) == 0
+    text = board.read_text()
+    assert "### restoration: `news`/test" in text and "| `reverse-thesaurus` |" in text and "(`lexicon`)" in text
+    capsys.readouterr()
+    spinbench(["leaderboard", "--check", "--results", str(results_dir), "--output", str(board), "--dataset", str(report_dataset)])
+    assert "restore/" not in capsys.readouterr().err  # the detection side's partial submissions are its own matter
+
+    entry = json.loads((results_dir / "restore" / "keep" / "news.json").read_text())
+    entry["scores"]["edits"]["top1"]["value"] = 0.9
+    (results_dir / "restore" / "keep" / "news.json").write_text(json.dumps(entry))
+    problems, _ = restoration_leaderboard.check(results_dir, str(report_dataset))
+    assert problems and "restore/keep/news: scores do not match" in problems[0]
+
+
+def test_detect_suggest_uses_a_restorer(tiny_dataset, tmp_path, capsys):
+    (tmp_path / "in.txt").write_text("Weighty precipitation fell.")
+    base = ["detect", "--threshold", "0.5", "--dataset", str(tiny_dataset), str(tmp_path / "in.txt"), "--model", "toy_detectors:Suggesting", "--suggest"]
+    assert spinbench([*base, "--restorer", "test_restoration:Oracle", "--format", "json"]) == 0
+    rows = json.loads(capsys.readouterr().out)["tokens"]
+    # one span ("Weighty precipitation"), its guess on its first token; the Oracle has none for it
+    assert [(r["text"], r.get("suggestion"), "suggestion_end" in r) for r in rows if r["spun"]] == [("Weighty", None, True), ("precipitation", None, False)]
+    assert spinbench([*base, "--restorer", "reverse-thesaurus"]) == 0
+    assert "'Weighty precipitation' was probably" in capsys.readouterr().out
+
+
+def test_lexicon_reads_a_screener_export_as_its_external_lexicon(tiny_dataset):
+    from baselines.lexicon import LexiconDetector
+
+    docs = harness.load("news", "train", dataset=str(tiny_dataset)).token_texts()
+    labels = harness.load("news", "train", dataset=str(tiny_dataset)).gold.doc_labels()
+    plain = LexiconDetector().fit(docs, labels)
+    listed = LexiconDetector(lexicon=str(FIXTURES / "fingerprints.csv"), external_score=0.97).fit(docs, labels)
+    doc = ["An", "irregular", "woodland", "model", "."]
+    assert listed.predict_token_proba([doc])[0][1:3] == [0.97, 0.97]
+    assert plain.predict_token_proba([doc])[0][1:3] != [0.97, 0.97]
+
+
+def test_fingerprints_reader_refuses_a_file_without_the_column(tmp_path):
+    from baselines.fingerprints import read_fingerprints
+
+    assert [r.expected for r in read_fingerprints(FIXTURES / "fingerprints.csv")][:2] == ["artificial intelligence", "big data"]
+    (tmp_path / "bad.csv").write_text("phrase,expected\nx,y\n")
+    with pytest.raises(ValueError, match="Fingerprint - Tortured Phrase"):
+        read_fingerprints(tmp_path / "bad.csv")
