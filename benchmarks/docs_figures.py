@@ -184,6 +184,26 @@ def realism_profile(root: Path) -> str:
     return profile_table(profiles, markdown=True) + "\n\n" + summary
 
 
+def regime_stats(root: Path) -> str:
+    """Documents, spun-token rate and edits of every split per spin regime."""
+    stats = _build_stats(root)
+    rows = []
+    for config in (c for c in CONFIG_ORDER if c in stats["configs"]):
+        for split in ("train", "validation", "test"):
+            s = stats["configs"][config].get(split)
+            for regime, r in (s or {}).get("by_regime", {}).items():
+                rows.append([f"`{config}`", split, regime, f"{r['documents']:,}", f"{r['spun_token_rate']:.3f}", f"{r['edits']:,}"])
+    return _table(["config", "split", "regime", "documents", "spun-token rate", "edits"], rows, right=3)
+
+
+def regime_profile(root: Path) -> str:
+    """The realism profile of news/test per spin regime, and of all its spun documents."""
+    from harness.corpus.realism import profile_table
+
+    by_regime = _build_stats(root)["configs"]["news"]["test"]["profile_by_regime"]
+    return profile_table({f"news/test {regime}": p for regime, p in by_regime.items()}, markdown=True)
+
+
 def build_figures(root: Path) -> str:
     stats = _build_stats(root)
     splits = sum(len(v) for v in stats["configs"].values())
@@ -222,6 +242,8 @@ RENDERERS: dict[str, Callable[[Path], str]] = {
     "dataset-stats": dataset_stats,
     "near-duplicates": near_duplicates,
     "realism-profile": realism_profile,
+    "regime-stats": regime_stats,
+    "regime-profile": regime_profile,
     "build-figures": build_figures,
     "fingerprints": fingerprints,
     "registry": registry,

@@ -143,7 +143,7 @@ def test_build_stats_measure_edits_seen_in_train(tiny_dataset):
     from harness.core.files import read_build_stats
 
     stats = read_build_stats(tiny_dataset)["configs"]["news"]
-    assert stats["train"]["profile"]["seen_in_train"] == 1.0  # train against itself
+    assert stats["train"]["profile"]["seen_in_train"] is None  # not measured against itself
     for split in ("validation", "test"):
         seen = stats[split]["profile"]["seen_in_train"]
         assert seen is None or 0.0 <= seen < 1.0
@@ -195,3 +195,35 @@ def test_a_personality_changes_the_engines_habits():
 def test_documents_get_different_personalities(tiny_dataset):
     spinners = [r["spinner"] for r in load("news", "train", dataset=tiny_dataset).records if r["is_spun"]]
     assert len(set(spinners)) > len(spinners) / 2
+
+
+def test_regime_scores_equal_scikit_learn_on_the_regime_and_the_clean_documents():
+    import numpy as np
+    from sklearn.metrics import roc_auc_score, roc_curve
+
+    from harness.core.dataset import GoldColumns
+    from harness.evaluation.scoring import score_split
+
+    rng = np.random.default_rng(3)
+    regimes = rng.choice(["clean", "whole", "sparse", "partial"], size=80)
+    records, token_scores = [], []
+    for i, regime in enumerate(regimes):
+        n = int(rng.integers(20, 60))
+        labels = [0] * n if regime == "clean" else [int(rng.random() < {"whole": 0.3, "sparse": 0.03, "partial": 0.1}[regime]) for _ in range(n)]
+        if regime != "clean":
+            labels[int(rng.integers(n))] = 1
+        records.append({"id": str(i), "labels": labels, "is_spun": regime != "clean", "recipe": "r", "spin_rate": 0.1, "domain": "d", "regime": regime})
+        token_scores.append(np.round(rng.random(n) * 0.6 + 0.4 * np.array(labels), 4).tolist())
+    doc_scores = np.round([max(t) * 0.5 + rng.random() * 0.5 for t in token_scores], 4)
+    s = score_split(GoldColumns.from_records(records), token_scores, doc_scores, 0.5, 0.5, n_boot=20)
+    for regime in ("whole", "sparse", "partial"):
+        docs = np.isin(regimes, ["clean", regime])
+        y = (regimes[docs] != "clean").astype(int)
+        assert s["regimes"][regime]["document"]["auroc"]["value"] == pytest.approx(roc_auc_score(y, doc_scores[docs]), abs=1e-6)
+        fpr, tpr, _ = roc_curve(y, doc_scores[docs])
+        assert s["regimes"][regime]["document"]["tpr_at_5pct_fpr"]["value"] == pytest.approx(tpr[fpr <= 0.05].max(), abs=1e-6)
+        ty = np.concatenate([np.array(r["labels"])[np.array(r["labels"]) == 1] if r["regime"] == regime else np.array(r["labels"])
+                             for r in records if r["regime"] in ("clean", regime)])
+        ts = np.concatenate([np.array(t)[np.array(r["labels"]) == 1] if r["regime"] == regime else np.array(t)
+                             for r, t in zip(records, token_scores) if r["regime"] in ("clean", regime)])
+        assert s["regimes"][regime]["token"]["auroc"]["value"] == pytest.approx(roc_auc_score(ty, ts), abs=1e-6)

@@ -100,18 +100,26 @@ def _as_given(raw: str, clean, token) -> dict:
 def cmd_profile(args: argparse.Namespace) -> int:
     from harness.core.configs import CONFIGS, EVALUATION_SPLIT, IMPORTED_CONFIG
     from harness.core.dataset import default_data_dir, load
-    from harness.corpus.realism import REAL, ROWS, outside, profile, profile_table
+    from harness.corpus.realism import REAL, ROWS, outside, profile, profile_table, train_pairs
 
     folder = Path(args.dataset) if args.dataset else default_data_dir()
     known = [*CONFIGS, IMPORTED_CONFIG]
     configs = args.configs or [c for c in known if (folder / c).is_dir()]
     if not configs:
         raise SpinbenchError(f"no built or imported config in {folder}: run `spinbench build` or `spinbench align --pairs`, or pass --dataset")
+    regime = None if args.regime == "all" else args.regime
+    reference, against = None, args.against
+    if against != "none":
+        config, _, split = against.partition("/")
+        if not split or config not in known:
+            raise SpinbenchError(f"--against {against}: give CONFIG/SPLIT (such as news/train) or none")
+        reference = train_pairs(load(config, split, dataset=args.dataset).records)
     profiles = {}
     for config in configs:
         splits = CONFIGS[config].splits if config in CONFIGS else (EVALUATION_SPLIT,)
         for split in (splits if args.split == "all" else [args.split]):
-            profiles[f"{config}/{split}"] = profile(load(config, split, dataset=args.dataset).records)
+            own = f"{config}/{split}" == against  # a split is not measured against itself
+            profiles[f"{config}/{split}"] = profile(load(config, split, dataset=args.dataset).records, regime, None if own else reference)
     if args.format == "json":
         ranges = {row.key: row.range for row in ROWS}
         print(json.dumps({"real": REAL, "ranges": ranges, "profiles": profiles, "outside": {k: outside(p) for k, p in profiles.items()}}, indent=1))
@@ -149,6 +157,10 @@ def add_corpus_commands(sub) -> None:
     p = sub.add_parser("profile", help="the realism profile of built or imported splits, next to real spinners")
     p.add_argument("configs", nargs="*", help="configs to profile (default: every one in the dataset folder)")
     p.add_argument("--split", default="test", help="split to profile, or 'all' (default: test)")
+    p.add_argument("--regime", default="whole", choices=["whole", "sparse", "partial", "all"],
+                   help="spun documents of this regime only (default: whole, the regime held to the real range; imported pairs count in any)")
+    p.add_argument("--against", default="news/train", metavar="CONFIG/SPLIT",
+                   help="the split whose edits 'seen in train' is measured against (default: news/train; none: not measured)")
     p.add_argument("--dataset", default=None, help="dataset folder (default: data/), e.g. one made by `spinbench align --pairs`")
     p.add_argument("--format", choices=["table", "markdown", "json"], default="table")
     p.add_argument("--check", action="store_true", help="exit with an error when a statistic falls outside the real range")

@@ -280,7 +280,7 @@ def build_configs(configs: list[str], sources: SourcePlans, seed: int, runner: R
     # (built now, or already in ``existing``, the folder this build adds to).
     train = stats.get((DEFAULT_CONFIG, FIT_SPLIT))
     reference = train.pairs if train is not None else _existing_train_pairs(existing)
-    built = Built(per_split(lambda t: writers[t].close()), per_split(lambda t: digests[t].hexdigest()), per_split(lambda t: stats[t].result(reference)))
+    built = Built(per_split(lambda t: writers[t].close()), per_split(lambda t: digests[t].hexdigest()), per_split(lambda t: stats[t].result(reference if t != (DEFAULT_CONFIG, FIT_SPLIT) else None)))
     _remember(built)
     return built
 

@@ -178,8 +178,8 @@ each aligned to its original by the same aligner (aggregate figures, with their 
 Only spun whole-article documents count (the regime the spinners are calibrated on; sparse and
 partial documents are spun less by design). The range is the span of the two real sources widened
 by 0.02 on each side, or a bound set beside the real figures; `*` marks a value outside it. "Seen
-in train" compares each split's edits with `{DEFAULT_CONFIG}`/train's (the train split itself is
-measured against itself, so it reads near 1). Definitions: the spinbench docs, `docs/dataset.md`,
+in train" compares each split's edits with `{DEFAULT_CONFIG}`/train's (not measured for the train
+split itself). Definitions: the spinbench docs, `docs/dataset.md`,
 "Realism profile".
 
 {profile_table(profiles, markdown=True)}

@@ -37,10 +37,11 @@ Key = tuple[str, ...]
 
 
 @cache
-def _tables() -> tuple[dict[Key, list[str]], dict[Key, list[str]], dict[Key, list[str]], dict[Key, list[str]], dict[Key, list[str]], int]:
+def _tables() -> tuple[dict[Key, list[str]], dict[Key, list[str]], dict[Key, list[str]], dict[Key, list[str]], dict[Key, list[str]], int, frozenset[str]]:
     """The rule tables, made once per process (every personality's engine shares them): the
     hand-written expressions, function-word swaps and fixed terms, then the derived rules with
-    phrase keys and those with a single function word as key."""
+    phrase keys and those with a single function word as key; the longest key, and the words a
+    multiword key starts with (elsewhere only one-word keys are looked up)."""
     from harness.corpus.spin.phrase_sources import SOURCES, rule_sources
 
     expressions, functions = _rules(EXPRESSIONS), _rules(FUNCTION_SWAPS)
@@ -56,7 +57,8 @@ def _tables() -> tuple[dict[Key, list[str]], dict[Key, list[str]], dict[Key, lis
             known = table.setdefault(key, [])
             known += [r for r in rewrites if r not in known]
     longest = max(len(k) for table in (expressions, fixed, derived) for k in table)
-    return expressions, functions, fixed, derived, derived_functions, longest
+    starts = frozenset(k[0] for table in (expressions, fixed, derived) for k in table if len(k) > 1)
+    return expressions, functions, fixed, derived, derived_functions, longest, starts
 
 
 def _is_infinitive(word: str) -> bool:
@@ -109,7 +111,7 @@ class PhrasebookEngine:
         self.gate = gate
         self.extra_word = extra_word
         self.choose = FrequencyModel(mean_drop, spread, gate, extra_word)
-        self._expressions, self._functions, self._fixed, self._derived, self._derived_functions, self._longest = _tables()
+        self._expressions, self._functions, self._fixed, self._derived, self._derived_functions, self._longest, self._starts = _tables()
 
     def warm(self) -> None:
         warm_up()  # the rule tables are made in __init__; the frequency model needs wordfreq
@@ -127,7 +129,7 @@ class PhrasebookEngine:
         i = 0
         while i < len(tokens):
             found = None
-            for n in range(min(self._longest, len(tokens) - i), 0, -1):
+            for n in range(min(self._longest if keys[i] in self._starts else 1, len(tokens) - i), 0, -1):
                 key = tuple(keys[i : i + n])
                 if key in self._fixed and rng.random() < self.fixed_term_rate:
                     found = (n, self._fixed[key], False)

@@ -65,27 +65,11 @@ class WordNetEngine(WordEngine):
     def propose_spans(self, tokens: list[Token], rng: random.Random, allow=None) -> list[Proposal]:
         """Two- and three-word lemmas of the text (the head inflected: ``gave up``, ``interest
         rates``), each offered with probability ``phrase_rate``."""
-        wn = default_wordnet()
         out: list[Proposal] = []
+        texts = [t.text for t in tokens]
         i = 0
         while i < len(tokens) - 1:
-            found = None
-            for n in (3, 2):
-                span = [t.text for t in tokens[i : i + n]]
-                if len(span) < n or not all(w.isalpha() for w in span) or not any(is_content_word(w) for w in span):
-                    continue
-                for upos, head in (("VERB", 0), ("NOUN", n - 1), ("ADJ", n - 1), ("ADV", n - 1)):
-                    for reading, lemma, tag in analyses(span[head]):
-                        if reading != upos:
-                            continue
-                        phrase = " ".join(span[:head] + [lemma] + span[head + 1 :]).lower()
-                        if phrase.replace(" ", "_") in wn.index[UPOS[upos]]:
-                            found = (n, phrase, upos, tag)
-                            break
-                    if found:
-                        break
-                if found:
-                    break
+            found = _multiword_lemma(tuple(texts[i : i + 3])) or _multiword_lemma(tuple(texts[i : i + 2]))
             if found and rng.random() < self.phrase_rate:
                 n, phrase, upos, tag = found
                 choices = self.synonyms(phrase, upos)
@@ -99,6 +83,25 @@ class WordNetEngine(WordEngine):
                     continue
             i += 1
         return out
+
+
+@lru_cache(maxsize=200_000)
+def _multiword_lemma(span: tuple[str, ...]) -> tuple[int, str, str, str] | None:
+    """``(n, lemma phrase, upos, tag)`` when the words of ``span`` (two or three) are a WordNet
+    multiword lemma with the head inflected (a verb's first word, another part of speech's last),
+    else None. Cached: the same word pairs recur across documents."""
+    n = len(span)
+    if n < 2 or not all(w.isalpha() for w in span) or not any(is_content_word(w) for w in span):
+        return None
+    wn = default_wordnet()
+    for upos, head in (("VERB", 0), ("NOUN", n - 1), ("ADJ", n - 1), ("ADV", n - 1)):
+        for reading, lemma, tag in analyses(span[head]):
+            if reading != upos:
+                continue
+            phrase = " ".join([*span[:head], lemma, *span[head + 1 :]]).lower()
+            if phrase.replace(" ", "_") in wn.index[UPOS[upos]]:
+                return n, phrase, upos, tag
+    return None
 
 
 @lru_cache(maxsize=200_000)
