@@ -110,16 +110,18 @@ def test_applied_to_a_split_the_rule_estimates_its_spun_share_and_cuts_near_the_
 
 
 def test_a_split_too_small_to_estimate_from_keeps_the_calibration_cuts():
-    from harness.evaluation.scoring import MIN_DOCUMENTS
+    from harness.evaluation.scoring import MIN_DOCUMENTS, MIN_TOKENS
 
     chosen = chosen_on_calibration()[0]
     _, scores, docs = calibration_like(np.random.default_rng(2), n_docs=MIN_DOCUMENTS - 1, shift=-2.0)
     applied = chosen.applied_to(scores, docs)
     assert (applied.token, applied.document) == (chosen.calibration_token, chosen.calibration_document)
     assert applied.token_spun_share is None and applied.document_spun_share is None
-    assert f"fewer than {MIN_DOCUMENTS} documents" in applied.describe()
-    _, scores, docs = calibration_like(np.random.default_rng(2), n_docs=MIN_DOCUMENTS, shift=-2.0)
-    assert chosen.applied_to(scores, docs).token_spun_share is not None
+    assert "too few to estimate from" in applied.describe()
+    _, scores, docs = calibration_like(np.random.default_rng(2), n_docs=max(MIN_DOCUMENTS, MIN_TOKENS // 40 + 1), shift=-2.0)
+    assert chosen.applied_to(scores, docs).token_spun_share is not None and chosen.applied_to(scores, docs).document_spun_share is not None
+    one_long_text = [[s for doc in scores for s in doc] * (1 + MIN_TOKENS // (40 * MIN_DOCUMENTS))]
+    assert len(one_long_text[0]) >= MIN_TOKENS and chosen.applied_to(one_long_text, [0.9]).token == chosen.calibration_token  # one text: kept
 
 
 def test_the_rule_reads_no_label_of_the_scored_split(tmp_path):

@@ -19,7 +19,8 @@ matching estimator, as Forman's and Gonzalez-Castro's, extended by the shift), w
 lightly spun split from a heavily spun one whose swaps score low; the shift is the one in
 :data:`SHIFTS` that fits best, among those that leave the detector at least
 :data:`KEPT_SEPARATION` of its separation (AUROC above one half) on calibration. The cut is then
-the one whose F1 under the fitted model is highest (:func:`best_expected_f1_cut`).
+the one whose F1 under the fitted model is highest (:func:`best_expected_f1_cut`; the calibration
+cut when none is higher).
 
 >>> rng = np.random.default_rng(0)
 >>> ref = reference([rng.beta(2, 8, 4000)], rng.beta(8, 2, 1000))
@@ -184,10 +185,16 @@ def expected_f1(ref: Reference, est: Estimate, cuts: Sequence[float]) -> np.ndar
     return metrics.prf(tp, fp, positives - tp)[2]
 
 
-def best_expected_f1_cut(ref: Reference, est: Estimate, scores: Sequence[float]) -> float | None:
+def best_expected_f1_cut(ref: Reference, est: Estimate, scores: Sequence[float], keep: float | None = None) -> float | None:
     """Of the cuts ``score >= t`` at each distinct score in ``scores``, the one with the highest
-    :func:`expected_f1` (the highest such cut on ties); None without a score."""
+    :func:`expected_f1` (the highest such cut on ties), or ``keep`` when no cut beats it: where the
+    model's F1 is flat (no calibration score between two cuts, as often with a few hundred
+    documents) the cut stays where it was rather than moving to some scored item's own score.
+    None without a score."""
     cuts, _, _ = metrics.score_cuts(np.zeros(len(scores)), scores)
     if not len(cuts):
-        return None
-    return float(cuts[int(np.argmax(expected_f1(ref, est, cuts)))])
+        return keep
+    f1 = expected_f1(ref, est, cuts)
+    if keep is not None and expected_f1(ref, est, [keep])[0] >= f1.max() - 1e-12:
+        return float(keep)
+    return float(cuts[int(np.argmax(f1))])

@@ -32,14 +32,19 @@ FALLBACK_THRESHOLD = 0.5
 CALIBRATED_ON = f"{DEFAULT_CONFIG}/{CALIBRATION_SPLIT}"
 # The rule's name, recorded with the thresholds it sets (results from before it have none).
 RULE_NAME = "estimated-f1"
-# Below this many documents a scored set is too small to estimate from: its cuts are the
-# calibration split's F1-optimal ones (``spinbench detect``: one text, always).
-MIN_DOCUMENTS = 20
+# The least scored set the rule estimates from; a smaller one keeps the calibration split's
+# F1-optimal cuts. Tokens: two documents (one text's tokens are not independent draws: one text
+# cannot tell a clean document from a lightly spun one, so ``spinbench detect`` always keeps the
+# cut) and this many tokens; documents: this many documents (a mixture of a handful of document
+# scores says little).
+MIN_TOKENS = 1000
+MIN_DOCUMENTS = 10
 THRESHOLD_RULE = (
     f"estimated F1: on the scored split, the cut whose F1 is highest under a model of its scores fitted without its labels: "
     f"the {CALIBRATED_ON} scores of clean tokens (of clean documents; of spun ones) and of spun tokens, the spun ones "
     f"allowed to sit lower (an unfamiliar spinner), mixed in the shares that best reproduce the split's scores; "
-    f"documents likewise; under {MIN_DOCUMENTS} documents, the F1-optimal cuts on {CALIBRATED_ON}"
+    f"documents likewise; on one document (or under {MIN_TOKENS:,} tokens; for documents, under {MIN_DOCUMENTS} documents), "
+    f"the F1-optimal cuts on {CALIBRATED_ON}"
 )
 GIVEN = "given"
 
@@ -87,10 +92,12 @@ class Thresholds:
         returned as they are."""
         token, document = self.token, self.document
         token_estimate = document_estimate = None
-        enough = len(doc_scores) >= MIN_DOCUMENTS
         if self.token_reference is not None:
-            token, token_estimate = _rule_cut(self.token_reference, _concat(token_scores), self.calibration_token, enough)
+            flat = _concat(token_scores)
+            enough = len(token_scores) >= 2 and len(flat) >= MIN_TOKENS
+            token, token_estimate = _rule_cut(self.token_reference, flat, self.calibration_token, enough)
         if self.document_reference is not None:
+            enough = len(doc_scores) >= MIN_DOCUMENTS
             document, document_estimate = _rule_cut(self.document_reference, np.asarray(doc_scores, dtype=float), self.calibration_document, enough)
         estimates = {}
         for unit, est, ref in (("token", token_estimate, self.token_reference), ("document", document_estimate, self.document_reference)):
@@ -113,7 +120,8 @@ class Thresholds:
             if cut is None:
                 continue
             if share is None:
-                parts.append(f"{unit}s: the F1-optimal cut on {CALIBRATED_ON} ({cut:.4f}), fewer than {MIN_DOCUMENTS} documents to estimate from")
+                small = f"one document or under {MIN_TOKENS:,} tokens" if unit == "token" else f"under {MIN_DOCUMENTS} documents"
+                parts.append(f"{unit}s: the F1-optimal cut on {CALIBRATED_ON} ({cut:.4f}), too few to estimate from ({small})")
             else:
                 parts.append(f"{unit}s: about {share:.1%} spun, spun scores {-shift:.2f} logits lower than on {CALIBRATED_ON} (cut {cut:.4f} there)")
         mixed = f" ({self.chosen_on})" if GIVEN in self.chosen_on else ""
@@ -152,7 +160,7 @@ def _rule_cut(ref: quantification.Reference, scores: np.ndarray, calibration_cut
     if not enough or not len(scores):
         return calibration_cut, None
     est = quantification.estimate(ref, scores)
-    return quantification.best_expected_f1_cut(ref, est, scores), est
+    return quantification.best_expected_f1_cut(ref, est, scores, keep=calibration_cut), est
 
 
 def choose_thresholds(truth: GoldColumns, token_scores: Sequence[Sequence[float]], doc_scores: Sequence[float]) -> Thresholds:
