@@ -206,6 +206,10 @@ def print_tables(rows) -> None:
         fa = [(r[3][f"{'fa' if level == 'token' else 'doc fa'} rule"], r[4][fa_index]) for r in rows]
         fa = [(a, b) for a, b in fa if a == a]
         print(f"- {level} false alarms at the rule no higher than on validation on {sum(a <= b + 1e-12 for a, b in fa)} of {len(fa)} sets with clean documents")
+    for name in dict.fromkeys(r[2] for r in rows):
+        same = [r for r in scored_rows_of(rows) if r[2] == name]
+        counts = ", ".join(f"{rule} {sum(r[3]['token best'] - r[3][f'token {rule}'] <= GOAL + 1e-12 for r in same)}" for rule in RULES[:-1])
+        print(f"- {name}: token F1 within {GOAL} of the best cut on {counts} of {len(same)}")
     worst = sorted(scored_rows_of(rows), key=lambda r: r[3]["token rule"] - r[3]["token best"])[:10]
     print("- largest token misses: " + "; ".join(f"{m} {c} {n} ({r['token rule']:.3f} vs best {r['token best']:.3f})" for m, c, n, r, _ in worst))
 

@@ -123,7 +123,7 @@ class Thresholds:
                 small = f"one document or under {MIN_TOKENS:,} tokens" if unit == "token" else f"under {MIN_DOCUMENTS} documents"
                 parts.append(f"{unit}s: the F1-optimal cut on {CALIBRATED_ON} ({cut:.4f}), too few to estimate from ({small})")
             else:
-                parts.append(f"{unit}s: about {share:.1%} spun, spun scores {-shift:.2f} logits lower than on {CALIBRATED_ON} (cut {cut:.4f} there)")
+                parts.append(f"{unit}s: about {share:.1%} spun, spun scores {0.0 - shift:.2f} logits lower than on {CALIBRATED_ON} (cut {cut:.4f} there)")
         mixed = f" ({self.chosen_on})" if GIVEN in self.chosen_on else ""
         return f"thresholds {used}{mixed}: the best F1 estimated on this split without its labels; " + "; ".join(parts)
 
