@@ -126,15 +126,29 @@ def false_alarms(root: Path) -> str:
     return _table(["model", "clean documents flagged", "flagged tokens per 1,000 clean tokens"], rows, right=2) + note
 
 
+def _estimate(t: dict, unit: str) -> str:
+    """"spun share / logits lower" as the rule estimated them, or "–" (none recorded)."""
+    share, shift = t.get(f"{unit}_spun_share"), t.get(f"{unit}_shift")
+    return "–" if share is None else f"{share:.3f} / {0.0 - shift:.2f}"
+
+
 def thresholds(root: Path) -> str:
+    """Each entry's cuts: the F1 optimum on news/validation, the rule's estimates on the scored
+    split (share of spun tokens or documents, and how far spun scores sit below validation's, in
+    logits) and the cut it chose there. Results of an older rule have no estimates."""
     results = load_results(root)
-    rows = []
+    rows, older = [], False
     for m in model_order(results):
-        t = results[(m, "news")]["thresholds"]
-        rows.append([f"`{m}`", f"{t['calibration_token']:.4f}", f"{t['token_share']:.3f}", f"{t['token']:.4f}",
-                     f"{t['calibration_document']:.4f}", f"{t['document_share']:.3f}", f"{t['document']:.4f}"])
-    return _table(["model", "token cut on news/validation", "share of tokens it flags there", "token cut on news/test",
-                   "document cut on news/validation", "share of documents", "document cut on news/test"], rows, right=6)
+        for c in configs_of(results):
+            if (m, c) not in results:
+                continue
+            t = results[(m, c)]["thresholds"]
+            older = older or "rule" not in t
+            rows.append([f"`{m}`", c, f"{t['calibration_token']:.4f}", _estimate(t, "token"), f"{t['token']:.4f}",
+                         f"{t['calibration_document']:.4f}", _estimate(t, "document"), f"{t['document']:.4f}"])
+    note = "\n\n(–: results scored by the rule before this one; `spinbench leaderboard --rescore` recomputes them.)" if older else ""
+    return _table(["model", "config", "token cut on news/validation", "estimated spun tokens / logits lower", "token cut used",
+                   "document cut on news/validation", "estimated spun documents / logits lower", "document cut used"], rows, right=6) + note
 
 
 def _build_stats(root: Path) -> dict:

@@ -60,6 +60,8 @@ def test_detect_json_maps_scores_to_input_offsets(tmp_path, tiny_dataset, capsys
     assert code == 0
     out = json.loads(capsys.readouterr().out)
     assert out["model"] == "lexicon" and 0 <= out["doc_score"] <= 1
+    # one text is the whole scored set: the rule keeps the validation cut, and says so
+    assert "F1 is best on news/validation" in out["threshold_rule"] and "one text is too small" in out["threshold_rule"]
     for t in out["tokens"]:
         assert text[t["start"] : t["end"]] == t["text"]
         assert t["spun"] == (t["score"] >= out["threshold"])
@@ -70,6 +72,7 @@ def test_detect_text_marks_spans(tmp_path, tiny_dataset, capsys):
     assert spinbench(["detect", "--model", "all-spun", "--threshold", "0.5", "--dataset", str(tiny_dataset), str(tmp_path / "in.txt")]) == 0
     out = capsys.readouterr().out
     assert out.startswith("[[Weighty rain fell.]]") and "4 of 4 tokens look spun" in out
+    assert "threshold: the token threshold given by hand (--threshold)" in out
 
 
 @pytest.mark.parametrize("content, message", [(b"   \n", "is empty"), (b"\x89PNG\x00\x00", "binary")])

@@ -48,22 +48,22 @@ def test_same_inputs_same_scores_and_cached_fit(tmp_path, tiny_dataset, caplog):
 
 
 def test_held_out_config_uses_news_thresholds(tmp_path, tiny_dataset):
-    """Chosen on news/validation, then moved to flag the same shares of the held-out split."""
-    import numpy as np
-
-    from harness.evaluation.metrics import matched_share_cut
-    from harness.evaluation.predictions import read_predictions
+    """Chosen on news/validation, then applied by the rule to the held-out split's scores: the
+    same cuts as the rule recomputed from the stored calibration predictions."""
+    from harness.core.dataset import load
+    from harness.evaluation.calibration import calibration_split, read_calibration
+    from harness.evaluation.predictions import read_scores
 
     news = run(tmp_path, tiny_dataset)
     held = run(tmp_path, tiny_dataset, config="unseen-spinner")
     assert held.dataset.config == "unseen-spinner"
     t = held.thresholds
-    assert t.chosen_on == news.thresholds.chosen_on == "news/validation"
-    assert (t.token_share, t.document_share) == (news.thresholds.token_share, news.thresholds.document_share)
-    _, rows = read_predictions(tmp_path / "results" / "lexicon" / "unseen-spinner.predictions.jsonl.gz")
-    tokens = np.concatenate([scores for scores, _ in rows.values()])
-    assert t.token == matched_share_cut(tokens, t.token_share)
-    assert t.document == matched_share_cut([doc for _, doc in rows.values()], t.document_share)
+    assert t.chosen_on == news.thresholds.chosen_on == "news/validation" and t.rule == news.thresholds.rule is not None
+    assert (t.calibration_token, t.calibration_document) == (news.thresholds.calibration_token, news.thresholds.calibration_document)
+    folder = tmp_path / "results" / "lexicon"
+    chosen, _, _ = read_calibration(folder / "calibration.predictions.jsonl.gz", calibration_split(str(tiny_dataset)), held.model)
+    _, tokens, docs = read_scores(folder / "unseen-spinner.predictions.jsonl.gz", load("unseen-spinner", "test", dataset=str(tiny_dataset)))
+    assert chosen.applied_to(tokens, docs) == t
 
 
 def test_predictions_file_scores_without_the_model(tmp_path, tiny_dataset):

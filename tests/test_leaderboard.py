@@ -129,8 +129,8 @@ def test_rescore_brings_older_entries_up_to_the_current_metrics(board):
 def test_thresholds_edited_in_the_results_alone_are_caught(board):
     root, results, _ = board
     stored = json.loads((results / "lexicon" / "news.json").read_text())["thresholds"]
-    assert 0 < stored["token_share"] < 1 and 0 < stored["document_share"] <= 1
-    edit_json(results / "lexicon" / "news.json", lambda o: o["thresholds"].update(token_share=0.99))
+    assert stored["rule"] == "estimated-f1" and 0 < stored["calibration_token"] < 1
+    edit_json(results / "lexicon" / "news.json", lambda o: o["thresholds"].update(calibration_token=0.99))
     [p] = problems(board)
     assert p.startswith("lexicon/news:") and "header's thresholds are not the results'" in p
 
@@ -151,13 +151,36 @@ def test_thresholds_tuned_on_test_are_caught_even_when_results_and_header_agree(
     root, results, data = board
 
     def tuned(thresholds):
-        thresholds.update(token=0.9, token_share=0.05)
+        thresholds.update(token=0.9)
 
     edit_json(results / "lexicon" / "news.json", lambda o: tuned(o["thresholds"]))
     _rewrite_predictions(results, "lexicon", "news", lambda h: (tuned(h["thresholds"]), h.update(token_threshold=0.9)))
     assert spinbench(["leaderboard", "--rescore", "--results", str(results), "--output", str(root / "leaderboard.md"), "--dataset", data]) == 2
     [p] = problems(board)
-    assert p.startswith("lexicon/news:") and "matched flag rate" in p
+    assert p.startswith("lexicon/news:") and "not the ones the rule gives" in p and "estimated F1" in p
+
+
+def test_rescore_moves_entries_from_an_older_threshold_rule_to_the_current_one(board):
+    """An entry whose thresholds the rule before this one set (matched flag rate: shares, no
+    rule name) fails the check with a hint; --rescore recomputes them, records them in the
+    predictions header (every score line kept) and the hash, and the board passes again."""
+    root, results, data = board
+    pred = results / "lexicon" / "news.predictions.jsonl.gz"
+    lines = read_jsonl_gz(pred)[1:]
+
+    def older(thresholds):
+        thresholds.pop("rule")
+        thresholds.update(token=0.5, token_share=0.26, document_share=0.75)
+
+    edit_json(results / "lexicon" / "news.json", lambda o: older(o["thresholds"]))
+    _rewrite_predictions(results, "lexicon", "news", lambda h: (older(h["thresholds"]), h.update(token_threshold=0.5)))
+    [p] = problems(board)
+    assert p.startswith("lexicon/news:") and "older rule" in p and "--rescore" in p
+    assert spinbench(["leaderboard", "--rescore", "--results", str(results), "--output", str(root / "leaderboard.md"), "--dataset", data]) == 0
+    assert problems(board) == []
+    header, *rest = read_jsonl_gz(pred)
+    assert header["header"]["thresholds"]["rule"] == "estimated-f1" and "token_share" not in header["header"]["thresholds"]
+    assert rest == lines
 
 
 def test_an_entry_without_the_hash_of_its_predictions_is_refused(board):

@@ -2,7 +2,7 @@
 
 Every run stores its detector's predictions on the calibration split (``news``/validation) beside
 its results, in ``calibration.predictions.jsonl.gz``. The thresholds rule
-(:data:`~harness.evaluation.scoring.THRESHOLD_RULE`) chooses its cuts and shares from those, so
+(:data:`~harness.evaluation.scoring.THRESHOLD_RULE`) takes its cuts and reference distributions from those, so
 ``rescore`` and ``leaderboard --check`` recompute them instead of trusting what a results file
 says: thresholds tuned on the test split do not pass by editing the results and the predictions
 header. Forged calibration predictions would: the check cannot re-run a detector, so it rests
@@ -30,7 +30,7 @@ def calibration_split(dataset=None) -> Split:
 
 def read_calibration(path: Path, validation: Split, model: ModelInfo) -> tuple[Thresholds, list[list[float]], list[float]]:
     """The thresholds the rule chooses from the calibration predictions in ``path`` (before they
-    are matched to a scored split), and those predictions' token and document scores. ``model``:
+    are applied to a scored split), and those predictions' token and document scores. ``model``:
     the run they must belong to."""
     header, token_scores, doc_scores = read_scores(path, validation)
     problems = provenance_problems(header, model, validation.config, validation.split, validation.fingerprint)

@@ -2,7 +2,9 @@
 
 The text is normalised (:func:`harness.core.unicode_text.clean_text`: no byte-order mark or
 zero-width characters, NFC) and tokenized with :func:`harness.tokenize`; scores map back to
-character offsets in the input as given, and each row's ``text`` is the input there. The threshold is the one chosen on ``news``/validation unless ``--threshold`` is given.
+character offsets in the input as given, and each row's ``text`` is the input there. The threshold is
+the F1-optimal cut on ``news``/validation unless ``--threshold`` is given: one text is too small a
+scored set for the threshold rule to estimate from, and the output says so (:func:`threshold_rule`).
 
 Long texts are scored passage by passage (:func:`passages`: whole paragraphs, at most
 :data:`PASSAGE_TOKENS` tokens each), so time and memory grow linearly with the text and the
@@ -27,6 +29,7 @@ from harness.core.unicode_text import clean_text
 from harness.evaluation import detector_calls
 from harness.evaluation.contract import doc_scores_from_tokens, hook
 from harness.evaluation.metrics import spans
+from harness.evaluation.scoring import CALIBRATED_ON, RULE_NAME
 
 PASSAGE_TOKENS = 2000
 WINDOW_CHARS = 1 << 16  # characters tokenized at a time within a paragraph
@@ -76,12 +79,22 @@ def _windows(text: str, start: int, end: int) -> Iterator[list[Token]]:
         start = stop
 
 
+def threshold_rule(given: bool) -> str:
+    """Which threshold ``detect`` flags at, and why (one text is the whole scored set)."""
+    if given:
+        return "the token threshold given by hand (--threshold)"
+    return (f"the token cut where F1 is best on {CALIBRATED_ON}: the harness's rule ({RULE_NAME}) estimates how much of a scored set is "
+            f"spun and cuts where F1 is then best, but one text is too small a set to estimate that from (it needs two documents "
+            f"or more: a single text cannot tell a clean document from a lightly spun one), so the rule keeps the calibration cut")
+
+
 @dataclass
 class Detection:
     """What :func:`detect_passages` found, filled in as the passages are scored."""
 
     model: str
     threshold: float
+    rule: str = field(default_factory=lambda: threshold_rule(False))
     tokens: int = 0
     flagged: int = 0
     doc_score: float | None = None
@@ -135,19 +148,21 @@ def detect_passages(detector, text: str, detection: Detection, suggest: bool = F
     detection.finish()
 
 
-def detect(detector, text: str, threshold: float, model: str, suggest: bool = False, suggester=None) -> dict:
+def detect(detector, text: str, threshold: float, model: str, suggest: bool = False, suggester=None, rule: str | None = None) -> dict:
     """Token scores of ``text`` with character offsets, all in memory (for short texts and the
-    HTML view); with ``suggest``, the detector's guess at the original wording of each token it
-    flags (detectors with a ``suggest`` method only)."""
-    detection = Detection(model, threshold)
+    HTML view); with ``suggest``, a guess at the original wording of each flagged span (by
+    ``suggester``, a restorer) or token (the detector's own ``suggest`` method). ``rule``: how the
+    threshold was set (default: :func:`threshold_rule`, not given by hand)."""
+    detection = Detection(model, threshold, rule or threshold_rule(False))
     rows = [row for passage in detect_passages(detector, text, detection, suggest, suggester) for row in passage]
-    return {"model": model, "threshold": threshold, "doc_score": detection.doc_score, "tokens": rows}
+    return {"model": model, "threshold": threshold, "threshold_rule": detection.rule, "doc_score": detection.doc_score, "tokens": rows}
 
 
 def write_json(out: TextIO, detector, text: str, detection: Detection, suggest: bool = False, suggester=None) -> None:
-    """One JSON object, ``{"model", "threshold", "tokens": [...], "doc_score"}``, written as the
-    passages are scored (the document score comes last, once every token is known)."""
-    out.write(json.dumps({"model": detection.model, "threshold": detection.threshold}, ensure_ascii=False)[:-1] + ', "tokens": [')
+    """One JSON object, ``{"model", "threshold", "threshold_rule", "tokens": [...], "doc_score"}``,
+    written as the passages are scored (the document score comes last, once every token is known)."""
+    head = {"model": detection.model, "threshold": detection.threshold, "threshold_rule": detection.rule}
+    out.write(json.dumps(head, ensure_ascii=False)[:-1] + ', "tokens": [')
     separator = ""
     for rows in detect_passages(detector, text, detection, suggest, suggester):
         if rows:
@@ -167,7 +182,7 @@ def _marked(text: str, rows: list[dict], on: str, off: str, cursor: int) -> tupl
 
 def _summary(detection: Detection, guesses: list[str]) -> str:
     out = (f"\n-- {detection.model}: {detection.flagged} of {detection.tokens} tokens look spun (threshold {detection.threshold:.3f}); "
-           f"document score {detection.doc_score:.3f}")
+           f"document score {detection.doc_score:.3f}\n-- threshold: {detection.rule}")
     return out + ("\n-- likely originals:\n" + "\n".join(guesses) if guesses else "")
 
 

@@ -90,7 +90,7 @@ def evaluate(
     calibrated = fit_and_calibrate(detector, label, target, dataset, use_cache, fit)
     predicted = predict_split(label, calibrated.detector, evaluated, f"{evaluated.config}/{evaluated.split}")
     chosen = Thresholds.override(calibrated.thresholds, *given) if given else calibrated.thresholds
-    thresholds = chosen.matched(predicted.token_scores, predicted.doc_scores)
+    thresholds = chosen.applied_to(predicted.token_scores, predicted.doc_scores)
     scores = score_split(evaluated.gold, predicted.token_scores, predicted.doc_scores, thresholds.token, thresholds.document, n_boot=n_boot, seed=seed)
 
     results = record(model_info, evaluated, thresholds, scores, Bootstrap(n_boot, seed), paths.predictions.name,

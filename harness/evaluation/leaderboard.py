@@ -29,15 +29,15 @@ import numpy as np
 from harness.core.configs import CALIBRATION_SPLIT, CLEAN_REGIME, CONFIGS, DEFAULT_CONFIG, REGIMES
 from harness.core.dataset import DatasetNotFound, Split, load
 from harness.core.errors import SpinbenchError
-from harness.core.files import sha256_file
+from harness.core.files import read_jsonl_gz, sha256_file, write_jsonl_gz
 from harness.evaluation import metrics
 from harness.evaluation.admission import results_problems
 from harness.evaluation.calibration import CALIBRATION_FILE, read_calibration
 from harness.evaluation.outputs import check_name
-from harness.evaluation.predictions import ScoredPredictions, provenance_problems, read_predictions, score_predictions_file
+from harness.evaluation.predictions import ScoredPredictions, provenance_problems, read_predictions, score_predictions_file, with_thresholds
 from harness.evaluation.record import LOCK_NAME
 from harness.evaluation.results import MAIN_SCORE_NAME, Results, ResultsError, read_results
-from harness.evaluation.scoring import DEFAULT_RESAMPLES, THRESHOLD_RULE
+from harness.evaluation.scoring import DEFAULT_RESAMPLES, RULE_NAME, THRESHOLD_RULE, Thresholds
 
 RANK_RULE = (
     "one more than the number of models that are better by a paired bootstrap: over the same "
@@ -49,9 +49,9 @@ HEADER = f"""# spinbench leaderboard
 
 Token, span and document scores on `news`/test, with 95% bootstrap intervals ({DEFAULT_RESAMPLES:,} resamples
 over documents), and on the held-out configs. Token AUPRC (average precision) needs no
-threshold; every other score uses thresholds set by one rule for every model: chosen where F1
-is best on `news`/validation, then moved on each scored split to flag the same share of its
-tokens and of its documents as they flag on `news`/validation ([docs/evaluation.md](docs/evaluation.md#thresholds)).
+threshold; every other score uses thresholds set by one rule for every model: on each scored
+split, the cut with the best F1 estimated without its labels, from a mixture of the model's
+`news`/validation score distributions fitted to the split's scores ([docs/evaluation.md](docs/evaluation.md#thresholds)).
 False alarms are measured on the clean documents alone: the share of them with any token
 flagged, and flagged tokens per 1,000 of their tokens. Rendered by `spinbench leaderboard` from
 `results/`; `spinbench leaderboard --check` recomputes every entry from its per-token
@@ -292,10 +292,12 @@ def render(entries: Entries, extra: str = "") -> str:
     return "\n".join(parts) + f"\nDataset revisions scored: {scored}.\n" + (f"\n{extra}" if extra else "")
 
 
-def recompute(path: Path, res: Results, gold_for) -> ScoredPredictions:
+def recompute(path: Path, res: Results, gold_for, older_rule_ok: bool = False) -> ScoredPredictions:
     """An entry's scores recomputed from its stored predictions, thresholds included, after
     checking every hash and every provenance field it can; ResultsError names the first mismatch.
-    ``gold_for(config, split)`` gives a gold split."""
+    ``gold_for(config, split)`` gives a gold split. ``older_rule_ok``: thresholds recorded by an
+    older threshold rule (no ``rule``, or another) may differ from the current rule's (for
+    :func:`rescore`, which replaces them); thresholds that claim the current rule must be its."""
     config, split = res.dataset.config, res.dataset.split
     if res.model.name != path.parent.name:
         raise ResultsError(f"its model name {res.model.name!r} is not its folder's ({path.parent.name!r})")
@@ -310,7 +312,7 @@ def recompute(path: Path, res: Results, gold_for) -> ScoredPredictions:
     read = read_predictions(pred_path)
     header = read[0]
     problems = provenance_problems(header, res.model, config, split, res.dataset.fingerprint)
-    if header.get("thresholds") != res.thresholds.to_json():
+    if not isinstance(header.get("thresholds"), dict) or Thresholds.from_json(header["thresholds"]) != res.thresholds:
         problems.append("its header's thresholds are not the results'")
     if problems:
         raise ResultsError(f"{pred_path.name}: " + "; ".join(problems))
@@ -320,10 +322,19 @@ def recompute(path: Path, res: Results, gold_for) -> ScoredPredictions:
     _check_hash(cal_path, res.calibration.predictions_sha256, "calibration predictions")
     chosen, _, _ = read_calibration(cal_path, gold_for(DEFAULT_CONFIG, CALIBRATION_SPLIT), res.model)
     scored = score_predictions_file(pred_path, gold, res.bootstrap.resamples, res.bootstrap.seed, chosen, read=read)
-    if scored.thresholds != res.thresholds:
-        raise ResultsError(f"its thresholds are not the ones the rule gives on its stored predictions ({THRESHOLD_RULE}): "
-                           f"{scored.thresholds.to_json()} recomputed, {res.thresholds.to_json()} recorded")
-    return scored
+    if _close(scored.thresholds.to_json(), res.thresholds.to_json(), THRESHOLD_TOLERANCE):
+        return scored
+    if res.thresholds.rule != RULE_NAME:
+        if older_rule_ok:
+            return scored
+        raise ResultsError(f"its thresholds were set by an older rule than the harness's ({RULE_NAME}): run `spinbench leaderboard --rescore` "
+                           f"to recompute them from the stored predictions")
+    raise ResultsError(f"its thresholds are not the ones the rule gives on its stored predictions ({THRESHOLD_RULE}): "
+                       f"{scored.thresholds.to_json()} recomputed, {res.thresholds.to_json()} recorded")
+
+
+# Thresholds recomputed on another machine may differ in the last bits of the fitted shares.
+THRESHOLD_TOLERANCE = 1e-9
 
 
 def _check_hash(path: Path, recorded: str | None, what: str) -> None:
@@ -361,13 +372,26 @@ def rescore(results_dir: Path, dataset: str | None = None) -> list[Path]:
     for path in paths:
         res = _read_entry(path, older_scores=True)
         try:
-            res.scores = recompute(path, res, gold_for).scores
+            scored = recompute(path, res, gold_for, older_rule_ok=True)
         except ResultsError as err:
             raise ResultsError(f"{path}: {err}") from None
+        res.scores = scored.scores
+        if scored.thresholds.to_json() != res.thresholds.to_json():  # set by an older rule: the header records the new ones
+            res.thresholds = scored.thresholds
+            res.predictions_sha256 = _record_thresholds(path.parent / res.predictions, scored.thresholds)
         res.extra["rescored"] = {"harness": {"version": __version__, **git_commit()}}
         write_results(path, res)
         written.append(path)
     return written
+
+
+def _record_thresholds(pred_path: Path, thresholds: Thresholds) -> str:
+    """Rewrite a predictions file's header to record ``thresholds`` (every score line as it
+    was); returns the file's new hash."""
+    rows = read_jsonl_gz(pred_path)
+    rows[0] = {"header": with_thresholds(rows[0]["header"], thresholds)}
+    write_jsonl_gz(pred_path, rows)
+    return sha256_file(pred_path)
 
 
 def _close(a, b, tol: float = 1e-9) -> bool:

@@ -30,10 +30,13 @@ def header_of(model: ModelInfo, split: Split | DatasetInfo, thresholds: Threshol
               "dataset_fingerprint": split.fingerprint}
     if model.fitted_outside:
         header["fitted_outside"] = True
-    if thresholds is not None:
-        t = thresholds
-        header.update(token_threshold=t.token, doc_threshold=t.document, thresholds_chosen_on=t.chosen_on, thresholds=t.to_json())
-    return header
+    return with_thresholds(header, thresholds) if thresholds is not None else header
+
+
+def with_thresholds(header: dict, thresholds: Thresholds) -> dict:
+    """``header`` recording ``thresholds`` (the cuts the scores were cut at, and how)."""
+    t = thresholds
+    return {**header, "token_threshold": t.token, "doc_threshold": t.document, "thresholds_chosen_on": t.chosen_on, "thresholds": t.to_json()}
 
 
 def provenance_problems(header: dict, model: ModelInfo, config: str, split: str, fingerprint: str) -> list[str]:
@@ -157,9 +160,9 @@ def score_predictions_file(
     path: Path, gold: Split, n_boot: int, seed: int, thresholds: Thresholds, read: tuple[dict, dict] | None = None,
 ) -> ScoredPredictions:
     """Score a predictions file against ``gold`` (read by :func:`read_scores`) at ``thresholds``
-    moved to this file's scores by the rule (:meth:`Thresholds.matched`, which leaves cuts given
-    by hand alone)."""
+    moved to this file's scores by the rule (:meth:`Thresholds.applied_to`, which leaves cuts given
+    by hand, or read from a header, alone)."""
     header, token_scores, doc_scores = read_scores(path, gold, read)
-    chosen = thresholds.matched(token_scores, doc_scores)
+    chosen = thresholds.applied_to(token_scores, doc_scores)
     scores = score_split(gold.gold, token_scores, doc_scores, chosen.token, chosen.document, n_boot=n_boot, seed=seed)
     return ScoredPredictions(header, chosen, token_scores, doc_scores, scores)

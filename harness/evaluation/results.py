@@ -39,6 +39,7 @@ _FALSE_ALARMS = {
     "properties": {"documents_flagged": _METRIC, "flagged_per_1k_tokens": _METRIC},
 }
 _SHA256 = {"type": "string", "pattern": "^[0-9a-f]{64}$"}
+_SHARE = {"type": "number", "minimum": 0, "maximum": 1}
 
 
 def _closed(required: list[str], properties: dict) -> dict:
@@ -70,8 +71,10 @@ RESULTS_SCHEMA = {
             "additionalProperties": False,
             "properties": {
                 "token": {"type": "number"}, "document": {"type": "number"}, "chosen_on": {"type": "string"},
-                "token_share": {"type": "number", "minimum": 0, "maximum": 1}, "document_share": {"type": "number", "minimum": 0, "maximum": 1},
-                "calibration_token": {"type": "number"}, "calibration_document": {"type": "number"},
+                "rule": {"type": "string"}, "calibration_token": {"type": "number"}, "calibration_document": {"type": "number"},
+                "token_spun_share": _SHARE, "document_spun_share": _SHARE, "token_shift": {"type": "number"}, "document_shift": {"type": "number"},
+                # written by the rule before this one (matched flag rate): read, never written
+                "token_share": _SHARE, "document_share": _SHARE,
             },
         },
         "bootstrap": _closed(["resamples", "seed"], {"resamples": {"type": "integer", "minimum": 1}, "seed": {"type": "integer", "minimum": 0}}),
@@ -155,7 +158,7 @@ class Throughput:
 
 def _plain(obj: object) -> dict:
     if isinstance(obj, Thresholds):
-        return {k: v for k, v in asdict(obj).items() if v is not None}
+        return obj.to_json()
     if isinstance(obj, ModelInfo) and not obj.fitted_outside:
         return {k: v for k, v in asdict(obj).items() if k != "fitted_outside"}
     return asdict(obj)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, replace
+from dataclasses import dataclass, field, fields, replace
 
 import numpy as np
 
@@ -20,7 +20,7 @@ from harness.core.checks import is_probability
 from harness.core.configs import CALIBRATION_SPLIT, CLEAN_REGIME, DEFAULT_CONFIG, rate_band
 from harness.core.dataset import GoldColumns
 from harness.core.errors import SpinbenchError
-from harness.evaluation import metrics
+from harness.evaluation import metrics, quantification
 
 # The bootstrap's (resamples x documents) weight matrix must fit in memory: 100,000 resamples of
 # the largest split is about 2 GB.
@@ -30,9 +30,21 @@ DEFAULT_RESAMPLES = 1000  # the leaderboard's
 FALLBACK_THRESHOLD = 0.5
 # Where thresholds are chosen for every detector and every config.
 CALIBRATED_ON = f"{DEFAULT_CONFIG}/{CALIBRATION_SPLIT}"
+# The rule's name, recorded with the thresholds it sets (results from before it have none).
+RULE_NAME = "estimated-f1"
+# The least scored set the rule estimates from; a smaller one keeps the calibration split's
+# F1-optimal cuts. Tokens: two documents (one text's tokens are not independent draws: one text
+# cannot tell a clean document from a lightly spun one, so ``spinbench detect`` always keeps the
+# cut) and this many tokens; documents: this many documents (a mixture of a handful of document
+# scores says little).
+MIN_TOKENS = 1000
+MIN_DOCUMENTS = 10
 THRESHOLD_RULE = (
-    f"matched flag rate: the cut that flags the same share of the scored split's tokens (documents) "
-    f"as the F1-optimal cut flags on {CALIBRATED_ON}"
+    f"estimated F1: on the scored split, the cut whose F1 is highest under a model of its scores fitted without its labels: "
+    f"the {CALIBRATED_ON} scores of clean tokens (of clean documents; of spun ones) and of spun tokens, the spun ones "
+    f"allowed to sit lower (an unfamiliar spinner), mixed in the shares that best reproduce the split's scores; "
+    f"documents likewise; on one document (or under {MIN_TOKENS:,} tokens; for documents, under {MIN_DOCUMENTS} documents), "
+    f"the F1-optimal cuts on {CALIBRATED_ON}"
 )
 GIVEN = "given"
 
@@ -42,48 +54,78 @@ class Thresholds:
     """Token and document thresholds (spun if score >= threshold) and where they came from:
     ``"<config>/<split>"`` when chosen there, ``"given"`` when set by hand.
 
-    Chosen thresholds also carry the cuts chosen on the calibration split (``calibration_token``,
-    ``calibration_document``) and the shares of its tokens and documents those flag there;
-    :meth:`matched` moves ``token`` and ``document``, for a split being scored, to the cuts that
-    flag the same shares of it (:data:`THRESHOLD_RULE`). Shares are None for a threshold given
-    by hand, which :meth:`matched` leaves alone."""
+    Thresholds set by the rule (:data:`THRESHOLD_RULE`, ``rule`` = :data:`RULE_NAME`) carry the
+    F1-optimal cuts on the calibration split (``calibration_token``, ``calibration_document``)
+    and, once :meth:`applied_to` a scored split, what the rule estimated there: the share of its
+    tokens (documents) that are spun and how far, in logits, their scores sit below calibration's
+    (``token_spun_share``, ``token_shift``, ``document_spun_share``, ``document_shift``; None
+    where the split was too small and the calibration cut was kept). The calibration split's
+    reference distributions ride along unrecorded (``token_reference``, ``document_reference``):
+    :func:`choose_thresholds` makes them, :meth:`applied_to` needs them. A threshold given by hand
+    has none and is left alone."""
 
     token: float
     document: float
     chosen_on: str
-    token_share: float | None = None
-    document_share: float | None = None
+    rule: str | None = None
     calibration_token: float | None = None
     calibration_document: float | None = None
+    token_spun_share: float | None = None
+    token_shift: float | None = None
+    document_spun_share: float | None = None
+    document_shift: float | None = None
+    token_reference: quantification.Reference | None = field(default=None, compare=False, repr=False)
+    document_reference: quantification.Reference | None = field(default=None, compare=False, repr=False)
 
     def to_json(self) -> dict:
-        return {k: v for k, v in asdict(self).items() if v is not None}
+        return {f.name: getattr(self, f.name) for f in fields(self) if f.compare and getattr(self, f.name) is not None}
 
     @classmethod
     def from_json(cls, d: dict) -> Thresholds:
-        return cls(**{k: d.get(k) for k in cls.__dataclass_fields__})
+        """From a record; keys of an older rule's record (``token_share``, ``document_share``) are
+        dropped, and its missing ``rule`` says it was not this rule's."""
+        return cls(**{f.name: d.get(f.name) for f in fields(cls) if f.compare})
 
-    def matched(self, token_scores: Sequence[Sequence[float]], doc_scores: Sequence[float]) -> Thresholds:
-        """These thresholds moved to flag, of ``token_scores``' tokens and of ``doc_scores``'
-        documents, the shares the calibration cuts flag on the calibration split."""
+    def applied_to(self, token_scores: Sequence[Sequence[float]], doc_scores: Sequence[float]) -> Thresholds:
+        """The rule's cuts for a scored split, from its scores alone: per document, ``token_scores``
+        and ``doc_scores``. Thresholds without a reference (given by hand, or read from a file) are
+        returned as they are."""
         token, document = self.token, self.document
-        if self.token_share is not None and len(token_scores):
-            token = metrics.matched_share_cut(_concat(token_scores), self.token_share)
-        if self.document_share is not None and len(doc_scores):
-            document = metrics.matched_share_cut(doc_scores, self.document_share)
-        return replace(self, token=token, document=document)
+        token_estimate = document_estimate = None
+        if self.token_reference is not None:
+            flat = _concat(token_scores)
+            enough = len(token_scores) >= 2 and len(flat) >= MIN_TOKENS
+            token, token_estimate = _rule_cut(self.token_reference, flat, self.calibration_token, enough)
+        if self.document_reference is not None:
+            enough = len(doc_scores) >= MIN_DOCUMENTS
+            document, document_estimate = _rule_cut(self.document_reference, np.asarray(doc_scores, dtype=float), self.calibration_document, enough)
+        estimates = {}
+        for unit, est, ref in (("token", token_estimate, self.token_reference), ("document", document_estimate, self.document_reference)):
+            if ref is not None:
+                estimates[f"{unit}_spun_share"] = None if est is None else est.spun
+                estimates[f"{unit}_shift"] = None if est is None else est.shift
+        return replace(self, token=token, document=document, **estimates)
 
     def describe(self) -> str:
         """One line for people: the cuts used and how they were set."""
         used = f"token {self.token:.4f}, document {self.document:.4f}"
-        if self.token_share is None and self.document_share is None:
-            origin = self.chosen_on.replace(GIVEN, "given by hand") if GIVEN in self.chosen_on else f"as recorded; chosen on {self.chosen_on}"
+        if self.rule != RULE_NAME:
+            if GIVEN in self.chosen_on and self.chosen_on != GIVEN:
+                return f"thresholds {used} ({self.chosen_on})"
+            origin = "given by hand" if self.chosen_on == GIVEN else f"as recorded; chosen on {self.chosen_on}"
             return f"thresholds {used} ({origin})"
-        parts = [f"{unit} {share:.1%} of {unit}s (cut {cut:.4f} there)" for unit, share, cut in (
-            ("token", self.token_share, self.calibration_token), ("document", self.document_share, self.calibration_document),
-        ) if share is not None and cut is not None]
+        parts = []
+        for unit, share, shift, cut in (("token", self.token_spun_share, self.token_shift, self.calibration_token),
+                                        ("document", self.document_spun_share, self.document_shift, self.calibration_document)):
+            if cut is None:
+                continue
+            if share is None:
+                small = f"one document or under {MIN_TOKENS:,} tokens" if unit == "token" else f"under {MIN_DOCUMENTS} documents"
+                parts.append(f"{unit}s: the F1-optimal cut on {CALIBRATED_ON} ({cut:.4f}), too few to estimate from ({small})")
+            else:
+                parts.append(f"{unit}s: about {share:.1%} spun, spun scores {0.0 - shift:.2f} logits lower than on {CALIBRATED_ON} (cut {cut:.4f} there)")
         mixed = f" ({self.chosen_on})" if GIVEN in self.chosen_on else ""
-        return f"thresholds {used}{mixed}: flagging the shares the F1-optimal cuts flag on {CALIBRATED_ON}, " + "; ".join(parts)
+        return f"thresholds {used}{mixed}: the best F1 estimated on this split without its labels; " + "; ".join(parts)
 
     @staticmethod
     def check_given(token: float | None, document: float | None) -> None:
@@ -102,23 +144,37 @@ class Thresholds:
             return cls(float(token), float(document), GIVEN)
         assert base is not None
         if token is not None:
-            return cls(float(token), base.document, f"token: {GIVEN}; document: {base.chosen_on}", None, base.document_share, None, base.calibration_document)
-        return cls(base.token, float(document), f"token: {base.chosen_on}; document: {GIVEN}", base.token_share, None, base.calibration_token, None)
+            return replace(base, token=float(token), chosen_on=f"token: {GIVEN}; document: {base.chosen_on}", calibration_token=None,
+                           token_spun_share=None, token_shift=None, token_reference=None)
+        return replace(base, document=float(document), chosen_on=f"token: {base.chosen_on}; document: {GIVEN}", calibration_document=None,
+                       document_spun_share=None, document_shift=None, document_reference=None)
 
 
 def _concat(token_scores: Sequence[Sequence[float]]) -> np.ndarray:
     return np.concatenate([np.asarray(t, dtype=float) for t in token_scores]) if len(token_scores) else np.zeros(0)
 
 
+def _rule_cut(ref: quantification.Reference, scores: np.ndarray, calibration_cut: float | None, enough: bool):
+    """(cut, estimate) of the rule on one level's scores; the calibration cut and no estimate
+    for a set too small to estimate from."""
+    if not enough or not len(scores):
+        return calibration_cut, None
+    est = quantification.estimate(ref, scores)
+    return quantification.best_expected_f1_cut(ref, est, scores, keep=calibration_cut), est
+
+
 def choose_thresholds(truth: GoldColumns, token_scores: Sequence[Sequence[float]], doc_scores: Sequence[float]) -> Thresholds:
-    """The token and document thresholds chosen on ``truth`` (the calibration split) from a
-    detector's scores there, by maximising F1, with the shares of tokens and documents they flag
-    there: the one rule (:data:`THRESHOLD_RULE`) every detector's thresholds come from."""
+    """The rule's thresholds (:data:`THRESHOLD_RULE`), chosen on ``truth`` (the calibration
+    split) from a detector's scores there: its F1-optimal cuts, and the reference distributions
+    that :meth:`Thresholds.applied_to` moves them with on a scored split. Every detector's
+    thresholds come from here."""
     s, d = _concat(token_scores), np.asarray(doc_scores, dtype=float)
-    token, document = best_cut(truth.labels.astype(bool), s), best_cut(truth.is_spun.astype(int), d)
-    token_share = float((s >= token).mean()) if len(s) else None
-    document_share = float((d >= document).mean()) if len(d) else None
-    return Thresholds(token, document, CALIBRATED_ON, token_share, document_share, token, document)
+    y, spun_docs = truth.labels.astype(bool), truth.is_spun.astype(bool)
+    token, document = best_cut(y, s), best_cut(spun_docs.astype(int), d)
+    in_spun_doc = np.repeat(spun_docs, truth.lengths)
+    token_ref = quantification.reference([s[~in_spun_doc], s[in_spun_doc & ~y]], s[y]) if len(s) == len(y) else None
+    document_ref = quantification.reference([d[~spun_docs]], d[spun_docs]) if len(d) == len(spun_docs) else None
+    return Thresholds(token, document, CALIBRATED_ON, RULE_NAME, token, document, token_reference=token_ref, document_reference=document_ref)
 
 
 def best_cut(y: Sequence[int], scores: Sequence[float]) -> float:
