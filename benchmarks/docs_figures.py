@@ -218,6 +218,33 @@ def regime_profile(root: Path) -> str:
     return profile_table({f"news/test {regime}": p for regime, p in by_regime.items()}, markdown=True)
 
 
+# The commit before issues 18-19's data revision: what moved is measured against its results.
+PREVIOUS_REVISION = "d7e6c23"
+
+
+def _revision_diff(root: Path, gaps_only: bool) -> str | None:
+    """Token F1 and AUPRC before (``PREVIOUS_REVISION``'s committed results, read from git) and
+    after (the working tree's), or None without that commit in the history (a shallow clone)."""
+    import subprocess
+
+    if subprocess.run(["git", "-C", str(root), "cat-file", "-e", f"{PREVIOUS_REVISION}^{{commit}}"], capture_output=True).returncode:
+        return None
+    sys.path.insert(0, str(root / "benchmarks"))
+    import revision_diff
+
+    before, after = revision_diff.results_at(PREVIOUS_REVISION, root), revision_diff.results_at(None, root)
+    table = revision_diff.table(before, after)
+    return table.split("\n\n")[1] if gaps_only else table
+
+
+def revision_diff_table(root: Path) -> str | None:
+    return _revision_diff(root, gaps_only=False)
+
+
+def revision_gaps(root: Path) -> str | None:
+    return _revision_diff(root, gaps_only=True)
+
+
 def build_figures(root: Path) -> str:
     stats = _build_stats(root)
     splits = sum(len(v) for v in stats["configs"].values())
@@ -246,7 +273,7 @@ def registry(root: Path) -> str:
     return _table(["name", "module:Class"], rows) + "\n\nand `hf:PATH_OR_HUB_ID` for a saved Hugging Face token classifier."
 
 
-RENDERERS: dict[str, Callable[[Path], str]] = {
+RENDERERS: dict[str, Callable[[Path], str | None]] = {
     "baselines-token-f1": baselines_token_f1,
     "baselines-scores": baselines_scores,
     "baselines-cost": baselines_cost,
@@ -257,6 +284,8 @@ RENDERERS: dict[str, Callable[[Path], str]] = {
     "near-duplicates": near_duplicates,
     "realism-profile": realism_profile,
     "regime-stats": regime_stats,
+    "revision-diff": revision_diff_table,
+    "revision-gaps": revision_gaps,
     "regime-profile": regime_profile,
     "build-figures": build_figures,
     "fingerprints": fingerprints,
@@ -274,7 +303,10 @@ def replace_blocks(text: str, rendered: dict[str, str]) -> tuple[str, list[str],
         found.append(name)
         if name not in rendered:
             raise KeyError(f"no renderer for generated block {name!r}; known: {', '.join(sorted(rendered))}")
-        body = rendered[name].rstrip("\n") + "\n"
+        body = rendered[name]
+        if body is None:  # its source is not here (a revision's history in a shallow clone): kept as it is
+            return m.group(0)
+        body = body.rstrip("\n") + "\n"
         if m.group("body") != body:
             stale.append(name)
         return m.group(1) + body + m.group(4)

@@ -21,14 +21,14 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 from docs_figures import CONFIG_ORDER  # noqa: E402
 
 
-def results_at(commit: str | None) -> dict[tuple[str, str], dict]:
-    """(model, config) -> results JSON, at ``commit`` (None: the working tree)."""
+def results_at(commit: str | None, root: Path = ROOT) -> dict[tuple[str, str], dict]:
+    """(model, config) -> detection results JSON, at ``commit`` (None: the working tree)."""
     if commit is None:
-        paths = {str(p.relative_to(ROOT)): p.read_text() for p in sorted((ROOT / "results").glob("*/*.json"))}
+        paths = {str(p.relative_to(root)): p.read_text() for p in sorted((root / "results").glob("*/*.json"))}
     else:
-        listing = subprocess.run(["git", "-C", str(ROOT), "ls-tree", "-r", "--name-only", commit, "results/"],
+        listing = subprocess.run(["git", "-C", str(root), "ls-tree", "-r", "--name-only", commit, "results/"],
                                  capture_output=True, text=True, check=True).stdout.split()
-        paths = {p: subprocess.run(["git", "-C", str(ROOT), "show", f"{commit}:{p}"], capture_output=True, text=True, check=True).stdout
+        paths = {p: subprocess.run(["git", "-C", str(root), "show", f"{commit}:{p}"], capture_output=True, text=True, check=True).stdout
                  for p in listing if p.count("/") == 2 and p.endswith(".json")}
     out = {}
     for text in paths.values():
