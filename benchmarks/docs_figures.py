@@ -3,7 +3,7 @@
 Each generated block in ``README.md`` or ``docs/*.md`` reads::
 
     <!-- BEGIN generated: NAME (python benchmarks/docs_figures.py) -->
-    ...table rendered from results/, data/build_stats.json, data/fingerprints.json or the registry...
+    ...table rendered from results/ (results/restore/), data/build_stats.json, data/fingerprints.json or the registry...
     <!-- END generated: NAME -->
 
 ``python benchmarks/docs_figures.py`` rewrites every block; ``--check`` writes nothing and exits 1,
@@ -273,6 +273,68 @@ def registry(root: Path) -> str:
     return _table(["name", "module:Class"], rows) + "\n\nand `hf:PATH_OR_HUB_ID` for a saved Hugging Face token classifier."
 
 
+# The restoration track's edit kinds, in harness.restoration.kinds.KINDS order (tests/test_docs.py checks).
+RESTORATION_KINDS = {"one_word": "one word", "phrase": "phrase", "function_words": "function words", "fixed_term": "fixed term"}
+NO_RESTORATION_RESULTS = ("No restoration results are committed yet (`results/restore/` holds none): `bash benchmarks/run_restoration.sh` "
+                          "writes them, and `python benchmarks/docs_figures.py` then writes this table from them.")
+
+
+def load_restoration_results(root: Path = ROOT) -> dict[tuple[str, str], dict]:
+    """(restorer, config) -> the committed restoration entry ``results/restore/<restorer>/<config>.json``."""
+    out = {}
+    for path in sorted((root / "results" / "restore").glob("*/*.json")):
+        res = json.loads(path.read_text())
+        out[(res["model"]["name"], res["dataset"]["config"])] = res
+    return out
+
+
+def _value(score: dict | None) -> str:
+    return "–" if not score or score.get("value") is None else f"{score['value']:.3f}"
+
+
+def _interval(score: dict | None) -> str:
+    if not score or score.get("value") is None or score["ci95"][0] is None:
+        return _value(score)
+    return _ci(score)
+
+
+def restoration_scores(root: Path) -> str:
+    """Every committed restoration entry: top-1 / top-5 overall and per edit kind, and the share of
+    the edit distance removed on the gold spans and on the detector's spans; news/test first,
+    restorers by top-1 on news/test."""
+    results = load_restoration_results(root)
+    if not results:
+        return NO_RESTORATION_RESULTS
+
+    def key(m: str) -> tuple[float, str]:
+        news = results.get((m, "news"))
+        return (-(news["scores"]["edits"]["top1"]["value"] or 0.0) if news else 0.0, m)
+
+    restorers, configs = sorted({m for m, _ in results}, key=key), configs_of(results)
+    detectors = sorted({res["detector"]["name"] for res in results.values() if res.get("detector")})
+    detected_header = f"removed, `{detectors[0]}`'s spans" if len(detectors) == 1 else "removed, detector's spans"
+    rows, counts = [], []
+    for c in configs:
+        for m in (m for m in restorers if (m, c) in results):
+            res = results[(m, c)]
+            s = res["scores"]
+            by_kind = s["by_kind"]
+            kinds = [f"{_value(by_kind[k]['top1'])} / {_value(by_kind[k]['top5'])}" if k in by_kind else "–" for k in RESTORATION_KINDS]
+            detected = s["end_to_end"].get("detected_spans")
+            detected_cell = "–" if detected is None else _interval(detected["distance_removed"])
+            if detected is not None and len(detectors) > 1:
+                detected_cell += f" (`{res['detector']['name']}`)"
+            speed = res["throughput"].get("spans_per_second")
+            rows.append([c, f"`{m}`", _interval(s["edits"]["top1"]), _interval(s["edits"]["top5"]), _value(s["edits"]["top1_lemma"]), *kinds,
+                         _interval(s["end_to_end"]["gold_spans"]["distance_removed"]), detected_cell, f"{speed:,.0f}" if speed else "–"])
+        first = next(results[(m, c)] for m in restorers if (m, c) in results)
+        kinds = ", ".join(f"{first['scores']['by_kind'][k]['count']:,} {label}" for k, label in RESTORATION_KINDS.items() if k in first["scores"]["by_kind"])
+        counts.append(f"`{c}`/{first['dataset']['split']}: {first['scores']['edits']['count']:,} gold edits ({kinds})")
+    table = _table(["config", "restorer", "top-1", "top-5", "top-1 lemma", *(f"{label} top-1 / top-5" for label in RESTORATION_KINDS.values()),
+                    "edit distance removed, gold spans", detected_header, "spans/s"], rows, right=1)
+    return table + "\n\nEdits scored: " + "; ".join(counts) + "."
+
+
 RENDERERS: dict[str, Callable[[Path], str | None]] = {
     "baselines-token-f1": baselines_token_f1,
     "baselines-scores": baselines_scores,
@@ -290,6 +352,7 @@ RENDERERS: dict[str, Callable[[Path], str | None]] = {
     "build-figures": build_figures,
     "fingerprints": fingerprints,
     "registry": registry,
+    "restoration-scores": restoration_scores,
 }
 
 

@@ -112,3 +112,32 @@ def report_site(report_results, report_dataset, tmp_path_factory):
     out = tmp_path_factory.mktemp("report-site") / "report"
     build_report(load_inputs(report_results, dataset=str(report_dataset)), out, results_dir=str(report_results))
     return out
+
+
+@pytest.fixture(scope="session")
+def restoration_results(report_results, report_dataset, tmp_path_factory):
+    """`report_results` with restoration entries: `reverse-rules` on news/test with the lexicon's
+    spans, `keep` on unseen-domain/test (gold spans only)."""
+    import shutil
+
+    from harness.restoration.run import restore
+
+    root = tmp_path_factory.mktemp("restoration-results")
+    shutil.copytree(report_results, root / "results")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("SPINBENCH_CACHE", str(root / "cache"))
+        restore("reverse-rules", "news", dataset=str(report_dataset), spans_from="lexicon", results_dir=root / "results",
+                output_dir=root / "results" / "restore", submit=True, allow_dirty=True)
+        restore("keep", "unseen-domain", dataset=str(report_dataset), output_dir=root / "results" / "restore", submit=True, allow_dirty=True)
+    return root / "results"
+
+
+@pytest.fixture(scope="session")
+def restoration_site(restoration_results, report_dataset, tmp_path_factory):
+    """The report of `restoration_results` (tests must not change it)."""
+    from harness.report.runs import load_inputs
+    from harness.report.site import build_report
+
+    out = tmp_path_factory.mktemp("restoration-site") / "report"
+    build_report(load_inputs(restoration_results, dataset=str(report_dataset)), out, results_dir=str(restoration_results))
+    return out

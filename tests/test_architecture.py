@@ -35,7 +35,8 @@ RULES = {
     "harness.core": ("harness.core",),
     "harness.corpus": ("harness.core", "harness.corpus"),
     "harness.evaluation": ("harness.core", "harness.evaluation", "harness"),
-    "harness.report": ("harness.core", "harness.evaluation", "harness.report", "harness"),
+    # the report stands on both tracks: detection's results and restoration's (its restoration pages)
+    "harness.report": ("harness.core", "harness.evaluation", "harness.restoration", "harness.report", "harness"),
     # the restoration track stands on the evaluation side (its bootstrap, provenance, files)
     "harness.restoration": ("harness.core", "harness.evaluation", "harness.restoration", "harness"),
     "baselines": ("harness.core.tokens", "harness.core.lexical", "harness.core.wordpieces", "harness.core.wordnet_db", "harness.evaluation.contract", "baselines"),

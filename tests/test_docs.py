@@ -63,6 +63,48 @@ def test_stale_block_is_found(tmp_path):
     assert figures.replace_blocks(new, {"registry": figures.registry(ROOT)})[2] == []
 
 
+def _block(path: Path, name: str) -> str:
+    m = next(m for m in GENERATED.finditer(path.read_text()) if m.group("name") == name)
+    return m.group(0)
+
+
+def test_restoration_block_quotes_every_committed_entry_or_says_there_is_none():
+    """docs/restoration.md's figure table comes from results/restore/; before any entry is
+    committed it says so (and is still up to date)."""
+    from harness.restoration.kinds import KINDS
+
+    figures = _docs_figures()
+    assert list(figures.RESTORATION_KINDS) == list(KINDS)
+    committed = figures.load_restoration_results(ROOT)
+    block = _block(ROOT / "docs" / "restoration.md", "restoration-scores")
+    if not committed:
+        assert figures.NO_RESTORATION_RESULTS in block
+    for (model, config), res in committed.items():
+        assert f"| {config} | `{model}` | {figures._interval(res['scores']['edits']['top1'])} |" in block, (model, config)
+
+
+def test_restoration_block_renders_entries_as_written(tmp_path):
+    """With no results/restore/ the block says so; with entries (written as the harness writes
+    them) it quotes their scores, per edit kind and end to end, news first."""
+    from harness.restoration.results import RestorationResults, write_results
+
+    figures = _docs_figures()
+    assert figures.restoration_scores(tmp_path) == figures.NO_RESTORATION_RESULTS
+    news = RestorationResults.example()
+    held_out = RestorationResults.example()
+    held_out.dataset = type(news.dataset)(**{**news.dataset.__dict__, "config": "unseen-domain"})
+    held_out.detector = {"name": "lexicon", "results_file": "results/lexicon/unseen-domain.json", "predictions_sha256": "0" * 64, "token_threshold": 0.5}
+    held_out.scores = {**news.scores, "end_to_end": {**news.scores["end_to_end"], "detected_spans": {
+        "spans": 3, "distance_before": 4, "distance_after": 5, "distance_removed": {"value": -0.25, "ci95": [None, None]}}}}
+    write_results(tmp_path / "results" / "restore" / "toy" / "unseen-domain.json", held_out)
+    write_results(tmp_path / "results" / "restore" / "toy" / "news.json", news)
+    lines = figures.restoration_scores(tmp_path).splitlines()
+    assert "removed, `lexicon`'s spans" in lines[0]
+    assert lines[2] == "| news | `toy` | 0.500 [0.400, 0.600] | 0.500 [0.400, 0.600] | 0.500 | 0.500 / 0.500 | – | – | – | 0.500 [0.400, 0.600] | – | – |"
+    assert lines[3].startswith("| unseen-domain | `toy` |") and "| -0.250 |" in lines[3]
+    assert lines[-1] == "Edits scored: `news`/test: 2 gold edits (2 one word); `unseen-domain`/test: 2 gold edits (2 one word)."
+
+
 @pytest.mark.parametrize("path", DOCS, ids=lambda p: str(p.relative_to(ROOT)))
 def test_relative_links_resolve(path):
     broken = []

@@ -114,3 +114,58 @@ def inputs_all_spun(report_site):
     from test_report import data_rows
 
     return "all-spun", data_rows(report_site, "all-spun", "unseen-domain")
+
+
+def visible_edit_rows(driver) -> list[tuple[str, str]]:
+    return [tuple(r) for r in driver.execute_script(
+        "return [...document.querySelectorAll('#documents table.gold tbody tr')].map(t => [t.dataset.kind, t.dataset.outcome])")]
+
+
+def test_restoration_page_renders_and_filters(chromium, restoration_site):
+    """The restoration page's documents render with labelled outcomes; the kind and outcome
+    filters show exactly the matching edits."""
+    from selenium.webdriver.support.ui import Select
+    from test_report_restoration import page_data
+
+    docs = page_data(restoration_site, "reverse-rules", "news")["docs"]
+    edits = [(e["kind"], e["outcome"]) for d in docs for e in d["edits"]]
+    open_page(chromium, restoration_site / "restore" / "reverse-rules" / "news.html")
+    assert browser.console_errors(chromium) == []
+    assert chromium.title.endswith("· spinbench")
+    assert len(shown(chromium)) == len(docs)
+    assert chromium.find_element("id", "shown").text == f"{len(docs)} of {len(docs)} documents, {len(edits)} gold edits"
+    assert sorted(visible_edit_rows(chromium)) == sorted(edits)
+    for outcome, label in (("top1", "top-1 hit"), ("miss", "miss")):
+        marks = sizes(chromium, f"#documents mark.r-{outcome}")
+        assert marks and all(w > 0 and h > 0 for w, h in marks), outcome
+        assert label in {e.text for e in chromium.find_elements("css selector", f"#documents .outcome.r-{outcome}")}
+
+    Select(chromium.find_element("id", "outcome")).select_by_value("miss")
+    assert sorted(visible_edit_rows(chromium)) == sorted(e for e in edits if e[1] == "miss")
+    assert sorted(shown(chromium)) == sorted(d["id"] for d in docs if any(e["outcome"] == "miss" for e in d["edits"]))
+    kind = edits[0][0]
+    Select(chromium.find_element("id", "kind")).select_by_value(kind)
+    assert sorted(visible_edit_rows(chromium)) == sorted(e for e in edits if e == (kind, "miss"))
+    Select(chromium.find_element("id", "outcome")).select_by_value("")
+    Select(chromium.find_element("id", "kind")).select_by_value("")
+    assert len(shown(chromium)) == len(docs)
+    assert browser.console_errors(chromium) == []
+
+
+def test_restoration_page_sets_html_from_the_data_as_text(chromium, tmp_path):
+    """Tokens and candidates holding HTML show as text and run nothing."""
+    from test_report_restoration import hostile_run
+
+    from harness.core.files import write_text
+    from harness.report.restoration import write_restoration_page
+    from harness.report.site import environment
+
+    write_restoration_page(environment(), hostile_run(), tmp_path / "restore" / "toy", [])
+    for name in ("report.css", "restoration.js"):
+        write_text(tmp_path / "assets" / name, (Path(browser.__file__).parent / "static" / name).read_text(encoding="utf-8"))
+    open_page(chromium, tmp_path / "restore" / "toy" / "news.html")
+    assert browser.console_errors(chromium) == []
+    assert chromium.execute_script("return window.pwned === undefined")
+    cells = [e.text for e in chromium.find_elements("css selector", "#documents table.gold tbody td")]
+    assert "<b>big</b>" in cells and '<img src=x onerror="window.pwned=1">' in cells
+    assert chromium.find_element("css selector", "#documents article.doc h3").text == "<doc> · <script>alert(1)</script>"

@@ -202,6 +202,40 @@ def test_restoration_leaderboard_renders_and_recomputes(report_results, report_d
     assert problems and "restore/keep/news: scores do not match" in problems[0]
 
 
+def test_leaderboard_rescore_recomputes_restoration_entries(report_results, report_dataset, tmp_path, capsys):
+    """`leaderboard --rescore` rewrites a restoration entry from its predictions (here one whose
+    scores lack the lemma metrics, as written before they were added) by the same scoring path:
+    the rescored entry equals the original and passes --check."""
+    results_dir = tmp_path / "results"
+    shutil.copytree(report_results, results_dir)
+    restore("keep", "news", dataset=str(report_dataset), spans_from="lexicon", results_dir=results_dir, output_dir=results_dir / "restore",
+            submit=True, allow_dirty=True)
+    path = results_dir / "restore" / "keep" / "news.json"
+    original = json.loads(path.read_text())
+    older = json.loads(path.read_text())
+    for block in (older["scores"]["edits"], *older["scores"]["by_kind"].values()):
+        block.pop("top1_lemma"), block.pop("top5_lemma")
+    path.write_text(json.dumps(older))
+    problems, _ = restoration_leaderboard.check(results_dir, str(report_dataset))
+    assert problems and problems[0].startswith("restore/keep/news:")
+
+    board = ["--results", str(results_dir), "--output", str(tmp_path / "leaderboard.md"), "--dataset", str(report_dataset)]
+    assert spinbench(["leaderboard", "--rescore", *board]) == 0
+    assert "and 1 restoration entries" in capsys.readouterr().out
+    rescored = json.loads(path.read_text())
+    assert rescored["scores"] == original["scores"] and rescored["main_score"] == original["main_score"]
+    assert rescored["rescored"]["harness"]["version"] == harness.__version__
+    assert {k: v for k, v in rescored.items() if k != "rescored"} == original
+    assert restoration_leaderboard.check(results_dir, str(report_dataset)) == ([], restoration_leaderboard.collect(results_dir))
+
+    # predictions that are not the ones the entry was computed from are refused, naming the entry
+    rows = read_jsonl_gz(results_dir / "restore" / "keep" / "news.predictions.jsonl.gz")
+    rows[1]["candidates"] = [["forged"] for _ in rows[1]["candidates"]]
+    write_jsonl_gz(results_dir / "restore" / "keep" / "news.predictions.jsonl.gz", rows)
+    assert spinbench(["leaderboard", "--rescore", *board]) == 2
+    assert "restore/keep/news.json: news.predictions.jsonl.gz is missing or not the predictions" in capsys.readouterr().err
+
+
 def test_detect_suggest_uses_a_restorer(tiny_dataset, tmp_path, capsys):
     (tmp_path / "in.txt").write_text("Weighty precipitation fell.")
     base = ["detect", "--threshold", "0.5", "--dataset", str(tiny_dataset), str(tmp_path / "in.txt"), "--model", "toy_detectors:Suggesting", "--suggest"]

@@ -122,7 +122,8 @@ def cmd_leaderboard(args: argparse.Namespace) -> int:
     writable_location(Path(args.output), "the leaderboard (--output)", folder=False)
     if args.rescore:
         written = rescore(Path(args.results), args.dataset)
-        print(f"rescored {len(written)} entries in {args.results}/ from their predictions")
+        restored = restoration.rescore(Path(args.results), args.dataset)
+        print(f"rescored {len(written)} entries and {len(restored)} restoration entries in {args.results}/ from their predictions")
     entries = collect(Path(args.results))
     if not entries:
         raise SpinbenchError(f"no leaderboard entries in {args.results}/: nothing to render")
@@ -188,7 +189,7 @@ def add_evaluation_commands(sub) -> None:
     lb.add_argument("--output", default="leaderboard.md")
     lb.add_argument("--dataset", default=None, help="dataset with the gold labels (default: data/)")
     lb.add_argument("--check", action="store_true", help="recompute every entry and fail on any mismatch")
-    lb.add_argument("--rescore", action="store_true", help="recompute every entry's scores from its predictions with this harness (after a metric changed), then render")
+    lb.add_argument("--rescore", action="store_true", help="recompute every entry's scores (detection and restoration) from its predictions with this harness (after a metric changed), then render")
     lb.set_defaults(func=cmd_leaderboard)
 
     c = sub.add_parser("cache", help="list or clear the fitted detectors cached by evaluate and detect")

@@ -26,8 +26,9 @@ def cmd_report(args: argparse.Namespace) -> int:
             "`spinbench report --runs runs/`)"
         ) from None
     index = build_report(inputs, Path(args.out), results_dir=source, progress=True)
+    pages = f", {plural(len(inputs.restoration), 'restoration page')}" if inputs.restoration else ""
     print(f"wrote {Path(args.out)}/ ({plural(len(inputs.models), 'model')}, {plural(len(inputs.configs), 'config')}, "
-          f"{plural(len(inputs.runs), 'error browser')}): open {index}")
+          f"{plural(len(inputs.runs), 'error browser')}{pages}): open {index}")
     return 0
 
 
@@ -36,10 +37,10 @@ def plural(n: int, noun: str) -> str:
 
 
 def add_report_command(sub) -> None:
-    r = sub.add_parser("report", help="write a static HTML report (leaderboard, curves, breakdowns, error browser) from results/")
+    r = sub.add_parser("report", help="write a static HTML report (leaderboard, curves, breakdowns, error browser, restoration pages) from results/")
     r.add_argument("--results", default="results", help="results folder of leaderboard entries (default: results)")
     r.add_argument("--runs", default=None, metavar="DIR", help="report on ordinary runs instead (evaluate without --submit: DIR/<name>/<config>.<split>.json)")
-    r.add_argument("--models", default=None, help="comma-separated models (folders in --results); default: all")
+    r.add_argument("--models", default=None, help="comma-separated models or restorers (folders in --results, --results/restore); default: all")
     r.add_argument("--configs", default=None, help="comma-separated configs; default: every config with results")
     r.add_argument("--dataset", default=None, help="dataset with the gold labels (default: data/)")
     r.add_argument("--out", default="report", help="folder to write (default: report); replaced if it holds an earlier report")

@@ -6,7 +6,7 @@ document. Names given with ``--models``/``--configs`` are checked here, with sug
 from __future__ import annotations
 
 import difflib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
@@ -17,6 +17,7 @@ from harness.evaluation.leaderboard import Entries, collect
 from harness.evaluation.predictions import match_predictions, read_predictions
 from harness.evaluation.results import Results, ResultsError, read_results
 from harness.evaluation.scoring import token_predictions
+from harness.report.restoration import load_restoration_run, restoration_files
 
 
 @dataclass(frozen=True)
@@ -44,6 +45,7 @@ class Run:
 class ReportInputs:
     entries: Entries  # the chosen results, {model: {config: Results}}, for the leaderboard
     runs: list[Run]  # model-major, configs in the dataset's order
+    restoration: list = field(default_factory=list)  # harness.report.restoration.RestorationRun, restorer-major
 
     @property
     def models(self) -> list[str]:
@@ -94,17 +96,19 @@ def load_inputs(results_dir: Path, models: str | None = None, configs: str | Non
     leaderboard entries."""
     from tqdm.auto import tqdm
 
+    from_runs = runs
     results_dir = Path(results_dir)
     if not results_dir.is_dir():
         option = "--runs" if runs else "--results"
         raise SpinbenchError(f"no results folder at {results_dir}: run `evaluate` first, or pass {option}")
     everything = collect_runs(results_dir) if runs else collect(results_dir)
-    if not everything:
+    restorations = restoration_labels(results_dir, runs)  # {restorer: {config label: results path}}
+    if not everything and not restorations:
         raise SpinbenchError(f"no results in {results_dir} (expected {results_dir}/<model>/<config>.json): run `evaluate` first")
-    chosen_models = choose(models, sorted(everything), "model", "--models", f"{results_dir}/")
-    all_configs = ordered_configs({c for m in chosen_models for c in everything[m]})
+    chosen_models = choose(models, sorted(set(everything) | set(restorations)), "model", "--models", f"{results_dir}/")
+    all_configs = ordered_configs({c for m in chosen_models for c in [*everything.get(m, {}), *restorations.get(m, {})]})
     chosen_configs = choose(configs, all_configs, "config", "--configs", f"{results_dir}/")
-    entries = {m: {c: everything[m][c] for c in ordered_configs(chosen_configs) if c in everything[m]} for m in chosen_models}
+    entries = {m: {c: everything[m][c] for c in ordered_configs(chosen_configs) if c in everything.get(m, {})} for m in chosen_models}
     entries = {m: cfg for m, cfg in entries.items() if cfg}
 
     splits: dict[tuple, Split] = {}
@@ -112,7 +116,7 @@ def load_inputs(results_dir: Path, models: str | None = None, configs: str | Non
     jobs = [(m, c) for m in entries for c in entries[m]]
     for model, config in tqdm(jobs, desc="reading results", unit="run", disable=None if progress else True):
         res = entries[model][config]
-        source = dataset if dataset is not None or not runs else res.dataset.source  # a run names the dataset it was scored on
+        source = dataset if dataset is not None or not from_runs else res.dataset.source  # a run names the dataset it was scored on
         key = (res.dataset.config, res.dataset.split)
         if (source, *key) not in splits:
             splits[(source, *key)] = load(*key, dataset=source)
@@ -124,4 +128,17 @@ def load_inputs(results_dir: Path, models: str | None = None, configs: str | Non
         _, rows = read_predictions(path)
         token_scores, _ = match_predictions(path, gold.gold, rows)
         runs.append(Run(model, config, res, gold, token_scores))
-    return ReportInputs(entries, runs)
+    restoration_splits: dict = {}
+    restoration = [load_restoration_run(restorations[m][c], dataset, runs=from_runs, splits=restoration_splits)
+                   for m in chosen_models for c in ordered_configs(chosen_configs) if c in restorations.get(m, {})]
+    return ReportInputs(entries, runs, restoration)
+
+
+def restoration_labels(results_dir: Path, runs: bool) -> dict[str, dict[str, Path]]:
+    """Restoration runs under ``results_dir/restore/``: {restorer: {config label: results file}},
+    labelled as detection's (the config, or ``config/split`` for a split other than test)."""
+    out: dict[str, dict[str, Path]] = {}
+    for path in restoration_files(results_dir, runs):
+        config, _, split = path.stem.rpartition(".") if runs else (path.stem, "", EVALUATION_SPLIT)
+        out.setdefault(path.parent.name, {})[config if split == EVALUATION_SPLIT else f"{config}/{split}"] = path
+    return out

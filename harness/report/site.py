@@ -3,7 +3,9 @@
 ``index.html`` (leaderboard, and per config the precision-recall curves, calibration and
 breakdowns), ``models/<model>.html`` (scores and breakdown tables), and an error browser per
 model and config, ``errors/<model>/<config>.html``, whose documents are in the ``.js`` file
-beside it (a script that sets a global, because browsers refuse ``fetch`` on ``file://``).
+beside it (a script that sets a global, because browsers refuse ``fetch`` on ``file://``); and a
+page per restoration run, ``restore/<restorer>/<config>.html``, built the same way
+(:mod:`harness.report.restoration`).
 The folder is written whole to a temporary sibling and then swapped in; an existing folder is
 replaced only when it is an earlier report.
 """
@@ -33,6 +35,8 @@ from harness.evaluation.leaderboard import RANK_RULE, revisions, tables
 from harness.evaluation.scoring import breakdown_groups
 from harness.report import analysis, plots
 from harness.report.markup import detection_highlights, marked_html
+from harness.report.restoration import RestorationRun, write_restoration_page
+from harness.restoration.contract import TOP_K
 from harness.report.runs import ReportInputs, Run
 
 MARKER = ".spinbench-report"  # marks a folder this module wrote, and may replace
@@ -220,9 +224,9 @@ def build_report(inputs: ReportInputs, out: Path, results_dir: str = "results", 
     colors = plots.model_colors(inputs.models)
     by_config = {c: [r for r in inputs.runs if r.config == c] for c in inputs.configs}
     by_model = {m: [r for r in inputs.runs if r.model == m] for m in inputs.models}
-    steps = len(by_config) + len(by_model) + len(inputs.runs)
+    steps = len(by_config) + len(by_model) + len(inputs.runs) + len(inputs.restoration)
     with staged_folder(out) as tmp, tqdm(total=steps, desc="writing report", unit="page", disable=None if progress else True) as bar:
-        for name in ("report.css", "report.js"):
+        for name in ("report.css", "report.js", "restoration.js"):
             write_text(tmp / "assets" / name, resources.files("harness.report").joinpath(f"static/{name}").read_text(encoding="utf-8"))
         sections = []
         for runs in by_config.values():
@@ -231,11 +235,12 @@ def build_report(inputs: ReportInputs, out: Path, results_dir: str = "results", 
         leaderboard = [
             {"title": t.title, "columns": t.columns, "rows": t.rows, "model_column": t.columns.index("model"),
              "numeric": [c not in TEXT_COLUMNS for c in t.columns]}
-            for t in tables(inputs.entries)
+            for t in (tables(inputs.entries) if inputs.entries else [])
         ]
         write_text(tmp / "index.html", env.get_template("index.html").render(
             title="report", root="", models=inputs.models, version=harness.__version__, results_dir=results_dir,
-            revisions=revisions(inputs.entries), tables=leaderboard, rank_rule=RANK_RULE, sections=sections, inline_css=None,
+            revisions=revisions(inputs.entries), tables=leaderboard, rank_rule=RANK_RULE, sections=sections,
+            restoration=restoration_index(inputs.restoration), top_k=TOP_K, inline_css=None,
         ))
         for model, runs in by_model.items():
             write_text(tmp / "models" / f"{model}.html", model_page(env, model, runs, inputs.models))
@@ -243,7 +248,23 @@ def build_report(inputs: ReportInputs, out: Path, results_dir: str = "results", 
         for run in inputs.runs:
             write_error_browser(env, run, tmp / "errors" / run.model, inputs.models)
             bar.update()
+        for run in inputs.restoration:
+            write_restoration_page(env, run, tmp / "restore" / run.model, inputs.models)
+            bar.update()
     return Path(out) / "index.html"
+
+
+def restoration_index(runs: list[RestorationRun]) -> list[dict]:
+    """index.html's restoration table: each run's headline scores and its page."""
+    rows = []
+    for run in runs:
+        s, detector = run.results.scores, run.results.detector
+        detected = s["end_to_end"].get("detected_spans")
+        rows.append({"model": run.model, "config": f"{run.results.dataset.config}/{run.results.dataset.split}", "href": f"restore/{run.model}/{run.label}.html",
+                     "edits": f"{s['edits']['count']:,}", "top1": fmt(s["edits"]["top1"], True), "top5": fmt(s["edits"][f"top{TOP_K}"]),
+                     "gold": fmt(s["end_to_end"]["gold_spans"]["distance_removed"], True),
+                     "detected": f"{fmt(detected['distance_removed'])} ({detector['name']})" if detected and detector else "–"})
+    return rows
 
 
 def detection_page(text: str, result: dict) -> str:

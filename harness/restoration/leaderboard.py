@@ -2,6 +2,9 @@
 every entry recomputed from its stored predictions against the gold data, its detected spans
 against the detector's own stored predictions.
 
+``rescore`` rewrites every entry's scores from its predictions by the same recomputation
+(``spinbench leaderboard --rescore``).
+
 An entry is ``results/restore/<model>/<config>.json`` with its predictions beside it, scored on
 the test split of a leaderboard config with the leaderboard's resampling and committed code
 (:func:`harness.evaluation.admission.entry_problems`). Ranks: top-1 exact match on ``news``/test
@@ -24,7 +27,7 @@ from harness.restoration.contract import TOP_K
 from harness.restoration.items import detector_spans, restoration_gold
 from harness.restoration.kinds import KINDS
 from harness.restoration.predictions import score_restoration_file
-from harness.restoration.results import RestorationResults, read_restoration_results
+from harness.restoration.results import RestorationResults, read_restoration_results, write_results
 from harness.restoration.run import TASK_DIR
 from harness.restoration.scoring import MAIN_SCORE_NAME
 
@@ -51,8 +54,8 @@ def _files(results_dir: Path) -> tuple[list[Path], list[str]]:
     return paths, problems
 
 
-def _read_entry(path: Path) -> RestorationResults:
-    res = read_restoration_results(path)
+def _read_entry(path: Path, older_scores: bool = False) -> RestorationResults:
+    res = read_restoration_results(path, older_scores)
     d = res.dataset
     problems = [] if res.dataset.config == path.stem else [f"config {d.config!r} does not match the file name"]
     if res.model.name != path.parent.name:
@@ -138,34 +141,52 @@ def section(entries: Entries) -> str:
     return "\n".join([f"### {t.title}", "", SECTION_INTRO, "", *_markdown(t), ""])
 
 
+def _gold_loader(dataset: str | None):
+    """``gold_for(config, split) -> (split, restoration gold)``: each split loaded, and its gold
+    items made, once."""
+    splits: dict = {}
+
+    def gold_for(config: str, split: str):
+        if (config, split) not in splits:
+            loaded = load(config, split, dataset=dataset)
+            splits[(config, split)] = (loaded, restoration_gold(loaded))
+        return splits[(config, split)]
+
+    return gold_for
+
+
+def recompute(path: Path, res: RestorationResults, results_dir: Path, gold_for) -> dict:
+    """An entry's scores recomputed from its stored predictions (the one scoring path,
+    :func:`~harness.restoration.predictions.score_restoration_file`), after checking the dataset
+    revision, the predictions' hash and header, and the detector's spans against the detector's
+    own stored predictions; ResultsError names the first mismatch."""
+    split, gold = gold_for(res.dataset.config, res.dataset.split)
+    if res.dataset.fingerprint != split.fingerprint:
+        raise ResultsError(f"scored on dataset revision {res.dataset.fingerprint[:12]}, but {split.config}/{split.split} here is {split.fingerprint[:12]}")
+    pred = path.parent / res.predictions
+    if not pred.exists() or res.predictions_sha256 is None or sha256_file(pred) != res.predictions_sha256:
+        raise ResultsError(f"{res.predictions} is missing or not the predictions these results were computed from")
+    detector = None
+    if res.detector is not None:
+        detector = detector_spans(Path(results_dir) / res.detector["name"] / f"{res.dataset.config}.json", split)
+    header, scores = score_restoration_file(pred, gold, res.bootstrap.resamples, res.bootstrap.seed, detector)
+    for field, want in (("model", res.model.name), ("target", res.model.target), ("params", res.model.params)):
+        if header.get(field) != want:
+            raise ResultsError(f"its predictions header's {field} {header.get(field)!r} is not {want!r}")
+    return scores
+
+
 def check(results_dir: Path, dataset: str | None = None) -> tuple[list[str], Entries]:
     """(problems, valid entries): each entry recomputed from its predictions (every hash, the
     gold spans, the detector's spans from its own stored predictions, every score)."""
     paths, problems = _files(results_dir)
-    splits: dict = {}
+    gold_for = _gold_loader(dataset)
     valid: Entries = {}
     for path in paths:
         where = f"restore/{path.parent.name}/{path.stem}"
         try:
             res = _read_entry(path)
-            key = (res.dataset.config, res.dataset.split)
-            if key not in splits:  # each split loaded, and its gold items made, once
-                loaded = load(*key, dataset=dataset)
-                splits[key] = (loaded, restoration_gold(loaded))
-            split, gold = splits[key]
-            if res.dataset.fingerprint != split.fingerprint:
-                raise ResultsError(f"scored on dataset revision {res.dataset.fingerprint[:12]}, but {key[0]}/{key[1]} here is {split.fingerprint[:12]}")
-            pred = path.parent / res.predictions
-            if not pred.exists() or res.predictions_sha256 is None or sha256_file(pred) != res.predictions_sha256:
-                raise ResultsError(f"{res.predictions} is missing or not the predictions these results were computed from")
-            detector = None
-            if res.detector is not None:
-                detector = detector_spans(Path(results_dir) / res.detector["name"] / f"{res.dataset.config}.json", split)
-            header, scores = score_restoration_file(pred, gold, res.bootstrap.resamples, res.bootstrap.seed, detector)
-            for field, want in (("model", res.model.name), ("target", res.model.target), ("params", res.model.params)):
-                if header.get(field) != want:
-                    raise ResultsError(f"its predictions header's {field} {header.get(field)!r} is not {want!r}")
-            if not _close(scores, res.scores, 1e-6):
+            if not _close(recompute(path, res, results_dir, gold_for), res.scores, 1e-6):
                 raise ResultsError("scores do not match a recomputation from the predictions")
             if res.stored_main_score != res.main_score:
                 raise ResultsError(f"main_score is not the {MAIN_SCORE_NAME} in its scores")
@@ -176,3 +197,28 @@ def check(results_dir: Path, dataset: str | None = None) -> tuple[list[str], Ent
             continue
         valid.setdefault(path.parent.name, {})[path.stem] = res
     return problems, valid
+
+
+def rescore(results_dir: Path, dataset: str | None = None) -> list[Path]:
+    """Recompute the scores of every restoration entry from its stored predictions with this
+    harness (after a metric was added or changed), keeping everything else and recording the
+    harness that rescored it; returns the files rewritten. A stray file, or predictions that do
+    not recompute (a wrong hash, spans, revision), is a ResultsError naming it."""
+    from harness import __version__
+    from harness.evaluation.provenance import git_commit
+
+    paths, problems = _files(results_dir)
+    if problems:
+        raise ResultsError(problems[0])
+    gold_for = _gold_loader(dataset)
+    written = []
+    for path in paths:
+        res = _read_entry(path, older_scores=True)
+        try:
+            res.scores = recompute(path, res, results_dir, gold_for)
+        except ResultsError as err:
+            raise ResultsError(f"{path}: {err}") from None
+        res.rescored = {"harness": {"version": __version__, **git_commit()}}
+        write_results(path, res)
+        written.append(path)
+    return written

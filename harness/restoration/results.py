@@ -51,8 +51,12 @@ RESTORATION_SCHEMA = {
         "hardware": {"type": "object"},
         "predictions": {"type": "string"},
         "predictions_sha256": _SHA256,
+        # written by `spinbench leaderboard --rescore`: the harness that recomputed the scores
+        "rescored": {"type": "object"},
     },
 }
+# Results written by an older harness, whose scores lack later metrics: readable for rescoring.
+OLDER_SCORES_SCHEMA = {**RESTORATION_SCHEMA, "properties": {**RESTORATION_SCHEMA["properties"], "scores": {"type": "object"}}}
 
 
 @dataclass
@@ -75,6 +79,7 @@ class RestorationResults:
     hardware: dict
     predictions: str
     predictions_sha256: str | None = None
+    rescored: dict | None = None
     schema_version: int = SCHEMA_VERSION
     task: str = "restore"
     stored_main_score: dict | None = field(default=None, compare=False, repr=False)
@@ -107,15 +112,17 @@ class RestorationResults:
         obj["dataset"], obj["bootstrap"] = asdict(self.dataset), asdict(self.bootstrap)
         if self.predictions_sha256 is not None:
             obj["predictions_sha256"] = self.predictions_sha256
+        if self.rescored is not None:
+            obj["rescored"] = self.rescored
         obj["main_score"] = self.main_score
         return obj
 
     @classmethod
-    def from_json(cls, obj: object, where: str = "restoration results") -> RestorationResults:
-        validate_results(obj, where, RESTORATION_SCHEMA)
+    def from_json(cls, obj: object, where: str = "restoration results", schema: dict = RESTORATION_SCHEMA) -> RestorationResults:
+        validate_results(obj, where, schema)
         plain = {k: obj[k] for k in ("harness", "date", "detector", "scores", "throughput", "hardware", "predictions", "schema_version", "task")}
         return cls(model=ModelInfo(**obj["model"]), dataset=DatasetInfo(**obj["dataset"]), bootstrap=Bootstrap(**obj["bootstrap"]),
-                   predictions_sha256=obj.get("predictions_sha256"), stored_main_score=obj["main_score"], **plain)
+                   predictions_sha256=obj.get("predictions_sha256"), rescored=obj.get("rescored"), stored_main_score=obj["main_score"], **plain)
 
     @classmethod
     def example(cls) -> RestorationResults:
@@ -133,13 +140,15 @@ def write_results(path: Path, results: RestorationResults) -> None:
     write_json(path, obj)
 
 
-def read_restoration_results(path: Path) -> RestorationResults:
+def read_restoration_results(path: Path, older_scores: bool = False) -> RestorationResults:
+    """The results in ``path``; ``older_scores`` accepts scores written before a metric was added
+    (for :func:`harness.restoration.leaderboard.rescore`)."""
     try:
         obj = json.loads(Path(path).read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise ResultsError(f"{path}: missing") from None
     except (json.JSONDecodeError, UnicodeDecodeError) as err:
         raise ResultsError(f"{path}: not valid JSON ({err})") from None
-    results = RestorationResults.from_json(obj, str(path))
+    results = RestorationResults.from_json(obj, str(path), OLDER_SCORES_SCHEMA if older_scores else RESTORATION_SCHEMA)
     results.path = Path(path)
     return results

@@ -1,0 +1,162 @@
+"""The report's restoration pages without a browser: their hits and misses are the results file's,
+a known edit shows its spun, restored and original wording, the detector's spans and the edit
+distances add up to the scores, text from the data or a restorer is escaped, and the index links
+each page."""
+
+import json
+import re
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+
+from harness.cli.main import main as spinbench
+from harness.report.restoration import OUTCOMES, RestorationRun, document_rows, write_restoration_page
+from harness.report.runs import load_inputs
+from harness.report.site import environment
+from harness.restoration.items import GoldItem, RestorationGold
+from harness.restoration.kinds import KINDS
+from harness.restoration.results import RestorationResults
+
+
+@pytest.fixture(scope="module")
+def inputs(restoration_results, report_dataset):
+    return load_inputs(restoration_results, dataset=str(report_dataset))
+
+
+def page_data(site: Path, model: str, config: str) -> dict:
+    text = (site / "restore" / model / f"{config}.js").read_text(encoding="utf-8")
+    assert text.startswith("window.SPINBENCH_RESTORATION = ") and text.endswith(";\n")
+    return json.loads(text[len("window.SPINBENCH_RESTORATION = ") : -2])
+
+
+def test_hits_and_misses_are_the_results_files(inputs, restoration_site):
+    assert [(r.model, r.label) for r in inputs.restoration] == [("keep", "unseen-domain"), ("reverse-rules", "news")]
+    for run in inputs.restoration:
+        docs = page_data(restoration_site, run.model, run.label)["docs"]
+        assert [d["id"] for d in docs] == run.gold.ids
+        scores = run.results.scores
+        for kind, block in [("all", scores["edits"]), *scores["by_kind"].items()]:
+            edits = [e for d in docs for e in d["edits"] if kind in ("all", e["kind"])]
+            assert len(edits) == block["count"], (run.model, kind)
+            top1 = sum(e["outcome"] == "top1" for e in edits)
+            top5 = sum(e["outcome"] == "top5" for e in edits)
+            if block["count"]:
+                assert top1 == round(block["top1"]["value"] * block["count"]), (run.model, kind)
+                assert top1 + top5 == round(block["top5"]["value"] * block["count"]), (run.model, kind)
+        # the scores table states the same counts
+        page = (restoration_site / "restore" / run.model / f"{run.label}.html").read_text(encoding="utf-8")
+        row = re.search(r'<tr data-kind="all">(.*?)</tr>', page, re.DOTALL).group(1)
+        cells = re.findall(r"<td[^>]*>(.*?)</td>", row)
+        outcomes = [e["outcome"] for d in docs for e in d["edits"]]
+        assert cells[-3:] == [str(outcomes.count(o)) for o in OUTCOMES]
+        assert cells[1] == str(scores["edits"]["count"])
+        distance = scores["end_to_end"]["gold_spans"]
+        assert [sum(d["distance"][i] for d in docs) for i in (0, 1)] == [distance["distance_before"], distance["distance_after"]]
+    reverse_rules = next(r for r in inputs.restoration if r.model == "reverse-rules")
+    hits = [e["outcome"] for d in page_data(restoration_site, "reverse-rules", "news")["docs"] for e in d["edits"]]
+    assert "top1" in hits and "miss" in hits  # a page with both to show
+    assert set(page_data(restoration_site, "keep", "unseen-domain")["docs"][0]) >= {"edits", "distance"}
+    assert reverse_rules.results.detector["name"] == "lexicon"
+
+
+def test_a_known_edit_shows_spun_restored_and_original(inputs, restoration_site):
+    run = next(r for r in inputs.restoration if r.model == "reverse-rules")
+    docs = page_data(restoration_site, "reverse-rules", "news")["docs"]
+    record, doc = next((r, d) for r, d in zip(run.split.records, docs) if any(e["spun_end"] > e["spun_start"] for e in r["edits"]))
+    edit = next(e for e in record["edits"] if e["spun_end"] > e["spun_start"])
+    row = doc["edits"][0]
+    assert (row["spun"], row["original"]) == (edit["spun_text"], edit["original_text"])
+    assert row["kind"] in KINDS and row["outcome"] in OUTCOMES
+    assert row["candidates"] == run.candidates[0 if run.split.records[0] is record else run.split.records.index(record)][0]
+    assert row["restored"] == (row["candidates"][0] if row["candidates"] else row["spun"])
+    assert (row["rank"] == 1) == (row["outcome"] == "top1") and (row["rank"] is None) == (row["outcome"] == "miss")
+    assert f"was “{edit['original_text']}”" in doc["html"] and f">{edit['spun_text']}</mark>" in doc["html"]
+
+
+def test_detector_spans_are_restored_and_add_up(inputs, restoration_site):
+    run = next(r for r in inputs.restoration if r.model == "reverse-rules")
+    docs = page_data(restoration_site, "reverse-rules", "news")["docs"]
+    detected = run.results.scores["end_to_end"]["detected_spans"]
+    assert sum(len(d["detected"]) for d in docs) == detected["spans"] > 0
+    assert [sum(d["detected_distance"][i] for d in docs) for i in (0, 1)] == [detected["distance_before"], detected["distance_after"]]
+    kinds = {e["outcome"] for d in docs for e in d["detected"]}
+    assert kinds <= {*OUTCOMES, "alarm-kept", "alarm-changed", "partial"} and kinds
+    assert "detected" not in page_data(restoration_site, "keep", "unseen-domain")["docs"][0]  # keep ran on gold spans only
+    page = (restoration_site / "restore" / "reverse-rules" / "news.html").read_text(encoding="utf-8")
+    assert "lexicon&#39;s spans (token threshold" in page
+
+
+def test_index_links_every_restoration_page(inputs, restoration_site):
+    index = (restoration_site / "index.html").read_text(encoding="utf-8")
+    assert 'id="restoration-table"' in index and '<a href="#restoration">restoration</a>' in index
+    for run in inputs.restoration:
+        assert f'href="restore/{run.model}/{run.label}.html"' in index
+        assert (restoration_site / "restore" / run.model / f"{run.label}.html").is_file()
+    assert (restoration_site / "assets" / "restoration.js").is_file()
+    for page in restoration_site.rglob("*.html"):  # every local link resolves
+        for link in re.findall(r'(?:href|src)="([^"#]+)"', page.read_text(encoding="utf-8")):
+            if not link.startswith("data:"):
+                assert (page.parent / link).resolve().is_file(), f"{page}: broken link {link}"
+
+
+def test_a_report_without_restoration_results_has_no_restoration_section(report_site):
+    index = (report_site / "index.html").read_text(encoding="utf-8")
+    assert "restoration-table" not in index and not (report_site / "restore").exists()
+
+
+def hostile_run() -> RestorationRun:
+    """A one-document run whose text and restorer's answers hold HTML."""
+    text = 'The <b>big</b> & "bold" dog.'
+    words = ["The", "<b>big</b>", "&", '"bold"', "dog", "."]
+    tokens, cursor = [], 0
+    for w in words:
+        start = text.index(w, cursor)
+        tokens.append({"text": w, "start": start, "end": start + len(w)})
+        cursor = start + len(w)
+    items = [GoldItem(1, 2, "<b>big</b>", "<i>large</i>", "one_word"), GoldItem(3, 4, '"bold"', "brave", "one_word")]
+    record = {"id": "<doc>", "title": "<script>alert(1)</script>", "text": text, "tokens": tokens, "is_spun": True}
+    gold = RestorationGold("news", "test", "0" * 64, "data", ["<doc>"], [words], [["The", "<i>large</i>", "&", "brave", "dog", "."]], [items])
+    candidates = [[['<img src=x onerror="window.pwned=1">', "<i>large</i>"], ["<script>window.pwned=1</script>"]]]
+    results = RestorationResults.example()
+    return RestorationRun("toy", "news", results, SimpleNamespace(records=[record]), gold, candidates, None)
+
+
+def test_html_in_tokens_and_candidates_is_escaped(tmp_path):
+    run = hostile_run()
+    [doc] = document_rows(run)
+    assert [e["outcome"] for e in doc["edits"]] == ["top5", "miss"]
+    assert "<b>" not in doc["html"] and "&lt;b&gt;big&lt;/b&gt;" in doc["html"] and "&amp; <mark" in doc["html"]
+    assert 'title="top-5 hit: was “&lt;i&gt;large&lt;/i&gt;”, restored “&lt;img src=x onerror=&quot;window.pwned=1&quot;&gt;”"' in doc["html"]
+    write_restoration_page(environment(), run, tmp_path, ["lexicon"])
+    page = (tmp_path / "news.html").read_text(encoding="utf-8")
+    assert "<script>window" not in page and "<img" not in page and "<i>" not in page
+    assert "&lt;script&gt;window.pwned=1&lt;/script&gt;" in page  # the most-missed table, escaped
+    data = (tmp_path / "news.js").read_text(encoding="utf-8")
+    assert json.loads(data[data.index("{") : -2])["docs"][0]["edits"][1]["restored"] == "<script>window.pwned=1</script>"  # set as text by the page's script
+
+
+def test_cli_reports_restoration_pages_and_a_restorer_alone(restoration_results, report_dataset, tmp_path, capsys):
+    out = tmp_path / "site"
+    args = ["report", "--results", str(restoration_results), "--dataset", str(report_dataset), "--out", str(out)]
+    assert spinbench(args) == 0
+    assert "(2 models, 2 configs, 4 error browsers, 2 restoration pages)" in capsys.readouterr().out
+    assert spinbench([*args, "--models", "keep"]) == 0  # a restorer alone: its page and an index without detection
+    assert "(0 models, 0 configs, 0 error browsers, 1 restoration page)" in capsys.readouterr().out
+    assert sorted(str(p.relative_to(out)) for p in out.rglob("*.html")) == ["index.html", "restore/keep/unseen-domain.html"]
+    assert "No detection results here." in (out / "index.html").read_text(encoding="utf-8")
+    assert spinbench([*args, "--models", "kep"]) == 2
+    assert "did you mean 'keep'?" in capsys.readouterr().err
+
+
+def test_a_report_on_ordinary_restoration_runs(report_dataset, tmp_path, capsys):
+    """`spinbench report --runs runs/` shows restoration runs (runs/restore/<name>/<config>.<split>.json)."""
+    from harness.restoration.run import restore
+
+    runs = tmp_path / "runs"
+    restore("keep", split="validation", dataset=str(report_dataset), output_dir=runs / "restore", n_boot=20)
+    out = tmp_path / "site"
+    assert spinbench(["report", "--runs", str(runs), "--dataset", str(report_dataset), "--out", str(out)]) == 0
+    assert "1 restoration page" in capsys.readouterr().out
+    assert (out / "restore" / "keep" / "news.validation.html").is_file()
+    assert 'href="restore/keep/news.validation.html"' in (out / "index.html").read_text(encoding="utf-8")
