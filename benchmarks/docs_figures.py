@@ -103,16 +103,19 @@ def baselines_cost(root: Path) -> str:
 
 
 def baselines_breakdown(root: Path) -> str:
+    from harness.core.configs import CLEAN_REGIME, RATE_BANDS, REGIMES
+
     results = load_results(root)
-    bands = ("light", "medium", "heavy")
+    regimes = [r for r in REGIMES if r != CLEAN_REGIME]
     recipes = sorted({r for (m, c), res in results.items() if c == "news" for r in res["scores"]["breakdown"]["recipe"]} - {"none"})
     rows = []
     for m in model_order(results):
         b = results[(m, "news")]["scores"]["breakdown"]
-        cells = [f"{b['rate_band'][x]['f1']['value']:.3f}" if x in b["rate_band"] else "–" for x in bands]
-        cells += [f"{b['recipe'][x]['f1']['value']:.3f}" if x in b["recipe"] else "–" for x in recipes]
+        cells = [f"{b[kind][x]['f1']['value']:.3f}" if x in b.get(kind, {}) else "–"
+                 for kind, groups in (("regime", regimes), ("rate_band", RATE_BANDS), ("recipe", recipes)) for x in groups]
         rows.append([f"`{m}`", *cells])
-    return _table(["model", *(f"{x} band" for x in bands), *recipes], rows, right=len(bands) + len(recipes))
+    header = ["model", *regimes, *(f"{x} band" for x in RATE_BANDS), *recipes]
+    return _table(header, rows, right=len(header) - 1)
 
 
 def false_alarms(root: Path) -> str:

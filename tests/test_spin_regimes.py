@@ -6,6 +6,7 @@ import random
 from collections import Counter
 
 import pytest
+from test_spin_alignment import _Scripted
 
 from harness.core.configs import CLEAN_REGIME, REGIME_SHARES, REGIMES, SEEN_RECIPES, SPARSE_EDITS
 from harness.core.dataset import load
@@ -17,20 +18,6 @@ from harness.corpus.spin.base import Proposal
 from harness.corpus.spin.lexical_split import LexicalSide, side_of
 from harness.corpus.spin.personality import Personality
 from harness.corpus.spin.spinner import Spinner, recorded_labels
-
-
-class _Scripted:
-    name = "scripted"
-    summary = "test engine"
-
-    def __init__(self, proposals):
-        self.proposals = proposals
-
-    def warm(self):
-        pass
-
-    def propose(self, tokens, rng):
-        return list(self.proposals)
 
 
 def _spin(text, proposals, **kw):
@@ -227,3 +214,21 @@ def test_regime_scores_equal_scikit_learn_on_the_regime_and_the_clean_documents(
         ts = np.concatenate([np.array(t)[np.array(r["labels"]) == 1] if r["regime"] == regime else np.array(t)
                              for r, t in zip(records, token_scores) if r["regime"] in ("clean", regime)])
         assert s["regimes"][regime]["token"]["auroc"]["value"] == pytest.approx(roc_auc_score(ty, ts), abs=1e-6)
+
+
+def test_the_phrasebook_uses_only_its_sides_rules(paragraphs):
+    from harness.corpus.spin import engine
+    from harness.corpus.spin.phrase_sources import rule_id
+
+    phrasebook = engine("phrasebook")
+    tokens = tokenize(" ".join(paragraphs))
+    keys = [t.text.lower() for t in tokens]
+    for side, allowed in (("train", {"train", "shared"}), ("held-out", {"held-out", "shared"})):
+        allow = LexicalSide(side)
+        proposals = [p for seed in range(5) for p in phrasebook.propose(tokens, random.Random(seed), allow) if p.start < p.end and p.replacement]
+        assert len(proposals) > 20
+        for p in proposals:
+            key = tuple(keys[p.start : p.end])
+            base = rule_id(key, p.replacement.lower()).split("->", 1)
+            # a hand-written rule is judged as written, a derived one by its uninflected form
+            assert side_of(0, " ".join(key), p.replacement.lower()) in allowed or side_of(0, *base) in allowed, p

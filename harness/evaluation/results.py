@@ -296,15 +296,20 @@ def write_results(path: Path, results: Results) -> None:
     write_json(path, obj)
 
 
-def read_results(path: Path, older_scores: bool = False) -> Results:
-    """The results in ``path``; ``older_scores`` accepts scores written before a metric was added
-    (for :func:`harness.evaluation.leaderboard.rescore`)."""
+def results_json(path: Path) -> dict:
+    """A results file's JSON (detection's or restoration's), or a ResultsError saying why not."""
     try:
-        obj = json.loads(Path(path).read_text(encoding="utf-8"))
+        return json.loads(Path(path).read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise ResultsError(f"{path}: missing") from None
     except (json.JSONDecodeError, UnicodeDecodeError) as err:
         raise ResultsError(f"{path}: not valid JSON ({err})") from None
+
+
+def read_results(path: Path, older_scores: bool = False) -> Results:
+    """The results in ``path``; ``older_scores`` accepts scores written before a metric was added
+    (for :func:`harness.evaluation.leaderboard.rescore`)."""
+    obj = results_json(path)
     results = Results.from_json(obj, str(path), OLDER_SCORES_SCHEMA if older_scores else RESULTS_SCHEMA)
     results.path = Path(path)
     return results

@@ -9,12 +9,11 @@ and say which spans the end-to-end score on detected spans came from (``detector
 
 from __future__ import annotations
 
-import json
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from harness.core.files import write_json
-from harness.evaluation.results import Bootstrap, DatasetInfo, ModelInfo, ResultsError, validate_results
+from harness.evaluation.results import Bootstrap, DatasetInfo, ModelInfo, results_json, validate_results
 from harness.restoration.scoring import HIT_SCORES, MAIN_SCORE_NAME
 
 SCHEMA_VERSION = 1
@@ -143,12 +142,7 @@ def write_results(path: Path, results: RestorationResults) -> None:
 def read_restoration_results(path: Path, older_scores: bool = False) -> RestorationResults:
     """The results in ``path``; ``older_scores`` accepts scores written before a metric was added
     (for :func:`harness.restoration.leaderboard.rescore`)."""
-    try:
-        obj = json.loads(Path(path).read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ResultsError(f"{path}: missing") from None
-    except (json.JSONDecodeError, UnicodeDecodeError) as err:
-        raise ResultsError(f"{path}: not valid JSON ({err})") from None
+    obj = results_json(path)
     results = RestorationResults.from_json(obj, str(path), OLDER_SCORES_SCHEMA if older_scores else RESTORATION_SCHEMA)
     results.path = Path(path)
     return results
