@@ -27,7 +27,7 @@ def test_results_name_the_dataset_revision_and_can_be_recomputed(tmp_path, tiny_
     assert stored.main_score["value"] == stored.scores["token"]["f1"]["value"]
     lo, hi = stored.main_score["ci95"]
     assert lo <= stored.main_score["value"] <= hi
-    assert set(stored.scores["breakdown"]) == {"recipe", "rate_band", "domain"}
+    assert set(stored.scores["breakdown"]) == {"regime", "recipe", "rate_band", "domain"}
     from harness.core.configs import CONFIGS
     from harness.evaluation.leaderboard import collect, render
 

@@ -98,7 +98,7 @@ def _as_given(raw: str, clean, token) -> dict:
 
 
 def cmd_profile(args: argparse.Namespace) -> int:
-    from harness.core.configs import CONFIGS, EVALUATION_SPLIT, IMPORTED_CONFIG
+    from harness.core.configs import CONFIGS, DEFAULT_CONFIG, EVALUATION_SPLIT, FIT_SPLIT, IMPORTED_CONFIG
     from harness.core.dataset import default_data_dir, load
     from harness.corpus.realism import REAL, ROWS, outside, profile, profile_table, train_pairs
 
@@ -109,6 +109,8 @@ def cmd_profile(args: argparse.Namespace) -> int:
         raise SpinbenchError(f"no built or imported config in {folder}: run `spinbench build` or `spinbench align --pairs`, or pass --dataset")
     regime = None if args.regime == "all" else args.regime
     reference, against = None, args.against
+    if against is None:  # the default: news/train, when the dataset folder has it
+        against = f"{DEFAULT_CONFIG}/{FIT_SPLIT}" if any((folder / DEFAULT_CONFIG).glob(f"{FIT_SPLIT}*.parquet")) else "none"
     if against != "none":
         config, _, split = against.partition("/")
         if not split or config not in known:
@@ -159,8 +161,8 @@ def add_corpus_commands(sub) -> None:
     p.add_argument("--split", default="test", help="split to profile, or 'all' (default: test)")
     p.add_argument("--regime", default="whole", choices=["whole", "sparse", "partial", "all"],
                    help="spun documents of this regime only (default: whole, the regime held to the real range; imported pairs count in any)")
-    p.add_argument("--against", default="news/train", metavar="CONFIG/SPLIT",
-                   help="the split whose edits 'seen in train' is measured against (default: news/train; none: not measured)")
+    p.add_argument("--against", metavar="CONFIG/SPLIT",
+                   help="the split whose edits 'seen in train' is measured against (default: news/train when the dataset has it; none: not measured)")
     p.add_argument("--dataset", default=None, help="dataset folder (default: data/), e.g. one made by `spinbench align --pairs`")
     p.add_argument("--format", choices=["table", "markdown", "json"], default="table")
     p.add_argument("--check", action="store_true", help="exit with an error when a statistic falls outside the real range")
