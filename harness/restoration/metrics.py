@@ -15,13 +15,13 @@ Wordings are compared as token sequences (:func:`harness.tokenize`), case-insens
 from __future__ import annotations
 
 from collections.abc import Sequence
-
-import numpy as np
+from functools import lru_cache
 
 from harness.core.lexical import all_lemmas
 from harness.core.tokens import normalize, tokenize
 
 
+@lru_cache(maxsize=200_000)
 def wording(text: str) -> tuple[str, ...]:
     """The comparison key of a wording: its tokens, case-folded (:func:`harness.core.tokens.normalize`).
 
@@ -54,21 +54,35 @@ def hit(candidates: Sequence[str], original: str, k: int, lemmas: bool = False) 
 
 def token_edit_distance(a: Sequence[str], b: Sequence[str]) -> int:
     """Levenshtein distance between two token sequences (insert, delete or replace one token,
-    each costing 1). Row by row, each row in a few numpy operations: a row's left-to-right
-    dependency is a running minimum (``cur[j] = min_k<=j (t[k] + j - k)``)."""
+    each costing 1), by the bit-parallel algorithm of Myers (1999) in Hyyro's formulation: one
+    column of the DP table is a pair of bit vectors (Python integers as wide as ``a``), so a
+    document pair costs one handful of integer operations per token of ``b``.
+
+    >>> token_edit_distance("the big dog ran".split(), "a big hound ran off".split())
+    3
+    """
     if not len(a) or not len(b):
         return max(len(a), len(b))
-    ids: dict[str, int] = {}
-    x = np.array([ids.setdefault(t, len(ids)) for t in a])
-    y = np.array([ids.setdefault(t, len(ids)) for t in b])
-    cols = np.arange(len(y) + 1)
-    prev = cols.copy()
-    for i, token in enumerate(x, start=1):
-        t = np.empty(len(y) + 1, dtype=np.int64)
-        t[0] = i
-        t[1:] = np.minimum(prev[1:] + 1, prev[:-1] + (y != token))
-        prev = np.minimum.accumulate(t - cols) + cols
-    return int(prev[-1])
+    peq: dict[str, int] = {}
+    for i, token in enumerate(a):
+        peq[token] = peq.get(token, 0) | (1 << i)
+    mask, last = (1 << len(a)) - 1, 1 << (len(a) - 1)
+    pv, mv, score = mask, 0, len(a)
+    for token in b:
+        eq = peq.get(token, 0)
+        xv = eq | mv
+        xh = (((((eq & pv) + pv) & mask) ^ pv) | eq)
+        ph = (mv | ~(xh | pv)) & mask
+        mh = pv & xh
+        if ph & last:
+            score += 1
+        elif mh & last:
+            score -= 1
+        ph = ((ph << 1) | 1) & mask
+        mh = (mh << 1) & mask
+        pv = (mh | ~(xv | ph)) & mask
+        mv = ph & xv
+    return score
 
 
 def restored_tokens(tokens: Sequence[str], spans: Sequence[tuple[int, int]], replacements: Sequence[str | None]) -> list[str]:
@@ -98,9 +112,16 @@ def document_distances(spun: Sequence[str], original: Sequence[str], spans: Sequ
                        candidates: Sequence[Sequence[str]]) -> tuple[int, int]:
     """(token edit distance from the spun document to the original, from the restored one to the
     original): each span replaced by its first candidate; case-insensitive."""
-    want = case_folded(original)
+    want = tuple(case_folded(original))
     restored = restored_tokens(list(spun), spans, top_replacements(candidates))
-    return token_edit_distance(case_folded(spun), want), token_edit_distance(case_folded(restored), want)
+    return _distance(tuple(case_folded(spun)), want), _distance(tuple(case_folded(restored)), want)
+
+
+@lru_cache(maxsize=4096)
+def _distance(a: tuple[str, ...], b: tuple[str, ...]) -> int:
+    """:func:`token_edit_distance`, remembered: every restorer's run starts from the same spun
+    documents."""
+    return token_edit_distance(a, b)
 
 
 def distance_removed(before: float, after: float) -> float | None:
