@@ -266,3 +266,15 @@ def test_fingerprints_reader_refuses_a_file_without_the_column(tmp_path):
     (tmp_path / "bad.csv").write_text("phrase,expected\nx,y\n")
     with pytest.raises(ValueError, match="Fingerprint - Tortured Phrase"):
         read_fingerprints(tmp_path / "bad.csv")
+
+
+def test_a_restorer_without_fit_that_needs_one_is_a_one_line_error(tiny_dataset):
+    from harness.restoration.contract import RestorerError
+    from harness.restoration.run import fit_restorer
+
+    class NoFit:
+        def restore(self, tokens, spans):
+            return [[] for _ in spans]
+
+    with pytest.raises(RestorerError, match="no fit.*requires_fit = False"):
+        fit_restorer(NoFit(), "nofit", "test:NoFit", dataset=str(tiny_dataset))

@@ -81,6 +81,9 @@ def fit_restorer(restorer, name: str, target: str, dataset=None, use_cache: bool
     (None from the cache, 0 when it needs no fit)."""
     if not requires_fit(restorer):
         return restorer, 0.0
+    if not callable(getattr(restorer, "fit", None)):
+        raise RestorerError(f"restorer {name!r} has no fit(docs, spans, originals) method; give it one, or set requires_fit = False "
+                            "if it needs no training (harness.check_restorer checks the whole contract)")
     train = nonempty(load(DEFAULT_CONFIG, FIT_SPLIT, dataset=fit_dataset(dataset)))
     caching = _cacheable(restorer)
     key = fit_cache.fit_key(restorer, target, get_params(restorer), [train.fingerprint, "restore"]) if caching else None
