@@ -232,3 +232,15 @@ def test_the_phrasebook_uses_only_its_sides_rules(paragraphs):
             base = rule_id(key, p.replacement.lower()).split("->", 1)
             # a hand-written rule is judged as written, a derived one by its uninflected form
             assert side_of(0, " ".join(key), p.replacement.lower()) in allowed or side_of(0, *base) in allowed, p
+
+
+def test_the_printed_summary_shows_each_regime_against_the_clean_documents():
+    from pathlib import Path
+
+    from harness.evaluation.results import read_results
+
+    res = read_results(Path(__file__).resolve().parent.parent / "results" / "lexicon" / "news.json")
+    text = res.summary()
+    assert "each regime's documents against the clean ones" in text
+    sparse = next(line for line in text.splitlines() if line.strip().startswith("sparse") and "[" in line and "AUROC" not in line and line.count("[") == 4)
+    assert f"{res.scores['regimes']['sparse']['document']['auroc']['value']:.3f}" in sparse

@@ -113,9 +113,13 @@ def cmd_profile(args: argparse.Namespace) -> int:
         against = f"{DEFAULT_CONFIG}/{FIT_SPLIT}" if any((folder / DEFAULT_CONFIG).glob(f"{FIT_SPLIT}*.parquet")) else "none"
     if against != "none":
         config, _, split = against.partition("/")
-        if not split or config not in known:
+        if not split:
             raise SpinbenchError(f"--against {against}: give CONFIG/SPLIT (such as news/train) or none")
+        if config not in known:
+            raise SpinbenchError(f"--against {against}: no config {config!r} (known: {', '.join(known)})")
         reference = train_pairs(load(config, split, dataset=args.dataset).records)
+        if against != f"{DEFAULT_CONFIG}/{FIT_SPLIT}":
+            print(f"note: the 'seen in train' rows measure edits seen in {against}; their range is for {DEFAULT_CONFIG}/{FIT_SPLIT}", file=sys.stderr)
     profiles = {}
     for config in configs:
         splits = CONFIGS[config].splits if config in CONFIGS else (EVALUATION_SPLIT,)

@@ -47,6 +47,14 @@ def format_table(results) -> str:
                 continue
             p, r = row["precision"]["value"] or 0.0, row["recall"]["value"] or 0.0
             lines.append(f"  {key:<16}{row['documents']:>6}{row['tokens']:>9}{p:>11.3f}{r:>9.3f} {cell(row['f1'], row['documents']):>26}")
+    regimes = s.get("regimes", {})
+    if regimes:
+        lines += ["", "each regime's documents against the clean ones (no threshold):",
+                  f"  {'regime':<10}{'docs':>6} {'doc AUROC':>22} {'doc TPR @1% FPR':>22} {'doc TPR @5% FPR':>22} {'token TPR @1% FPR':>22}"]
+        for regime, block in regimes.items():
+            doc, tok = block["document"], block["token"]
+            lines.append(f"  {regime:<10}{block['documents']:>6} " + " ".join(
+                f"{cell(m, block['documents']):>22}" for m in (doc["auroc"], doc["tpr_at_1pct_fpr"], doc["tpr_at_5pct_fpr"], tok["tpr_at_1pct_fpr"])))
     tp = results.throughput
     speed = f"{tp.tokens_per_second:,.0f} tokens/s" if tp.tokens_per_second else "n/a (predictions file)"
     memory = f"{tp.peak_memory_mb:,.0f} MB" if tp.peak_memory_mb is not None else "n/a"
