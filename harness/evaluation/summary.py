@@ -50,7 +50,7 @@ def format_table(results) -> str:
     regimes = s.get("regimes", {})
     if regimes:
         lines += ["", "each regime's documents against the clean ones (no threshold):",
-                  f"  {'regime':<10}{'docs':>6} {'doc AUROC':>22} {'doc TPR @1% FPR':>22} {'doc TPR @5% FPR':>22} {'token TPR @1% FPR':>22}"]
+                  f"  {'group':<10}{'docs':>6} {'doc AUROC':>22} {'doc TPR @1% FPR':>22} {'doc TPR @5% FPR':>22} {'token TPR @1% FPR':>22}"]
         for regime, block in regimes.items():
             doc, tok = block["document"], block["token"]
             lines.append(f"  {regime:<10}{block['documents']:>6} " + " ".join(
