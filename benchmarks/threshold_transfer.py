@@ -182,20 +182,16 @@ def main() -> None:
 
 
 def print_tables(rows) -> None:
-    print("### Tokens\n")
-    print("| model | config | scored set | docs | spun tokens | F1: rule | matched | fixed | best | gap | clean docs flagged: rule | matched | validation |")
-    print("|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
-    for model, config, name, m, (fa_val, _) in rows:
-        gap = m["token best"] - m["token rule"]
-        print(f"| {model} | {config} | {name} | {m['docs']:.0f} | {m['spun']:.3f} | " + " | ".join(_fmt(m[f"token {r}"]) for r in RULES)
-              + f" | {_fmt(gap)} | {_fmt(m['fa rule'])} | {_fmt(m['fa matched'])} | {_fmt(fa_val)} |")
-    print("\n### Documents\n")
-    print("| model | config | scored set | docs | spun docs | F1: rule | matched | fixed | best | gap | clean docs flagged: rule | matched | validation |")
-    print("|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
-    for model, config, name, m, (_, fa_val) in rows:
-        gap = m["doc best"] - m["doc rule"]
-        print(f"| {model} | {config} | {name} | {m['docs']:.0f} | {m['spun docs']:.3f} | " + " | ".join(_fmt(m[f"doc {r}"]) for r in RULES)
-              + f" | {_fmt(gap)} | {_fmt(m['doc fa rule'])} | {_fmt(m['doc fa matched'])} | {_fmt(fa_val)} |")
+    # (heading, metric prefix, spun-share column, its key, false-alarm key prefix, index of validation's false alarms)
+    for heading, level, spun_label, spun_key, fa, fa_index in (("Tokens", "token", "spun tokens", "spun", "fa", 0),
+                                                                ("Documents", "doc", "spun docs", "spun docs", "doc fa", 1)):
+        print(f"{'' if level == 'token' else chr(10)}### {heading}\n")
+        print(f"| model | config | scored set | docs | {spun_label} | F1: rule | matched | fixed | best | gap | clean docs flagged: rule | matched | validation |")
+        print("|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+        for model, config, name, m, validation in rows:
+            gap = m[f"{level} best"] - m[f"{level} rule"]
+            print(f"| {model} | {config} | {name} | {m['docs']:.0f} | {m[spun_key]:.3f} | " + " | ".join(_fmt(m[f"{level} {r}"]) for r in RULES)
+                  + f" | {_fmt(gap)} | {_fmt(m[f'{fa} rule'])} | {_fmt(m[f'{fa} matched'])} | {_fmt(validation[fa_index])} |")
     print("\n### Summary\n")
     for level, fa_index in (("token", 0), ("doc", 1)):
         scored_rows = [r for r in rows if r[3][f"{level} best"] == r[3][f"{level} best"]]

@@ -356,7 +356,9 @@ def _cache_file() -> Path:
 
 
 @lru_cache(maxsize=1)
-def _loaded() -> tuple[dict[str, RuleTable], dict[tuple[Key, str], str]]:
+def _loaded() -> tuple[dict[str, RuleTable], dict[tuple[Key, str], str], dict[str, int]]:
+    """The tables, the uninflected rule of each inflected one, and their counts (:func:`counts`,
+    kept with them: counting half a million rules takes longer than reading them)."""
     path = _cache_file()
     try:
         with open(path, "rb") as f:
@@ -364,7 +366,8 @@ def _loaded() -> tuple[dict[str, RuleTable], dict[tuple[Key, str], str]]:
     except (OSError, EOFError, pickle.UnpicklingError):
         pass
     started = time.perf_counter()
-    found = build()
+    tables, bases = build()
+    found = (tables, bases, _counted(tables, bases))
     log.info("phrase rules derived in %.1f s", time.perf_counter() - started)
     try:  # written whole or not at all: a concurrent reader never sees half a file
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -399,11 +402,15 @@ def pairs(table: RuleTable) -> set[tuple[Key, str]]:
 def counts() -> dict[str, int]:
     """Distinct (key, rewrite) rules per source; in total (a rule several sources give counts
     once); derived from the resources and not already hand-written; and in total as
-    uninflected rules (:func:`rule_id`). The hand-written count is measured the same way."""
-    tables = rule_sources()
+    uninflected rules (:func:`rule_id`). The hand-written count is measured the same way.
+    Counted when the tables are derived, and kept with them."""
+    return dict(_loaded()[2])
+
+
+def _counted(tables: dict[str, RuleTable], bases: dict[tuple[Key, str], str]) -> dict[str, int]:
     found = {name: len(pairs(table)) for name, table in tables.items()}
     everything = set().union(*(pairs(t) for t in tables.values()))
     found["total"] = len(everything)
     found["derived"] = len(everything - pairs(tables["handwritten"]))
-    found["total_uninflected"] = len({rule_id(k, r) for k, r in everything})
+    found["total_uninflected"] = len({bases.get((k, r), f"{' '.join(k)}->{r}") for k, r in everything})
     return found
