@@ -10,6 +10,7 @@ from harness.core.configs import CONFIGS
 from harness.core.files import read_jsonl_gz, sha256_file, write_jsonl_gz
 from harness.evaluation.evaluate import evaluate
 from harness.evaluation.leaderboard import check, collect, ranks, render
+from harness.evaluation.scoring import RULE_NAME
 
 
 @pytest.fixture
@@ -129,7 +130,7 @@ def test_rescore_brings_older_entries_up_to_the_current_metrics(board):
 def test_thresholds_edited_in_the_results_alone_are_caught(board):
     root, results, _ = board
     stored = json.loads((results / "lexicon" / "news.json").read_text())["thresholds"]
-    assert stored["rule"] == "estimated-f1" and 0 < stored["calibration_token"] < 1
+    assert stored["rule"] == RULE_NAME and 0 < stored["calibration_token"] < 1
     edit_json(results / "lexicon" / "news.json", lambda o: o["thresholds"].update(calibration_token=0.99))
     [p] = problems(board)
     assert p.startswith("lexicon/news:") and "header's thresholds are not the results'" in p
@@ -179,7 +180,7 @@ def test_rescore_moves_entries_from_an_older_threshold_rule_to_the_current_one(b
     assert spinbench(["leaderboard", "--rescore", "--results", str(results), "--output", str(root / "leaderboard.md"), "--dataset", data]) == 0
     assert problems(board) == []
     header, *rest = read_jsonl_gz(pred)
-    assert header["header"]["thresholds"]["rule"] == "estimated-f1" and "token_share" not in header["header"]["thresholds"]
+    assert header["header"]["thresholds"]["rule"] == RULE_NAME and "token_share" not in header["header"]["thresholds"]
     assert rest == lines
 
 

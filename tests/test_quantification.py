@@ -1,6 +1,8 @@
 """The threshold rule's estimator (harness.evaluation.quantification) on scores drawn from known
-distributions (seeded): it recovers the spun share and the shift it was drawn with, agrees with
-the closed-form least-squares weight, and moves the cut the right way as the spun share grows."""
+distributions (seeded): it recovers the spun share and the shift it was drawn with, also where
+swaps raise their neighbours' scores, agrees with the closed-form least-squares weight and with a
+grid search over the constrained weights, and moves the cut the right way as the spun share
+grows."""
 
 import itertools
 
@@ -14,7 +16,9 @@ from harness.evaluation.quantification import (
     best_expected_f1_cut,
     estimate,
     expected_f1,
+    near_spun,
     reference,
+    rule_cut,
     simplex_least_squares,
     survival,
 )
@@ -148,3 +152,89 @@ def test_a_detector_with_one_score_gets_that_score_as_its_cut():
     ref = reference([np.ones(500)], np.ones(100))
     scores = np.ones(300)
     assert best_expected_f1_cut(ref, estimate(ref, scores), scores) == 1.0
+
+
+def test_near_spun_marks_the_clean_tokens_within_reach_of_a_spun_one_in_the_same_document():
+    """Against a loop over every pair of tokens."""
+    rng = np.random.default_rng(0)
+    for _ in range(30):
+        lengths = rng.integers(0, 30, rng.integers(1, 6))
+        labels = rng.random(lengths.sum()) < rng.random() * 0.3
+        within = int(rng.integers(1, 5))
+        doc = np.repeat(np.arange(len(lengths)), lengths)
+        expected = [not labels[i] and any(labels[j] and doc[j] == doc[i] and abs(i - j) <= within for j in range(len(labels)))
+                    for i in range(len(labels))]
+        assert near_spun(labels, lengths, within).tolist() == expected
+
+
+def context_documents(rng, n_docs, rate, spun_docs, within=2):
+    """Documents of 60 tokens, ``spun_docs`` of them spun at ``rate`` of their tokens, in which
+    the clean neighbours of a swap (within ``within``) score higher than other clean tokens, as a
+    detector that reads context scores them: (scores, labels, lengths)."""
+    scores, labels = [], []
+    for _ in range(n_docs):
+        y = (rng.random(60) < rate) & (rng.random() < spun_docs)
+        near = near_spun(y, [60], within)
+        scores.append(np.where(y, rng.beta(8, 2, 60), np.where(near, rng.beta(5, 4, 60), rng.beta(2, 8, 60))))
+        labels.append(y)
+    return np.concatenate(scores), np.concatenate(labels), [60] * n_docs
+
+
+@pytest.fixture(scope="module")
+def context_calibration():
+    s, y, lengths = context_documents(np.random.default_rng(1), 800, 0.25, 0.75)
+    near = near_spun(y, lengths, 2)
+    in_spun = np.repeat([y[i * 60:(i + 1) * 60].any() for i in range(len(lengths))], 60)
+    return reference([s[~in_spun], s[in_spun & ~y & ~near]], s[y], s[near])
+
+
+@pytest.mark.parametrize(("rate", "spun_docs"), [(0.25, 0.04), (0.25, 0.12), (0.25, 0.4), (0.45, 1.0), (0.6, 1.0)])
+def test_with_swaps_raising_their_neighbours_scores_the_spun_share_is_recovered_light_or_heavy(context_calibration, rate, spun_docs):
+    """Calibration: 3 documents in 4 spun, at a quarter of their tokens. Neighbours bounded by
+    calibration's count per spun token: a split with fewer spun documents is not read as clean
+    with a few neighbours, and one spun more densely (fewer neighbours per swap, as they overlap)
+    is not held down to calibration's ratio. (Swaps spread more thinly than on calibration have
+    more neighbours each than the bound allows, and read as more spun than they are.)"""
+    s, y, _ = context_documents(np.random.default_rng(2), 600, rate, spun_docs)
+    est = estimate(context_calibration, s)
+    # at 1% the pull towards calibration's share (PRIOR_WEIGHT) can be worth a few spun tokens
+    # scoring lower in place of neighbours: 2.9% read here, still far below calibration's 18%
+    assert est.spun == pytest.approx(y.mean(), abs=0.01 + 0.05 * y.mean() if y.mean() > 0.02 else 0.025)
+    assert est.near <= context_calibration.near_ratio * est.spun + 1e-9
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_the_estimate_is_the_least_cost_mixture_with_neighbours_bounded(context_calibration, seed):
+    """No point of a grid over the constrained weights (clean kinds, neighbours <= r * spun,
+    spun; every shift) fits better than the estimate."""
+    ref = context_calibration
+    s, _, _ = context_documents(np.random.default_rng(10 + seed), 300, [0.02, 0.1, 0.3, 0.5][seed], 0.75)
+    est = estimate(ref, s)
+    observed = survival(np.sort(s), ref.grid)
+    clean = [survival(k, ref.grid) for k in ref.clean]
+    near = survival(ref.near, ref.grid)
+
+    def cost(a, n, c, shift):
+        model = sum(w * k for w, k in zip(a, clean)) + n * near + c * survival(ref.spun_scores(shift), ref.grid)
+        return np.mean((model - observed) ** 2) + PRIOR_WEIGHT * (c - ref.spun_share) ** 2
+
+    found = cost(est.clean, est.near, est.spun, est.shift)
+    assert sum(est.clean) + est.near + est.spun == pytest.approx(1)
+    steps = np.linspace(0, 1, 41)
+    for shift in ref.shifts[::4]:
+        for c in steps:
+            for n in steps[steps <= min(ref.near_ratio * c, 1 - c) + 1e-12]:
+                for a0 in steps[steps <= 1 - c - n + 1e-12]:
+                    assert found <= cost((a0, 1 - c - n - a0), n, c, shift) + 1e-12
+
+
+def test_the_rule_keeps_the_calibration_cut_below_calibration_s_spun_share(calibration):
+    """20% spun on calibration: a split 5% spun keeps the cut given; one 40% spun gets the best
+    expected-F1 cut, lower than calibration's."""
+    rng = np.random.default_rng(4)
+    light, _ = draws(rng, 20_000, 0.05)
+    heavy, _ = draws(rng, 20_000, 0.4)
+    cut, est = rule_cut(calibration, light, keep=0.6)
+    assert cut == 0.6 and est.spun == pytest.approx(0.05, abs=0.01)
+    cut, est = rule_cut(calibration, heavy, keep=0.6)
+    assert cut == best_expected_f1_cut(calibration, est, heavy, keep=0.6) and cut < 0.6

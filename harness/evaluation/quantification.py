@@ -2,25 +2,34 @@
 scores alone (no label of the scored split is read).
 
 The calibration split (``news``/validation, labelled) gives *reference* score distributions: one
-for each kind of clean item and one for the spun items. For tokens the clean kinds are the tokens
-of clean documents and the clean tokens of spun documents (a detector that reads context scores
-the neighbours of a swap higher, so the two differ, and their mix changes with how much of a
-split is spun); for documents, the clean documents. A scored split's scores are modelled as a
-mixture of those distributions (:func:`estimate`):
+for each kind of clean item, one for the spun items and, for tokens, one for the clean tokens
+*near* a spun one (within :data:`NEAR` tokens of it, in the same document). For tokens the clean
+kinds are the tokens of clean documents and the other (far) clean tokens of spun documents; for
+documents, the clean documents. A detector that reads context scores the neighbours of a swap
+higher; on calibration there are ``r`` (``near_ratio``) of them per spun token, and where more is
+spun, fewer (neighbours of one swap are often swaps themselves). A scored split's scores are
+modelled as a mixture (:func:`estimate`):
 
-    share of scores >= t  =  sum_k a_k * clean_k(t)  +  c * spun_shift(t)     for every cut t
+    share of scores >= t  =  sum_k a_k * clean_k(t)  +  n * near(t)  +  c * spun_shift(t)     for every cut t
 
-with weights ``a_k, c >= 0`` summing to 1, ``c`` the estimated spun share (quantification), and
-``spun_shift`` the spun scores with every score's logit moved by ``shift`` <= 0: a spinner a
-detector was not trained on gets lower scores, the ranking kept in large part. Weights are
-fitted by least squares on the share flagged at :data:`GRID_LEVELS` cuts (a distribution
-matching estimator, as Forman's and Gonzalez-Castro's, extended by the shift), with a weak pull of
-``c`` towards the calibration split's share (:data:`PRIOR_WEIGHT`) for when scores cannot tell a
-lightly spun split from a heavily spun one whose swaps score low; the shift is the one in
-:data:`SHIFTS` that fits best, among those that leave the detector at least
-:data:`KEPT_SEPARATION` of its separation (AUROC above one half) on calibration. The cut is then
-the one whose F1 under the fitted model is highest (:func:`best_expected_f1_cut`; the calibration
-cut when none is higher).
+with weights ``a_k, n, c >= 0`` summing to 1 and ``n <= r * c``, ``c`` the estimated spun share
+(quantification), and ``spun_shift`` the spun scores with every score's logit moved by
+``shift`` <= 0: a spinner a detector was not trained on gets lower scores, the ranking kept in
+large part. The bound on the neighbours is what keeps a handful of high-scoring clean tokens
+from being read as neighbours of swaps that are not there (with ``n`` free, a split 1% spun
+was read as 0% spun by the transformer). Weights are fitted by least squares on the share flagged at
+:data:`GRID_LEVELS` cuts (a distribution matching estimator, as Forman's and Gonzalez-Castro's,
+extended by the shift), with a weak pull of ``c`` towards the calibration split's share
+(:data:`PRIOR_WEIGHT`); the shift is the one in :data:`SHIFTS` that fits best, among those that
+leave the detector at least :data:`KEPT_SEPARATION` of its separation (AUROC above one half) on
+calibration.
+
+The cut (:func:`rule_cut`) is the one whose F1 under the fitted model is highest
+(:func:`best_expected_f1_cut`), where the split is estimated to be spun at least as much as the
+calibration split; below that, the calibration split's F1-optimal cut. A lightly spun split moves
+the model's spun share by less than the model's misfit to real scores (a few tenths of a percent
+of the tokens at each cut), so its estimate cannot place the cut; where much is spun it can, and
+the cut follows the spun scores down when a spinner the detector was not trained on lowers them.
 
 >>> rng = np.random.default_rng(0)
 >>> ref = reference([rng.beta(2, 8, 4000)], rng.beta(8, 2, 1000))
@@ -39,6 +48,8 @@ import numpy as np
 
 from harness.evaluation import metrics
 
+# Clean tokens within this many tokens of a spun one (same document) are its neighbours.
+NEAR = 8
 # Spun scores' logits may sit this much lower on a scored split than on calibration (0 to -4).
 SHIFTS = tuple(0.0 - 0.25 * k for k in range(17))
 # A shifted spun distribution must keep this share of the detector's calibration AUROC above
@@ -60,11 +71,15 @@ _LOGIT_CLIP = 1e-4  # scores are clipped to [1e-4, 1 - 1e-4] before a logit is t
 @dataclass(frozen=True, eq=False)
 class Reference:
     """Score distributions on the calibration split: ``clean``, one sorted array per kind of
-    clean item; ``spun``, the spun items' scores, sorted; ``spun_share``, their share there;
-    ``grid``, the cuts at which shares are compared; ``shifts``, the shifts allowed."""
+    clean item; ``spun``, the spun items' scores, sorted; ``near``, the scores of the clean items
+    near a spun one, sorted, and ``near_ratio``, how many of them there are per spun item (empty
+    and 0 for documents); ``spun_share``, the spun items' share there; ``grid``, the cuts at which
+    shares are compared; ``shifts``, the shifts allowed."""
 
     clean: tuple[np.ndarray, ...]
     spun: np.ndarray
+    near: np.ndarray
+    near_ratio: float
     spun_share: float
     grid: np.ndarray
     shifts: tuple[float, ...]
@@ -80,12 +95,14 @@ class Reference:
 @dataclass(frozen=True)
 class Estimate:
     """A scored split's fitted mixture: the share of each clean kind (``clean``), the spun share
-    (``spun``), the spun scores' logit ``shift``, and the RMS ``misfit`` of the shares flagged."""
+    (``spun``), the spun scores' logit ``shift``, the RMS ``misfit`` of the shares flagged, and
+    the share of the clean items near a spun one (``near``, at most ``spun * near_ratio``)."""
 
     clean: tuple[float, ...]
     spun: float
     shift: float
     misfit: float
+    near: float = 0.0
 
 
 def survival(sorted_scores: np.ndarray, cuts: Sequence[float]) -> np.ndarray:
@@ -100,20 +117,42 @@ def survival(sorted_scores: np.ndarray, cuts: Sequence[float]) -> np.ndarray:
     return 1.0 - np.searchsorted(sorted_scores, np.asarray(cuts, dtype=float), side="left") / n
 
 
-def reference(clean: Sequence[Sequence[float]], spun: Sequence[float]) -> Reference | None:
+def reference(clean: Sequence[Sequence[float]], spun: Sequence[float], near: Sequence[float] = ()) -> Reference | None:
     """The reference distributions from calibration scores: ``clean``, the scores of each kind of
-    clean item; ``spun``, the spun items'. None without a spun item or a clean one."""
+    clean item; ``spun``, the spun items'; ``near``, the clean items' near a spun one (tokens: see
+    :func:`near_spun`). None without a spun item or a clean one."""
     kinds = tuple(np.sort(np.asarray(k, dtype=float)) for k in clean if len(k))
     spun_sorted = np.sort(np.asarray(spun, dtype=float))
-    if not kinds or not len(spun_sorted):
+    near_sorted = np.sort(np.asarray(near, dtype=float))
+    if not (kinds or len(near_sorted)) or not len(spun_sorted):
         return None
-    pooled = np.concatenate([*kinds, spun_sorted])
+    pooled = np.concatenate([*kinds, near_sorted, spun_sorted])
     grid = np.unique(np.quantile(pooled, np.linspace(0, 1, GRID_LEVELS + 2)[1:-1]))
-    all_clean = np.sort(np.concatenate(kinds))
-    ref = Reference(kinds, spun_sorted, len(spun_sorted) / len(pooled), grid, ())
+    all_clean = np.sort(np.concatenate([*kinds, near_sorted]))
+    ratio = len(near_sorted) / len(spun_sorted)
+    ref = Reference(kinds, spun_sorted, near_sorted, ratio, len(spun_sorted) / len(pooled), grid, ())
     floor = 0.5 + KEPT_SEPARATION * (_auroc(all_clean, spun_sorted) - 0.5)
     shifts = tuple(s for s in SHIFTS if s == 0 or _auroc(all_clean, ref.spun_scores(s)) >= floor)
-    return Reference(kinds, spun_sorted, ref.spun_share, grid, shifts)
+    return Reference(kinds, spun_sorted, near_sorted, ratio, ref.spun_share, grid, shifts)
+
+
+def near_spun(labels: np.ndarray, lengths: Sequence[int], within: int = NEAR) -> np.ndarray:
+    """True for each clean token within ``within`` tokens of a spun one in the same document
+    (``labels``: every document's token labels, concatenated; ``lengths``: tokens per document).
+
+    >>> near_spun(np.array([0, 0, 1, 0, 0, 0, 0, 1]).astype(bool), [5, 3], within=1).astype(int)
+    array([0, 1, 0, 1, 0, 0, 1, 0])
+    """
+    labels = np.asarray(labels, dtype=bool)
+    out = np.zeros(len(labels), dtype=bool)
+    kernel = np.ones(2 * within + 1)
+    start = 0
+    for n in lengths:
+        y = labels[start:start + n]
+        if y.any():
+            out[start:start + n] = np.convolve(y, kernel)[within:within + n] > 0
+        start += n
+    return out & ~labels
 
 
 def _auroc(clean_sorted: np.ndarray, spun: np.ndarray) -> float:
@@ -159,29 +198,46 @@ def simplex_least_squares(columns: np.ndarray, target: np.ndarray, prior: tuple[
 
 def estimate(ref: Reference, scores: Sequence[float]) -> Estimate:
     """The mixture of ``ref``'s distributions that best reproduces the shares of ``scores``
-    flagged at ``ref.grid``'s cuts (see the module docstring)."""
+    flagged at ``ref.grid``'s cuts, with at most ``ref.near_ratio`` neighbours per spun item (see
+    the module docstring).
+
+    For each shift the least-squares problem is convex, with one constraint beyond the simplex:
+    neighbours ``n <= r * c``. So its optimum is the simplex optimum with the neighbours free
+    where that satisfies the constraint, and otherwise lies on ``n = r * c``: the fit of the
+    bundle (spun items with their neighbours in calibration's ratio)."""
     s = np.sort(np.asarray(scores, dtype=float))
     observed = survival(s, ref.grid)
     clean = [survival(k, ref.grid) for k in ref.clean]
-    spun_index = len(clean)
+    k, per_spun = len(clean), 1 + ref.near_ratio
+    near = [survival(ref.near, ref.grid)] if len(ref.near) else []
     best = None
     for shift in ref.shifts:
-        columns = np.stack([*clean, survival(ref.spun_scores(shift), ref.grid)], axis=1)
-        w = simplex_least_squares(columns, observed, (spun_index, ref.spun_share, PRIOR_WEIGHT))
+        spun_column = survival(ref.spun_scores(shift), ref.grid)
+        columns = np.stack([*clean, *near, spun_column], axis=1)
+        w = simplex_least_squares(columns, observed, (len(columns[0]) - 1, ref.spun_share, PRIOR_WEIGHT))
+        spun, n = w[-1], (w[k] if near else 0.0)
+        if n > ref.near_ratio * spun + 1e-12:
+            # the bundle's weight is c * (1 + r): its column is one spun item with its neighbours,
+            # and the pull on c is a pull on that weight, rescaled
+            columns = np.stack([*clean, (spun_column + ref.near_ratio * near[0]) / per_spun], axis=1)
+            w = simplex_least_squares(columns, observed, (k, ref.spun_share * per_spun, PRIOR_WEIGHT / per_spun**2))
+            spun = w[k] / per_spun
+            n = spun * ref.near_ratio
         misfit = float(np.mean((columns @ w - observed) ** 2))
-        cost = misfit + PRIOR_WEIGHT * (w[spun_index] - ref.spun_share) ** 2
+        cost = misfit + PRIOR_WEIGHT * (spun - ref.spun_share) ** 2
         if best is None or cost < best[0] - 1e-15:
-            best = (cost, Estimate(tuple(float(x) for x in w[:spun_index]), float(w[spun_index]), float(shift), float(np.sqrt(misfit))))
+            best = (cost, Estimate(tuple(float(x) for x in w[:k]), float(spun), float(shift), float(np.sqrt(misfit)), float(n)))
     assert best is not None
     return best[1]
 
 
 def expected_f1(ref: Reference, est: Estimate, cuts: Sequence[float]) -> np.ndarray:
     """F1 of each cut under the fitted mixture: expected true positives ``c * spun_shift(t)``,
-    false positives ``sum_k a_k * clean_k(t)``, positives ``c`` (at least :data:`MIN_SPUN_SHARE`)."""
+    false positives ``sum_k a_k * clean_k(t) + n * near(t)``, positives ``c`` (at least
+    :data:`MIN_SPUN_SHARE`)."""
     positives = max(est.spun, MIN_SPUN_SHARE)
     tp = positives * survival(ref.spun_scores(est.shift), cuts)
-    fp = sum((a * survival(k, cuts) for a, k in zip(est.clean, ref.clean)), np.zeros(len(cuts)))
+    fp = sum((a * survival(k, cuts) for a, k in zip(est.clean, ref.clean)), est.near * survival(ref.near, cuts))
     return metrics.prf(tp, fp, positives - tp)[2]
 
 
@@ -198,3 +254,15 @@ def best_expected_f1_cut(ref: Reference, est: Estimate, scores: Sequence[float],
     if keep is not None and expected_f1(ref, est, [keep])[0] >= f1.max() - 1e-12:
         return float(keep)
     return float(cuts[int(np.argmax(f1))])
+
+
+def rule_cut(ref: Reference, scores: Sequence[float], keep: float) -> tuple[float, Estimate]:
+    """The rule's cut on a scored split and the estimate behind it: :func:`best_expected_f1_cut`
+    where the split is estimated to be spun at least as much as the calibration split
+    (``ref.spun_share``), else ``keep`` (the calibration split's F1-optimal cut; see the module
+    docstring)."""
+    est = estimate(ref, scores)
+    if est.spun < ref.spun_share:
+        return float(keep), est
+    cut = best_expected_f1_cut(ref, est, scores, keep=keep)
+    return (float(keep) if cut is None else cut), est

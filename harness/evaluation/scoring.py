@@ -31,7 +31,9 @@ FALLBACK_THRESHOLD = 0.5
 # Where thresholds are chosen for every detector and every config.
 CALIBRATED_ON = f"{DEFAULT_CONFIG}/{CALIBRATION_SPLIT}"
 # The rule's name, recorded with the thresholds it sets (results from before it have none).
-RULE_NAME = "estimated-f1"
+# Version 2 (data revision news@72ea4e4f7980) ties the neighbours of swaps to the spun tokens and
+# keeps the calibration cut where the split is estimated to be spun less than calibration.
+RULE_NAME = "estimated-f1-v2"
 # The least scored set the rule estimates from; a smaller one keeps the calibration split's
 # F1-optimal cuts. Tokens: two documents (one text's tokens are not independent draws: one text
 # cannot tell a clean document from a lightly spun one, so ``spinbench detect`` always keeps the
@@ -41,10 +43,11 @@ MIN_TOKENS = 1000
 MIN_DOCUMENTS = 10
 THRESHOLD_RULE = (
     f"estimated F1: on the scored split, the cut whose F1 is highest under a model of its scores fitted without its labels: "
-    f"the {CALIBRATED_ON} scores of clean tokens (of clean documents; of spun ones) and of spun tokens, the spun ones "
-    f"allowed to sit lower (an unfamiliar spinner), mixed in the shares that best reproduce the split's scores; "
-    f"documents likewise; on one document (or under {MIN_TOKENS:,} tokens; for documents, under {MIN_DOCUMENTS} documents), "
-    f"the F1-optimal cuts on {CALIBRATED_ON}"
+    f"the {CALIBRATED_ON} scores of clean tokens (of clean documents; of spun ones away from a swap) and of spun tokens "
+    f"with their neighbours (within {quantification.NEAR} tokens), the spun ones allowed to sit lower (an unfamiliar "
+    f"spinner), mixed in the shares that best reproduce the split's scores; documents likewise; where the split is "
+    f"estimated to be spun less than {CALIBRATED_ON}, on one document, or under {MIN_TOKENS:,} tokens (for documents, "
+    f"under {MIN_DOCUMENTS} documents), the F1-optimal cuts on {CALIBRATED_ON}"
 )
 GIVEN = "given"
 
@@ -115,15 +118,16 @@ class Thresholds:
             origin = "given by hand" if self.chosen_on == GIVEN else f"as recorded; chosen on {self.chosen_on}"
             return f"thresholds {used} ({origin})"
         parts = []
-        for unit, share, shift, cut in (("token", self.token_spun_share, self.token_shift, self.calibration_token),
-                                        ("document", self.document_spun_share, self.document_shift, self.calibration_document)):
+        for unit, share, shift, cut, used in (("token", self.token_spun_share, self.token_shift, self.calibration_token, self.token),
+                                              ("document", self.document_spun_share, self.document_shift, self.calibration_document, self.document)):
             if cut is None:
                 continue
             if share is None:
                 small = f"one document or under {MIN_TOKENS:,} tokens" if unit == "token" else f"under {MIN_DOCUMENTS} documents"
                 parts.append(f"{unit}s: the F1-optimal cut on {CALIBRATED_ON} ({cut:.4f}), too few to estimate from ({small})")
             else:
-                parts.append(f"{unit}s: about {share:.1%} spun, spun scores {0.0 - shift:.2f} logits lower than on {CALIBRATED_ON} (cut {cut:.4f} there)")
+                kept = (f", kept: estimated to be spun less than {CALIBRATED_ON}, or no cut does better" if used == cut else "")
+                parts.append(f"{unit}s: about {share:.1%} spun, spun scores {0.0 - shift:.2f} logits lower than on {CALIBRATED_ON} (cut {cut:.4f} there{kept})")
         mixed = f" ({self.chosen_on})" if GIVEN in self.chosen_on else ""
         return f"thresholds {used}{mixed}: the best F1 estimated on this split without its labels; " + "; ".join(parts)
 
@@ -157,10 +161,9 @@ def _concat(token_scores: Sequence[Sequence[float]]) -> np.ndarray:
 def _rule_cut(ref: quantification.Reference, scores: np.ndarray, calibration_cut: float | None, enough: bool):
     """(cut, estimate) of the rule on one level's scores; the calibration cut and no estimate
     for a set too small to estimate from."""
-    if not enough or not len(scores):
+    if not enough or not len(scores) or calibration_cut is None:
         return calibration_cut, None
-    est = quantification.estimate(ref, scores)
-    return quantification.best_expected_f1_cut(ref, est, scores, keep=calibration_cut), est
+    return quantification.rule_cut(ref, scores, calibration_cut)
 
 
 def choose_thresholds(truth: GoldColumns, token_scores: Sequence[Sequence[float]], doc_scores: Sequence[float]) -> Thresholds:
@@ -172,7 +175,10 @@ def choose_thresholds(truth: GoldColumns, token_scores: Sequence[Sequence[float]
     y, spun_docs = truth.labels.astype(bool), truth.is_spun.astype(bool)
     token, document = best_cut(y, s), best_cut(spun_docs.astype(int), d)
     in_spun_doc = np.repeat(spun_docs, truth.lengths)
-    token_ref = quantification.reference([s[~in_spun_doc], s[in_spun_doc & ~y]], s[y]) if len(s) == len(y) else None
+    token_ref = None
+    if len(s) == len(y):
+        near = quantification.near_spun(y, truth.lengths)
+        token_ref = quantification.reference([s[~in_spun_doc], s[in_spun_doc & ~y & ~near]], s[y], s[near])
     document_ref = quantification.reference([d[~spun_docs]], d[spun_docs]) if len(d) == len(spun_docs) else None
     return Thresholds(token, document, CALIBRATED_ON, RULE_NAME, token, document, token_reference=token_ref, document_reference=document_ref)
 
