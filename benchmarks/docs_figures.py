@@ -248,6 +248,38 @@ def revision_gaps(root: Path) -> str | None:
     return _revision_diff(root, gaps_only=True)
 
 
+# The detectors whose thresholds docs/evaluation.md measures (the floors all-spun and random
+# have one score each, or none worth a cut).
+THRESHOLD_DETECTORS = ("transformer", "classifier", "lexicon", "embedding")
+
+
+# The last commit whose results were scored by threshold rule version 1.
+RULE_V1_COMMIT = "e0f414b"
+
+
+def rule_diff(root: Path) -> str | None:
+    """Token and document F1 of the baselines under threshold rule version 1 (``RULE_V1_COMMIT``'s
+    committed results, read from git) and version 2 (the working tree's), or None without that
+    commit in the history."""
+    import subprocess
+
+    if subprocess.run(["git", "-C", str(root), "cat-file", "-e", f"{RULE_V1_COMMIT}^{{commit}}"], capture_output=True).returncode:
+        return None
+    sys.path.insert(0, str(root / "benchmarks"))
+    import revision_diff
+
+    before, after = revision_diff.results_at(RULE_V1_COMMIT, root), revision_diff.results_at(None, root)
+    rows = []
+    for model in THRESHOLD_DETECTORS:
+        for config in CONFIG_ORDER:
+            b, a = before.get((model, config)), after.get((model, config))
+            if not (a and b):
+                continue
+            cells = [f"{r['scores'][level]['f1']['value']:.3f}" for level in ("token", "document") for r in (b, a)]
+            rows.append([f"`{model}`", config, *cells])
+    return _table(["model", "config", "token F1, rule v1", "v2", "document F1, rule v1", "v2"], rows, right=4)
+
+
 def build_figures(root: Path) -> str:
     stats = _build_stats(root)
     splits = sum(len(v) for v in stats["configs"].values())
@@ -338,6 +370,30 @@ def restoration_scores(root: Path) -> str:
     return table + "\n\nEdits scored: " + "; ".join(counts) + "."
 
 
+def threshold_transfer(root: Path) -> str | None:
+    """benchmarks/threshold_transfer.py's summary for the baselines, or None without the built
+    dataset (it reads the scored splits' labels)."""
+    from harness.core.dataset import DatasetNotFound
+
+    sys.path.insert(0, str(root / "benchmarks"))
+    import threshold_transfer as transfer
+
+    try:
+        rows = transfer.measure_all(root / "results", str(root / "data"), models=THRESHOLD_DETECTORS)
+        cross = transfer.cross_fit_rows(root / "results", str(root / "data"), models=THRESHOLD_DETECTORS)
+    except DatasetNotFound:
+        return None
+    models = " ".join(f"--model {m}" for m in THRESHOLD_DETECTORS)
+    return (f"The leaderboard's scored splits (`python benchmarks/threshold_transfer.py {models}`):\n\n"
+            + transfer.summary_table(rows)
+            + f"\n\n`news`/validation, cross-fitted (`python benchmarks/threshold_transfer.py --cross-fit {models}`):\n\n"
+            + transfer.summary_table(cross))
+
+
+# Blocks that read the built dataset (data/, ignored by git), slow to render: the fast docs test
+# leaves them to a slow one.
+DATA_BLOCKS = frozenset({"threshold-transfer"})
+
 RENDERERS: dict[str, Callable[[Path], str | None]] = {
     "baselines-token-f1": baselines_token_f1,
     "baselines-scores": baselines_scores,
@@ -345,6 +401,8 @@ RENDERERS: dict[str, Callable[[Path], str | None]] = {
     "baselines-breakdown": baselines_breakdown,
     "false-alarms": false_alarms,
     "thresholds": thresholds,
+    "threshold-transfer": threshold_transfer,
+    "rule-diff": rule_diff,
     "dataset-stats": dataset_stats,
     "near-duplicates": near_duplicates,
     "realism-profile": realism_profile,
@@ -380,16 +438,18 @@ def replace_blocks(text: str, rendered: dict[str, str]) -> tuple[str, list[str],
     return BLOCK.sub(sub, text), found, stale
 
 
-def update(root: Path = ROOT, check: bool = False) -> list[str]:
-    """Rewrite (or with ``check``, only compare) every generated block; returns ``file: NAME``
-    for each block that was stale."""
-    cache: dict[str, str] = {}
+def update(root: Path = ROOT, check: bool = False, only: frozenset[str] | None = None, skip: frozenset[str] = frozenset()) -> list[str]:
+    """Rewrite (or with ``check``, only compare) every generated block (``only`` these, none of
+    ``skip``: those are kept as they are); returns ``file: NAME`` for each block that was stale."""
+    cache: dict[str, str | None] = {}
 
     class Lazy(dict):
         def __contains__(self, name):
             return name in RENDERERS
 
         def __getitem__(self, name):
+            if (only is not None and name not in only) or name in skip:
+                return None
             if name not in cache:
                 cache[name] = RENDERERS[name](root)
             return cache[name]

@@ -2,7 +2,7 @@
 the rules it replaced and at the best cut, on scored sets spun lightly to heavily.
 
     python benchmarks/threshold_transfer.py [--results results] [--dataset data] [--config C] [--model M]
-                                            [--seeds 5] [--prevalence 0.01 0.05 ...]
+                                            [--seeds 5] [--prevalence 0.01 0.05 ...] [--cross-fit]
 
 For every leaderboard entry under ``--results`` (``<model>/<config>.json``, its predictions and
 the model's ``calibration.predictions.jsonl.gz``), from the stored predictions alone, on these
@@ -16,15 +16,21 @@ scored sets cut from the entry's split:
   random order while the share stays under X (at least one); above it, all its spun documents
   and clean ones dropped in random order, then spun ones lighter than X, until it reaches X.
 
+With ``--cross-fit``, the same sets are cut from halves of ``news``/validation instead, each
+scored with thresholds chosen on the other half (two seeded splits, each way round): a test of
+the rule that reads no test split.
+
 Columns: token F1 at the rule (:data:`harness.evaluation.scoring.THRESHOLD_RULE`, estimated F1),
 at the rule before it (matched flag rate: the share of tokens the validation optimum flags on
-``news``/validation), at that validation cut itself (fixed), and at the best cut for the set (an
-oracle that reads the labels: the ceiling of any rule); the rule's gap to it; the share of the
-clean documents with any token flagged (false alarms) at the rule and at the matched rule,
-against the share at the validation cut on ``news``/validation. The document table is the same at
-document level (false alarms: clean documents whose document score reaches the cut). The goal
-(issue 19): the rule within 0.05 token F1 of the best cut on every set, and false alarms no
-higher than on validation. A summary counts the sets that meet each and names the worst misses.
+``news``/validation), at that validation cut itself (fixed), at a cut that flags the set's true
+spun share (an oracle told that share by the labels), and at the best cut for the set (an oracle
+that reads the labels: the ceiling of any rule); the rule's gap to it; the share of the clean
+documents with any token flagged (false alarms) at the rule and at the matched rule, against the
+share at the validation cut on ``news``/validation. The document table is the same at document
+level (false alarms: clean documents whose document score reaches the cut). The goal (issue 19):
+the rule within 0.05 token F1 of the best cut on every set, and false alarms no higher than on
+validation. A summary counts the sets that meet each and names the worst misses; a summary table
+(:func:`summary_table`, quoted in docs/evaluation.md) counts them per kind of set.
 """
 
 from __future__ import annotations
@@ -44,7 +50,7 @@ from harness.evaluation.results import read_results
 
 PREVALENCES = (0.01, 0.05, 0.10, 0.20, 0.40)
 GOAL = 0.05  # token F1 within this much of the best cut's
-RULES = ("rule", "matched", "fixed", "best")
+RULES = ("rule", "matched", "fixed", "share", "best")
 
 
 @dataclass
@@ -114,6 +120,9 @@ def cuts(chosen, s: Scored, shares: tuple[float, float]) -> dict[str, tuple[floa
         "rule": (applied.token, applied.document),
         "matched": (metrics.matched_share_cut(flat, shares[0]), metrics.matched_share_cut(s.docs, shares[1])),
         "fixed": (chosen.calibration_token, chosen.calibration_document),
+        # an oracle told the set's spun share (from its labels), flagging that share
+        "share": (metrics.matched_share_cut(flat, float(y.mean())) if y.any() else np.inf,
+                  metrics.matched_share_cut(s.docs, float(s.spun.mean())) if s.spun.any() else np.inf),
         "best": (best_token, best_doc),
     }
 
@@ -148,19 +157,14 @@ def _fmt(x: float) -> str:
     return "–" if x != x else f"{x:.3f}"
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--results", type=Path, default=Path("results"))
-    parser.add_argument("--dataset", default=None)
-    parser.add_argument("--config", action="append", choices=list(CONFIGS), help="only these configs (default: all)")
-    parser.add_argument("--model", action="append", help="only these models (default: all under --results)")
-    parser.add_argument("--seeds", type=int, default=5, help="draws per simulated prevalence")
-    parser.add_argument("--prevalence", type=float, nargs="*", default=list(PREVALENCES))
-    args = parser.parse_args()
-    validation = calibration_split(args.dataset)
+def measure_all(results: Path, dataset=None, configs=None, models=None, seeds: int = 5, prevalences=PREVALENCES) -> list:
+    """One row per (entry, scored set): (model, config, set name, mean of every column over the
+    set's draws, validation's false alarms (token, document)). ``models``/``configs``: only these
+    (default: every entry under ``results``)."""
+    validation = calibration_split(dataset)
     rows = []
-    for folder in sorted(p for p in args.results.iterdir() if p.is_dir() and (not args.model or p.name in args.model)):
-        for config in args.config or list(CONFIGS):
+    for folder in sorted(p for p in results.iterdir() if p.is_dir() and (not models or p.name in models)):
+        for config in configs or list(CONFIGS):
             path = folder / f"{config}.json"
             if not path.exists():
                 continue
@@ -171,14 +175,111 @@ def main() -> None:
             shares = (float(np.mean(flat >= chosen.calibration_token)), float(np.mean(on_validation.docs >= chosen.calibration_document)))
             baseline = (clean_flagged(on_validation, chosen.calibration_token),
                         float(np.mean(on_validation.docs[~on_validation.spun] >= chosen.calibration_document)))
-            split = load(config, res.dataset.split, dataset=args.dataset)
+            split = load(config, res.dataset.split, dataset=dataset)
             _, token_scores, doc_scores = read_scores(path.parent / res.predictions, split)
             regimes = [r.get("regime") for r in split.records] if "regime" in split.records[0] else None
-            for name, subsets in scored_sets(scored(token_scores, doc_scores, split.gold), regimes, args.prevalence, args.seeds):
+            for name, subsets in scored_sets(scored(token_scores, doc_scores, split.gold), regimes, prevalences, seeds):
                 measured = [measure(chosen, sub, shares) for sub in subsets]
                 mean = {k: float(np.nanmean([m[k] for m in measured])) if not all(m[k] != m[k] for m in measured) else float("nan") for k in measured[0]}
                 rows.append((res.model.name, config, name, mean, baseline))
+    return rows
+
+
+CROSS_FIT = "news/validation, cross-fitted"
+
+
+def cross_fit_rows(results: Path, dataset=None, models=None, seeds: int = 5, prevalences=PREVALENCES, repeats: int = 2) -> list:
+    """Rows as :func:`measure_all`'s, but from ``news``/validation alone, which the rule's
+    choices can be tested on without looking at a test split: its documents are split in halves
+    (seeded, ``repeats`` times); the thresholds and references are chosen on one half and the
+    scored sets cut from the other, each way round. Config column: :data:`CROSS_FIT`."""
+    from harness.core.dataset import GoldColumns
+    from harness.evaluation.scoring import choose_thresholds
+
+    validation = calibration_split(dataset)
+    rows = []
+    for folder in sorted(p for p in results.iterdir() if p.is_dir() and (not models or p.name in models)):
+        if not (folder / CALIBRATION_FILE).exists():
+            continue
+        res = next((read_results(p) for p in sorted(folder.glob("*.json")) if p.name != CALIBRATION_FILE), None)
+        if res is None:
+            continue
+        _, cal_tokens, cal_docs = read_calibration(folder / CALIBRATION_FILE, validation, res.model)
+        whole = scored(cal_tokens, cal_docs, validation.gold)
+        regimes = np.asarray([r.get("regime") for r in validation.records], dtype=object)
+        n = len(whole.docs)
+        for repeat in range(repeats):
+            order = np.random.default_rng(repeat).permutation(n)
+            for fit, held in ((order[: n // 2], order[n // 2:]), (order[n // 2:], order[: n // 2])):
+                truth = GoldColumns.from_records([validation.records[i] for i in fit])
+                chosen = choose_thresholds(truth, [cal_tokens[i] for i in fit], [cal_docs[i] for i in fit])
+                on_fit = whole.subset(fit)
+                flat = np.concatenate(on_fit.tokens)
+                shares = (float(np.mean(flat >= chosen.calibration_token)), float(np.mean(on_fit.docs >= chosen.calibration_document)))
+                baseline = (clean_flagged(on_fit, chosen.calibration_token), float(np.mean(on_fit.docs[~on_fit.spun] >= chosen.calibration_document)))
+                for name, subsets in scored_sets(whole.subset(held), list(regimes[held]), prevalences, seeds):
+                    measured = [measure(chosen, sub, shares) for sub in subsets]
+                    mean = {k: float(np.nanmean([m[k] for m in measured])) if not all(m[k] != m[k] for m in measured) else float("nan") for k in measured[0]}
+                    rows.append((res.model.name, CROSS_FIT, name, mean, baseline))
+    return rows
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--results", type=Path, default=Path("results"))
+    parser.add_argument("--dataset", default=None)
+    parser.add_argument("--config", action="append", choices=list(CONFIGS), help="only these configs (default: all)")
+    parser.add_argument("--model", action="append", help="only these models (default: all under --results)")
+    parser.add_argument("--seeds", type=int, default=5, help="draws per simulated prevalence")
+    parser.add_argument("--prevalence", type=float, nargs="*", default=list(PREVALENCES))
+    parser.add_argument("--cross-fit", action="store_true",
+                        help="score halves of news/validation with thresholds chosen on the other half (no test split read)")
+    args = parser.parse_args()
+    if args.cross_fit:
+        rows = cross_fit_rows(args.results, args.dataset, args.model, args.seeds, args.prevalence)
+    else:
+        rows = measure_all(args.results, args.dataset, args.config, args.model, args.seeds, args.prevalence)
     print_tables(rows)
+    print("\n### Summary table\n")
+    print(summary_table(rows))
+
+
+def summary_table(rows) -> str:
+    """Per kind of scored set (the whole split, each regime, each simulated share), how many sets
+    each rule puts within :data:`GOAL` F1 of the best cut, for tokens and documents; then every
+    set's mean and largest gap, and the sets whose false alarms on clean documents are no higher
+    than on validation (at each rule's cut)."""
+    rules = RULES[:-1]
+    kinds = list(dict.fromkeys(r[2] for r in rows))
+    label = {"share": "true share (oracle)"}
+    header = ["scored sets", "sets", *(f"{level} F1: {label.get(r, r)}" for level in ("token", "document") for r in rules)]
+    lines = ["| " + " | ".join(header) + " |", "|---|" + "---:|" * (len(header) - 1)]
+
+    def within(group, level, rule):
+        return sum(r[3][f"{level} best"] - r[3][f"{level} {rule}"] <= GOAL + 1e-12 for r in group)
+
+    for kind in [*kinds, None]:
+        group = [r for r in rows if (kind is None or r[2] == kind) and r[3]["token best"] == r[3]["token best"]]
+        if not group:
+            continue
+        name = "all" if kind is None else kind
+        cells = [str(within(group, level, rule)) for level in ("token", "doc") for rule in rules]
+        lines.append(f"| {'**all**' if kind is None else name} | {len(group)} | " + " | ".join(cells) + " |")
+    scored_rows = [r for r in rows if r[3]["token best"] == r[3]["token best"]]
+    gaps = []
+    for level in ("token", "doc"):
+        for rule in rules:
+            g = np.array([r[3][f"{level} best"] - r[3][f"{level} {rule}"] for r in scored_rows])
+            gaps.append(f"{g.mean():.3f} ({g.max():.3f})")
+    lines.append(f"| mean gap to the best cut (largest) | {len(scored_rows)} | " + " | ".join(gaps) + " |")
+    alarms = []
+    for key, index in (("fa", 0), ("doc fa", 1)):
+        for rule in rules:
+            pairs = [(r[3][f"{key} {rule}"], r[4][index]) for r in rows if r[3][f"{key} {rule}"] == r[3][f"{key} {rule}"]]
+            alarms.append(str(sum(a <= b + 1e-12 for a, b in pairs)))
+    n_fa = sum(1 for r in rows if r[3]["fa rule"] == r[3]["fa rule"])
+    lines.append(f"| clean documents flagged no more than on validation | {n_fa} | " + " | ".join(alarms) + " |")
+    return "\n".join(lines)
 
 
 def print_tables(rows) -> None:
@@ -186,8 +287,8 @@ def print_tables(rows) -> None:
     for heading, level, spun_label, spun_key, fa, fa_index in (("Tokens", "token", "spun tokens", "spun", "fa", 0),
                                                                 ("Documents", "doc", "spun docs", "spun docs", "doc fa", 1)):
         print(f"{'' if level == 'token' else chr(10)}### {heading}\n")
-        print(f"| model | config | scored set | docs | {spun_label} | F1: rule | matched | fixed | best | gap | clean docs flagged: rule | matched | validation |")
-        print("|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+        print(f"| model | config | scored set | docs | {spun_label} | F1: rule | matched | fixed | true share | best | gap | clean docs flagged: rule | matched | validation |")
+        print("|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
         for model, config, name, m, validation in rows:
             gap = m[f"{level} best"] - m[f"{level} rule"]
             print(f"| {model} | {config} | {name} | {m['docs']:.0f} | {m[spun_key]:.3f} | " + " | ".join(_fmt(m[f"{level} {r}"]) for r in RULES)
