@@ -107,8 +107,10 @@ def test_applied_to_a_split_the_rule_estimates_its_spun_share_and_cuts_near_the_
     assert applied.token_spun_share == pytest.approx(y.mean(), abs=0.03)
     assert applied.token_shift == pytest.approx(shift, abs=0.5) or y.mean() < 0.05  # a few dozen spun tokens cannot place their distribution
     f1 = lambda t: prf(((s >= t) & y).sum(), ((s >= t) & ~y).sum(), ((s < t) & y).sum())[2]  # noqa: E731
+    described = applied.describe()
+    assert described.startswith(f"thresholds token {applied.token:.4f}, document {applied.document:.4f}: ")
     if applied.token_spun_share < chosen.token_reference.spun_share:
-        assert applied.token == chosen.calibration_token and "kept" in applied.describe()
+        assert applied.token == chosen.calibration_token and "kept" in described.split("; documents:")[0]
     else:
         assert f1(applied.token) >= f1(best_f1_cut(y, s)) - 0.05
     assert (applied.calibration_token, applied.rule, applied.chosen_on) == (chosen.calibration_token, chosen.rule, chosen.chosen_on)

@@ -31,8 +31,8 @@ FALLBACK_THRESHOLD = 0.5
 # Where thresholds are chosen for every detector and every config.
 CALIBRATED_ON = f"{DEFAULT_CONFIG}/{CALIBRATION_SPLIT}"
 # The rule's name, recorded with the thresholds it sets (results from before it have none).
-# Version 2 (data revision news@72ea4e4f7980) ties the neighbours of swaps to the spun tokens and
-# keeps the calibration cut where the split is estimated to be spun less than calibration.
+# Version 2 (issue 19) bounds the clean neighbours of swaps by calibration's count per spun token
+# and keeps the calibration cut where the split is estimated to be spun less than calibration.
 RULE_NAME = "estimated-f1-v2"
 # The least scored set the rule estimates from; a smaller one keeps the calibration split's
 # F1-optimal cuts. Tokens: two documents (one text's tokens are not independent draws: one text
@@ -118,15 +118,15 @@ class Thresholds:
             origin = "given by hand" if self.chosen_on == GIVEN else f"as recorded; chosen on {self.chosen_on}"
             return f"thresholds {used} ({origin})"
         parts = []
-        for unit, share, shift, cut, used in (("token", self.token_spun_share, self.token_shift, self.calibration_token, self.token),
-                                              ("document", self.document_spun_share, self.document_shift, self.calibration_document, self.document)):
+        for unit, share, shift, cut, applied in (("token", self.token_spun_share, self.token_shift, self.calibration_token, self.token),
+                                                 ("document", self.document_spun_share, self.document_shift, self.calibration_document, self.document)):
             if cut is None:
                 continue
             if share is None:
                 small = f"one document or under {MIN_TOKENS:,} tokens" if unit == "token" else f"under {MIN_DOCUMENTS} documents"
                 parts.append(f"{unit}s: the F1-optimal cut on {CALIBRATED_ON} ({cut:.4f}), too few to estimate from ({small})")
             else:
-                kept = (f", kept: estimated to be spun less than {CALIBRATED_ON}, or no cut does better" if used == cut else "")
+                kept = (f", kept: estimated to be spun less than {CALIBRATED_ON}, or no cut does better" if applied == cut else "")
                 parts.append(f"{unit}s: about {share:.1%} spun, spun scores {0.0 - shift:.2f} logits lower than on {CALIBRATED_ON} (cut {cut:.4f} there{kept})")
         mixed = f" ({self.chosen_on})" if GIVEN in self.chosen_on else ""
         return f"thresholds {used}{mixed}: the best F1 estimated on this split without its labels; " + "; ".join(parts)
