@@ -111,6 +111,11 @@ def test_restore_writes_predictions_that_score_again_the_same(tiny_dataset, tmp_
     again = rescore_restoration(results.path.parent / results.predictions, dataset=str(tiny_dataset), n_boot=50)
     assert again.scores == results.scores
     assert json.loads(results.path.read_text())["main_score"]["name"] == "top1"
+    assert results.get_score("edits", "top1") == results.main_score["value"]
+    for args, kind, needle in ((("edits", "top2"), None, "did you mean 'edits/top5'"), (("by_kind", "top1"), "phrases", "kind= one of"),
+                               (("end_to_end", "gold"), None, "end_to_end/gold_spans")):
+        with pytest.raises(KeyError, match=needle):
+            results.get_score(*args, kind=kind)
 
     rows = read_jsonl_gz(results.path.parent / results.predictions)
     doc = next(r for r in rows[1:] if r["spans"])
@@ -278,3 +283,16 @@ def test_a_restorer_without_fit_that_needs_one_is_a_one_line_error(tiny_dataset)
 
     with pytest.raises(RestorerError, match="no fit.*requires_fit = False"):
         fit_restorer(NoFit(), "nofit", "test:NoFit", dataset=str(tiny_dataset))
+
+
+def test_a_restorer_named_as_a_detector_or_the_other_way_round_says_which_task_it_belongs_to():
+    from harness.evaluation.registry import UnknownModel
+    from harness.evaluation.registry import resolve_class as detector_class
+    from harness.restoration.registry import resolve_class as restorer_class
+
+    with pytest.raises(UnknownModel, match="'keep' is a restorer.*--task restore"):
+        detector_class("keep")
+    with pytest.raises(UnknownModel, match="'lexicon' is a detector.*--spans-from lexicon"):
+        restorer_class("lexicon")
+    with pytest.raises(UnknownModel, match="did you mean 'lexicon'"):
+        detector_class("lexcon")

@@ -117,11 +117,12 @@ class Thresholds:
                 return f"thresholds {used} ({self.chosen_on})"
             origin = "given by hand" if self.chosen_on == GIVEN else f"as recorded; chosen on {self.chosen_on}"
             return f"thresholds {used} ({origin})"
-        parts = []
+        parts, estimated = [], []
         for unit, share, shift, cut, applied in (("token", self.token_spun_share, self.token_shift, self.calibration_token, self.token),
                                                  ("document", self.document_spun_share, self.document_shift, self.calibration_document, self.document)):
             if cut is None:
                 continue
+            estimated.append(share is not None)
             if share is None:
                 small = f"one document or under {MIN_TOKENS:,} tokens" if unit == "token" else f"under {MIN_DOCUMENTS} documents"
                 parts.append(f"{unit}s: the F1-optimal cut on {CALIBRATED_ON} ({cut:.4f}), too few to estimate from ({small})")
@@ -129,7 +130,9 @@ class Thresholds:
                 kept = (f", kept: estimated to be spun less than {CALIBRATED_ON}, or no cut does better" if applied == cut else "")
                 parts.append(f"{unit}s: about {share:.1%} spun, spun scores {0.0 - shift:.2f} logits lower than on {CALIBRATED_ON} (cut {cut:.4f} there{kept})")
         mixed = f" ({self.chosen_on})" if GIVEN in self.chosen_on else ""
-        return f"thresholds {used}{mixed}: the best F1 estimated on this split without its labels; " + "; ".join(parts)
+        head = ("" if not any(estimated) else "the best F1 estimated on this split without its labels; " if all(estimated)
+                else "the best F1 estimated on this split without its labels where it is large enough; ")
+        return f"thresholds {used}{mixed}: {head}" + "; ".join(parts)
 
     @staticmethod
     def check_given(token: float | None, document: float | None) -> None:

@@ -35,6 +35,11 @@ def target_of(name: str) -> str:
 def resolve_class(name: str) -> type:
     target = target_of(name)
     if ":" not in target:
+        from harness.evaluation.registry import REGISTRY as DETECTORS
+
+        if name in DETECTORS:
+            raise UnknownModel(f"{name!r} is a detector, not a restorer: detectors are evaluated without --task restore "
+                               f"(evaluate --model {name}; it can give the spans to restore: --spans-from {name})")
         raise _REGISTRY.unknown(name, " (or an import path package.module:Class)")
     try:
         cls = import_target(target)

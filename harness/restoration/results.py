@@ -13,6 +13,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from harness.core.files import write_json
+from harness.core.registry import did_you_mean
 from harness.evaluation.results import Bootstrap, DatasetInfo, ModelInfo, results_json, validate_results
 from harness.restoration.scoring import HIT_SCORES, MAIN_SCORE_NAME
 
@@ -89,9 +90,18 @@ class RestorationResults:
         """One score (None where undefined), or ``(value, low, high)`` with ``ci``. Levels:
         ``edits`` and ``by_kind`` (with ``kind``) for top1, top5, top1_lemma, top5_lemma;
         ``end_to_end`` for ``gold_spans`` or ``detected_spans`` (their distance_removed)."""
-        block = self.scores[level][kind] if kind is not None else self.scores[level]
-        m = block[name]["distance_removed"] if level == "end_to_end" else block[name]
-        return (m["value"], *m["ci95"]) if ci else m["value"]
+        try:
+            block = self.scores[level][kind] if kind is not None else self.scores[level]
+            m = block[name]["distance_removed"] if level == "end_to_end" else block[name]
+            return (m["value"], *m["ci95"]) if ci else m["value"]
+        except (KeyError, TypeError):
+            edits = [n for n, v in self.scores.get("edits", {}).items() if isinstance(v, dict)]
+            kinds = list(self.scores.get("by_kind", {}))
+            spans = [n for n, v in self.scores.get("end_to_end", {}).items() if isinstance(v, dict) and "distance_removed" in v]
+            known = [*(f"edits/{n}" for n in edits), *(f"end_to_end/{n}" for n in spans)]
+            asked = f"{level}/{name}" + (f" (kind={kind!r})" if kind is not None else "")
+            raise KeyError(f"no restoration score {asked}; {did_you_mean(f'{level}/{name}', known)}scores: {', '.join(known)}; "
+                           f"by_kind/<edits score> with kind= one of {', '.join(kinds)}") from None
 
     @property
     def main_score(self) -> dict:
