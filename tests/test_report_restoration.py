@@ -14,6 +14,7 @@ from harness.cli.main import main as spinbench
 from harness.report.restoration import OUTCOMES, RestorationRun, document_rows, write_restoration_page
 from harness.report.runs import load_inputs
 from harness.report.site import environment
+from harness.restoration.contract import TOP_K
 from harness.restoration.items import GoldItem, RestorationGold
 from harness.restoration.kinds import KINDS
 from harness.restoration.results import RestorationResults
@@ -68,7 +69,8 @@ def test_a_known_edit_shows_spun_restored_and_original(inputs, restoration_site)
     row = doc["edits"][0]
     assert (row["spun"], row["original"]) == (edit["spun_text"], edit["original_text"])
     assert row["kind"] in KINDS and row["outcome"] in OUTCOMES
-    assert row["candidates"] == run.candidates[0 if run.split.records[0] is record else run.split.records.index(record)][0]
+    ranked = run.candidates[0 if run.split.records[0] is record else run.split.records.index(record)][0]
+    assert row["candidates"] == ranked[:TOP_K] and row["more"] == max(0, len(ranked) - TOP_K)  # the page lists what is scored
     assert row["restored"] == (row["candidates"][0] if row["candidates"] else row["spun"])
     assert (row["rank"] == 1) == (row["outcome"] == "top1") and (row["rank"] is None) == (row["outcome"] == "miss")
     assert f"was “{edit['original_text']}”" in doc["html"] and f">{edit['spun_text']}</mark>" in doc["html"]

@@ -75,7 +75,17 @@ def rank_of(candidates: list[str], original: str) -> int | None:
 def edit_rows(items: list[GoldItem], candidates: list[list[str]]) -> list[dict]:
     """One row per gold item: its kind, outcome, wordings, candidates and the rank of the right one."""
     return [{"kind": i.kind, "outcome": outcome(c, i.original), "spun": i.spun, "restored": restored_text(i.spun, c), "original": i.original,
-             "candidates": list(c), "rank": rank_of(c, i.original)} for i, c in zip(items, candidates)]
+             **shown(c), "rank": rank_of(c, i.original)} for i, c in zip(items, candidates)]
+
+
+def shown(candidates: list[str]) -> dict:
+    """The candidates a page lists: the first :data:`TOP_K` (what is scored), and how many more
+    there were (``more``); the rank of the right one is taken from all of them.
+
+    >>> shown(list("abcdefg"))
+    {'candidates': ['a', 'b', 'c', 'd', 'e'], 'more': 2}
+    """
+    return {"candidates": list(candidates[:TOP_K]), "more": max(0, len(candidates) - TOP_K)}
 
 
 def detected_rows(tokens: list[str], items: list[GoldItem], spans: list[Span], candidates: list[list[str]]) -> list[dict]:
@@ -94,7 +104,7 @@ def detected_rows(tokens: list[str], items: list[GoldItem], spans: list[Span], c
             kind, original = ("alarm-kept" if kept else "alarm-changed"), spun
         else:
             kind, original = "partial", " … ".join(i.original or "(nothing)" for i in inside)
-        rows.append({"outcome": kind, "spun": spun, "restored": restored_text(spun, ranked), "original": original, "candidates": list(ranked),
+        rows.append({"outcome": kind, "spun": spun, "restored": restored_text(spun, ranked), "original": original, **shown(ranked),
                      "rank": rank_of(ranked, original) if same else None})
     return rows
 

@@ -41,6 +41,11 @@
       if (i + 1 === e.rank) li.appendChild(text("span", "tag", " (the original)"));
       ol.appendChild(li);
     });
+    if (e.more) {
+      const tail = e.rank > e.candidates.length ? "; the original is number " + e.rank : "";
+      const more = ol.appendChild(text("li", "muted more", "and " + e.more + " more" + tail));
+      more.style.listStyle = "none";
+    }
     if (!e.candidates.length) return text("span", "muted", "no guess: kept as spun");
     return ol;
   }
