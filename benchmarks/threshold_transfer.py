@@ -51,6 +51,7 @@ from harness.evaluation.results import read_results
 PREVALENCES = (0.01, 0.05, 0.10, 0.20, 0.40)
 GOAL = 0.05  # token F1 within this much of the best cut's
 RULES = ("rule", "matched", "fixed", "share", "best")
+LABELS = {"share": "true share (oracle)"}  # how the summaries name a rule, where not by its key
 
 
 @dataclass
@@ -192,7 +193,8 @@ def cross_fit_rows(results: Path, dataset=None, models=None, seeds: int = 5, pre
     """Rows as :func:`measure_all`'s, but from ``news``/validation alone, which the rule's
     choices can be tested on without looking at a test split: its documents are split in halves
     (seeded, ``repeats`` times); the thresholds and references are chosen on one half and the
-    scored sets cut from the other, each way round. Config column: :data:`CROSS_FIT`."""
+    scored sets cut from the other, each way round. Config column: :data:`CROSS_FIT`, with the
+    split and the half scored."""
     from harness.core.dataset import GoldColumns
     from harness.evaluation.scoring import choose_thresholds
 
@@ -210,7 +212,7 @@ def cross_fit_rows(results: Path, dataset=None, models=None, seeds: int = 5, pre
         n = len(whole.docs)
         for repeat in range(repeats):
             order = np.random.default_rng(repeat).permutation(n)
-            for fit, held in ((order[: n // 2], order[n // 2:]), (order[n // 2:], order[: n // 2])):
+            for half, (fit, held) in enumerate(((order[: n // 2], order[n // 2:]), (order[n // 2:], order[: n // 2])), start=1):
                 truth = GoldColumns.from_records([validation.records[i] for i in fit])
                 chosen = choose_thresholds(truth, [cal_tokens[i] for i in fit], [cal_docs[i] for i in fit])
                 on_fit = whole.subset(fit)
@@ -220,7 +222,7 @@ def cross_fit_rows(results: Path, dataset=None, models=None, seeds: int = 5, pre
                 for name, subsets in scored_sets(whole.subset(held), list(regimes[held]), prevalences, seeds):
                     measured = [measure(chosen, sub, shares) for sub in subsets]
                     mean = {k: float(np.nanmean([m[k] for m in measured])) if not all(m[k] != m[k] for m in measured) else float("nan") for k in measured[0]}
-                    rows.append((res.model.name, CROSS_FIT, name, mean, baseline))
+                    rows.append((res.model.name, f"{CROSS_FIT} (split {repeat + 1}, half {half} scored)", name, mean, baseline))
     return rows
 
 
@@ -235,10 +237,21 @@ def main() -> None:
     parser.add_argument("--cross-fit", action="store_true",
                         help="score halves of news/validation with thresholds chosen on the other half (no test split read)")
     args = parser.parse_args()
+    if not args.results.is_dir():
+        parser.error(f"--results {args.results}: no such folder")
+    if args.seeds < 1:
+        parser.error(f"--seeds must be 1 or more, not {args.seeds}")
+    if any(not 0 < p < 1 for p in args.prevalence):
+        parser.error(f"--prevalence takes shares of spun tokens between 0 and 1 (0.05 for 5%), not {args.prevalence}")
     if args.cross_fit:
         rows = cross_fit_rows(args.results, args.dataset, args.model, args.seeds, args.prevalence)
     else:
         rows = measure_all(args.results, args.dataset, args.config, args.model, args.seeds, args.prevalence)
+    if not rows:
+        found = sorted(p.name for p in args.results.iterdir() if (p / CALIBRATION_FILE).exists())
+        which = f" for --model {', '.join(args.model)}" if args.model else ""
+        parser.error(f"no leaderboard entry with calibration predictions under {args.results}{which}: nothing to measure "
+                     f"(models there: {', '.join(found) or 'none'})")
     print_tables(rows)
     print("\n### Summary table\n")
     print(summary_table(rows))
@@ -251,8 +264,7 @@ def summary_table(rows) -> str:
     than on validation (at each rule's cut)."""
     rules = RULES[:-1]
     kinds = list(dict.fromkeys(r[2] for r in rows))
-    label = {"share": "true share (oracle)"}
-    header = ["scored sets", "sets", *(f"{level} F1: {label.get(r, r)}" for level in ("token", "document") for r in rules)]
+    header = ["scored sets", "sets", *(f"{level} F1: {LABELS.get(r, r)}" for level in ("token", "document") for r in rules)]
     lines = ["| " + " | ".join(header) + " |", "|---|" + "---:|" * (len(header) - 1)]
 
     def within(group, level, rule):
@@ -298,14 +310,16 @@ def print_tables(rows) -> None:
         scored_rows = [r for r in rows if r[3][f"{level} best"] == r[3][f"{level} best"]]
         for rule in RULES[:-1]:
             gaps = np.array([r[3][f"{level} best"] - r[3][f"{level} {rule}"] for r in scored_rows])
-            print(f"- {level} F1, {rule}: within {GOAL} of the best cut on {(gaps <= GOAL + 1e-12).sum()} of {len(gaps)} scored sets; "
+            print(f"- {level} F1, {LABELS.get(rule, rule)}: within {GOAL} of the best cut on {(gaps <= GOAL + 1e-12).sum()} of {len(gaps)} scored sets; "
                   f"mean gap {gaps.mean():.3f}, largest {gaps.max():.3f}")
         fa = [(r[3][f"{'fa' if level == 'token' else 'doc fa'} rule"], r[4][fa_index]) for r in rows]
         fa = [(a, b) for a, b in fa if a == a]
         print(f"- {level} false alarms at the rule no higher than on validation on {sum(a <= b + 1e-12 for a, b in fa)} of {len(fa)} sets with clean documents")
     for name in dict.fromkeys(r[2] for r in rows):
         same = [r for r in scored_rows_of(rows) if r[2] == name]
-        counts = ", ".join(f"{rule} {sum(r[3]['token best'] - r[3][f'token {rule}'] <= GOAL + 1e-12 for r in same)}" for rule in RULES[:-1])
+        if not same:  # clean documents only: no spun token, no best cut
+            continue
+        counts = ", ".join(f"{LABELS.get(rule, rule)} {sum(r[3]['token best'] - r[3][f'token {rule}'] <= GOAL + 1e-12 for r in same)}" for rule in RULES[:-1])
         print(f"- {name}: token F1 within {GOAL} of the best cut on {counts} of {len(same)}")
     worst = sorted(scored_rows_of(rows), key=lambda r: r[3]["token rule"] - r[3]["token best"])[:10]
     print("- largest token misses: " + "; ".join(f"{m} {c} {n} ({r['token rule']:.3f} vs best {r['token best']:.3f})" for m, c, n, r, _ in worst))

@@ -110,7 +110,10 @@ def test_applied_to_a_split_the_rule_estimates_its_spun_share_and_cuts_near_the_
     described = applied.describe()
     assert described.startswith(f"thresholds token {applied.token:.4f}, document {applied.document:.4f}: ")
     if applied.token_spun_share < chosen.token_reference.spun_share:
-        assert applied.token == chosen.calibration_token and "kept" in described.split("; documents:")[0]
+        share = f"{chosen.token_reference.spun_share:.1%}"
+        assert applied.token == chosen.calibration_token and f"kept: estimated to be spun less than news/validation ({share})" in described.split("; documents:")[0]
+        # read back from a file, the reference is gone and so is which reason held
+        assert "or no cut does better" in Thresholds.from_json(applied.to_json()).describe()
     else:
         assert f1(applied.token) >= f1(best_f1_cut(y, s)) - 0.05
     assert (applied.calibration_token, applied.rule, applied.chosen_on) == (chosen.calibration_token, chosen.rule, chosen.chosen_on)
@@ -125,7 +128,7 @@ def test_a_split_too_small_to_estimate_from_keeps_the_calibration_cuts():
     applied = chosen.applied_to(scores, docs)
     assert (applied.token, applied.document) == (chosen.calibration_token, chosen.calibration_document)
     assert applied.token_spun_share is None and applied.document_spun_share is None
-    assert "too few to estimate from" in applied.describe() and "estimated on this split" not in applied.describe()
+    assert "too few to estimate from" in applied.describe() and "from this split's scores" not in applied.describe()
     _, scores, docs = calibration_like(np.random.default_rng(2), n_docs=max(MIN_DOCUMENTS, MIN_TOKENS // 40 + 1), shift=-2.0)
     assert chosen.applied_to(scores, docs).token_spun_share is not None and chosen.applied_to(scores, docs).document_spun_share is not None
     one_long_text = [[s for doc in scores for s in doc] * (1 + MIN_TOKENS // (40 * MIN_DOCUMENTS))]

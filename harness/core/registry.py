@@ -58,7 +58,8 @@ class LazyRegistry:
 
     def unknown(self, name: str, also: str = "") -> Exception:
         """The error for a name that is not registered; ``also`` adds what else is accepted."""
-        return self.error(f"unknown {self.kind} {name!r}; {did_you_mean(name, self.entries)}Known {self.kind}s: {', '.join(self.names())}{also}")
+        hint = did_you_mean(name, self.entries)
+        return self.error(f"unknown {self.kind} {name!r}; {hint}{'K' if hint else 'k'}nown {self.kind}s: {', '.join(self.names())}{also}")
 
     def target(self, name: str) -> str:
         if name not in self.entries:

@@ -118,8 +118,9 @@ class Thresholds:
             origin = "given by hand" if self.chosen_on == GIVEN else f"as recorded; chosen on {self.chosen_on}"
             return f"thresholds {used} ({origin})"
         parts, estimated = [], []
-        for unit, share, shift, cut, applied in (("token", self.token_spun_share, self.token_shift, self.calibration_token, self.token),
-                                                 ("document", self.document_spun_share, self.document_shift, self.calibration_document, self.document)):
+        for unit, share, shift, cut, applied, ref in (
+                ("token", self.token_spun_share, self.token_shift, self.calibration_token, self.token, self.token_reference),
+                ("document", self.document_spun_share, self.document_shift, self.calibration_document, self.document, self.document_reference)):
             if cut is None:
                 continue
             estimated.append(share is not None)
@@ -127,11 +128,16 @@ class Thresholds:
                 small = f"one document or under {MIN_TOKENS:,} tokens" if unit == "token" else f"under {MIN_DOCUMENTS} documents"
                 parts.append(f"{unit}s: the F1-optimal cut on {CALIBRATED_ON} ({cut:.4f}), too few to estimate from ({small})")
             else:
-                kept = (f", kept: estimated to be spun less than {CALIBRATED_ON}, or no cut does better" if applied == cut else "")
+                kept = ""
+                if applied == cut and ref is None:  # read back from a file: which reason held is not recorded
+                    kept = f", kept: estimated to be spun less than {CALIBRATED_ON}, or no cut does better"
+                elif applied == cut:
+                    kept = (f", kept: estimated to be spun less than {CALIBRATED_ON} ({ref.spun_share:.1%})" if share < ref.spun_share
+                            else ", kept: no cut does better under the fitted model")
                 parts.append(f"{unit}s: about {share:.1%} spun, spun scores {0.0 - shift:.2f} logits lower than on {CALIBRATED_ON} (cut {cut:.4f} there{kept})")
         mixed = f" ({self.chosen_on})" if GIVEN in self.chosen_on else ""
-        head = ("" if not any(estimated) else "the best F1 estimated on this split without its labels; " if all(estimated)
-                else "the best F1 estimated on this split without its labels where it is large enough; ")
+        head = ("" if not any(estimated) else "the rule, from this split's scores without its labels; " if all(estimated)
+                else "the rule, from this split's scores without its labels where it is large enough; ")
         return f"thresholds {used}{mixed}: {head}" + "; ".join(parts)
 
     @staticmethod

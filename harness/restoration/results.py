@@ -100,7 +100,8 @@ class RestorationResults:
             spans = [n for n, v in self.scores.get("end_to_end", {}).items() if isinstance(v, dict) and "distance_removed" in v]
             known = [*(f"edits/{n}" for n in edits), *(f"end_to_end/{n}" for n in spans)]
             asked = f"{level}/{name}" + (f" (kind={kind!r})" if kind is not None else "")
-            raise KeyError(f"no restoration score {asked}; {did_you_mean(f'{level}/{name}', known)}scores: {', '.join(known)}; "
+            hint = did_you_mean(kind, kinds) if kind is not None and kind not in kinds else did_you_mean(f"{level}/{name}", known)
+            raise KeyError(f"no restoration score {asked}; {hint}scores: {', '.join(known)}; "
                            f"by_kind/<edits score> with kind= one of {', '.join(kinds)}") from None
 
     @property
