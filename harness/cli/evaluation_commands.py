@@ -24,6 +24,12 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
         return cmd_evaluate_restore(args)
     if args.spans_from:
         raise SpinbenchError("--spans-from is for --task restore")
+    from harness.evaluation.registry import REGISTRY
+    from harness.restoration.registry import RESTORERS
+
+    if args.model in RESTORERS and args.model not in REGISTRY:
+        raise SpinbenchError(f"{args.model!r} is a restorer, not a detector: restorers are evaluated with --task restore "
+                             f"(evaluate --task restore --model {args.model}; from Python, harness.restore)")
     common = dict(dataset=args.dataset, output_dir=args.output_dir, name=args.name, n_boot=args.bootstrap, seed=args.seed,
                   threshold=args.threshold, doc_threshold=args.doc_threshold, submit=args.submit, allow_dirty=args.allow_dirty)
     if is_predictions_file(args.model):

@@ -59,11 +59,6 @@ def resolve_class(name: str, predictions_file_ok: bool = True) -> type:
     """A registered name, ``hf:...`` or an import path ``package.module:Class`` -> the detector class."""
     target = target_of(name)
     if ":" not in target:
-        from harness.restoration.registry import RESTORERS
-
-        if name in RESTORERS:
-            raise UnknownModel(f"{name!r} is a restorer, not a detector: restorers are evaluated with --task restore "
-                               f"(evaluate --task restore --model {name}; from Python, harness.restore)")
         also = ", or a predictions file" if predictions_file_ok else ""
         raise _REGISTRY.unknown(name, f" (or hf:PATH_OR_HUB_ID, an import path package.module:Class{also})")
     module_name, _, class_name = target.partition(":")
