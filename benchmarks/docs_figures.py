@@ -225,18 +225,28 @@ def regime_profile(root: Path) -> str:
 PREVIOUS_REVISION = "d7e6c23"
 
 
-def _revision_diff(root: Path, gaps_only: bool) -> str | None:
-    """Token F1 and AUPRC before (``PREVIOUS_REVISION``'s committed results, read from git) and
-    after (the working tree's), or None without that commit in the history (a shallow clone)."""
+def _results_then_and_now(root: Path, commit: str) -> tuple[dict, dict] | None:
+    """Every committed detection result at ``commit`` (read from git) and in the working tree,
+    or None without that commit in the history (a shallow clone)."""
     import subprocess
 
-    if subprocess.run(["git", "-C", str(root), "cat-file", "-e", f"{PREVIOUS_REVISION}^{{commit}}"], capture_output=True).returncode:
+    if subprocess.run(["git", "-C", str(root), "cat-file", "-e", f"{commit}^{{commit}}"], capture_output=True).returncode:
         return None
     sys.path.insert(0, str(root / "benchmarks"))
     import revision_diff
 
-    before, after = revision_diff.results_at(PREVIOUS_REVISION, root), revision_diff.results_at(None, root)
-    table = revision_diff.table(before, after)
+    return revision_diff.results_at(commit, root), revision_diff.results_at(None, root)
+
+
+def _revision_diff(root: Path, gaps_only: bool) -> str | None:
+    """Token F1 and AUPRC before (``PREVIOUS_REVISION``'s committed results) and after (the
+    working tree's), or None without that commit in the history."""
+    results = _results_then_and_now(root, PREVIOUS_REVISION)
+    if results is None:
+        return None
+    import revision_diff  # on the path: _results_then_and_now put it there
+
+    table = revision_diff.table(*results)
     return table.split("\n\n")[1] if gaps_only else table
 
 
@@ -261,14 +271,10 @@ def rule_diff(root: Path) -> str | None:
     """Token and document F1 of the baselines under threshold rule version 1 (``RULE_V1_COMMIT``'s
     committed results, read from git) and version 2 (the working tree's), or None without that
     commit in the history."""
-    import subprocess
-
-    if subprocess.run(["git", "-C", str(root), "cat-file", "-e", f"{RULE_V1_COMMIT}^{{commit}}"], capture_output=True).returncode:
+    results = _results_then_and_now(root, RULE_V1_COMMIT)
+    if results is None:
         return None
-    sys.path.insert(0, str(root / "benchmarks"))
-    import revision_diff
-
-    before, after = revision_diff.results_at(RULE_V1_COMMIT, root), revision_diff.results_at(None, root)
+    before, after = results
     rows = []
     for model in THRESHOLD_DETECTORS:
         for config in CONFIG_ORDER:

@@ -158,6 +158,22 @@ def _fmt(x: float) -> str:
     return "–" if x != x else f"{x:.3f}"
 
 
+def rows_of(model: str, config: str, chosen, calibration: Scored, split: Scored, regimes, prevalences, seeds: int) -> list:
+    """The rows of one detector's scored split (see :func:`measure_all`): every scored set cut
+    from ``split``, measured at ``chosen``'s cuts, against what the calibration cuts flag on
+    ``calibration`` (the matched rule's shares and validation's false alarms)."""
+    flat = np.concatenate(calibration.tokens)
+    shares = (float(np.mean(flat >= chosen.calibration_token)), float(np.mean(calibration.docs >= chosen.calibration_document)))
+    baseline = (clean_flagged(calibration, chosen.calibration_token),
+                float(np.mean(calibration.docs[~calibration.spun] >= chosen.calibration_document)))
+    rows = []
+    for name, subsets in scored_sets(split, regimes, prevalences, seeds):
+        measured = [measure(chosen, sub, shares) for sub in subsets]
+        mean = {k: float(np.nanmean([m[k] for m in measured])) if not all(m[k] != m[k] for m in measured) else float("nan") for k in measured[0]}
+        rows.append((model, config, name, mean, baseline))
+    return rows
+
+
 def measure_all(results: Path, dataset=None, configs=None, models=None, seeds: int = 5, prevalences=PREVALENCES) -> list:
     """One row per (entry, scored set): (model, config, set name, mean of every column over the
     set's draws, validation's false alarms (token, document)). ``models``/``configs``: only these
@@ -171,18 +187,11 @@ def measure_all(results: Path, dataset=None, configs=None, models=None, seeds: i
                 continue
             res = read_results(path)
             chosen, cal_tokens, cal_docs = read_calibration(folder / CALIBRATION_FILE, validation, res.model)
-            on_validation = scored(cal_tokens, cal_docs, validation.gold)
-            flat = np.concatenate(on_validation.tokens)
-            shares = (float(np.mean(flat >= chosen.calibration_token)), float(np.mean(on_validation.docs >= chosen.calibration_document)))
-            baseline = (clean_flagged(on_validation, chosen.calibration_token),
-                        float(np.mean(on_validation.docs[~on_validation.spun] >= chosen.calibration_document)))
             split = load(config, res.dataset.split, dataset=dataset)
             _, token_scores, doc_scores = read_scores(path.parent / res.predictions, split)
             regimes = [r.get("regime") for r in split.records] if "regime" in split.records[0] else None
-            for name, subsets in scored_sets(scored(token_scores, doc_scores, split.gold), regimes, prevalences, seeds):
-                measured = [measure(chosen, sub, shares) for sub in subsets]
-                mean = {k: float(np.nanmean([m[k] for m in measured])) if not all(m[k] != m[k] for m in measured) else float("nan") for k in measured[0]}
-                rows.append((res.model.name, config, name, mean, baseline))
+            rows += rows_of(res.model.name, config, chosen, scored(cal_tokens, cal_docs, validation.gold),
+                            scored(token_scores, doc_scores, split.gold), regimes, prevalences, seeds)
     return rows
 
 
@@ -215,14 +224,8 @@ def cross_fit_rows(results: Path, dataset=None, models=None, seeds: int = 5, pre
             for half, (fit, held) in enumerate(((order[: n // 2], order[n // 2:]), (order[n // 2:], order[: n // 2])), start=1):
                 truth = GoldColumns.from_records([validation.records[i] for i in fit])
                 chosen = choose_thresholds(truth, [cal_tokens[i] for i in fit], [cal_docs[i] for i in fit])
-                on_fit = whole.subset(fit)
-                flat = np.concatenate(on_fit.tokens)
-                shares = (float(np.mean(flat >= chosen.calibration_token)), float(np.mean(on_fit.docs >= chosen.calibration_document)))
-                baseline = (clean_flagged(on_fit, chosen.calibration_token), float(np.mean(on_fit.docs[~on_fit.spun] >= chosen.calibration_document)))
-                for name, subsets in scored_sets(whole.subset(held), list(regimes[held]), prevalences, seeds):
-                    measured = [measure(chosen, sub, shares) for sub in subsets]
-                    mean = {k: float(np.nanmean([m[k] for m in measured])) if not all(m[k] != m[k] for m in measured) else float("nan") for k in measured[0]}
-                    rows.append((res.model.name, f"{CROSS_FIT} (split {repeat + 1}, half {half} scored)", name, mean, baseline))
+                rows += rows_of(res.model.name, f"{CROSS_FIT} (split {repeat + 1}, half {half} scored)", chosen,
+                                whole.subset(fit), whole.subset(held), list(regimes[held]), prevalences, seeds)
     return rows
 
 

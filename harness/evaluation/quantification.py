@@ -264,5 +264,4 @@ def rule_cut(ref: Reference, scores: Sequence[float], keep: float) -> tuple[floa
     est = estimate(ref, scores)
     if est.spun < ref.spun_share:
         return float(keep), est
-    cut = best_expected_f1_cut(ref, est, scores, keep=keep)
-    return (float(keep) if cut is None else cut), est
+    return best_expected_f1_cut(ref, est, scores, keep=keep), est

@@ -170,7 +170,7 @@ def _concat(token_scores: Sequence[Sequence[float]]) -> np.ndarray:
 def _rule_cut(ref: quantification.Reference, scores: np.ndarray, calibration_cut: float | None, enough: bool):
     """(cut, estimate) of the rule on one level's scores; the calibration cut and no estimate
     for a set too small to estimate from."""
-    if not enough or not len(scores) or calibration_cut is None:
+    if not enough or not len(scores):
         return calibration_cut, None
     return quantification.rule_cut(ref, scores, calibration_cut)
 
