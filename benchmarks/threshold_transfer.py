@@ -114,7 +114,7 @@ def cuts(chosen, s: Scored, shares: tuple[float, float]) -> dict[str, tuple[floa
     """{rule: (token cut, document cut)} on the scored set ``s``."""
     flat = np.concatenate(s.tokens)
     y = np.concatenate(s.labels)
-    applied = chosen.applied_to(s.tokens, s.docs)
+    applied = chosen.for_split(s.tokens, s.docs)
     best_token = metrics.best_f1_cut(y, flat) if y.any() else np.inf
     best_doc = metrics.best_f1_cut(s.spun, s.docs) if s.spun.any() else np.inf
     return {
@@ -205,7 +205,7 @@ def cross_fit_rows(results: Path, dataset=None, models=None, seeds: int = 5, pre
     scored sets cut from the other, each way round. Config column: :data:`CROSS_FIT`, with the
     split and the half scored."""
     from harness.core.dataset import GoldColumns
-    from harness.evaluation.scoring import choose_thresholds
+    from harness.evaluation.thresholds import choose_thresholds
 
     validation = calibration_split(dataset)
     rows = []

@@ -63,7 +63,7 @@ def test_held_out_config_uses_news_thresholds(tmp_path, tiny_dataset):
     folder = tmp_path / "results" / "lexicon"
     chosen, _, _ = read_calibration(folder / "calibration.predictions.jsonl.gz", calibration_split(str(tiny_dataset)), held.model)
     _, tokens, docs = read_scores(folder / "unseen-spinner.predictions.jsonl.gz", load("unseen-spinner", "test", dataset=str(tiny_dataset)))
-    assert chosen.applied_to(tokens, docs) == t
+    assert chosen.for_split(tokens, docs) == t
 
 
 def test_predictions_file_scores_without_the_model(tmp_path, tiny_dataset):

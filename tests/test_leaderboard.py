@@ -10,7 +10,7 @@ from harness.core.configs import CONFIGS
 from harness.core.files import read_jsonl_gz, sha256_file, write_jsonl_gz
 from harness.evaluation.evaluate import evaluate
 from harness.evaluation.leaderboard import check, collect, ranks, render
-from harness.evaluation.scoring import RULE_NAME
+from harness.evaluation.thresholds import RULE_NAME
 
 
 @pytest.fixture
@@ -100,7 +100,7 @@ def test_paired_ranks_separate_models_whose_own_intervals_overlap():
 
 
 def test_paired_interval_matches_a_loop_over_resamples():
-    from harness.evaluation.metrics import paired_interval
+    from harness.runs.bootstrap import paired_interval
 
     rng = np.random.default_rng(1)
     x, y = rng.random(1000), rng.random(1000)

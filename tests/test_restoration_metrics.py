@@ -138,9 +138,9 @@ def test_bootstrap_is_seeded_and_brackets_the_value():
     assert top1["ci95"][0] <= top1["value"] <= top1["ci95"][1]
     assert len(a["resamples"]["top1"]) == 200
     # The resampled main score is the ratio of resampled sums (documents drawn with replacement).
-    from harness.evaluation.scoring import _weights
+    from harness.runs.bootstrap import weights
 
-    w = _weights(len(gold), 200, 1)
+    w = weights(len(gold), 200, 1)
     hits = np.array([sum(metrics.hit(r, i.original, 1) for i, r in zip(items, c)) for items, c in zip(gold.items, candidates)])
     n = np.array([len(items) for items in gold.items])
     assert a["resamples"]["top1"] == pytest.approx(list(np.round((w @ hits) / (w @ n), 6)))

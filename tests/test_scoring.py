@@ -5,8 +5,8 @@ import pytest
 from sklearn.metrics import average_precision_score, roc_auc_score
 
 from harness.core.dataset import GoldColumns
-from harness.evaluation.scoring import Thresholds
 from harness.evaluation.scoring import score_split as score_records
+from harness.evaluation.thresholds import Thresholds
 
 
 def score_split(records, *args, **kwargs):
@@ -73,7 +73,7 @@ def calibration_like(rng, n_docs=80, spun_share=0.3, clean_docs=0.25, shift=0.0)
 
 
 def chosen_on_calibration(seed=0):
-    from harness.evaluation.scoring import choose_thresholds
+    from harness.evaluation.thresholds import choose_thresholds
 
     records, scores, docs = calibration_like(np.random.default_rng(seed), n_docs=400)
     return choose_thresholds(GoldColumns.from_records(records), scores, docs), records, scores, docs
@@ -81,7 +81,7 @@ def chosen_on_calibration(seed=0):
 
 def test_chosen_thresholds_are_the_calibration_optimum_with_the_rule_s_references():
     from harness.evaluation.metrics import best_f1_cut
-    from harness.evaluation.scoring import RULE_NAME
+    from harness.evaluation.thresholds import RULE_NAME
 
     chosen, records, scores, docs = chosen_on_calibration()
     gold = GoldColumns.from_records(records)
@@ -94,7 +94,7 @@ def test_chosen_thresholds_are_the_calibration_optimum_with_the_rule_s_reference
 
 
 @pytest.mark.parametrize(("spun_share", "clean_docs", "shift"), [(0.1, 0.8, 0.0), (0.3, 0.25, 0.0), (0.45, 0.0, 0.0), (0.3, 0.25, -2.0)])
-def test_applied_to_a_split_the_rule_estimates_its_spun_share_and_cuts_near_the_best_f1(spun_share, clean_docs, shift):
+def test_for_split_the_rule_estimates_its_spun_share_and_cuts_near_the_best_f1(spun_share, clean_docs, shift):
     """Spun at least as much as calibration (22% of tokens), the cut is near the best one; spun
     less (the first case: 2.5%), the estimate is still made and reported, and the calibration cut
     is kept."""
@@ -102,7 +102,7 @@ def test_applied_to_a_split_the_rule_estimates_its_spun_share_and_cuts_near_the_
 
     chosen = chosen_on_calibration()[0]
     records, scores, docs = calibration_like(np.random.default_rng(1), n_docs=300, spun_share=spun_share, clean_docs=clean_docs, shift=shift)
-    applied = chosen.applied_to(scores, docs)
+    applied = chosen.for_split(scores, docs)
     y, s = GoldColumns.from_records(records).labels.astype(bool), np.concatenate(scores)
     assert applied.token_spun_share == pytest.approx(y.mean(), abs=0.03)
     assert applied.token_shift == pytest.approx(shift, abs=0.5) or y.mean() < 0.05  # a few dozen spun tokens cannot place their distribution
@@ -121,18 +121,18 @@ def test_applied_to_a_split_the_rule_estimates_its_spun_share_and_cuts_near_the_
 
 
 def test_a_split_too_small_to_estimate_from_keeps_the_calibration_cuts():
-    from harness.evaluation.scoring import MIN_DOCUMENTS, MIN_TOKENS
+    from harness.evaluation.thresholds import MIN_DOCUMENTS, MIN_TOKENS
 
     chosen = chosen_on_calibration()[0]
     _, scores, docs = calibration_like(np.random.default_rng(2), n_docs=MIN_DOCUMENTS - 1, shift=-2.0)
-    applied = chosen.applied_to(scores, docs)
+    applied = chosen.for_split(scores, docs)
     assert (applied.token, applied.document) == (chosen.calibration_token, chosen.calibration_document)
     assert applied.token_spun_share is None and applied.document_spun_share is None
     assert "too few to estimate from" in applied.describe() and "from this split's scores" not in applied.describe()
     _, scores, docs = calibration_like(np.random.default_rng(2), n_docs=max(MIN_DOCUMENTS, MIN_TOKENS // 40 + 1), shift=-2.0)
-    assert chosen.applied_to(scores, docs).token_spun_share is not None and chosen.applied_to(scores, docs).document_spun_share is not None
+    assert chosen.for_split(scores, docs).token_spun_share is not None and chosen.for_split(scores, docs).document_spun_share is not None
     one_long_text = [[s for doc in scores for s in doc] * (1 + MIN_TOKENS // (40 * MIN_DOCUMENTS))]
-    assert len(one_long_text[0]) >= MIN_TOKENS and chosen.applied_to(one_long_text, [0.9]).token == chosen.calibration_token  # one text: kept
+    assert len(one_long_text[0]) >= MIN_TOKENS and chosen.for_split(one_long_text, [0.9]).token == chosen.calibration_token  # one text: kept
 
 
 def test_the_rule_reads_no_label_of_the_scored_split(tmp_path):
@@ -164,7 +164,7 @@ def test_thresholds_recorded_by_the_rule_before_are_read_as_not_this_rule_s():
     t = Thresholds.from_json(old)
     assert t.rule is None and (t.token, t.calibration_token) == (0.38, 0.37)
     assert "token_share" not in t.to_json() and "as recorded" in t.describe()
-    assert t.applied_to([[0.1, 0.9]] * 30, [0.5] * 30) == t  # no reference: nothing to move them with
+    assert t.for_split([[0.1, 0.9]] * 30, [0.5] * 30) == t  # no reference: nothing to move them with
 
 
 def test_thresholds_given_by_hand_are_not_moved():
@@ -172,10 +172,10 @@ def test_thresholds_given_by_hand_are_not_moved():
     _, scores, docs = calibration_like(np.random.default_rng(5), n_docs=60, shift=-2.0)
     half = Thresholds.override(chosen, 0.3, None)
     assert half.calibration_token is None and half.calibration_document == chosen.calibration_document
-    moved = half.applied_to(scores, docs)
+    moved = half.for_split(scores, docs)
     assert moved.token == 0.3 and moved.token_spun_share is None and moved.document_spun_share is not None
-    assert moved.document == chosen.applied_to(scores, docs).document
-    assert Thresholds.override(chosen, 0.3, 0.2).applied_to(scores, docs) == Thresholds(0.3, 0.2, "given")
+    assert moved.document == chosen.for_split(scores, docs).document
+    assert Thresholds.override(chosen, 0.3, 0.2).for_split(scores, docs) == Thresholds(0.3, 0.2, "given")
     assert Thresholds(0.3, 0.2, "given").to_json() == {"token": 0.3, "document": 0.2, "chosen_on": "given"}
 
 
@@ -183,7 +183,7 @@ def test_thresholds_given_by_hand_are_not_moved():
 def test_interval_ends_match_numpy_nanpercentile(seed):
     import warnings
 
-    from harness.evaluation.scoring import _nan_percentiles
+    from harness.runs.bootstrap import nan_percentiles
 
     rng = np.random.default_rng(seed)
     table = rng.random((30, 50))
@@ -193,7 +193,7 @@ def test_interval_ends_match_numpy_nanpercentile(seed):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
         want = np.nanpercentile(table, [2.5, 97.5], axis=1)
-    np.testing.assert_allclose(_nan_percentiles(table, (2.5, 97.5)), want, rtol=0, atol=1e-12, equal_nan=True)
+    np.testing.assert_allclose(nan_percentiles(table, (2.5, 97.5)), want, rtol=0, atol=1e-12, equal_nan=True)
 
 
 def small_groups_split():
@@ -204,7 +204,7 @@ def small_groups_split():
 
 
 def test_groups_below_the_minimum_size_get_no_interval():
-    from harness.evaluation.scoring import MIN_GROUP_DOCUMENTS
+    from harness.runs.bootstrap import MIN_GROUP_DOCUMENTS
 
     assert MIN_GROUP_DOCUMENTS == 5
     records, scores, docs = small_groups_split()
@@ -219,9 +219,9 @@ def test_groups_below_the_minimum_size_get_no_interval():
 
 
 def test_resamples_without_the_group_are_left_out_of_its_interval(monkeypatch):
-    from harness.evaluation import scoring
+    from harness.runs import bootstrap
 
-    monkeypatch.setattr(scoring, "MIN_GROUP_DOCUMENTS", 1, raising=False)
+    monkeypatch.setattr(bootstrap, "MIN_GROUP_DOCUMENTS", 1)
     records, scores, docs = small_groups_split()
     out = score_split(records, scores, docs, 0.5, 0.5, n_boot=200)
     # Every resample that drew a heavy document found it perfectly; one that drew none says nothing.

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from harness.core.dataset import GoldColumns
-from harness.evaluation.scoring import choose_thresholds
+from harness.evaluation.thresholds import choose_thresholds
 
 ROOT = Path(__file__).resolve().parent.parent
 

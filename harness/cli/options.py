@@ -10,7 +10,7 @@ import argparse
 
 from harness.core.checks import is_probability
 from harness.core.configs import CONFIGS, DEFAULT_CONFIG, EVALUATION_SPLIT
-from harness.evaluation.scoring import DEFAULT_RESAMPLES
+from harness.runs.bootstrap import DEFAULT_RESAMPLES
 
 ALL_CONFIGS = "all"  # --config all: every leaderboard config, one run each
 TASKS = ("detect", "restore")  # evaluate --task: detection (the default), or the restoration track

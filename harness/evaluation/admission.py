@@ -12,7 +12,8 @@ from pathlib import Path
 
 from harness.core.configs import CONFIGS, EVALUATION_SPLIT
 from harness.evaluation.results import ModelInfo, Results, ResultsError, read_results
-from harness.evaluation.scoring import CALIBRATED_ON, DEFAULT_RESAMPLES
+from harness.evaluation.thresholds import CALIBRATED_ON
+from harness.runs.bootstrap import DEFAULT_RESAMPLES
 
 
 def entry_problems(config: str, split: str, chosen_on: str, fingerprint: str | None = None, recorded: dict | None = None, *,

@@ -18,7 +18,7 @@ from harness.core.dataset import Split, fit_dataset, load
 from harness.evaluation.outputs import CALIBRATION_NAME, PREDICTIONS_SUFFIX
 from harness.evaluation.predictions import provenance_problems, read_scores
 from harness.evaluation.results import ModelInfo, ResultsError
-from harness.evaluation.scoring import Thresholds, choose_thresholds
+from harness.evaluation.thresholds import Thresholds, choose_thresholds
 
 CALIBRATION_FILE = CALIBRATION_NAME + PREDICTIONS_SUFFIX
 

@@ -29,7 +29,7 @@ from harness.core.unicode_text import clean_text
 from harness.evaluation import detector_calls
 from harness.evaluation.contract import doc_scores_from_tokens, hook
 from harness.evaluation.metrics import spans
-from harness.evaluation.scoring import CALIBRATED_ON, RULE_NAME
+from harness.evaluation.thresholds import CALIBRATED_ON, RULE_NAME
 
 PASSAGE_TOKENS = 2000
 WINDOW_CHARS = 1 << 16  # characters tokenized at a time within a paragraph

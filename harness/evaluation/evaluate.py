@@ -40,7 +40,9 @@ from harness.evaluation.prepare import checked_params, fit_and_calibrate, make, 
 from harness.evaluation.provenance import git_commit
 from harness.evaluation.record import record, write_run
 from harness.evaluation.results import Bootstrap, ModelInfo, Results
-from harness.evaluation.scoring import CALIBRATED_ON, DEFAULT_RESAMPLES, GIVEN, MAX_RESAMPLES, Thresholds, score_split
+from harness.evaluation.scoring import score_split
+from harness.evaluation.thresholds import CALIBRATED_ON, GIVEN, Thresholds
+from harness.runs.bootstrap import DEFAULT_RESAMPLES, MAX_RESAMPLES
 
 
 def evaluate(
@@ -90,7 +92,7 @@ def evaluate(
     calibrated = fit_and_calibrate(detector, label, target, dataset, use_cache, fit)
     predicted = predict_split(label, calibrated.detector, evaluated, f"{evaluated.config}/{evaluated.split}")
     chosen = Thresholds.override(calibrated.thresholds, *given) if given else calibrated.thresholds
-    thresholds = chosen.applied_to(predicted.token_scores, predicted.doc_scores)
+    thresholds = chosen.for_split(predicted.token_scores, predicted.doc_scores)
     scores = score_split(evaluated.gold, predicted.token_scores, predicted.doc_scores, thresholds.token, thresholds.document, n_boot=n_boot, seed=seed)
 
     results = record(model_info, evaluated, thresholds, scores, Bootstrap(n_boot, seed), paths.predictions.name,

@@ -30,14 +30,14 @@ from harness.core.configs import CALIBRATION_SPLIT, CLEAN_REGIME, CONFIGS, DEFAU
 from harness.core.dataset import DatasetNotFound, Split, load
 from harness.core.errors import SpinbenchError
 from harness.core.files import read_jsonl_gz, sha256_file, write_jsonl_gz
-from harness.evaluation import metrics
 from harness.evaluation.admission import results_problems
 from harness.evaluation.calibration import CALIBRATION_FILE, read_calibration
 from harness.evaluation.outputs import check_name
 from harness.evaluation.predictions import ScoredPredictions, provenance_problems, read_predictions, score_predictions_file, with_thresholds
 from harness.evaluation.record import LOCK_NAME
 from harness.evaluation.results import MAIN_SCORE_NAME, Results, ResultsError, read_results
-from harness.evaluation.scoring import DEFAULT_RESAMPLES, RULE_NAME, THRESHOLD_RULE, Thresholds
+from harness.evaluation.thresholds import RULE_NAME, THRESHOLD_RULE, Thresholds
+from harness.runs.bootstrap import DEFAULT_RESAMPLES, paired_interval
 
 RANK_RULE = (
     "one more than the number of models that are better by a paired bootstrap: over the same "
@@ -162,7 +162,7 @@ def ranks(entries: Entries) -> dict[str, str]:
     main = {m: r for m, r in main.items() if r}
     out = {}
     for model, mine in main.items():
-        better = sum(1 for other, theirs in main.items() if other != model and metrics.paired_interval(mine, theirs)[0] > 0)
+        better = sum(1 for other, theirs in main.items() if other != model and paired_interval(mine, theirs)[0] > 0)
         out[model] = better + 1
     counts = {r: list(out.values()).count(r) for r in set(out.values())}
     return {m: f"{r}=" if counts[r] > 1 else str(r) for m, r in out.items()}

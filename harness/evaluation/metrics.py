@@ -22,13 +22,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-
-def ratio(num, den):
-    """num / den, 0.0 where den is 0; scalars give floats, arrays (bootstrap resamples) arrays."""
-    num, den = np.asarray(num, dtype=float), np.asarray(den, dtype=float)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        out = np.where(den > 0, num / den, 0.0)
-    return float(out) if out.ndim == 0 else out
+from harness.runs.bootstrap import ratio
 
 
 def _f1(p, r):
@@ -41,20 +35,6 @@ def prf(tp, fp, fn):
     scikit-learn does."""
     tp, fp, fn = (np.asarray(x, dtype=float) for x in (tp, fp, fn))
     return ratio(tp, tp + fp), ratio(tp, tp + fn), ratio(2 * tp, 2 * tp + fp + fn)
-
-
-def paired_interval(a: Sequence[float], b: Sequence[float], level: float = 0.95) -> tuple[float, float]:
-    """The percentile interval of ``b - a`` over paired bootstrap resamples (the same resampled
-    documents for both, as sacrebleu's paired bootstrap): ``b`` is better than ``a`` at this
-    level when the interval lies above 0.
-
-    >>> paired_interval([0.5, 0.6, 0.7], [0.6, 0.7, 0.8])
-    (0.1, 0.1)
-    """
-    d = np.asarray(b, dtype=float) - np.asarray(a, dtype=float)
-    tail = (1 - level) / 2 * 100
-    lo, hi = np.percentile(d, [tail, 100 - tail])
-    return round(float(lo), 12), round(float(hi), 12)
 
 
 def spans(labels: Sequence[int]) -> list[tuple[int, int]]:

@@ -19,7 +19,8 @@ from harness.core.dataset import GoldColumns, Split
 from harness.core.files import read_jsonl_gz, write_jsonl_gz
 from harness.evaluation.contract import doc_scores_from_tokens
 from harness.evaluation.results import DatasetInfo, ModelInfo, ResultsError
-from harness.evaluation.scoring import Thresholds, score_split
+from harness.evaluation.scoring import score_split
+from harness.evaluation.thresholds import Thresholds
 
 
 def header_of(model: ModelInfo, split: Split | DatasetInfo, thresholds: Thresholds | None = None) -> dict:
@@ -160,9 +161,9 @@ def score_predictions_file(
     path: Path, gold: Split, n_boot: int, seed: int, thresholds: Thresholds, read: tuple[dict, dict] | None = None,
 ) -> ScoredPredictions:
     """Score a predictions file against ``gold`` (read by :func:`read_scores`) at ``thresholds``
-    moved to this file's scores by the rule (:meth:`Thresholds.applied_to`, which leaves cuts given
+    moved to this file's scores by the rule (:meth:`Thresholds.for_split`, which leaves cuts given
     by hand, or read from a header, alone)."""
     header, token_scores, doc_scores = read_scores(path, gold, read)
-    chosen = thresholds.applied_to(token_scores, doc_scores)
+    chosen = thresholds.for_split(token_scores, doc_scores)
     scores = score_split(gold.gold, token_scores, doc_scores, chosen.token, chosen.document, n_boot=n_boot, seed=seed)
     return ScoredPredictions(header, chosen, token_scores, doc_scores, scores)

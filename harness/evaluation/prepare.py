@@ -19,7 +19,7 @@ from harness.evaluation import detector_calls, fit_cache
 from harness.evaluation.contract import get_params, requires_fit
 from harness.evaluation.predict import predict_split
 from harness.evaluation.registry import make_detector, target_of
-from harness.evaluation.scoring import CALIBRATED_ON, Thresholds, choose_thresholds
+from harness.evaluation.thresholds import CALIBRATED_ON, Thresholds, choose_thresholds
 
 log = logging.getLogger(__name__)
 

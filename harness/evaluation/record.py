@@ -14,7 +14,7 @@ from harness.evaluation.outputs import RunPaths
 from harness.evaluation.predictions import header_of, write_predictions
 from harness.evaluation.provenance import git_commit, hardware, peak_memory_mb
 from harness.evaluation.results import Bootstrap, Calibration, DatasetInfo, ModelInfo, Results, Throughput, validate_results, write_results
-from harness.evaluation.scoring import Thresholds
+from harness.evaluation.thresholds import Thresholds
 
 log = logging.getLogger(__name__)
 

@@ -16,7 +16,7 @@ from pathlib import Path
 from harness.core.errors import SpinbenchError
 from harness.core.files import write_json
 from harness.core.registry import did_you_mean
-from harness.evaluation.scoring import Thresholds
+from harness.evaluation.thresholds import Thresholds
 
 SCHEMA_VERSION = 1
 # The leaderboard's main score: token-level F1 of the spun class.

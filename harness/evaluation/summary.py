@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from harness.core.configs import CLEAN_BAND, CLEAN_RECIPE
-from harness.evaluation.scoring import MIN_GROUP_DOCUMENTS
+from harness.runs.bootstrap import MIN_GROUP_DOCUMENTS
 
 # Breakdown groups made of clean documents alone: the recipe and the rate band of an unspun document.
 CLEAN_GROUPS = (CLEAN_RECIPE, CLEAN_BAND)

@@ -16,7 +16,7 @@ from harness.core.errors import SpinbenchError
 from harness.evaluation.leaderboard import Entries, collect
 from harness.evaluation.predictions import match_predictions, read_predictions
 from harness.evaluation.results import Results, ResultsError, read_results
-from harness.evaluation.scoring import token_predictions
+from harness.evaluation.thresholds import token_predictions
 from harness.report.restoration import load_restoration_run, restoration_files
 
 

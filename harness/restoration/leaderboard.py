@@ -18,11 +18,10 @@ from pathlib import Path
 from harness.core.configs import CONFIGS, DEFAULT_CONFIG
 from harness.core.dataset import DatasetNotFound, load
 from harness.core.files import sha256_file
-from harness.evaluation import metrics as detection_metrics
 from harness.evaluation.admission import entry_problems
 from harness.evaluation.leaderboard import Table, _close, _markdown
 from harness.evaluation.results import ResultsError
-from harness.evaluation.scoring import CALIBRATED_ON, DEFAULT_RESAMPLES
+from harness.evaluation.thresholds import CALIBRATED_ON
 from harness.restoration.contract import TOP_K
 from harness.restoration.items import detector_spans, restoration_gold
 from harness.restoration.kinds import KINDS
@@ -30,6 +29,7 @@ from harness.restoration.predictions import score_restoration_file
 from harness.restoration.results import RestorationResults, read_restoration_results, write_results
 from harness.restoration.run import TASK_DIR
 from harness.restoration.scoring import MAIN_SCORE_NAME
+from harness.runs.bootstrap import DEFAULT_RESAMPLES, paired_interval
 
 Entries = dict[str, dict[str, RestorationResults]]
 
@@ -87,7 +87,7 @@ def _fmt(m: dict | None, interval: bool = False) -> str:
 
 def ranks(entries: Entries) -> dict[str, str]:
     main = {m: c[DEFAULT_CONFIG].scores["resamples"].get(MAIN_SCORE_NAME) for m, c in entries.items() if DEFAULT_CONFIG in c}
-    out = {m: 1 + sum(1 for o, theirs in main.items() if o != m and detection_metrics.paired_interval(mine, theirs)[0] > 0) for m, mine in main.items()}
+    out = {m: 1 + sum(1 for o, theirs in main.items() if o != m and paired_interval(mine, theirs)[0] > 0) for m, mine in main.items()}
     counts = {r: list(out.values()).count(r) for r in set(out.values())}
     return {m: f"{r}=" if counts[r] > 1 else str(r) for m, r in out.items()}
 

@@ -34,13 +34,14 @@ from harness.evaluation.outputs import PREDICTIONS_SUFFIX, RESULTS_DIR, RUNS_DIR
 from harness.evaluation.prepare import _cacheable, checked_params, nonempty, target_of_object
 from harness.evaluation.provenance import git_commit, hardware, peak_memory_mb
 from harness.evaluation.results import Bootstrap, DatasetInfo, ModelInfo
-from harness.evaluation.scoring import CALIBRATED_ON, DEFAULT_RESAMPLES, MAX_RESAMPLES
+from harness.evaluation.thresholds import CALIBRATED_ON
 from harness.restoration.contract import RestorerError, call, requires_fit, restore_document
 from harness.restoration.items import DetectorSpans, RestorationGold, detector_spans, resolve_detector_results, restoration_gold, training_data
 from harness.restoration.predictions import header_of, read_predictions, score_restoration_file, write_predictions
 from harness.restoration.registry import make_restorer, target_of
 from harness.restoration.results import RestorationResults, write_results
 from harness.restoration.scoring import score_restoration
+from harness.runs.bootstrap import DEFAULT_RESAMPLES, MAX_RESAMPLES
 
 log = logging.getLogger(__name__)
 TASK_DIR = "restore"  # results/restore/<model>/, runs/restore/<model>/

@@ -3,7 +3,7 @@ intervals: the one scoring path, used by ``restore`` and by recomputation from a
 predictions file (``rescore_restoration``, ``leaderboard --check``).
 
 Intervals are percentile bootstraps over documents with detection's resampling
-(:func:`harness.evaluation.scoring._weights`: the same seed draws the same documents), and the
+(:func:`harness.runs.bootstrap.weights`: the same seed draws the same documents), and the
 same rules for groups: a kind's interval leaves out the resamples that drew none of its
 documents, and a kind found in fewer than ``MIN_GROUP_DOCUMENTS`` documents has none. Every
 score is a ratio of sums over documents, so a resample is a weighted sum of document rows.
@@ -15,11 +15,12 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from harness.evaluation.scoring import _group_resamples, _Intervals, _left_out, _weights
 from harness.restoration import metrics
 from harness.restoration.contract import TOP_K, Span
 from harness.restoration.items import RestorationGold
 from harness.restoration.kinds import KINDS
+from harness.runs.bootstrap import Intervals, group_resamples, left_out, ratio
+from harness.runs.bootstrap import weights as resample_weights
 
 # name -> (k, lemma-insensitive): the per-edit scores.
 HIT_SCORES = {"top1": (1, False), f"top{TOP_K}": (TOP_K, False), "top1_lemma": (1, True), f"top{TOP_K}_lemma": (TOP_K, True)}
@@ -50,22 +51,19 @@ def distance_table(gold: RestorationGold, spans: Sequence[Sequence[Span]], candi
 
 def share(num, den):
     """num / den, NaN where den is 0 (no item: no score, and a resample without one is left out
-    of the interval); scalars give floats, arrays arrays."""
-    num, den = np.asarray(num, dtype=float), np.asarray(den, dtype=float)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        out = np.where(den > 0, num / np.where(den > 0, den, 1.0), np.nan)
-    return float(out) if out.ndim == 0 else out
+    of the interval)."""
+    return ratio(num, den, empty=float("nan"))
 
 
-def _hit_block(ci: _Intervals, hits: np.ndarray, items: np.ndarray, weights: np.ndarray, keep: np.ndarray | None) -> dict:
+def _hit_block(ci: Intervals, hits: np.ndarray, items: np.ndarray, weights: np.ndarray, keep: np.ndarray | None) -> dict:
     """hits: (documents x scores); items: (documents,)."""
     out = {}
     for s, name in enumerate(HIT_SCORES):
-        out[name] = ci.metric(share(hits[:, s].sum(), items.sum()), _left_out(share(weights @ hits[:, s], weights @ items), keep))
+        out[name] = ci.metric(share(hits[:, s].sum(), items.sum()), left_out(share(weights @ hits[:, s], weights @ items), keep))
     return out
 
 
-def _distance_block(ci: _Intervals, distances: np.ndarray, weights: np.ndarray) -> dict:
+def _distance_block(ci: Intervals, distances: np.ndarray, weights: np.ndarray) -> dict:
     before, after = distances[:, 0], distances[:, 1]
     point = metrics.distance_removed(before.sum(), after.sum())
     wb, wa = weights @ before, weights @ after
@@ -82,15 +80,15 @@ def score_restoration(gold: RestorationGold, candidates: Sequence[Sequence[Seque
     edit kind, and end to end the share of the token edit distance removed (gold spans, and the
     detector's)."""
     hits, items = hit_table(gold, candidates)
-    weights = _weights(len(gold), n_boot, seed)
-    ci = _Intervals()
+    weights = resample_weights(len(gold), n_boot, seed)
+    ci = Intervals()
     all_hits, all_items = hits.sum(axis=1), items.sum(axis=1)
     out: dict = {"edits": {"count": int(all_items.sum()), **_hit_block(ci, all_hits, all_items, weights, None)}}
     out["by_kind"] = {}
     for k, kind in enumerate(KINDS):
         present = items[:, k] > 0
         out["by_kind"][kind] = {"count": int(items[:, k].sum()), "documents": int(present.sum()),
-                                **_hit_block(ci, hits[:, k], items[:, k], weights, _group_resamples(weights, present))}
+                                **_hit_block(ci, hits[:, k], items[:, k], weights, group_resamples(weights, present))}
     out["end_to_end"] = {"gold_spans": _distance_block(ci, distance_table(gold, gold.spans(), candidates), weights)}
     if detected is not None:
         spans, found = detected

@@ -1,0 +1,198 @@
+"""Thresholds: the cuts at which a detector's scores flag tokens and documents as spun, and the one
+rule that chooses them for every detector (:data:`THRESHOLD_RULE`).
+
+:func:`choose_thresholds` takes a detector's scores on ``news``/validation (labelled) and
+returns :class:`Thresholds`: the F1-optimal cuts there, with the reference score distributions
+the rule needs; :meth:`Thresholds.for_split` moves them to a scored split from its scores alone
+(:mod:`harness.evaluation.quantification`). ``evaluate``, ``rescore``, ``leaderboard --check``
+and ``detect`` all take their thresholds from here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field, fields, replace
+
+import numpy as np
+
+from harness.core.checks import is_probability
+from harness.core.configs import CALIBRATION_SPLIT, DEFAULT_CONFIG
+from harness.core.dataset import GoldColumns
+from harness.core.errors import SpinbenchError
+from harness.evaluation import metrics, quantification
+
+# With no positive example to learn from, a threshold cannot be chosen; this one is used.
+FALLBACK_THRESHOLD = 0.5
+# Where thresholds are chosen for every detector and every config.
+CALIBRATED_ON = f"{DEFAULT_CONFIG}/{CALIBRATION_SPLIT}"
+# The rule's name, recorded with the thresholds it sets (results from before it have none).
+# Version 2 (issue 19) bounds the clean neighbours of swaps by calibration's count per spun token
+# and keeps the calibration cut where the split is estimated to be spun less than calibration.
+RULE_NAME = "estimated-f1-v2"
+# The least scored set the rule estimates from; a smaller one keeps the calibration split's
+# F1-optimal cuts. Tokens: two documents (one text's tokens are not independent draws: one text
+# cannot tell a clean document from a lightly spun one, so ``spinbench detect`` always keeps the
+# cut) and this many tokens; documents: this many documents (a mixture of a handful of document
+# scores says little).
+MIN_TOKENS = 1000
+MIN_DOCUMENTS = 10
+THRESHOLD_RULE = (
+    f"estimated F1: on the scored split, the cut whose F1 is highest under a model of its scores fitted without its labels: "
+    f"the {CALIBRATED_ON} scores of clean tokens (of clean documents; of spun ones away from a swap) and of spun tokens "
+    f"with their neighbours (within {quantification.NEAR} tokens), the spun ones allowed to sit lower (an unfamiliar "
+    f"spinner), mixed in the shares that best reproduce the split's scores; documents likewise; where the split is "
+    f"estimated to be spun less than {CALIBRATED_ON}, on one document, or under {MIN_TOKENS:,} tokens (for documents, "
+    f"under {MIN_DOCUMENTS} documents), the F1-optimal cuts on {CALIBRATED_ON}"
+)
+GIVEN = "given"
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """Token and document thresholds (spun if score >= threshold) and where they came from:
+    ``"<config>/<split>"`` when chosen there, ``"given"`` when set by hand.
+
+    Thresholds set by the rule (:data:`THRESHOLD_RULE`, ``rule`` = :data:`RULE_NAME`) carry the
+    F1-optimal cuts on the calibration split (``calibration_token``, ``calibration_document``)
+    and, once moved to a scored split (:meth:`for_split`), what the rule estimated there: the share of its
+    tokens (documents) that are spun and how far, in logits, their scores sit below calibration's
+    (``token_spun_share``, ``token_shift``, ``document_spun_share``, ``document_shift``; None
+    where the split was too small and the calibration cut was kept). The calibration split's
+    reference distributions ride along unrecorded (``token_reference``, ``document_reference``):
+    :func:`choose_thresholds` makes them, :meth:`for_split` needs them. A threshold given by hand
+    has none and is left alone."""
+
+    token: float
+    document: float
+    chosen_on: str
+    rule: str | None = None
+    calibration_token: float | None = None
+    calibration_document: float | None = None
+    token_spun_share: float | None = None
+    token_shift: float | None = None
+    document_spun_share: float | None = None
+    document_shift: float | None = None
+    token_reference: quantification.Reference | None = field(default=None, compare=False, repr=False)
+    document_reference: quantification.Reference | None = field(default=None, compare=False, repr=False)
+
+    def to_json(self) -> dict:
+        return {f.name: getattr(self, f.name) for f in fields(self) if f.compare and getattr(self, f.name) is not None}
+
+    @classmethod
+    def from_json(cls, d: dict) -> Thresholds:
+        """From a record; keys of an older rule's record (``token_share``, ``document_share``) are
+        dropped, and its missing ``rule`` says it was not this rule's."""
+        return cls(**{f.name: d.get(f.name) for f in fields(cls) if f.compare})
+
+    def for_split(self, token_scores: Sequence[Sequence[float]], doc_scores: Sequence[float]) -> Thresholds:
+        """The rule's cuts for a scored split, from its scores alone: per document, ``token_scores``
+        and ``doc_scores``. Thresholds without a reference (given by hand, or read from a file) are
+        returned as they are."""
+        token, document = self.token, self.document
+        token_estimate = document_estimate = None
+        if self.token_reference is not None:
+            flat = _concat(token_scores)
+            enough = len(token_scores) >= 2 and len(flat) >= MIN_TOKENS
+            token, token_estimate = _rule_cut(self.token_reference, flat, self.calibration_token, enough)
+        if self.document_reference is not None:
+            enough = len(doc_scores) >= MIN_DOCUMENTS
+            document, document_estimate = _rule_cut(self.document_reference, np.asarray(doc_scores, dtype=float), self.calibration_document, enough)
+        estimates = {}
+        for unit, est, ref in (("token", token_estimate, self.token_reference), ("document", document_estimate, self.document_reference)):
+            if ref is not None:
+                estimates[f"{unit}_spun_share"] = None if est is None else est.spun
+                estimates[f"{unit}_shift"] = None if est is None else est.shift
+        return replace(self, token=token, document=document, **estimates)
+
+    def describe(self) -> str:
+        """One line for people: the cuts used and how they were set."""
+        used = f"token {self.token:.4f}, document {self.document:.4f}"
+        if self.rule != RULE_NAME:
+            if GIVEN in self.chosen_on and self.chosen_on != GIVEN:
+                return f"thresholds {used} ({self.chosen_on})"
+            origin = "given by hand" if self.chosen_on == GIVEN else f"as recorded; chosen on {self.chosen_on}"
+            return f"thresholds {used} ({origin})"
+        parts, estimated = [], []
+        for unit, share, shift, cut, applied, ref in (
+                ("token", self.token_spun_share, self.token_shift, self.calibration_token, self.token, self.token_reference),
+                ("document", self.document_spun_share, self.document_shift, self.calibration_document, self.document, self.document_reference)):
+            if cut is None:
+                continue
+            estimated.append(share is not None)
+            if share is None:
+                small = f"one document or under {MIN_TOKENS:,} tokens" if unit == "token" else f"under {MIN_DOCUMENTS} documents"
+                parts.append(f"{unit}s: the F1-optimal cut on {CALIBRATED_ON} ({cut:.4f}), too few to estimate from ({small})")
+            else:
+                kept = ""
+                if applied == cut and ref is None:  # read back from a file: which reason held is not recorded
+                    kept = f", kept: estimated to be spun less than {CALIBRATED_ON}, or no cut does better"
+                elif applied == cut:
+                    kept = (f", kept: estimated to be spun less than {CALIBRATED_ON} ({ref.spun_share:.1%})" if share < ref.spun_share
+                            else ", kept: no cut does better under the fitted model")
+                parts.append(f"{unit}s: about {share:.1%} spun, spun scores {0.0 - shift:.2f} logits lower than on {CALIBRATED_ON} (cut {cut:.4f} there{kept})")
+        mixed = f" ({self.chosen_on})" if GIVEN in self.chosen_on else ""
+        head = ("" if not any(estimated) else "the rule, from this split's scores without its labels; " if all(estimated)
+                else "the rule, from this split's scores without its labels where it is large enough; ")
+        return f"thresholds {used}{mixed}: {head}" + "; ".join(parts)
+
+    @staticmethod
+    def check_given(token: float | None, document: float | None) -> None:
+        """Thresholds given by hand must be numbers in [0, 1] (None: not given)."""
+        for what, value in (("threshold (--threshold)", token), ("doc_threshold (--doc-threshold)", document)):
+            if value is not None and not is_probability(value):
+                raise SpinbenchError(f"{what} must be a number in [0, 1], not {value!r}")
+
+    @classmethod
+    def override(cls, base: Thresholds | None, token: float | None, document: float | None) -> Thresholds:
+        """``base`` with the thresholds given by hand put in, and ``chosen_on`` saying so."""
+        cls.check_given(token, document)
+        if base is None and (token is None or document is None):
+            raise SpinbenchError("give both thresholds: threshold= and doc_threshold= (--threshold and --doc-threshold)")
+        if token is not None and document is not None:
+            return cls(float(token), float(document), GIVEN)
+        assert base is not None
+        if token is not None:
+            return replace(base, token=float(token), chosen_on=f"token: {GIVEN}; document: {base.chosen_on}", calibration_token=None,
+                           token_spun_share=None, token_shift=None, token_reference=None)
+        return replace(base, document=float(document), chosen_on=f"token: {base.chosen_on}; document: {GIVEN}", calibration_document=None,
+                       document_spun_share=None, document_shift=None, document_reference=None)
+
+
+def _concat(token_scores: Sequence[Sequence[float]]) -> np.ndarray:
+    return np.concatenate([np.asarray(t, dtype=float) for t in token_scores]) if len(token_scores) else np.zeros(0)
+
+
+def _rule_cut(ref: quantification.Reference, scores: np.ndarray, calibration_cut: float | None, enough: bool):
+    """(cut, estimate) of the rule on one level's scores; the calibration cut and no estimate
+    for a set too small to estimate from."""
+    if not enough or not len(scores):
+        return calibration_cut, None
+    return quantification.rule_cut(ref, scores, calibration_cut)
+
+
+def choose_thresholds(truth: GoldColumns, token_scores: Sequence[Sequence[float]], doc_scores: Sequence[float]) -> Thresholds:
+    """The rule's thresholds (:data:`THRESHOLD_RULE`), chosen on ``truth`` (the calibration
+    split) from a detector's scores there: its F1-optimal cuts, and the reference distributions
+    that :meth:`Thresholds.for_split` moves them with on a scored split. Every detector's
+    thresholds come from here."""
+    s, d = _concat(token_scores), np.asarray(doc_scores, dtype=float)
+    y, spun_docs = truth.labels.astype(bool), truth.is_spun.astype(bool)
+    token, document = best_cut(y, s), best_cut(spun_docs.astype(int), d)
+    in_spun_doc = np.repeat(spun_docs, truth.lengths)
+    token_ref = None
+    if len(s) == len(y):
+        near = quantification.near_spun(y, truth.lengths)
+        token_ref = quantification.reference([s[~in_spun_doc], s[in_spun_doc & ~y & ~near]], s[y], s[near])
+    document_ref = quantification.reference([d[~spun_docs]], d[spun_docs]) if len(d) == len(spun_docs) else None
+    return Thresholds(token, document, CALIBRATED_ON, RULE_NAME, token, document, token_reference=token_ref, document_reference=document_ref)
+
+
+def best_cut(y: Sequence[int], scores: Sequence[float]) -> float:
+    """The threshold (spun if score >= threshold) that maximises F1, or the fallback with no positive."""
+    best = metrics.best_f1_cut(y, scores)
+    return FALLBACK_THRESHOLD if best is None else best
+
+
+def token_predictions(token_scores: Sequence[Sequence[float]], threshold: float) -> list[list[int]]:
+    """1 where a token's score reaches the threshold (spun if score >= threshold), else 0."""
+    return [[int(v >= threshold) for v in s] for s in token_scores]
