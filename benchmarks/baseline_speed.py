@@ -35,7 +35,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-# main just before the speed work (issue 11): the per-token classifier and the one-window-at-a-
+# main just before the speed work (docs/changelog.md): the per-token classifier and the one-window-at-a-
 # time embedding.
 REFERENCE_REV = "099285f43a9ee0187da2b72cf091636590a24b30"
 CLASSES = {"classifier": "ClassifierDetector", "embedding": "EmbeddingDetector"}

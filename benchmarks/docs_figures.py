@@ -23,8 +23,11 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
+from harness.core.configs import CONFIGS
+from harness.runs.formatting import score_text
+
 ROOT = Path(__file__).resolve().parent.parent
-CONFIG_ORDER = ("news", "unseen-spinner", "third-party-spinner", "unseen-domain")
+CONFIG_ORDER = tuple(CONFIGS)
 # A marker stands alone on its line, so a marker quoted inside a sentence is not a block.
 BLOCK = re.compile(r"^(<!-- BEGIN generated: (?P<name>[\w-]+)[^\n]*-->\n)(?P<body>.*?)^(<!-- END generated: (?P=name) -->)$", re.DOTALL | re.MULTILINE)
 
@@ -58,8 +61,7 @@ def configs_of(results: dict[tuple[str, str], dict]) -> list[str]:
 
 
 def _ci(score: dict) -> str:
-    low, high = score["ci95"]
-    return f"{score['value']:.3f} [{low:.3f}, {high:.3f}]"
+    return score_text(score)
 
 
 def _table(header: list[str], rows: list[list[str]], right: int = 0) -> str:
@@ -139,16 +141,18 @@ def thresholds(root: Path) -> str:
     """Each entry's cuts: the F1 optimum on news/validation, the rule's estimates on the scored
     split (share of spun tokens or documents, and how far spun scores sit below validation's, in
     logits) and the cut it chose there. Results of an older rule have no estimates."""
+    from harness.evaluation.thresholds import Thresholds
+
     results = load_results(root)
     rows, older = [], False
     for m in model_order(results):
         for c in configs_of(results):
             if (m, c) not in results:
                 continue
-            t = results[(m, c)]["thresholds"]
+            t = Thresholds.from_json(results[(m, c)]["thresholds"]).to_json()  # older files' names read too
             older = older or "rule" not in t
-            rows.append([f"`{m}`", c, f"{t['calibration_token']:.4f}", _estimate(t, "token"), f"{t['token']:.4f}",
-                         f"{t['calibration_document']:.4f}", _estimate(t, "document"), f"{t['document']:.4f}"])
+            rows.append([f"`{m}`", c, f"{t['validation_token']:.4f}", _estimate(t, "token"), f"{t['token']:.4f}",
+                         f"{t['validation_document']:.4f}", _estimate(t, "document"), f"{t['document']:.4f}"])
     note = "\n\n(–: results scored by the rule before this one; `spinbench leaderboard --rescore` recomputes them.)" if older else ""
     return _table(["model", "config", "token cut on news/validation", "estimated spun tokens / logits lower", "token cut used",
                    "document cut on news/validation", "estimated spun documents / logits lower", "document cut used"], rows, right=6) + note
@@ -330,13 +334,11 @@ def load_restoration_results(root: Path = ROOT) -> dict[tuple[str, str], dict]:
 
 
 def _value(score: dict | None) -> str:
-    return "–" if not score or score.get("value") is None else f"{score['value']:.3f}"
+    return score_text(score, interval=False)
 
 
 def _interval(score: dict | None) -> str:
-    if not score or score.get("value") is None or score["ci95"][0] is None:
-        return _value(score)
-    return _ci(score)
+    return score_text(score)
 
 
 def restoration_scores(root: Path) -> str:

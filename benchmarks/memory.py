@@ -5,10 +5,9 @@
 Each command runs in a fresh process; its peak resident set comes from the operating system
 (``os.wait4``, in a small go-between process: see ``GO_BETWEEN``). Beside `evaluate` it measures
 its anchor, the plain per-record loader: a process that loads `news` train, validation and test
-as Python dicts (``Split.records``), as `evaluate` held them before issue 11.
+as Python dicts (``Split.records``), as `evaluate` once held them.
 `detect` reads a text made by repeating the test fixtures (text written for this project) up to
-each size, as text and as JSON output; issue 11 asks for linear growth and at most 0.5 GB at
-20 MB. Needs the built dataset and a cached or quick lexicon fit.
+each size, as text and as JSON output; the goal is linear growth and at most 0.5 GB at 20 MB. Needs the built dataset and a cached or quick lexicon fit.
 
 ``evaluate_memory`` and ``detect_runs`` return the figures (``benchmarks/run_all.py`` puts them in
 its table); ``main`` prints them.
@@ -25,7 +24,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = [ROOT / "tests" / "fixtures" / "articles.txt", ROOT / "tests" / "fixtures" / "news_stories.txt"]
-# What evaluate held before issue 11: the train, validation and test splits as Python dicts.
+# What evaluate once held: the train, validation and test splits as Python dicts.
 PER_RECORD = ("import harness; rows = [r for s in ('train', 'validation', 'test') for r in harness.load('news', s, dataset={dataset!r}).records]; "
               "print(len(rows))")
 CLI = [sys.executable, "-m", "harness.cli.main"]
@@ -71,8 +70,8 @@ def evaluate_memory(dataset: str | None = None) -> dict:
     "per_record": (seconds, peak MB) of loading news train, validation and test as dicts}."""
     with tempfile.TemporaryDirectory() as tmp:
         evaluate = [*CLI, "evaluate", "--model", "lexicon", *dataset_args(dataset)]
-        peak([*evaluate, "--bootstrap", "10", "--output-dir", str(Path(tmp) / "fit")])  # fit, if not cached
-        ours = peak([*evaluate, "--output-dir", str(Path(tmp) / "measured")])
+        peak([*evaluate, "--bootstrap", "10", "--out", str(Path(tmp) / "fit")])  # fit, if not cached
+        ours = peak([*evaluate, "--out", str(Path(tmp) / "measured")])
     anchor = peak([sys.executable, "-c", PER_RECORD.format(dataset=str(dataset) if dataset else None)])
     return {"evaluate": ours, "per_record": anchor}
 

@@ -16,9 +16,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+from harness.core.configs import CONFIGS
+
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "benchmarks"))
-from docs_figures import CONFIG_ORDER  # noqa: E402
+CONFIG_ORDER = tuple(CONFIGS)
 
 
 def results_at(commit: str | None, root: Path = ROOT) -> dict[tuple[str, str], dict]:

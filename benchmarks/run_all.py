@@ -1,4 +1,4 @@
-"""Issue 11's figures in one table, each beside its anchor measured in the same run, with the
+"""The speed and scale figures in one table, each beside its anchor measured in the same run, with the
 ratio, the goal and whether it is met.
 
     python benchmarks/run_all.py [--quick] [--dataset DIR] [--skip build,dask,...]

@@ -92,7 +92,7 @@ def corpus_curves(base: int, factors: list[int], num_proc: int, work: Path) -> t
         docs = sum(len(harness.load("news", s, dataset=out)) for s in ("train", "validation", "test"))
         builds.append({"factor": factor, "documents": docs, **m})
         test = harness.load("news", "test", dataset=out)
-        e = measured("evaluate_main", ["--model", "lexicon", "--dataset", str(out), "--output-dir", str(work / f"runs-{factor}"), "--no-cache", "--bootstrap", "100"])
+        e = measured("evaluate_main", ["--model", "lexicon", "--dataset", str(out), "--out", str(work / f"runs-{factor}"), "--no-cache", "--bootstrap", "100"])
         evaluations.append({"factor": factor, "test_documents": len(test), "test_tokens": int(test.gold.offsets[-1]), **e})
         print(f"  {factor:>2}x: {docs:,} documents built in {m['seconds']:.1f} s, peak {m['peak_mb']:.0f} MB; "
               f"evaluate on {evaluations[-1]['test_tokens']:,} test tokens {e['seconds']:.1f} s", flush=True)

@@ -27,7 +27,7 @@ spun share (an oracle told that share by the labels), and at the best cut for th
 that reads the labels: the ceiling of any rule); the rule's gap to it; the share of the clean
 documents with any token flagged (false alarms) at the rule and at the matched rule, against the
 share at the validation cut on ``news``/validation. The document table is the same at document
-level (false alarms: clean documents whose document score reaches the cut). The goal (issue 19):
+level (false alarms: clean documents whose document score reaches the cut). The goal:
 the rule within 0.05 token F1 of the best cut on every set, and false alarms no higher than on
 validation. A summary counts the sets that meet each and names the worst misses; a summary table
 (:func:`summary_table`, quoted in docs/evaluation.md) counts them per kind of set.
@@ -44,9 +44,10 @@ import numpy as np
 from harness.core.configs import CONFIGS
 from harness.core.dataset import load
 from harness.evaluation import metrics
-from harness.evaluation.calibration import CALIBRATION_FILE, calibration_split, read_calibration
 from harness.evaluation.predictions import read_scores
 from harness.evaluation.results import read_results
+from harness.evaluation.validation import read_validation, threshold_split, validation_file
+from harness.runs.paths import VALIDATION_FILE
 
 PREVALENCES = (0.01, 0.05, 0.10, 0.20, 0.40)
 GOAL = 0.05  # token F1 within this much of the best cut's
@@ -120,7 +121,7 @@ def cuts(chosen, s: Scored, shares: tuple[float, float]) -> dict[str, tuple[floa
     return {
         "rule": (applied.token, applied.document),
         "matched": (metrics.matched_share_cut(flat, shares[0]), metrics.matched_share_cut(s.docs, shares[1])),
-        "fixed": (chosen.calibration_token, chosen.calibration_document),
+        "fixed": (chosen.validation_token, chosen.validation_document),
         # an oracle told the set's spun share (from its labels), flagging that share
         "share": (metrics.matched_share_cut(flat, float(y.mean())) if y.any() else np.inf,
                   metrics.matched_share_cut(s.docs, float(s.spun.mean())) if s.spun.any() else np.inf),
@@ -163,9 +164,9 @@ def rows_of(model: str, config: str, chosen, calibration: Scored, split: Scored,
     from ``split``, measured at ``chosen``'s cuts, against what the calibration cuts flag on
     ``calibration`` (the matched rule's shares and validation's false alarms)."""
     flat = np.concatenate(calibration.tokens)
-    shares = (float(np.mean(flat >= chosen.calibration_token)), float(np.mean(calibration.docs >= chosen.calibration_document)))
-    baseline = (clean_flagged(calibration, chosen.calibration_token),
-                float(np.mean(calibration.docs[~calibration.spun] >= chosen.calibration_document)))
+    shares = (float(np.mean(flat >= chosen.validation_token)), float(np.mean(calibration.docs >= chosen.validation_document)))
+    baseline = (clean_flagged(calibration, chosen.validation_token),
+                float(np.mean(calibration.docs[~calibration.spun] >= chosen.validation_document)))
     rows = []
     for name, subsets in scored_sets(split, regimes, prevalences, seeds):
         measured = [measure(chosen, sub, shares) for sub in subsets]
@@ -178,7 +179,7 @@ def measure_all(results: Path, dataset=None, configs=None, models=None, seeds: i
     """One row per (entry, scored set): (model, config, set name, mean of every column over the
     set's draws, validation's false alarms (token, document)). ``models``/``configs``: only these
     (default: every entry under ``results``)."""
-    validation = calibration_split(dataset)
+    validation = threshold_split(dataset)
     rows = []
     for folder in sorted(p for p in results.iterdir() if p.is_dir() and (not models or p.name in models)):
         for config in configs or list(CONFIGS):
@@ -186,7 +187,7 @@ def measure_all(results: Path, dataset=None, configs=None, models=None, seeds: i
             if not path.exists():
                 continue
             res = read_results(path)
-            chosen, cal_tokens, cal_docs = read_calibration(folder / CALIBRATION_FILE, validation, res.model)
+            chosen, cal_tokens, cal_docs = read_validation(validation_file(folder), validation, res.model)
             split = load(config, res.dataset.split, dataset=dataset)
             _, token_scores, doc_scores = read_scores(path.parent / res.predictions, split)
             regimes = [r.get("regime") for r in split.records] if "regime" in split.records[0] else None
@@ -207,15 +208,15 @@ def cross_fit_rows(results: Path, dataset=None, models=None, seeds: int = 5, pre
     from harness.core.dataset import GoldColumns
     from harness.evaluation.thresholds import choose_thresholds
 
-    validation = calibration_split(dataset)
+    validation = threshold_split(dataset)
     rows = []
     for folder in sorted(p for p in results.iterdir() if p.is_dir() and (not models or p.name in models)):
-        if not (folder / CALIBRATION_FILE).exists():
+        if validation_file(folder) is None:
             continue
-        res = next((read_results(p) for p in sorted(folder.glob("*.json")) if p.name != CALIBRATION_FILE), None)
+        res = next((read_results(p) for p in sorted(folder.glob("*.json")) if p.name != VALIDATION_FILE), None)
         if res is None:
             continue
-        _, cal_tokens, cal_docs = read_calibration(folder / CALIBRATION_FILE, validation, res.model)
+        _, cal_tokens, cal_docs = read_validation(validation_file(folder), validation, res.model)
         whole = scored(cal_tokens, cal_docs, validation.gold)
         regimes = np.asarray([r.get("regime") for r in validation.records], dtype=object)
         n = len(whole.docs)
@@ -251,7 +252,7 @@ def main() -> None:
     else:
         rows = measure_all(args.results, args.dataset, args.config, args.model, args.seeds, args.prevalence)
     if not rows:
-        found = sorted(p.name for p in args.results.iterdir() if (p / CALIBRATION_FILE).exists())
+        found = sorted(p.name for p in args.results.iterdir() if validation_file(p) is not None)
         which = f" for --model {', '.join(args.model)}" if args.model else ""
         parser.error(f"no leaderboard entry with calibration predictions under {args.results}{which}: nothing to measure "
                      f"(models there: {', '.join(found) or 'none'})")

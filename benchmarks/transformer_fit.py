@@ -26,12 +26,12 @@ def step_speed(detector, examples, steps: int) -> tuple[float, float]:
     import torch
     from transformers import AutoModelForTokenClassification
 
-    from baselines.transformer import _base_model_path
+    from baselines.transformer import base_model_path
     from harness.core.wordpieces import IGNORE, pad, quiet_transformers, resolve_device
 
     device = resolve_device(detector.device)
     with quiet_transformers():
-        model = AutoModelForTokenClassification.from_pretrained(_base_model_path(detector.model_name), num_labels=2).to(device).train()
+        model = AutoModelForTokenClassification.from_pretrained(base_model_path(detector.model_name), num_labels=2).to(device).train()
     optimizer = torch.optim.AdamW(model.parameters(), lr=detector.learning_rate, fused=device.split(":")[0] in ("cpu", "cuda"))
     speeds = []
     for b in range(steps):
@@ -64,7 +64,7 @@ def main():
     import torch
     from transformers import AutoTokenizer
 
-    from baselines.transformer import TransformerDetector, _base_model_path
+    from baselines.transformer import TransformerDetector, base_model_path
     from harness.core.dataset import load
     from harness.core.wordpieces import encode
     from harness.evaluation.registry import parse_model_args
@@ -78,7 +78,7 @@ def main():
     docs = [[t["text"] for t in r["tokens"]] for r in train]
     labels = [r["labels"] for r in train]
 
-    tokenizer = AutoTokenizer.from_pretrained(_base_model_path(detector.model_name))
+    tokenizer = AutoTokenizer.from_pretrained(base_model_path(detector.model_name))
     examples = detector.training_windows(tokenizer, docs, labels)  # the windows a full fit trains on
     full_pieces = sum(len(x) for x, _ in examples)
     device = detector.device or ("cuda" if torch.cuda.is_available() else "cpu")

@@ -49,11 +49,11 @@ def main(argv: list[str] | None = None) -> harness.Results:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--config", default="news")
     parser.add_argument("--dataset", default=None, help="dataset folder (default: data/)")
-    parser.add_argument("--output-dir", default=None, help="where results go (default: runs/)")
+    parser.add_argument("--out", default=None, help="where results go (default: runs/)")
     args = parser.parse_args(argv)
 
     harness.check_detector(KeywordDetector)  # the contract, on made-up sentences: raises if broken
-    results = harness.evaluate(KeywordDetector(), config=args.config, dataset=args.dataset, output_dir=args.output_dir)
+    results = harness.evaluate(KeywordDetector(), config=args.config, dataset=args.dataset, output_dir=args.out)
     f1, low, high = results.get_score("token", "f1", ci=True)
     print(f"{results.model.name} on {args.config}/test: token F1 {f1:.3f} [{low:.3f}, {high:.3f}], "
           f"token AUPRC {results.get_score('token', 'auprc'):.3f}; wrote {results.path}")

@@ -1,17 +1,21 @@
 """spinbench's harness.
 
-The code stands in floors, and the folders say which:
+The code stands in layers, and the folders say which:
 
-- ``harness.core``: the ground floor every other part stands on (the tokenizer, the dataset's
+- ``harness.core``: the base layer every other part stands on (the tokenizer, the dataset's
   configs and schema, loading a split, files, English lexical resources). It imports nothing
   above it.
 - ``harness.corpus``: making the data (sources, spinners, the aligner, the build, the data card,
   importing pairs from the wild, the realism profile).
-- ``harness.evaluation``: judging detectors (the detector contract, the registry, reference
-  detectors, conformance, metrics, scoring, ``evaluate``, results, the leaderboard, ``detect``).
-  It reaches the data only through :func:`harness.load`.
-- ``harness.report``: the static HTML report (``spinbench report``), built on the evaluation side
-  from results, predictions and the gold data.
+- ``harness.runs``: the run layer both tracks share (options, paths, making and fitting a model,
+  provenance, the bootstrap, the results base, the locked write, leaderboard admission and the
+  board).
+- ``harness.evaluation``: the detection track (the detector contract, the registry, reference
+  detectors, conformance, metrics, thresholds, scoring, ``evaluate``, results, the leaderboard,
+  ``detect``). It reaches the data only through :func:`harness.load`.
+- ``harness.restoration``: the restoration track (``restore``), on the same run layer.
+- ``harness.report``: the static HTML report (``spinbench report``), built on both tracks from
+  results, predictions and the gold data.
 
 ``harness.cli`` holds the command-line entry points. The public names below are imported on
 first use, so ``import harness`` is cheap and needs no optional dependency. A researcher's way in:
@@ -19,7 +23,9 @@ first use, so ``import harness`` is cheap and needs no optional dependency. A re
 (``results.get_score("token", "f1")``); ``harness.rescore(predictions_file)`` scores stored
 predictions; ``harness.check_detector(MyDetector)`` runs the conformance suite on a class.
 ``harness.restore(restorer_or_name, ...)`` scores a restorer on the restoration track
-(``harness.restoration``; ``harness.check_restorer`` checks one).
+(``harness.restoration``; ``harness.check_restorer`` checks one). ``harness.evaluate_all`` and
+``harness.restore_all`` run every config in turn; ``harness.entry_problems(results)`` says why a
+run of either track could not stand on the leaderboard.
 
 >>> import harness
 >>> [t.text for t in harness.tokenize("Heavy rain fell.")]
@@ -41,7 +47,9 @@ _EXPORTS = {
     "align_tokens": "harness.corpus.align",
     "profile": "harness.corpus.realism",
     "evaluate": "harness.evaluation.evaluate",
+    "evaluate_all": "harness.evaluation.evaluate",
     "rescore": "harness.evaluation.evaluate",
+    "entry_problems": "harness.runs.admission",
     "Results": "harness.evaluation.results",
     "read_results": "harness.evaluation.results",
     "Detector": "harness.evaluation.contract",
@@ -49,6 +57,7 @@ _EXPORTS = {
     "OPTIONAL_HOOKS": "harness.evaluation.contract",
     "check_detector": "harness.evaluation.conformance",
     "restore": "harness.restoration.run",
+    "restore_all": "harness.restoration.run",
     "Restorer": "harness.restoration.contract",
     "check_restorer": "harness.restoration.conformance",
 }

@@ -127,8 +127,8 @@ def restoration_results(report_results, report_dataset, tmp_path_factory):
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("SPINBENCH_CACHE", str(root / "cache"))
         restore("reverse-rules", "news", dataset=str(report_dataset), spans_from="lexicon", results_dir=root / "results",
-                output_dir=root / "results" / "restore", submit=True, allow_dirty=True)
-        restore("keep", "unseen-domain", dataset=str(report_dataset), output_dir=root / "results" / "restore", submit=True, allow_dirty=True)
+                output_dir=root / "results", submit=True, allow_dirty=True)
+        restore("keep", "unseen-domain", dataset=str(report_dataset), output_dir=root / "results", submit=True, allow_dirty=True)
     return root / "results"
 
 

@@ -1,8 +1,12 @@
 """The layout's rules, checked on every import statement (function-level ones included):
-the ground floor imports nothing above it, the evaluation side never imports the corpus side (nor
-the report, which stands on it), and baselines see only the ground floor and the detector contract.
+the base layer (``harness.core``) imports nothing above it; the run layer (``harness.runs``)
+stands on it alone; the two tracks (``harness.evaluation``, ``harness.restoration``) stand on the
+run layer and never import the corpus side (nor the report, which stands on them); baselines
+see only the base layer and the model contracts. No module imports another package's private
+name, and no import circle exists anywhere (deferred imports count: they hide one, they do not
+break it), benchmarks included.
 
-Baselines may read four ground-floor modules: the tokenizer, the lexical resources, the WordNet
+Baselines may read four base-layer modules: the tokenizer, the lexical resources, the WordNet
 reader (the restorers' back-off), and the word-piece mapping (``harness.core.wordpieces``), which the ``transformer`` baseline shares with
 the ``hf:`` wrapper so that an exported model scores the same through both."""
 
@@ -31,7 +35,7 @@ def modules(package: str) -> list[Path]:
 
 
 RULES = {
-    # package: (allowed prefixes of spinbench imports)
+    # package: (allowed prefixes of spinbench imports); harness.cli may import anything
     "harness.core": ("harness.core",),
     "harness.corpus": ("harness.core", "harness.corpus"),
     "harness.runs": ("harness.core", "harness.runs", "harness"),
@@ -80,3 +84,87 @@ def test_ground_floor_imports_without_pyarrow():
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
     assert run.returncode == 0, run.stderr
     assert run.stdout.strip() == "['Heavy', 'rain', '.']"
+
+
+def _module_name(path: Path) -> str:
+    rel = path.relative_to(ROOT).with_suffix("")
+    parts = rel.parts[:-1] if rel.name == "__init__" else rel.parts
+    return ".".join(parts)
+
+
+def _graph() -> dict[str, set[str]]:
+    """Every module of harness/, baselines/ and benchmarks/ -> the modules of those it imports
+    (a ``from package import name`` counts the submodule when ``name`` is one)."""
+    paths = [*modules("harness"), *modules("baselines"), *sorted((ROOT / "benchmarks").glob("*.py"))]
+    names = {_module_name(p) if p.parent.name != "benchmarks" else p.stem: p for p in paths}
+    graph: dict[str, set[str]] = {}
+    for name, path in names.items():
+        out = set()
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            targets = []
+            if isinstance(node, ast.Import):
+                targets = [a.name for a in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                targets = [f"{node.module}.{a.name}" for a in node.names] + [node.module]
+            for target in targets:
+                if target in names and target != name:
+                    out.add(target)
+                    break
+        graph[name] = out
+    return graph
+
+
+def _cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """The strongly connected components of more than one module (Tarjan's algorithm)."""
+    index, low, stack, on, found, counter = {}, {}, [], set(), [], [0]
+
+    def visit(v):
+        index[v] = low[v] = counter[0]
+        counter[0] += 1
+        stack.append(v)
+        on.add(v)
+        for w in graph.get(v, ()):
+            if w not in index:
+                visit(w)
+                low[v] = min(low[v], low[w])
+            elif w in on:
+                low[v] = min(low[v], index[w])
+        if low[v] == index[v]:
+            component = []
+            while True:
+                w = stack.pop()
+                on.discard(w)
+                component.append(w)
+                if w == v:
+                    break
+            if len(component) > 1:
+                found.append(sorted(component))
+
+    for v in sorted(graph):
+        if v not in index:
+            visit(v)
+    return found
+
+
+def test_no_import_circle_anywhere():
+    assert _cycles(_graph()) == []
+
+
+def test_the_circle_finder_finds_a_circle_behind_a_deferred_import():
+    assert _cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]
+
+
+def _package(module: str) -> str:
+    return module.rsplit(".", 1)[0]
+
+
+def test_no_module_imports_another_packages_private_name():
+    bad = []
+    for path in [*modules("harness"), *modules("baselines"), *sorted((ROOT / "benchmarks").glob("*.py"))]:
+        here = _module_name(path) if path.parent.name != "benchmarks" else path.stem
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.module and node.level == 0 and node.module.split(".")[0] in ("harness", "baselines"):
+                private = [a.name for a in node.names if a.name.startswith("_") and not a.name.startswith("__")]
+                if private and _package(node.module) != _package(here):
+                    bad.append(f"{path.relative_to(ROOT)} imports {', '.join(private)} from {node.module}")
+    assert not bad, "\n".join(bad)

@@ -1,5 +1,5 @@
 """What users will do to evaluate, the fit cache, results and the leaderboard, and the answers
-they get: one line naming the problem, exit status 2, nothing written (issue #8, items 1-11, 15).
+they get: one line naming the problem, exit status 2, nothing written.
 
 The corpus side's bad input (pairs, sources, build) is in test_bad_input_corpus.py.
 """
@@ -18,8 +18,9 @@ from harness.cli.main import main as spinbench
 from harness.core.configs import CONFIGS
 from harness.core.files import write_json
 from harness.evaluation.evaluate import evaluate
-from harness.evaluation.leaderboard import check, collect, render
+from harness.evaluation.leaderboard import collect, render
 from harness.evaluation.results import ResultsError, read_results
+from harness.evaluation.verify import check
 
 
 @pytest.fixture
@@ -65,7 +66,7 @@ def test_an_ordinary_run_goes_to_runs_and_says_so(tmp_path, data, capsys, monkey
 
 def test_submit_refuses_a_training_split_or_given_thresholds_and_writes_nothing(tmp_path, data, capsys):
     for extra in (["--split", "train"], ["--threshold", "0.3"]):
-        code, _, err = run_cli(capsys, "--model", "lexicon", "--dataset", data, "--submit", "--output-dir", str(tmp_path / "results"), "--bootstrap", "20", *extra)
+        code, _, err = run_cli(capsys, "--model", "lexicon", "--dataset", data, "--submit", "--out", str(tmp_path / "results"), "--bootstrap", "20", *extra)
         assert code == 2
         one_line_error(err, "not a leaderboard entry, so nothing was written")
     assert not (tmp_path / "results").exists()
@@ -100,27 +101,33 @@ def test_results_deleted_but_predictions_kept_is_named(tmp_path, data):
 
 def test_missing_results_folder_fails_for_render_and_check(tmp_path, capsys):
     missing = tmp_path / "resluts"
-    code, _, err = run_cli(capsys, "leaderboard", "--results", str(missing), "--output", str(tmp_path / "lb.md"), prog=spinbench)
+    code, _, err = run_cli(capsys, "leaderboard", "--results", str(missing), "--out", str(tmp_path / "lb.md"), prog=spinbench)
     assert code == 2
     one_line_error(err, f"no results folder at {missing}")
     assert not (tmp_path / "lb.md").exists()
-    code, _, err = run_cli(capsys, "leaderboard", "--check", "--results", str(missing), "--output", str(tmp_path / "lb.md"), prog=spinbench)
+    code, _, err = run_cli(capsys, "leaderboard", "--check", "--results", str(missing), "--out", str(tmp_path / "lb.md"), prog=spinbench)
     assert code == 1 and f"no results folder at {missing}" in err
+
+
+def test_older_output_options_still_work_and_say_their_new_name(tmp_path, capsys):
+    results = str(tmp_path / "nowhere")
+    code, _, err = run_cli(capsys, "leaderboard", "--results", results, "--output", str(tmp_path / "lb.md"), prog=spinbench)
+    assert code == 2 and "warning: --output is now --out" in err and "no results folder" in err
 
 
 def test_leaderboard_output_replaces_only_a_leaderboard(tmp_path, capsys):
     results = str(Path(__file__).parents[1] / "results")  # the committed entries: rendering needs no dataset
     for name, content in (("pyproject.toml", "[project]\nname = 'x'\n"), ("README.md", "# my project\n"), ("empty.md", "")):
         (tmp_path / name).write_text(content)
-        code, _, err = run_cli(capsys, "leaderboard", "--results", results, "--output", str(tmp_path / name), prog=spinbench)
+        code, _, err = run_cli(capsys, "leaderboard", "--results", results, "--out", str(tmp_path / name), prog=spinbench)
         assert code == 2
-        one_line_error(err, f"{tmp_path / name} exists and is not a spinbench leaderboard", "choose another --output")
+        one_line_error(err, f"{tmp_path / name} exists and is not a spinbench leaderboard", "choose another --out")
         assert (tmp_path / name).read_text() == content
-    code, _, err = run_cli(capsys, "leaderboard", "--results", results, "--output", str(tmp_path), prog=spinbench)
+    code, _, err = run_cli(capsys, "leaderboard", "--results", results, "--out", str(tmp_path), prog=spinbench)
     assert code == 2
     one_line_error(err, "is a folder")
     (tmp_path / "lb.md").write_text("# spinbench leaderboard\n\nan earlier rendering\n")
-    code, _, _ = run_cli(capsys, "leaderboard", "--results", results, "--output", str(tmp_path / "lb.md"), prog=spinbench)
+    code, _, _ = run_cli(capsys, "leaderboard", "--results", results, "--out", str(tmp_path / "lb.md"), prog=spinbench)
     assert code == 0 and "an earlier rendering" not in (tmp_path / "lb.md").read_text()
 
 
@@ -152,7 +159,7 @@ def test_a_predictions_file_without_header_needs_both_thresholds(tmp_path, data,
     rows = [json.loads(line) for line in gzip.open(made.path.parent / made.predictions, "rt")][1:]
     bare = tmp_path / "bare.jsonl.gz"
     bare.write_bytes(gzip.compress("".join(json.dumps(r) + "\n" for r in rows).encode()))
-    code, _, err = run_cli(capsys, "--model", str(bare), "--dataset", data, "--output-dir", str(tmp_path / "b"))
+    code, _, err = run_cli(capsys, "--model", str(bare), "--dataset", data, "--out", str(tmp_path / "b"))
     assert code == 2
     one_line_error(err, "the header gives no token_threshold", "--threshold and --doc-threshold")
     res = evaluate(str(bare), dataset=data, output_dir=tmp_path / "b", n_boot=20, threshold=0.4, doc_threshold=0.5)
@@ -175,7 +182,7 @@ def test_a_predictions_file_without_header_needs_both_thresholds(tmp_path, data,
     ],
 )
 def test_bad_detectors_are_named_and_nothing_is_written(tmp_path, data, capsys, model, needles):
-    code, _, err = run_cli(capsys, "--model", model, "--dataset", data, "--output-dir", str(tmp_path / "out"))
+    code, _, err = run_cli(capsys, "--model", model, "--dataset", data, "--out", str(tmp_path / "out"))
     assert code == 2
     one_line_error(err, f"detector {model!r}", *needles)
     assert not (tmp_path / "out").exists()
@@ -183,14 +190,14 @@ def test_bad_detectors_are_named_and_nothing_is_written(tmp_path, data, capsys, 
 
 def test_the_first_bad_document_is_named(tmp_path, data, capsys):
     first = harness.load("news", "validation", dataset=data).records[0]["id"]
-    _, _, err = run_cli(capsys, "--model", "toy_detectors:NaNScores", "--dataset", data, "--output-dir", str(tmp_path))
+    _, _, err = run_cli(capsys, "--model", "toy_detectors:NaNScores", "--dataset", data, "--out", str(tmp_path))
     assert f"of document {first!r}" in err
 
 
 def test_wrong_lengths_name_both_lengths(tmp_path, data, capsys):
     first = harness.load("news", "validation", dataset=data).records[0]
     n = len(first["tokens"])
-    _, _, err = run_cli(capsys, "--model", "toy_detectors:TooFew", "--dataset", data, "--output-dir", str(tmp_path))
+    _, _, err = run_cli(capsys, "--model", "toy_detectors:TooFew", "--dataset", data, "--out", str(tmp_path))
     assert f"returned {n - 1} scores for document {first['id']!r} of {n} tokens" in err
 
 
@@ -200,7 +207,7 @@ def test_wrong_lengths_name_both_lengths(tmp_path, data, capsys):
 )
 def test_strings_and_bools_are_not_scores(tmp_path, data, capsys, model, token, value):
     first = harness.load("news", "validation", dataset=data).records[0]
-    code, _, err = run_cli(capsys, "--model", model, "--dataset", data, "--output-dir", str(tmp_path / "out"))
+    code, _, err = run_cli(capsys, "--model", model, "--dataset", data, "--out", str(tmp_path / "out"))
     assert code == 2
     one_line_error(err, f"returned {value} for token {token} ({first['tokens'][token]['text']!r}) of document {first['id']!r}", "not strings or bools")
     assert not (tmp_path / "out").exists()
@@ -208,13 +215,13 @@ def test_strings_and_bools_are_not_scores(tmp_path, data, capsys, model, token, 
 
 def test_string_document_scores_are_not_scores(tmp_path, data, capsys):
     first = harness.load("news", "validation", dataset=data).records[0]
-    code, _, err = run_cli(capsys, "--model", "toy_detectors:StringDocScores", "--dataset", data, "--output-dir", str(tmp_path / "out"))
+    code, _, err = run_cli(capsys, "--model", "toy_detectors:StringDocScores", "--dataset", data, "--out", str(tmp_path / "out"))
     assert code == 2
     one_line_error(err, f"predict_doc_proba returned '0.5' (str) for document {first['id']!r}")
 
 
 def test_debug_shows_the_detectors_own_traceback(tmp_path, data, capsys):
-    code, _, err = run_cli(capsys, "--model", "toy_detectors:RaisesInFit", "--dataset", data, "--output-dir", str(tmp_path), "--debug")
+    code, _, err = run_cli(capsys, "--model", "toy_detectors:RaisesInFit", "--dataset", data, "--out", str(tmp_path), "--debug")
     assert code == 2 and "Traceback" in err and 'raise RuntimeError("boom in fit")' in err
 
 
@@ -256,7 +263,7 @@ def test_results_never_hold_nan(tmp_path):
     ],
 )
 def test_bad_model_args(tmp_path, data, capsys, args, needle):
-    code, _, err = run_cli(capsys, "--model", "lexicon", "--model-args", args, "--dataset", data, "--output-dir", str(tmp_path))
+    code, _, err = run_cli(capsys, "--model", "lexicon", "--model-args", args, "--dataset", data, "--out", str(tmp_path))
     assert code == 2
     one_line_error(err, needle)
 
@@ -271,7 +278,7 @@ def test_float_hyperparameters_take_integers(tmp_path, data):
 
 def test_a_corrupt_or_empty_cache_entry_is_a_miss(tmp_path, data, caplog):
     evaluate("lexicon", dataset=data, output_dir=tmp_path, n_boot=20)
-    from harness.evaluation.fit_cache import cache_dir
+    from harness.runs.fit_cache import cache_dir
 
     [entry] = (cache_dir() / "fits").glob("*.pkl")
     for garbage in (b"", b"\x80\x04not a pickle"):
@@ -298,7 +305,7 @@ def test_the_key_follows_base_classes_imports_and_package_versions(tmp_path, mon
     import importlib
     import sys
 
-    from harness.evaluation.fit_cache import code_fingerprint
+    from harness.runs.fit_cache import code_fingerprint
 
     pkg = tmp_path / "mydet"
     pkg.mkdir()
@@ -329,7 +336,7 @@ def test_cache_list_and_clear(tmp_path, data, capsys, monkeypatch):
     assert code == 2 and "no cached fit of 'random'; cached: baselines.lexicon:LexiconDetector" in err
     code, out, _ = run_cli(capsys, "cache", "clear", "lexicon", "--yes", prog=spinbench)
     assert code == 0 and "removed 2 cached fit(s)" in out
-    from harness.evaluation.fit_cache import cache_dir
+    from harness.runs.fit_cache import cache_dir
 
     assert not list((cache_dir() / "fits").glob("*"))
 
@@ -363,7 +370,7 @@ def test_predictions_header_with_a_string_threshold(tmp_path, data, capsys):
     rows[0]["header"]["token_threshold"] = "0.5"
     bad = tmp_path / "bad.jsonl.gz"
     bad.write_bytes(gzip.compress("".join(json.dumps(r) + "\n" for r in rows).encode()))
-    code, _, err = run_cli(capsys, "--model", str(bad), "--dataset", data, "--output-dir", str(tmp_path / "b"))
+    code, _, err = run_cli(capsys, "--model", str(bad), "--dataset", data, "--out", str(tmp_path / "b"))
     assert code == 2
     one_line_error(err, "header token_threshold must be a finite number, not '0.5'")
 
@@ -371,14 +378,14 @@ def test_predictions_header_with_a_string_threshold(tmp_path, data, capsys):
 def test_predictions_from_another_config_or_revision(tmp_path, data, capsys):
     made = evaluate("lexicon", config="unseen-spinner", dataset=data, output_dir=tmp_path / "a", n_boot=20)
     path = str(made.path.parent / made.predictions)
-    code, _, err = run_cli(capsys, "--model", path, "--config", "news", "--dataset", data, "--output-dir", str(tmp_path / "b"))
+    code, _, err = run_cli(capsys, "--model", path, "--config", "news", "--dataset", data, "--out", str(tmp_path / "b"))
     assert code == 2
     one_line_error(err, "predictions are for config 'unseen-spinner', not 'news'")
     rows = [json.loads(line) for line in gzip.open(path, "rt")]
     rows[0]["header"]["dataset_fingerprint"] = "0" * 64
     stale = tmp_path / "stale.jsonl.gz"
     stale.write_bytes(gzip.compress("".join(json.dumps(r) + "\n" for r in rows).encode()))
-    code, _, err = run_cli(capsys, "--model", str(stale), "--config", "unseen-spinner", "--dataset", data, "--output-dir", str(tmp_path / "b"))
+    code, _, err = run_cli(capsys, "--model", str(stale), "--config", "unseen-spinner", "--dataset", data, "--out", str(tmp_path / "b"))
     assert code == 2
     one_line_error(err, "predictions were made on dataset revision 000000000000")
 
@@ -401,7 +408,7 @@ def test_an_empty_split_is_refused(tmp_path, data, capsys):
 
     shutil.copytree(data, tmp_path / "d")
     write_split(tmp_path / "d" / "news" / "validation.parquet", [])
-    code, _, err = run_cli(capsys, "--model", "lexicon", "--dataset", str(tmp_path / "d"), "--output-dir", str(tmp_path / "o"))
+    code, _, err = run_cli(capsys, "--model", "lexicon", "--dataset", str(tmp_path / "d"), "--out", str(tmp_path / "o"))
     assert code == 2
     one_line_error(err, "news/validation", "has no documents")
 
@@ -434,18 +441,18 @@ def test_an_output_dir_that_cannot_be_made_is_refused_before_any_work(tmp_path, 
 
     blocker = tmp_path / "afile"
     blocker.write_text("not a folder")
-    code = evaluate_main(["--model", "lexicon", "--dataset", str(tiny_dataset), "--output-dir", str(blocker / "sub"), "--bootstrap", "10"])
+    code = evaluate_main(["--model", "lexicon", "--dataset", str(tiny_dataset), "--out", str(blocker / "sub"), "--bootstrap", "10"])
     err = capsys.readouterr().err
     assert code == 2 and "cannot write results at" in err and "fitting" not in err
 
 
-# Output locations (issue 17, items 11-12): checked before any work, one line.
+# Output locations: checked before any work, one line.
 
 
 @pytest.mark.parametrize("argv, needle", [
     (["report", "--results", "{tmp}/nowhere", "--out", "/proc/rep"], "cannot write the report (--out) at /proc/rep: files cannot be created in /proc"),
     (["report", "--results", "{tmp}/nowhere", "--out", "{tmp}/afile/sub"], "afile is a file, not a folder"),
-    (["leaderboard", "--results", "{tmp}/nowhere", "--output", "/proc/lb.md"], "cannot write the leaderboard (--output) at /proc/lb.md"),
+    (["leaderboard", "--results", "{tmp}/nowhere", "--out", "/proc/lb.md"], "cannot write the leaderboard (--out) at /proc/lb.md"),
 ])
 def test_output_locations_that_cannot_be_written_are_one_line_before_any_work(tmp_path, capsys, argv, needle):
     (tmp_path / "afile").write_text("x")
@@ -460,4 +467,4 @@ def test_a_cache_that_is_a_file_is_one_line_before_any_work(tmp_path, capsys, mo
     monkeypatch.setenv("SPINBENCH_CACHE", str(tmp_path / "afile"))
     code, _, err = run_cli(capsys, *argv, "--model", "lexicon", "--dataset", str(tmp_path / "nowhere"), prog=spinbench)
     assert code == 2
-    one_line_error(err, "cannot write the cache of fitted detectors ($SPINBENCH_CACHE", "afile is a file, not a folder")
+    one_line_error(err, "cannot write the cache of fitted models ($SPINBENCH_CACHE", "afile is a file, not a folder")

@@ -1,4 +1,4 @@
-"""Bad input on the corpus side (hardening issue #8, items 12-14): importing pairs and building
+"""Bad input on the corpus side: importing pairs and building
 from local sources refuse what they cannot use with one clear line, never clobber a build, and
 warn about what would silently be empty."""
 
@@ -40,7 +40,7 @@ def test_importing_pairs_into_a_build_keeps_its_fingerprints_and_a_later_build_k
     merged = read_fingerprints(tmp_path)
     assert merged["seed"] == 0 and {k: v for k, v in merged["configs"].items() if k != "wild"} == before["configs"]
     wild = merged["configs"]["wild"]
-    build(tmp_path, ["news"], seed=0, sources=loader)  # used to fail: "fingerprints are for seed None"
+    build(tmp_path, ["news"], seed=0, sources=loader)  # a seeded build into a folder of the default seed's files
     assert read_fingerprints(tmp_path)["configs"]["wild"] == wild
     assert len(harness.load("wild", "test", dataset=tmp_path).records) == 1
 
@@ -132,7 +132,7 @@ def test_evaluate_a_folder_of_only_imported_pairs_fits_on_the_default_data(tmp_p
     from harness.cli.main import evaluate_main
 
     code = evaluate_main(["--model", "lexicon", "--config", "wild", "--dataset", str(tmp_path / "wild"),
-                          "--output-dir", str(tmp_path / "runs"), "--bootstrap", "10"])
+                          "--out", str(tmp_path / "runs"), "--bootstrap", "10"])
     assert code == 0
     assert "wild/test" in capsys.readouterr().out
 
@@ -314,7 +314,7 @@ def test_more_processes_than_cores_are_capped_with_one_warning(tmp_path, paragra
     assert "docs/s, 2 process(es))" in captured.out
 
 
-# -- output locations and unreachable services: one line, at once (issue 17, items 11-12) ----------
+# -- output locations and unreachable services: one line, at once ----------
 
 def test_align_pairs_into_a_folder_that_cannot_be_written_is_one_line(tmp_path, capsys):
     pairs = write_pairs(tmp_path / "p.jsonl", [{"id": "a", "original": ORIGINAL, "spun": SPUN}])

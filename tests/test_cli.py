@@ -137,7 +137,7 @@ def test_a_long_text_streams_the_same_tokens_and_a_default_document_score(tmp_pa
 def test_the_table_says_when_a_group_is_too_small_for_an_interval(tmp_path, tiny_dataset, capsys):
     from harness.runs.bootstrap import MIN_GROUP_DOCUMENTS
 
-    code = spinbench(["evaluate", "--model", "lexicon", "--dataset", str(tiny_dataset), "--output-dir", str(tmp_path), "--bootstrap", "50"])
+    code = spinbench(["evaluate", "--model", "lexicon", "--dataset", str(tiny_dataset), "--out", str(tmp_path), "--bootstrap", "50"])
     out = capsys.readouterr().out
     assert code == 0
     breakdowns = out.split("token scores by", 1)[1].split("each regime's documents against")[0]  # the breakdown tables

@@ -100,7 +100,7 @@ def test_restoration_block_quotes_every_committed_entry_or_says_there_is_none():
 def test_restoration_block_renders_entries_as_written(tmp_path):
     """With no results/restore/ the block says so; with entries (written as the harness writes
     them) it quotes their scores, per edit kind and end to end, news first."""
-    from harness.restoration.results import RestorationResults, write_results
+    from harness.restoration.results import RestorationResults
 
     figures = _docs_figures()
     assert figures.restoration_scores(tmp_path) == figures.NO_RESTORATION_RESULTS
@@ -110,8 +110,8 @@ def test_restoration_block_renders_entries_as_written(tmp_path):
     held_out.detector = {"name": "lexicon", "results_file": "results/lexicon/unseen-domain.json", "predictions_sha256": "0" * 64, "token_threshold": 0.5}
     held_out.scores = {**news.scores, "end_to_end": {**news.scores["end_to_end"], "detected_spans": {
         "spans": 3, "distance_before": 4, "distance_after": 5, "distance_removed": {"value": -0.25, "ci95": [None, None]}}}}
-    write_results(tmp_path / "results" / "restore" / "toy" / "unseen-domain.json", held_out)
-    write_results(tmp_path / "results" / "restore" / "toy" / "news.json", news)
+    held_out.write(tmp_path / "results" / "restore" / "toy" / "unseen-domain.json")
+    news.write(tmp_path / "results" / "restore" / "toy" / "news.json")
     lines = figures.restoration_scores(tmp_path).splitlines()
     assert "removed, `lexicon`'s spans" in lines[0]
     assert lines[2] == "| news | `toy` | 0.500 [0.400, 0.600] | 0.500 [0.400, 0.600] | 0.500 | 0.500 / 0.500 | – | – | – | 0.500 [0.400, 0.600] | – | – |"

@@ -8,8 +8,8 @@ import pytest
 
 from harness.cli.main import evaluate_main
 from harness.evaluation.evaluate import evaluate
-from harness.evaluation.leaderboard import check
 from harness.evaluation.results import read_results
+from harness.evaluation.verify import check
 
 
 def run(tmp_path, tiny_dataset, model="lexicon", config="news", **kw):
@@ -44,24 +44,24 @@ def test_same_inputs_same_scores_and_cached_fit(tmp_path, tiny_dataset, caplog):
         b = run(tmp_path, tiny_dataset)
     assert a.scores == b.scores
     assert b.throughput.fit_seconds is None  # the second run used the cached fit
-    assert "using the fitted detector cached" in caplog.text
+    assert "using the fit cached at" in caplog.text
 
 
 def test_held_out_config_uses_news_thresholds(tmp_path, tiny_dataset):
     """Chosen on news/validation, then applied by the rule to the held-out split's scores: the
-    same cuts as the rule recomputed from the stored calibration predictions."""
+    same cuts as the rule recomputed from the stored validation predictions."""
     from harness.core.dataset import load
-    from harness.evaluation.calibration import calibration_split, read_calibration
     from harness.evaluation.predictions import read_scores
+    from harness.evaluation.validation import read_validation, threshold_split
 
     news = run(tmp_path, tiny_dataset)
     held = run(tmp_path, tiny_dataset, config="unseen-spinner")
     assert held.dataset.config == "unseen-spinner"
     t = held.thresholds
     assert t.chosen_on == news.thresholds.chosen_on == "news/validation" and t.rule == news.thresholds.rule is not None
-    assert (t.calibration_token, t.calibration_document) == (news.thresholds.calibration_token, news.thresholds.calibration_document)
+    assert (t.validation_token, t.validation_document) == (news.thresholds.validation_token, news.thresholds.validation_document)
     folder = tmp_path / "results" / "lexicon"
-    chosen, _, _ = read_calibration(folder / "calibration.predictions.jsonl.gz", calibration_split(str(tiny_dataset)), held.model)
+    chosen, _, _ = read_validation(folder / "validation.predictions.jsonl.gz", threshold_split(str(tiny_dataset)), held.model)
     _, tokens, docs = read_scores(folder / "unseen-spinner.predictions.jsonl.gz", load("unseen-spinner", "test", dataset=str(tiny_dataset)))
     assert chosen.for_split(tokens, docs) == t
 
@@ -101,7 +101,7 @@ def test_bad_predictions_get_one_line_errors(tmp_path, tiny_dataset, good_rows, 
     header, rows = good_rows
     path = tmp_path / "bad.jsonl.gz"
     write_preds(path, corrupt(rows), header)
-    code = evaluate_main(["--model", str(path), "--dataset", str(tiny_dataset), "--output-dir", str(tmp_path / "out")])
+    code = evaluate_main(["--model", str(path), "--dataset", str(tiny_dataset), "--out", str(tmp_path / "out")])
     err = capsys.readouterr().err
     assert code == 2
     assert message in err and "bad.jsonl.gz" in err
@@ -130,7 +130,7 @@ def test_a_plain_jsonl_predictions_file_scores_as_its_gzipped_twin(tmp_path, tin
 def test_config_all_runs_every_config_fitting_once(tmp_path, tiny_dataset, capsys):
     from harness.core.configs import CONFIGS
 
-    assert evaluate_main(["--model", "lexicon", "--config", "all", "--dataset", str(tiny_dataset), "--output-dir", str(tmp_path), "--bootstrap", "20"]) == 0
+    assert evaluate_main(["--model", "lexicon", "--config", "all", "--dataset", str(tiny_dataset), "--out", str(tmp_path), "--bootstrap", "20"]) == 0
     captured = capsys.readouterr()
     assert sorted(p.name for p in (tmp_path / "lexicon").glob("*.json")) == sorted(f"{c}.test.json" for c in CONFIGS)
     assert captured.err.count("fitting on news/train") <= 1
@@ -141,7 +141,7 @@ def test_config_all_runs_every_config_fitting_once(tmp_path, tiny_dataset, capsy
     [("lexcon", "did you mean 'lexicon'"), ("no_such_pkg.mod:Thing", "cannot import 'no_such_pkg.mod'"), ("harness.evaluation.floor_detectors:Nope", "has no 'Nope'")],
 )
 def test_bad_model_names(tmp_path, tiny_dataset, model, message, capsys):
-    assert evaluate_main(["--model", model, "--dataset", str(tiny_dataset), "--output-dir", str(tmp_path)]) == 2
+    assert evaluate_main(["--model", model, "--dataset", str(tiny_dataset), "--out", str(tmp_path)]) == 2
     err = capsys.readouterr().err
     assert message in err and "Traceback" not in err
 
@@ -153,7 +153,7 @@ def test_missing_dataset(tmp_path, capsys):
 
 def test_user_detector_by_import_path_and_model_args(tmp_path, tiny_dataset, capsys):
     code = evaluate_main(["--model", "harness.evaluation.floor_detectors:RandomDetector", "--model-args", "seed=3", "--dataset", str(tiny_dataset),
-                          "--output-dir", str(tmp_path / "r"), "--bootstrap", "50"])
+                          "--out", str(tmp_path / "r"), "--bootstrap", "50"])
     assert code == 0
     res = read_results(tmp_path / "r" / "harness.evaluation.floor_detectors-RandomDetector" / "news.test.json")
     assert res.model.params == {"seed": 3}
@@ -166,4 +166,4 @@ def test_a_predictions_file_is_scored_on_the_split_its_header_names(tmp_path, ti
     again = evaluate(str(pred), dataset=str(tiny_dataset), output_dir=tmp_path / "again")
     assert again.dataset.config == "unseen-spinner" and again.dataset.split == "test"
     assert again.scores == held.scores
-    assert again.thresholds == held.thresholds and again.thresholds.calibration_token is not None  # shares and validation cuts kept
+    assert again.thresholds == held.thresholds and again.thresholds.validation_token is not None  # shares and validation cuts kept

@@ -9,8 +9,9 @@ from harness.cli.main import main as spinbench
 from harness.core.configs import CONFIGS
 from harness.core.files import read_jsonl_gz, sha256_file, write_jsonl_gz
 from harness.evaluation.evaluate import evaluate
-from harness.evaluation.leaderboard import check, collect, ranks, render
+from harness.evaluation.leaderboard import collect, ranks, render
 from harness.evaluation.thresholds import RULE_NAME
+from harness.evaluation.verify import check
 
 
 @pytest.fixture
@@ -31,7 +32,7 @@ def problems(board):
 def test_untouched_board_passes(board):
     assert problems(board) == []
     root, results, data = board
-    assert spinbench(["leaderboard", "--check", "--results", str(results), "--output", str(root / "leaderboard.md"), "--dataset", data]) == 0
+    assert spinbench(["leaderboard", "--check", "--results", str(results), "--out", str(root / "leaderboard.md"), "--dataset", data]) == 0
 
 
 def edit_json(path, change):
@@ -99,16 +100,6 @@ def test_paired_ranks_separate_models_whose_own_intervals_overlap():
     assert ranks({"a": _entry(a), "b": _entry(b), "c": _entry(c)}) == {"b": "1", "a": "2=", "c": "2="}
 
 
-def test_paired_interval_matches_a_loop_over_resamples():
-    from harness.runs.bootstrap import paired_interval
-
-    rng = np.random.default_rng(1)
-    x, y = rng.random(1000), rng.random(1000)
-    diffs = sorted(float(q - p) for p, q in zip(x, y))
-    lo, hi = paired_interval(x, y)
-    assert abs(lo - float(np.percentile(diffs, 2.5))) < 1e-12 and abs(hi - float(np.percentile(diffs, 97.5))) < 1e-12
-
-
 def test_every_entry_stores_its_main_score_per_resample(board):
     root, results, _ = board
     stored = json.loads((results / "lexicon" / "news.json").read_text())
@@ -122,7 +113,7 @@ def test_rescore_brings_older_entries_up_to_the_current_metrics(board):
     root, results, data = board
     edit_json(results / "lexicon" / "news.json", lambda o: o["scores"]["token"].pop("auprc"))
     assert any("auprc" in p for p in problems(board))
-    assert spinbench(["leaderboard", "--rescore", "--results", str(results), "--output", str(root / "leaderboard.md"), "--dataset", data]) == 0
+    assert spinbench(["leaderboard", "--rescore", "--results", str(results), "--out", str(root / "leaderboard.md"), "--dataset", data]) == 0
     assert problems(board) == []
     assert json.loads((results / "lexicon" / "news.json").read_text())["rescored"]["harness"]["version"]
 
@@ -130,8 +121,8 @@ def test_rescore_brings_older_entries_up_to_the_current_metrics(board):
 def test_thresholds_edited_in_the_results_alone_are_caught(board):
     root, results, _ = board
     stored = json.loads((results / "lexicon" / "news.json").read_text())["thresholds"]
-    assert stored["rule"] == RULE_NAME and 0 < stored["calibration_token"] < 1
-    edit_json(results / "lexicon" / "news.json", lambda o: o["thresholds"].update(calibration_token=0.99))
+    assert stored["rule"] == RULE_NAME and 0 < stored["validation_token"] < 1
+    edit_json(results / "lexicon" / "news.json", lambda o: o["thresholds"].update(validation_token=0.99))
     [p] = problems(board)
     assert p.startswith("lexicon/news:") and "header's thresholds are not the results'" in p
 
@@ -156,7 +147,7 @@ def test_thresholds_tuned_on_test_are_caught_even_when_results_and_header_agree(
 
     edit_json(results / "lexicon" / "news.json", lambda o: tuned(o["thresholds"]))
     _rewrite_predictions(results, "lexicon", "news", lambda h: (tuned(h["thresholds"]), h.update(token_threshold=0.9)))
-    assert spinbench(["leaderboard", "--rescore", "--results", str(results), "--output", str(root / "leaderboard.md"), "--dataset", data]) == 2
+    assert spinbench(["leaderboard", "--rescore", "--results", str(results), "--out", str(root / "leaderboard.md"), "--dataset", data]) == 2
     [p] = problems(board)
     assert p.startswith("lexicon/news:") and "not the ones the rule gives" in p and "estimated F1" in p
 
@@ -177,7 +168,7 @@ def test_rescore_moves_entries_from_an_older_threshold_rule_to_the_current_one(b
     _rewrite_predictions(results, "lexicon", "news", lambda h: (older(h["thresholds"]), h.update(token_threshold=0.5)))
     [p] = problems(board)
     assert p.startswith("lexicon/news:") and "older rule" in p and "--rescore" in p
-    assert spinbench(["leaderboard", "--rescore", "--results", str(results), "--output", str(root / "leaderboard.md"), "--dataset", data]) == 0
+    assert spinbench(["leaderboard", "--rescore", "--results", str(results), "--out", str(root / "leaderboard.md"), "--dataset", data]) == 0
     assert problems(board) == []
     header, *rest = read_jsonl_gz(pred)
     assert header["header"]["thresholds"]["rule"] == RULE_NAME and "token_share" not in header["header"]["thresholds"]
@@ -197,9 +188,9 @@ def test_an_entry_without_the_hash_of_its_predictions_is_refused(board):
     (lambda o: o.update(hacked=True), "Additional properties are not allowed ('hacked'"),
     (lambda o: (o["harness"].update(git_dirty=True), o["harness"].pop("dirty_allowed", None)), "uncommitted changes"),
     (lambda o: o["bootstrap"].update(resamples=1), "1 bootstrap resamples"),
-    (lambda o: o["calibration"].update(predictions_sha256="0" * 64), "not the calibration predictions"),
+    (lambda o: o["validation"].update(predictions_sha256="0" * 64), "not the validation predictions"),
     # from a second fresh-clone trial
-    (lambda o: o["calibration"].update(predictions=".cal/elsewhere.predictions.jsonl.gz"), "calibration/predictions"),
+    (lambda o: o["validation"].update(predictions=".cal/elsewhere.predictions.jsonl.gz"), "validation/predictions"),
     (lambda o: o["harness"].update(git_commit="hello"), "harness/git_commit"),
     (lambda o: o["harness"].update(git_commit=None, git_dirty=None), "names no git commit"),
     (lambda o: o["dataset"].update(documents=5), "it says 5 documents"),
@@ -227,12 +218,12 @@ def _copy_model(results, model, name):
     for config in CONFIGS:
         edit_json(results / name / f"{config}.json", lambda o: o["model"].update(name=name))
         _rewrite_predictions(results, name, config, lambda h: h.update(model=name))
-    cal = results / name / "calibration.predictions.jsonl.gz"
+    cal = results / name / "validation.predictions.jsonl.gz"
     rows = read_jsonl_gz(cal)
     rows[0]["header"]["model"] = name
     write_jsonl_gz(cal, rows)
     for config in CONFIGS:
-        edit_json(results / name / f"{config}.json", lambda o: o["calibration"].update(predictions_sha256=sha256_file(cal)))
+        edit_json(results / name / f"{config}.json", lambda o: o["validation"].update(predictions_sha256=sha256_file(cal)))
 
 
 def test_partial_and_duplicate_submissions_are_flagged(board):
@@ -247,7 +238,7 @@ def test_partial_and_duplicate_submissions_are_flagged(board):
 
 def test_a_submission_must_use_the_leaderboards_resampling(board, capsys):
     root, results, data = board
-    code = spinbench(["evaluate", "--model", "lexicon", "--dataset", data, "--submit", "--allow-dirty", "--output-dir", str(root / "new"), "--bootstrap", "1"])
+    code = spinbench(["evaluate", "--model", "lexicon", "--dataset", data, "--submit", "--allow-dirty", "--out", str(root / "new"), "--bootstrap", "1"])
     assert code == 2 and "1 bootstrap resamples with seed 0; the leaderboard's use 1,000 with seed 0" in capsys.readouterr().err
     assert not (root / "new").exists()
 
@@ -265,11 +256,11 @@ def test_stray_files_are_named(board):
 # From a second fresh-clone trial.
 
 
-def test_a_copy_of_a_model_is_flagged_by_its_calibration_predictions(board):
+def test_a_copy_of_a_model_is_flagged_by_its_validation_predictions(board):
     root, results, _ = board
     _copy_model(results, "lexicon", "lexicon2")
     found = problems(board)
-    assert "lexicon2: 100.0% of its calibration token scores are lexicon's: one model submitted under two names" in found, found
+    assert "lexicon2: 100.0% of its validation token scores are lexicon's: one model submitted under two names" in found, found
 
 
 def test_folders_that_are_not_model_names_and_hidden_entries_are_named(board):
@@ -283,5 +274,5 @@ def test_folders_that_are_not_model_names_and_hidden_entries_are_named(board):
 
 def test_check_and_rescore_together_are_refused(board, capsys):
     root, results, data = board
-    code = spinbench(["leaderboard", "--check", "--rescore", "--results", str(results), "--output", str(root / "leaderboard.md"), "--dataset", data])
+    code = spinbench(["leaderboard", "--check", "--rescore", "--results", str(results), "--out", str(root / "leaderboard.md"), "--dataset", data])
     assert code == 2 and "run one, then the other" in capsys.readouterr().err

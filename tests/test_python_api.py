@@ -89,12 +89,12 @@ def test_fit_false_scores_an_already_fitted_detector_as_it_is(tiny_dataset):
 
 
 def test_the_example_runs_from_python_and_from_the_shell(tiny_dataset, tmp_path):
-    script = subprocess.run([sys.executable, "examples/my_detector.py", "--dataset", str(tiny_dataset), "--output-dir", str(tmp_path / "py")],
+    script = subprocess.run([sys.executable, "examples/my_detector.py", "--dataset", str(tiny_dataset), "--out", str(tmp_path / "py")],
                             cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert script.returncode == 0, script.stderr
     assert "KeywordDetector on news/test: token F1" in script.stdout
     shell = subprocess.run([sys.executable, "-m", "harness.cli.main", "evaluate", "--model", "examples.my_detector:KeywordDetector",
-                            "--dataset", str(tiny_dataset), "--output-dir", str(tmp_path / "sh")],
+                            "--dataset", str(tiny_dataset), "--out", str(tmp_path / "sh")],
                            cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert shell.returncode == 0, shell.stderr
     from_python = harness.read_results(tmp_path / "py" / "KeywordDetector" / "news.test.json")
@@ -117,7 +117,7 @@ def test_the_pipeline_never_calls_back_into_evaluate_py(tiny_dataset, tmp_path):
 
     sys.setprofile(watch)
     try:
-        code = evaluate_main(["--model", "lexicon", "--dataset", str(tiny_dataset), "--output-dir", str(tmp_path), "--bootstrap", "20"])
+        code = evaluate_main(["--model", "lexicon", "--dataset", str(tiny_dataset), "--out", str(tmp_path), "--bootstrap", "20"])
     finally:
         sys.setprofile(None)
     assert code == 0
@@ -129,7 +129,7 @@ def test_the_pipeline_never_calls_back_into_evaluate_py(tiny_dataset, tmp_path):
     (["--bootstrap", "100000000"], "must be a whole number from 1 to 100,000"),
 ])
 def test_bad_resampling_options_are_refused_before_any_work(tiny_dataset, tmp_path, capsys, argv, needle):
-    code = evaluate_main(["--model", "lexicon", "--dataset", str(tiny_dataset), "--output-dir", str(tmp_path), *argv])
+    code = evaluate_main(["--model", "lexicon", "--dataset", str(tiny_dataset), "--out", str(tmp_path), *argv])
     err = capsys.readouterr().err
     assert code == 2 and needle in err and len(err.strip().splitlines()) == 1  # one line, no fitting first
     assert list(tmp_path.iterdir()) == []
@@ -164,7 +164,7 @@ def test_a_detector_fitted_elsewhere_or_typed_into_a_script_cannot_be_submitted(
 
     split = harness.load("news", "test", dataset=str(tiny_dataset))
     cheat = KeywordDetector().fit(split.token_texts(), split.gold.doc_labels())  # fitted on the test split
-    with pytest.raises(SpinbenchError, match="fit=False: a detector fitted outside the harness"):
+    with pytest.raises(SpinbenchError, match="fit=False: a model fitted outside the harness"):
         harness.evaluate(cheat, fit=False, dataset=str(tiny_dataset), output_dir=tmp_path, submit=True, allow_dirty=True)
     Typed = type("Typed", (NoFit,), {"requires_fit": False, "__module__": "__main__"})
     with pytest.raises(SpinbenchError, match="defined in a script or notebook"):
@@ -177,7 +177,7 @@ def test_a_name_taken_by_another_model_is_refused_for_a_submission(tiny_dataset,
     with pytest.raises(SpinbenchError, match="another model's entry"):
         harness.evaluate("random", config="unseen-domain", name="lexicon", dataset=str(tiny_dataset), output_dir=tmp_path, submit=True, allow_dirty=True)
     assert sorted(p.name for p in (tmp_path / "lexicon").iterdir() if not p.name.startswith(".")) == [
-        "calibration.predictions.jsonl.gz", "news.json", "news.predictions.jsonl.gz"]
+        "news.json", "news.predictions.jsonl.gz", "validation.predictions.jsonl.gz"]
 
 
 def test_rescoring_reads_and_never_writes_over_its_input(tiny_dataset, tmp_path):
@@ -268,7 +268,7 @@ def test_a_run_fitted_outside_stays_unsubmittable_through_its_predictions(tiny_d
 
 
 def test_config_all_checks_every_split_before_any_work(tiny_dataset, tmp_path, capsys):
-    code = evaluate_main(["--model", "lexicon", "--config", "all", "--split", "train", "--dataset", str(tiny_dataset), "--output-dir", str(tmp_path)])
+    code = evaluate_main(["--model", "lexicon", "--config", "all", "--split", "train", "--dataset", str(tiny_dataset), "--out", str(tmp_path)])
     assert code == 2 and "unseen-spinner" in capsys.readouterr().err
     assert list(tmp_path.iterdir()) == []
 

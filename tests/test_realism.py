@@ -47,7 +47,7 @@ def test_shapes(n_spun, n_original, shape):
 def test_ranges_hold_the_real_sources_and_the_issue_bounds():
     for row in ROWS:
         if row.real_news is None or row.low is not None or row.high is not None:
-            continue  # no real figure, or a bound issue #9 sets
+            continue  # no real figure, or a bound set without one
         low, high = row.range
         assert low <= min(row.real_news, row.real_spinbot) and max(row.real_news, row.real_spinbot) <= high, row.key
     ranges = {row.key: row.range for row in ROWS}

@@ -156,7 +156,7 @@ def test_a_report_on_ordinary_restoration_runs(report_dataset, tmp_path, capsys)
     from harness.restoration.run import restore
 
     runs = tmp_path / "runs"
-    restore("keep", split="validation", dataset=str(report_dataset), output_dir=runs / "restore", n_boot=20)
+    restore("keep", split="validation", dataset=str(report_dataset), output_dir=runs, n_boot=20)
     out = tmp_path / "site"
     assert spinbench(["report", "--runs", str(runs), "--dataset", str(report_dataset), "--out", str(out)]) == 0
     assert "1 restoration page" in capsys.readouterr().out

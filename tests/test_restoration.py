@@ -107,7 +107,7 @@ def test_context_restorer_prefers_what_fits_between_the_neighbours():
 
 def test_restore_writes_predictions_that_score_again_the_same(tiny_dataset, tmp_path):
     results = restore(Oracle(), dataset=str(tiny_dataset), output_dir=tmp_path, n_boot=50)
-    assert results.path == tmp_path / "Oracle" / "news.test.json" and results.model.target == "test_restoration:Oracle"
+    assert results.path == tmp_path / "restore" / "Oracle" / "news.test.json" and results.model.target == "test_restoration:Oracle"
     again = rescore_restoration(results.path.parent / results.predictions, dataset=str(tiny_dataset), n_boot=50)
     assert again.scores == results.scores
     assert json.loads(results.path.read_text())["main_score"]["name"] == "top1"
@@ -155,11 +155,11 @@ def test_hits_and_distances_are_counted_as_the_answers_say(tiny_dataset):
 
 
 def test_evaluate_task_restore_from_the_shell(tiny_dataset, tmp_path, capsys):
-    base = ["evaluate", "--task", "restore", "--dataset", str(tiny_dataset), "--output-dir", str(tmp_path), "--bootstrap", "20"]
+    base = ["evaluate", "--task", "restore", "--dataset", str(tiny_dataset), "--out", str(tmp_path), "--bootstrap", "20"]
     assert spinbench([*base, "--model", "reverse-rules", "--model-args", "phrasebook=False"]) == 0
     out = capsys.readouterr().out
     assert "reverse-rules on news/test" in out and "edit distance removed, gold spans" in out and "function_words" in out
-    assert spinbench([*base, "--model", str(tmp_path / "reverse-rules" / "news.test.predictions.jsonl.gz")]) == 0
+    assert spinbench([*base, "--model", str(tmp_path / "restore" / "reverse-rules" / "news.test.predictions.jsonl.gz")]) == 0
     assert "reverse-rules on news/test" in capsys.readouterr().out
     assert spinbench([*base, "--model", "keep", "--threshold", "0.5"]) == 2
     assert "for detection" in capsys.readouterr().err
@@ -185,7 +185,7 @@ def test_restoration_leaderboard_renders_and_recomputes(report_results, report_d
     shutil.copytree(report_results, results_dir)
     for model in ("keep", "reverse-thesaurus"):
         for config in ("news", "unseen-domain"):
-            restore(model, config, dataset=str(report_dataset), spans_from="lexicon", results_dir=results_dir, output_dir=results_dir / "restore",
+            restore(model, config, dataset=str(report_dataset), spans_from="lexicon", results_dir=results_dir, output_dir=results_dir,
                     submit=True, allow_dirty=True)
     entries = restoration_leaderboard.collect(results_dir)
     assert set(entries) == {"keep", "reverse-thesaurus"} and entries["keep"]["news"].detector["name"] == "lexicon"
@@ -193,11 +193,11 @@ def test_restoration_leaderboard_renders_and_recomputes(report_results, report_d
     assert problems == [] and set(valid) == {"keep", "reverse-thesaurus"}
 
     board = tmp_path / "leaderboard.md"
-    assert spinbench(["leaderboard", "--results", str(results_dir), "--output", str(board), "--dataset", str(report_dataset)]) == 0
+    assert spinbench(["leaderboard", "--results", str(results_dir), "--out", str(board), "--dataset", str(report_dataset)]) == 0
     text = board.read_text()
     assert "### restoration: `news`/test" in text and "| `reverse-thesaurus` |" in text and "(`lexicon`)" in text
     capsys.readouterr()
-    spinbench(["leaderboard", "--check", "--results", str(results_dir), "--output", str(board), "--dataset", str(report_dataset)])
+    spinbench(["leaderboard", "--check", "--results", str(results_dir), "--out", str(board), "--dataset", str(report_dataset)])
     assert "restore/" not in capsys.readouterr().err  # the detection side's partial submissions are its own matter
 
     entry = json.loads((results_dir / "restore" / "keep" / "news.json").read_text())
@@ -213,7 +213,7 @@ def test_leaderboard_rescore_recomputes_restoration_entries(report_results, repo
     the rescored entry equals the original and passes --check."""
     results_dir = tmp_path / "results"
     shutil.copytree(report_results, results_dir)
-    restore("keep", "news", dataset=str(report_dataset), spans_from="lexicon", results_dir=results_dir, output_dir=results_dir / "restore",
+    restore("keep", "news", dataset=str(report_dataset), spans_from="lexicon", results_dir=results_dir, output_dir=results_dir,
             submit=True, allow_dirty=True)
     path = results_dir / "restore" / "keep" / "news.json"
     original = json.loads(path.read_text())
@@ -224,7 +224,7 @@ def test_leaderboard_rescore_recomputes_restoration_entries(report_results, repo
     problems, _ = restoration_leaderboard.check(results_dir, str(report_dataset))
     assert problems and problems[0].startswith("restore/keep/news:")
 
-    board = ["--results", str(results_dir), "--output", str(tmp_path / "leaderboard.md"), "--dataset", str(report_dataset)]
+    board = ["--results", str(results_dir), "--out", str(tmp_path / "leaderboard.md"), "--dataset", str(report_dataset)]
     assert spinbench(["leaderboard", "--rescore", *board]) == 0
     assert "and 1 restoration entries" in capsys.readouterr().out
     rescored = json.loads(path.read_text())
@@ -238,7 +238,7 @@ def test_leaderboard_rescore_recomputes_restoration_entries(report_results, repo
     rows[1]["candidates"] = [["forged"] for _ in rows[1]["candidates"]]
     write_jsonl_gz(results_dir / "restore" / "keep" / "news.predictions.jsonl.gz", rows)
     assert spinbench(["leaderboard", "--rescore", *board]) == 2
-    assert "restore/keep/news.json: news.predictions.jsonl.gz is missing or not the predictions" in capsys.readouterr().err
+    assert "restore/keep/news.json: news.predictions.jsonl.gz is not the predictions these results were computed from" in capsys.readouterr().err
 
 
 def test_detect_suggest_uses_a_restorer(tiny_dataset, tmp_path, capsys):

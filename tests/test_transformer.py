@@ -21,10 +21,10 @@ from tiny_models import save_tiny_model  # noqa: E402
 from baselines.transformer import TransformerDetector  # noqa: E402
 from harness.cli.main import evaluate_main  # noqa: E402
 from harness.cli.main import main as spinbench  # noqa: E402
-from harness.evaluation import fit_cache  # noqa: E402
 from harness.evaluation.evaluate import evaluate  # noqa: E402
 from harness.evaluation.hf_model import HFModelError, HFTokenClassifier  # noqa: E402
 from harness.evaluation.registry import make_detector  # noqa: E402
+from harness.runs import fit_cache  # noqa: E402
 
 DOCS = [
     "The Bank of England raised rates to 4.5% on Thursday , didn't it ?".split(),

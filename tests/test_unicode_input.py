@@ -1,4 +1,4 @@
-"""Unicode at the entrances (issue 17, item 9): a byte-order mark, zero-width characters and
+"""Unicode at the entrances: a byte-order mark, zero-width characters and
 decomposed accents (NFD) change nothing a detector or the aligner sees, and offsets shown to the
 user still point into the text they gave."""
 
@@ -88,7 +88,7 @@ def test_imported_pairs_and_local_sources_are_stored_normalised(tmp_path, paragr
             assert r["original_text"] in paragraphs and r["title"].startswith("Title ")
 
 
-# Issue 17, item 10: detect's memory stays flat in the input's shape.
+# detect's memory stays flat in the input's shape.
 
 
 @given(st.lists(st.sampled_from(["spun", "text.", "U.S.", "don't", "e-mail", "42", "!", "\n", "\n\n", "  "]), max_size=400),

@@ -7,15 +7,15 @@ import argparse
 import sys
 from pathlib import Path
 
-from harness.cli.options import ALL_CONFIGS, add_debug_argument, add_evaluate_arguments, add_model_arguments
+from harness.cli.options import add_debug_argument, add_evaluate_arguments, add_model_arguments, add_out_argument
+from harness.cli.run_lines import entry_line
 from harness.cli.text_input import read_text_input
+from harness.core.configs import ALL_CONFIGS
 from harness.core.errors import SpinbenchError
 
 
 def cmd_evaluate(args: argparse.Namespace) -> int:
-    from harness.core.configs import CONFIGS, DEFAULT_CONFIG
-    from harness.evaluation.evaluate import evaluate, rescore
-    from harness.evaluation.outputs import is_predictions_file
+    from harness.evaluation.evaluate import evaluate, evaluate_all
     from harness.evaluation.registry import parse_model_args
 
     if args.task == "restore":
@@ -26,40 +26,27 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
         raise SpinbenchError("--spans-from is for --task restore")
     from harness.evaluation.registry import REGISTRY
     from harness.restoration.registry import RESTORERS
+    from harness.runs.paths import is_predictions_file
 
     if args.model in RESTORERS and args.model not in REGISTRY:
         raise SpinbenchError(f"{args.model!r} is a restorer, not a detector: restorers are evaluated with --task restore "
                              f"(evaluate --task restore --model {args.model}; from Python, harness.restore)")
-    common = dict(dataset=args.dataset, output_dir=args.output_dir, name=args.name, n_boot=args.bootstrap, seed=args.seed,
-                  threshold=args.threshold, doc_threshold=args.doc_threshold, submit=args.submit, allow_dirty=args.allow_dirty)
+    if is_predictions_file(args.model) and (args.model_args or args.config == ALL_CONFIGS):
+        raise SpinbenchError("a predictions file holds one config's scores: no --model-args or --config all")
+    common = dict(model_args=parse_model_args(args.model_args), dataset=args.dataset, output_dir=args.out, name=args.name, n_boot=args.bootstrap,
+                  seed=args.seed, threshold=args.threshold, doc_threshold=args.doc_threshold, use_cache=not args.no_cache, submit=args.submit,
+                  allow_dirty=args.allow_dirty)
     if is_predictions_file(args.model):
-        if args.model_args:
-            raise SpinbenchError("--model-args is for a detector, not a predictions file")
-        if args.config == ALL_CONFIGS:
-            raise SpinbenchError("--config all is for a detector: a predictions file holds one config's scores")
-        runs = [rescore(args.model, args.config, args.split, write=True, **common)]
+        common.update(write=True, model_args=None)
+        common.pop("use_cache")
+    if args.config == ALL_CONFIGS:
+        runs = list(evaluate_all(args.model, split=args.split, **common).values())
     else:
-        model_args = parse_model_args(args.model_args)
-        # every config, the default first: it fits (or loads the fit) once for all of them
-        configs = [DEFAULT_CONFIG, *(c for c in CONFIGS if c != DEFAULT_CONFIG)] if args.config == ALL_CONFIGS else [args.config]
-        if len(configs) > 1:  # every split there before any work: none is half done
-            from harness.core.configs import EVALUATION_SPLIT
-            from harness.core.dataset import load
-
-            for config in configs:
-                load(config, args.split or EVALUATION_SPLIT, dataset=args.dataset)
-        runs = []
-        for config in configs:
-            runs.append(evaluate(args.model, config, args.split, model_args=model_args, use_cache=not args.no_cache or bool(runs), **common))
-            if len(configs) > 1:
-                print(runs[-1].summary(), end="\n\n")
+        runs = [evaluate(args.model, args.config, args.split, **common)]
     for results in runs:
-        if len(runs) == 1:
-            print(results.summary())
-            print()
+        print(results.summary(), end="\n\n")
         print(f"wrote {results.path} and {results.path.parent / results.predictions}")
-        if not args.submit:
-            print("to submit it to the leaderboard, rerun with --submit" if results.is_entry else "not a leaderboard entry: " + "; ".join(results.entry_problems))
+        print(entry_line(results, args.submit))
     return 0
 
 
@@ -107,43 +94,48 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_leaderboard(args: argparse.Namespace) -> int:
+    from harness.core.dataset import DatasetNotFound
     from harness.core.files import write_text
     from harness.core.paths import writable_location
-    from harness.evaluation.leaderboard import check, check_output, collect, render, rescore
+    from harness.evaluation import verify
+    from harness.evaluation.leaderboard import check_output, collect, render
+    from harness.restoration import leaderboard as restoration
 
     if args.check and args.rescore:
         raise SpinbenchError("--check verifies the entries as they are; --rescore rewrites them: run one, then the other")
-    from harness.restoration import leaderboard as restoration
-
+    results, out = Path(args.results), Path(args.out)
     if args.check:
-        restoration_problems, restoration_entries = restoration.check(Path(args.results), args.dataset)
-        problems = restoration_problems + check(Path(args.results), Path(args.output), args.dataset, restoration.section(restoration_entries))
-        for p in problems:
+        try:
+            restoration_problems, restoration_entries = restoration.check(results, args.dataset)
+        except DatasetNotFound as err:
+            restoration_problems, restoration_entries = [str(err)], {}
+        problems = restoration_problems + verify.check(results, out, args.dataset, restoration.section(restoration_entries))
+        for p in dict.fromkeys(problems):
             print(f"leaderboard check: {p}", file=sys.stderr)
         if problems:
             return 1
-        print(f"leaderboard check: every entry in {args.results}/ recomputes from its predictions; {args.output} is up to date")
+        print(f"leaderboard check: every entry in {args.results}/ recomputes from its predictions; {out} is up to date")
         return 0
-    check_output(Path(args.output))  # before any work: never render over someone's file
-    writable_location(Path(args.output), "the leaderboard (--output)", folder=False)
+    check_output(out)  # before any work: never render over someone's file
+    writable_location(out, "the leaderboard (--out)", folder=False)
     if args.rescore:
-        written = rescore(Path(args.results), args.dataset)
-        restored = restoration.rescore(Path(args.results), args.dataset)
+        written = verify.rescore(results, args.dataset)
+        restored = restoration.rescore(results, args.dataset)
         print(f"rescored {len(written)} entries and {len(restored)} restoration entries in {args.results}/ from their predictions")
-    entries = collect(Path(args.results))
+    entries = collect(results)
     if not entries:
         raise SpinbenchError(f"no leaderboard entries in {args.results}/: nothing to render")
-    write_text(Path(args.output), render(entries, restoration.section(restoration.collect(Path(args.results)))))
-    print(f"wrote {args.output}")
+    write_text(out, render(entries, restoration.section(restoration.collect(results))))
+    print(f"wrote {out}")
     return 0
 
 
 def cmd_cache(args: argparse.Namespace) -> int:
-    from harness.evaluation import fit_cache
+    from harness.runs import fit_cache
 
     limit = fit_cache.max_bytes()  # a malformed $SPINBENCH_CACHE_MAX_GB: one line before anything else
     if fit_cache.cache_dir().exists() and not fit_cache.cache_dir().is_dir():
-        raise SpinbenchError(f"the cache of fitted detectors {fit_cache.cache_dir()} is a file, not a folder: point $SPINBENCH_CACHE at a folder")
+        raise SpinbenchError(f"the cache of fitted models {fit_cache.cache_dir()} is a file, not a folder: point $SPINBENCH_CACHE at a folder")
     entries = fit_cache.entries()
     if args.action == "clear":
         what = f"the cached fits of {args.model!r}" if args.model else f"all {len(entries)} cached fit(s)"
@@ -153,7 +145,7 @@ def cmd_cache(args: argparse.Namespace) -> int:
             if input(f"remove {what} from {fit_cache.cache_dir()}? [y/N] ").strip().lower() not in ("y", "yes"):
                 print("nothing removed")
                 return 0
-        removed, freed = fit_cache.clear(args.model)
+        removed, freed = fit_cache.clear(args.model, _target_of(args.model) if args.model else None)
         if args.model and not removed:
             cached = sorted({fit_cache.about(p).get("target", "?") for p, _ in entries})
             raise SpinbenchError(f"no cached fit of {args.model!r}; cached: {', '.join(cached) or 'none'}")
@@ -167,6 +159,15 @@ def cmd_cache(args: argparse.Namespace) -> int:
     print(f"{len(entries)} cached fit(s), {sum(s for _, s in entries) / 1e6:,.1f} MB in {fit_cache.cache_dir()} (at most {limit / 1e9:g} GB kept)")
     print("the cache holds pickled detectors: never point $SPINBENCH_CACHE at a folder others can write")
     return 0
+
+
+def _target_of(model: str) -> str:
+    """The ``"module:Class"`` a detector's or restorer's name stands for."""
+    from harness.evaluation.registry import REGISTRY, target_of
+    from harness.restoration.registry import RESTORERS
+    from harness.restoration.registry import target_of as restorer_target
+
+    return restorer_target(model) if model in RESTORERS and model not in REGISTRY else target_of(model)
 
 
 def add_evaluation_commands(sub) -> None:
@@ -192,13 +193,13 @@ def add_evaluation_commands(sub) -> None:
 
     lb = sub.add_parser("leaderboard", help="render leaderboard.md from results/, or --check it")
     lb.add_argument("--results", default="results")
-    lb.add_argument("--output", default="leaderboard.md")
+    add_out_argument(lb, "the leaderboard file to write (default: leaderboard.md)", default="leaderboard.md", old=("--output",))
     lb.add_argument("--dataset", default=None, help="dataset with the gold labels (default: data/)")
     lb.add_argument("--check", action="store_true", help="recompute every entry and fail on any mismatch")
     lb.add_argument("--rescore", action="store_true", help="recompute every entry's scores (detection and restoration) from its predictions with this harness (after a metric changed), then render")
     lb.set_defaults(func=cmd_leaderboard)
 
-    c = sub.add_parser("cache", help="list or clear the fitted detectors cached by evaluate and detect")
+    c = sub.add_parser("cache", help="list or clear the fitted detectors and restorers cached by evaluate and detect")
     c.add_argument("action", choices=["list", "clear"])
     c.add_argument("model", nargs="?", default=None, help="clear: only this model's fits (a registered name, module:Class, or a class name)")
     c.add_argument("--yes", action="store_true", help="clear without asking")

@@ -65,7 +65,7 @@ def build_parser() -> argparse.ArgumentParser:
 def check_cache(args: argparse.Namespace) -> None:
     """Before a command that may store a fitted detector does any work: can the cache be written?"""
     if getattr(args, "writes_fit_cache", False):
-        from harness.evaluation import fit_cache
+        from harness.runs import fit_cache
 
         fit_cache.check_writable()
 

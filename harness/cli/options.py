@@ -7,12 +7,12 @@
 from __future__ import annotations
 
 import argparse
+import sys
 
 from harness.core.checks import is_probability
-from harness.core.configs import CONFIGS, DEFAULT_CONFIG, EVALUATION_SPLIT
+from harness.core.configs import ALL_CONFIGS, CONFIGS, DEFAULT_CONFIG, EVALUATION_SPLIT
 from harness.runs.bootstrap import DEFAULT_RESAMPLES
 
-ALL_CONFIGS = "all"  # --config all: every leaderboard config, one run each
 TASKS = ("detect", "restore")  # evaluate --task: detection (the default), or the restoration track
 
 
@@ -35,6 +35,21 @@ def positive_int(text: str) -> int:
     if value < 1:
         raise argparse.ArgumentTypeError(f"{text!r} must be at least 1")
     return value
+
+
+class _OldSpelling(argparse.Action):
+    """An option's value under its current name, from an older spelling too (with a warning)."""
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        if option_string != self.option_strings[0]:
+            print(f"{parser.prog}: warning: {option_string} is now {self.option_strings[0]}", file=sys.stderr)
+        setattr(namespace, self.dest, values)
+
+
+def add_out_argument(parser: argparse.ArgumentParser, help: str, default: str | None = None, old: tuple[str, ...] = ()) -> None:
+    """``--out``: where every command writes (``old``: spellings an earlier version used, still
+    accepted with a warning)."""
+    parser.add_argument("--out", *old, dest="out", default=default, action=_OldSpelling, help=help)
 
 
 def add_debug_argument(parser: argparse.ArgumentParser) -> None:
@@ -60,7 +75,7 @@ def add_evaluate_arguments(parser: argparse.ArgumentParser) -> None:
                         f"{ALL_CONFIGS} for each of them in turn, or wild for imported pairs")
     parser.add_argument("--split", default=None, help=f"train, validation or {EVALUATION_SPLIT} (default {EVALUATION_SPLIT}, or the one a predictions file's header names)")
     parser.add_argument("--submit", action="store_true", help="write the leaderboard entry results/<name>/<config>.json (test split, validation thresholds only)")
-    parser.add_argument("--output-dir", default=None, help="folder for the results (default: runs/, or results/ with --submit)")
+    add_out_argument(parser, "folder for the results (default: runs/, or results/ with --submit)", old=("--output-dir",))
     parser.add_argument("--name", default=None, help="name for the results folder (default: the model); letters, digits, -_.")
     parser.add_argument("--bootstrap", type=positive_int, default=DEFAULT_RESAMPLES, help=f"bootstrap resamples for the intervals (default {DEFAULT_RESAMPLES:,}, the leaderboard's)")
     parser.add_argument("--seed", type=int, default=0, help="bootstrap seed (leaderboard entries use 0)")

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import argparse
 
-from harness.cli.options import ALL_CONFIGS
+from harness.cli.run_lines import entry_line
+from harness.core.configs import ALL_CONFIGS
 from harness.core.errors import SpinbenchError
+from harness.runs.formatting import score_text
 
 
 def summary(results) -> str:
@@ -15,7 +17,7 @@ def summary(results) -> str:
     lines = [f"{results.model.name} on {results.dataset.config}/{results.dataset.split}: {s['edits']['count']:,} edits to restore"]
 
     def row(label, block):
-        cells = "  ".join(f"{k} {_value(block[k])}" for k in ("top1", "top5", "top1_lemma", "top5_lemma"))
+        cells = "  ".join(f"{k} {score_text(block[k], missing='n/a')}" for k in ("top1", "top5", "top1_lemma", "top5_lemma"))
         return f"  {label:<24} {cells}"
 
     lines.append(row("all edits", s["edits"]))
@@ -23,41 +25,30 @@ def summary(results) -> str:
         lines.append(row(f"{kind} ({block['count']:,})", block))
     for where, block in s["end_to_end"].items():
         who = f" ({results.detector['name']})" if where == "detected_spans" and results.detector else ""
-        lines.append(f"  edit distance removed, {where.replace('_', ' ')}{who}: {_value(block['distance_removed'])} "
+        lines.append(f"  edit distance removed, {where.replace('_', ' ')}{who}: {score_text(block['distance_removed'], missing='n/a')} "
                      f"({block['distance_before']:,} -> {block['distance_after']:,} token edits)")
     return "\n".join(lines)
 
 
-def _value(m: dict) -> str:
-    if m["value"] is None:
-        return "n/a"
-    lo, hi = m["ci95"]
-    return f"{m['value']:.3f}" + (f" [{lo:.3f}, {hi:.3f}]" if lo is not None else "")
-
-
 def cmd_evaluate_restore(args: argparse.Namespace) -> int:
-    from harness.core.configs import CONFIGS, DEFAULT_CONFIG
-    from harness.evaluation.outputs import is_predictions_file
     from harness.evaluation.registry import parse_model_args
-    from harness.restoration.run import rescore_restoration, restore
+    from harness.restoration.run import restore, restore_all
+    from harness.runs.paths import is_predictions_file
 
     if args.threshold is not None or args.doc_threshold is not None:
         raise SpinbenchError("--threshold and --doc-threshold are for detection; a restorer's detected spans use the detector's own threshold (--spans-from)")
     if is_predictions_file(args.model):
         if args.model_args or args.submit or args.config == ALL_CONFIGS:
             raise SpinbenchError("a restoration predictions file is scored as it is: no --model-args, --submit or --config all")
-        results = rescore_restoration(args.model, args.config, args.split, dataset=args.dataset, n_boot=args.bootstrap, seed=args.seed)
-        print(summary(results))
+        print(summary(restore(args.model, args.config, args.split, dataset=args.dataset, n_boot=args.bootstrap, seed=args.seed)))
         return 0
-    configs = [DEFAULT_CONFIG, *(c for c in CONFIGS if c != DEFAULT_CONFIG)] if args.config == ALL_CONFIGS else [args.config]
-    for config in configs:
-        results = restore(args.model, config, args.split, model_args=parse_model_args(args.model_args), dataset=args.dataset, spans_from=args.spans_from,
-                          output_dir=args.output_dir, name=args.name, n_boot=args.bootstrap, seed=args.seed, use_cache=not args.no_cache,
-                          submit=args.submit, allow_dirty=args.allow_dirty)
+    common = dict(model_args=parse_model_args(args.model_args), dataset=args.dataset, spans_from=args.spans_from, output_dir=args.out, name=args.name,
+                  n_boot=args.bootstrap, seed=args.seed, use_cache=not args.no_cache, submit=args.submit, allow_dirty=args.allow_dirty)
+    runs = restore_all(args.model, split=args.split, **common).values() if args.config == ALL_CONFIGS else [restore(args.model, args.config, args.split, **common)]
+    for results in runs:
         print(summary(results))
         print(f"wrote {results.path} and {results.path.parent / results.predictions}")
-        if not args.submit:
-            print("to submit it to the leaderboard, rerun with --submit" if results.is_entry else "not a leaderboard entry: " + "; ".join(results.entry_problems))
+        print(entry_line(results, args.submit))
     return 0
 
 

@@ -56,7 +56,7 @@ RATE_RANGE = (0.2, 0.47)  # light to heavy spinning: the share of spun tokens th
 # text untouched (a plagiarist spins only the passages copied into an otherwise own text).
 CLEAN_REGIME = "clean"
 REGIMES = (CLEAN_REGIME, "whole", "sparse", "partial")
-# A quarter of documents clean, as before; of the spun ones 60% whole-article (the calibrated
+# A quarter of documents clean; of the spun ones 60% whole-article (the calibrated
 # majority, so the realism profile of a split stays that of real spinning), a fifth each sparse
 # and partial: about 33 of each in news/test and validation, enough for an interval per regime.
 REGIME_SHARES = {CLEAN_REGIME: 0.25, "whole": 0.45, "sparse": 0.15, "partial": 0.15}
@@ -128,8 +128,10 @@ DEFAULT_CONFIG = "news"
 # Detectors are fitted on the default config's train split and their thresholds chosen on its
 # validation split, whatever config is evaluated.
 FIT_SPLIT = "train"
-CALIBRATION_SPLIT = "validation"
+THRESHOLD_SPLIT = "validation"
 EVALUATION_SPLIT = "test"
+# --config all (config="all"): every leaderboard config in turn.
+ALL_CONFIGS = "all"
 # Pairs users bring from the wild (``spinbench align --pairs``) form this config, one test split.
 IMPORTED_CONFIG = "wild"
 

@@ -8,7 +8,6 @@ The evaluation side reaches the data only through :func:`load`.
 
 from __future__ import annotations
 
-import difflib
 import os
 import re
 from collections.abc import Callable, Iterator
@@ -23,6 +22,7 @@ from harness.core.configs import CONFIGS, DEFAULT_CONFIG, EVALUATION_SPLIT, IMPO
 from harness.core.errors import SpinbenchError
 from harness.core.files import FINGERPRINTS
 from harness.core.fingerprints import content_fingerprint, known_fingerprint, remember_fingerprint
+from harness.core.registry import did_you_mean
 from harness.core.schema import FIELDS
 from harness.core.shards import split_files
 
@@ -154,6 +154,13 @@ def default_data_dir() -> Path:
     return Path(__file__).resolve().parents[2] / "data"
 
 
+def nonempty(split: Split) -> Split:
+    """``split``, or a one-line error when it has no document."""
+    if not len(split):
+        raise SpinbenchError(f"{split.config}/{split.split} of {split.dataset} has no documents: the dataset is too small (build it from more sources)")
+    return split
+
+
 def recorded_fingerprints(dataset: str | os.PathLike | None = None) -> dict | None:
     """The fingerprints a local build recorded (None for a hub dataset or a folder without them)."""
     from harness.core.fingerprints import read_fingerprints
@@ -163,7 +170,7 @@ def recorded_fingerprints(dataset: str | os.PathLike | None = None) -> dict | No
 
 
 def fit_dataset(dataset: str | os.PathLike | None) -> str | os.PathLike | None:
-    """The dataset detectors are fitted and calibrated on when ``dataset`` is evaluated: itself
+    """The dataset detectors are fitted on (and their thresholds chosen on) when ``dataset`` is evaluated: itself
     when it holds the default config, else the default data folder (a folder of imported
     pairs has only its ``wild`` config, like a held-out config has only a test split)."""
     if dataset is not None and Path(dataset).is_dir() and not (Path(dataset) / DEFAULT_CONFIG).is_dir():
@@ -215,8 +222,7 @@ def _parquet_split(name: str, config: str, split: str, paths: list[Path]) -> Spl
 def _hint(source: Path, config: str, split: str) -> str:
     known = [*CONFIGS, IMPORTED_CONFIG, *(p.name for p in source.iterdir() if p.is_dir() and not p.name.startswith("."))]
     if config not in known:
-        close = difflib.get_close_matches(config, known, n=1)
-        return (f"did you mean {close[0]!r}? " if close else "") + f"known configs: {', '.join(dict.fromkeys(known))}"
+        return f"{did_you_mean(config, known)}known configs: {', '.join(dict.fromkeys(known))}"
     splits = sorted({re.sub(r"-\d{5}-of-\d{5}$", "", p.stem) for p in (source / config).glob("*.parquet")})  # shards named once
     if splits:
         return f"{config} has the split(s) {', '.join(splits)}"

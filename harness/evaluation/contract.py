@@ -22,7 +22,6 @@ Run ``evaluate --model my_package.my_module:MyDetector`` to score it, or
 
 from __future__ import annotations
 
-import difflib
 import inspect
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -32,6 +31,7 @@ import numpy as np
 
 from harness.core.checks import is_finite_number
 from harness.core.errors import SpinbenchError
+from harness.core.registry import did_you_mean
 
 
 @runtime_checkable
@@ -162,9 +162,7 @@ def check_params(cls: type, params: dict, model: str) -> dict:
             if takes_any:
                 out[name] = value
                 continue
-            close = difflib.get_close_matches(name, accepted, n=1)
-            hint = f"did you mean {close[0]!r}? " if close else ""
-            raise BadHyperparameter(f"model {model!r} has no hyperparameter {name!r}; {hint}it takes: {', '.join(accepted) or 'none'}")
+            raise BadHyperparameter(f"model {model!r} has no hyperparameter {name!r}; {did_you_mean(name, accepted)}it takes: {', '.join(accepted) or 'none'}")
         problem = _type_problem(name, accepted[name].default, value)
         if problem is None and name in ranges and isinstance(value, (int, float)) and not isinstance(value, bool):
             problem = ranges[name].check(name, value)

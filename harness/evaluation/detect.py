@@ -29,7 +29,7 @@ from harness.core.unicode_text import clean_text
 from harness.evaluation import detector_calls
 from harness.evaluation.contract import doc_scores_from_tokens, hook
 from harness.evaluation.metrics import spans
-from harness.evaluation.thresholds import CALIBRATED_ON, RULE_NAME
+from harness.evaluation.thresholds import RULE_NAME, THRESHOLDS_CHOSEN_ON
 
 PASSAGE_TOKENS = 2000
 WINDOW_CHARS = 1 << 16  # characters tokenized at a time within a paragraph
@@ -83,7 +83,7 @@ def threshold_rule(given: bool) -> str:
     """Which threshold ``detect`` flags at, and why (one text is the whole scored set)."""
     if given:
         return "the token threshold given by hand (--threshold)"
-    return (f"the token cut where F1 is best on {CALIBRATED_ON}: the harness's rule ({RULE_NAME}) estimates how much of a scored set is "
+    return (f"the token cut where F1 is best on {THRESHOLDS_CHOSEN_ON}: the harness's rule ({RULE_NAME}) estimates how much of a scored set is "
             f"spun and cuts where F1 is then best, but one text is too small a set to estimate that from (it needs two documents "
             f"or more: a single text cannot tell a clean document from a lightly spun one), so the rule keeps the calibration cut")
 

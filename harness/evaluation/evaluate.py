@@ -1,20 +1,21 @@
-"""``evaluate`` and ``rescore``: the evaluation pipeline, in stages, each a function in a module
-of its own that never calls back here.
+"""``evaluate``, ``evaluate_all`` and ``rescore``: the detection pipeline, in stages, each a
+function in a module of its own that never calls back here.
 
 ``evaluate(detector_or_name)``:
 
-1. *check* the options, the output location and whether the run may be a leaderboard entry
-   (:mod:`~harness.evaluation.outputs`, :mod:`~harness.evaluation.admission`), before any work;
+1. *check* the options, the output location and whether the run may be a leaderboard entry,
+   before any work (:mod:`harness.runs.options`, :mod:`harness.runs.plan`);
 2. *prepare*: make or take the detector, fit it on the default config's train split (or load the
    fit from the cache), choose thresholds on its validation split (:mod:`~harness.evaluation.prepare`);
 3. *predict* the evaluated split (:mod:`~harness.evaluation.predict`);
-4. *score* it, the thresholds moved by :data:`~harness.evaluation.scoring.THRESHOLD_RULE`
-   (:mod:`~harness.evaluation.scoring`);
-5. *record* the results and *write* them with the predictions (:mod:`~harness.evaluation.record`).
+4. *score* it, the thresholds moved by :data:`~harness.evaluation.thresholds.THRESHOLD_RULE`
+   (:mod:`~harness.evaluation.thresholds`, :mod:`~harness.evaluation.scoring`);
+5. *record* the results (:mod:`~harness.evaluation.record`); then, a step apart, *write* them with
+   the predictions unless ``write=False``.
 
 ``rescore(predictions_file)`` scores a stored predictions file instead of steps 2-3, with the
 same function ``leaderboard --check`` uses (:func:`~harness.evaluation.predictions.score_predictions_file`,
-with the rule's thresholds from the stored calibration predictions).
+with the rule's thresholds from the stored validation predictions).
 Held-out configs (test split only) use the default config's train and validation splits too.
 Progress and notices go to the ``harness`` loggers; the CLI shows them. ``examples/`` holds a
 detector evaluated both ways (``tests/test_examples.py`` runs it).
@@ -24,46 +25,28 @@ from __future__ import annotations
 
 from dataclasses import replace
 from pathlib import Path
-from typing import NamedTuple
 
-from harness.core.configs import DEFAULT_CONFIG, EVALUATION_SPLIT
-from harness.core.dataset import load, recorded_fingerprints
+from harness.core.configs import ALL_CONFIGS, CONFIGS, DEFAULT_CONFIG, EVALUATION_SPLIT
+from harness.core.dataset import load, nonempty
 from harness.core.errors import SpinbenchError
-from harness.core.paths import writable_location
-from harness.evaluation.admission import entry_problems, folder_problems
-from harness.evaluation.calibration import CALIBRATION_FILE, calibration_split, read_calibration
 from harness.evaluation.contract import get_params
-from harness.evaluation.outputs import check_name, is_predictions_file, output_root, results_name, run_paths
 from harness.evaluation.predict import predict_split
 from harness.evaluation.predictions import header_thresholds, read_predictions, score_predictions_file
-from harness.evaluation.prepare import checked_params, fit_and_calibrate, make, nonempty
-from harness.evaluation.provenance import git_commit
-from harness.evaluation.record import record, write_run
-from harness.evaluation.results import Bootstrap, ModelInfo, Results
+from harness.evaluation.prepare import DETECTOR, fit_and_validate
+from harness.evaluation.record import record, write_detection_run
+from harness.evaluation.results import Results, read_results
 from harness.evaluation.scoring import score_split
-from harness.evaluation.thresholds import CALIBRATED_ON, GIVEN, Thresholds
-from harness.runs.bootstrap import DEFAULT_RESAMPLES, MAX_RESAMPLES
+from harness.evaluation.thresholds import GIVEN, THRESHOLDS_CHOSEN_ON, Thresholds
+from harness.evaluation.validation import read_validation, threshold_split, validation_file
+from harness.runs.models import checked_params, default_name, make
+from harness.runs.options import RunOptions
+from harness.runs.paths import is_predictions_file
+from harness.runs.plan import plan_run
+from harness.runs.results import ModelInfo
 
 
-def evaluate(
-    model: object,
-    config: str | None = None,
-    split: str | None = None,
-    *,
-    model_args: dict | None = None,
-    dataset: str | None = None,
-    output_dir: str | Path | None = None,
-    name: str | None = None,
-    n_boot: int = DEFAULT_RESAMPLES,
-    seed: int = 0,
-    threshold: float | None = None,
-    doc_threshold: float | None = None,
-    use_cache: bool = True,
-    fit: bool = True,
-    submit: bool = False,
-    write: bool = True,
-    allow_dirty: bool = False,
-) -> Results:
+def evaluate(model: object, config: str | None = None, split: str | None = None, *, model_args: dict | None = None, dataset: str | None = None,
+             threshold: float | None = None, doc_threshold: float | None = None, use_cache: bool = True, fit: bool = True, **options) -> Results:
     """Score a detector on ``config``/``split`` (default: ``news``/test) and return the results.
 
     ``model``: a detector object (anything with ``fit`` and ``predict_token_proba``: see
@@ -73,129 +56,91 @@ def evaluate(
     object as it is (already fitted; such a run cannot be a leaderboard entry, since its training
     is not the harness's). A detector object given with ``fit=True`` is fitted in place, unless a
     fit of the same class, hyperparameters and data is in the cache, which is used instead.
-    ``threshold``/``doc_threshold`` replace the thresholds chosen on validation. ``write``
-    (default) writes the results and predictions under ``runs/`` (``results/`` with ``submit``,
-    or ``output_dir``); ``name`` names their folder. A leaderboard entry (``submit``) must come
-    from committed code, unless ``allow_dirty`` says so in it.
+    ``threshold``/``doc_threshold`` replace the thresholds chosen on validation.
+
+    ``options`` (:class:`~harness.runs.options.RunOptions`): ``write`` (default True) writes the
+    results and predictions under ``runs/`` (``results/`` with ``submit=True``, or
+    ``output_dir``); ``name`` names their folder; ``n_boot`` (default 1,000) and ``seed`` (0)
+    resample the intervals. A leaderboard entry (``submit``) must come from committed code,
+    unless ``allow_dirty=True`` says so in it. Every config in turn: :func:`evaluate_all`.
     """
     if is_predictions_file(model):
-        return rescore(model, config, split, dataset=dataset, output_dir=output_dir, name=name, n_boot=n_boot, seed=seed,
-                       threshold=threshold, doc_threshold=doc_threshold, submit=submit, write=write, allow_dirty=allow_dirty)
-    given = _given(threshold, doc_threshold)
+        return rescore(model, config, split, dataset=dataset, threshold=threshold, doc_threshold=doc_threshold, **{"write": True, **options})
+    if config == ALL_CONFIGS:
+        raise SpinbenchError("config='all' is evaluate_all(model, ...): it returns one Results per config")
+    # 1. check: the options, then the model and the split, then the plan (before any fit or prediction)
+    run = RunOptions.of(**options)
+    given = Thresholds.given(threshold, doc_threshold)
+    made = make(model, model_args, DETECTOR)
+    info = ModelInfo(run.name or default_name(model), made.target, checked_params(made.label, get_params(made.model)), fitted_outside=not fit)
     evaluated = nonempty(load(config or DEFAULT_CONFIG, split or EVALUATION_SPLIT, dataset=dataset))
-    detector, label, target = make(model, model_args)
-    default_name = results_name(model) if isinstance(model, str) else type(model).__name__
-    model_info = ModelInfo(default_name if name is None else name, target, checked_params(label, get_params(detector)), fitted_outside=not fit)
-    run = _RunOptions(model_info.name, n_boot, seed, dataset, output_dir, submit, write, allow_dirty)
-    paths, problems = _check_run(evaluated, GIVEN if given else CALIBRATED_ON, True, run, model_info)
-
-    calibrated = fit_and_calibrate(detector, label, target, dataset, use_cache, fit)
-    predicted = predict_split(label, calibrated.detector, evaluated, f"{evaluated.config}/{evaluated.split}")
-    chosen = Thresholds.override(calibrated.thresholds, *given) if given else calibrated.thresholds
+    plan = plan_run(run, info, evaluated, dataset, Results.threshold_problems(GIVEN if given else THRESHOLDS_CHOSEN_ON, True), read_results)
+    # 2. prepare, 3. predict, 4. score
+    prepared = fit_and_validate(made.model, made.label, made.target, dataset, use_cache, fit)
+    predicted = predict_split(made.label, prepared.detector, evaluated, f"{evaluated.config}/{evaluated.split}")
+    chosen = Thresholds.override(prepared.thresholds, *given) if given else prepared.thresholds
     thresholds = chosen.for_split(predicted.token_scores, predicted.doc_scores)
-    scores = score_split(evaluated.gold, predicted.token_scores, predicted.doc_scores, thresholds.token, thresholds.document, n_boot=n_boot, seed=seed)
-
-    results = record(model_info, evaluated, thresholds, scores, Bootstrap(n_boot, seed), paths.predictions.name,
-                     predicted.seconds, calibrated.fit_seconds, dirty_allowed=allow_dirty)
-    results.entry_problems = problems
-    if not write:
+    scores = score_split(evaluated.gold, predicted.token_scores, predicted.doc_scores, thresholds.token, thresholds.document, n_boot=run.n_boot, seed=run.seed)
+    # 5. record; writing is a step of its own
+    results = record(info, evaluated, thresholds, scores, plan, predicted.seconds, prepared.fit_seconds)
+    if not run.write:
         return results
-    calibration = (calibrated.validation, calibrated.token_scores, calibrated.doc_scores)
-    return write_run(paths, results, predicted.token_scores, predicted.doc_scores, evaluated.gold.ids, calibration)
+    validation = (prepared.validation, prepared.token_scores, prepared.doc_scores)
+    return write_detection_run(plan.paths, results, predicted.token_scores, predicted.doc_scores, evaluated.gold.ids, validation)
 
 
-def rescore(
-    path: str | Path,
-    config: str | None = None,
-    split: str | None = None,
-    *,
-    dataset: str | None = None,
-    output_dir: str | Path | None = None,
-    name: str | None = None,
-    n_boot: int = DEFAULT_RESAMPLES,
-    seed: int = 0,
-    threshold: float | None = None,
-    doc_threshold: float | None = None,
-    submit: bool = False,
-    write: bool = False,
-    allow_dirty: bool = False,
-) -> Results:
+def evaluate_all(model: object, configs: list[str] | None = None, split: str | None = None, **kwargs) -> dict[str, Results]:
+    """``model`` evaluated on each config (default: every leaderboard config), the default config
+    first: it fits (or loads the fit) once for all of them, and every split is loaded before any
+    work, so none is left half done. ``kwargs``: :func:`evaluate`'s. Returns ``{config: results}``."""
+    configs = list(configs or CONFIGS)
+    configs = [c for c in configs if c == DEFAULT_CONFIG] + [c for c in configs if c != DEFAULT_CONFIG]
+    for config in configs:
+        load(config, split or EVALUATION_SPLIT, dataset=kwargs.get("dataset"))
+    out = {}
+    for config in configs:
+        # a refit asked for (use_cache=False) happens once: later configs take it from the cache
+        out[config] = evaluate(model, config, split, **{**kwargs, "use_cache": kwargs.get("use_cache", True) or bool(out)})
+    return out
+
+
+def rescore(path: str | Path, config: str | None = None, split: str | None = None, *, dataset: str | None = None, threshold: float | None = None,
+            doc_threshold: float | None = None, **options) -> Results:
     """Score a stored predictions file (``<config>.predictions.jsonl.gz``) and return the results.
 
     ``config`` and ``split`` default to the ones its header names. Thresholds: recomputed by the
-    rule from the calibration predictions stored beside the file
-    (:mod:`~harness.evaluation.calibration`), else the ones its header records;
-    ``threshold``/``doc_threshold`` replace them. Writes nothing unless ``write`` (or ``submit``)
-    is given, then like :func:`evaluate`, never over the file it reads. The results carry no
-    throughput: nothing was predicted."""
-    write = write or submit
+    rule from the validation predictions stored beside the file
+    (:mod:`~harness.evaluation.validation`), else the ones its header records;
+    ``threshold``/``doc_threshold`` replace them. ``options``: :func:`evaluate`'s, but nothing is
+    written unless ``write=True`` (or ``submit=True``) is given, and never over the file read.
+    The results carry no throughput: nothing was predicted."""
+    run = RunOptions.of(**{"write": bool(options.get("submit")), **options})
+    given = Thresholds.given(threshold, doc_threshold)
     path = Path(path)
     read = read_predictions(path)
     header = read[0]
-    given = _given(threshold, doc_threshold)
     evaluated = nonempty(load(config or header.get("config") or DEFAULT_CONFIG, split or header.get("split") or EVALUATION_SPLIT, dataset=dataset))
-    model_name = name if name is not None else str(header.get("model") or path.name.split(".")[0])
-    model_info = ModelInfo(model_name, header.get("target", "predictions-file"), header.get("params", {}), bool(header.get("fitted_outside")))
-    cal_path = path.parent / CALIBRATION_FILE
-    calibration = None
-    by_rule = header.get("thresholds_chosen_on") == CALIBRATED_ON  # not a run whose thresholds were given by hand
-    if cal_path.exists() and by_rule and None in (given or (None,)):  # some threshold comes from the rule
-        validation = calibration_split(dataset)
-        base, cal_tokens, cal_docs = read_calibration(cal_path, validation, replace(model_info, name=str(header.get("model"))))
-        calibration = (validation, cal_tokens, cal_docs)
+    info = ModelInfo(run.name if run.name is not None else str(header.get("model") or path.name.split(".")[0]), header.get("target", "predictions-file"),
+                     header.get("params", {}), bool(header.get("fitted_outside")))
+    stored = validation_file(path.parent)
+    by_rule = header.get("thresholds_chosen_on") == THRESHOLDS_CHOSEN_ON  # not a run whose thresholds were given by hand
+    validation = None
+    if stored is not None and by_rule and None in (given or (None,)):  # some threshold comes from the rule
+        split_obj = threshold_split(dataset)
+        base, val_tokens, val_docs = read_validation(stored, split_obj, replace(info, name=str(header.get("model"))))
+        validation = (split_obj, val_tokens, val_docs)
     else:
         base = header_thresholds(path, header) if given is None or None in given else None
     chosen = Thresholds.override(base, *given) if given else base
-    run = _RunOptions(model_name, n_boot, seed, dataset, output_dir, submit, write, allow_dirty)
-    paths, problems = _check_run(evaluated, chosen.chosen_on, calibration is not None, run, model_info)
-    if write and paths.predictions.absolute() == path.absolute():
-        raise SpinbenchError(f"rescoring {path} would write over it: give another name or output_dir (--name, --output-dir)")
+    plan = plan_run(run, info, evaluated, dataset, Results.threshold_problems(chosen.chosen_on, validation is not None), read_results)
+    if run.write and plan.paths.predictions.absolute() == path.absolute():
+        raise SpinbenchError(f"rescoring {path} would write over it: give another name or output folder (--name, --out)")
 
-    scored = score_predictions_file(path, evaluated, n_boot, seed, chosen, read=read)
-    results = record(model_info, evaluated, scored.thresholds, scored.scores, Bootstrap(n_boot, seed), paths.predictions.name, dirty_allowed=allow_dirty)
-    results.entry_problems = problems
-    return write_run(paths, results, scored.token_scores, scored.doc_scores, evaluated.gold.ids, calibration) if write else results
-
-
-def _given(threshold: float | None, doc_threshold: float | None) -> tuple[float | None, float | None] | None:
-    """The thresholds given by hand, checked now rather than after the work."""
-    Thresholds.check_given(threshold, doc_threshold)
-    return (threshold, doc_threshold) if threshold is not None or doc_threshold is not None else None
+    scored = score_predictions_file(path, evaluated, run.n_boot, run.seed, chosen, read=read)
+    results = record(info, evaluated, scored.thresholds, scored.scores, plan)
+    if not run.write:
+        return results
+    return write_detection_run(plan.paths, results, scored.token_scores, scored.doc_scores, evaluated.gold.ids, validation)
 
 
-class _RunOptions(NamedTuple):
-    name: str
-    n_boot: int
-    seed: int
-    dataset: str | None
-    output_dir: str | Path | None
-    submit: bool
-    write: bool
-    allow_dirty: bool
-
-
-def _check_run(evaluated, chosen_on: str, calibrated: bool, run: _RunOptions, model: ModelInfo):
-    """Stage 1: everything that can be told before any work. Returns the run's paths and why it
-    could not be a leaderboard entry (a submission that could not be one is refused here)."""
-    if not isinstance(run.n_boot, int) or isinstance(run.n_boot, bool) or not 1 <= run.n_boot <= MAX_RESAMPLES:
-        raise SpinbenchError(f"n_boot (--bootstrap) must be a whole number from 1 to {MAX_RESAMPLES:,}, not {run.n_boot!r}")
-    if not isinstance(run.seed, int) or isinstance(run.seed, bool) or run.seed < 0:
-        raise SpinbenchError(f"seed must be a whole number of at least 0, not {run.seed!r}")
-    check_name(run.name)
-    if run.write:
-        writable_location(output_root(run.output_dir, run.submit), "results")
-    elif run.submit:
-        raise SpinbenchError("submit needs write=True: a leaderboard entry is the files it writes")
-    code = git_commit()
-    problems = entry_problems(evaluated.config, evaluated.split, chosen_on, evaluated.fingerprint, recorded_fingerprints(run.dataset),
-                              resamples=run.n_boot, seed=run.seed, dirty=code["git_dirty"] is not False, dirty_allowed=run.allow_dirty,
-                              calibrated=calibrated, target=model.target, fitted_here=not model.fitted_outside, commit=code["git_commit"])
-    paths = run_paths(run.output_dir, run.name, evaluated.config, evaluated.split, run.submit)
-    if run.submit:
-        problems += folder_problems(paths.results, model)
-    if run.submit and problems:
-        raise SpinbenchError("not a leaderboard entry, so nothing was written: " + "; ".join(problems))
-    return paths, problems
-
-
-__all__ = ["evaluate", "rescore"]
+__all__ = ["evaluate", "evaluate_all", "rescore"]

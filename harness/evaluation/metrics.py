@@ -130,13 +130,8 @@ def areas(tp_at: np.ndarray, fp_at: np.ndarray) -> tuple[np.ndarray, np.ndarray]
     return np.where((n_pos > 0) & (n_neg > 0), roc, np.nan), np.where(n_pos > 0, ap, np.nan)
 
 
-def ranking_scores(
-    y_true: Sequence[int],
-    scores: Sequence[float],
-    groups: Sequence[int] | None = None,
-    weights: np.ndarray | None = None,
-    bins: int | None = None,
-) -> tuple[np.ndarray, np.ndarray]:
+def ranking_scores(y_true: Sequence[int], scores: Sequence[float], groups: Sequence[int] | None = None, weights: np.ndarray | None = None,
+                   bins: int | None = None) -> tuple[np.ndarray, np.ndarray]:
     """AUROC and average precision of the positive class, for every row of ``weights``.
 
     AUROC counts tied scores half (the trapezoid of the ROC curve); average precision sums, over
@@ -154,13 +149,8 @@ def ranking_scores(
     return areas(tp_at, fp_at)
 
 
-def level_counts(
-    y_true: Sequence[int],
-    scores: Sequence[float],
-    groups: Sequence[int] | None = None,
-    weights: np.ndarray | None = None,
-    bins: int | None = None,
-) -> tuple[np.ndarray, np.ndarray]:
+def level_counts(y_true: Sequence[int], scores: Sequence[float], groups: Sequence[int] | None = None, weights: np.ndarray | None = None,
+                 bins: int | None = None) -> tuple[np.ndarray, np.ndarray]:
     """(positives, negatives) at each distinct score level, highest first, as (rows x levels)
     arrays: one row without ``weights``, one per resample with them (see :func:`ranking_scores`
     for ``groups``, ``weights`` and ``bins``). Every threshold-free score is read off these."""

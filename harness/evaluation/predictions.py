@@ -18,14 +18,14 @@ from harness.core.checks import is_finite_number, is_probability
 from harness.core.dataset import GoldColumns, Split
 from harness.core.files import read_jsonl_gz, write_jsonl_gz
 from harness.evaluation.contract import doc_scores_from_tokens
-from harness.evaluation.results import DatasetInfo, ModelInfo, ResultsError
 from harness.evaluation.scoring import score_split
 from harness.evaluation.thresholds import Thresholds
+from harness.runs.results import DatasetInfo, ModelInfo, ResultsError, check_revision
 
 
 def header_of(model: ModelInfo, split: Split | DatasetInfo, thresholds: Thresholds | None = None) -> dict:
     """The header line of a predictions file: who predicted, on which dataset revision, and the
-    thresholds the scores were cut at (none for calibration predictions, from which thresholds
+    thresholds the scores were cut at (none for validation predictions, from which thresholds
     are chosen)."""
     header = {"model": model.name, "target": model.target, "params": model.params, "config": split.config, "split": split.split,
               "dataset_fingerprint": split.fingerprint}
@@ -127,7 +127,7 @@ def header_thresholds(path: Path, header: dict) -> Thresholds:
     """The thresholds a predictions file's header records, or an error saying how to give them."""
     if header.get("token_threshold") is None or header.get("doc_threshold") is None:
         raise ResultsError(f"{path}: the header gives no token_threshold and doc_threshold: give both thresholds (threshold= and doc_threshold=, or --threshold and --doc-threshold)")
-    full = header.get("thresholds")  # the whole record (shares, calibration cuts), when evaluate wrote the file
+    full = header.get("thresholds")  # the whole record (shares, validation cuts), when evaluate wrote the file
     if isinstance(full, dict) and (full.get("token"), full.get("document")) == (header["token_threshold"], header["doc_threshold"]):
         try:
             return Thresholds.from_json(full)
@@ -147,9 +147,7 @@ def read_scores(path: Path, gold: Split, read: tuple[dict, dict] | None = None) 
     for key, want in (("config", gold.config), ("split", gold.split)):
         if header.get(key) is not None and header[key] != want:
             raise ResultsError(f"{path}: predictions are for {key} {header[key]!r}, not {want!r} (give that config and split: config=/split=, or --config/--split)")
-    made_on = header.get("dataset_fingerprint")
-    if made_on is not None and made_on != gold.fingerprint:
-        raise ResultsError(f"{path}: predictions were made on dataset revision {str(made_on)[:12]}, but {gold.config}/{gold.split} here is {gold.fingerprint[:12]}")
+    check_revision(header.get("dataset_fingerprint"), gold, f"{path}: ", "predictions were made")
     token_scores, doc_scores = match_predictions(path, gold.gold, rows)
     if any(d is None for d in doc_scores):
         derived = doc_scores_from_tokens(token_scores)

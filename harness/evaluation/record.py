@@ -1,43 +1,38 @@
 """The *record* and *write* stages of ``evaluate``: a run's :class:`~harness.evaluation.results.Results`
-made from what the earlier stages produced, and written with its predictions.
+made from what the earlier stages produced, and written with its predictions (through the run
+layer's locked, validated write, :func:`harness.runs.write.write_run`).
 """
 
 from __future__ import annotations
 
-import logging
-from datetime import datetime, timezone
-
 from harness.core.dataset import Split
-from harness.core.errors import SpinbenchError
 from harness.core.files import sha256_file
-from harness.evaluation.outputs import RunPaths
 from harness.evaluation.predictions import header_of, write_predictions
-from harness.evaluation.provenance import git_commit, hardware, peak_memory_mb
-from harness.evaluation.results import Bootstrap, Calibration, DatasetInfo, ModelInfo, Results, Throughput, validate_results, write_results
+from harness.evaluation.results import Results, Throughput, ValidationPredictions
 from harness.evaluation.thresholds import Thresholds
-
-log = logging.getLogger(__name__)
+from harness.runs.paths import RunPaths
+from harness.runs.plan import RunPlan
+from harness.runs.provenance import hardware, harness_block, peak_memory_mb, utc_now
+from harness.runs.results import Bootstrap, DatasetInfo, ModelInfo
+from harness.runs.write import write_run
 
 
 def _round(value: float | None, digits: int) -> float | None:
     return round(value, digits) if value else None
 
 
-def record(model: ModelInfo, split: Split, thresholds: Thresholds, scores: dict, bootstrap: Bootstrap, predictions_name: str,
-           predict_seconds: float | None = None, fit_seconds: float | None = None, dirty_allowed: bool = False) -> Results:
+def record(model: ModelInfo, split: Split, thresholds: Thresholds, scores: dict, plan: RunPlan, predict_seconds: float | None = None,
+           fit_seconds: float | None = None) -> Results:
     """The results of scoring ``model`` on ``split``, with provenance (harness version and
-    commit, date, hardware, throughput). ``dirty_allowed`` records that uncommitted code was
-    allowed to make a leaderboard entry."""
-    from harness import __version__
-
+    commit, date, hardware, throughput) from the run's ``plan``."""
     n_tokens = int(split.gold.offsets[-1])
     return Results(
         model=model,
         dataset=DatasetInfo(split.dataset, split.config, split.split, split.fingerprint, len(split), n_tokens),
-        harness={"version": __version__, **git_commit(), **({"dirty_allowed": True} if dirty_allowed else {})},
-        date=datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        harness=harness_block(plan.code, plan.options.allow_dirty),
+        date=utc_now(),
         thresholds=thresholds,
-        bootstrap=bootstrap,
+        bootstrap=Bootstrap(plan.options.n_boot, plan.options.seed),
         scores=scores,
         throughput=Throughput(
             tokens_per_second=_round(n_tokens / predict_seconds, 1) if predict_seconds else None,
@@ -46,38 +41,21 @@ def record(model: ModelInfo, split: Split, thresholds: Thresholds, scores: dict,
             fit_seconds=round(fit_seconds, 3) if fit_seconds is not None else None,
         ),
         hardware=hardware(),
-        predictions=predictions_name,
+        predictions=plan.paths.predictions.name,
     )
 
 
-LOCK_NAME = ".write.lock"  # one per results folder; the leaderboard skips dot files
-LOCK_TIMEOUT_S = 600
+def write_detection_run(paths: RunPaths, results: Results, token_scores: list[list[float]], doc_scores: list[float], ids: list[str],
+                        validation: tuple[Split, list[list[float]], list[float]] | None = None) -> Results:
+    """Write the predictions (and ``validation``: the split thresholds are chosen on and the
+    detector's scores there), then the results that name their hashes, as one unit."""
 
+    def predictions(res: Results) -> None:
+        if validation is not None:
+            split, val_tokens, val_docs = validation
+            write_predictions(paths.validation, header_of(res.model, split), split.gold.ids, val_tokens, val_docs)
+            res.validation = ValidationPredictions(paths.validation.name, sha256_file(paths.validation))
+        write_predictions(paths.predictions, header_of(res.model, res.dataset, res.thresholds), ids, token_scores, doc_scores)
+        res.predictions_sha256 = sha256_file(paths.predictions)
 
-def write_run(paths: RunPaths, results: Results, token_scores: list[list[float]], doc_scores: list[float], ids: list[str],
-              calibration: tuple[Split, list[list[float]], list[float]] | None = None) -> Results:
-    """Write the predictions (and ``calibration``: the calibration split and the detector's scores
-    there, from which its thresholds were chosen), then the results that name their hashes, as one
-    unit: a lock on the folder keeps two runs writing to the same place (same model name) from
-    mixing their files, so the last run's files win whole. A run stopped before the results are
-    written leaves results whose hashes no longer match, which ``leaderboard --check`` reports."""
-    from filelock import FileLock, Timeout
-
-    validate_results(results.to_json(), str(paths.results))  # what cannot be written stops the run before any file changes
-    paths.results.parent.mkdir(parents=True, exist_ok=True)
-    lock = FileLock(paths.results.parent / LOCK_NAME, timeout=LOCK_TIMEOUT_S)
-    try:
-        with lock:
-            if paths.results.exists():
-                log.warning("replacing %s and its predictions (an earlier run's)", paths.results)
-            if calibration is not None:
-                validation, cal_tokens, cal_docs = calibration
-                write_predictions(paths.calibration, header_of(results.model, validation), validation.gold.ids, cal_tokens, cal_docs)
-                results.calibration = Calibration(paths.calibration.name, sha256_file(paths.calibration))
-            write_predictions(paths.predictions, header_of(results.model, results.dataset, results.thresholds), ids, token_scores, doc_scores)
-            results.predictions_sha256 = sha256_file(paths.predictions)
-            write_results(paths.results, results)
-    except Timeout:
-        raise SpinbenchError(f"another run has been writing to {paths.results.parent} for {LOCK_TIMEOUT_S} s (lock {lock.lock_file}); nothing was written") from None
-    results.path = paths.results
-    return results
+    return write_run(results, paths.results, predictions)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from harness.core.configs import CLEAN_BAND, CLEAN_RECIPE
 from harness.runs.bootstrap import MIN_GROUP_DOCUMENTS
+from harness.runs.formatting import score_text
 
 # Breakdown groups made of clean documents alone: the recipe and the rate band of an unspun document.
 CLEAN_GROUPS = (CLEAN_RECIPE, CLEAN_BAND)
@@ -15,12 +16,9 @@ def format_table(results) -> str:
     def cell(m, documents=None):
         if m["value"] is None:
             return "   n/a"
-        lo, hi = m["ci95"]
-        if lo is not None:
-            ci = f"[{lo:.3f}, {hi:.3f}]"
-        else:  # a group too small for an interval says so
-            ci = "(too few documents)" if documents is not None and documents < MIN_GROUP_DOCUMENTS else ""
-        return f"{m['value']:.3f} {ci}".rstrip()
+        if m["ci95"][0] is None and documents is not None and documents < MIN_GROUP_DOCUMENTS:  # a group too small for an interval says so
+            return f"{score_text(m)} (too few documents)"
+        return score_text(m)
 
     s = results.scores
     d = results.dataset

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, fields, replace
 import numpy as np
 
 from harness.core.checks import is_probability
-from harness.core.configs import CALIBRATION_SPLIT, DEFAULT_CONFIG
+from harness.core.configs import DEFAULT_CONFIG, THRESHOLD_SPLIT
 from harness.core.dataset import GoldColumns
 from harness.core.errors import SpinbenchError
 from harness.evaluation import metrics, quantification
@@ -24,12 +24,11 @@ from harness.evaluation import metrics, quantification
 # With no positive example to learn from, a threshold cannot be chosen; this one is used.
 FALLBACK_THRESHOLD = 0.5
 # Where thresholds are chosen for every detector and every config.
-CALIBRATED_ON = f"{DEFAULT_CONFIG}/{CALIBRATION_SPLIT}"
-# The rule's name, recorded with the thresholds it sets (results from before it have none).
-# Version 2 (issue 19) bounds the clean neighbours of swaps by calibration's count per spun token
-# and keeps the calibration cut where the split is estimated to be spun less than calibration.
+THRESHOLDS_CHOSEN_ON = f"{DEFAULT_CONFIG}/{THRESHOLD_SPLIT}"
+# The rule's name, recorded with the thresholds it sets (results from before it have none; what
+# each version changed: docs/changelog.md).
 RULE_NAME = "estimated-f1-v2"
-# The least scored set the rule estimates from; a smaller one keeps the calibration split's
+# The least scored set the rule estimates from; a smaller one keeps the validation split's
 # F1-optimal cuts. Tokens: two documents (one text's tokens are not independent draws: one text
 # cannot tell a clean document from a lightly spun one, so ``spinbench detect`` always keeps the
 # cut) and this many tokens; documents: this many documents (a mixture of a handful of document
@@ -38,13 +37,17 @@ MIN_TOKENS = 1000
 MIN_DOCUMENTS = 10
 THRESHOLD_RULE = (
     f"estimated F1: on the scored split, the cut whose F1 is highest under a model of its scores fitted without its labels: "
-    f"the {CALIBRATED_ON} scores of clean tokens (of clean documents; of spun ones away from a swap) and of spun tokens "
+    f"the {THRESHOLDS_CHOSEN_ON} scores of clean tokens (of clean documents; of spun ones away from a swap) and of spun tokens "
     f"with their neighbours (within {quantification.NEAR} tokens), the spun ones allowed to sit lower (an unfamiliar "
     f"spinner), mixed in the shares that best reproduce the split's scores; documents likewise; where the split is "
-    f"estimated to be spun less than {CALIBRATED_ON}, on one document, or under {MIN_TOKENS:,} tokens (for documents, "
-    f"under {MIN_DOCUMENTS} documents), the F1-optimal cuts on {CALIBRATED_ON}"
+    f"estimated to be spun less than {THRESHOLDS_CHOSEN_ON}, on one document, or under {MIN_TOKENS:,} tokens (for documents, "
+    f"under {MIN_DOCUMENTS} documents), the F1-optimal cuts on {THRESHOLDS_CHOSEN_ON}"
 )
+# The rule in one sentence, where a page states it (the leaderboard's header, detect's output).
+RULE_SUMMARY = (f"on each scored split, the cut with the best F1 estimated without its labels, from a mixture of the model's "
+                f"{THRESHOLDS_CHOSEN_ON} score distributions fitted to the split's scores")
 GIVEN = "given"
+_RENAMED = {"calibration_token": "validation_token", "calibration_document": "validation_document"}  # results schema 1's names
 
 
 @dataclass(frozen=True)
@@ -53,11 +56,11 @@ class Thresholds:
     ``"<config>/<split>"`` when chosen there, ``"given"`` when set by hand.
 
     Thresholds set by the rule (:data:`THRESHOLD_RULE`, ``rule`` = :data:`RULE_NAME`) carry the
-    F1-optimal cuts on the calibration split (``calibration_token``, ``calibration_document``)
+    F1-optimal cuts on the validation split (``validation_token``, ``validation_document``)
     and, once moved to a scored split (:meth:`for_split`), what the rule estimated there: the share of its
-    tokens (documents) that are spun and how far, in logits, their scores sit below calibration's
+    tokens (documents) that are spun and how far, in logits, their scores sit below validation's
     (``token_spun_share``, ``token_shift``, ``document_spun_share``, ``document_shift``; None
-    where the split was too small and the calibration cut was kept). The calibration split's
+    where the split was too small and the validation cut was kept). The validation split's
     reference distributions ride along unrecorded (``token_reference``, ``document_reference``):
     :func:`choose_thresholds` makes them, :meth:`for_split` needs them. A threshold given by hand
     has none and is left alone."""
@@ -66,8 +69,8 @@ class Thresholds:
     document: float
     chosen_on: str
     rule: str | None = None
-    calibration_token: float | None = None
-    calibration_document: float | None = None
+    validation_token: float | None = None
+    validation_document: float | None = None
     token_spun_share: float | None = None
     token_shift: float | None = None
     document_spun_share: float | None = None
@@ -81,7 +84,9 @@ class Thresholds:
     @classmethod
     def from_json(cls, d: dict) -> Thresholds:
         """From a record; keys of an older rule's record (``token_share``, ``document_share``) are
-        dropped, and its missing ``rule`` says it was not this rule's."""
+        dropped, and its missing ``rule`` says it was not this rule's. Records written before
+        results schema 2 name the validation cuts ``calibration_token``/``calibration_document``."""
+        d = {_RENAMED.get(k, k): v for k, v in d.items()}
         return cls(**{f.name: d.get(f.name) for f in fields(cls) if f.compare})
 
     def for_split(self, token_scores: Sequence[Sequence[float]], doc_scores: Sequence[float]) -> Thresholds:
@@ -93,10 +98,10 @@ class Thresholds:
         if self.token_reference is not None:
             flat = _concat(token_scores)
             enough = len(token_scores) >= 2 and len(flat) >= MIN_TOKENS
-            token, token_estimate = _rule_cut(self.token_reference, flat, self.calibration_token, enough)
+            token, token_estimate = _rule_cut(self.token_reference, flat, self.validation_token, enough)
         if self.document_reference is not None:
             enough = len(doc_scores) >= MIN_DOCUMENTS
-            document, document_estimate = _rule_cut(self.document_reference, np.asarray(doc_scores, dtype=float), self.calibration_document, enough)
+            document, document_estimate = _rule_cut(self.document_reference, np.asarray(doc_scores, dtype=float), self.validation_document, enough)
         estimates = {}
         for unit, est, ref in (("token", token_estimate, self.token_reference), ("document", document_estimate, self.document_reference)):
             if ref is not None:
@@ -114,26 +119,33 @@ class Thresholds:
             return f"thresholds {used} ({origin})"
         parts, estimated = [], []
         for unit, share, shift, cut, applied, ref in (
-                ("token", self.token_spun_share, self.token_shift, self.calibration_token, self.token, self.token_reference),
-                ("document", self.document_spun_share, self.document_shift, self.calibration_document, self.document, self.document_reference)):
+                ("token", self.token_spun_share, self.token_shift, self.validation_token, self.token, self.token_reference),
+                ("document", self.document_spun_share, self.document_shift, self.validation_document, self.document, self.document_reference)):
             if cut is None:
                 continue
             estimated.append(share is not None)
             if share is None:
                 small = f"one document or under {MIN_TOKENS:,} tokens" if unit == "token" else f"under {MIN_DOCUMENTS} documents"
-                parts.append(f"{unit}s: the F1-optimal cut on {CALIBRATED_ON} ({cut:.4f}), too few to estimate from ({small})")
+                parts.append(f"{unit}s: the F1-optimal cut on {THRESHOLDS_CHOSEN_ON} ({cut:.4f}), too few to estimate from ({small})")
             else:
                 kept = ""
                 if applied == cut and ref is None:  # read back from a file: which reason held is not recorded
-                    kept = f", kept: estimated to be spun less than {CALIBRATED_ON}, or no cut does better"
+                    kept = f", kept: estimated to be spun less than {THRESHOLDS_CHOSEN_ON}, or no cut does better"
                 elif applied == cut:
-                    kept = (f", kept: estimated to be spun less than {CALIBRATED_ON} ({ref.spun_share:.1%})" if share < ref.spun_share
+                    kept = (f", kept: estimated to be spun less than {THRESHOLDS_CHOSEN_ON} ({ref.spun_share:.1%})" if share < ref.spun_share
                             else ", kept: no cut does better under the fitted model")
-                parts.append(f"{unit}s: about {share:.1%} spun, spun scores {0.0 - shift:.2f} logits lower than on {CALIBRATED_ON} (cut {cut:.4f} there{kept})")
+                parts.append(f"{unit}s: about {share:.1%} spun, spun scores {0.0 - shift:.2f} logits lower than on {THRESHOLDS_CHOSEN_ON} (cut {cut:.4f} there{kept})")
         mixed = f" ({self.chosen_on})" if GIVEN in self.chosen_on else ""
         head = ("" if not any(estimated) else "the rule, from this split's scores without its labels; " if all(estimated)
                 else "the rule, from this split's scores without its labels where it is large enough; ")
         return f"thresholds {used}{mixed}: {head}" + "; ".join(parts)
+
+    @classmethod
+    def given(cls, token: float | None, document: float | None) -> tuple[float | None, float | None] | None:
+        """The thresholds given by hand (None when neither is), checked now rather than after
+        the work."""
+        cls.check_given(token, document)
+        return (token, document) if token is not None or document is not None else None
 
     @staticmethod
     def check_given(token: float | None, document: float | None) -> None:
@@ -152,9 +164,9 @@ class Thresholds:
             return cls(float(token), float(document), GIVEN)
         assert base is not None
         if token is not None:
-            return replace(base, token=float(token), chosen_on=f"token: {GIVEN}; document: {base.chosen_on}", calibration_token=None,
+            return replace(base, token=float(token), chosen_on=f"token: {GIVEN}; document: {base.chosen_on}", validation_token=None,
                            token_spun_share=None, token_shift=None, token_reference=None)
-        return replace(base, document=float(document), chosen_on=f"token: {base.chosen_on}; document: {GIVEN}", calibration_document=None,
+        return replace(base, document=float(document), chosen_on=f"token: {base.chosen_on}; document: {GIVEN}", validation_document=None,
                        document_spun_share=None, document_shift=None, document_reference=None)
 
 
@@ -162,16 +174,16 @@ def _concat(token_scores: Sequence[Sequence[float]]) -> np.ndarray:
     return np.concatenate([np.asarray(t, dtype=float) for t in token_scores]) if len(token_scores) else np.zeros(0)
 
 
-def _rule_cut(ref: quantification.Reference, scores: np.ndarray, calibration_cut: float | None, enough: bool):
-    """(cut, estimate) of the rule on one level's scores; the calibration cut and no estimate
+def _rule_cut(ref: quantification.Reference, scores: np.ndarray, validation_cut: float | None, enough: bool):
+    """(cut, estimate) of the rule on one level's scores; the validation cut and no estimate
     for a set too small to estimate from."""
     if not enough or not len(scores):
-        return calibration_cut, None
-    return quantification.rule_cut(ref, scores, calibration_cut)
+        return validation_cut, None
+    return quantification.rule_cut(ref, scores, validation_cut)
 
 
 def choose_thresholds(truth: GoldColumns, token_scores: Sequence[Sequence[float]], doc_scores: Sequence[float]) -> Thresholds:
-    """The rule's thresholds (:data:`THRESHOLD_RULE`), chosen on ``truth`` (the calibration
+    """The rule's thresholds (:data:`THRESHOLD_RULE`), chosen on ``truth`` (the validation
     split) from a detector's scores there: its F1-optimal cuts, and the reference distributions
     that :meth:`Thresholds.for_split` moves them with on a scored split. Every detector's
     thresholds come from here."""
@@ -184,7 +196,7 @@ def choose_thresholds(truth: GoldColumns, token_scores: Sequence[Sequence[float]
         near = quantification.near_spun(y, truth.lengths)
         token_ref = quantification.reference([s[~in_spun_doc], s[in_spun_doc & ~y & ~near]], s[y], s[near])
     document_ref = quantification.reference([d[~spun_docs]], d[spun_docs]) if len(d) == len(spun_docs) else None
-    return Thresholds(token, document, CALIBRATED_ON, RULE_NAME, token, document, token_reference=token_ref, document_reference=document_ref)
+    return Thresholds(token, document, THRESHOLDS_CHOSEN_ON, RULE_NAME, token, document, token_reference=token_ref, document_reference=document_ref)
 
 
 def best_cut(y: Sequence[int], scores: Sequence[float]) -> float:

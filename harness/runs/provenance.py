@@ -1,4 +1,5 @@
-"""Where a result came from: the code's git commit, the machine, and the process's peak memory."""
+"""Where a result came from: the code's git commit, the harness version, the date, the machine,
+and the process's peak memory."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import platform
 import resource
 import subprocess
 import sys
+from datetime import datetime, timezone
 from pathlib import Path
 
 _ROOT = Path(__file__).resolve().parents[2]
@@ -42,3 +44,16 @@ def hardware() -> dict:
 def peak_memory_mb() -> float:
     """The process's peak resident memory so far."""
     return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+
+
+def harness_block(code: dict, dirty_allowed: bool = False) -> dict:
+    """A results file's ``harness`` block: the version, ``code`` (:func:`git_commit`, asked once
+    per run) and whether uncommitted code was allowed to make a leaderboard entry."""
+    from harness import __version__
+
+    return {"version": __version__, **code, **({"dirty_allowed": True} if dirty_allowed else {})}
+
+
+def utc_now() -> str:
+    """The date a results file records (UTC, to the second)."""
+    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")

@@ -1,19 +1,21 @@
-"""The cache of fitted detectors (``~/.cache/spinbench/fits``, or ``$SPINBENCH_CACHE``).
+"""The cache of fitted models, detectors and restorers alike (``~/.cache/spinbench/fits``, or
+``$SPINBENCH_CACHE``).
 
-An entry holds a fitted detector and the thresholds chosen for it. Its key changes with anything
-that could change the fit:
+An entry holds a fitted model and what its track keeps with it (a detector's scores on
+``news``/validation). Its key changes with anything that could change the fit:
 
-- the data: the train and validation fingerprints;
-- the detector's hyperparameters, and the content of every file or folder a hyperparameter names
+- the data: the fingerprints of the splits it is fitted (and validated) on;
+- the model's hyperparameters, and the content of every file or folder a hyperparameter names
   (``--model-args lexicon=F`` refits when F changes);
-- the source of the detector's module, of the modules of its base classes, and of every module of
-  this project or the detector's package that those import, followed transitively;
+- the source of the model's module, of the modules of its base classes, and of every module of
+  this project or the model's package that those import, followed transitively;
 - the versions of the third-party packages those modules import.
 
 Entries are written under a unique temporary name and renamed, so concurrent runs never share a
 half-written file; an entry that cannot be read is treated as a miss (and refitted). The cache
 keeps at most ``$SPINBENCH_CACHE_MAX_GB`` (default 5) GB, dropping the least recently used
-entries; ``spinbench cache clear`` empties it.
+entries; ``spinbench cache clear`` empties it. :func:`fit_with_cache` is the one way both tracks
+fit a model.
 """
 
 from __future__ import annotations
@@ -26,6 +28,9 @@ import logging
 import os
 import pickle
 import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from functools import lru_cache
 from pathlib import Path
@@ -35,6 +40,7 @@ from harness.core.files import cache_root, write_bytes
 from harness.core.paths import writable_location
 
 log = logging.getLogger(__name__)
+MODEL = "model"  # an entry's fitted model; the rest of the entry is what its track keeps with it
 _HARNESS_ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -150,10 +156,10 @@ def referenced_files(params: dict) -> dict[str, str]:
     return out
 
 
-def fit_key(detector: object, target: str, params: dict, fingerprints: list[str]) -> str:
-    """The cache key of fitting ``detector`` (see the module docstring)."""
+def fit_key(model: object, target: str, params: dict, fingerprints: list[str]) -> str:
+    """The cache key of fitting ``model`` (see the module docstring)."""
     blob = json.dumps(
-        {"target": target, "params": params, "files": referenced_files(params), "code": code_fingerprint(type(detector)), "data": fingerprints},
+        {"target": target, "params": params, "files": referenced_files(params), "code": code_fingerprint(type(model)), "data": fingerprints},
         sort_keys=True,
         default=repr,
     )
@@ -164,7 +170,7 @@ def check_writable() -> None:
     """Say before a fit, not after it, when the cache cannot be written (a fit is stored even
     with ``use_cache=False``)."""
     max_bytes()  # a malformed $SPINBENCH_CACHE_MAX_GB is said before the fit, not after it
-    writable_location(cache_dir(), "the cache of fitted detectors ($SPINBENCH_CACHE, else ~/.cache/spinbench)")
+    writable_location(cache_dir(), "the cache of fitted models ($SPINBENCH_CACHE, else ~/.cache/spinbench)")
 
 
 def entry_path(key: str) -> Path:
@@ -179,7 +185,7 @@ def load_entry(key: str) -> dict | None:
     try:
         with open(path, "rb") as f:
             entry = pickle.load(f)
-        if not isinstance(entry, dict) or "detector" not in entry:
+        if not isinstance(entry, dict) or MODEL not in entry:
             raise ValueError("not a fit-cache entry")
     except Exception as err:  # a truncated, corrupt or foreign file: refit rather than fail
         log.warning("ignoring unreadable cached fit %s (%s: %s); refitting", path, err.__class__.__name__, err)
@@ -195,12 +201,12 @@ def entries() -> list[tuple[Path, int]]:
     return [(p, p.stat().st_size) for p in paths]
 
 
-def clear(model: str | None = None) -> tuple[int, int]:
-    """Remove every cached fit, or those of ``model`` (a registered name's or an import path's
-    target, or its class name); returns (fits removed, bytes freed)."""
+def clear(model: str | None = None, target: str | None = None) -> tuple[int, int]:
+    """Remove every cached fit, or those of ``model`` (its ``"module:Class"`` ``target``, the
+    name itself, or its class name); returns (fits removed, bytes freed)."""
     removed = freed = 0
     for path, size in entries():
-        if model is not None and not _is_of(about(path).get("target", ""), model):
+        if model is not None and not is_of(about(path).get("target", ""), model, target):
             continue
         path.unlink(missing_ok=True)
         _about_path(path).unlink(missing_ok=True)
@@ -208,10 +214,9 @@ def clear(model: str | None = None) -> tuple[int, int]:
     return removed, freed
 
 
-def _is_of(target: str, model: str) -> bool:
-    from harness.evaluation.registry import target_of
-
-    return bool(target) and (target == target_of(model) or target == model or target.rsplit(":", 1)[-1] == model)
+def is_of(cached: str, model: str, target: str | None = None) -> bool:
+    """Whether a fit cached for ``cached`` (a ``"module:Class"``) is one of ``model``'s."""
+    return bool(cached) and (cached == target or cached == model or cached.rsplit(":", 1)[-1] == model)
 
 
 def _about_path(path: Path) -> Path:
@@ -241,3 +246,53 @@ def store_entry(key: str, entry: dict, target: str = "", params: dict | None = N
         _about_path(old).unlink(missing_ok=True)
         total -= size
     return path
+
+
+def cacheable(model: object) -> bool:
+    """Whether the cache can key this model's code: its class must live in a module file (a class
+    typed into a notebook or ``python -c`` has none to fingerprint)."""
+    module = sys.modules.get(type(model).__module__)
+    return type(model).__module__ != "__main__" and getattr(module, "__file__", None) is not None
+
+
+@dataclass
+class Fitted:
+    """A model fitted (or its fit loaded from the cache): ``seconds`` the fit took (None from the
+    cache), ``kept`` what the cache held with it, ``key`` its cache key (None: not cacheable)."""
+
+    model: object
+    seconds: float | None
+    kept: dict = field(default_factory=dict)
+    key: str | None = None
+    target: str = ""
+    params: dict = field(default_factory=dict)
+
+    def keep(self, **values) -> None:
+        """Store the model in the cache with ``values`` (a track's data kept with the fit)."""
+        if self.key is not None:
+            self.kept = values
+            store_entry(self.key, {MODEL: self.model, **values}, self.target, self.params)
+
+
+def fit_with_cache(model: object, target: str, params: dict, data: list[str], fit: Callable[[object], object], *, use_cache: bool = True,
+                   store: bool = True, what: str = "") -> Fitted:
+    """``model`` fitted by ``fit(model) -> fitted model``, or its fit loaded from the cache: the
+    key covers ``target``, ``params``, the model's code and ``data`` (fingerprints of what it is
+    fitted on). ``use_cache=False`` refits and caches the new fit; ``store=False`` leaves storing
+    to the caller (:meth:`Fitted.keep`, once the track has what it keeps with the fit). ``what``:
+    the data, for the log line."""
+    key = None
+    if cacheable(model):
+        check_writable()
+        key = fit_key(model, target, params, data)
+        cached = load_entry(key) if use_cache else None
+        if cached is not None:
+            log.info("using the fit cached at %s", entry_path(key))
+            return Fitted(cached.pop(MODEL), None, cached, key, target, params)
+    log.info("fitting on %s...", what or "the training split")
+    started = time.perf_counter()
+    fitted = fit(model)
+    done = Fitted(fitted, time.perf_counter() - started, {}, key, target, params)
+    if store:
+        done.keep()
+    return done

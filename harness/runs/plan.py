@@ -1,0 +1,49 @@
+"""The *check* stage of both tracks' runs: everything that can be told before any work.
+
+:func:`plan_run` is called once the options are checked (:class:`~harness.runs.options.RunOptions`),
+the model is made and the evaluated split loaded, and before anything is fitted or predicted:
+it asks git for the code's commit (once per run), names the files the run will write, and says
+why the run could not be a leaderboard entry, refusing a submission that could never be one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from harness.core.dataset import Split, recorded_fingerprints
+from harness.core.errors import SpinbenchError
+from harness.runs.admission import admission_problems, folder_problems
+from harness.runs.options import RunOptions
+from harness.runs.paths import RunPaths, run_paths
+from harness.runs.provenance import git_commit
+from harness.runs.results import ModelInfo, ResultsError
+
+
+@dataclass(frozen=True)
+class RunPlan:
+    """A run about to start: its options, its files, its code (``git_commit()``) and why it
+    could not be a leaderboard entry (empty when it could)."""
+
+    options: RunOptions
+    paths: RunPaths
+    code: dict
+    problems: list[str]
+
+
+def plan_run(options: RunOptions, model: ModelInfo, split: Split, dataset=None, track_problems: list[str] | tuple = (),
+             read_entry: Callable | None = None) -> RunPlan:
+    """The plan of running ``model`` on ``split`` with ``options`` (checked). ``track_problems``:
+    what the track already knows keeps it off the leaderboard; ``read_entry``: the track's
+    results reader, to find another model's entries in the folder a submission goes to."""
+    code = git_commit()
+    paths = run_paths(options.output_dir, model.name, split.config, split.split, options.submit, options.task)
+    problems = admission_problems(split.config, split.split, resamples=options.n_boot, seed=options.seed, commit=code["git_commit"],
+                              dirty=code["git_dirty"] is not False, dirty_allowed=options.allow_dirty, target=model.target,
+                              fitted_here=not model.fitted_outside, fingerprint=split.fingerprint, recorded=recorded_fingerprints(dataset),
+                              track=track_problems)
+    if options.submit and read_entry is not None:
+        problems += folder_problems(paths.results, model, read_entry, ResultsError)
+    if options.submit and problems:
+        raise SpinbenchError("not a leaderboard entry, so nothing was written: " + "; ".join(problems))
+    return RunPlan(options, paths, code, problems)
