@@ -2,8 +2,8 @@
 the ground floor imports nothing above it, the evaluation side never imports the corpus side (nor
 the report, which stands on it), and baselines see only the ground floor and the detector contract.
 
-Baselines may read four ground-floor modules: the tokenizer, the lexical resources, the WordNet
-reader (the restorers' back-off), and the word-piece mapping (``harness.core.wordpieces``), which the ``transformer`` baseline shares with
+Baselines may read five ground-floor modules: the tokenizer, the lexical resources, the WordNet
+reader (the restorers' back-off), the GloVe reader (the restorers' candidates), and the word-piece mapping (``harness.core.wordpieces``), which the ``transformer`` baseline shares with
 the ``hf:`` wrapper so that an exported model scores the same through both."""
 
 import ast
@@ -39,7 +39,7 @@ RULES = {
     "harness.report": ("harness.core", "harness.evaluation", "harness.restoration", "harness.report", "harness"),
     # the restoration track stands on the evaluation side (its bootstrap, provenance, files)
     "harness.restoration": ("harness.core", "harness.evaluation", "harness.restoration", "harness"),
-    "baselines": ("harness.core.tokens", "harness.core.lexical", "harness.core.wordpieces", "harness.core.wordnet_db", "harness.evaluation.contract", "baselines"),
+    "baselines": ("harness.core.tokens", "harness.core.lexical", "harness.core.wordpieces", "harness.core.wordnet_db", "harness.core.glove", "harness.evaluation.contract", "baselines"),
 }
 # Single modules allowed one import more than their package, each for a stated reason.
 EXCEPTIONS = {
