@@ -65,7 +65,7 @@ class RankingRestorer:
     param_ranges = {"max_candidates": Interval(1, 10), "train_spans": Interval(1), "negatives": Interval(0), "seen_share": Interval(0, 1), "max_iter": Interval(1),
                     "learning_rate": Interval(0, 1, closed=False)}
 
-    def __init__(self, max_candidates: int = 10, train_spans: int = 12_000, negatives: float = 0.3, seen_share: float = 0.25, max_iter: int = 200,
+    def __init__(self, max_candidates: int = 10, train_spans: int = 6_000, negatives: float = 0.3, seen_share: float = 0.25, max_iter: int = 150,
                  learning_rate: float = 0.1, seed: int = 0):
         self.max_candidates = max_candidates
         self.train_spans = train_spans

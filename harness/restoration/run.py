@@ -22,7 +22,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import NamedTuple
 
-from harness.core.configs import DEFAULT_CONFIG, EVALUATION_SPLIT, FIT_SPLIT
+from harness.core.configs import CALIBRATION_SPLIT, DEFAULT_CONFIG, EVALUATION_SPLIT, FIT_SPLIT
 from harness.core.dataset import fit_dataset, load, recorded_fingerprints
 from harness.core.errors import SpinbenchError
 from harness.core.files import sha256_file
@@ -35,15 +35,16 @@ from harness.evaluation.prepare import _cacheable, checked_params, nonempty, tar
 from harness.evaluation.provenance import git_commit, hardware, peak_memory_mb
 from harness.evaluation.results import Bootstrap, DatasetInfo, ModelInfo
 from harness.evaluation.scoring import CALIBRATED_ON, DEFAULT_RESAMPLES, MAX_RESAMPLES
-from harness.restoration.contract import RestorerError, call, requires_fit, restore_document
+from harness.restoration.contract import RestorerError, call, requires_fit, restore_scored
 from harness.restoration.items import DetectorSpans, RestorationGold, detector_spans, resolve_detector_results, restoration_gold, training_data
 from harness.restoration.predictions import header_of, read_predictions, score_restoration_file, write_predictions
 from harness.restoration.registry import make_restorer, target_of
 from harness.restoration.results import RestorationResults, write_results
-from harness.restoration.scoring import score_restoration
+from harness.restoration.scoring import CUT_RULE, cut_on, score_restoration
 
 log = logging.getLogger(__name__)
 TASK_DIR = "restore"  # results/restore/<model>/, runs/restore/<model>/
+CALIBRATION_PREDICTIONS = "calibration.predictions.jsonl.gz"  # news/validation's, where the abstention cut is chosen
 
 
 class RunPaths(NamedTuple):
@@ -103,15 +104,18 @@ def fit_restorer(restorer, name: str, target: str, dataset=None, use_cache: bool
     return fitted, seconds
 
 
-def restore_spans(name: str, restorer, gold: RestorationGold, spans: list[list[tuple[int, int]]], desc: str) -> tuple[list, float]:
-    """Every document's candidates for ``spans``, checked, and the seconds it took."""
+def restore_spans(name: str, restorer, gold: RestorationGold, spans: list[list[tuple[int, int]]], desc: str) -> tuple[list, list | None, float]:
+    """Every document's candidates for ``spans``, checked, their confidences (None when the
+    restorer gives none), and the seconds it took."""
     out = []
     started = time.perf_counter()
     with progress(sum(map(len, spans)), desc, "span") as bar:
         for doc_id, tokens, doc_spans in zip(gold.ids, gold.tokens, spans):
-            out.append(restore_document(name, restorer, doc_id, tokens, doc_spans))
+            out.append(restore_scored(name, restorer, doc_id, tokens, doc_spans))
             bar.update(len(doc_spans))
-    return out, time.perf_counter() - started
+    confidences = [r.confidences for r in out]
+    given = any(c is not None for doc in confidences for c in doc)
+    return [r.candidates for r in out], (confidences if given else None), time.perf_counter() - started
 
 
 def restore(
@@ -157,12 +161,14 @@ def restore(
 
     gold = restoration_gold(split_obj)
     restorer, fit_seconds = fit_restorer(restorer, label, target, dataset, use_cache) if fit else (restorer, None)
-    candidates, seconds = restore_spans(label, restorer, gold, gold.spans(), f"{gold.config}/{gold.split} gold spans")
-    detected = None
+    candidates, confidences, seconds = restore_spans(label, restorer, gold, gold.spans(), f"{gold.config}/{gold.split} gold spans")
+    detected, found_confidences = None, None
     if detector is not None:
-        found, _ = restore_spans(label, restorer, gold, detector.spans, f"{gold.config}/{gold.split} {detector.name} spans")
+        found, found_confidences, _ = restore_spans(label, restorer, gold, detector.spans, f"{gold.config}/{gold.split} {detector.name} spans")
         detected = (detector.spans, found)
-    scores = score_restoration(gold, candidates, n_boot, seed, detected)
+    calibration = _calibrate(label, restorer, dataset) if confidences is not None or found_confidences is not None else None
+    cut = calibration[3] if calibration else None
+    scores = score_restoration(gold, candidates, n_boot, seed, detected, confidences, found_confidences, cut)
     n_spans = sum(map(len, gold.items))
     results = RestorationResults(
         model=model_info, dataset=DatasetInfo(split_obj.dataset, gold.config, gold.split, gold.fingerprint, len(gold), gold.n_tokens),
@@ -173,7 +179,16 @@ def restore(
                     "fit_seconds": None if fit_seconds is None else round(fit_seconds, 3), "peak_memory_mb": peak_memory_mb()},
         hardware=hardware(), predictions=paths.predictions.name, entry_problems=problems,
     )
-    return _write(paths, results, gold, candidates, detected, detector) if write else results
+    predictions = (candidates, detected, confidences, found_confidences)
+    return _write(paths, results, gold, predictions, detector, calibration) if write else results
+
+
+def _calibrate(label: str, restorer, dataset) -> tuple:
+    """(gold, candidates, confidences, cut) of ``news``/validation's gold spans: the abstention
+    cut is chosen there (:func:`~harness.restoration.scoring.cut_on`), never on the split scored."""
+    validation = restoration_gold(nonempty(load(DEFAULT_CONFIG, CALIBRATION_SPLIT, dataset=fit_dataset(dataset))))
+    candidates, confidences, _ = restore_spans(label, restorer, validation, validation.spans(), f"{validation.config}/{validation.split} gold spans (the cut)")
+    return validation, candidates, confidences, cut_on(validation, candidates, confidences)
 
 
 def rescore_restoration(path: str | Path, config: str | None = None, split: str | None = None, *, dataset: str | None = None,
@@ -213,11 +228,22 @@ def _check_options(n_boot: int, seed: int, submit: bool, write: bool) -> None:
         raise SpinbenchError("submit needs write=True: a leaderboard entry is the files it writes")
 
 
-def _write(paths: RunPaths, results: RestorationResults, gold: RestorationGold, candidates: list, detected, detector: DetectorSpans | None) -> RestorationResults:
-    """Predictions first, then the results naming their hash (a stopped run leaves a mismatch
-    that ``leaderboard --check`` reports)."""
+def _write(paths: RunPaths, results: RestorationResults, gold: RestorationGold, predictions: tuple, detector: DetectorSpans | None,
+           calibration: tuple | None) -> RestorationResults:
+    """Predictions first (and the validation predictions the cut was chosen on), then the
+    results naming their hash (a stopped run leaves a mismatch that ``leaderboard --check``
+    reports)."""
+    candidates, detected, confidences, found_confidences = predictions
     paths.results.parent.mkdir(parents=True, exist_ok=True)
-    write_predictions(paths.predictions, header_of(results.model, gold, detector), gold, candidates, detected)
+    abstention = None
+    if calibration is not None:
+        validation, val_candidates, val_confidences, cut = calibration
+        where = paths.results.parent / CALIBRATION_PREDICTIONS
+        write_predictions(where, header_of(results.model, validation, None), validation, val_candidates, None, val_confidences)
+        abstention = {"rule": CUT_RULE, "cut": cut, "chosen_on": f"{validation.config}/{validation.split}", "predictions": where.name,
+                      "predictions_sha256": sha256_file(where)}
+        results.scores["abstention"].update(chosen_on=abstention["chosen_on"], predictions=where.name, predictions_sha256=abstention["predictions_sha256"])
+    write_predictions(paths.predictions, header_of(results.model, gold, detector, abstention), gold, candidates, detected, confidences, found_confidences)
     results.predictions_sha256 = sha256_file(paths.predictions)
     write_results(paths.results, results)
     results.path = paths.results
