@@ -21,6 +21,7 @@ import math
 from collections import Counter, defaultdict
 from functools import lru_cache
 
+from baselines.restoration_lm import END, START, BigramModel
 from harness.core.lexical import all_inflections, analyses, inflect, is_content_word, load_moby, match_case, zipf
 from harness.core.tokens import normalize, tokenize
 from harness.evaluation.contract import Interval
@@ -118,6 +119,26 @@ def _phrasebook_rules() -> dict[str, list[str]]:
     return {k: _dedupe(v) for k, v in out.items()}
 
 
+def count_rules(docs: list[list[str]], spans: list[list[tuple[int, int]]], originals: list[list[str]]) -> tuple[dict[str, Counter], dict[tuple[str, str], Counter]]:
+    """What replaced what in training data: (spun wording key -> Counter of original wording keys,
+    (spun lemma, upos) -> Counter of original lemmas). A span whose two sides have as many words
+    (two or more) also counts each word's pair (neighbouring words changed together)."""
+    exact: dict[str, Counter] = defaultdict(Counter)
+    lemmas: dict[tuple[str, str], Counter] = defaultdict(Counter)
+    for doc, doc_spans, doc_originals in zip(docs, spans, originals):
+        for (s, e), original in zip(doc_spans, doc_originals):
+            spun_words, original_words = doc[s:e], [t.text for t in tokenize(original)]
+            pairs = [(" ".join(spun_words), original)]
+            if len(spun_words) == len(original_words) > 1:
+                pairs += list(zip(spun_words, original_words))
+            for spun, orig in pairs:
+                exact[_key(spun)][_key(orig)] += 1
+                if " " not in spun and " " not in orig.strip():
+                    for (upos, lemma, _), (_, lemma2, _) in _same_pos(spun, orig):
+                        lemmas[(lemma.lower(), upos)][lemma2.lower()] += 1
+    return exact, lemmas
+
+
 class ReverseRulesRestorer:
     """Reverse rules learned from ``news``/train, with back-offs (see the module docstring).
 
@@ -142,19 +163,7 @@ class ReverseRulesRestorer:
         self.fingerprints = fingerprints
 
     def fit(self, docs: list[list[str]], spans: list[list[tuple[int, int]]], originals: list[list[str]]):
-        exact: dict[str, Counter] = defaultdict(Counter)
-        lemmas: dict[tuple[str, str], Counter] = defaultdict(Counter)
-        for doc, doc_spans, doc_originals in zip(docs, spans, originals):
-            for (s, e), original in zip(doc_spans, doc_originals):
-                spun_words, original_words = doc[s:e], [t.text for t in tokenize(original)]
-                pairs = [(" ".join(spun_words), original)]
-                if len(spun_words) == len(original_words) > 1:  # neighbouring words changed together
-                    pairs += list(zip(spun_words, original_words))
-                for spun, orig in pairs:
-                    exact[_key(spun)][_key(orig)] += 1
-                    if " " not in spun and " " not in orig.strip():
-                        for (upos, lemma, _), (_, lemma2, _) in _same_pos(spun, orig):
-                            lemmas[(lemma.lower(), upos)][lemma2.lower()] += 1
+        exact, lemmas = count_rules(docs, spans, originals)
         self.exact_ = {k: [w for w, _ in c.most_common(self.max_candidates)] for k, c in exact.items()}
         self.lemmas_ = {k: [w for w, _ in c.most_common(self.max_candidates)] for k, c in lemmas.items()}
         external: dict[str, list[str]] = defaultdict(list)
@@ -247,35 +256,18 @@ class ContextRestorer:
 
     def fit(self, docs: list[list[str]], spans: list[list[tuple[int, int]]], originals: list[list[str]]):
         self.rules_ = ReverseRulesRestorer(self.pool, self.phrasebook, self.wordnet, self.fingerprints).fit(docs, spans, originals)
-        unigrams: Counter = Counter()
-        bigrams: Counter = Counter()
-        for doc, doc_spans, doc_originals in zip(docs, spans, originals):
-            text = ["<s>"]  # the document as it was: each span put back to its original wording
-            cursor = 0
-            for (s, e), original in zip(doc_spans, doc_originals):
-                text += doc[cursor:s] + [t.text for t in tokenize(original)]
-                cursor = e
-            text = [normalize(t) for t in text + doc[cursor:]] + ["</s>"]
-            unigrams.update(text)
-            bigrams.update(zip(text, text[1:]))
-        self.unigrams_, self.bigrams_ = dict(unigrams), dict(bigrams)
-        self.total_ = sum(unigrams.values())
+        self.lm_ = BigramModel.from_documents(docs, spans, originals, self.alpha)
         return self
-
-    def _logp(self, left: str, right: str) -> float:
-        unigram = (self.unigrams_.get(right, 0) + 1) / (self.total_ + len(self.unigrams_))
-        return math.log((self.bigrams_.get((left, right), 0) + self.alpha * unigram) / (self.unigrams_.get(left, 0) + self.alpha))
 
     def fit_score(self, left: str, words: list[str], right: str) -> float:
         """Log-probability of ``left words... right`` under the bigram model."""
-        seq = [left, *(normalize(w) for w in words), right]
-        return sum(self._logp(a, b) for a, b in zip(seq, seq[1:]))
+        return self.lm_.score([left], words, [right])
 
     def restore(self, tokens: list[str], spans: list[tuple[int, int]]) -> list[list[str]]:
         out = []
         for s, e in spans:
-            left = normalize(tokens[s - 1]) if s > 0 else "<s>"
-            right = normalize(tokens[e]) if e < len(tokens) else "</s>"
+            left = tokens[s - 1] if s > 0 else START
+            right = tokens[e] if e < len(tokens) else END
             ranked = self.rules_.span(tokens[s:e])
             pool = _dedupe(ranked + _thesaurus().restore(tokens, [(s, e)])[0])
             scored = [(self.fit_score(left, [t.text for t in tokenize(c)], right) - self.prior * math.log(1 + i), i, c) for i, c in enumerate(pool)]

@@ -8,7 +8,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1
-restorers=${RESTORERS:-"keep reverse-thesaurus reverse-rules context"}
+restorers=${RESTORERS:-"keep reverse-thesaurus reverse-rules context ranker"}
 spans_from=${SPANS_FROM:-transformer}
 configs=$(python -c "from harness.core.configs import CONFIGS, DEFAULT_CONFIG; print(DEFAULT_CONFIG, *[c for c in CONFIGS if c != DEFAULT_CONFIG])")
 for restorer in $restorers; do

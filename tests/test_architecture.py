@@ -6,8 +6,8 @@ see only the base layer and the model contracts. No module imports another packa
 name, and no import circle exists anywhere (deferred imports count: they hide one, they do not
 break it), benchmarks included.
 
-Baselines may read four base-layer modules: the tokenizer, the lexical resources, the WordNet
-reader (the restorers' back-off), and the word-piece mapping (``harness.core.wordpieces``), which the ``transformer`` baseline shares with
+Baselines may read five base-layer modules: the tokenizer, the lexical resources, the WordNet
+reader (the restorers' back-off), the GloVe reader (the restorers' candidates), and the word-piece mapping (``harness.core.wordpieces``), which the ``transformer`` baseline shares with
 the ``hf:`` wrapper so that an exported model scores the same through both."""
 
 import ast
@@ -42,9 +42,9 @@ RULES = {
     "harness.evaluation": ("harness.core", "harness.runs", "harness.evaluation", "harness"),
     # the report stands on both tracks: detection's results and restoration's (its restoration pages)
     "harness.report": ("harness.core", "harness.runs", "harness.evaluation", "harness.restoration", "harness.report", "harness"),
-    # the restoration track stands on the evaluation side (its bootstrap, provenance, files)
+    # the restoration track stands on the run layer, and reads detection's results for the spans a detector flags
     "harness.restoration": ("harness.core", "harness.runs", "harness.evaluation", "harness.restoration", "harness"),
-    "baselines": ("harness.core.tokens", "harness.core.lexical", "harness.core.wordpieces", "harness.core.wordnet_db", "harness.evaluation.contract", "baselines"),
+    "baselines": ("harness.core.tokens", "harness.core.lexical", "harness.core.wordpieces", "harness.core.wordnet_db", "harness.core.glove", "harness.evaluation.contract", "baselines"),
 }
 # Single modules allowed one import more than their package, each for a stated reason.
 EXCEPTIONS = {

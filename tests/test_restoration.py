@@ -69,7 +69,7 @@ class Moody(Oracle):
         return [[str(len(spans))] for _ in spans]
 
 
-@pytest.mark.parametrize("cls, message", [(TooFew, "lists for the"), (NotStrings, "not a list of strings"), (Learns, "learned attributes"),
+@pytest.mark.parametrize("cls, message", [(TooFew, "lists for the"), (NotStrings, "neither a list of strings"), (Learns, "learned attributes"),
                                           (Forgetful, "must return self"), (Moody, "other spans")])
 def test_conformance_names_what_is_wrong(cls, message):
     with pytest.raises(ConformanceError, match=message):

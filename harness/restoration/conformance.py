@@ -12,7 +12,7 @@ from collections.abc import Callable
 from harness.core.tokens import tokenize
 from harness.evaluation.conformance import ConformanceError
 from harness.evaluation.contract import get_params
-from harness.restoration.contract import RestorerError, call, check_candidates, requires_fit
+from harness.restoration.contract import RestorerError, call, check_restored, requires_fit
 
 # Made-up sentences: spun tokens, their spans and the original wording of each (no third-party text).
 _TRAIN = [
@@ -38,8 +38,9 @@ def check_restorer(make: Callable[[], object]) -> None:
     - has ``restore`` (and ``fit``, unless it sets ``requires_fit = False``);
     - exposes its hyperparameters as attributes and learns nothing in ``__init__``;
     - returns itself from ``fit``;
-    - returns one list of strings per span (none for a document without spans);
-    - gives the same candidates when built and fitted again, and for a span whether the
+    - returns one list per span (none for a document without spans) of strings, or of
+      ``(string, confidence)`` pairs with confidences in [0, 1];
+    - gives the same candidates (and confidences) when built and fitted again, and for a span whether the
       document's other spans are asked for with it or not.
     """
     if isinstance(make, str) or not callable(make):
@@ -69,7 +70,7 @@ def check_restorer(make: Callable[[], object]) -> None:
         return r
 
     def answers(r):
-        return [check_candidates(name, f"test-{i}", sp, call(name, "restore", r.restore, _tokens(s), list(sp))) for i, (s, sp) in enumerate(_TEST)]
+        return [check_restored(name, f"test-{i}", sp, call(name, "restore", r.restore, _tokens(s), list(sp))) for i, (s, sp) in enumerate(_TEST)]
 
     try:
         fitted(restorer)
@@ -77,11 +78,11 @@ def check_restorer(make: Callable[[], object]) -> None:
             raise ConformanceError(f"{name}.fit changed its hyperparameters")
         first = answers(restorer)
         again = answers(fitted(make()))
-        alone = [[check_candidates(name, f"test-{i}", [s], call(name, "restore", restorer.restore, _tokens(t), [s]))[0] for s in sp]
+        alone = [[tuple(part[0] for part in check_restored(name, f"test-{i}", [s], call(name, "restore", restorer.restore, _tokens(t), [s]))) for s in sp]
                  for i, (t, sp) in enumerate(_TEST)]
     except RestorerError as err:
         raise ConformanceError(str(err)) from err
     if again != first:
         raise ConformanceError(f"{name} is not deterministic: a second fit gave different candidates")
-    if alone != first:
+    if alone != [list(zip(*answer)) for answer in first]:
         raise ConformanceError(f"{name} restores a span differently when the document's other spans are asked for with it")

@@ -15,14 +15,19 @@ list of spans, ``(start, end)`` token ranges (end exclusive, in order, not overl
 
 A candidate is a string (tokens joined by spaces, or free text: it is tokenized again before it
 is compared); ``""`` proposes deleting the span (the spinner inserted it). An empty list is no
-guess: the span keeps its spun wording. Hyperparameters are checked as a detector's are
+guess: the span keeps its spun wording. A candidate may come with the restorer's confidence
+that it is the original, as a pair ``(text, confidence)``, confidence in [0, 1]: the harness
+then withholds first candidates below a cut chosen on ``news``/validation
+(:func:`harness.restoration.metrics.choose_cut`). A span's candidates are all plain strings (no
+confidence: always shown) or all pairs. Hyperparameters are checked as a detector's are
 (:func:`harness.evaluation.contract.check_params`: the types of the defaults, ``param_ranges``).
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
-from typing import Protocol, runtime_checkable
+from typing import NamedTuple, Protocol, runtime_checkable
 
 from harness.core.errors import SpinbenchError
 
@@ -39,7 +44,15 @@ class Restorer(Protocol):
 
     ``fit(docs, spans, originals) -> self`` is required unless ``requires_fit = False``."""
 
-    def restore(self, tokens: list[str], spans: list[Span]) -> list[list[str]]: ...
+    def restore(self, tokens: list[str], spans: list[Span]) -> list[list[str]] | list[list[tuple[str, float]]]: ...
+
+
+class Restored(NamedTuple):
+    """A restorer's checked answer for one document: per span its candidates, and their
+    confidences (None for a span answered with plain strings)."""
+
+    candidates: list[list[str]]
+    confidences: list[list[float] | None]
 
 
 OPTIONAL_HOOKS: dict[str, str] = {
@@ -85,22 +98,47 @@ def check_spans(tokens: Sequence[str], spans: Sequence[Span]) -> list[Span]:
     return out
 
 
-def check_candidates(name: str, doc_id: str, spans: Sequence[Span], candidates: object) -> list[list[str]]:
-    """A restorer's answer for one document, checked: one list of strings per span; each list cut
-    to :data:`MAX_CANDIDATES` (only the first :data:`TOP_K` are scored)."""
+def _confidence(value: object) -> float | None:
+    ok = isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value) and 0 <= value <= 1
+    return float(value) if ok else None
+
+
+def check_restored(name: str, doc_id: str, spans: Sequence[Span], candidates: object) -> Restored:
+    """A restorer's answer for one document, checked: one list per span of strings, or of
+    ``(string, confidence)`` pairs; each list cut to :data:`MAX_CANDIDATES` (only the first
+    :data:`TOP_K` are scored)."""
     if not isinstance(candidates, (list, tuple)) or len(candidates) != len(spans):
         got = f"{len(candidates)} lists" if isinstance(candidates, (list, tuple)) else f"a {type(candidates).__name__}"
         raise RestorerError(f"restorer {name!r}: restore returned {got} for the {len(spans)} spans of document {doc_id!r}; it returns one list of candidates per span")
-    out = []
+    texts, confidences = [], []
     for span, ranked in zip(spans, candidates):
-        if not isinstance(ranked, (list, tuple)) or not all(isinstance(c, str) for c in ranked):
-            raise RestorerError(f"restorer {name!r}: the candidates for span {span} of document {doc_id!r} are not a list of strings: {ranked!r}")
-        out.append([" ".join(c.split()) for c in ranked[:MAX_CANDIDATES]])
-    return out
+        ranked = list(ranked)[:MAX_CANDIDATES] if isinstance(ranked, (list, tuple)) else None
+        pairs = ranked is not None and bool(ranked) and all(isinstance(c, (list, tuple)) and len(c) == 2 for c in ranked)
+        if pairs and all(isinstance(t, str) and _confidence(c) is not None for t, c in ranked):
+            texts.append([" ".join(t.split()) for t, _ in ranked])
+            confidences.append([_confidence(c) for _, c in ranked])
+        elif ranked is not None and all(isinstance(c, str) for c in ranked):
+            texts.append([" ".join(c.split()) for c in ranked])
+            confidences.append(None)
+        else:
+            raise RestorerError(f"restorer {name!r}: the candidates for span {span} of document {doc_id!r} are neither a list of strings nor of "
+                                f"(string, confidence in [0, 1]) pairs: {ranked!r}")
+    return Restored(texts, confidences)
+
+
+def check_candidates(name: str, doc_id: str, spans: Sequence[Span], candidates: object) -> list[list[str]]:
+    """The candidates of :func:`check_restored`, without their confidences."""
+    return check_restored(name, doc_id, spans, candidates).candidates
+
+
+def restore_scored(name: str, restorer, doc_id: str, tokens: list[str], spans: list[Span]) -> Restored:
+    """The restorer's checked candidates and confidences for the spans of one document (no call
+    for no span)."""
+    if not spans:
+        return Restored([], [])
+    return check_restored(name, doc_id, spans, call(name, "restore", restorer.restore, list(tokens), [tuple(s) for s in spans]))
 
 
 def restore_document(name: str, restorer, doc_id: str, tokens: list[str], spans: list[Span]) -> list[list[str]]:
     """The restorer's checked candidates for the spans of one document (no call for no span)."""
-    if not spans:
-        return []
-    return check_candidates(name, doc_id, spans, call(name, "restore", restorer.restore, list(tokens), [tuple(s) for s in spans]))
+    return restore_scored(name, restorer, doc_id, tokens, spans).candidates

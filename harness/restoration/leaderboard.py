@@ -12,18 +12,18 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from harness.core.configs import CONFIGS, DEFAULT_CONFIG
+from harness.core.configs import CONFIGS, DEFAULT_CONFIG, THRESHOLD_SPLIT
 from harness.restoration.contract import TOP_K
 from harness.restoration.items import detector_spans, restoration_gold
 from harness.restoration.kinds import KINDS
-from harness.restoration.predictions import score_restoration_file
+from harness.restoration.predictions import confidences_in_order, read_predictions, rows_in_order, score_restoration_file
 from harness.restoration.results import RestorationResults, read_restoration_results
-from harness.restoration.scoring import MAIN_SCORE_NAME
+from harness.restoration.scoring import CUT_RULE, MAIN_SCORE_NAME, cut_on
 from harness.runs import board
 from harness.runs.board import GoldSplits, Table, check_hash, close, markdown
 from harness.runs.bootstrap import DEFAULT_RESAMPLES
 from harness.runs.formatting import MISSING, score_text
-from harness.runs.paths import RESTORE, task_root
+from harness.runs.paths import RESTORE, VALIDATION_FILE, task_root
 from harness.runs.results import ResultsError, check_revision
 
 Entries = dict[str, dict[str, RestorationResults]]
@@ -37,7 +37,7 @@ def restore_dir(results_dir: Path) -> Path:
 def entry_files(results_dir: Path) -> tuple[list[Path], list[str]]:
     """Restoration entry files under ``results_dir/restore/`` (none when it is missing), and
     problems with anything else found there."""
-    return board.entry_files(restore_dir(results_dir), label=LABEL, required=False)
+    return board.entry_files(restore_dir(results_dir), label=LABEL, required=False, extra_files=(VALIDATION_FILE,))
 
 
 def collect(results_dir: Path) -> Entries:
@@ -113,11 +113,33 @@ def recompute(path: Path, res: RestorationResults, results_dir: Path, gold: Gold
     detector = None
     if res.detector is not None:
         detector = detector_spans(Path(results_dir) / res.detector["name"] / f"{res.dataset.config}.json", split)
-    header, scores = score_restoration_file(pred, gold.viewed(res.dataset.config, res.dataset.split), res.bootstrap.resamples, res.bootstrap.seed, detector)
+    read = read_predictions(pred)
+    check_abstention_cut(path, read[0], res, gold)
+    header, scores = score_restoration_file(pred, gold.viewed(res.dataset.config, res.dataset.split), res.bootstrap.resamples, res.bootstrap.seed,
+                                            detector, read=read)
     for field, want in (("model", res.model.name), ("target", res.model.target), ("params", res.model.params)):
         if header.get(field) != want:
             raise ResultsError(f"its predictions header's {field} {header.get(field)!r} is not {want!r}")
     return scores
+
+
+def check_abstention_cut(path: Path, header: dict, res: RestorationResults, gold: GoldSplits) -> None:
+    """A :class:`ResultsError` unless the abstention cut a predictions header records is the one
+    the rule chooses on the ``news``/validation predictions stored beside it (a run of a restorer
+    without confidences records none)."""
+    abstention = header.get("abstention")
+    if abstention is None:
+        return
+    val_path = path.parent / str(abstention.get("predictions"))
+    check_hash(val_path, abstention.get("predictions_sha256"), "validation predictions")
+    val_header, rows = read_predictions(val_path)
+    if (val_header.get("model"), val_header.get("target"), val_header.get("params")) != (res.model.name, res.model.target, res.model.params):
+        raise ResultsError(f"{val_path.name}: not this run's validation predictions")
+    validation = gold.viewed(DEFAULT_CONFIG, THRESHOLD_SPLIT)
+    candidates, _ = rows_in_order(val_path, val_header, rows, validation)
+    cut = cut_on(validation, candidates, confidences_in_order(val_header, rows, validation)[0])
+    if not close(cut, abstention.get("cut"), board.SCORE_TOLERANCE):
+        raise ResultsError(f"its abstention cut {abstention.get('cut')} is not the one the rule ({CUT_RULE}) gives on its stored validation predictions ({cut})")
 
 
 def check(results_dir: Path, dataset: str | None = None) -> tuple[list[str], Entries]:

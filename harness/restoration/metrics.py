@@ -10,6 +10,8 @@ Wordings are compared as token sequences (:func:`harness.tokenize`), case-insens
 2
 >>> distance_removed(10, 4), distance_removed(0, 0)
 (0.6, None)
+>>> choose_cut([0.9, 0.8, 0.6, 0.3], [True, True, False, True], target=0.8)
+0.8
 """
 
 from __future__ import annotations
@@ -97,6 +99,46 @@ def restored_tokens(tokens: Sequence[str], spans: Sequence[tuple[int, int]], rep
         out += tokens[start:end] if text is None else [t.text for t in tokenize(text)]
         cursor = end
     return out + list(tokens[cursor:])
+
+
+def first_confidence(ranked: Sequence[str], confidences: Sequence[float] | None) -> float | None:
+    """The confidence of a span's first candidate: None without a candidate, 1.0 for a
+    restorer that gives no confidences (its suggestions are always shown)."""
+    if not ranked:
+        return None
+    return 1.0 if confidences is None else float(confidences[0])
+
+
+def is_shown(ranked: Sequence[str], confidences: Sequence[float] | None, cut: float | None) -> bool:
+    """Whether a span's first candidate is shown: there is one, and its confidence reaches
+    ``cut`` (no cut: every first candidate is shown)."""
+    confidence = first_confidence(ranked, confidences)
+    return confidence is not None and (cut is None or confidence >= cut)
+
+
+def withheld(candidates: Sequence[Sequence[str]], confidences: Sequence[Sequence[float] | None] | None, cut: float | None) -> list[Sequence[str]]:
+    """The candidates with those of spans below ``cut`` taken away (the span keeps its wording).
+
+    >>> withheld([["a"], ["b"], ["c"]], [[0.9], [0.2], None], cut=0.5)
+    [['a'], [], ['c']]
+    """
+    confidences = confidences if confidences is not None else [None] * len(candidates)
+    return [ranked if is_shown(ranked, conf, cut) else [] for ranked, conf in zip(candidates, confidences)]
+
+
+def choose_cut(confidences: Sequence[float], hits: Sequence[bool], target: float) -> float:
+    """The lowest confidence cut at which the first candidates shown (confidence >= cut) are the
+    original at least ``target`` of the time, over the spans given (their first candidates'
+    confidences and whether each is the original); the highest confidence when no cut reaches
+    it (only the most confident are shown), 1.0 with no span."""
+    pairs = sorted(zip(confidences, hits), key=lambda x: -x[0])
+    best, right = None, 0
+    for i, (confidence, hit) in enumerate(pairs):
+        right += bool(hit)
+        last_of_tie = i + 1 == len(pairs) or pairs[i + 1][0] != confidence
+        if last_of_tie and right >= target * (i + 1):
+            best = confidence
+    return float(best if best is not None else (pairs[0][0] if pairs else 1.0))
 
 
 def top_replacements(candidates: Sequence[Sequence[str]]) -> list[str | None]:

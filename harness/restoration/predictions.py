@@ -2,11 +2,17 @@
 ``results/restore/``) and the one function that scores one.
 
 Gzipped JSONL: a header line ``{"header": {task, model, target, params, config, split,
-dataset_fingerprint, detector}}`` (``detector``: whose spans the end-to-end score on detected
-spans used, and at which threshold, or null), then one line per document::
+dataset_fingerprint, detector, abstention}}`` (``detector``: whose spans the end-to-end score on
+detected spans used, and at which threshold, or null; ``abstention``: the confidence cut chosen
+on ``news``/validation, its rule and the file of validation predictions it was chosen from, or
+absent for a restorer without confidences), then one line per document::
 
     {"id": ..., "spans": [[start, end], ...], "candidates": [[best, second, ...], ...],
-     "detected_spans": [[start, end], ...], "detected_candidates": [[...], ...]}
+     "confidences": [[c_best, c_second, ...] or null, ...],
+     "detected_spans": [[start, end], ...], "detected_candidates": [[...], ...], "detected_confidences": [...]}
+
+The ``*confidences`` fields are there when the restorer gives confidences (one list per span,
+aligned with its candidates; null for a span answered without).
 
 ``spans`` are the document's gold spans (checked against the data when scored);
 ``detected_*`` are there when the run had a detector's spans (checked against that detector's
@@ -29,17 +35,23 @@ from harness.restoration.scoring import score_restoration
 TASK = "restore"
 
 
-def header_of(model: ModelInfo, gold: RestorationGold, detector: DetectorSpans | None) -> dict:
-    return {"task": TASK, "model": model.name, "target": model.target, "params": model.params, "config": gold.config, "split": gold.split,
-            "dataset_fingerprint": gold.fingerprint, "detector": detector.header() if detector else None}
+def header_of(model: ModelInfo, gold: RestorationGold, detector: DetectorSpans | None, abstention: dict | None = None) -> dict:
+    header = {"task": TASK, "model": model.name, "target": model.target, "params": model.params, "config": gold.config, "split": gold.split,
+              "dataset_fingerprint": gold.fingerprint, "detector": detector.header() if detector else None}
+    return header | ({"abstention": abstention} if abstention is not None else {})
 
 
-def write_predictions(path: Path, header: dict, gold: RestorationGold, candidates: list, detected: tuple[list, list] | None) -> None:
+def write_predictions(path: Path, header: dict, gold: RestorationGold, candidates: list, detected: tuple[list, list] | None,
+                      confidences: list | None = None, detected_confidences: list | None = None) -> None:
     rows = [{"header": header}]
     for d, doc_id in enumerate(gold.ids):
         row = {"id": doc_id, "spans": [[i.start, i.end] for i in gold.items[d]], "candidates": candidates[d]}
+        if confidences is not None:
+            row["confidences"] = confidences[d]
         if detected is not None:
             row.update(detected_spans=[list(s) for s in detected[0][d]], detected_candidates=detected[1][d])
+            if detected_confidences is not None:
+                row["detected_confidences"] = detected_confidences[d]
         rows.append(row)
     write_jsonl_gz(path, rows)
 
@@ -58,6 +70,14 @@ def _candidates(value: object, n: int) -> list[list[str]] | None:
     return value
 
 
+def _confidences(value: object, candidates: list[list[str]]) -> bool:
+    """Whether ``value`` is one null or list of confidences in [0, 1] per span, as long as its candidates."""
+    if not isinstance(value, list) or len(value) != len(candidates):
+        return False
+    return all(c is None or (isinstance(c, list) and len(c) == len(ranked) and all(isinstance(x, (int, float)) and not isinstance(x, bool) and 0 <= x <= 1 for x in c))
+               for c, ranked in zip(value, candidates))
+
+
 def read_predictions(path: Path) -> tuple[dict, dict[str, dict]]:
     """(header, {id: row}); every row checked for shape."""
     try:
@@ -73,10 +93,14 @@ def read_predictions(path: Path) -> tuple[dict, dict[str, dict]]:
         spans = _spans(row.get("spans")) if isinstance(row, dict) else None
         if spans is None or "id" not in row or _candidates(row.get("candidates"), len(spans)) is None:
             raise ResultsError(f"{path}: line {n} needs 'id', 'spans' ([[start, end], ...]) and one list of at most {MAX_CANDIDATES} strings per span in 'candidates'")
+        if "confidences" in row and not _confidences(row["confidences"], row["candidates"]):
+            raise ResultsError(f"{path}: line {n}: 'confidences' needs one null or list of confidences in [0, 1] per span, as long as its candidates")
         if "detected_spans" in row:
             detected = _spans(row["detected_spans"])
             if detected is None or _candidates(row.get("detected_candidates"), len(detected)) is None:
                 raise ResultsError(f"{path}: line {n}: 'detected_spans' and 'detected_candidates' do not match")
+            if "detected_confidences" in row and not _confidences(row["detected_confidences"], row["detected_candidates"]):
+                raise ResultsError(f"{path}: line {n}: 'detected_confidences' do not match 'detected_candidates'")
         if str(row["id"]) in out:
             raise ResultsError(f"{path}: document {row['id']!r} appears twice")
         out[str(row["id"])] = row
@@ -107,11 +131,26 @@ def rows_in_order(path: Path, header: dict, rows: dict[str, dict], gold: Restora
     return candidates, ((spans, found) if has_detected else None)
 
 
+def confidences_in_order(header: dict, rows: dict[str, dict], gold: RestorationGold) -> tuple[list | None, list | None]:
+    """(confidences, detected confidences) in the order of ``gold``'s documents, None where the
+    file has none (after :func:`rows_in_order` has checked the rows)."""
+    found = [rows[doc_id].get("confidences") for doc_id in gold.ids]
+    detected = [rows[doc_id].get("detected_confidences") for doc_id in gold.ids] if header.get("detector") is not None else [None]
+    return (found if any(c is not None for c in found) else None), (detected if any(c is not None for c in detected) else None)
+
+
+def abstention_cut(header: dict) -> float | None:
+    """The cut a predictions file was scored at (its header's ``abstention``), None if none."""
+    abstention = header.get("abstention")
+    cut = abstention.get("cut") if isinstance(abstention, dict) else None
+    return float(cut) if isinstance(cut, (int, float)) and not isinstance(cut, bool) else None
+
+
 def score_restoration_file(path: Path, gold: RestorationGold, n_boot: int, seed: int, detector: DetectorSpans | None = None,
                            read: tuple[dict, dict] | None = None) -> tuple[dict, dict]:
-    """(header, scores) of a restoration predictions file. ``detector``: the detector's spans
-    recomputed from its own stored predictions; when given, the file's detected spans must be
-    them."""
+    """(header, scores) of a restoration predictions file, at the abstention cut its header
+    records. ``detector``: the detector's spans recomputed from its own stored predictions; when
+    given, the file's detected spans must be them."""
     header, rows = read if read is not None else read_predictions(path)
     candidates, detected = rows_in_order(path, header, rows, gold)
     if detector is not None:
@@ -119,4 +158,5 @@ def score_restoration_file(path: Path, gold: RestorationGold, n_boot: int, seed:
             raise ResultsError(f"{path}: its detected spans are not the ones {detector.name}'s stored predictions give at threshold {detector.token_threshold}")
         if header.get("detector") != detector.header() | {"results_file": header["detector"].get("results_file")}:
             raise ResultsError(f"{path}: its header's detector {header.get('detector')} is not {detector.header()}")
-    return header, score_restoration(gold, candidates, n_boot, seed, detected)
+    confidences, detected_confidences = confidences_in_order(header, rows, gold)
+    return header, score_restoration(gold, candidates, n_boot, seed, detected, confidences, detected_confidences, abstention_cut(header))

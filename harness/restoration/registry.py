@@ -21,6 +21,7 @@ RESTORERS: dict[str, str] = {
     "reverse-thesaurus": "baselines.restorers:ReverseThesaurusRestorer",
     "reverse-rules": "baselines.restorers:ReverseRulesRestorer",
     "context": "baselines.restorers:ContextRestorer",
+    "ranker": "baselines.restorer_ranker:RankingRestorer",
 }
 # What `spinbench detect --suggest` uses unless told otherwise: the best on news/test (docs/restoration.md).
 BEST_RESTORER = "context"

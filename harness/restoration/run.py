@@ -21,23 +21,23 @@ import logging
 import time
 from pathlib import Path
 
-from harness.core.configs import CONFIGS, DEFAULT_CONFIG, EVALUATION_SPLIT, FIT_SPLIT
+from harness.core.configs import CONFIGS, DEFAULT_CONFIG, EVALUATION_SPLIT, FIT_SPLIT, THRESHOLD_SPLIT
 from harness.core.dataset import Split, fit_dataset, load, nonempty
 from harness.core.errors import SpinbenchError
 from harness.core.files import sha256_file
 from harness.core.progress import progress
 from harness.evaluation.contract import get_params
-from harness.restoration.contract import RestorerError, call, requires_fit, restore_document
+from harness.restoration.contract import RestorerError, call, requires_fit, restore_scored
 from harness.restoration.items import DetectorSpans, RestorationGold, detector_spans, resolve_detector_results, restoration_gold, training_data
 from harness.restoration.predictions import header_of, read_predictions, score_restoration_file, write_predictions
 from harness.restoration.registry import make_restorer, target_of
 from harness.restoration.results import RestorationResults, RestorationThroughput, read_restoration_results
-from harness.restoration.scoring import score_restoration
+from harness.restoration.scoring import CUT_RULE, cut_on, score_restoration
 from harness.runs.bootstrap import DEFAULT_RESAMPLES
 from harness.runs.fit_cache import Fitted, fit_with_cache
 from harness.runs.models import ModelKind, checked_params, default_name, make
 from harness.runs.options import RunOptions
-from harness.runs.paths import RESTORE, RESULTS_DIR, RunPaths, is_predictions_file
+from harness.runs.paths import RESTORE, RESULTS_DIR, VALIDATION_FILE, RunPaths, is_predictions_file
 from harness.runs.plan import plan_run
 from harness.runs.provenance import git_commit, hardware, harness_block, peak_memory_mb, utc_now
 from harness.runs.results import Bootstrap, DatasetInfo, ModelInfo
@@ -70,15 +70,26 @@ def fit_restorer(restorer, name: str, target: str, dataset=None, use_cache: bool
     return done.model, done.seconds
 
 
-def restore_spans(name: str, restorer, gold: RestorationGold, spans: list[list[tuple[int, int]]], desc: str) -> tuple[list, float]:
-    """Every document's candidates for ``spans``, checked, and the seconds it took."""
+def restore_spans(name: str, restorer, gold: RestorationGold, spans: list[list[tuple[int, int]]], desc: str) -> tuple[list, list | None, float]:
+    """Every document's candidates for ``spans``, checked, their confidences (None when the
+    restorer gives none), and the seconds it took."""
     out = []
     started = time.perf_counter()
     with progress(sum(map(len, spans)), desc, "span") as bar:
         for doc_id, tokens, doc_spans in zip(gold.ids, gold.tokens, spans):
-            out.append(restore_document(name, restorer, doc_id, tokens, doc_spans))
+            out.append(restore_scored(name, restorer, doc_id, tokens, doc_spans))
             bar.update(len(doc_spans))
-    return out, time.perf_counter() - started
+    confidences = [r.confidences for r in out]
+    given = any(c is not None for doc in confidences for c in doc)
+    return [r.candidates for r in out], (confidences if given else None), time.perf_counter() - started
+
+
+def choose_cut(label: str, restorer, dataset) -> tuple[RestorationGold, list, list | None, float | None]:
+    """(gold, candidates, confidences, cut) of ``news``/validation's gold spans: the abstention
+    cut is chosen there (:func:`~harness.restoration.scoring.cut_on`), never on the split scored."""
+    validation = restoration_gold(nonempty(load(DEFAULT_CONFIG, THRESHOLD_SPLIT, dataset=fit_dataset(dataset))))
+    candidates, confidences, _ = restore_spans(label, restorer, validation, validation.spans(), f"{validation.config}/{validation.split} gold spans (the cut)")
+    return validation, candidates, confidences, cut_on(validation, candidates, confidences)
 
 
 def restore(model: object, config: str | None = None, split: str | None = None, *, model_args: dict | None = None, dataset: str | None = None,
@@ -110,19 +121,22 @@ def restore(model: object, config: str | None = None, split: str | None = None, 
     # 2. prepare, 3. restore, 4. score
     gold = restoration_gold(evaluated)
     restorer, fit_seconds = fit_restorer(made.model, made.label, made.target, dataset, use_cache) if fit else (made.model, None)
-    candidates, seconds = restore_spans(made.label, restorer, gold, gold.spans(), f"{gold.config}/{gold.split} gold spans")
-    detected = None
+    candidates, confidences, seconds = restore_spans(made.label, restorer, gold, gold.spans(), f"{gold.config}/{gold.split} gold spans")
+    detected, found_confidences = None, None
     if detector is not None:
-        found, _ = restore_spans(made.label, restorer, gold, detector.spans, f"{gold.config}/{gold.split} {detector.name} spans")
+        found, found_confidences, _ = restore_spans(made.label, restorer, gold, detector.spans, f"{gold.config}/{gold.split} {detector.name} spans")
         detected = (detector.spans, found)
-    scores = score_restoration(gold, candidates, run.n_boot, run.seed, detected)
+    validation = choose_cut(made.label, restorer, dataset) if confidences is not None or found_confidences is not None else None
+    cut = validation[3] if validation else None
+    scores = score_restoration(gold, candidates, run.n_boot, run.seed, detected, confidences, found_confidences, cut)
     n_spans = sum(map(len, gold.items))
     throughput = RestorationThroughput(round(n_spans / seconds, 1) if seconds else None, round(seconds, 3),
                                        None if fit_seconds is None else round(fit_seconds, 3), peak_memory_mb())
     results = record(info, evaluated, gold, detector, scores, throughput, Bootstrap(run.n_boot, run.seed), plan.paths.predictions.name,
                      harness_block(plan.code, run.allow_dirty))
     # 5. write, a step of its own
-    return write_restoration_run(plan.paths, results, gold, candidates, detected, detector) if run.write else results
+    predictions = (candidates, detected, confidences, found_confidences)
+    return write_restoration_run(plan.paths, results, gold, predictions, detector, validation) if run.write else results
 
 
 def restore_all(model: object, configs: list[str] | None = None, split: str | None = None, **kwargs) -> dict[str, RestorationResults]:
@@ -167,15 +181,26 @@ def rescore_restoration(path: str | Path, config: str | None = None, split: str 
     return record(info, evaluated, gold, detector, scores, RestorationThroughput(None), Bootstrap(n_boot, seed), path.name, harness_block(git_commit()))
 
 
-def write_restoration_run(paths: RunPaths, results: RestorationResults, gold: RestorationGold, candidates: list, detected,
-                          detector: DetectorSpans | None) -> RestorationResults:
-    """The predictions, then the results naming their hash, as one unit (:func:`harness.runs.write.write_run`)."""
+def write_restoration_run(paths: RunPaths, results: RestorationResults, gold: RestorationGold, predictions: tuple, detector: DetectorSpans | None,
+                          validation: tuple | None = None) -> RestorationResults:
+    """The predictions (and ``validation``'s, from which the abstention cut was chosen), then the
+    results naming their hashes, as one unit (:func:`harness.runs.write.write_run`).
+    ``predictions``: (candidates, detected, confidences, detected confidences)."""
+    candidates, detected, confidences, found_confidences = predictions
 
-    def predictions(res: RestorationResults) -> None:
-        write_predictions(paths.predictions, header_of(res.model, gold, detector), gold, candidates, detected)
+    def write(res: RestorationResults) -> None:
+        abstention = None
+        if validation is not None:
+            split, val_candidates, val_confidences, cut = validation
+            where = paths.results.parent / VALIDATION_FILE
+            write_predictions(where, header_of(res.model, split, None), split, val_candidates, None, val_confidences)
+            abstention = {"rule": CUT_RULE, "cut": cut, "chosen_on": f"{split.config}/{split.split}", "predictions": where.name,
+                          "predictions_sha256": sha256_file(where)}
+            res.scores["abstention"].update(chosen_on=abstention["chosen_on"], predictions=where.name, predictions_sha256=abstention["predictions_sha256"])
+        write_predictions(paths.predictions, header_of(res.model, gold, detector, abstention), gold, candidates, detected, confidences, found_confidences)
         res.predictions_sha256 = sha256_file(paths.predictions)
 
-    return write_run(results, paths.results, predictions)
+    return write_run(results, paths.results, write)
 
 
 __all__ = ["restore", "restore_all", "rescore_restoration"]

@@ -1,0 +1,86 @@
+"""Bigram context models for restorers: how well a wording fits between a span's neighbours.
+
+One model, two sources of counts: the ``news``/train originals (each gold span put back to its
+original wording, counted in :meth:`BigramModel.from_documents`), and Google's web n-gram counts
+that ``wordsegment`` ships (333k unigrams, 258k bigrams seen at least 100,000 times:
+:func:`web_bigrams`). Tokens are compared case-folded (:func:`harness.core.tokens.normalize`).
+
+A bigram probability is smoothed towards the unigram one, ``(c(a b) + k P(b)) / (c(a) + k)``:
+``k = alpha`` for the train counts (add-``alpha``), ``k = alpha * c(a)`` for the web counts
+(whose bigrams are cut at a count, so a missing one is rare but possible: linear interpolation).
+
+>>> lm = BigramModel.from_documents([["the", "bank", "raised", "rates"]], [[]], [[]])
+>>> lm.score(["the"], ["bank"], ["raised"]) > lm.score(["the"], ["rates"], ["raised"])
+True
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Sequence
+from functools import lru_cache
+
+from harness.core.tokens import normalize, tokenize
+
+START, END = "<s>", "</s>"
+
+
+def original_text(doc: Sequence[str], spans: Sequence[tuple[int, int]], originals: Sequence[str]) -> list[str]:
+    """A training document as it was: each gold span put back to its original wording."""
+    text, cursor = [], 0
+    for (s, e), original in zip(spans, originals):
+        text += list(doc[cursor:s]) + [t.text for t in tokenize(original)]
+        cursor = e
+    return text + list(doc[cursor:])
+
+
+class BigramModel:
+    """Unigram and bigram counts and the smoothed log-probability of a wording in context."""
+
+    def __init__(self, unigrams: dict[str, float], bigrams: dict[tuple[str, str], float], alpha: float = 1.0, relative: bool = False):
+        self.unigrams = unigrams
+        self.bigrams = bigrams
+        self.alpha = alpha
+        self.relative = relative
+        self.total = sum(unigrams.values())
+
+    @classmethod
+    def from_documents(cls, docs, spans, originals, alpha: float = 1.0) -> BigramModel:
+        """Counts of the documents' original text (:func:`original_text`), with sentence marks
+        at each document's ends."""
+        unigrams: Counter = Counter()
+        bigrams: Counter = Counter()
+        for doc, doc_spans, doc_originals in zip(docs, spans, originals):
+            text = [START, *(normalize(t) for t in original_text(doc, doc_spans, doc_originals)), END]
+            unigrams.update(text)
+            bigrams.update(zip(text, text[1:]))
+        return cls(dict(unigrams), dict(bigrams), alpha)
+
+    def unigram(self, word: str) -> float:
+        return (self.unigrams.get(word, 0) + 1) / (self.total + len(self.unigrams))
+
+    def logp(self, left: str, right: str) -> float:
+        """log P(right | left), smoothed (see the module docstring)."""
+        count = self.unigrams.get(left, 0)
+        k = self.alpha * count if self.relative and count else self.alpha
+        return math.log((self.bigrams.get((left, right), 0) + k * self.unigram(right)) / (count + k))
+
+    def score(self, left: Sequence[str], words: Sequence[str], right: Sequence[str]) -> float:
+        """Log-probability of ``words`` between the last word of ``left`` and the first of
+        ``right`` (each may be empty: a document's start or end)."""
+        seq = [normalize(left[-1]) if left else START, *(normalize(w) for w in words), normalize(right[0]) if right else END]
+        return sum(self.logp(a, b) for a, b in zip(seq, seq[1:]))
+
+
+@lru_cache(maxsize=1)
+def web_bigrams(alpha: float = 0.1) -> BigramModel:
+    """Google web n-gram counts (``wordsegment``'s tables, read once per process)."""
+    import wordsegment
+
+    wordsegment.load()
+    bigrams = {}
+    for pair, count in wordsegment.BIGRAMS.items():
+        a, _, b = pair.partition(" ")
+        bigrams[(a, b)] = count
+    return BigramModel(dict(wordsegment.UNIGRAMS), bigrams, alpha, relative=True)

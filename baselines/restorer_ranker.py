@@ -1,0 +1,295 @@
+"""``ranker``: candidates from every reversed resource, ranked by a model learned on
+``news``/train, each with a confidence (the model's probability that it is the original).
+
+Candidates for a span (:meth:`RankingRestorer.pool`): the public resources read backwards
+(:mod:`baselines.restoration_candidates`: Moby, WordNet, GloVe), what replaced what in
+``news``/train (:func:`baselines.restorers.count_rules`, whole spans and lemmas), and, for a span
+of two to four words, word-by-word rewrites (neighbouring words changed together).
+
+Each candidate is described by features that say nothing of which pair it is, so that they
+transfer to rewrites train never saw (the lexical split): how it fits between the span's
+neighbours under two bigram models (``news``/train originals, Google web counts:
+:mod:`baselines.restoration_lm`) against the spun wording and the pool's best, which resources
+list it and how closely, how often train saw the pair, its frequency against the spun wording's
+(spinners mostly pick a word about as common), lengths. A gradient-boosted classifier
+(scikit-learn's ``HistGradientBoostingClassifier``) learns P(candidate is the original) from
+sampled ``news``/train spans, and from sampled unspun words (whose original is themselves, so
+every candidate is wrong: what a false alarm looks like). Features of a training span come from
+counts of the *other* half of train (cross-fitting: a span's own pair never counts for it).
+
+``restore`` returns ``(candidate, confidence)`` pairs, best first; the harness withholds those
+below a cut it chooses on ``news``/validation (``docs/restoration.md``).
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from collections import Counter
+from itertools import product
+
+import numpy as np
+
+from baselines.restoration_candidates import Found, word_candidates
+from baselines.restoration_lm import BigramModel, web_bigrams
+from baselines.restorers import _key, count_rules
+from harness.core.lexical import analyses, inflect, is_content_word, is_function_word, match_case, zipf
+from harness.core.tokens import normalize, tokenize
+from harness.evaluation.contract import Interval
+
+FEATURES = (
+    "lm_train", "lm_web", "lm_train_vs_spun", "lm_web_vs_spun", "lm_train_vs_best", "lm_web_vs_best",
+    "train_count", "train_share", "train_lemma", "moby_lists", "moby_listed", "moby_overlap", "wordnet", "glove",
+    "zipf", "zipf_spun", "zipf_drop", "words", "words_spun", "word_by_word", "function_words", "function_words_spun", "pool",
+)
+COMBO_OPTIONS = 3  # candidates per word in word-by-word rewrites
+COMBOS = 6  # word-by-word rewrites kept per span
+MAX_COMBO_WORDS = 4
+
+
+class RankingRestorer:
+    """Reversed resources ranked by a learned model (see the module docstring).
+
+    Parameters
+    ----------
+    max_candidates : candidates returned per span.
+    train_spans : gold spans of ``news``/train sampled to fit the ranker.
+    negatives : unspun words sampled per training span (false alarms' look).
+    seen_share : share of training spans whose own rewrite is left in the counts they are
+        described by; for the rest it is hidden, as the lexical split hides most of test's
+        rewrites from train (about a quarter of test's edits occur in train).
+    max_iter, learning_rate : the gradient-boosted classifier's.
+    seed : the sampling's and the classifier's.
+    """
+
+    param_ranges = {"max_candidates": Interval(1, 10), "train_spans": Interval(1), "negatives": Interval(0), "seen_share": Interval(0, 1), "max_iter": Interval(1),
+                    "learning_rate": Interval(0, 1, closed=False)}
+
+    def __init__(self, max_candidates: int = 10, train_spans: int = 6_000, negatives: float = 0.3, seen_share: float = 0.25, max_iter: int = 150,
+                 learning_rate: float = 0.1, seed: int = 0):
+        self.max_candidates = max_candidates
+        self.train_spans = train_spans
+        self.negatives = negatives
+        self.seen_share = seen_share
+        self.max_iter = max_iter
+        self.learning_rate = learning_rate
+        self.seed = seed
+
+    def fit(self, docs: list[list[str]], spans: list[list[tuple[int, int]]], originals: list[list[str]]):
+        X, y = self.training_rows(docs, spans, originals)
+        if len(set(y.tolist())) < 2:  # too little data to learn from: a constant model
+            self.model_, self.prior_ = None, float(y.mean()) if len(y) else 0.0
+        else:
+            self.model_, self.prior_ = _classifier(self.max_iter, self.learning_rate, self.seed).fit(X, y), None
+        self.counts_ = _Counts.of(docs, spans, originals)
+        return self
+
+    def training_rows(self, docs, spans, originals) -> tuple[np.ndarray, np.ndarray]:
+        """Feature rows and labels (candidate is the original) of sampled training spans and
+        unspun words, each described by the other half of train's counts."""
+        rng = random.Random(self.seed)
+        halves = [[d for d in range(len(docs)) if d % 2 == h] for h in (0, 1)]
+        counts = [_Counts.of([docs[d] for d in half], [spans[d] for d in half], [originals[d] for d in half]) for half in halves]
+        gold = [(d, s, e, original) for d in range(len(docs)) for (s, e), original in zip(spans[d], originals[d])]
+        chosen = rng.sample(gold, min(self.train_spans, len(gold)))
+        unspun = [(d, i) for d in range(len(docs)) for i in _unspun_words(docs[d], spans[d])]
+        false_alarms = rng.sample(unspun, min(round(self.negatives * len(chosen)), len(unspun)))
+        rows, labels = [], []
+        for d, s, e, original in chosen:
+            other = counts[1 - d % 2]
+            if rng.random() >= self.seen_share:  # a rewrite train never saw, as most of test's are
+                other = other.hiding(docs[d][s:e], original)
+            found, x = self._described(docs[d], s, e, other)
+            want = _wording(original)
+            rows.append(x)
+            labels += [_wording(c) == want for c in found]
+        for d, i in false_alarms:
+            found, x = self._described(docs[d], i, i + 1, counts[1 - d % 2])
+            rows.append(x)
+            labels += [False] * len(found)
+        return (np.vstack(rows) if rows else np.zeros((0, len(FEATURES)))), np.asarray(labels, dtype=int)
+
+    def pool(self, tokens: list[str], s: int, e: int, counts: _Counts) -> dict[str, dict]:
+        """Candidates for ``tokens[s:e]``: text -> what the features need (resources, train counts,
+        word-by-word)."""
+        words = tokens[s:e]
+        spun_key = _key(" ".join(words))
+        out: dict[str, dict] = {}
+
+        spun = _wording(" ".join(words))
+
+        def add(text: str, found: Found | None, combo: bool = False) -> None:
+            if _wording(text) == spun:
+                return
+            if text not in out:
+                out[text] = {"found": found or Found(), "combo": combo}
+            elif not combo:
+                out[text]["combo"] = False
+
+        for text, found in word_candidates(words).items():
+            add(text, found)
+        for original in counts.rules(spun_key):
+            add(match_case(words[0], original) if original else original, None)
+        if len(words) == 1:
+            for text in counts.lemma_candidates(words[0]):
+                add(text, None)
+        if 2 <= len(words) <= MAX_COMBO_WORDS:
+            for text, found in _word_by_word(tokens, s, e, counts):
+                add(text, found, combo=True)
+        return out
+
+    def _described(self, tokens: list[str], s: int, e: int, counts: _Counts) -> tuple[list[str], np.ndarray]:
+        """The pool of ``tokens[s:e]`` and its feature rows."""
+        pool = self.pool(tokens, s, e, counts)
+        return list(pool), _features(tokens, s, e, pool, counts)
+
+    def restore(self, tokens: list[str], spans: list[tuple[int, int]]) -> list[list[tuple[str, float]]]:
+        described = [self._described(tokens, s, e, self.counts_) for s, e in spans]
+        x = np.vstack([x for _, x in described]) if described else np.zeros((0, len(FEATURES)))
+        p = self._probabilities(x)
+        out, at = [], 0
+        for found, _ in described:
+            mine, at = p[at : at + len(found)], at + len(found)
+            order = sorted(range(len(found)), key=lambda i: (-mine[i], found[i]))[: self.max_candidates]
+            out.append([(found[i], round(float(mine[i]), 4)) for i in order])
+        return out
+
+    def _probabilities(self, x: np.ndarray) -> np.ndarray:
+        if self.model_ is None or not len(x):
+            return np.full(len(x), self.prior_ or 0.0)
+        from threadpoolctl import threadpool_limits
+
+        with threadpool_limits(1):  # a few hundred rows at a time: threads cost more than they save
+            return self.model_.predict_proba(x)[:, 1]
+
+
+def _classifier(max_iter: int, learning_rate: float, seed: int):
+    """Gradient-boosted trees for P(candidate is the original). Positives are rare (one
+    candidate in dozens), so leaves are regularised: without it a leaf of a few positives gets
+    a near-certain probability that does not hold on new spans."""
+    from sklearn.ensemble import HistGradientBoostingClassifier
+
+    return HistGradientBoostingClassifier(max_iter=max_iter, learning_rate=learning_rate, max_leaf_nodes=15, min_samples_leaf=200,
+                                          l2_regularization=10.0, early_stopping=False, random_state=seed)
+
+
+def _wording(text: str) -> tuple[str, ...]:
+    return tuple(normalize(t.text) for t in tokenize(text))
+
+
+def _unspun_words(doc: list[str], spans: list[tuple[int, int]]) -> list[int]:
+    spun = {i for s, e in spans for i in range(s, e)}
+    return [i for i, w in enumerate(doc) if i not in spun and is_content_word(w)]
+
+
+class _Counts:
+    """What train says: the bigram model of its originals and its rules (whole wordings, lemmas),
+    less ``hidden`` pairs (a training span's own pair, to make it one train never saw)."""
+
+    def __init__(self, lm: BigramModel, exact: dict[str, Counter], lemmas: dict[tuple[str, str], Counter], hidden: frozenset = frozenset()):
+        self.lm = lm
+        self.exact = {k: dict(v) for k, v in exact.items()}
+        self.lemmas = {k: dict(v) for k, v in lemmas.items()}
+        self.hidden = hidden
+
+    @classmethod
+    def of(cls, docs, spans, originals) -> _Counts:
+        return cls(BigramModel.from_documents(docs, spans, originals), *count_rules(docs, spans, originals))
+
+    def hiding(self, spun: list[str], original: str) -> _Counts:
+        """The same counts without the pair ``spun`` -> ``original`` (and its words' and lemmas' pairs)."""
+        words = [t.text for t in tokenize(original)]
+        pairs = {(_key(" ".join(spun)), _key(original))}
+        if len(words) == len(spun):
+            pairs |= {(_key(a), _key(b)) for a, b in zip(spun, words)}
+            pairs |= {((la.lower(), ua), lb.lower()) for a, b in zip(spun, words) for ua, la, _ in analyses(a) for ub, lb, _ in analyses(b) if ua == ub}
+        view = object.__new__(_Counts)
+        view.lm, view.exact, view.lemmas, view.hidden = self.lm, self.exact, self.lemmas, frozenset(pairs)
+        return view
+
+    def rules(self, spun_key: str) -> dict[str, int]:
+        found = self.exact.get(spun_key, {})
+        return {k: v for k, v in found.items() if (spun_key, k) not in self.hidden} if self.hidden else found
+
+    def _lemma_rules(self, lemma: str, upos: str) -> dict[str, int]:
+        key = (lemma.lower(), upos)
+        found = self.lemmas.get(key, {})
+        return {k: v for k, v in found.items() if (key, k) not in self.hidden} if self.hidden else found
+
+    def lemma_candidates(self, word: str) -> list[str]:
+        """Originals of ``word`` by the lemma rules, re-inflected like it."""
+        out = []
+        for upos, lemma, tag in analyses(word):
+            for original in self._lemma_rules(lemma, upos):
+                form = inflect(original, upos, tag)
+                if form:
+                    out.append(match_case(word, form))
+        return out
+
+    def lemma_count(self, word: str, candidate: str) -> int:
+        found = 0
+        for upos, lemma, _ in analyses(word):
+            table = self._lemma_rules(lemma, upos)
+            found += sum(table.get(l2.lower(), 0) for u2, l2, _ in analyses(candidate) if u2 == upos)
+        return found
+
+
+def _word_by_word(tokens: list[str], s: int, e: int, counts: _Counts) -> list[tuple[str, Found]]:
+    """Rewrites of a short span word by word: each word's best few candidates (by the web
+    bigram model between its own neighbours, and the resources that list it) or the word itself,
+    the best :data:`COMBOS` combinations by the sum of those scores (the spun wording left out)."""
+    web = web_bigrams()
+    options = []
+    for i in range(s, e):
+        word = tokens[i]
+        left, right = tokens[max(0, i - 1) : i], tokens[i + 1 : i + 2]
+        scored = [(web.score(left, [word], right) - 2.0, word, None)]
+        candidates = dict(word_candidates([word]))
+        for original in counts.rules(_key(word)):
+            candidates.setdefault(match_case(word, original), Found())
+        for text, found in candidates.items():
+            bonus = 2.0 * (found.moby_lists + found.wordnet) + 3.0 * (_key(text) in counts.rules(_key(word)))
+            scored.append((web.score(left, text.split(), right) + bonus, text, found))
+        options.append(sorted(scored, key=lambda x: (-x[0], x[1]))[:COMBO_OPTIONS])
+    combos = []
+    for choice in product(*options):
+        if all(found is None for _, _, found in choice):
+            continue
+        changed = [found for _, _, found in choice if found is not None]
+        merged = Found(moby_lists=all(f.moby_lists for f in changed), moby_listed=all(f.moby_listed for f in changed),
+                       moby_overlap=float(np.mean([f.moby_overlap for f in changed])), wordnet=all(f.wordnet for f in changed),
+                       glove=min(f.glove for f in changed))
+        combos.append((sum(score for score, _, _ in choice), " ".join(text for _, text, _ in choice), merged))
+    combos.sort(key=lambda x: (-x[0], x[1]))
+    return [(text, found) for _, text, found in combos[:COMBOS]]
+
+
+def _features(tokens: list[str], s: int, e: int, pool: dict[str, dict], counts: _Counts) -> np.ndarray:
+    words = tokens[s:e]
+    left, right = tokens[max(0, s - 1) : s], tokens[e : e + 1]
+    web = web_bigrams()
+    spun_text = " ".join(words)
+    spun_key = _key(spun_text)
+    rules = counts.rules(spun_key)
+    total = sum(rules.values()) or 1
+    lm_train_spun, lm_web_spun = counts.lm.score(left, words, right), web.score(left, words, right)
+    zipf_spun = zipf(spun_text.lower())
+    spun_function = all(is_function_word(w) or not w.isalnum() for w in words)
+    rows = []
+    for text, entry in pool.items():
+        cand = text.split()
+        found: Found = entry["found"]
+        count = rules.get(_key(text), 0)
+        z = zipf(text.lower()) if text else 0.0
+        rows.append([
+            counts.lm.score(left, cand, right), web.score(left, cand, right), 0.0, 0.0, 0.0, 0.0,
+            math.log1p(count), count / total, math.log1p(counts.lemma_count(words[0], text)) if len(words) == 1 and len(cand) == 1 else 0.0,
+            found.moby_lists, found.moby_listed, found.moby_overlap, found.wordnet, found.glove,
+            z, zipf_spun, z - zipf_spun, len(cand), len(words), entry["combo"], all(is_function_word(w) for w in cand) if cand else True,
+            spun_function, len(pool),
+        ])
+    x = np.asarray(rows, dtype=float).reshape(len(rows), len(FEATURES))
+    if len(rows):
+        x[:, 2], x[:, 3] = x[:, 0] - lm_train_spun, x[:, 1] - lm_web_spun
+        x[:, 4], x[:, 5] = x[:, 0] - x[:, 0].max(), x[:, 1] - x[:, 1].max()
+    return x

@@ -1,0 +1,127 @@
+"""Abstention in the restoration track: candidates with confidences, the cut chosen on
+news/validation, coverage and precision at the cut, and the edit distance removed when the
+suggestions below it are withheld; the ranker restorer that gives confidences."""
+
+import random
+
+import pytest
+
+import harness
+from harness.core.files import read_jsonl_gz
+from harness.restoration import metrics
+from harness.restoration.contract import RestorerError, check_restored
+from harness.restoration.run import rescore_restoration, restore
+
+
+def _loop_cut(confidences, hits, target):
+    """The definition, spelt out: every distinct confidence tried as the cut, lowest first."""
+    for cut in sorted(set(confidences)):
+        shown = [h for c, h in zip(confidences, hits) if c >= cut]
+        if sum(shown) >= target * len(shown):
+            return cut
+    return max(confidences) if confidences else 1.0
+
+
+@pytest.mark.parametrize("seed", range(30))
+def test_choose_cut_matches_the_definition(seed):
+    rng = random.Random(seed)
+    n = rng.randrange(0, 40)
+    confidences = [rng.choice([0.1, 0.3, 0.5, 0.7, 0.9, rng.random()]) for _ in range(n)]
+    hits = [rng.random() < c for c in confidences]
+    target = rng.choice([0.5, 0.75, 0.9])
+    assert metrics.choose_cut(confidences, hits, target) == _loop_cut(confidences, hits, target)
+
+
+def test_candidates_may_carry_confidences():
+    spans = [(0, 1), (1, 2), (2, 3)]
+    got = check_restored("toy", "d", spans, [[("big", 0.9), ("large", 0.2)], ["huge"], []])
+    assert got.candidates == [["big", "large"], ["huge"], []]
+    assert got.confidences == [[0.9, 0.2], None, None]
+    for bad in ([("big", 1.5)], [("big", "high")], [("big", 0.5), "large"], [("big", float("nan"))]):
+        with pytest.raises(RestorerError, match="confidence in"):
+            check_restored("toy", "d", spans[:1], [bad])
+
+
+def test_withheld_spans_keep_their_wording():
+    spun, original = ["a", "big", "dog"], ["a", "large", "hound"]
+    candidates = [["large"], ["cat"]]
+    sure = metrics.document_distances(spun, original, [(1, 2), (2, 3)], metrics.withheld(candidates, [[0.9], [0.2]], cut=0.5))
+    everything = metrics.document_distances(spun, original, [(1, 2), (2, 3)], candidates)
+    assert sure == everything == (2, 1)  # the wrong guess replaced a wrong word: no cost either way
+    assert metrics.withheld(candidates, None, cut=0.5) == candidates
+
+
+class Confident:
+    """Right, with confidence 0.9, on every other gold span; a wrong guess at 0.2 on the rest
+    (and on any span it was not told about: a false alarm)."""
+
+    requires_fit = False
+    answers: dict = {}  # set on the class by the test (a hyperparameter must be JSON)
+
+    def restore(self, tokens, spans):
+        out = []
+        for n, span in enumerate(spans):
+            right = self.answers.get((tuple(tokens), span))
+            out.append([(right, 0.9)] if right is not None and n % 2 == 0 else [("wrong guess", 0.2)])
+        return out
+
+
+def test_the_cut_is_chosen_on_validation_and_withholds_unsure_suggestions(tiny_dataset, tmp_path):
+    answers = {}
+    for split in ("validation", "test"):
+        for r in harness.load("news", split, dataset=str(tiny_dataset)).records:
+            answers.update({(tuple(t["text"] for t in r["tokens"]), (e["spun_start"], e["spun_end"])): e["original_text"] for e in r["edits"]})
+    Confident.answers = answers
+    results = restore(Confident(), dataset=str(tiny_dataset), output_dir=tmp_path, n_boot=20)
+    abstention = results.scores["abstention"]
+    assert abstention["cut"] == 0.9 and abstention["chosen_on"] == "news/validation"
+    items = results.scores["edits"]["count"]
+    assert abstention["precision"]["value"] == 1.0
+    assert abstention["coverage"]["value"] == pytest.approx(results.scores["edits"]["top1"]["value"])
+    assert 0 < abstention["coverage"]["value"] * items < items
+    gold = results.scores["end_to_end"]
+    assert gold["gold_spans_abstaining"]["distance_after"] <= gold["gold_spans"]["distance_after"]
+    header = read_jsonl_gz(results.path.parent / results.predictions)[0]["header"]
+    assert header["abstention"]["cut"] == 0.9
+    calibration = read_jsonl_gz(results.path.parent / header["abstention"]["predictions"])
+    assert calibration[0]["header"]["split"] == "validation" and "confidences" in calibration[1]
+    again = rescore_restoration(results.path.parent / results.predictions, dataset=str(tiny_dataset), n_boot=20)
+    assert again.scores == {**results.scores, "abstention": {k: v for k, v in abstention.items() if k in again.scores["abstention"]}}
+
+
+def test_a_restorer_without_confidences_is_always_shown(tiny_dataset):
+    from harness.restoration.floor import KeepRestorer
+
+    results = restore(KeepRestorer(), dataset=str(tiny_dataset), n_boot=20, write=False)
+    assert "abstention" not in results.scores and "gold_spans_abstaining" not in results.scores["end_to_end"]
+
+
+def test_the_ranker_gives_ranked_candidates_with_confidences():
+    from baselines.restorer_ranker import RankingRestorer
+
+    docs = [["The", "weighty", "rain", "shut", "the", "roads", "."]] * 30
+    restorer = RankingRestorer(train_spans=60, max_iter=5).fit(docs, [[(1, 2), (3, 4)]] * 30, [["heavy", "closed"]] * 30)
+    (ranked,) = restorer.restore(docs[0], [(1, 2)])
+    assert ranked and all(isinstance(t, str) and 0 <= c <= 1 for t, c in ranked)
+    assert [c for _, c in ranked] == sorted((c for _, c in ranked), reverse=True)
+    assert "heavy" in [t for t, _ in ranked]  # Moby lists "weighty" under "heavy": read backwards
+
+
+def test_the_leaderboard_check_recomputes_the_cut_from_the_stored_validation_predictions(tiny_dataset, tmp_path):
+    from harness.restoration.items import restoration_gold
+    from harness.restoration.leaderboard import check_abstention_cut
+    from harness.runs.board import GoldSplits
+    from harness.runs.results import ResultsError
+
+    answers = {}
+    for split in ("validation", "test"):
+        for r in harness.load("news", split, dataset=str(tiny_dataset)).records:
+            answers.update({(tuple(t["text"] for t in r["tokens"]), (e["spun_start"], e["spun_end"])): e["original_text"] for e in r["edits"]})
+    Confident.answers = answers
+    results = restore(Confident(), dataset=str(tiny_dataset), output_dir=tmp_path, n_boot=20)
+    header = read_jsonl_gz(results.path.parent / results.predictions)[0]["header"]
+    gold = GoldSplits(str(tiny_dataset), restoration_gold)
+    check_abstention_cut(results.path, header, results, gold)  # as written: the rule's cut
+    forged = {**header, "abstention": {**header["abstention"], "cut": 0.1}}  # every guess shown
+    with pytest.raises(ResultsError, match="is not the one the rule"):
+        check_abstention_cut(results.path, forged, results, gold)
