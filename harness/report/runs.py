@@ -1,6 +1,9 @@
 """What a report is built from: each chosen model's results on each chosen config, its token
 scores (from the predictions file beside the results) and the gold split, matched document by
-document. Names given with ``--models``/``--configs`` are checked here, with suggestions.
+document; and each chosen restorer's results with its candidates, read as ``leaderboard
+--check`` reads them (its predictions checked against the gold spans of the split it names,
+:func:`harness.restoration.predictions.rows_in_order`). Names given with
+``--models``/``--configs`` are checked here, with suggestions.
 """
 
 from __future__ import annotations
@@ -17,7 +20,11 @@ from harness.evaluation.leaderboard import Entries, collect
 from harness.evaluation.predictions import match_predictions, read_predictions
 from harness.evaluation.results import Results, ResultsError, read_results
 from harness.evaluation.scoring import token_predictions
-from harness.report.restoration import load_restoration_run, restoration_files
+from harness.restoration import leaderboard as restoration_leaderboard
+from harness.restoration import predictions as restoration_predictions
+from harness.restoration.contract import Span
+from harness.restoration.items import RestorationGold, restoration_gold
+from harness.restoration.results import RestorationResults, read_restoration_results
 
 
 @dataclass(frozen=True)
@@ -42,10 +49,23 @@ class Run:
 
 
 @dataclass(frozen=True)
+class RestorationRun:
+    """One restorer on one split: its results, the split, and its candidates in the split's order."""
+
+    model: str  # the results folder's name
+    label: str  # the config, or ``config.split`` for a split other than test
+    results: RestorationResults
+    split: Split
+    gold: RestorationGold
+    candidates: list[list[list[str]]]  # per document, per gold item, best first
+    detected: tuple[list[list[Span]], list[list[list[str]]]] | None  # the detector's spans and their candidates
+
+
+@dataclass(frozen=True)
 class ReportInputs:
     entries: Entries  # the chosen results, {model: {config: Results}}, for the leaderboard
     runs: list[Run]  # model-major, configs in the dataset's order
-    restoration: list = field(default_factory=list)  # harness.report.restoration.RestorationRun, restorer-major
+    restoration: list[RestorationRun] = field(default_factory=list)  # restorer-major
 
     @property
     def models(self) -> list[str]:
@@ -142,3 +162,36 @@ def restoration_labels(results_dir: Path, runs: bool) -> dict[str, dict[str, Pat
         config, _, split = path.stem.rpartition(".") if runs else (path.stem, "", EVALUATION_SPLIT)
         out.setdefault(path.parent.name, {})[config if split == EVALUATION_SPLIT else f"{config}/{split}"] = path
     return out
+
+
+def page_name(results: RestorationResults) -> str:
+    """A restoration page's file stem: the config, or ``config.split`` for a split other than test."""
+    d = results.dataset
+    return d.config if d.split == EVALUATION_SPLIT else f"{d.config}.{d.split}"
+
+
+def restoration_files(folder: Path, runs: bool) -> list[Path]:
+    """Results files of restoration runs: leaderboard entries ``results/restore/<model>/<config>.json``
+    (checked as the leaderboard checks them), or ordinary runs ``runs/restore/<model>/<config>.<split>.json``."""
+    if not runs:
+        return [r.path for configs in restoration_leaderboard.collect(folder).values() for r in configs.values()]
+    return sorted(restoration_leaderboard.restore_dir(folder).glob("*/*.json"))
+
+
+def load_restoration_run(path: Path, dataset=None, runs: bool = False, splits: dict | None = None) -> RestorationRun:
+    """One restoration run with its gold split and its stored candidates; a file scored on
+    another dataset revision, or predictions that are not its gold spans', is a ResultsError."""
+    res = read_restoration_results(path)
+    source = dataset if dataset is not None or not runs else res.dataset.source  # a run names the dataset it was scored on
+    key = (source, res.dataset.config, res.dataset.split)
+    splits = {} if splits is None else splits
+    if key not in splits:
+        loaded = load(res.dataset.config, res.dataset.split, dataset=source)
+        splits[key] = (loaded, restoration_gold(loaded))
+    split, gold = splits[key]
+    if res.dataset.fingerprint != split.fingerprint:
+        raise ResultsError(f"{path}: scored on dataset revision {res.dataset.fingerprint[:12]}, but {split.config}/{split.split} here is {split.fingerprint[:12]}")
+    predictions = path.parent / res.predictions
+    header, rows = restoration_predictions.read_predictions(predictions)
+    candidates, detected = restoration_predictions.rows_in_order(predictions, header, rows, gold)
+    return RestorationRun(path.parent.name, page_name(res), res, split, gold, candidates, detected)

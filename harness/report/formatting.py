@@ -1,0 +1,54 @@
+"""How the report writes numbers and provenance as text: a score with its interval, the harness
+version a result was made with, a model's parameters, a title's `code`. Every page module
+formats through these, so a figure reads the same on every page.
+
+>>> score_text({"value": 0.7891, "ci95": [0.7689, 0.8072]}, interval=True)
+'0.789 [0.769, 0.807]'
+"""
+
+from __future__ import annotations
+
+import re
+
+
+def score_text(metric: dict | None, interval: bool = False) -> str:
+    """A ``{"value", "ci95"}`` score as text: ``0.789``, or ``0.789 [0.769, 0.807]`` with its
+    interval where it has one; ``–`` for no score.
+
+    >>> score_text({"value": 0.5, "ci95": [None, None]}, interval=True), score_text(None)
+    ('0.500', '–')
+    """
+    if not metric or metric.get("value") is None:
+        return "–"
+    lo, hi = metric.get("ci95") or (None, None)
+    return f"{metric['value']:.3f} [{lo:.3f}, {hi:.3f}]" if interval and lo is not None else f"{metric['value']:.3f}"
+
+
+def harness_version(harness: dict) -> str:
+    """The harness a result was made with: its version and, where known, its commit.
+
+    >>> harness_version({"version": "0.4.0", "git_commit": "0123456789abcdef"})
+    '0.4.0 (01234567)'
+    """
+    commit = harness.get("git_commit")
+    return f"{harness.get('version')} ({commit[:8]})" if commit else str(harness.get("version"))
+
+
+def params_text(params: dict) -> str:
+    """A model's parameters as ``k=v`` pairs in name order.
+
+    >>> params_text({"top": 5, "alpha": 0.1})
+    'alpha=0.1, top=5'
+    """
+    return ", ".join(f"{k}={v}" for k, v in sorted(params.items()))
+
+
+def code_spans(text: str):
+    """Markdown's `code` in a title (the leaderboard's table titles) as HTML ``<code>``, the rest escaped.
+
+    >>> str(code_spans("`news`/test <b>"))
+    '<code>news</code>/test &lt;b&gt;'
+    """
+    from markupsafe import Markup, escape
+
+    return Markup(re.sub(r"`([^`]+)`", r"<code>\1</code>", str(escape(text))))
