@@ -1,11 +1,11 @@
 // spinbench report: what the error browser and the restoration pages share.
-// A page's documents come from two data files loaded as scripts (a page opened from disk may not
-// fetch files, but runs scripts): the split's texts, shared by every page of that split (window.SPINBENCH.texts),
-// and the page's own rows and marks (window.SPINBENCH.page), each JSON gzipped in base64 and
-// unpacked here by the browser's DecompressionStream. Every string from the data is set as
-// text, never parsed as HTML. The documents show a page at a time: at most data-per-page of
-// them, and no more than an estimate of their height says fills data-budget pixels, so that a
-// page stays short whatever the sort.
+// A page's documents come from two data files loaded as scripts (a page opened from disk may
+// not fetch a file, but runs scripts): the split's texts, shared by every page of that split
+// (window.SPINBENCH.texts), and the page's own rows and marks (window.SPINBENCH.page), each
+// JSON gzipped in base64 and unpacked here by the browser's DecompressionStream. Every string
+// from the data is set as text, never parsed as HTML. The documents show a page at a time: at
+// most data-per-page of them, and no more than an estimate of their height says fills
+// data-budget pixels, so that a page stays short whatever the sort.
 window.spinbench = (function () {
   "use strict";
   const SAMPLE = "Heavy rain shut three streets in the city centre on Tuesday, the council said. ";

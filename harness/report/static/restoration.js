@@ -96,9 +96,10 @@ spinbench.start(function (texts, data) {
     return el;
   }
 
-  // Estimated heights: a card's heading, meta line and margins, its text, its edit rows.
+  // Estimated heights: a card's heading, meta line and margins, its text, its edit rows (about
+  // two lines each at 1280 px, the candidates wrapping).
   const textHeight = spinbench.textHeights(list);
-  const height = ([d, edits]) => 110 + textHeight(d.text) + 34 * Math.min(edits.length, editRows) + (d.detected ? 40 : 0);
+  const height = ([d, edits]) => 110 + textHeight(d.text) + 56 * Math.min(edits.length, editRows) + (edits.length > editRows ? 40 : 0) + (d.detected ? 40 : 0);
   const pages = spinbench.pager(list, ([d, edits]) => card(d, edits), height);
 
   function render() {
