@@ -1,5 +1,5 @@
-"""The report figures in docs/report.md: how long `spinbench report` takes on the committed results,
-and the two screenshots (overview, error browser) taken in headless Chromium.
+"""The screenshots in docs/report.md (overview, error browser) of the report of the committed
+results, taken in headless Chromium. Its time, size and page heights: benchmarks/report_size.py.
 
     python benchmarks/report_screenshots.py [--out report] [--img docs/img]
 
@@ -10,10 +10,9 @@ Needs the built dataset (`spinbench build`) and Chromium with chromedriver
 import argparse
 import subprocess
 import sys
-import time
 from pathlib import Path
 
-from harness.report.browser import console_errors, headless_chromium, screenshot
+from harness.report.browser import console_errors, headless_chromium, open_page, screenshot
 
 
 def main():
@@ -22,19 +21,15 @@ def main():
     parser.add_argument("--img", default="docs/img")
     args = parser.parse_args()
 
-    started = time.perf_counter()
     subprocess.run([sys.executable, "-m", "harness.cli.main", "report", "--out", args.out], check=True)
-    print(f"spinbench report --out {args.out}/: {time.perf_counter() - started:.1f} s for every committed result")
 
     from selenium.webdriver.support.ui import Select
 
     img = Path(args.img)
     with headless_chromium() as driver:
-        driver.set_window_size(1280, 900)
-        driver.get((Path(args.out) / "index.html").resolve().as_uri())
+        open_page(driver, Path(args.out) / "index.html")
         screenshot(driver, img / "report-overview.png", max_height=1950)
-        driver.set_window_size(1280, 900)
-        driver.get((Path(args.out) / "errors" / "classifier" / "news.html").resolve().as_uri())
+        open_page(driver, Path(args.out) / "errors" / "classifier" / "news.html")
         Select(driver.find_element("id", "engine")).select_by_value("phrasebook")
         Select(driver.find_element("id", "sort")).select_by_value("fn-desc")
         screenshot(driver, img / "report-errors.png", max_height=1500)

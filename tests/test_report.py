@@ -16,7 +16,9 @@ from harness.evaluation.leaderboard import tables
 from harness.report import analysis
 from harness.report.markup import marked_html
 from harness.report.plots import curve_points
+from harness.report.rendering import data_script, read_data, unpack
 from harness.report.runs import load_inputs
+from harness.report.texts import texts_file
 
 
 @pytest.fixture(scope="module")
@@ -38,10 +40,32 @@ def test_pr_curve_points_are_the_metrics_points_and_the_threshold_is_the_scored_
         assert drawn["ap"] == pytest.approx(metrics.auprc(y, s))
 
 
+def page_documents(page: Path) -> list[dict]:
+    """The documents a document page shows: its split's shared texts (the file the page loads)
+    with the page's own data, document by document."""
+    html = page.read_text(encoding="utf-8")
+    texts, own = re.findall(r'<script src="([^"]+)"></script>', html)[:2]
+    assert "/texts/" in texts and own == page.with_suffix(".js").name, (texts, own)
+    shared, data = read_data(page.parent / texts)["docs"], read_data(page.with_suffix(".js"))["docs"]
+    assert len(shared) == len(data)
+    return [{**t, **d} for t, d in zip(shared, data)]
+
+
 def data_rows(site: Path, model: str, config: str) -> list[dict]:
-    text = (site / "errors" / model / f"{config}.js").read_text(encoding="utf-8")
-    assert text.startswith("window.SPINBENCH_DOCS = ") and text.endswith(";\n")
-    return json.loads(text[len("window.SPINBENCH_DOCS = ") : -2])
+    return page_documents(site / "errors" / model / f"{config}.html")
+
+
+def unmark(text: str, marks: list[list]) -> tuple[str, list[tuple[int, int, str, str]]]:
+    """What the page's script draws from a text and its marks ([gap, length, kind, title]): the
+    text as read, and each mark's characters, kind and title."""
+    shown, out, cursor = [], [], 0
+    for gap, length, *rest in marks:
+        assert gap >= 0 and length > 0
+        start = cursor + gap
+        shown += [text[cursor:start], text[start : start + length]]
+        out.append((start, start + length, *rest))
+        cursor = start + length
+    return "".join(shown) + text[cursor:], out
 
 
 class Marks(HTMLParser):
@@ -64,21 +88,40 @@ class Marks(HTMLParser):
             self.marked.append((self.kind, data))
 
 
-def test_error_browser_counts_and_highlights_match_token_counts(inputs, report_site):
+def test_error_browser_counts_and_marks_match_token_counts(inputs, report_site):
     for run in inputs.runs:
         rows = data_rows(report_site, run.model, run.config)
         assert [r["id"] for r in rows] == [r["id"] for r in run.gold.records]
         for record, pred, scores, row in zip(run.gold.records, run.predicted, run.token_scores, rows):
             tp, fp, fn = metrics.token_counts(record["labels"], pred)
             assert (row["tp"], row["fp"], row["fn"]) == (tp, fp, fn)
+            assert row["text"] == record["text"]
+            highlights = analysis.document_highlights(record, pred, scores)
             per_kind = {k: 0 for k in analysis.OUTCOMES}
-            for h in analysis.document_highlights(record, pred, scores):
+            for h in highlights:
                 per_kind[h.kind] += h.end - h.start
             assert per_kind == {"tp": tp, "fp": fp, "fn": fn}
-            parsed = Marks()
-            parsed.feed(row["html"])
-            assert "".join(parsed.text) == record["text"]
-            assert len(parsed.marked) == len(analysis.document_highlights(record, pred, scores))
+            text, marks = unmark(row["text"], row["marks"])
+            assert text == record["text"]
+            tokens = record["tokens"]
+            assert marks == [(tokens[h.start]["start"], tokens[h.end - 1]["end"], h.kind, h.title) for h in highlights]
+
+
+def test_every_split_text_is_written_once(inputs, report_site):
+    texts = sorted(p.relative_to(report_site).as_posix() for p in (report_site / "texts").iterdir())
+    assert texts == sorted({texts_file(run.gold) for run in inputs.runs})
+    assert len(texts) == len(inputs.configs)  # one per split, whatever the number of models
+    for run in inputs.runs:  # a model's page holds only what is the model's
+        assert all(set(d) == {"tp", "fp", "fn", "f1", "marks"} for d in read_data(report_site / "errors" / run.model / f"{run.config}.js")["docs"])
+        assert texts_file(run.gold) in (report_site / "errors" / run.model / f"{run.config}.html").read_text(encoding="utf-8")
+
+
+def test_data_files_unpack_to_their_data():
+    data = {"docs": [{"id": "<d1>", "text": "Heavy “rain” </script>", "marks": [[0, 5, "tp", "was “Weighty”"]]}]}
+    script = data_script("texts", data)
+    assert script.startswith("window.SPINBENCH = window.SPINBENCH || {};\nwindow.SPINBENCH.texts = \"") and script.endswith('";\n')
+    assert "</script>" not in script and "<" not in script  # base64: nothing a page could read as markup
+    assert unpack(script) == data and data_script("texts", data) == script
 
 
 def test_edit_highlights_carry_the_original_wording():
@@ -234,3 +277,28 @@ def test_a_report_on_ordinary_runs(report_dataset, tmp_path, capsys):
     assert "1 model, 2 configs, 2 error browsers" in capsys.readouterr().out
     index = (out / "index.html").read_text()
     assert "news/validation" in index and "lexicon" in index
+
+
+def test_report_modules_import_one_another_without_a_circle():
+    """Every import between harness.report's modules, function-level ones included, points one
+    way: the graph has no circle."""
+    import ast
+    from graphlib import CycleError, TopologicalSorter
+
+    folder = Path(analysis.__file__).parent
+    graph = {}
+    for path in folder.glob("*.py"):
+        found = set()
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.module == "harness.report":
+                found |= {f"harness.report.{a.name}" for a in node.names}
+            elif isinstance(node, ast.ImportFrom) and (node.module or "").startswith("harness.report."):
+                found.add(node.module)
+            elif isinstance(node, ast.Import):
+                found |= {a.name for a in node.names if a.name.startswith("harness.report.")}
+        graph[f"harness.report.{path.stem}"] = found & {f"harness.report.{p.stem}" for p in folder.glob("*.py")}
+    assert graph["harness.report.site"] >= {"harness.report.errors", "harness.report.restoration", "harness.report.runs"}
+    try:
+        list(TopologicalSorter(graph).static_order())
+    except CycleError as err:
+        pytest.fail(f"an import circle in harness/report: {' -> '.join(err.args[1])}")

@@ -1,6 +1,7 @@
 """The report in a real browser (headless Chromium): every page loads from disk without a
-console error, the figures and the error browser render with a size, the filters and sorting
-work, and screenshots are saved (to $SPINBENCH_SCREENSHOTS, or the test's temporary folder).
+console error and stays within the page height bound, the figures and the error browser render
+with a size, the filters and sorting work across pages of documents, and screenshots are saved
+(to $SPINBENCH_SCREENSHOTS, or the test's temporary folder).
 Skipped, saying what to install, where there is no Chromium with chromedriver and selenium;
 failed instead where SPINBENCH_REQUIRE_BROWSER=1 (as in CI, which installs them)."""
 
@@ -29,8 +30,7 @@ def shots(tmp_path_factory):
 
 
 def open_page(driver, path: Path):
-    driver.set_window_size(1280, 900)
-    driver.get(path.resolve().as_uri())
+    browser.open_page(driver, path)
     assert driver.execute_script("return document.readyState") == "complete"
     return driver
 
@@ -44,9 +44,10 @@ def test_every_page_loads_without_console_errors(chromium, report_site, shots):
     pages = sorted(report_site.rglob("*.html"))
     assert len(pages) == 7
     for page in pages:
-        open_page(chromium, page)
+        heights = browser.page_heights(chromium, page)  # as opened, and every page of documents in every order
         assert browser.console_errors(chromium) == [], page
         assert chromium.title.endswith("· spinbench")
+        assert max(heights)[0] <= browser.MAX_PAGE_HEIGHT, (page, max(heights))
     browser.screenshot(open_page(chromium, report_site / "models" / "lexicon.html"), shots / "model.png")
 
 
@@ -62,7 +63,25 @@ def test_overview_draws_the_leaderboard_and_the_figures(chromium, report_site, s
 
 
 def shown(driver) -> list[str]:
+    """The documents on the page of documents shown now."""
     return driver.execute_script("return [...document.querySelectorAll('#documents article.doc')].map(a => a.dataset.id)")
+
+
+def every_page(driver) -> list[list[str]]:
+    """The documents of every page of documents, from the first (turned with the pager's buttons)."""
+    while driver.execute_script("return !document.querySelector('.pager .previous').disabled"):
+        driver.find_element("css selector", ".pager .previous").click()
+    pages = [shown(driver)]
+    while driver.execute_script("return !document.querySelector('.pager .next').disabled"):
+        driver.find_element("css selector", ".pager .next").click()
+        pages.append(shown(driver))
+    return pages
+
+
+def paginate(driver, per_page: int, budget: int = 100_000) -> None:
+    """Pages of at most ``per_page`` documents (and ``budget`` estimated px), drawn again."""
+    driver.execute_script("const l = document.getElementById('documents'); l.dataset.perPage = arguments[0]; l.dataset.budget = arguments[1];"
+                          "document.getElementById('sort').dispatchEvent(new Event('change'))", per_page, budget)
 
 
 def test_error_browser_renders_filters_and_sorts(chromium, report_site, shots, inputs_all_spun):
@@ -93,6 +112,35 @@ def test_error_browser_renders_filters_and_sorts(chromium, report_site, shots, i
     f1 = {r["id"]: 1.0 if r["f1"] is None else r["f1"] for r in rows}
     order = [f1[i] for i in shown(chromium)]
     assert order == sorted(order, reverse=True)
+    assert browser.console_errors(chromium) == []
+
+
+def test_error_browser_sorts_and_filters_across_pages_of_documents(chromium, report_site, inputs_all_spun):
+    """A page of documents at a time: the sort runs over all of them (page after page reads as
+    the one sorted list), a filter starts again at the first page, and each page keeps to its
+    size; a document taller than the height budget has a page of its own."""
+    from selenium.webdriver.support.ui import Select
+
+    _, rows = inputs_all_spun
+    open_page(chromium, report_site / "errors" / "all-spun" / "unseen-domain.html")
+    Select(chromium.find_element("id", "sort")).select_by_value("fp-desc")
+    [whole] = every_page(chromium)
+    assert len(whole) == len(rows) > 4
+    paginate(chromium, 3)
+    pages = every_page(chromium)
+    assert [len(p) for p in pages] == [3] * (len(rows) // 3) + ([len(rows) % 3] if len(rows) % 3 else [])
+    assert sum(pages, []) == whole  # the same order, page after page
+    assert chromium.find_element("css selector", ".pager .page-of").text == f"page {len(pages)} of {len(pages)}"
+    assert chromium.find_element("css selector", ".controls.bottom .page-of").text == f"page {len(pages)} of {len(pages)}"
+    assert chromium.find_element("css selector", ".pager .next").get_attribute("disabled")
+
+    chromium.find_element("id", "clean-alarms").click()  # a filter: back to the first page
+    clean_with_alarms = [r["id"] for r in rows if not r["spun"] and r["fp"]]
+    assert sum(every_page(chromium), []) == [i for i in whole if i in clean_with_alarms]
+    chromium.find_element("id", "clean-alarms").click()
+
+    paginate(chromium, 20, budget=1)
+    assert [len(p) for p in every_page(chromium)] == [1] * len(rows)
     assert browser.console_errors(chromium) == []
 
 
@@ -156,16 +204,21 @@ def test_restoration_page_sets_html_from_the_data_as_text(chromium, tmp_path):
     """Tokens and candidates holding HTML show as text and run nothing."""
     from test_report_restoration import hostile_run
 
-    from harness.core.files import write_text
+    from harness.report.rendering import environment, write_assets
     from harness.report.restoration import write_restoration_page
-    from harness.report.site import environment
+    from harness.report.texts import write_texts
 
-    write_restoration_page(environment(), hostile_run(), tmp_path / "restore" / "toy", [])
-    for name in ("report.css", "restoration.js"):
-        write_text(tmp_path / "assets" / name, (Path(browser.__file__).parent / "static" / name).read_text(encoding="utf-8"))
+    run = hostile_run()
+    write_restoration_page(environment(), run, tmp_path / "restore" / "toy", [])
+    write_texts(tmp_path, run.split)
+    write_assets(tmp_path)
     open_page(chromium, tmp_path / "restore" / "toy" / "news.html")
     assert browser.console_errors(chromium) == []
     assert chromium.execute_script("return window.pwned === undefined")
     cells = [e.text for e in chromium.find_elements("css selector", "#documents table.gold tbody td")]
     assert "<b>big</b>" in cells and '<img src=x onerror="window.pwned=1">' in cells
     assert chromium.find_element("css selector", "#documents article.doc h3").text == "<doc> · <script>alert(1)</script>"
+    assert chromium.find_element("css selector", "#documents .doc-text").text == 'The <b>big</b> & "bold" dog.'
+    [first, second] = chromium.find_elements("css selector", "#documents mark")
+    assert (first.text, first.get_attribute("class"), second.text) == ("<b>big</b>", "r-top5", '"bold"')
+    assert first.get_attribute("title") == 'top-5 hit: was “<i>large</i>”, restored “<img src=x onerror="window.pwned=1">”'

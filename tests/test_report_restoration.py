@@ -3,7 +3,6 @@ a known edit shows its spun, restored and original wording, the detector's spans
 distances add up to the scores, text from the data or a restorer is escaped, and the index links
 each page."""
 
-import json
 import re
 from pathlib import Path
 from types import SimpleNamespace
@@ -11,9 +10,9 @@ from types import SimpleNamespace
 import pytest
 
 from harness.cli.main import main as spinbench
-from harness.report.restoration import OUTCOMES, RestorationRun, document_rows, write_restoration_page
-from harness.report.runs import load_inputs
-from harness.report.site import environment
+from harness.report.rendering import environment, read_data
+from harness.report.restoration import OUTCOMES, document_rows, write_restoration_page
+from harness.report.runs import RestorationRun, load_inputs
 from harness.restoration.contract import TOP_K
 from harness.restoration.items import GoldItem, RestorationGold
 from harness.restoration.kinds import KINDS
@@ -26,9 +25,17 @@ def inputs(restoration_results, report_dataset):
 
 
 def page_data(site: Path, model: str, config: str) -> dict:
-    text = (site / "restore" / model / f"{config}.js").read_text(encoding="utf-8")
-    assert text.startswith("window.SPINBENCH_RESTORATION = ") and text.endswith(";\n")
-    return json.loads(text[len("window.SPINBENCH_RESTORATION = ") : -2])
+    """A restoration page's data, each document with its shared text and its detector rows
+    resolved (a row ``{"item": k}`` is the gold edit's)."""
+    from test_report import page_documents
+
+    page = site / "restore" / model / f"{config}.html"
+    data = read_data(page.with_suffix(".js"))
+    data["docs"] = page_documents(page)
+    for d in data["docs"]:
+        if "detected" in d:
+            d["detected"] = [d["edits"][e["item"]] if "item" in e else e for e in d["detected"]]
+    return data
 
 
 def test_hits_and_misses_are_the_results_files(inputs, restoration_site):
@@ -73,12 +80,18 @@ def test_a_known_edit_shows_spun_restored_and_original(inputs, restoration_site)
     assert row["candidates"] == ranked[:TOP_K] and row["more"] == max(0, len(ranked) - TOP_K)  # the page lists what is scored
     assert row["restored"] == (row["candidates"][0] if row["candidates"] else row["spun"])
     assert (row["rank"] == 1) == (row["outcome"] == "top1") and (row["rank"] is None) == (row["outcome"] == "miss")
-    assert f"was “{edit['original_text']}”" in doc["html"] and f">{edit['spun_text']}</mark>" in doc["html"]
+    from test_report import unmark
+
+    text, marks = unmark(doc["text"], doc["marks"])
+    assert text == record["text"] and len(marks) == len(doc["edits"])
+    assert text[marks[0][0] : marks[0][1]] == edit["spun_text"]  # the first edit's mark covers its spun wording
 
 
 def test_detector_spans_are_restored_and_add_up(inputs, restoration_site):
     run = next(r for r in inputs.restoration if r.model == "reverse-rules")
     docs = page_data(restoration_site, "reverse-rules", "news")["docs"]
+    stored = [e for d in read_data(restoration_site / "restore" / "reverse-rules" / "news.js")["docs"] for e in d["detected"]]
+    assert any("item" in e for e in stored)  # a gold edit's own span, ranked alike, is not written twice
     detected = run.results.scores["end_to_end"]["detected_spans"]
     assert sum(len(d["detected"]) for d in docs) == detected["spans"] > 0
     assert [sum(d["detected_distance"][i] for d in docs) for i in (0, 1)] == [detected["distance_before"], detected["distance_after"]]
@@ -117,25 +130,25 @@ def hostile_run() -> RestorationRun:
         tokens.append({"text": w, "start": start, "end": start + len(w)})
         cursor = start + len(w)
     items = [GoldItem(1, 2, "<b>big</b>", "<i>large</i>", "one_word"), GoldItem(3, 4, '"bold"', "brave", "one_word")]
-    record = {"id": "<doc>", "title": "<script>alert(1)</script>", "text": text, "tokens": tokens, "is_spun": True}
+    record = {"id": "<doc>", "title": "<script>alert(1)</script>", "text": text, "tokens": tokens, "is_spun": True, "domain": "<u>news</u>",
+              "recipe": "<em>", "engines": ["<s>"], "spin_rate": 0.5}
     gold = RestorationGold("news", "test", "0" * 64, "data", ["<doc>"], [words], [["The", "<i>large</i>", "&", "brave", "dog", "."]], [items])
     candidates = [[['<img src=x onerror="window.pwned=1">', "<i>large</i>"], ["<script>window.pwned=1</script>"]]]
     results = RestorationResults.example()
-    return RestorationRun("toy", "news", results, SimpleNamespace(records=[record]), gold, candidates, None)
+    split = SimpleNamespace(config="news", split="test", fingerprint="0" * 64, records=[record])
+    return RestorationRun("toy", "news", results, split, gold, candidates, None)
 
 
-def test_html_in_tokens_and_candidates_is_escaped(tmp_path):
+def test_html_in_tokens_and_candidates_is_kept_as_text_in_the_data_and_escaped_in_the_page(tmp_path):
     run = hostile_run()
     [doc] = document_rows(run)
     assert [e["outcome"] for e in doc["edits"]] == ["top5", "miss"]
-    assert "<b>" not in doc["html"] and "&lt;b&gt;big&lt;/b&gt;" in doc["html"] and "&amp; <mark" in doc["html"]
-    assert 'title="top-5 hit: was “&lt;i&gt;large&lt;/i&gt;”, restored “&lt;img src=x onerror=&quot;window.pwned=1&quot;&gt;”"' in doc["html"]
+    assert doc["marks"] == [[4, 10], [3, 6]]  # "<b>big</b>" after "The ", then '"bold"' after " & "
     write_restoration_page(environment(), run, tmp_path, ["lexicon"])
     page = (tmp_path / "news.html").read_text(encoding="utf-8")
     assert "<script>window" not in page and "<img" not in page and "<i>" not in page
     assert "&lt;script&gt;window.pwned=1&lt;/script&gt;" in page  # the most-missed table, escaped
-    data = (tmp_path / "news.js").read_text(encoding="utf-8")
-    assert json.loads(data[data.index("{") : -2])["docs"][0]["edits"][1]["restored"] == "<script>window.pwned=1</script>"  # set as text by the page's script
+    assert read_data(tmp_path / "news.js")["docs"][0]["edits"][1]["restored"] == "<script>window.pwned=1</script>"  # set as text by the page's script
 
 
 def test_cli_reports_restoration_pages_and_a_restorer_alone(restoration_results, report_dataset, tmp_path, capsys):

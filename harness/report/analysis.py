@@ -13,8 +13,8 @@ flagged but kept from the original), ``fn`` (missed: spun but not flagged). A go
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
 
 from harness.evaluation import metrics
 

@@ -1,23 +1,32 @@
 """What a report is built from: each chosen model's results on each chosen config, its token
 scores (from the predictions file beside the results) and the gold split, matched document by
-document. Names given with ``--models``/``--configs`` are checked here, with suggestions.
+document; and each chosen restorer's results with its candidates, read as ``leaderboard
+--check`` reads them (its predictions checked against the gold spans of the split it names,
+:func:`harness.restoration.predictions.rows_in_order`). Names given with
+``--models``/``--configs`` are checked here, with suggestions.
 """
 
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
 from harness.core.configs import CONFIGS, EVALUATION_SPLIT
-from harness.core.dataset import Split, load
+from harness.core.dataset import Split
 from harness.core.errors import SpinbenchError
+from harness.core.registry import did_you_mean
 from harness.evaluation.leaderboard import Entries, collect
 from harness.evaluation.predictions import match_predictions, read_predictions
-from harness.evaluation.results import Results, ResultsError, read_results
+from harness.evaluation.results import Results, read_results
 from harness.evaluation.thresholds import token_predictions
-from harness.report.restoration import load_restoration_run, restoration_files
+from harness.restoration import leaderboard as restoration_leaderboard
+from harness.restoration import predictions as restoration_predictions
+from harness.restoration.contract import Span
+from harness.restoration.items import RestorationGold, restoration_gold
+from harness.restoration.results import RestorationResults, read_restoration_results
+from harness.runs.board import GoldSplits
+from harness.runs.results import check_revision
 
 
 @dataclass(frozen=True)
@@ -42,10 +51,23 @@ class Run:
 
 
 @dataclass(frozen=True)
+class RestorationRun:
+    """One restorer on one split: its results, the split, and its candidates in the split's order."""
+
+    model: str  # the results folder's name
+    label: str  # the config, or ``config.split`` for a split other than test
+    results: RestorationResults
+    split: Split
+    gold: RestorationGold
+    candidates: list[list[list[str]]]  # per document, per gold item, best first
+    detected: tuple[list[list[Span]], list[list[list[str]]]] | None  # the detector's spans and their candidates
+
+
+@dataclass(frozen=True)
 class ReportInputs:
     entries: Entries  # the chosen results, {model: {config: Results}}, for the leaderboard
     runs: list[Run]  # model-major, configs in the dataset's order
-    restoration: list = field(default_factory=list)  # harness.report.restoration.RestorationRun, restorer-major
+    restoration: list[RestorationRun] = field(default_factory=list)  # restorer-major
 
     @property
     def models(self) -> list[str]:
@@ -71,9 +93,8 @@ def choose(wanted: str | None, available: list[str], what: str, option: str, whe
         raise SpinbenchError(f"{option} names no {what}; {what}s in {where}: {', '.join(available)}")
     for name in names:
         if name not in available:
-            close = difflib.get_close_matches(name, available, n=1)
-            hint = f"; did you mean {close[0]!r}?" if close else ""
-            raise SpinbenchError(f"unknown {what} {name!r} in {option}{hint} ({what}s in {where}: {', '.join(available)})")
+            hint = did_you_mean(name, available).strip()
+            raise SpinbenchError(f"unknown {what} {name!r} in {option}{'; ' + hint if hint else ''} ({what}s in {where}: {', '.join(available)})")
     return names
 
 
@@ -111,19 +132,15 @@ def load_inputs(results_dir: Path, models: str | None = None, configs: str | Non
     entries = {m: {c: everything[m][c] for c in ordered_configs(chosen_configs) if c in everything.get(m, {})} for m in chosen_models}
     entries = {m: cfg for m, cfg in entries.items() if cfg}
 
-    splits: dict[tuple, Split] = {}
+    splits: dict = {}  # {dataset: GoldSplits}
     runs = []
     jobs = [(m, c) for m in entries for c in entries[m]]
     for model, config in tqdm(jobs, desc="reading results", unit="run", disable=None if progress else True):
         res = entries[model][config]
         source = dataset if dataset is not None or not from_runs else res.dataset.source  # a run names the dataset it was scored on
-        key = (res.dataset.config, res.dataset.split)
-        if (source, *key) not in splits:
-            splits[(source, *key)] = load(*key, dataset=source)
-        gold = splits[(source, *key)]
+        gold = splits.setdefault(source, GoldSplits(source))(res.dataset.config, res.dataset.split)
         where = res.path or results_dir / model / f"{config}.json"
-        if res.dataset.fingerprint != gold.fingerprint:
-            raise ResultsError(f"{where}: scored on dataset revision {res.dataset.fingerprint[:12]}, but {key[0]}/{key[1]} here is {gold.fingerprint[:12]}")
+        check_revision(res.dataset.fingerprint, gold, f"{where}: ")
         path = where.parent / res.predictions
         _, rows = read_predictions(path)
         token_scores, _ = match_predictions(path, gold.gold, rows)
@@ -142,3 +159,33 @@ def restoration_labels(results_dir: Path, runs: bool) -> dict[str, dict[str, Pat
         config, _, split = path.stem.rpartition(".") if runs else (path.stem, "", EVALUATION_SPLIT)
         out.setdefault(path.parent.name, {})[config if split == EVALUATION_SPLIT else f"{config}/{split}"] = path
     return out
+
+
+def page_name(results: RestorationResults) -> str:
+    """A restoration page's file stem: the config, or ``config.split`` for a split other than test."""
+    d = results.dataset
+    return d.config if d.split == EVALUATION_SPLIT else f"{d.config}.{d.split}"
+
+
+def restoration_files(folder: Path, runs: bool) -> list[Path]:
+    """Results files of restoration runs: leaderboard entries ``results/restore/<model>/<config>.json``
+    (checked as the leaderboard checks them), or ordinary runs ``runs/restore/<model>/<config>.<split>.json``."""
+    if not runs:
+        return [r.path for configs in restoration_leaderboard.collect(folder).values() for r in configs.values()]
+    return sorted(restoration_leaderboard.restore_dir(folder).glob("*/*.json"))
+
+
+def load_restoration_run(path: Path, dataset=None, runs: bool = False, splits: dict | None = None) -> RestorationRun:
+    """One restoration run with its gold split and its stored candidates; a file scored on
+    another dataset revision, or predictions that are not its gold spans', is a ResultsError.
+    ``splits``: ``{dataset: GoldSplits}`` shared by the runs read together."""
+    res = read_restoration_results(path)
+    source = dataset if dataset is not None or not runs else res.dataset.source  # a run names the dataset it was scored on
+    splits = {} if splits is None else splits
+    loaded = splits.setdefault(source, GoldSplits(source, restoration_gold))
+    split, gold = loaded(res.dataset.config, res.dataset.split), loaded.viewed(res.dataset.config, res.dataset.split)
+    check_revision(res.dataset.fingerprint, split, f"{path}: ")
+    predictions = path.parent / res.predictions
+    header, rows = restoration_predictions.read_predictions(predictions)
+    candidates, detected = restoration_predictions.rows_in_order(predictions, header, rows, gold)
+    return RestorationRun(path.parent.name, page_name(res), res, split, gold, candidates, detected)

@@ -1,26 +1,22 @@
 """Writing the report: a folder of static pages that opens from disk (no server, no network).
 
 ``index.html`` (leaderboard, and per config the precision-recall curves, calibration and
-breakdowns), ``models/<model>.html`` (scores and breakdown tables), and an error browser per
-model and config, ``errors/<model>/<config>.html``, whose documents are in the ``.js`` file
-beside it (a script that sets a global, because browsers refuse ``fetch`` on ``file://``); and a
-page per restoration run, ``restore/<restorer>/<config>.html``, built the same way
-(:mod:`harness.report.restoration`).
+breakdowns), ``models/<model>.html`` (scores and breakdown tables), an error browser per model
+and config, ``errors/<model>/<config>.html`` (:mod:`harness.report.errors`), and a page per
+restoration run, ``restore/<restorer>/<config>.html`` (:mod:`harness.report.restoration`). The
+document pages load their data from ``.js`` files, each split's texts once for all of them
+(``texts/``, :mod:`harness.report.texts`).
 The folder is written whole to a temporary sibling and then swapped in; an existing folder is
 replaced only when it is an earlier report.
 """
 
 from __future__ import annotations
 
-import re
-
-import json
 import os
 import shutil
 import tempfile
 from collections import Counter
 from contextlib import contextmanager
-from importlib import resources
 from pathlib import Path
 
 import numpy as np
@@ -33,53 +29,20 @@ from harness.core.files import write_text
 from harness.evaluation import metrics
 from harness.evaluation.leaderboard import RANK_RULE, revisions, tables
 from harness.evaluation.scoring import breakdown_groups
-from harness.report import analysis, plots
+from harness.report import plots
+from harness.report.errors import write_error_browser
+from harness.report.formatting import harness_version, params_text
 from harness.report.markup import detection_highlights, marked_html
-from harness.report.restoration import RestorationRun, write_restoration_page
+from harness.report.rendering import environment, stylesheet, write_assets
+from harness.report.restoration import write_restoration_page
+from harness.report.runs import ReportInputs, RestorationRun, Run
+from harness.report.texts import texts_file, write_texts
 from harness.restoration.contract import TOP_K
-from harness.report.runs import ReportInputs, Run
+from harness.runs.formatting import score_text
 
 MARKER = ".spinbench-report"  # marks a folder this module wrote, and may replace
 BREAKDOWNS = (("regime", "spin regime"), ("recipe", "spinner recipe"), ("rate_band", "spin-rate band"), ("domain", "domain"))
 TEXT_COLUMNS = ("rank", "model", "date")
-
-
-def environment():
-    import jinja2
-
-    env = jinja2.Environment(
-        loader=jinja2.PackageLoader("harness.report", "templates"),
-        autoescape=True,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-        undefined=jinja2.StrictUndefined,
-    )
-    env.filters["code_spans"] = code_spans
-    return env
-
-
-def code_spans(text: str):
-    """Markdown's `code` in a title (the leaderboard's table titles) as HTML ``<code>``, the rest escaped.
-
-    >>> str(code_spans("`news`/test <b>"))
-    '<code>news</code>/test &lt;b&gt;'
-    """
-    from markupsafe import Markup, escape
-
-    return Markup(re.sub(r"`([^`]+)`", r"<code>\1</code>", str(escape(text))))
-
-
-def stylesheet() -> str:
-    return resources.files("harness.report").joinpath("static/report.css").read_text(encoding="utf-8")
-
-
-def fmt(metric: dict | None, interval: bool = False) -> str:
-    """A ``{"value", "ci95"}`` score as text: ``0.789`` or ``0.789 [0.769, 0.807]``."""
-    if not metric or metric.get("value") is None:
-        return "–"
-    lo, hi = metric.get("ci95") or (None, None)
-    return f"{metric['value']:.3f} [{lo:.3f}, {hi:.3f}]" if interval and lo is not None else f"{metric['value']:.3f}"
 
 
 def groups_in_order(kind: str, names) -> list[str]:
@@ -126,50 +89,15 @@ def config_section(runs: list[Run], colors: dict[str, str]) -> dict:
     }
 
 
-def document_rows(run: Run) -> list[dict]:
-    """The error browser's documents: metadata, counts and the highlighted text."""
-    rows = []
-    for record, pred, scores in zip(run.gold.records, run.predicted, run.token_scores):
-        summary = analysis.document_summary(record, pred)
-        html = marked_html(record["text"], record["tokens"], analysis.document_highlights(record, pred, scores))
-        rows.append({
-            "id": record["id"], "title": record["title"], "domain": record["domain"], "recipe": record["recipe"],
-            "engines": list(record["engines"]), "rate": round(float(record["spin_rate"]), 3), "spun": bool(record["is_spun"]),
-            **summary, "f1": None if summary["f1"] is None else round(summary["f1"], 4), "html": html,
-        })
-    return rows
-
-
-def write_error_browser(env, run: Run, folder: Path, models: list[str]) -> None:
-    rows = document_rows(run)
-    data_file = f"{run.config}.js"
-    write_text(folder / data_file, "window.SPINBENCH_DOCS = " + json.dumps(rows, ensure_ascii=False, separators=(",", ":")) + ";\n")
-    res = run.results
-    page = env.get_template("errors.html").render(
-        title=f"{run.model} on {run.config}: errors", root="../../", models=models, model=run.model, config=run.config,
-        split=run.gold.split, threshold=run.threshold, chosen_on=res.thresholds.chosen_on,
-        precision=fmt(res.metric("token", "precision")), recall=fmt(res.metric("token", "recall")), f1=fmt(res.metric("token", "f1"), True),
-        missed=analysis.missed_phrases(run.gold.records, run.predicted), flagged=analysis.false_alarm_phrases(run.gold.records, run.predicted),
-        engines=sorted({e for r in run.gold.records for e in r["engines"]}),
-        clean_with_alarms=sum(1 for r in rows if not r["spun"] and r["fp"]), data_file=data_file, inline_css=None,
-    )
-    write_text(folder / f"{run.config}.html", page)
-
-
-def harness_version(harness: dict) -> str:
-    commit = harness.get("git_commit")
-    return f"{harness.get('version')} ({commit[:8]})" if commit else str(harness.get("version"))
-
-
 def model_page(env, model: str, runs: list[Run], models: list[str]) -> str:
     rows, breakdowns = [], []
     for run in runs:
         res = run.results
         s = res.scores
         rows.append({
-            "config": run.config, "split": run.gold.split, "precision": fmt(s["token"]["precision"]), "recall": fmt(s["token"]["recall"]),
-            "f1": fmt(s["token"]["f1"], True), "strict": fmt(s["span_strict"]["f1"]), "partial": fmt(s["span_partial"]["f1"]),
-            "doc_f1": fmt(s["document"]["f1"]), "auroc": fmt(s["document"].get("auroc")),
+            "config": run.config, "split": run.gold.split, "precision": score_text(s["token"]["precision"], False), "recall": score_text(s["token"]["recall"], False),
+            "f1": score_text(s["token"]["f1"]), "strict": score_text(s["span_strict"]["f1"], False), "partial": score_text(s["span_partial"]["f1"], False),
+            "doc_f1": score_text(s["document"]["f1"], False), "auroc": score_text(s["document"].get("auroc"), False),
             "thresholds": f"{res.thresholds.token:.4f}, {res.thresholds.document:.4f}",
         })
         tables = []
@@ -180,7 +108,8 @@ def model_page(env, model: str, runs: list[Run], models: list[str]) -> str:
             for g in groups_in_order(kind, groups):
                 row = groups[g]
                 if g in scored:
-                    rows_of_kind.append({"group": g, "documents": row["documents"], "precision": fmt(row["precision"]), "recall": fmt(row["recall"]), "f1": fmt(row["f1"], True)})
+                    rows_of_kind.append({"group": g, "documents": row["documents"], "precision": score_text(row["precision"], False),
+                                         "recall": score_text(row["recall"], False), "f1": score_text(row["f1"])})
                 else:  # clean documents: no spun token, so no precision, recall or F1 of their own
                     rows_of_kind.append({"group": f"{g} (nothing spun)", "documents": row["documents"], "precision": "–", "recall": "–", "f1": "–"})
             tables.append((title, rows_of_kind))
@@ -188,7 +117,7 @@ def model_page(env, model: str, runs: list[Run], models: list[str]) -> str:
     first = runs[0].results
     return env.get_template("model.html").render(
         title=model, root="../", models=models, model=model, target=first.model.target,
-        params=", ".join(f"{k}={v}" for k, v in sorted(first.model.params.items())), rows=rows, breakdowns=breakdowns,
+        params=params_text(first.model.params), rows=rows, breakdowns=breakdowns,
         chosen_on=", ".join(sorted({r.results.thresholds.chosen_on for r in runs})), dates=", ".join(sorted({r.results.date[:10] for r in runs})),
         harness=", ".join(sorted({harness_version(r.results.harness) for r in runs})), inline_css=None,
     )
@@ -215,10 +144,21 @@ def staged_folder(out: Path):
         shutil.rmtree(tmp, ignore_errors=True)
 
 
+def site_bytes(folder: Path) -> int:
+    """A site's size as ``du -sb`` counts it: every file's and folder's bytes."""
+    return sum(p.stat().st_size for p in [Path(folder), *Path(folder).rglob("*")])
+
+
+def shown_splits(inputs: ReportInputs) -> list[Split]:
+    """Each split a document page shows, once (its texts are shared by all of them)."""
+    return list({texts_file(s): s for s in [*(r.gold for r in inputs.runs), *(r.split for r in inputs.restoration)]}.values())
+
+
 def build_report(inputs: ReportInputs, out: Path, results_dir: str = "results", progress: bool = False) -> Path:
     """Write the whole site for ``inputs`` to ``out``; returns the index page's path."""
-    import harness
     from tqdm.auto import tqdm
+
+    import harness
 
     env = environment()
     colors = plots.model_colors(inputs.models)
@@ -226,8 +166,9 @@ def build_report(inputs: ReportInputs, out: Path, results_dir: str = "results", 
     by_model = {m: [r for r in inputs.runs if r.model == m] for m in inputs.models}
     steps = len(by_config) + len(by_model) + len(inputs.runs) + len(inputs.restoration)
     with staged_folder(out) as tmp, tqdm(total=steps, desc="writing report", unit="page", disable=None if progress else True) as bar:
-        for name in ("report.css", "report.js", "restoration.js"):
-            write_text(tmp / "assets" / name, resources.files("harness.report").joinpath(f"static/{name}").read_text(encoding="utf-8"))
+        write_assets(tmp)
+        for split in shown_splits(inputs):
+            write_texts(tmp, split)
         sections = []
         for runs in by_config.values():
             sections.append(config_section(runs, colors))
@@ -261,9 +202,9 @@ def restoration_index(runs: list[RestorationRun]) -> list[dict]:
         s, detector = run.results.scores, run.results.detector
         detected = s["end_to_end"].get("detected_spans")
         rows.append({"model": run.model, "config": f"{run.results.dataset.config}/{run.results.dataset.split}", "href": f"restore/{run.model}/{run.label}.html",
-                     "edits": f"{s['edits']['count']:,}", "top1": fmt(s["edits"]["top1"], True), "top5": fmt(s["edits"][f"top{TOP_K}"]),
-                     "gold": fmt(s["end_to_end"]["gold_spans"]["distance_removed"], True),
-                     "detected": f"{fmt(detected['distance_removed'])} ({detector['name']})" if detected and detector else "–"})
+                     "edits": f"{s['edits']['count']:,}", "top1": score_text(s["edits"]["top1"]), "top5": score_text(s["edits"][f"top{TOP_K}"], False),
+                     "gold": score_text(s["end_to_end"]["gold_spans"]["distance_removed"]),
+                     "detected": f"{score_text(detected['distance_removed'], False)} ({detector['name']})" if detected and detector else "–"})
     return rows
 
 

@@ -1,13 +1,11 @@
-// spinbench restoration page: filters and sorts the documents of one restorer and config.
-// The documents (window.SPINBENCH_RESTORATION, from the .js file beside the page) carry text
-// that spinbench has already escaped and highlighted ("html"); every other string is set as
-// text, never as HTML. This script only chooses what to show.
-(function () {
+// spinbench restoration page: one restorer's documents on one config, each gold edit's outcome
+// marked in the text and its row below (spun, restored, original, candidates); filtered and
+// sorted across all documents, shown a page at a time (assets/documents.js).
+spinbench.start(function (texts, data) {
   "use strict";
-  const data = window.SPINBENCH_RESTORATION;
+  const docs = texts.docs.map((t, i) => Object.assign({}, t, data.docs[i]));
   const list = document.getElementById("documents");
-  if (!data || !list) return;
-  const docs = data.docs;
+  const editRows = Number(list.dataset.editRows);
   const kind = document.getElementById("kind");
   const outcome = document.getElementById("outcome");
   const sort = document.getElementById("sort");
@@ -22,12 +20,7 @@
     "id": () => 0,
   };
 
-  function text(tag, className, content) {
-    const el = document.createElement(tag);
-    if (className) el.className = className;
-    el.textContent = content;
-    return el;
-  }
+  const text = spinbench.text;
 
   function wording(s) {
     return s === "" ? "(nothing)" : s;
@@ -75,6 +68,14 @@
     return t;
   }
 
+  // A closed <details> whose content is drawn when first opened.
+  function opening(summary, draw) {
+    const el = text("details", "", "");
+    el.appendChild(text("summary", "", summary));
+    el.addEventListener("toggle", () => el.open && el.children.length === 1 && el.appendChild(draw()));
+    return el;
+  }
+
   function card(d, edits) {
     const el = document.createElement("article");
     el.className = "doc";
@@ -84,18 +85,22 @@
     let meta = d.edits.length + " gold edits (" + counts.join(", ") + "); edit distance to the original " + d.distance[0] + " → " + d.distance[1];
     if (d.detected) meta += "; on " + data.detector + "'s spans " + d.detected_distance[0] + " → " + d.detected_distance[1];
     el.appendChild(text("div", "meta", d.spun ? meta : "clean (not spun) · " + meta));
-    const body = document.createElement("div");
-    body.className = "doc-text";
-    body.innerHTML = d.html; // escaped by spinbench when the report was built
-    el.appendChild(body);
-    if (edits.length) el.appendChild(table(edits, true, "gold"));
+    const title = (e) => data.outcomes[e.outcome] + ": was “" + e.original + "”, restored “" + e.restored + "”";
+    el.appendChild(spinbench.markedText(d.text, d.marks.map(([gap, length], i) => [gap, length, "r-" + d.edits[i].outcome, title(d.edits[i])])));
+    if (edits.length) el.appendChild(table(edits.slice(0, editRows), true, "gold"));
+    if (edits.length > editRows) el.appendChild(opening("the other " + (edits.length - editRows) + " of these edits", () => table(edits.slice(editRows), true, "gold")));
     if (d.detected && d.detected.length) {
-      const more = el.appendChild(document.createElement("details"));
-      more.appendChild(text("summary", "", "the " + d.detected.length + " spans " + data.detector + " flagged, restored"));
-      more.appendChild(table(d.detected, false, "detected"));
+      const rows = d.detected.map((e) => ("item" in e ? d.edits[e.item] : e)); // a gold edit's own span, ranked alike: the edit's row
+      el.appendChild(opening("the " + rows.length + " spans " + data.detector + " flagged, restored", () => table(rows, false, "detected")));
     }
     return el;
   }
+
+  // Estimated heights: a card's heading, meta line and margins, its text, its edit rows (about
+  // two lines each at 1280 px, the candidates wrapping).
+  const textHeight = spinbench.textHeights(list);
+  const height = ([d, edits]) => 110 + textHeight(d.text) + 56 * Math.min(edits.length, editRows) + (edits.length > editRows ? 40 : 0) + (d.detected ? 40 : 0);
+  const pages = spinbench.pager(list, ([d, edits]) => card(d, edits), height);
 
   function render() {
     const filtering = kind.value || outcome.value;
@@ -103,11 +108,11 @@
     const order = orders[sort.value] || orders.id;
     const rows = docs.map((d, i) => [d, i, d.edits.filter(keep)]).filter(([, , edits]) => !filtering || edits.length);
     rows.sort(([a, i], [b, j]) => order(a, b) || i - j);
-    list.replaceChildren(...rows.map(([d, , edits]) => card(d, edits)));
+    pages.set(rows.map(([d, , edits]) => [d, edits]));
     const edits = rows.reduce((n, [, , e]) => n + e.length, 0);
     shown.textContent = rows.length + " of " + docs.length + " documents, " + edits + " gold edits";
   }
 
   [kind, outcome, sort].forEach((el) => el.addEventListener("change", render));
   render();
-})();
+});

@@ -1,15 +1,15 @@
-// spinbench error browser: filters and sorts the documents of one model and config.
-// The documents (window.SPINBENCH_DOCS, from the .js file beside the page) carry HTML that
-// spinbench has already escaped and highlighted; this script only chooses which to show.
-(function () {
+// spinbench error browser: one model's documents on one config, the tokens it found, missed and
+// falsely flagged marked; sorted and filtered across all documents, shown a page at a time
+// (assets/documents.js).
+spinbench.start(function (texts, page) {
   "use strict";
-  const docs = window.SPINBENCH_DOCS;
+  const docs = texts.docs.map((t, i) => Object.assign({}, t, page.docs[i]));
   const list = document.getElementById("documents");
-  if (!docs || !list) return;
   const sort = document.getElementById("sort");
   const engine = document.getElementById("engine");
   const cleanAlarms = document.getElementById("clean-alarms");
   const shown = document.getElementById("shown");
+  const text = spinbench.text;
 
   // A document with nothing spun and nothing flagged has no F1; it is a perfect one.
   const f1 = (d) => (d.f1 === null ? 1 : d.f1);
@@ -28,13 +28,6 @@
     return true;
   }
 
-  function text(tag, className, content) {
-    const el = document.createElement(tag);
-    el.className = className;
-    el.textContent = content;
-    return el;
-  }
-
   function card(d) {
     const el = document.createElement("article");
     el.className = "doc";
@@ -43,21 +36,21 @@
     const f = d.f1 === null ? "–" : d.f1.toFixed(3);
     const how = d.spun ? d.recipe + " (" + d.engines.join(", ") + "), spin rate " + d.rate.toFixed(2) : "clean (not spun)";
     el.appendChild(text("div", "meta", how + " · " + d.domain + " · F1 " + f + " · found " + d.tp + ", false alarms " + d.fp + ", missed " + d.fn));
-    const body = document.createElement("div");
-    body.className = "doc-text";
-    body.innerHTML = d.html; // escaped by spinbench when the report was built
-    el.appendChild(body);
+    el.appendChild(spinbench.markedText(d.text, d.marks));
     return el;
   }
+
+  const textHeight = spinbench.textHeights(list);
+  const pages = spinbench.pager(list, card, (d) => 90 + textHeight(d.text)); // 90: the card's heading, meta line and margins
 
   function render() {
     const order = orders[sort.value] || orders.id;
     const rows = docs.map((d, i) => [d, i]).filter(([d]) => keep(d));
     rows.sort(([a, i], [b, j]) => order(a, b) || i - j);
-    list.replaceChildren(...rows.map(([d]) => card(d)));
+    pages.set(rows.map(([d]) => d));
     shown.textContent = rows.length + " of " + docs.length + " documents";
   }
 
   [sort, engine, cleanAlarms].forEach((el) => el.addEventListener("change", render));
   render();
-})();
+});
