@@ -35,12 +35,12 @@ from harness.evaluation.calibration import CALIBRATION_FILE, calibration_split, 
 from harness.evaluation.contract import get_params
 from harness.evaluation.outputs import check_name, is_predictions_file, output_root, results_name, run_paths
 from harness.evaluation.predict import predict_split
-from harness.evaluation.predictions import header_thresholds, read_predictions, score_predictions_file
+from harness.evaluation.predictions import header_thresholds, read_predictions, score_by_rule, score_predictions_file
 from harness.evaluation.prepare import checked_params, fit_and_calibrate, make, nonempty
 from harness.evaluation.provenance import git_commit
 from harness.evaluation.record import record, write_run
 from harness.evaluation.results import Bootstrap, ModelInfo, Results
-from harness.evaluation.scoring import CALIBRATED_ON, DEFAULT_RESAMPLES, GIVEN, MAX_RESAMPLES, Thresholds, score_split
+from harness.evaluation.scoring import CALIBRATED_ON, DEFAULT_RESAMPLES, GIVEN, MAX_RESAMPLES, Thresholds
 
 
 def evaluate(
@@ -90,8 +90,7 @@ def evaluate(
     calibrated = fit_and_calibrate(detector, label, target, dataset, use_cache, fit)
     predicted = predict_split(label, calibrated.detector, evaluated, f"{evaluated.config}/{evaluated.split}")
     chosen = Thresholds.override(calibrated.thresholds, *given) if given else calibrated.thresholds
-    thresholds = chosen.applied_to(predicted.token_scores, predicted.doc_scores)
-    scores = score_split(evaluated.gold, predicted.token_scores, predicted.doc_scores, thresholds.token, thresholds.document, n_boot=n_boot, seed=seed)
+    thresholds, scores = score_by_rule(evaluated.gold, predicted.token_scores, predicted.doc_scores, chosen, n_boot, seed)
 
     results = record(model_info, evaluated, thresholds, scores, Bootstrap(n_boot, seed), paths.predictions.name,
                      predicted.seconds, calibrated.fit_seconds, dirty_allowed=allow_dirty)

@@ -208,6 +208,7 @@ def main_table(entries: Entries) -> Table:
             rank.get(model, "–"),
             model,
             _fmt(news.main_score) if news else "–",
+            _cell(news, "per_document", "token_f1"),
             _cell(news, "token", "auprc", interval=True),
             _cell(news, "token", "precision"),
             _cell(news, "token", "recall"),
@@ -222,7 +223,7 @@ def main_table(entries: Entries) -> Table:
             f"{speed:,.0f}" if speed else "–",
             (news or next(iter(cfg.values()))).date[:10],
         ])
-    columns = ("rank", "model", "token F1 (main)", "token AUPRC", "token P", "token R", "span F1 strict", "span F1 partial", "doc F1",
+    columns = ("rank", "model", "token F1 (main)", "token F1 per document", "token AUPRC", "token P", "token R", "span F1 strict", "span F1 partial", "doc F1",
                "doc AUROC", "doc TPR @1% FPR", "doc TPR @5% FPR", "clean docs flagged", "false alarms / 1k clean tokens", "tokens/s", "date")
     return Table(f"`{DEFAULT_CONFIG}`/test", columns, rows)
 

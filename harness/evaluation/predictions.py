@@ -18,6 +18,7 @@ from harness.core.checks import is_finite_number, is_probability
 from harness.core.dataset import GoldColumns, Split
 from harness.core.files import read_jsonl_gz, write_jsonl_gz
 from harness.evaluation.contract import doc_scores_from_tokens
+from harness.evaluation.one_text import one_text_cuts
 from harness.evaluation.results import DatasetInfo, ModelInfo, ResultsError
 from harness.evaluation.scoring import Thresholds, score_split
 
@@ -156,13 +157,23 @@ def read_scores(path: Path, gold: Split, read: tuple[dict, dict] | None = None) 
     return header, token_scores, doc_scores
 
 
+def score_by_rule(gold: GoldColumns, token_scores: list[list[float]], doc_scores: list[float], thresholds: Thresholds, n_boot: int,
+                  seed: int) -> tuple[Thresholds, dict]:
+    """``thresholds`` moved to these scores by the rule (:meth:`Thresholds.applied_to`), and every
+    score at them, each spun document also at its own one-text cut (the per-document view:
+    :func:`harness.evaluation.one_text.one_text_cuts`). ``evaluate`` and
+    :func:`score_predictions_file` both score through here."""
+    chosen = thresholds.applied_to(token_scores, doc_scores)
+    cuts = one_text_cuts(chosen, token_scores, doc_scores)
+    return chosen, score_split(gold, token_scores, doc_scores, chosen.token, chosen.document, n_boot=n_boot, seed=seed, document_cuts=cuts)
+
+
 def score_predictions_file(
     path: Path, gold: Split, n_boot: int, seed: int, thresholds: Thresholds, read: tuple[dict, dict] | None = None,
 ) -> ScoredPredictions:
     """Score a predictions file against ``gold`` (read by :func:`read_scores`) at ``thresholds``
-    moved to this file's scores by the rule (:meth:`Thresholds.applied_to`, which leaves cuts given
-    by hand, or read from a header, alone)."""
+    moved to this file's scores by the rule (:func:`score_by_rule`; cuts given by hand, or read
+    from a header, are left alone)."""
     header, token_scores, doc_scores = read_scores(path, gold, read)
-    chosen = thresholds.applied_to(token_scores, doc_scores)
-    scores = score_split(gold.gold, token_scores, doc_scores, chosen.token, chosen.document, n_boot=n_boot, seed=seed)
+    chosen, scores = score_by_rule(gold.gold, token_scores, doc_scores, thresholds, n_boot, seed)
     return ScoredPredictions(header, chosen, token_scores, doc_scores, scores)

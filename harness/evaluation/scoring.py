@@ -35,10 +35,9 @@ CALIBRATED_ON = f"{DEFAULT_CONFIG}/{CALIBRATION_SPLIT}"
 # and keeps the calibration cut where the split is estimated to be spun less than calibration.
 RULE_NAME = "estimated-f1-v2"
 # The least scored set the rule estimates from; a smaller one keeps the calibration split's
-# F1-optimal cuts. Tokens: two documents (one text's tokens are not independent draws: one text
-# cannot tell a clean document from a lightly spun one, so ``spinbench detect`` always keeps the
-# cut) and this many tokens; documents: this many documents (a mixture of a handful of document
-# scores says little).
+# F1-optimal cuts. Tokens: this many (a set of one document has a rule of its own,
+# harness.evaluation.one_text: its tokens are not independent draws); documents: this many
+# documents (a mixture of a handful of document scores says little).
 MIN_TOKENS = 1000
 MIN_DOCUMENTS = 10
 THRESHOLD_RULE = (
@@ -46,8 +45,10 @@ THRESHOLD_RULE = (
     f"the {CALIBRATED_ON} scores of clean tokens (of clean documents; of spun ones away from a swap) and of spun tokens "
     f"with their neighbours (within {quantification.NEAR} tokens), the spun ones allowed to sit lower (an unfamiliar "
     f"spinner), mixed in the shares that best reproduce the split's scores; documents likewise; where the split is "
-    f"estimated to be spun less than {CALIBRATED_ON}, on one document, or under {MIN_TOKENS:,} tokens (for documents, "
-    f"under {MIN_DOCUMENTS} documents), the F1-optimal cuts on {CALIBRATED_ON}"
+    f"estimated to be spun less than {CALIBRATED_ON}, or under {MIN_TOKENS:,} tokens (for documents, "
+    f"under {MIN_DOCUMENTS} documents), the F1-optimal cuts on {CALIBRATED_ON}; a split of one document gets the "
+    f"one-text cut (as `spinbench detect`: estimated from the document's own scores where it is long enough and "
+    f"clearly more spun than {CALIBRATED_ON})"
 )
 GIVEN = "given"
 
@@ -95,10 +96,11 @@ class Thresholds:
         returned as they are."""
         token, document = self.token, self.document
         token_estimate = document_estimate = None
-        if self.token_reference is not None:
+        if self.token_reference is not None and len(token_scores) == 1:
+            token, token_estimate = _one_text_cut(self, token_scores[0], doc_scores[0] if len(doc_scores) else None)
+        elif self.token_reference is not None:
             flat = _concat(token_scores)
-            enough = len(token_scores) >= 2 and len(flat) >= MIN_TOKENS
-            token, token_estimate = _rule_cut(self.token_reference, flat, self.calibration_token, enough)
+            token, token_estimate = _rule_cut(self.token_reference, flat, self.calibration_token, len(flat) >= MIN_TOKENS)
         if self.document_reference is not None:
             enough = len(doc_scores) >= MIN_DOCUMENTS
             document, document_estimate = _rule_cut(self.document_reference, np.asarray(doc_scores, dtype=float), self.calibration_document, enough)
@@ -125,7 +127,8 @@ class Thresholds:
                 continue
             estimated.append(share is not None)
             if share is None:
-                small = f"one document or under {MIN_TOKENS:,} tokens" if unit == "token" else f"under {MIN_DOCUMENTS} documents"
+                small = (f"under {MIN_TOKENS:,} tokens, or one text not clearly more spun than {CALIBRATED_ON}" if unit == "token"
+                         else f"under {MIN_DOCUMENTS} documents")
                 parts.append(f"{unit}s: the F1-optimal cut on {CALIBRATED_ON} ({cut:.4f}), too few to estimate from ({small})")
             else:
                 kept = ""
@@ -165,6 +168,16 @@ class Thresholds:
 
 def _concat(token_scores: Sequence[Sequence[float]]) -> np.ndarray:
     return np.concatenate([np.asarray(t, dtype=float) for t in token_scores]) if len(token_scores) else np.zeros(0)
+
+
+def _one_text_cut(thresholds: Thresholds, scores: Sequence[float], doc_score: float | None):
+    """(cut, estimate) of a set of one document: the one-text rule's cut, and its estimate where
+    the cut was estimated (else None: the text was too short, or not clearly spun)."""
+    from harness.evaluation.one_text import one_text_cut  # it stands on this module
+
+    cut = one_text_cut(thresholds, scores, doc_score)
+    moved = cut.spun_share is not None and cut.cut != cut.calibration
+    return cut.cut, (quantification.Estimate((), cut.spun_share, cut.shift, float("nan")) if moved else None)
 
 
 def _rule_cut(ref: quantification.Reference, scores: np.ndarray, calibration_cut: float | None, enough: bool):
@@ -363,6 +376,26 @@ def _false_alarm_block(ci: _Intervals, tok: np.ndarray, lengths: np.ndarray, spu
     }
 
 
+def per_document_f1(gold: np.ndarray, scores: np.ndarray, offsets: np.ndarray, cuts: np.ndarray) -> np.ndarray:
+    """Token F1 of each document at its own cut (``cuts``: one per document; ``offsets``: where
+    each document's tokens start in ``gold`` and ``scores``, and where the last ends); 0 for a
+    document without a spun token (its F1 is undefined: the caller leaves it out)."""
+    pred = scores >= np.repeat(cuts, np.diff(offsets))
+    counts = metrics.token_counts_by_doc(gold, pred, offsets)
+    return np.asarray(metrics.prf(counts[:, 0], counts[:, 1], counts[:, 2])[2], dtype=float)
+
+
+def _per_document_block(ci: _Intervals, gold: np.ndarray, scores: np.ndarray, offsets: np.ndarray, cuts: np.ndarray, spun: np.ndarray,
+                        weights: np.ndarray) -> dict:
+    """Token F1 averaged over the spun documents, each at its own cut (the way a user who runs
+    ``spinbench detect`` on one text meets a detector), with an interval over resampled documents."""
+    spun = spun.astype(bool)
+    f1 = per_document_f1(gold, scores, offsets, cuts) * spun
+    point = float(f1.sum() / spun.sum()) if spun.any() else float("nan")
+    boot = _left_out(metrics.ratio(weights @ f1, weights @ spun.astype(float)), _group_resamples(weights, spun))
+    return {"spun_documents": int(spun.sum()), "token_f1": ci.metric(point, boot)}
+
+
 def score_split(
     truth: GoldColumns,
     token_scores: Sequence[Sequence[float]],
@@ -371,10 +404,13 @@ def score_split(
     doc_threshold: float,
     n_boot: int = 1000,
     seed: int = 0,
+    document_cuts: Sequence[float] | None = None,
 ) -> dict:
     """All scores of one split: ``truth`` is its gold standard (``Split.gold``, or
     ``GoldColumns.from_records``); scores are aligned with its documents. Every count is kept per
-    document, so a bootstrap resample is a weighted sum of document rows."""
+    document, so a bootstrap resample is a weighted sum of document rows. ``document_cuts``: the
+    token cut of each document scored alone (:func:`harness.evaluation.one_text.one_text_cuts`),
+    for the per-document view; None: ``token_threshold`` for every document."""
     n = len(truth)
     lengths, offsets = truth.lengths, truth.offsets
     gold = truth.labels.astype(bool)
@@ -394,6 +430,8 @@ def score_split(
     out.update(_span_blocks(ci, spn.sum(0), weights @ spn))
     out["document"] = {**_prf_block(ci, doc.sum(0), weights @ doc), **_ranking_block(ci, y, s, np.arange(n), weights, None)}
     out["false_alarms"] = _false_alarm_block(ci, tok, lengths, y, weights)
+    cuts = np.full(n, token_threshold, dtype=float) if document_cuts is None else np.asarray(document_cuts, dtype=float)
+    out["per_document"] = _per_document_block(ci, gold, scores, offsets, cuts, y, weights)
     out["regimes"] = _regime_blocks(ci, truth, gold, scores, doc_index, s, weights)
     # The main score in every resample, for paired comparisons between models scored on the
     # same documents with the same resampling (the leaderboard's ranks: metrics.paired_interval).
