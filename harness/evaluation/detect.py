@@ -148,9 +148,11 @@ class Detection:
         """Whether each token is flagged (its score reaches the cut), one byte a token."""
         return np.frombuffer(self.scored.scores, dtype=float) >= self.threshold
 
-    def spans(self) -> list[tuple[int, int]]:
-        """The flagged spans (maximal runs of flagged tokens) as ``[start, end)`` token ranges."""
-        return spans(self.flags)
+    def runs(self) -> tuple[np.ndarray, np.ndarray]:
+        """The flagged spans (maximal runs of flagged tokens): their first tokens and the tokens
+        just after them, as arrays (a text can have hundreds of thousands)."""
+        edges = np.diff(np.r_[np.int8(0), self.flags.astype(np.int8), np.int8(0)])
+        return np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
 
 
 def choose_cut(thresholds: Thresholds, scored: ScoredText, given: float | None = None) -> OneTextCut:
@@ -212,11 +214,14 @@ def detect(detector, text: str, model: str, thresholds: Thresholds, given: float
             "doc_score": s.doc_score, "tokens": rows}
 
 
-def _numbers(out: TextIO, values) -> None:
-    """A JSON array of ``values`` (ints, or floats as Python writes them), written in chunks."""
+def _numbers(out: TextIO, values, pairs=None) -> None:
+    """A JSON array of ``values`` (ints, or floats as Python writes them), or with ``pairs`` of
+    ``[value, pair]`` arrays, written in chunks."""
     out.write("[")
     for i in range(0, len(values), JSON_CHUNK):
-        out.write(("," if i else "") + ",".join(map(repr, values[i : i + JSON_CHUNK])))
+        chunk = values[i : i + JSON_CHUNK]
+        items = map(repr, chunk) if pairs is None else (f"[{a},{b}]" for a, b in zip(chunk, pairs[i : i + JSON_CHUNK]))
+        out.write(("," if i else "") + ",".join(items))
     out.write("]")
 
 
@@ -226,15 +231,16 @@ def write_json(out: TextIO, detection: Detection) -> None:
     text itself is never repeated (``text[starts[i]:ends[i]]`` is token ``i``). See
     docs/evaluation.md, "Running a detector on raw text"."""
     s, cut = detection.scored, detection.cut
-    flagged = detection.spans()
     head = {
         "model": detection.model, "threshold": cut.cut, "threshold_reason": cut.reason, "threshold_rule": cut.describe(),
         "estimated_spun_share": cut.spun_share, "doc_score": s.doc_score, "token_count": len(s), "flagged_count": int(detection.flags.sum()),
-        "spans": [[s.starts[a], s.ends[b - 1]] for a, b in flagged],
     }
     if detection.suggestions is not None:
         head["suggestions"] = [{"start": a, "end": b, "suggestion": g} for a, b, g in detection.suggestions]
-    out.write(json.dumps(head, ensure_ascii=False)[:-1])
+    out.write(json.dumps(head, ensure_ascii=False)[:-1] + ', "spans": ')
+    first, after = detection.runs()
+    starts, ends = np.asarray(s.starts), np.asarray(s.ends)  # views, not copies
+    _numbers(out, starts[first], ends[after - 1])
     for key, values in (("starts", s.starts), ("ends", s.ends), ("scores", s.scores)):
         out.write(f', "{key}": ')
         _numbers(out, values)
@@ -254,7 +260,7 @@ def write_highlighted(out: TextIO, text: str, detection: Detection, color: bool)
     on, off = (_ON, _OFF) if color else ("[[", "]]")
     s = detection.scored
     cursor = 0
-    for a, b in detection.spans():
+    for a, b in zip(*detection.runs()):
         start, end = s.starts[a], s.ends[b - 1]
         out.write("".join((text[cursor:start], on, text[start:end], off)))
         cursor = end

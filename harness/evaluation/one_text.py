@@ -91,17 +91,17 @@ def margin(tokens: int) -> float:
     return TEXT_MARGIN / math.sqrt(max(tokens, 1))
 
 
-def one_text_cut(thresholds: Thresholds, scores: Sequence[float], doc_score: float | None = None) -> OneTextCut:
+def one_text_cut(thresholds: Thresholds, scores: Sequence[float], doc_score: float | None = None, min_tokens: int = MIN_TEXT_TOKENS) -> OneTextCut:
     """The token cut for one text, from its token ``scores`` and document score (``doc_score``;
     None: not known, no verdict) under ``thresholds``, the rule's (see the module docstring).
     Thresholds without the calibration split's distributions (given by hand, read back from a
-    file) give their own token cut."""
+    file) give their own token cut. ``min_tokens``: the length floor (another only to measure it)."""
     s = np.asarray(scores, dtype=float)
     ref, keep = thresholds.token_reference, thresholds.calibration_token
     if ref is None or keep is None:
         return OneTextCut(float(thresholds.token), AS_GIVEN, len(s))
     kept = dict(cut=float(keep), tokens=len(s), calibration=float(keep), calibration_share=ref.spun_share)
-    if len(s) < MIN_TEXT_TOKENS:
+    if len(s) < min_tokens:
         return OneTextCut(reason=TOO_SHORT, **kept)
     if doc_score is not None and thresholds.calibration_document is not None and doc_score < thresholds.calibration_document:
         return OneTextCut(reason=READ_AS_CLEAN, **kept)

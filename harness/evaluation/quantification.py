@@ -247,7 +247,7 @@ def best_expected_f1_cut(ref: Reference, est: Estimate, scores: Sequence[float],
     model's F1 is flat (no calibration score between two cuts, as often with a few hundred
     documents) the cut stays where it was rather than moving to some scored item's own score.
     None without a score."""
-    cuts, _, _ = metrics.score_cuts(np.zeros(len(scores)), scores)
+    cuts = np.unique(np.asarray(scores, dtype=float))[::-1]  # every distinct score, highest first
     if not len(cuts):
         return keep
     f1 = expected_f1(ref, est, cuts)
