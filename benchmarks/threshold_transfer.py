@@ -3,6 +3,7 @@ the rules it replaced and at the best cut, on scored sets spun lightly to heavil
 
     python benchmarks/threshold_transfer.py [--results results] [--dataset data] [--config C] [--model M]
                                             [--seeds 5] [--prevalence 0.01 0.05 ...] [--cross-fit]
+                                            [--text-pull 5] [--text-margin 1.2] [--text-max-shift 1]
 
 For every leaderboard entry under ``--results`` (``<model>/<config>.json``, its predictions and
 the model's ``calibration.predictions.jsonl.gz``), from the stored predictions alone, on these
@@ -31,6 +32,14 @@ level (false alarms: clean documents whose document score reaches the cut). The 
 the rule within 0.05 token F1 of the best cut on every set, and false alarms no higher than on
 validation. A summary counts the sets that meet each and names the worst misses; a summary table
 (:func:`summary_table`, quoted in docs/evaluation.md) counts them per kind of set.
+
+Then every document of the same splits scored alone, as ``spinbench detect`` scores one text
+(:func:`document_rows`): token F1 at the one-text cut (:mod:`harness.evaluation.one_text`), at the
+validation cut, at its true share and at its own best cut, per regime and per band of spun share
+(:func:`document_table`), and by length, without the one-text rule's floor, to place it
+(:func:`length_table`); ``--text-pull``, ``--text-margin`` and ``--text-max-shift`` measure the
+one-text rule with other parameters. Last, the target's three checks, pass or fail
+(:func:`checks`).
 """
 
 from __future__ import annotations
@@ -280,7 +289,11 @@ def main() -> None:
     parser.add_argument("--prevalence", type=float, nargs="*", default=list(PREVALENCES))
     parser.add_argument("--cross-fit", action="store_true",
                         help="score halves of news/validation with thresholds chosen on the other half (no test split read)")
+    for name, default in (("pull", one_text.TEXT_PULL), ("margin", one_text.TEXT_MARGIN), ("max-shift", one_text.TEXT_MAX_SHIFT)):
+        parser.add_argument(f"--text-{name}", type=float, default=default,
+                            help=f"the one-text rule's TEXT_{name.upper().replace('-', '_')} (default {default:g}), to measure another")
     args = parser.parse_args()
+    one_text.TEXT_PULL, one_text.TEXT_MARGIN, one_text.TEXT_MAX_SHIFT = args.text_pull, args.text_margin, args.text_max_shift
     if not args.results.is_dir():
         parser.error(f"--results {args.results}: no such folder")
     if args.seeds < 1:

@@ -6,7 +6,7 @@ A set of many documents gets the threshold rule's cut (:meth:`Thresholds.applied
 <harness.evaluation.scoring.Thresholds.applied_to>`). One text is a set of one document whose
 tokens are not independent draws (a swap raises its neighbours' scores; a text has a style of its
 own), so its spun share is estimated by the same mixture
-(:func:`harness.evaluation.quantification.estimate`) more cautiously, in four ways, each measured
+(:func:`harness.evaluation.quantification.estimate`) more cautiously, in five ways, each measured
 on single documents of every config and regime (``benchmarks/threshold_transfer.py``, its
 per-document tables; docs/evaluation.md, "Thresholds"):
 
@@ -17,7 +17,10 @@ per-document tables; docs/evaluation.md, "Thresholds"):
   with the text's length (:data:`TEXT_PULL` / tokens, on top of the rule's own pull);
 - **a margin on the guard**: the cut moves only where the text is estimated to be spun more than
   validation by :data:`TEXT_MARGIN` / sqrt(tokens): a clean text misread as spun is flagged far
-  more than at the validation cut, and a shorter text's estimate is noisier.
+  more than at the validation cut, and a shorter text's estimate is noisier;
+- **a smaller shift**: its spun scores may sit at most :data:`TEXT_MAX_SHIFT` logits lower than on
+  validation (a set's, 4): further, clean text a little unlike validation's reads as the work of
+  an unseen spinner.
 
 Where it moves, the cut is the one with the best F1 under the fitted mixture, as for a set.
 """
@@ -26,7 +29,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -38,6 +41,7 @@ from harness.evaluation.scoring import CALIBRATED_ON, Thresholds
 MIN_TEXT_TOKENS = 200
 TEXT_PULL = 5.0
 TEXT_MARGIN = 1.2
+TEXT_MAX_SHIFT = 1.0
 
 # Why a text's cut is what it is (OneTextCut.reason).
 ESTIMATED = "estimated"        # estimated from the text's own scores
@@ -105,6 +109,7 @@ def one_text_cut(thresholds: Thresholds, scores: Sequence[float], doc_score: flo
         return OneTextCut(reason=TOO_SHORT, **kept)
     if doc_score is not None and thresholds.calibration_document is not None and doc_score < thresholds.calibration_document:
         return OneTextCut(reason=READ_AS_CLEAN, **kept)
+    ref = replace(ref, shifts=tuple(x for x in ref.shifts if x >= -TEXT_MAX_SHIFT))
     est = quantification.estimate(ref, s, prior_weight=quantification.PRIOR_WEIGHT + TEXT_PULL / len(s))
     found = dict(spun_share=est.spun, shift=est.shift)
     if est.spun < ref.spun_share + margin(len(s)):
