@@ -123,3 +123,13 @@ def test_the_per_document_f1_is_the_mean_over_spun_documents_each_at_its_own_cut
     # every document at one cut, when none is given: the pooled cut's per-document view
     same = score_split(truth, tokens, docs, 0.5, 0.5, n_boot=10)["per_document"]["token_f1"]["value"]
     assert same == pytest.approx(np.mean([f1_at(y, np.asarray(s), 0.5) for y, s in zip(labels_all, tokens) if y.any()]), abs=1e-6)
+
+
+def test_a_text_s_spun_scores_are_read_at_most_a_logit_lower_than_validation_s(thresholds):
+    labels, scores = document(np.random.default_rng(12), 3000, 0.3)
+    logit = np.log(scores.clip(1e-4, 1 - 1e-4) / (1 - scores.clip(1e-4, 1 - 1e-4)))
+    lowered = np.where(labels, 1 / (1 + np.exp(-(logit - 1.5))), scores).round(4)  # an unseen spinner's swaps
+    cut = one_text.one_text_cut(thresholds, lowered)
+    assert cut.reason == one_text.ESTIMATED and cut.shift == -one_text.TEXT_MAX_SHIFT
+    # a set of documents may read them lower (here two copies of the text)
+    assert thresholds.applied_to([lowered.tolist()] * 2, [0.9, 0.9]).token_shift < -one_text.TEXT_MAX_SHIFT
