@@ -387,15 +387,18 @@ def threshold_transfer(root: Path) -> str | None:
     import threshold_transfer as transfer
 
     try:
-        rows = transfer.measure_all(root / "results", str(root / "data"), models=THRESHOLD_DETECTORS)
-        cross = transfer.cross_fit_rows(root / "results", str(root / "data"), models=THRESHOLD_DETECTORS)
+        rows, documents = transfer.measure_all(root / "results", str(root / "data"), models=THRESHOLD_DETECTORS)
+        cross, cross_documents = transfer.cross_fit_rows(root / "results", str(root / "data"), models=THRESHOLD_DETECTORS)
     except DatasetNotFound:
         return None
     models = " ".join(f"--model {m}" for m in THRESHOLD_DETECTORS)
-    return (f"The leaderboard's scored splits (`python benchmarks/threshold_transfer.py {models}`):\n\n"
-            + transfer.summary_table(rows)
-            + f"\n\n`news`/validation, cross-fitted (`python benchmarks/threshold_transfer.py --cross-fit {models}`):\n\n"
-            + transfer.summary_table(cross))
+    parts = []
+    for what, command, sets, docs in (("The leaderboard's scored splits", f"python benchmarks/threshold_transfer.py {models}", rows, documents),
+                                      ("`news`/validation, cross-fitted", f"python benchmarks/threshold_transfer.py --cross-fit {models}", cross, cross_documents)):
+        parts.append(f"{what} (`{command}`):\n\n{transfer.summary_table(sets)}\n\nTheir documents, each scored alone:\n\n"
+                     f"{transfer.document_table(docs)}\n\nThe one-text rule by document length:\n\n{transfer.length_table(docs)}\n\n"
+                     f"Checks:\n\n{transfer.checks(sets, docs)}")
+    return "\n\n".join(parts)
 
 
 # Blocks that read the built dataset (data/, ignored by git), slow to render: the fast docs test

@@ -2,11 +2,15 @@
 one-line error and a non-zero exit, never a traceback."""
 
 import json
+from types import SimpleNamespace
 
+import numpy as np
 import pytest
+from test_one_text import document, synthetic_calibration
 
 import harness
 from harness.cli.main import main as spinbench
+from harness.evaluation.metrics import spans
 
 ORIGINAL = "The Bank of England raised interest rates on Thursday, after heavy rain hit the harvest."
 SPUN = "The Financial institution of England lifted premium rates on Thursday, following weighty rain hit the harvest."
@@ -53,18 +57,53 @@ def test_align_pairs_imports_and_rejects_with_reasons(tmp_path, capsys):
     assert record["id"] == "ok" and sum(record["labels"]) == 6
 
 
-def test_detect_json_maps_scores_to_input_offsets(tmp_path, tiny_dataset, capsys):
-    text = "Weighty rain shut three streets close to the harbour."
+def test_detect_json_is_compact_and_its_offsets_give_back_the_tokens(tmp_path, tiny_dataset, capsys):
+    text = "Weighty rain shut three streets close to the harbour.\n\nThe council said the roads would reopen."
     (tmp_path / "in.txt").write_text(text)
     code = spinbench(["detect", "--model", "lexicon", "--format", "json", "--dataset", str(tiny_dataset), str(tmp_path / "in.txt")])
     assert code == 0
     out = json.loads(capsys.readouterr().out)
-    assert out["model"] == "lexicon" and 0 <= out["doc_score"] <= 1
-    # one text is the whole scored set: the rule keeps the validation cut, and says so
-    assert "F1 is best on news/validation" in out["threshold_rule"] and "one text is too small" in out["threshold_rule"]
-    for t in out["tokens"]:
-        assert text[t["start"] : t["end"]] == t["text"]
-        assert t["spun"] == (t["score"] >= out["threshold"])
+    assert out["model"] == "lexicon" and 0 <= out["doc_score"] <= 1 and "text" not in json.dumps(out)
+    # a short text keeps the validation cut, and says so
+    assert out["threshold_reason"] == "too short" and "the F1-optimal cut on news/validation, kept: too short" in out["threshold_rule"]
+    assert [text[a:b] for a, b in zip(out["starts"], out["ends"])] == [t.text for t in harness.tokenize(text)]
+    assert out["token_count"] == len(out["scores"]) and out["flagged_count"] == sum(v >= out["threshold"] for v in out["scores"])
+    runs = [(out["starts"][a], out["ends"][b - 1]) for a, b in spans([int(v >= out["threshold"]) for v in out["scores"]])]
+    assert [tuple(s) for s in out["spans"]] == runs and "suggestions" not in out
+
+
+def coded_text(rng, n: int, share: float) -> tuple[str, np.ndarray, np.ndarray]:
+    """A text of ``n`` tokens for toy_detectors:CodedScores, ``share`` of them spun (scores drawn
+    as in tests/test_one_text.py), in paragraphs of 100 tokens: (text, labels, scores)."""
+    labels, scores = document(rng, n, share)
+    words = [f"{'s' if y else 'w'}{round(v * 10_000):04d}" for y, v in zip(labels, scores)]
+    return "\n\n".join(" ".join(words[i : i + 100]) for i in range(0, n, 100)), labels, scores
+
+
+def test_detect_cuts_a_long_text_where_its_own_scores_say(tmp_path, capsys, monkeypatch):
+    from toy_detectors import CodedScores
+
+    import harness.evaluation.prepare as prepare
+
+    thresholds = synthetic_calibration()  # validation about 5% spun
+    monkeypatch.setattr(prepare, "prepare_detector", lambda *a, **k: SimpleNamespace(detector=CodedScores(), thresholds=thresholds))
+    rng = np.random.default_rng(3)
+    cuts = {}
+    for share in (0.01, 0.10, 0.30):
+        text, labels, scores = coded_text(rng, 3000, share)
+        (tmp_path / "in.txt").write_text(text)
+        assert spinbench(["detect", "--model", "toy_detectors:CodedScores", "--format", "json", str(tmp_path / "in.txt")]) == 0
+        out = json.loads(capsys.readouterr().out)
+        assert out["scores"] == scores.tolist()
+        cuts[share] = out["threshold"]
+        if share == 0.01:
+            assert out["threshold"] == thresholds.validation_token and out["threshold_reason"] in ("read as clean", "not clearly more spun")
+        else:
+            assert out["threshold_reason"] == "estimated" and out["estimated_spun_share"] == pytest.approx(share, abs=0.03)
+            assert f"estimated from this text: about {out['estimated_spun_share']:.1%} spun" in out["threshold_rule"]
+    assert cuts[0.30] < cuts[0.10] < thresholds.validation_token
+    assert spinbench(["detect", "--model", "toy_detectors:CodedScores", str(tmp_path / "in.txt")]) == 0  # the 30% text, highlighted
+    assert f"-- threshold: {cuts[0.30]:.4f}, estimated from this text: about" in capsys.readouterr().out
 
 
 def test_detect_text_marks_spans(tmp_path, tiny_dataset, capsys):
@@ -72,7 +111,7 @@ def test_detect_text_marks_spans(tmp_path, tiny_dataset, capsys):
     assert spinbench(["detect", "--model", "all-spun", "--threshold", "0.5", "--dataset", str(tiny_dataset), str(tmp_path / "in.txt")]) == 0
     out = capsys.readouterr().out
     assert out.startswith("[[Weighty rain fell.]]") and "4 of 4 tokens look spun" in out
-    assert "threshold: the token threshold given by hand (--threshold)" in out
+    assert "-- threshold: 0.5000, given by hand (--threshold)" in out
 
 
 @pytest.mark.parametrize("content, message", [(b"   \n", "is empty"), (b"\x89PNG\x00\x00", "binary")])
@@ -89,12 +128,13 @@ def test_detect_unknown_model(tmp_path, tiny_dataset, capsys):
 
 
 def test_detect_suggest_shows_the_detectors_guesses(tmp_path, tiny_dataset, capsys):
-    (tmp_path / "in.txt").write_text("Weighty precipitation fell.")
+    text = "Weighty precipitation fell."
+    (tmp_path / "in.txt").write_text(text)
     base = ["detect", "--threshold", "0.5", "--dataset", str(tiny_dataset), str(tmp_path / "in.txt"), "--restorer", "detector"]
     assert spinbench([*base, "--model", "toy_detectors:Suggesting", "--suggest", "--format", "json"]) == 0
     out = json.loads(capsys.readouterr().out)
-    assert [(t["text"], t["suggestion"]) for t in out["tokens"] if t["spun"]] == [("Weighty", "Weig"), ("precipitation", "prec")]
-    assert all(t["suggestion"] is None for t in out["tokens"] if not t["spun"])
+    assert [(text[g["start"] : g["end"]], g["suggestion"]) for g in out["suggestions"]] == [("Weighty", "Weig"), ("precipitation", "prec")]
+    assert out["threshold_reason"] == "given by hand" and out["spans"] == [[0, 21]]
     assert spinbench([*base, "--model", "toy_detectors:Suggesting", "--suggest"]) == 0
     assert "'precipitation' was probably 'prec'" in capsys.readouterr().out
     assert spinbench([*base, "--model", "lexicon", "--suggest"]) == 2
@@ -115,23 +155,23 @@ def test_passages_are_whole_paragraphs_within_the_limit():
     assert len(parts[-1]) + len(parts[-2]) == 41  # the 41-token paragraph is cut at the limit
 
 
-def test_a_long_text_streams_the_same_tokens_and_a_default_document_score(tmp_path, tiny_dataset, capsys, monkeypatch):
+def test_a_long_text_is_scored_in_passages_with_the_same_tokens_and_a_default_document_score(tmp_path, tiny_dataset, capsys, monkeypatch):
     import harness.evaluation.detect as detect_module
     from harness.evaluation.contract import doc_scores_from_tokens
 
     monkeypatch.setattr(detect_module, "PASSAGE_TOKENS", 50)
+    monkeypatch.setattr(detect_module, "JSON_CHUNK", 7)  # arrays written in several pieces
     text = "\n\n".join(["Weighty rain shut three streets close to the harbour, said the administration."] * 12)
     (tmp_path / "long.txt").write_text(text)
     assert spinbench(["detect", "--model", "lexicon", "--format", "json", "--dataset", str(tiny_dataset), str(tmp_path / "long.txt")]) == 0
     out = json.loads(capsys.readouterr().out)
-    assert [t["text"] for t in out["tokens"]] == [t.text for t in harness.tokenize(text)]
-    assert all(text[t["start"] : t["end"]] == t["text"] for t in out["tokens"])
-    assert out["doc_score"] == round(doc_scores_from_tokens([[t["score"] for t in out["tokens"]]])[0], 4)
+    assert [text[a:b] for a, b in zip(out["starts"], out["ends"])] == [t.text for t in harness.tokenize(text)]
+    assert out["doc_score"] == round(doc_scores_from_tokens([out["scores"]])[0], 4)
     assert spinbench(["detect", "--model", "lexicon", "--dataset", str(tiny_dataset), str(tmp_path / "long.txt")]) == 0
     marked = capsys.readouterr().out
     assert marked.replace("[[", "").replace("]]", "").startswith(text)
     assert len(list(detect_module.passages(text))) == 4  # three 14-token paragraphs per 50-token passage
-    assert f"{sum(t['spun'] for t in out['tokens'])} of {len(out['tokens'])} tokens look spun" in marked
+    assert f"{out['flagged_count']} of {out['token_count']} tokens look spun" in marked
 
 
 def test_the_table_says_when_a_group_is_too_small_for_an_interval(tmp_path, tiny_dataset, capsys):

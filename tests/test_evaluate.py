@@ -17,6 +17,12 @@ def run(tmp_path, tiny_dataset, model="lexicon", config="news", **kw):
     return evaluate(model, config=config, dataset=str(tiny_dataset), output_dir=tmp_path / "results", submit=True, allow_dirty=True, **kw)
 
 
+def spun_test_documents(tiny_dataset) -> int:
+    import harness
+
+    return int(harness.load("news", "test", dataset=str(tiny_dataset)).gold.is_spun.sum())
+
+
 def test_results_name_the_dataset_revision_and_can_be_recomputed(tmp_path, tiny_dataset):
     res = run(tmp_path, tiny_dataset)
     stored = read_results(tmp_path / "results" / "lexicon" / "news.json")
@@ -28,13 +34,19 @@ def test_results_name_the_dataset_revision_and_can_be_recomputed(tmp_path, tiny_
     lo, hi = stored.main_score["ci95"]
     assert lo <= stored.main_score["value"] <= hi
     assert set(stored.scores["breakdown"]) == {"regime", "recipe", "rate_band", "domain"}
+    # each spun document also at its own one-text cut: recomputed by the check below, shown by the summary
+    per_doc = stored.scores["per_document"]
+    assert per_doc["spun_documents"] == spun_test_documents(tiny_dataset) and 0 <= per_doc["token_f1"]["value"] <= 1
+    assert f"token F1 per document: {per_doc['token_f1']['value']:.3f}" in res.summary()
     from harness.core.configs import CONFIGS
     from harness.evaluation.leaderboard import collect, render
 
     for config in CONFIGS:
         if config != "news":
             run(tmp_path, tiny_dataset, config=config)
-    (tmp_path / "leaderboard.md").write_text(render(collect(tmp_path / "results")))
+    rendered = render(collect(tmp_path / "results"))
+    assert f"| {stored.main_score['value']:.3f} [" in rendered and f"] | {per_doc['token_f1']['value']:.3f} |" in rendered
+    (tmp_path / "leaderboard.md").write_text(rendered)
     assert check(tmp_path / "results", tmp_path / "leaderboard.md", str(tiny_dataset)) == []
 
 

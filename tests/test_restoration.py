@@ -245,9 +245,9 @@ def test_detect_suggest_uses_a_restorer(tiny_dataset, tmp_path, capsys):
     (tmp_path / "in.txt").write_text("Weighty precipitation fell.")
     base = ["detect", "--threshold", "0.5", "--dataset", str(tiny_dataset), str(tmp_path / "in.txt"), "--model", "toy_detectors:Suggesting", "--suggest"]
     assert spinbench([*base, "--restorer", "test_restoration:Oracle", "--format", "json"]) == 0
-    rows = json.loads(capsys.readouterr().out)["tokens"]
-    # one span ("Weighty precipitation"), its guess on its first token; the Oracle has none for it
-    assert [(r["text"], r.get("suggestion"), "suggestion_end" in r) for r in rows if r["spun"]] == [("Weighty", None, True), ("precipitation", None, False)]
+    out = json.loads(capsys.readouterr().out)
+    # one span ("Weighty precipitation"), one guess for it; the Oracle has none
+    assert out["spans"] == [[0, 21]] and out["suggestions"] == [{"start": 0, "end": 21, "suggestion": None}]
     assert spinbench([*base, "--restorer", "reverse-thesaurus"]) == 0
     assert "'Weighty precipitation' was probably" in capsys.readouterr().out
 

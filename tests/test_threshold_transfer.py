@@ -59,3 +59,39 @@ def test_scored_sets_break_down_by_regime_and_measure_every_rule(bench):
     whole = bench.measure(chosen, sets["whole"][0], (0.2, 0.75))
     assert all(0 <= whole[f"token {rule}"] <= whole["token best"] + 1e-12 for rule in bench.RULES)
     assert all(0 <= whole[f"doc {rule}"] <= whole["doc best"] + 1e-12 for rule in bench.RULES)
+
+
+def test_each_document_is_measured_alone_at_the_one_text_cut(bench):
+    from harness.evaluation.one_text import one_text_cut
+
+    gold, tokens, docs = split(np.random.default_rng(3), 40)
+    chosen = choose_thresholds(*split(np.random.default_rng(4), 200))
+    s = bench.scored(tokens, docs, gold)
+    regimes = ["clean" if not spun else "whole" for spun in s.spun]
+    rows = bench.document_rows("m", "c", chosen, s, regimes)
+    assert len(rows) == 40
+    for row, t, y, d, spun in zip(rows, s.tokens, s.labels, s.docs, s.spun):
+        if spun:
+            assert row["token rule"] == bench.f1(y, t >= one_text_cut(chosen, t, d).cut)
+            assert all(row[f"token {k}"] <= row["token best"] + 1e-12 for k in ("rule", "no floor", "fixed", "share"))
+            assert np.isnan(row["flagged rule"])
+        else:
+            assert np.isnan(row["token rule"]) and row["flagged fixed"] == np.mean(t >= chosen.validation_token)
+    names = [name for name, _ in bench.document_sets(rows)]
+    assert names[:2] == ["regime=clean", "regime=whole"] and "20%-40% spun" in names
+    assert "| **all spun** |" in bench.document_table(rows) and "| 0-99 |" in bench.length_table(rows)
+
+
+def test_the_checks_pass_or_fail_on_the_figures(bench):
+    def row(rule, share, best):
+        return ("m", "c", "whole", {"token rule": rule, "token share": share, "token best": best}, (0.0, 0.0))
+
+    docs = [{"token rule": 0.5, "token share": 0.55, "token best": 0.54}, {"token rule": 0.7, "token share": 0.7, "token best": 0.72}]
+    lines = bench.checks([row(0.60, 0.62, 0.63), row(0.50, 0.50, 0.51)], docs).splitlines()
+    assert lines[0].startswith("1. PASS") and "on 2 of the 2 scored sets" in lines[0]
+    assert lines[1].startswith("2. PASS") and "gap to the best cut 0.0200" in lines[1]
+    assert lines[2].startswith("3. PASS") and "0.0300 over 2 spun documents" in lines[2]
+    # a set where the oracle is near the best cut and the rule is not; a set where neither is (not counted)
+    lines = bench.checks([row(0.50, 0.60, 0.62), row(0.20, 0.30, 0.50)], [{"token rule": 0.1, "token share": 0.2, "token best": 0.3}]).splitlines()
+    assert lines[0].startswith("1. FAIL") and "on 0 of the 1 scored sets" in lines[0] and "(0.500 vs oracle 0.600)" in lines[0]
+    assert lines[1].startswith("2. FAIL") and lines[2].startswith("3. FAIL")

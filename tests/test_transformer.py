@@ -161,7 +161,8 @@ def test_evaluate_fit_cache_export_and_hf_agree(tiny_hf_model, tiny_dataset, tmp
     (tmp_path / "in.txt").write_text("Weighty rain shut three streets close to the harbour.")
     assert spinbench(["detect", "--model", f"hf:{tmp_path / 'export'}", "--dataset", str(tiny_dataset), "--format", "json", str(tmp_path / "in.txt")]) == 0
     out = json.loads(capsys.readouterr().out)
-    assert [t["text"] for t in out["tokens"]][:2] == ["Weighty", "rain"]
+    text = "Weighty rain shut three streets close to the harbour."
+    assert [text[a:b] for a, b in zip(out["starts"], out["ends"])][:2] == ["Weighty", "rain"]
 
 
 def test_export_needs_an_exportable_model(tiny_dataset, tmp_path, capsys):

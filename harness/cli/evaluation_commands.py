@@ -51,7 +51,7 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
 
 
 def cmd_detect(args: argparse.Namespace) -> int:
-    from harness.evaluation.detect import Detection, detect, threshold_rule, write_highlighted, write_json
+    from harness.evaluation.detect import detect, flag, write_highlighted, write_json
     from harness.evaluation.prepare import prepare_detector
     from harness.evaluation.registry import parse_model_args
 
@@ -62,19 +62,18 @@ def cmd_detect(args: argparse.Namespace) -> int:
 
         suggester = span_suggester(args.restorer, args.dataset, use_cache=not args.no_cache)
     prepared = prepare_detector(args.model, parse_model_args(args.model_args), args.dataset, use_cache=not args.no_cache, predictions_file_ok=False)
-    threshold = args.threshold if args.threshold is not None else prepared.thresholds.token
-    rule = threshold_rule(given=args.threshold is not None)
+    options = dict(given=args.threshold, suggest=args.suggest, suggester=suggester)
     if args.format == "html":
         from harness.report.site import detection_page
 
-        print(detection_page(text, detect(prepared.detector, text, threshold, args.model, suggest=args.suggest, suggester=suggester, rule=rule)), end="")
+        print(detection_page(text, detect(prepared.detector, text, args.model, prepared.thresholds, **options)), end="")
         return 0
-    # Text and JSON are written passage by passage: a long text never sits in memory as rows.
-    detection = Detection(args.model, threshold, rule)
+    # Every score first (compact arrays), then the cut from all of them, then the output.
+    detection = flag(prepared.detector, args.model, text, prepared.thresholds, **options)
     if args.format == "json":
-        write_json(sys.stdout, prepared.detector, text, detection, suggest=args.suggest, suggester=suggester)
+        write_json(sys.stdout, detection)
     else:
-        write_highlighted(sys.stdout, prepared.detector, text, detection, color=sys.stdout.isatty(), suggest=args.suggest, suggester=suggester)
+        write_highlighted(sys.stdout, text, detection, color=sys.stdout.isatty())
     return 0
 
 

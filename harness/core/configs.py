@@ -130,6 +130,8 @@ DEFAULT_CONFIG = "news"
 FIT_SPLIT = "train"
 THRESHOLD_SPLIT = "validation"
 EVALUATION_SPLIT = "test"
+# Where thresholds chosen by the rule are chosen, as results record it (``chosen_on``).
+THRESHOLDS_CHOSEN_ON = f"{DEFAULT_CONFIG}/{THRESHOLD_SPLIT}"
 # --config all (config="all"): every leaderboard config in turn.
 ALL_CONFIGS = "all"
 # Pairs users bring from the wild (``spinbench align --pairs``) form this config, one test split.

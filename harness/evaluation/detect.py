@@ -2,15 +2,19 @@
 
 The text is normalised (:func:`harness.core.unicode_text.clean_text`: no byte-order mark or
 zero-width characters, NFC) and tokenized with :func:`harness.tokenize`; scores map back to
-character offsets in the input as given, and each row's ``text`` is the input there. The threshold is
-the F1-optimal cut on ``news``/validation unless ``--threshold`` is given: one text is too small a
-scored set for the threshold rule to estimate from, and the output says so (:func:`threshold_rule`).
+character offsets in the input as given. Three stages, each a function:
 
-Long texts are scored passage by passage (:func:`passages`: whole paragraphs, at most
-:data:`PASSAGE_TOKENS` tokens each), so time and memory grow linearly with the text and the
-output can be written as it comes (:func:`write_json`, :func:`write_highlighted`). A text of one
-passage gets the detector's own document score; a longer one the harness's default over all its
-tokens (:func:`harness.evaluation.contract.doc_scores_from_tokens`).
+1. :func:`score_text` scores the whole text passage by passage (:func:`passages`: whole
+   paragraphs, at most :data:`PASSAGE_TOKENS` tokens each) into compact arrays (:class:`ScoredText`:
+   offsets and scores, about 24 bytes a token), so time and memory grow linearly with the text. A
+   text of one passage gets the detector's own document score; a longer one the harness's default
+   over all its tokens (:func:`harness.evaluation.contract.doc_scores_from_tokens`).
+2. :func:`flag` chooses the token cut from all the text's scores
+   (:func:`harness.evaluation.one_text.one_text_cut`: estimated from the text where it is long
+   enough and clearly spun, else the ``news``/validation cut; or ``--threshold``) and, with
+   ``--suggest``, guesses the original of each flagged span (:class:`Detection`).
+3. a writer: :func:`write_json` (compact: parallel arrays of offsets and scores, never the text
+   itself), :func:`write_highlighted`, or :func:`detect`'s rows for the HTML page.
 """
 
 from __future__ import annotations
@@ -21,7 +25,10 @@ import re
 from array import array
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import TextIO
+
+import numpy as np
 
 from harness.core.errors import SpinbenchError
 from harness.core.tokens import Token, tokenize
@@ -29,10 +36,13 @@ from harness.core.unicode_text import clean_text
 from harness.evaluation import detector_calls
 from harness.evaluation.contract import doc_scores_from_tokens, hook
 from harness.evaluation.metrics import spans
-from harness.evaluation.thresholds import RULE_NAME, THRESHOLDS_CHOSEN_ON
+from harness.evaluation.one_text import GIVEN_BY_HAND, OneTextCut, one_text_cut
+from harness.evaluation.predict import SCORE_DECIMALS
+from harness.evaluation.thresholds import Thresholds
 
 PASSAGE_TOKENS = 2000
 WINDOW_CHARS = 1 << 16  # characters tokenized at a time within a paragraph
+JSON_CHUNK = 1 << 16  # numbers written at a time: no list of a whole text's numbers is built
 _PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
 _SPACE = re.compile(r"\s")
 _LAST_SPACE = re.compile(r"\s(?=\S*\Z)")  # the last white space of the searched range
@@ -79,122 +89,180 @@ def _windows(text: str, start: int, end: int) -> Iterator[list[Token]]:
         start = stop
 
 
-def threshold_rule(given: bool) -> str:
-    """Which threshold ``detect`` flags at, and why (one text is the whole scored set)."""
-    if given:
-        return "the token threshold given by hand (--threshold)"
-    return (f"the token cut where F1 is best on {THRESHOLDS_CHOSEN_ON}: the harness's rule ({RULE_NAME}) estimates how much of a scored set is "
-            f"spun and cuts where F1 is then best, but one text is too small a set to estimate that from (it needs two documents "
-            f"or more: a single text cannot tell a clean document from a lightly spun one), so the rule keeps the calibration cut")
+@dataclass
+class ScoredText:
+    """One text's tokens and scores as compact arrays: each token's ``starts`` and ``ends``
+    (character offsets into the input as given) and ``scores`` (rounded as ``evaluate`` stores
+    and scores them), where each passage starts (``passage_starts``, token indices), and the
+    document score."""
+
+    starts: array = field(default_factory=lambda: array("q"))
+    ends: array = field(default_factory=lambda: array("q"))
+    scores: array = field(default_factory=lambda: array("d"))
+    passage_starts: array = field(default_factory=lambda: array("q"))
+    doc_score: float = 0.0
+
+    def __len__(self) -> int:
+        return len(self.scores)
+
+
+def score_text(detector, model: str, text: str) -> ScoredText:
+    """Every token score of ``text`` (see the module docstring), passage by passage."""
+    clean = clean_text(text)
+    out = ScoredText()
+    own: list[float] = []
+    for n, tokens in enumerate(passages(clean.text)):
+        [scores], [doc_score] = detector_calls.predict(model, detector, [f"passage {n + 1}"], [[t.text for t in tokens]])
+        out.passage_starts.append(len(out.scores))
+        for t in tokens:
+            start, end = clean.raw_span(t.start, t.end)
+            out.starts.append(start)
+            out.ends.append(end)
+        out.scores.extend(round(s, SCORE_DECIMALS) for s in scores)
+        own.append(doc_score)
+    if len(own) == 1:
+        out.doc_score = round(own[0], SCORE_DECIMALS)
+    else:
+        out.doc_score = round(doc_scores_from_tokens([np.frombuffer(out.scores, dtype=float)])[0], SCORE_DECIMALS) if len(out) else 0.0
+    return out
 
 
 @dataclass
 class Detection:
-    """What :func:`detect_passages` found, filled in as the passages are scored."""
+    """What ``detect`` found in one text: its scores, the cut they were flagged at and why
+    (:class:`~harness.evaluation.one_text.OneTextCut`), and with ``--suggest`` the guesses at the
+    originals, ``(start, end, guess)`` in input offsets: one per flagged span from a restorer, one
+    per flagged token from the detector's own ``suggest``."""
 
     model: str
-    threshold: float
-    rule: str = field(default_factory=lambda: threshold_rule(False))
-    tokens: int = 0
-    flagged: int = 0
-    doc_score: float | None = None
-    _scores: array = field(default_factory=lambda: array("d"), repr=False)
-    _own: list[float] = field(default_factory=list, repr=False)
+    scored: ScoredText
+    cut: OneTextCut
+    suggestions: list[tuple[int, int, str | None]] | None = None
 
-    def finish(self) -> None:
-        if len(self._own) == 1:
-            self.doc_score = round(self._own[0], 4)
-        else:
-            self.doc_score = round(doc_scores_from_tokens([self._scores])[0], 4) if len(self._scores) else 0.0
+    @property
+    def threshold(self) -> float:
+        return self.cut.cut
+
+    @cached_property
+    def flags(self) -> np.ndarray:
+        """Whether each token is flagged (its score reaches the cut), one byte a token."""
+        return np.frombuffer(self.scored.scores, dtype=float) >= self.threshold
+
+    def runs(self) -> tuple[np.ndarray, np.ndarray]:
+        """The flagged spans (maximal runs of flagged tokens): their first tokens and the tokens
+        just after them, as arrays (a text can have hundreds of thousands)."""
+        edges = np.diff(np.r_[np.int8(0), self.flags.astype(np.int8), np.int8(0)])
+        return np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
 
 
-def detect_passages(detector, text: str, detection: Detection, suggest: bool = False, suggester=None) -> Iterator[list[dict]]:
-    """Score ``text`` passage by passage, yielding each passage's token rows (``text``,
-    ``start``, ``end``, ``score``, ``spun``, and ``suggestion`` when asked for); ``detection``
-    collects the totals and, at the end, the document score.
+def choose_cut(thresholds: Thresholds, scored: ScoredText, given: float | None = None) -> OneTextCut:
+    """The cut a text is flagged at: ``given`` by hand, else the one-text rule's on its scores."""
+    if given is not None:
+        return OneTextCut(float(given), GIVEN_BY_HAND, len(scored))
+    return one_text_cut(thresholds, np.frombuffer(scored.scores, dtype=float), scored.doc_score)
 
-    ``suggester(tokens, spans)``, when given, makes the suggestions instead of the detector's
-    ``suggest``: one guess (or None) per flagged span (maximal run of flagged tokens), shown on
-    the span's first token with ``suggestion_end``, the span's end offset (``spinbench detect
-    --suggest`` passes a restorer's first candidate)."""
-    model = detection.model
+
+def flag(detector, model: str, text: str, thresholds: Thresholds, given: float | None = None, suggest: bool = False,
+         suggester=None) -> Detection:
+    """Score ``text``, choose its cut (:func:`choose_cut`) and, with ``suggest``, guess the
+    originals of what the cut flags: ``suggester(tokens, spans)``, when given, one guess (or None)
+    per flagged span (``spinbench detect --suggest`` passes a restorer's first candidate), else
+    the detector's own ``suggest`` method, one per flagged token."""
     if suggest and suggester is None and hook(detector, "suggest") is None:
         raise SpinbenchError(f"model {model!r} cannot suggest originals: it has no suggest(doc) method")
-    clean = clean_text(text)
-    for n, tokens in enumerate(passages(clean.text)):
-        doc = [t.text for t in tokens]
-        [scores], [doc_score] = detector_calls.predict(model, detector, [f"passage {n + 1}"], [doc])
-        # flagged on the score as shown, and as evaluate stores and scores it: to 4 decimals
-        rows = []
-        for t, s in zip(tokens, scores):
-            shown = round(s, 4)
-            start, end = clean.raw_span(t.start, t.end)
-            rows.append({"text": text[start:end], "start": start, "end": end, "score": shown, "spun": shown >= detection.threshold})
-        if suggest and suggester is not None:
-            flagged = spans([int(r["spun"]) for r in rows])
-            for (s, e), guess in zip(flagged, suggester(doc, flagged)):
-                rows[s]["suggestion"], rows[s]["suggestion_end"] = guess, rows[e - 1]["end"]
-        elif suggest:
-            guesses = detector_calls.call(model, "suggest", detector.suggest, doc)
-            if len(guesses) != len(rows):
-                raise detector_calls.DetectorError(f"detector {model!r}: suggest returned {len(guesses)} guesses for {len(rows)} tokens")
-            for row, guess in zip(rows, guesses):
-                row["suggestion"] = guess if row["spun"] else None
-        detection._scores.extend(scores)
-        detection._own.append(doc_score)
-        detection.tokens += len(rows)
-        detection.flagged += sum(r["spun"] for r in rows)
-        yield rows
-    detection.finish()
+    scored = score_text(detector, model, text)
+    detection = Detection(model, scored, choose_cut(thresholds, scored, given))
+    if suggest:
+        detection.suggestions = _suggestions(detector, model, text, detection, suggester)
+    return detection
 
 
-def detect(detector, text: str, threshold: float, model: str, suggest: bool = False, suggester=None, rule: str | None = None) -> dict:
-    """Token scores of ``text`` with character offsets, all in memory (for short texts and the
-    HTML view); with ``suggest``, a guess at the original wording of each flagged span (by
-    ``suggester``, a restorer) or token (the detector's own ``suggest`` method). ``rule``: how the
-    threshold was set (default: :func:`threshold_rule`, not given by hand)."""
-    detection = Detection(model, threshold, rule or threshold_rule(False))
-    rows = [row for passage in detect_passages(detector, text, detection, suggest, suggester) for row in passage]
-    return {"model": model, "threshold": threshold, "threshold_rule": detection.rule, "doc_score": detection.doc_score, "tokens": rows}
-
-
-def write_json(out: TextIO, detector, text: str, detection: Detection, suggest: bool = False, suggester=None) -> None:
-    """One JSON object, ``{"model", "threshold", "threshold_rule", "tokens": [...], "doc_score"}``,
-    written as the passages are scored (the document score comes last, once every token is known)."""
-    head = {"model": detection.model, "threshold": detection.threshold, "threshold_rule": detection.rule}
-    out.write(json.dumps(head, ensure_ascii=False)[:-1] + ', "tokens": [')
-    separator = ""
-    for rows in detect_passages(detector, text, detection, suggest, suggester):
-        if rows:
-            out.write(separator + ", ".join(json.dumps(row, ensure_ascii=False) for row in rows))
-            separator = ", "
-    out.write(f'], "doc_score": {json.dumps(detection.doc_score)}}}\n')
-
-
-def _marked(text: str, rows: list[dict], on: str, off: str, cursor: int) -> tuple[list[str], int]:
+def _suggestions(detector, model: str, text: str, detection: Detection, suggester) -> list[tuple[int, int, str | None]]:
+    """The guesses (see :class:`Detection`), passage by passage: the passages' tokens are read
+    again rather than kept."""
+    scored, flags = detection.scored, detection.flags
+    bounds = [*scored.passage_starts, len(scored)]
     out = []
-    for s, e in spans([int(r["spun"]) for r in rows]):
-        start, end = rows[s]["start"], rows[e - 1]["end"]
-        out += [text[cursor:start], on, text[start:end], off]
-        cursor = end
-    return out, cursor
+    for tokens, first, last in zip(passages(clean_text(text).text), bounds, bounds[1:]):
+        local = flags[first:last]
+        if not local.any():
+            continue
+        doc = [t.text for t in tokens]
+        if suggester is not None:
+            flagged = spans(local)
+            out += [(scored.starts[first + s], scored.ends[first + e - 1], guess) for (s, e), guess in zip(flagged, suggester(doc, flagged))]
+            continue
+        guesses = detector_calls.call(model, "suggest", detector.suggest, doc)
+        if len(guesses) != len(doc):
+            raise detector_calls.DetectorError(f"detector {model!r}: suggest returned {len(guesses)} guesses for {len(doc)} tokens")
+        out += [(scored.starts[first + i], scored.ends[first + i], guesses[i]) for i in np.flatnonzero(local).tolist()]
+    return out
+
+
+def detect(detector, text: str, model: str, thresholds: Thresholds, given: float | None = None, suggest: bool = False, suggester=None) -> dict:
+    """One text's detection with a row per token (``text``, ``start``, ``end``, ``score``,
+    ``spun``; a flagged span's first token, or with the detector's own ``suggest`` each flagged
+    token, also ``suggestion``, and ``suggestion_end``, its span's end): for short texts, the HTML
+    page and Python users. The command's JSON is compact instead (:func:`write_json`)."""
+    detection = flag(detector, model, text, thresholds, given, suggest, suggester)
+    s = detection.scored
+    rows = [{"text": text[a:b], "start": a, "end": b, "score": v, "spun": bool(f)} for a, b, v, f in zip(s.starts, s.ends, s.scores, detection.flags)]
+    index = {start: i for i, start in enumerate(s.starts)} if detection.suggestions else {}
+    for start, end, guess in detection.suggestions or ():
+        rows[index[start]]["suggestion"], rows[index[start]]["suggestion_end"] = guess, end
+    return {"model": model, "threshold": detection.threshold, "threshold_rule": detection.cut.describe(), "threshold_reason": detection.cut.reason,
+            "doc_score": s.doc_score, "tokens": rows}
+
+
+def _numbers(out: TextIO, values, pairs=None) -> None:
+    """A JSON array of ``values`` (ints, or floats as Python writes them), or with ``pairs`` of
+    ``[value, pair]`` arrays, written in chunks."""
+    out.write("[")
+    for i in range(0, len(values), JSON_CHUNK):
+        chunk = values[i : i + JSON_CHUNK]
+        items = map(repr, chunk) if pairs is None else (f"[{a},{b}]" for a, b in zip(chunk, pairs[i : i + JSON_CHUNK]))
+        out.write(("," if i else "") + ",".join(items))
+    out.write("]")
+
+
+def write_json(out: TextIO, detection: Detection) -> None:
+    """One compact JSON object: the cut and why, counts, the flagged spans and the guesses (input
+    offsets), then every token as three parallel arrays, ``starts``, ``ends`` and ``scores``; the
+    text itself is never repeated (``text[starts[i]:ends[i]]`` is token ``i``). See
+    docs/evaluation.md, "Running a detector on raw text"."""
+    s, cut = detection.scored, detection.cut
+    head = {
+        "model": detection.model, "threshold": cut.cut, "threshold_reason": cut.reason, "threshold_rule": cut.describe(),
+        "estimated_spun_share": cut.spun_share, "doc_score": s.doc_score, "token_count": len(s), "flagged_count": int(detection.flags.sum()),
+    }
+    if detection.suggestions is not None:
+        head["suggestions"] = [{"start": a, "end": b, "suggestion": g} for a, b, g in detection.suggestions]
+    out.write(json.dumps(head, ensure_ascii=False)[:-1] + ', "spans": ')
+    first, after = detection.runs()
+    starts, ends = np.asarray(s.starts), np.asarray(s.ends)  # views, not copies
+    _numbers(out, starts[first], ends[after - 1])
+    for key, values in (("starts", s.starts), ("ends", s.ends), ("scores", s.scores)):
+        out.write(f', "{key}": ')
+        _numbers(out, values)
+    out.write("}\n")
 
 
 def _summary(detection: Detection, guesses: list[str]) -> str:
-    out = (f"\n-- {detection.model}: {detection.flagged} of {detection.tokens} tokens look spun (threshold {detection.threshold:.3f}); "
-           f"document score {detection.doc_score:.3f}\n-- threshold: {detection.rule}")
+    s = detection.scored
+    out = (f"\n-- {detection.model}: {int(detection.flags.sum())} of {len(s)} tokens look spun (threshold {detection.threshold:.3f}); "
+           f"document score {s.doc_score:.3f}\n-- threshold: {detection.cut.describe()}")
     return out + ("\n-- likely originals:\n" + "\n".join(guesses) if guesses else "")
 
 
-def write_highlighted(out: TextIO, detector, text: str, detection: Detection, color: bool, suggest: bool = False, suggester=None) -> None:
+def write_highlighted(out: TextIO, text: str, detection: Detection, color: bool) -> None:
     """The input with suspected spun spans marked (red in a terminal, ``[[...]]`` otherwise),
-    written passage by passage, then a summary."""
+    then a summary."""
     on, off = (_ON, _OFF) if color else ("[[", "]]")
+    s = detection.scored
     cursor = 0
-    guesses = []
-    for rows in detect_passages(detector, text, detection, suggest, suggester):
-        pieces, cursor = _marked(text, rows, on, off, cursor)
-        out.write("".join(pieces))
-        guesses += [f"   {text[r['start']:r.get('suggestion_end', r['end'])]!r} was probably {r['suggestion']!r}" for r in rows if r.get("suggestion")]
+    for a, b in zip(*detection.runs()):
+        start, end = s.starts[a], s.ends[b - 1]
+        out.write("".join((text[cursor:start], on, text[start:end], off)))
+        cursor = end
+    guesses = [f"   {text[a:b]!r} was probably {g!r}" for a, b, g in detection.suggestions or () if g]
     out.write(text[cursor:] + _summary(detection, guesses) + "\n")
-

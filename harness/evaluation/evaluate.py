@@ -35,7 +35,7 @@ from harness.evaluation.predictions import header_thresholds, read_predictions, 
 from harness.evaluation.prepare import DETECTOR, fit_and_validate
 from harness.evaluation.record import record, write_detection_run
 from harness.evaluation.results import Results, read_results
-from harness.evaluation.scoring import score_split
+from harness.evaluation.scoring import score_by_rule
 from harness.evaluation.thresholds import GIVEN, THRESHOLDS_CHOSEN_ON, Thresholds
 from harness.evaluation.validation import read_validation, threshold_split, validation_file
 from harness.runs.models import checked_params, default_name, make
@@ -79,8 +79,7 @@ def evaluate(model: object, config: str | None = None, split: str | None = None,
     prepared = fit_and_validate(made.model, made.label, made.target, dataset, use_cache, fit)
     predicted = predict_split(made.label, prepared.detector, evaluated, f"{evaluated.config}/{evaluated.split}")
     chosen = Thresholds.override(prepared.thresholds, *given) if given else prepared.thresholds
-    thresholds = chosen.for_split(predicted.token_scores, predicted.doc_scores)
-    scores = score_split(evaluated.gold, predicted.token_scores, predicted.doc_scores, thresholds.token, thresholds.document, n_boot=run.n_boot, seed=run.seed)
+    thresholds, scores = score_by_rule(evaluated.gold, predicted.token_scores, predicted.doc_scores, chosen, run.n_boot, run.seed)
     # 5. record; writing is a step of its own
     results = record(info, evaluated, thresholds, scores, plan, predicted.seconds, prepared.fit_seconds)
     if not run.write:

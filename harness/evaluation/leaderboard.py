@@ -120,6 +120,7 @@ def main_table(entries: Entries) -> Table:
             rank.get(model, MISSING),
             model,
             score_text(news.main_score) if news else MISSING,
+            _cell(news, "per_document", "token_f1"),
             _cell(news, "token", "auprc", interval=True),
             _cell(news, "token", "precision"),
             _cell(news, "token", "recall"),
@@ -134,7 +135,7 @@ def main_table(entries: Entries) -> Table:
             f"{speed:,.0f}" if speed else MISSING,
             (news or next(iter(cfg.values()))).date[:10],
         ])
-    columns = ("rank", "model", "token F1 (main)", "token AUPRC", "token P", "token R", "span F1 strict", "span F1 partial", "doc F1",
+    columns = ("rank", "model", "token F1 (main)", "token F1 per document", "token AUPRC", "token P", "token R", "span F1 strict", "span F1 partial", "doc F1",
                "doc AUROC", "doc TPR @1% FPR", "doc TPR @5% FPR", "clean docs flagged", "false alarms / 1k clean tokens", "tokens/s", "date")
     return Table(f"`{DEFAULT_CONFIG}`/test", columns, rows)
 

@@ -18,7 +18,7 @@ from harness.core.checks import is_finite_number, is_probability
 from harness.core.dataset import GoldColumns, Split
 from harness.core.files import read_jsonl_gz, write_jsonl_gz
 from harness.evaluation.contract import doc_scores_from_tokens
-from harness.evaluation.scoring import score_split
+from harness.evaluation.scoring import score_by_rule
 from harness.evaluation.thresholds import Thresholds
 from harness.runs.results import DatasetInfo, ModelInfo, ResultsError, check_revision
 
@@ -159,9 +159,8 @@ def score_predictions_file(
     path: Path, gold: Split, n_boot: int, seed: int, thresholds: Thresholds, read: tuple[dict, dict] | None = None,
 ) -> ScoredPredictions:
     """Score a predictions file against ``gold`` (read by :func:`read_scores`) at ``thresholds``
-    moved to this file's scores by the rule (:meth:`Thresholds.for_split`, which leaves cuts given
-    by hand, or read from a header, alone)."""
+    moved to this file's scores by the rule (:func:`~harness.evaluation.scoring.score_by_rule`;
+    cuts given by hand, or read from a header, are left alone)."""
     header, token_scores, doc_scores = read_scores(path, gold, read)
-    chosen = thresholds.for_split(token_scores, doc_scores)
-    scores = score_split(gold.gold, token_scores, doc_scores, chosen.token, chosen.document, n_boot=n_boot, seed=seed)
+    chosen, scores = score_by_rule(gold.gold, token_scores, doc_scores, thresholds, n_boot, seed)
     return ScoredPredictions(header, chosen, token_scores, doc_scores, scores)

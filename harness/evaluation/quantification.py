@@ -196,10 +196,10 @@ def simplex_least_squares(columns: np.ndarray, target: np.ndarray, prior: tuple[
     return best
 
 
-def estimate(ref: Reference, scores: Sequence[float]) -> Estimate:
+def estimate(ref: Reference, scores: Sequence[float], prior_weight: float = PRIOR_WEIGHT) -> Estimate:
     """The mixture of ``ref``'s distributions that best reproduces the shares of ``scores``
     flagged at ``ref.grid``'s cuts, with at most ``ref.near_ratio`` neighbours per spun item (see
-    the module docstring).
+    the module docstring); ``prior_weight``: the pull of the spun share towards calibration's.
 
     For each shift the least-squares problem is convex, with one constraint beyond the simplex:
     neighbours ``n <= r * c``. So its optimum is the simplex optimum with the neighbours free
@@ -214,17 +214,17 @@ def estimate(ref: Reference, scores: Sequence[float]) -> Estimate:
     for shift in ref.shifts:
         spun_column = survival(ref.spun_scores(shift), ref.grid)
         columns = np.stack([*clean, *near, spun_column], axis=1)
-        w = simplex_least_squares(columns, observed, (len(columns[0]) - 1, ref.spun_share, PRIOR_WEIGHT))
+        w = simplex_least_squares(columns, observed, (len(columns[0]) - 1, ref.spun_share, prior_weight))
         spun, n = w[-1], (w[k] if near else 0.0)
         if n > ref.near_ratio * spun + 1e-12:
             # the bundle's weight is c * (1 + r): its column is one spun item with its neighbours,
             # and the pull on c is a pull on that weight, rescaled
             columns = np.stack([*clean, (spun_column + ref.near_ratio * near[0]) / per_spun], axis=1)
-            w = simplex_least_squares(columns, observed, (k, ref.spun_share * per_spun, PRIOR_WEIGHT / per_spun**2))
+            w = simplex_least_squares(columns, observed, (k, ref.spun_share * per_spun, prior_weight / per_spun**2))
             spun = w[k] / per_spun
             n = spun * ref.near_ratio
         misfit = float(np.mean((columns @ w - observed) ** 2))
-        cost = misfit + PRIOR_WEIGHT * (spun - ref.spun_share) ** 2
+        cost = misfit + prior_weight * (spun - ref.spun_share) ** 2
         if best is None or cost < best[0] - 1e-15:
             best = (cost, Estimate(tuple(float(x) for x in w[:k]), float(spun), float(shift), float(np.sqrt(misfit)), float(n)))
     assert best is not None
@@ -247,7 +247,7 @@ def best_expected_f1_cut(ref: Reference, est: Estimate, scores: Sequence[float],
     model's F1 is flat (no calibration score between two cuts, as often with a few hundred
     documents) the cut stays where it was rather than moving to some scored item's own score.
     None without a score."""
-    cuts, _, _ = metrics.score_cuts(np.zeros(len(scores)), scores)
+    cuts = np.unique(np.asarray(scores, dtype=float))[::-1]  # every distinct score, highest first
     if not len(cuts):
         return keep
     f1 = expected_f1(ref, est, cuts)

@@ -15,6 +15,8 @@ import numpy as np
 from harness.core.configs import CLEAN_REGIME, rate_band
 from harness.core.dataset import GoldColumns
 from harness.evaluation import metrics
+from harness.evaluation.one_text import one_text_cuts
+from harness.evaluation.thresholds import Thresholds
 from harness.runs.bootstrap import Intervals, group_resamples, left_out, ratio
 from harness.runs.bootstrap import weights as resample_weights
 
@@ -110,6 +112,38 @@ def _false_alarm_block(ci: Intervals, tok: np.ndarray, lengths: np.ndarray, spun
     }
 
 
+def per_document_f1(gold: np.ndarray, scores: np.ndarray, offsets: np.ndarray, cuts: np.ndarray) -> np.ndarray:
+    """Token F1 of each document at its own cut (``cuts``: one per document; ``offsets``: where
+    each document's tokens start in ``gold`` and ``scores``, and where the last ends); 0 for a
+    document without a spun token (its F1 is undefined: the caller leaves it out)."""
+    pred = scores >= np.repeat(cuts, np.diff(offsets))
+    counts = metrics.token_counts_by_doc(gold, pred, offsets)
+    return np.asarray(metrics.prf(counts[:, 0], counts[:, 1], counts[:, 2])[2], dtype=float)
+
+
+def _per_document_block(ci: Intervals, gold: np.ndarray, scores: np.ndarray, offsets: np.ndarray, cuts: np.ndarray, spun: np.ndarray,
+                        weights: np.ndarray) -> dict:
+    """Token F1 averaged over the spun documents, each at its own cut (the way a user who runs
+    ``spinbench detect`` on one text meets a detector), with an interval over resampled documents."""
+    spun = spun.astype(bool)
+    f1 = per_document_f1(gold, scores, offsets, cuts) * spun
+    point = ratio(f1.sum(), spun.sum(), float("nan"))
+    boot = left_out(ratio(weights @ f1, weights @ spun.astype(float), float("nan")), group_resamples(weights, spun))
+    return {"spun_documents": int(spun.sum()), "token_f1": ci.metric(point, boot)}
+
+
+def score_by_rule(truth: GoldColumns, token_scores: Sequence[Sequence[float]], doc_scores: Sequence[float], thresholds: Thresholds,
+                  n_boot: int = 1000, seed: int = 0) -> tuple[Thresholds, dict]:
+    """``thresholds`` moved to these scores by the rule (:meth:`Thresholds.for_split`; cuts given
+    by hand, or read from a header, are left alone), and every score at them, each spun document
+    also at its own one-text cut (the per-document view: :func:`harness.evaluation.one_text.one_text_cuts`).
+    ``evaluate`` and :func:`~harness.evaluation.predictions.score_predictions_file` (so
+    ``leaderboard --check``) score through here."""
+    chosen = thresholds.for_split(token_scores, doc_scores)
+    cuts = one_text_cuts(chosen, token_scores, doc_scores)
+    return chosen, score_split(truth, token_scores, doc_scores, chosen.token, chosen.document, n_boot=n_boot, seed=seed, document_cuts=cuts)
+
+
 def score_split(
     truth: GoldColumns,
     token_scores: Sequence[Sequence[float]],
@@ -118,10 +152,13 @@ def score_split(
     doc_threshold: float,
     n_boot: int = 1000,
     seed: int = 0,
+    document_cuts: Sequence[float] | None = None,
 ) -> dict:
     """All scores of one split: ``truth`` is its gold standard (``Split.gold``, or
     ``GoldColumns.from_records``); scores are aligned with its documents. Every count is kept per
-    document, so a bootstrap resample is a weighted sum of document rows."""
+    document, so a bootstrap resample is a weighted sum of document rows. ``document_cuts``: the
+    token cut of each document scored alone (:func:`harness.evaluation.one_text.one_text_cuts`),
+    for the per-document view; None: ``token_threshold`` for every document."""
     n = len(truth)
     lengths, offsets = truth.lengths, truth.offsets
     gold = truth.labels.astype(bool)
@@ -141,6 +178,8 @@ def score_split(
     out.update(_span_blocks(ci, spn.sum(0), weights @ spn))
     out["document"] = {**_prf_block(ci, doc.sum(0), weights @ doc), **_ranking_block(ci, y, s, np.arange(n), weights, None)}
     out["false_alarms"] = _false_alarm_block(ci, tok, lengths, y, weights)
+    cuts = np.full(n, token_threshold, dtype=float) if document_cuts is None else np.asarray(document_cuts, dtype=float)
+    out["per_document"] = _per_document_block(ci, gold, scores, offsets, cuts, y, weights)
     out["regimes"] = _regime_blocks(ci, truth, gold, scores, doc_index, s, weights)
     # The main score in every resample, for paired comparisons between models scored on the
     # same documents with the same resampling (the leaderboard's ranks: harness.runs.bootstrap.paired_interval).

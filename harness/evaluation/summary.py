@@ -32,6 +32,10 @@ def format_table(results) -> str:
         lines.append(f"{label:<14}" + "".join(f"{cell(s[key][m]):>24}" for m in ("precision", "recall", "f1")))
     for level in ("token", "document"):
         lines.append(f"{level:<14}  AUROC {cell(s[level]['auroc'])}   AUPRC {cell(s[level]['auprc'])}   (no threshold)")
+    per_doc = s.get("per_document")  # absent from results scored before it was added
+    if per_doc:
+        lines.append(f"token F1 per document: {cell(per_doc['token_f1'], per_doc['spun_documents'])}, the mean over the "
+                     f"{per_doc['spun_documents']} spun documents, each at the cut `spinbench detect` would use on it alone")
     fa = s["false_alarms"]
     lines.append(
         f"false alarms on the {fa['clean_documents']} clean documents: {cell(fa['documents_flagged'], fa['clean_documents'])} of them flagged, "

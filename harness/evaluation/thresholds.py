@@ -16,23 +16,20 @@ from dataclasses import dataclass, field, fields, replace
 import numpy as np
 
 from harness.core.checks import is_probability
-from harness.core.configs import DEFAULT_CONFIG, THRESHOLD_SPLIT
+from harness.core.configs import THRESHOLDS_CHOSEN_ON
 from harness.core.dataset import GoldColumns
 from harness.core.errors import SpinbenchError
-from harness.evaluation import metrics, quantification
+from harness.evaluation import metrics, one_text, quantification
 
 # With no positive example to learn from, a threshold cannot be chosen; this one is used.
 FALLBACK_THRESHOLD = 0.5
-# Where thresholds are chosen for every detector and every config.
-THRESHOLDS_CHOSEN_ON = f"{DEFAULT_CONFIG}/{THRESHOLD_SPLIT}"
 # The rule's name, recorded with the thresholds it sets (results from before it have none; what
 # each version changed: docs/changelog.md).
 RULE_NAME = "estimated-f1-v2"
 # The least scored set the rule estimates from; a smaller one keeps the validation split's
-# F1-optimal cuts. Tokens: two documents (one text's tokens are not independent draws: one text
-# cannot tell a clean document from a lightly spun one, so ``spinbench detect`` always keeps the
-# cut) and this many tokens; documents: this many documents (a mixture of a handful of document
-# scores says little).
+# F1-optimal cuts. Tokens: this many (a set of one document has a rule of its own,
+# harness.evaluation.one_text: its tokens are not independent draws); documents: this many
+# documents (a mixture of a handful of document scores says little).
 MIN_TOKENS = 1000
 MIN_DOCUMENTS = 10
 THRESHOLD_RULE = (
@@ -40,8 +37,10 @@ THRESHOLD_RULE = (
     f"the {THRESHOLDS_CHOSEN_ON} scores of clean tokens (of clean documents; of spun ones away from a swap) and of spun tokens "
     f"with their neighbours (within {quantification.NEAR} tokens), the spun ones allowed to sit lower (an unfamiliar "
     f"spinner), mixed in the shares that best reproduce the split's scores; documents likewise; where the split is "
-    f"estimated to be spun less than {THRESHOLDS_CHOSEN_ON}, on one document, or under {MIN_TOKENS:,} tokens (for documents, "
-    f"under {MIN_DOCUMENTS} documents), the F1-optimal cuts on {THRESHOLDS_CHOSEN_ON}"
+    f"estimated to be spun less than {THRESHOLDS_CHOSEN_ON}, or under {MIN_TOKENS:,} tokens (for documents, "
+    f"under {MIN_DOCUMENTS} documents), the F1-optimal cuts on {THRESHOLDS_CHOSEN_ON}; a split of one document gets the "
+    f"one-text cut (as `spinbench detect`: estimated from the document's own scores where it is long enough and "
+    f"clearly more spun than {THRESHOLDS_CHOSEN_ON})"
 )
 # The rule in one sentence, where a page states it (the leaderboard's header, detect's output).
 RULE_SUMMARY = (f"on each scored split, the cut with the best F1 estimated without its labels, from a mixture of the model's "
@@ -95,10 +94,11 @@ class Thresholds:
         returned as they are."""
         token, document = self.token, self.document
         token_estimate = document_estimate = None
-        if self.token_reference is not None:
+        if self.token_reference is not None and len(token_scores) == 1:
+            token, token_estimate = _one_text_cut(self, token_scores[0], doc_scores[0] if len(doc_scores) else None)
+        elif self.token_reference is not None:
             flat = _concat(token_scores)
-            enough = len(token_scores) >= 2 and len(flat) >= MIN_TOKENS
-            token, token_estimate = _rule_cut(self.token_reference, flat, self.validation_token, enough)
+            token, token_estimate = _rule_cut(self.token_reference, flat, self.validation_token, len(flat) >= MIN_TOKENS)
         if self.document_reference is not None:
             enough = len(doc_scores) >= MIN_DOCUMENTS
             document, document_estimate = _rule_cut(self.document_reference, np.asarray(doc_scores, dtype=float), self.validation_document, enough)
@@ -125,7 +125,8 @@ class Thresholds:
                 continue
             estimated.append(share is not None)
             if share is None:
-                small = f"one document or under {MIN_TOKENS:,} tokens" if unit == "token" else f"under {MIN_DOCUMENTS} documents"
+                small = (f"under {MIN_TOKENS:,} tokens, or one text not clearly more spun than {THRESHOLDS_CHOSEN_ON}" if unit == "token"
+                         else f"under {MIN_DOCUMENTS} documents")
                 parts.append(f"{unit}s: the F1-optimal cut on {THRESHOLDS_CHOSEN_ON} ({cut:.4f}), too few to estimate from ({small})")
             else:
                 kept = ""
@@ -172,6 +173,14 @@ class Thresholds:
 
 def _concat(token_scores: Sequence[Sequence[float]]) -> np.ndarray:
     return np.concatenate([np.asarray(t, dtype=float) for t in token_scores]) if len(token_scores) else np.zeros(0)
+
+
+def _one_text_cut(thresholds: Thresholds, scores: Sequence[float], doc_score: float | None):
+    """(cut, estimate) of a set of one document: the one-text rule's cut, and its estimate where
+    the cut was estimated (else None: the text was too short, or not clearly spun)."""
+    cut = one_text.one_text_cut(thresholds, scores, doc_score)
+    moved = cut.spun_share is not None and cut.cut != cut.validation
+    return cut.cut, (quantification.Estimate((), cut.spun_share, cut.shift, float("nan")) if moved else None)
 
 
 def _rule_cut(ref: quantification.Reference, scores: np.ndarray, validation_cut: float | None, enough: bool):
