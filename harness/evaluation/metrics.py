@@ -118,15 +118,29 @@ def span_prf_from_counts(c: dict) -> dict[str, tuple]:
     return {"strict": strict, "partial": (p, r, _f1(p, r))}
 
 
-def areas(tp_at: np.ndarray, fp_at: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def cumulative(tp_at: np.ndarray, fp_at: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Positives and negatives at or above each level (``cum=`` of :func:`areas` and
+    :func:`tpr_at_fpr`, made once for several scores of the same counts)."""
+    return np.cumsum(tp_at, axis=1), np.cumsum(fp_at, axis=1)
+
+
+def areas(tp_at: np.ndarray, fp_at: np.ndarray, cum: tuple[np.ndarray, np.ndarray] | None = None) -> tuple[np.ndarray, np.ndarray]:
     """AUROC and average precision from (rows x levels) counts of positives and negatives at
-    each score level, highest level first."""
-    tp, fp = np.cumsum(tp_at, axis=1), np.cumsum(fp_at, axis=1)
+    each score level, highest level first (``cum``: their :func:`cumulative`, when made already)."""
+    tp, fp = cum if cum is not None else cumulative(tp_at, fp_at)
+    if not tp.shape[1]:  # nothing scored
+        return np.full(len(tp), np.nan), np.full(len(tp), np.nan)
     n_pos, n_neg = tp[:, -1], fp[:, -1]
+    # row-wise dot products (einsum makes no temporary of the whole matrix): the trapezoid's
+    # area is sum(fp_at * tp) - sum(fp_at * tp_at) / 2
+    pairs = np.einsum("ij,ij->i", fp_at, tp) - 0.5 * np.einsum("ij,ij->i", fp_at, tp_at)
+    # precision at each level (where nothing is flagged yet, no positive is either: 0)
+    flagged = tp + fp
+    flagged[flagged == 0] = 1
+    precision = tp / flagged
     with np.errstate(divide="ignore", invalid="ignore"):
-        roc = np.sum(fp_at * (tp - tp_at / 2), axis=1) / (n_pos * n_neg)
-        precision = np.where(tp + fp > 0, tp / (tp + fp), 0.0)
-        ap = np.sum(precision * tp_at, axis=1) / n_pos
+        roc = pairs / (n_pos * n_neg)
+        ap = np.einsum("ij,ij->i", precision, tp_at) / n_pos
     return np.where((n_pos > 0) & (n_neg > 0), roc, np.nan), np.where(n_pos > 0, ap, np.nan)
 
 
@@ -179,7 +193,7 @@ def level_counts(y_true: Sequence[int], scores: Sequence[float], groups: Sequenc
     return w @ hist[1], w @ hist[0]
 
 
-def tpr_at_fpr(tp_at: np.ndarray, fp_at: np.ndarray, fpr: float) -> np.ndarray:
+def tpr_at_fpr(tp_at: np.ndarray, fp_at: np.ndarray, fpr: float, cum: tuple[np.ndarray, np.ndarray] | None = None) -> np.ndarray:
     """The true positive rate where the false positive rate is at most ``fpr``: the share of
     positives caught by the lowest threshold that flags at most that share of negatives (flagging
     nothing when even the top score's level would flag more), from :func:`level_counts` (one
@@ -189,14 +203,13 @@ def tpr_at_fpr(tp_at: np.ndarray, fp_at: np.ndarray, fpr: float) -> np.ndarray:
     >>> tpr_at_fpr(*level_counts([1, 0, 1, 0, 1], [0.9, 0.8, 0.7, 0.2, 0.1]), 0.5)
     array([0.66666667])
     """
-    tp, fp = np.cumsum(tp_at, axis=1), np.cumsum(fp_at, axis=1)
+    tp, fp = cum if cum is not None else cumulative(tp_at, fp_at)
     if not tp.shape[1]:
         return np.full(len(tp), np.nan)
     n_pos, n_neg = tp[:, -1], fp[:, -1]
     with np.errstate(divide="ignore", invalid="ignore"):
-        rate = fp / n_neg[:, None]
-        within = rate <= fpr + 1e-12  # a prefix of the levels: the rate only grows
-        k = within.sum(axis=1)
+        # the levels whose false positive rate is within fpr: a prefix (the rate only grows)
+        k = (fp <= (fpr + 1e-12) * n_neg[:, None]).sum(axis=1)
         caught = np.where(k > 0, tp[np.arange(len(tp)), np.maximum(k - 1, 0)], 0.0)
         out = caught / n_pos
     return np.where((n_pos > 0) & (n_neg > 0), out, np.nan)

@@ -16,6 +16,7 @@ from harness.core.configs import CLEAN_REGIME, rate_band
 from harness.core.dataset import GoldColumns
 from harness.evaluation import metrics
 from harness.evaluation.one_text import one_text_cuts
+from harness.evaluation.ranking import Counts, RankedSplit, ranking_scores
 from harness.evaluation.thresholds import Thresholds
 from harness.runs.bootstrap import Intervals, group_resamples, left_out, ratio
 from harness.runs.bootstrap import weights as resample_weights
@@ -26,8 +27,7 @@ def breakdown_groups(truth: GoldColumns) -> dict[str, list[str]]:
     return {"regime": list(truth.regime), "recipe": list(truth.recipe), "rate_band": [rate_band(r) for r in truth.spin_rate], "domain": list(truth.domain)}
 
 
-def _regime_blocks(ci: Intervals, truth: GoldColumns, gold: np.ndarray, scores: np.ndarray, doc_index: np.ndarray,
-                   doc_scores: np.ndarray, weights: np.ndarray) -> dict:
+def _regime_blocks(ci: Intervals, truth: GoldColumns, ranked: RankedSplit) -> dict:
     """Each spin regime's documents scored against the clean documents: does a detector tell a
     sparsely spun document from a clean one, and find its few spun tokens among clean tokens?
     Per regime: document AUROC, AUPRC and TPR at low FPR (clean documents the negatives), and the
@@ -36,15 +36,10 @@ def _regime_blocks(ci: Intervals, truth: GoldColumns, gold: np.ndarray, scores: 
     clean = regimes == CLEAN_REGIME
     out = {}
     for regime in sorted(set(regimes.tolist()) - {CLEAN_REGIME}):
-        docs = clean | (regimes == regime)
-        sub = weights[:, docs]
-        doc_block = _ranking_block(ci, truth.is_spun[docs], doc_scores[docs], np.arange(int(docs.sum())), sub, None)
-        in_docs = docs[doc_index]
-        # tokens: positives the regime's spun tokens, negatives the clean documents' tokens
-        tokens = in_docs & (gold | clean[doc_index])
-        renumber = np.cumsum(docs) - 1
-        token_block = _ranking_block(ci, gold[tokens], scores[tokens], renumber[doc_index[tokens]], sub, TOKEN_RANKING_BINS)
-        out[regime] = {"documents": int((regimes == regime).sum()), "clean_documents": int(clean.sum()),
+        mine = regimes == regime
+        doc_block = _ranking_block(ci, *ranked.document_counts(clean | mine))
+        token_block = _ranking_block(ci, *ranked.token_counts(mine, clean))
+        out[regime] = {"documents": int(mine.sum()), "clean_documents": int(clean.sum()),
                        "document": doc_block, "token": {k: token_block[k] for k in ("auroc", *FPR_POINTS)}}
     return out
 
@@ -67,30 +62,18 @@ def _span_blocks(ci: Intervals, counts: np.ndarray, boot: np.ndarray) -> dict:
     }
 
 
-# Token scores take up to 10,001 distinct values (4 decimals); their bootstrap intervals use
-# this many quantile levels instead, which moves interval ends by about 0.001 at most on the
-# baselines' predictions (tests/test_scoring.py bounds it) and makes them fast. Point values,
-# and everything about documents, use every distinct score.
-TOKEN_RANKING_BINS = 1024
-
-
 # Detection practice's operating points: the share of positives caught while at most this share
 # of negatives is flagged (RAID and AI-text detection report TPR at 1% and 5% FPR).
 FPR_POINTS = {"tpr_at_1pct_fpr": 0.01, "tpr_at_5pct_fpr": 0.05}
 
 
-def _ranking_block(ci: Intervals, y: np.ndarray, scores: np.ndarray, groups: np.ndarray, weights: np.ndarray, bins: int | None) -> dict:
-    """AUROC, AUPRC and TPR at low FPR (:data:`FPR_POINTS`), with bootstrap intervals (see
-    :func:`metrics.ranking_scores` and :func:`metrics.tpr_at_fpr`)."""
-    point, boot = metrics.level_counts(y, scores), metrics.level_counts(y, scores, groups, weights, bins=bins)
-    if not point[0].shape[1]:  # nothing scored
-        nan = np.full(len(weights), np.nan)
+def _ranking_block(ci: Intervals, point: Counts, boot: Counts) -> dict:
+    """AUROC, AUPRC and TPR at low FPR (:data:`FPR_POINTS`), with bootstrap intervals, from
+    :class:`~harness.evaluation.ranking.RankedSplit`'s counts."""
+    if not point[0].at.shape[1]:  # nothing scored
+        nan = np.full(len(boot[0].at), np.nan)
         return {name: ci.metric(float("nan"), nan) for name in ("auroc", "auprc", *FPR_POINTS)}
-    (point_roc, point_ap), (boot_roc, boot_ap) = metrics.areas(*point), metrics.areas(*boot)
-    out = {"auroc": ci.metric(point_roc[0], boot_roc), "auprc": ci.metric(point_ap[0], boot_ap)}
-    for name, fpr in FPR_POINTS.items():
-        out[name] = ci.metric(metrics.tpr_at_fpr(*point, fpr)[0], metrics.tpr_at_fpr(*boot, fpr))
-    return out
+    return {name: ci.metric(value, resampled) for name, (value, resampled) in ranking_scores(point, boot, FPR_POINTS).items()}
 
 
 def _false_alarm_block(ci: Intervals, tok: np.ndarray, lengths: np.ndarray, spun: np.ndarray, weights: np.ndarray) -> dict:
@@ -174,13 +157,14 @@ def score_split(
 
     weights = resample_weights(n, n_boot, seed)
     ci = Intervals()
-    out = {"token": {**_prf_block(ci, tok.sum(0), weights @ tok), **_ranking_block(ci, gold, scores, doc_index, weights, TOKEN_RANKING_BINS)}}
+    ranked = RankedSplit(gold, scores, doc_index, y, s, weights)
+    out = {"token": {**_prf_block(ci, tok.sum(0), weights @ tok), **_ranking_block(ci, *ranked.token_counts())}}
     out.update(_span_blocks(ci, spn.sum(0), weights @ spn))
-    out["document"] = {**_prf_block(ci, doc.sum(0), weights @ doc), **_ranking_block(ci, y, s, np.arange(n), weights, None)}
+    out["document"] = {**_prf_block(ci, doc.sum(0), weights @ doc), **_ranking_block(ci, *ranked.document_counts())}
     out["false_alarms"] = _false_alarm_block(ci, tok, lengths, y, weights)
     cuts = np.full(n, token_threshold, dtype=float) if document_cuts is None else np.asarray(document_cuts, dtype=float)
     out["per_document"] = _per_document_block(ci, gold, scores, offsets, cuts, y, weights)
-    out["regimes"] = _regime_blocks(ci, truth, gold, scores, doc_index, s, weights)
+    out["regimes"] = _regime_blocks(ci, truth, ranked)
     # The main score in every resample, for paired comparisons between models scored on the
     # same documents with the same resampling (the leaderboard's ranks: harness.runs.bootstrap.paired_interval).
     out["resamples"] = {"token_f1": [round(float(v), 6) for v in metrics.prf(*(weights @ tok).T)[2]]}

@@ -1,0 +1,78 @@
+"""RankedSplit (harness/evaluation/ranking.py) against ranking each subset of documents afresh
+with metrics.level_counts, and its scores against scikit-learn: the counts made once per split
+give every regime's threshold-free scores exactly."""
+
+import numpy as np
+import pytest
+from sklearn.metrics import roc_auc_score
+
+from harness.evaluation import metrics
+from harness.evaluation.ranking import RankedSplit, ranking_scores
+from harness.runs.bootstrap import weights
+
+
+def _split(seed: int, n_docs: int = 30):
+    rng = np.random.default_rng(seed)
+    lengths = rng.integers(1, 40, n_docs)
+    spun = rng.random(n_docs) < 0.6
+    doc_index = np.repeat(np.arange(n_docs), lengths)
+    gold = (rng.random(lengths.sum()) < 0.3) & spun[doc_index]
+    scores = np.round(np.clip(rng.normal(0.4 + 0.3 * gold, 0.2), 0, 1), 2)  # ties on purpose
+    doc_scores = np.round(rng.random(n_docs), 2)
+    return gold, scores, doc_index, spun, doc_scores, weights(n_docs, 50, seed)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_subset_counts_are_those_of_ranking_the_subset_afresh(seed):
+    gold, scores, doc_index, spun, doc_scores, w = _split(seed)
+    ranked = RankedSplit(gold, scores, doc_index, spun, doc_scores, w, bins=100_000)  # every distinct score its own bin
+    mine, clean = spun & (np.arange(len(spun)) % 2 == 0), ~spun
+    point, boot = ranked.token_counts(mine, clean)
+    tokens = (gold & mine[doc_index]) | clean[doc_index]
+    renumber = np.cumsum(mine | clean) - 1
+    want_point = metrics.level_counts(gold[tokens], scores[tokens])
+    want_boot = metrics.level_counts(gold[tokens], scores[tokens], renumber[doc_index[tokens]], w[:, mine | clean])
+    got = ranking_scores(point, boot, {"tpr": 0.1})
+    for name, (value, resampled) in got.items():
+        cum_p, cum_b = metrics.cumulative(*want_point), metrics.cumulative(*want_boot)
+        if name == "tpr":
+            expect_value, expect_boot = metrics.tpr_at_fpr(*want_point, 0.1, cum=cum_p)[0], metrics.tpr_at_fpr(*want_boot, 0.1, cum=cum_b)
+        else:
+            k = ("auroc", "auprc").index(name)
+            expect_value, expect_boot = metrics.areas(*want_point, cum=cum_p)[k][0], metrics.areas(*want_boot, cum=cum_b)[k]
+        assert value == pytest.approx(expect_value, abs=1e-12)
+        np.testing.assert_allclose(resampled, expect_boot, atol=1e-6, equal_nan=True)  # level_counts sums in float32
+    assert got["auroc"][0] == pytest.approx(roc_auc_score(gold[tokens], scores[tokens]), abs=1e-12)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_document_counts_match_scikit_learn_on_every_resample(seed):
+    gold, scores, doc_index, spun, doc_scores, w = _split(seed)
+    ranked = RankedSplit(gold, scores, doc_index, spun, doc_scores, w)
+    docs = np.arange(len(spun)) % 3 != 0
+    value, resampled = ranking_scores(*ranked.document_counts(docs), {})["auroc"]
+    assert value == pytest.approx(roc_auc_score(spun[docs], doc_scores[docs]), abs=1e-12)
+    for b in range(5):
+        reps = np.repeat(np.arange(len(spun)), w[b].astype(int))
+        reps = reps[docs[reps]]
+        if len(set(spun[reps])) == 2:
+            assert resampled[b] == pytest.approx(roc_auc_score(spun[reps], doc_scores[reps]), abs=1e-12)
+
+
+def test_binned_intervals_of_a_subset_stay_close_to_exact():
+    rng = np.random.default_rng(11)
+    n_docs = 120
+    lengths = rng.integers(20, 80, n_docs)
+    spun = rng.random(n_docs) < 0.7
+    doc_index = np.repeat(np.arange(n_docs), lengths)
+    gold = (rng.random(lengths.sum()) < 0.15) & spun[doc_index]
+    scores = np.round(np.clip(rng.normal(0.3 + 0.35 * gold, 0.2), 0, 1), 4)
+    w = weights(n_docs, 200, 3)
+    sparse, clean = spun & (np.arange(n_docs) % 4 == 0), ~spun
+    fprs = {"tpr1": 0.01, "tpr5": 0.05}
+    exact = ranking_scores(*RankedSplit(gold, scores, doc_index, spun, np.zeros(n_docs), w, bins=100_000).token_counts(sparse, clean), fprs)
+    binned = ranking_scores(*RankedSplit(gold, scores, doc_index, spun, np.zeros(n_docs), w).token_counts(sparse, clean), fprs)
+    for name in exact:
+        assert binned[name][0] == exact[name][0]  # point values use every distinct score
+        ends = [np.nanpercentile(x[name][1], [2.5, 97.5]) for x in (exact, binned)]
+        assert np.abs(ends[0] - ends[1]).max() < 5e-3, name
