@@ -42,6 +42,7 @@ from harness.runs.models import checked_params, default_name, make
 from harness.runs.options import RunOptions
 from harness.runs.paths import is_predictions_file
 from harness.runs.plan import plan_run
+from harness.runs.provenance import model_files
 from harness.runs.results import ModelInfo
 
 
@@ -74,7 +75,8 @@ def evaluate(model: object, config: str | None = None, split: str | None = None,
     made = make(model, model_args, DETECTOR)
     info = ModelInfo(run.name or default_name(model), made.target, checked_params(made.label, get_params(made.model)), fitted_outside=not fit)
     evaluated = nonempty(load(config or DEFAULT_CONFIG, split or EVALUATION_SPLIT, dataset=dataset))
-    plan = plan_run(run, info, evaluated, dataset, Results.threshold_problems(GIVEN if given else THRESHOLDS_CHOSEN_ON, True), read_results)
+    plan = plan_run(run, info, evaluated, dataset, Results.threshold_problems(GIVEN if given else THRESHOLDS_CHOSEN_ON, True), read_results,
+                    model_files(type(made.model)))
     # 2. prepare, 3. predict, 4. score
     prepared = fit_and_validate(made.model, made.label, made.target, dataset, use_cache, fit)
     predicted = predict_split(made.label, prepared.detector, evaluated, f"{evaluated.config}/{evaluated.split}")
@@ -86,7 +88,7 @@ def evaluate(model: object, config: str | None = None, split: str | None = None,
     if not run.write:
         return results
     validation = (prepared.validation, prepared.token_scores, prepared.doc_scores)
-    return write_detection_run(plan.paths, results, predicted.token_scores, predicted.doc_scores, evaluated.gold.ids, validation)
+    return write_detection_run(plan.paths, results, predicted.token_scores, predicted.doc_scores, evaluated.gold.ids, validation, run.submit)
 
 
 def evaluate_all(model: object, configs: list[str] | None = None, split: str | None = None, **kwargs) -> dict[str, Results]:
@@ -140,7 +142,7 @@ def rescore(path: str | Path, config: str | None = None, split: str | None = Non
     results = record(info, evaluated, scored.thresholds, scored.scores, plan)
     if not run.write:
         return results
-    return write_detection_run(plan.paths, results, scored.token_scores, scored.doc_scores, evaluated.gold.ids, validation)
+    return write_detection_run(plan.paths, results, scored.token_scores, scored.doc_scores, evaluated.gold.ids, validation, run.submit)
 
 
 __all__ = ["evaluate", "evaluate_all", "rescore"]

@@ -28,7 +28,15 @@ from harness.core.files import sha256_file
 from harness.core.progress import progress
 from harness.evaluation.contract import get_params
 from harness.restoration.contract import RestorerError, call, requires_fit, restore_document
-from harness.restoration.items import DetectorSpans, RestorationGold, detector_spans, resolve_detector_results, restoration_gold, training_data
+from harness.restoration.items import (
+    DetectorSpans,
+    RestorationGold,
+    detector_problems,
+    detector_spans,
+    resolve_detector_results,
+    restoration_gold,
+    training_data,
+)
 from harness.restoration.predictions import header_of, read_predictions, score_restoration_file, write_predictions
 from harness.restoration.registry import make_restorer, target_of
 from harness.restoration.results import RestorationResults, RestorationThroughput, read_restoration_results
@@ -39,7 +47,7 @@ from harness.runs.models import ModelKind, checked_params, default_name, make
 from harness.runs.options import RunOptions
 from harness.runs.paths import RESTORE, RESULTS_DIR, RunPaths, is_predictions_file
 from harness.runs.plan import plan_run
-from harness.runs.provenance import git_commit, hardware, harness_block, peak_memory_mb, utc_now
+from harness.runs.provenance import git_commit, hardware, harness_block, model_files, peak_memory_mb, utc_now
 from harness.runs.results import Bootstrap, DatasetInfo, ModelInfo
 from harness.runs.write import write_run
 
@@ -105,8 +113,10 @@ def restore(model: object, config: str | None = None, split: str | None = None, 
     made = make(model, model_args, RESTORER)
     info = ModelInfo(run.name or default_name(model), made.target, checked_params(made.label, get_params(made.model)), fitted_outside=not fit)
     evaluated = nonempty(load(config or DEFAULT_CONFIG, split or EVALUATION_SPLIT, dataset=dataset))
-    plan = plan_run(run, info, evaluated, dataset, read_entry=read_restoration_results)
-    detector = detector_spans(resolve_detector_results(spans_from, evaluated.config, results_dir), evaluated) if spans_from else None
+    detector_path = resolve_detector_results(spans_from, evaluated.config, results_dir) if spans_from else None
+    plan = plan_run(run, info, evaluated, dataset, detector_problems(detector_path) if detector_path else (), read_restoration_results,
+                    model_files(type(made.model)))
+    detector = detector_spans(detector_path, evaluated) if detector_path else None
     # 2. prepare, 3. restore, 4. score
     gold = restoration_gold(evaluated)
     restorer, fit_seconds = fit_restorer(made.model, made.label, made.target, dataset, use_cache) if fit else (made.model, None)
@@ -122,7 +132,7 @@ def restore(model: object, config: str | None = None, split: str | None = None, 
     results = record(info, evaluated, gold, detector, scores, throughput, Bootstrap(run.n_boot, run.seed), plan.paths.predictions.name,
                      harness_block(plan.code, run.allow_dirty))
     # 5. write, a step of its own
-    return write_restoration_run(plan.paths, results, gold, candidates, detected, detector) if run.write else results
+    return write_restoration_run(plan.paths, results, gold, candidates, detected, detector, run.submit) if run.write else results
 
 
 def restore_all(model: object, configs: list[str] | None = None, split: str | None = None, **kwargs) -> dict[str, RestorationResults]:
@@ -168,14 +178,15 @@ def rescore_restoration(path: str | Path, config: str | None = None, split: str 
 
 
 def write_restoration_run(paths: RunPaths, results: RestorationResults, gold: RestorationGold, candidates: list, detected,
-                          detector: DetectorSpans | None) -> RestorationResults:
-    """The predictions, then the results naming their hash, as one unit (:func:`harness.runs.write.write_run`)."""
+                          detector: DetectorSpans | None, entry: bool = False) -> RestorationResults:
+    """The predictions, then the results naming their hash, as one unit (:func:`harness.runs.write.write_run`;
+    ``entry``: a leaderboard entry)."""
 
     def predictions(res: RestorationResults) -> None:
         write_predictions(paths.predictions, header_of(res.model, gold, detector), gold, candidates, detected)
         res.predictions_sha256 = sha256_file(paths.predictions)
 
-    return write_run(results, paths.results, predictions)
+    return write_run(results, paths.results, predictions, entry)
 
 
 __all__ = ["restore", "restore_all", "rescore_restoration"]

@@ -8,8 +8,9 @@ why the run could not be a leaderboard entry, refusing a submission that could n
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from pathlib import Path
 
 from harness.core.dataset import Split, recorded_fingerprints
 from harness.core.errors import SpinbenchError
@@ -32,16 +33,18 @@ class RunPlan:
 
 
 def plan_run(options: RunOptions, model: ModelInfo, split: Split, dataset=None, track_problems: list[str] | tuple = (),
-             read_entry: Callable | None = None) -> RunPlan:
+             read_entry: Callable | None = None, model_sources: Iterable[Path] = ()) -> RunPlan:
     """The plan of running ``model`` on ``split`` with ``options`` (checked). ``track_problems``:
     what the track already knows keeps it off the leaderboard; ``read_entry``: the track's
-    results reader, to find another model's entries in the folder a submission goes to."""
-    code = git_commit()
+    results reader, to find another model's entries in the folder a submission goes to;
+    ``model_sources``: the model's own source files
+    (:func:`~harness.runs.provenance.model_files`), recorded with their hashes."""
+    code = git_commit(model_sources)
     paths = run_paths(options.output_dir, model.name, split.config, split.split, options.submit, options.task)
     problems = admission_problems(split.config, split.split, resamples=options.n_boot, seed=options.seed, commit=code["git_commit"],
                               dirty=code["git_dirty"] is not False, dirty_allowed=options.allow_dirty, target=model.target,
                               fitted_here=not model.fitted_outside, fingerprint=split.fingerprint, recorded=recorded_fingerprints(dataset),
-                              track=track_problems)
+                              track=track_problems, uncommitted=code.get("uncommitted", ()))
     if options.submit and read_entry is not None:
         problems += folder_problems(paths.results, model, read_entry, ResultsError)
     if options.submit and problems:
