@@ -79,16 +79,24 @@ def cmd_detect(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
+    from harness.core.paths import writable_location
     from harness.evaluation import detector_calls
-    from harness.evaluation.contract import hook
-    from harness.evaluation.prepare import prepare_detector
+    from harness.evaluation.contract import get_params, hook
+    from harness.evaluation.prepare import detector_kind, fit_and_validate
     from harness.evaluation.registry import parse_model_args
+    from harness.runs.models import checked_params, make
 
-    prepared = prepare_detector(args.model, parse_model_args(args.model_args), args.dataset, use_cache=not args.no_cache, predictions_file_ok=False)
-    export = hook(prepared.detector, "export")
-    if export is None:
+    # Everything that can fail is said before the fit, which may take minutes.
+    made = make(args.model, parse_model_args(args.model_args), detector_kind(predictions_file_ok=False))
+    checked_params(made.label, get_params(made.model))
+    if hook(made.model, "export") is None:
         raise SpinbenchError(f"model {args.model!r} cannot be exported: it has no export(path) method")
-    detector_calls.call(args.model, "export", export, args.out)
+    out = Path(args.out)
+    if out.is_dir() and any(out.iterdir()) and not (out / "config.json").is_file():
+        raise SpinbenchError(f"{out} is a folder with files in it, and not an earlier export (no config.json): choose another folder")
+    writable_location(out, "the exported model")
+    prepared = fit_and_validate(made.model, made.label, made.target, args.dataset, use_cache=not args.no_cache)
+    detector_calls.call(args.model, "export", hook(prepared.detector, "export"), args.out)
     print(f"wrote {args.out}; score it with: evaluate --model hf:{args.out}")
     return 0
 

@@ -43,7 +43,8 @@ from harness.restoration.results import RestorationResults, RestorationThroughpu
 from harness.restoration.scoring import score_restoration
 from harness.runs.bootstrap import DEFAULT_RESAMPLES
 from harness.runs.fit_cache import Fitted, fit_with_cache
-from harness.runs.models import ModelKind, checked_params, default_name, make
+from harness.runs.logs import log_by_default
+from harness.runs.models import ModelKind, checked_params, default_name, make, model_code
 from harness.runs.options import RunOptions
 from harness.runs.paths import RESTORE, RESULTS_DIR, RunPaths, is_predictions_file
 from harness.runs.plan import plan_run
@@ -53,8 +54,17 @@ from harness.runs.write import write_run
 
 log = logging.getLogger(__name__)
 
-RESTORER = ModelKind("restorer", "restore", "restore(tokens, spans)", "harness.restoration.contract",
-                     lambda name, model_args: call(name, "__init__", make_restorer, name, model_args), target_of)
+
+
+def _make_by_name(name: str, model_args: dict | None):
+    with model_code("restorer", name, "__init__", RestorerError):
+        return call(name, "__init__", make_restorer, name, model_args)
+
+
+RESTORER = ModelKind("restorer", "restore", "restore(tokens, spans)", "harness.restoration.contract", _make_by_name, target_of)
+# A candidate replaces its span's words: at most twice as many, and this many more (the longest
+# original wording of a phrase swap is a few words; a paragraph is no guess, and slows scoring).
+EXTRA_CANDIDATE_WORDS = 50
 
 
 def fit_restorer(restorer, name: str, target: str, dataset=None, use_cache: bool = True) -> tuple[object, float | None]:
@@ -68,7 +78,8 @@ def fit_restorer(restorer, name: str, target: str, dataset=None, use_cache: bool
     train = nonempty(load(DEFAULT_CONFIG, FIT_SPLIT, dataset=fit_dataset(dataset)))
 
     def fit(model):
-        fitted = call(name, "fit", model.fit, *training_data(train))
+        with model_code("restorer", name, "fit", RestorerError):
+            fitted = call(name, "fit", model.fit, *training_data(train))
         if fitted is None or not callable(getattr(fitted, "restore", None)):
             raise RestorerError(f"restorer {name!r}: fit returned {type(fitted).__name__}, not the restorer; it must return self")
         return fitted
@@ -78,13 +89,28 @@ def fit_restorer(restorer, name: str, target: str, dataset=None, use_cache: bool
     return done.model, done.seconds
 
 
+def restored(name: str, restorer, doc_id: str, tokens: list[str], spans: list[tuple[int, int]]) -> list[list[str]]:
+    """The restorer's checked candidates for the spans of one document (its prints on stderr),
+    none longer than :data:`EXTRA_CANDIDATE_WORDS` words past twice its span's."""
+    with model_code("restorer", name, "restore", RestorerError):
+        candidates = restore_document(name, restorer, doc_id, tokens, spans)
+    for (start, end), ranked in zip(spans, candidates):
+        for candidate in ranked:
+            words = len(candidate.split())
+            if words > 2 * (end - start) + EXTRA_CANDIDATE_WORDS:
+                raise RestorerError(f"restorer {name!r} returned a candidate of {words:,} words for span ({start}, {end}) of document {doc_id!r}: "
+                                    f"a candidate replaces the span's {end - start} token(s), so it may hold at most "
+                                    f"{2 * (end - start) + EXTRA_CANDIDATE_WORDS} words")
+    return candidates
+
+
 def restore_spans(name: str, restorer, gold: RestorationGold, spans: list[list[tuple[int, int]]], desc: str) -> tuple[list, float]:
-    """Every document's candidates for ``spans``, checked, and the seconds it took."""
+    """Every document's candidates for ``spans``, checked (:func:`restored`), and the seconds it took."""
     out = []
     started = time.perf_counter()
     with progress(sum(map(len, spans)), desc, "span") as bar:
         for doc_id, tokens, doc_spans in zip(gold.ids, gold.tokens, spans):
-            out.append(restore_document(name, restorer, doc_id, tokens, doc_spans))
+            out.append(restored(name, restorer, doc_id, tokens, doc_spans))
             bar.update(len(doc_spans))
     return out, time.perf_counter() - started
 
@@ -103,6 +129,7 @@ def restore(model: object, config: str | None = None, split: str | None = None, 
     ``runs/restore/<name>/`` (``results/restore/`` with ``submit=True``; ``output_dir/restore/``)
     unless ``write=False``. Every config in turn: :func:`restore_all`.
     """
+    log_by_default()
     if is_predictions_file(model):
         if model_args or options.get("submit"):
             raise SpinbenchError("a restoration predictions file is scored as it is: no model_args or submit (--model-args, --submit)")
@@ -139,6 +166,7 @@ def restore_all(model: object, configs: list[str] | None = None, split: str | No
     """``model`` scored on each config (default: every leaderboard config), the default config
     first (a fit, once, serves them all); every split is loaded before any work. ``kwargs``:
     :func:`restore`'s. Returns ``{config: results}``."""
+    log_by_default()
     configs = list(configs or CONFIGS)
     configs = [c for c in configs if c == DEFAULT_CONFIG] + [c for c in configs if c != DEFAULT_CONFIG]
     for config in configs:

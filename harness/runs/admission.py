@@ -52,7 +52,8 @@ def admission_problems(config: str, split: str, *, resamples: int, seed: int, co
     if recorded is not None and fingerprint is not None and not problems:
         want = recorded.get("configs", {}).get(config, {}).get(split)
         if want != fingerprint:
-            problems.append(f"it was scored on dataset revision {fingerprint[:12]}, but the build recorded {str(want)[:12]}")
+            problems.append(f"it was scored on dataset revision {fingerprint[:12]}, but its dataset folder's fingerprints.json records {str(want)[:12]}: "
+                            "the data there are an older or changed build; rebuild them (spinbench build)")
     return problems
 
 
@@ -74,16 +75,16 @@ def entry_problems(results, recorded: dict | str | None = BUILD) -> list[str]:
 
 
 def folder_problems(results_path: Path, model, read: Callable[[Path], object], error: type[Exception]) -> list[str]:
-    """Entries of another model in the folder an entry goes to (one model per folder: a submission
-    under a name already taken would mix two models in one leaderboard row). ``read``: the
-    track's results reader; a file it cannot read (``error``) is left to ``--check``."""
+    """Entries of another model in the folder an entry goes to, the file it replaces among them
+    (one model per folder: a submission under a name already taken would mix two models in one
+    leaderboard row). ``read``: the track's results reader; a file it cannot read (``error``)
+    is left to ``--check``."""
     for other in sorted(Path(results_path).parent.glob("*.json")):
-        if other.name == Path(results_path).name:
-            continue
         try:
             them = read(other).model
         except error:
             continue
         if (them.target, them.params) != (model.target, model.params):
-            return [f"{other} is another model's entry ({them.target} {them.params}): one model per folder, so choose another name"]
+            return [f"{other} is another model's entry ({them.target} {them.params}): one model per folder, so choose another name "
+                    f"(or remove {Path(other).parent} first)"]
     return []

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from harness.core.configs import CONFIGS, DEFAULT_CONFIG
-from harness.core.dataset import Split, load
+from harness.core.dataset import DatasetNotFound, Split, build_problem, load
 from harness.core.files import sha256_file
 from harness.runs.admission import entry_problems
 from harness.runs.bootstrap import DEFAULT_RESAMPLES, paired_interval
@@ -153,6 +153,9 @@ class GoldSplits:
     def _get(self, config: str, split: str) -> tuple[Split, object]:
         if (config, split) not in self._loaded:
             loaded = load(config, split, dataset=self.dataset)
+            stale = build_problem(loaded)
+            if stale:  # every entry would fail against it: said once, as what it is
+                raise DatasetNotFound(stale)
             self._loaded[(config, split)] = (loaded, self.view(loaded) if self.view else None)
         return self._loaded[(config, split)]
 

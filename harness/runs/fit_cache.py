@@ -182,7 +182,7 @@ def check_writable() -> None:
     """Say before a fit, not after it, when the cache cannot be written (a fit is stored even
     with ``use_cache=False``)."""
     max_bytes()  # a malformed $SPINBENCH_CACHE_MAX_GB is said before the fit, not after it
-    writable_location(cache_dir(), "the cache of fitted models ($SPINBENCH_CACHE, else ~/.cache/spinbench)")
+    writable_location(cache_dir() / "fits", "the cache of fitted models ($SPINBENCH_CACHE, else ~/.cache/spinbench)")
 
 
 def entry_path(key: str) -> Path:
@@ -297,6 +297,9 @@ def fit_with_cache(model: object, target: str, params: dict, data: list[str], fi
     if cacheable(model):
         check_writable()
         key = fit_key(model, target, params, data)
+        if entry_path(key).is_dir():  # said before the fit, which could not be stored there
+            raise SpinbenchError(f"the cache of fitted models holds a folder where this fit goes ({entry_path(key)}): remove it, "
+                                 "or point $SPINBENCH_CACHE elsewhere")
         cached = load_entry(key) if use_cache else None
         if cached is not None:
             log.info("using the fit cached at %s", entry_path(key))
