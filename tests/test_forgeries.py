@@ -164,9 +164,9 @@ def own_repository(tmp_path, monkeypatch):
 
 
 def test_a_submission_from_uncommitted_or_outside_model_code_is_refused(own_repository, tiny_dataset, tmp_path):
-    from harness.runs.provenance import git_commit, model_files
-
     import owndet
+
+    from harness.runs.provenance import git_commit, model_files
 
     assert git_commit(model_files(owndet.Det))["uncommitted"] == []
     (own_repository / "owndet.py").write_text((own_repository / "owndet.py").read_text() + "# reads the test labels\n")

@@ -10,7 +10,6 @@ from conftest import copy_board
 from harness.cli.main import main as spinbench
 from harness.core.configs import CONFIGS
 from harness.core.files import read_jsonl_gz, sha256_file, write_jsonl_gz
-from harness.evaluation.evaluate import evaluate
 from harness.evaluation.leaderboard import collect, ranks, render
 from harness.evaluation.thresholds import RULE_NAME
 from harness.evaluation.verify import check
