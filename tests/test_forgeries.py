@@ -98,7 +98,7 @@ def test_rescore_refuses_edited_predictions_and_never_rewrites_any(board, capsys
     capsys.readouterr()
     assert leaderboard(board, "--reproduce", "lexicon", "all-spun") == 1
     out, err = capsys.readouterr()
-    assert "all-spun at" in out and "reproduced: validation predictions identical (exact); predictions identical (exact); scores match" in out
+    assert "all-spun at" in out and "reproduced: held to: exact; validation predictions identical; predictions identical; scores match" in out
     assert "lexicon at" in err and "NOT reproduced: news: predictions differ from the stored ones" in err
 
 
@@ -284,3 +284,18 @@ def test_the_copy_measures_tell_copies_from_models_that_agree():
     agreeing = np.clip(a + rng.normal(0, 0.05, 2000), 0, 1)  # another model that ranks much alike
     found = near_copies({"a": a, "copy": a * (1 - 1e-7), "agreeing": agreeing, "constant": np.ones(2000), "constant2": np.ones(2000)})
     assert [(x, y) for x, y, _ in found] == [("a", "copy"), ("constant", "constant2")]
+
+
+def test_reruns_are_held_to_exact_scores_where_the_recorded_packages_are_installed(board):
+    from harness.evaluation.results import read_results
+    from harness.runs.reproduce import tolerance_of
+
+    entry = read_results(board[0] / "lexicon" / "news.json")
+    assert any(p.startswith("numpy==") for p in entry.harness["model_packages"])
+    assert tolerance_of(entry, {"hardware": {}}).name == "exact"
+    assert tolerance_of(entry, {"hardware": {"torch": "2.13.0+cpu"}}).name == "torch"
+    entry.harness["model_packages"] = ["numpy==0.0.1"]
+    other = tolerance_of(entry, {"hardware": {}})
+    assert other.name == "numeric" and "numpy==0.0.1 recorded" in other.why
+    del entry.harness["model_packages"]
+    assert tolerance_of(entry, {"hardware": {}}).why == "its entry records no package versions"

@@ -49,6 +49,16 @@ def test_leaderboard_check_passes_on_committed_results():
 
 
 @needs_data
+def test_leaderboard_reproduce_reruns_the_fast_committed_models():
+    """Each model refitted and rerun at the commit its entries record (a few minutes on 2 cores;
+    the torch models take longer and are rerun where a change touches them: .ci/run)."""
+    fast = ["lexicon", "classifier", "all-spun", "random"]
+    run = subprocess.run([sys.executable, "-m", "harness.cli.main", "leaderboard", "--reproduce", *fast], cwd=ROOT, capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    assert sorted(line.split(" at ")[0].split()[-1] for line in run.stdout.splitlines() if ": reproduced: " in line) == sorted(fast)
+
+
+@needs_data
 def test_evaluate_lexicon_reproduces_the_committed_scores(tmp_path):
     from harness.evaluation.evaluate import evaluate
     from harness.evaluation.results import read_results

@@ -44,7 +44,6 @@ from harness.runs.models import checked_params, default_name, make
 from harness.runs.options import RunOptions
 from harness.runs.paths import is_predictions_file
 from harness.runs.plan import plan_run
-from harness.runs.provenance import model_files
 from harness.runs.results import ModelInfo
 
 
@@ -79,7 +78,7 @@ def evaluate(model: object, config: str | None = None, split: str | None = None,
     info = ModelInfo(run.name or default_name(model), made.target, checked_params(made.label, get_params(made.model)), fitted_outside=not fit)
     evaluated = nonempty(load(config or DEFAULT_CONFIG, split or EVALUATION_SPLIT, dataset=dataset))
     plan = plan_run(run, info, evaluated, dataset, Results.threshold_problems(GIVEN if given else THRESHOLDS_CHOSEN_ON, True), read_results,
-                    model_files(type(made.model)))
+                    type(made.model))
     # 2. prepare, 3. predict, 4. score
     prepared = fit_and_validate(made.model, made.label, made.target, dataset, use_cache, fit)
     predicted = predict_split(made.label, prepared.detector, evaluated, f"{evaluated.config}/{evaluated.split}")

@@ -63,7 +63,7 @@ def within(what: str, gaps: np.ndarray, tolerance: Tolerance) -> tuple[list[str]
     worst = float(gaps.max()) if len(gaps) else 0.0
     share = float(np.mean(gaps <= tolerance.score)) if len(gaps) else 1.0
     if share >= tolerance.share:
-        return [], f"{what} {'identical' if worst == 0 else f'within {worst:.4f}'} ({tolerance.describe()})"
+        return [], f"{what} {'identical' if worst == 0 else f'within {worst:.4f}'}"
     return [f"{what} differ from the stored ones: {1 - share:.2%} of {len(gaps):,} scores by more than {tolerance.score} (at most {worst:.4f}; "
             f"{tolerance.describe()})"], ""
 
@@ -77,8 +77,8 @@ class Comparison:
 
     def __call__(self, path: Path, res: Results, rerun: dict, rerun_path: Path, data: Path) -> tuple[list[str], list[str]]:
         gold = self._gold.setdefault(str(data), GoldSplits(str(data)))
-        tolerance = tolerance_of(rerun)
-        problems, notes = [], []
+        tolerance = tolerance_of(res, rerun)
+        problems, notes = [], [f"held to: {tolerance.describe()}"]
         rerun_validation = (rerun.get("validation") or rerun.get("calibration") or {}).get("predictions")
         if res.validation is None or rerun_validation is None:
             return ["no validation predictions to compare"], []
@@ -100,7 +100,7 @@ class Comparison:
         elif main is not None and stored_main is not None and abs(main - stored_main) > tolerance.main_score:
             problems.append(f"token F1 {main:.4f} from the rerun, {stored_main:.4f} stored")
         else:
-            notes.append("scores match")
+            notes.append("scores match" if tolerance.name == "exact" else f"scores match (token F1 {main:.4f} rerun, {stored_main:.4f} stored)")
         speed = (rerun.get("throughput") or {}).get("tokens_per_second")
         if speed and res.dataset.config == DEFAULT_CONFIG:  # the speed the leaderboard shows, measured here
             notes.append(f"{speed:,.0f} tokens/s here ({res.throughput.tokens_per_second or 0:,.0f} reported)")

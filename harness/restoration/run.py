@@ -48,7 +48,7 @@ from harness.runs.models import ModelKind, checked_params, default_name, make, m
 from harness.runs.options import RunOptions
 from harness.runs.paths import RESTORE, RESULTS_DIR, RunPaths, is_predictions_file
 from harness.runs.plan import plan_run
-from harness.runs.provenance import git_commit, hardware, harness_block, model_files, peak_memory_mb, utc_now
+from harness.runs.provenance import git_commit, hardware, harness_block, peak_memory_mb, utc_now
 from harness.runs.results import Bootstrap, DatasetInfo, ModelInfo
 from harness.runs.write import write_run
 
@@ -142,7 +142,7 @@ def restore(model: object, config: str | None = None, split: str | None = None, 
     evaluated = nonempty(load(config or DEFAULT_CONFIG, split or EVALUATION_SPLIT, dataset=dataset))
     detector_path = resolve_detector_results(spans_from, evaluated.config, results_dir) if spans_from else None
     plan = plan_run(run, info, evaluated, dataset, detector_problems(detector_path) if detector_path else (), read_restoration_results,
-                    model_files(type(made.model)))
+                    type(made.model))
     detector = detector_spans(detector_path, evaluated) if detector_path else None
     # 2. prepare, 3. restore, 4. score
     gold = restoration_gold(evaluated)

@@ -143,9 +143,13 @@ def code_fingerprint(cls: type) -> dict:
     """Source hashes of the first-party modules behind ``cls`` (and its base classes) and
     versions of the third-party packages they import (see the module docstring)."""
     files, third_party = source_files(cls.__mro__)
-    versions = sorted(filter(None, (_version(t) for t in third_party)))
     # Paths differ between checkouts; what matters is the code, so sort the hashes alone.
-    return {"sources": sorted(hashlib.sha256(f.read_bytes()).hexdigest() for f in files), "packages": versions}
+    return {"sources": sorted(hashlib.sha256(f.read_bytes()).hexdigest() for f in files), "packages": package_versions(third_party)}
+
+
+def package_versions(top_level: set[str]) -> list[str]:
+    """``distribution==version`` of the installed packages with these top-level names, sorted."""
+    return sorted(filter(None, (_version(t) for t in top_level)))
 
 
 def _content_hash(path: Path) -> str:

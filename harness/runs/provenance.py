@@ -37,6 +37,16 @@ def model_files(cls: type) -> list[Path]:
     return sorted(f for f in source_files((cls,))[0] if not f.is_relative_to(harness_root))
 
 
+def model_packages(cls: type) -> list[str]:
+    """``name==version`` of the third-party packages the model's code imports (scikit-learn,
+    torch...): a rerun with other versions of them may differ in the last digits."""
+    from harness.runs.fit_cache import package_versions, source_files
+
+    imported = source_files((cls,))[1]
+    own = {t for t in imported if (REPO_ROOT / t).is_dir() or (REPO_ROOT / f"{t}.py").is_file()}  # the repository's own code
+    return sorted(set(package_versions(imported - own)))
+
+
 def source_name(path: Path) -> str:
     """How ``model_sources`` names a file: relative to the repository, else absolute."""
     path = Path(path).resolve()
@@ -110,7 +120,7 @@ def peak_memory_mb() -> float:
     return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
 
 
-STORED = ("git_commit", "git_dirty", "model_sources")  # what a results file keeps of :func:`git_commit`
+STORED = ("git_commit", "git_dirty", "model_sources", "model_packages")  # what a results file keeps of the run's code
 
 
 def harness_block(code: dict, dirty_allowed: bool = False) -> dict:
