@@ -63,10 +63,14 @@ def test_evaluate_lexicon_reproduces_the_committed_scores(tmp_path):
     from harness.evaluation.evaluate import evaluate
     from harness.evaluation.results import read_results
 
+    from harness.evaluation.verify import THRESHOLD_TOLERANCE
+    from harness.runs.board import close
+
     committed = read_results(ROOT / "results" / "lexicon" / "news.json")
     fresh = evaluate("lexicon", dataset=str(DATA), output_dir=tmp_path, use_cache=False)
     assert fresh.scores == committed.scores
-    assert fresh.thresholds == committed.thresholds
+    # the shares the rule estimates may differ in the last bits between library builds, as --check allows
+    assert close(fresh.thresholds.to_json(), committed.thresholds.to_json(), THRESHOLD_TOLERANCE)
 
 
 @needs_data
