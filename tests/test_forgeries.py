@@ -4,6 +4,7 @@ reverse-thesaurus, on every config of the tiny dataset)."""
 
 import json
 import shutil
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -299,3 +300,24 @@ def test_reruns_are_held_to_exact_scores_where_the_recorded_packages_are_install
     assert other.name == "numeric" and "numpy==0.0.1 recorded" in other.why
     del entry.harness["model_packages"]
     assert tolerance_of(entry, {"hardware": {}}).why == "its entry records no package versions"
+
+
+def test_changed_since_names_the_models_whose_entries_a_change_touches(tmp_path, monkeypatch):
+    import subprocess
+
+    from harness.cli.evaluation_commands import changed_models
+
+    git = ["git", "-c", "user.name=t", "-c", "user.email=t@t"]
+    for path in ("results/a/news.json", "results/b/news.json", "results/gone/news.json", "results/restore/k/news.json"):
+        (tmp_path / path).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / path).write_text("{}")
+    monkeypatch.chdir(tmp_path)
+    subprocess.run([*git, "init", "-q"], check=True)
+    subprocess.run([*git, "add", "."], check=True)
+    subprocess.run([*git, "commit", "-qm", "entries"], check=True)
+    (tmp_path / "results/a/news.json").write_text('{"changed": true}')
+    (tmp_path / "results/restore/k/news.predictions.jsonl.gz").write_text("new")
+    shutil.rmtree(tmp_path / "results/gone")
+    subprocess.run([*git, "add", "-A"], check=True)
+    subprocess.run([*git, "commit", "-qm", "a change"], check=True)
+    assert changed_models(Path("results"), "HEAD~1") == ["a", "restore/k"]  # b untouched, gone removed

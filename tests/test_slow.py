@@ -62,7 +62,6 @@ def test_leaderboard_reproduce_reruns_the_fast_committed_models():
 def test_evaluate_lexicon_reproduces_the_committed_scores(tmp_path):
     from harness.evaluation.evaluate import evaluate
     from harness.evaluation.results import read_results
-
     from harness.evaluation.verify import THRESHOLD_TOLERANCE
     from harness.runs.board import close
 

@@ -55,7 +55,6 @@ from harness.runs.write import write_run
 log = logging.getLogger(__name__)
 
 
-
 def _make_by_name(name: str, model_args: dict | None):
     with model_code("restorer", name, "__init__", RestorerError):
         return call(name, "__init__", make_restorer, name, model_args)
