@@ -236,6 +236,16 @@ def test_restoring_a_detectors_hand_set_spans_cannot_be_submitted(board, tmp_pat
         harness.restore("keep", dataset=data, spans_from=str(hand_set.path), output_dir=tmp_path / "entries", submit=True, allow_dirty=True)
 
 
+def test_a_restoration_entry_whose_detector_is_no_entry_is_named(board):
+    results, md, data = board
+    harness.restore("keep", "news", dataset=data, spans_from="lexicon", results_dir=results, output_dir=results, submit=True, allow_dirty=True)
+    assert restoration.check(results, data)[0] == []
+    edit_json(results / "lexicon" / "news.json", lambda o: o["thresholds"].update(chosen_on="given"))
+    problems, _ = restoration.check(results, data)
+    assert any(p.startswith("restore/keep/news: the spans it restored come from a detection run that is not a leaderboard entry")
+               and "its thresholds were 'given'" in p for p in problems), problems
+
+
 # 5. unverified displayed fields
 
 
