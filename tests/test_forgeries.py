@@ -331,3 +331,33 @@ def test_changed_since_names_the_models_whose_entries_a_change_touches(tmp_path,
     subprocess.run([*git, "add", "-A"], check=True)
     subprocess.run([*git, "commit", "-qm", "a change"], check=True)
     assert changed_models(Path("results"), "HEAD~1") == ["a", "restore/k"]  # b untouched, gone removed
+
+
+def test_reproduce_builds_the_entries_revision_when_the_dataset_given_is_another(board, tiny_dataset, tmp_path, monkeypatch):
+    """The data given are another revision: the commit's own build is run once (here a stand-in
+    that lays out the tiny dataset) and checked against the entries' fingerprints."""
+    from dataclasses import replace
+
+    from harness.evaluation.reproduce import groups
+    from harness.runs import reproduce
+
+    builds = []
+
+    def build(command, cwd, env):
+        out = Path(command[command.index("--out") + 1])
+        shutil.copytree(tiny_dataset, out)
+        builds.append(out)
+        return 0
+
+    monkeypatch.setattr(reproduce, "_run", build)
+    [group, other], _ = groups(board[0], ["all-spun", "lexicon"])
+    space = reproduce.Workspace(str(tmp_path / "no-data-here"))
+    try:
+        tree = tmp_path / "tree"
+        assert space.data_for(group, tree) == space.data_for(other, tree) == tree / "data" and len(builds) == 1
+        entry = group.entries["news"][1]
+        entry.dataset = replace(entry.dataset, fingerprint="0" * 64)  # an entry of a revision the build does not give
+        with pytest.raises(harness.core.errors.SpinbenchError, match="is not the revision its entries were scored on"):
+            space.data_for(group, tree)
+    finally:
+        space.close()

@@ -25,6 +25,7 @@ model says how long it took.
 
 from __future__ import annotations
 
+import io
 import json
 import logging
 import os
@@ -179,10 +180,9 @@ Compare = Callable[[Path, RunResults, dict, Path, Path], tuple[list[str], list[s
 class Workspace:
     """Temporary checkouts and datasets, one per commit, removed on :meth:`close`."""
 
-    def __init__(self, dataset: str | None = None, num_proc: int = 1):
+    def __init__(self, dataset: str | None = None):
         self.root = Path(tempfile.mkdtemp(prefix="spinbench-reproduce-"))
         self.dataset = Path(dataset) if dataset is not None else default_data_dir()
-        self.num_proc = num_proc
         self._trees: dict[str, Path] = {}
         self._built: dict[str, Path] = {}
 
@@ -198,11 +198,8 @@ class Workspace:
                                      capture_output=True, timeout=600)
             if archive.returncode != 0:
                 raise SpinbenchError(f"cannot export commit {commit[:12]}: {archive.stderr.decode(errors='replace').strip()}")
-            with tempfile.TemporaryFile() as tar:
-                tar.write(archive.stdout)
-                tar.seek(0)
-                with tarfile.open(fileobj=tar) as t:
-                    t.extractall(tree, filter="data")
+            with tarfile.open(fileobj=io.BytesIO(archive.stdout)) as tar:
+                tar.extractall(tree, filter="data")
             self._trees[commit] = tree
         return self._trees[commit]
 
@@ -215,7 +212,8 @@ class Workspace:
             out = tree / "data"
             log.info("%s: the dataset at %s is not the revision its entries were scored on: building it at commit %s", group.label, self.dataset,
                      group.commit[:12])
-            done = _run([sys.executable, "-m", "harness.cli.main", "build", "--out", str(out), "--num-proc", str(self.num_proc)], tree, self._env(tree))
+            done = _run([sys.executable, "-m", "harness.cli.main", "build", "--out", str(out), "--num-proc", str(os.cpu_count() or 1)], tree,
+                        self._env(tree))
             if done != 0:
                 raise SpinbenchError(f"building the dataset at commit {group.commit[:12]} failed (exit status {done})")
             self._built[group.commit] = out
@@ -256,7 +254,7 @@ class Workspace:
                 problems, notes = compare(path, res, *reran[config], data)
                 done.problems += [f"{config}: {p}" for p in problems]
                 done.notes += [(config, n) for n in notes]
-        except (SpinbenchError, DatasetNotFound) as err:
+        except SpinbenchError as err:
             done.problems.append(str(err))
         finally:
             done.seconds = time.monotonic() - started
@@ -303,10 +301,10 @@ def rerun_results(out: Path) -> dict[str, tuple[dict, Path]]:
     return found
 
 
-def reproduce(jobs: list[tuple[Group, str, Compare]], dataset: str | None = None, num_proc: int = 1) -> Iterator[Reproduction]:
+def reproduce(jobs: list[tuple[Group, str, Compare]], dataset: str | None = None) -> Iterator[Reproduction]:
     """Each ``(group, harness function, comparison)`` reproduced in turn (see the module
     docstring); the temporary files are removed at the end."""
-    space = Workspace(dataset, num_proc)
+    space = Workspace(dataset)
     try:
         for group, function, compare in jobs:
             log.info("reproducing %s at commit %s...", group.label, (group.commit or "none")[:12])
