@@ -361,3 +361,20 @@ def test_reproduce_builds_the_entries_revision_when_the_dataset_given_is_another
             space.data_for(group, tree)
     finally:
         space.close()
+
+
+def test_rerun_scores_are_compared_exactly_or_by_the_main_score_within_the_bound():
+    import copy
+
+    from harness.evaluation.results import Results
+    from harness.runs.reproduce import EXACT, NUMERIC, compare_scores
+
+    entry = Results.example()
+    again = copy.deepcopy(entry.scores)
+    assert compare_scores(entry, again, EXACT, "token F1") == ([], ["scores match"])
+    again["token"]["recall"]["value"] = 0.51
+    assert compare_scores(entry, again, EXACT, "token F1")[0] == ["its scores, recomputed from the rerun, are not the stored ones"]
+    again["token"]["f1"]["value"] = 0.501
+    assert compare_scores(entry, again, NUMERIC, "token F1") == ([], ["scores match (token F1 0.5010 rerun, 0.5000 stored)"])
+    again["token"]["f1"]["value"] = 0.51
+    assert compare_scores(entry, again, NUMERIC, "token F1") == (["token F1 0.5100 from the rerun, 0.5000 stored"], [])

@@ -16,8 +16,8 @@ from harness.evaluation.leaderboard import entry_files
 from harness.evaluation.predictions import read_predictions, score_predictions_file
 from harness.evaluation.results import Results, read_results
 from harness.evaluation.validation import read_validation
-from harness.runs.board import GoldSplits, close
-from harness.runs.reproduce import Group, Tolerance, grouped, tolerance_of
+from harness.runs.board import GoldSplits
+from harness.runs.reproduce import Group, Tolerance, compare_scores, grouped, speed_note, tolerance_of
 from harness.runs.results import ResultsError
 
 FUNCTION = "evaluate"  # the harness's function a rerun calls, once per config
@@ -94,17 +94,8 @@ class Comparison:
             return problems, notes
         chosen, _, _ = read_validation(pairs[0][2], gold(DEFAULT_CONFIG, THRESHOLD_SPLIT), res.model)
         scores = score_predictions_file(pairs[1][2], gold(res.dataset.config, res.dataset.split), res.bootstrap.resamples, res.bootstrap.seed, chosen).scores
-        main, stored_main = scores["token"]["f1"]["value"], res.main_score["value"]
-        if tolerance.name == "exact" and not close(scores, res.scores, tolerance.main_score):
-            problems.append("its scores, recomputed from the rerun's predictions, are not the stored ones")
-        elif main is not None and stored_main is not None and abs(main - stored_main) > tolerance.main_score:
-            problems.append(f"token F1 {main:.4f} from the rerun, {stored_main:.4f} stored")
-        else:
-            notes.append("scores match" if tolerance.name == "exact" else f"scores match (token F1 {main:.4f} rerun, {stored_main:.4f} stored)")
-        speed = (rerun.get("throughput") or {}).get("tokens_per_second")
-        if speed and res.dataset.config == DEFAULT_CONFIG:  # the speed the leaderboard shows, measured here
-            notes.append(f"{speed:,.0f} tokens/s here ({res.throughput.tokens_per_second or 0:,.0f} reported)")
-        return problems, notes
+        found, matched = compare_scores(res, scores, tolerance, "token F1")
+        return found, [*notes, *matched, *speed_note(res, rerun, "tokens_per_second", "tokens/s")]
 
 
 def jobs(results_dir: Path, models: list[str] | None = None) -> tuple[list[tuple[Group, str, Comparison]], list[str]]:

@@ -10,13 +10,12 @@ from pathlib import Path
 
 import numpy as np
 
-from harness.core.configs import DEFAULT_CONFIG
 from harness.restoration.items import detector_spans, restoration_gold
 from harness.restoration.leaderboard import entry_files
 from harness.restoration.predictions import read_predictions, score_restoration_file
 from harness.restoration.results import RestorationResults, read_restoration_results
-from harness.runs.board import GoldSplits, close
-from harness.runs.reproduce import Group, grouped, tolerance_of
+from harness.runs.board import GoldSplits
+from harness.runs.reproduce import Group, compare_scores, grouped, speed_note, tolerance_of
 from harness.runs.results import ResultsError
 
 FUNCTION = "restore"
@@ -54,16 +53,8 @@ class Comparison:
             detector = detector_spans(entry, splits(res.dataset.config, res.dataset.split))
         _, scores = score_restoration_file(rerun_path.parent / rerun["predictions"], gold, res.bootstrap.resamples, res.bootstrap.seed, detector,
                                            read=again)
-        main, stored_main = scores["edits"]["top1"]["value"], res.main_score["value"]
-        if tolerance.name == "exact" and not close(scores, res.scores, tolerance.main_score):
-            return ["its scores, recomputed from the rerun's candidates, are not the stored ones"], notes
-        if main is not None and stored_main is not None and abs(main - stored_main) > tolerance.main_score:
-            return [f"top-1 {main:.4f} from the rerun, {stored_main:.4f} stored"], notes
-        speed = (rerun.get("throughput") or {}).get("spans_per_second")
-        shown = speed and res.dataset.config == DEFAULT_CONFIG  # the speed the leaderboard shows, measured here
-        matched = "scores match" if tolerance.name == "exact" else f"scores match (top-1 {main:.4f} rerun, {stored_main:.4f} stored)"
-        return [], [*notes, matched, *([f"{speed:,.0f} spans/s here ({res.throughput.spans_per_second or 0:,.0f} reported)"] if shown else [])]
-
+        found, matched = compare_scores(res, scores, tolerance, "top-1")
+        return found, [*notes, *matched, *speed_note(res, rerun, "spans_per_second", "spans/s")]
 
 def groups(results_dir: Path, models: list[str] | None = None) -> tuple[list[Group], list[str]]:
     """The runs that reproduce the restoration entries of ``models`` (``restore/NAME`` or NAME;

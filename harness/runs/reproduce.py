@@ -39,9 +39,11 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from harness.core.configs import DEFAULT_CONFIG
 from harness.core.dataset import DatasetNotFound, default_data_dir, load
 from harness.core.errors import SpinbenchError
 from harness.core.fingerprints import read_fingerprints
+from harness.runs.board import close
 from harness.runs.provenance import REPO_ROOT
 from harness.runs.results import RunResults, results_json
 
@@ -124,6 +126,31 @@ def tolerance_of(entry: RunResults, rerun: dict) -> Tolerance:
         return replace(NUMERIC, why="its entry records no package versions")
     other = [f"{installed(p) or p.split('==')[0] + ' missing'} here, {p} recorded" for p in recorded if installed(p) != p]
     return replace(NUMERIC, why="; ".join(other)) if other else EXACT
+
+
+def compare_scores(res: RunResults, again: dict, tolerance: Tolerance, label: str) -> tuple[list[str], list[str]]:
+    """(problems, notes): the scores this harness computes from a rerun (``again``) against the
+    entry's: every one equal when ``tolerance`` is exact, else the main score (``label`` names
+    it) within the bound."""
+    node: object = again
+    for key in res.MAIN_SCORE:
+        node = node[key]
+    main, stored = node["value"], res.main_score["value"]
+    if tolerance.name == "exact":
+        return ([], ["scores match"]) if close(again, res.scores, tolerance.main_score) else (["its scores, recomputed from the rerun, are not the stored ones"], [])
+    if main is not None and stored is not None and abs(main - stored) > tolerance.main_score:
+        return [f"{label} {main:.4f} from the rerun, {stored:.4f} stored"], []
+    shown = ["n/a" if v is None else f"{v:.4f}" for v in (main, stored)]
+    return [], [f"scores match ({label} {shown[0]} rerun, {shown[1]} stored)"]
+
+
+def speed_note(res: RunResults, rerun: dict, field: str, unit: str) -> list[str]:
+    """The speed the leaderboard shows (``news``'s), measured by the rerun here beside the one
+    the entry reports."""
+    speed = (rerun.get("throughput") or {}).get(field)
+    if not speed or res.dataset.config != DEFAULT_CONFIG:
+        return []
+    return [f"{speed:,.0f} {unit} here ({getattr(res.throughput, field) or 0:,.0f} reported)"]
 
 
 @dataclass
