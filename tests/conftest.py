@@ -141,3 +141,35 @@ def restoration_site(restoration_results, report_dataset, tmp_path_factory):
     out = tmp_path_factory.mktemp("restoration-site") / "report"
     build_report(load_inputs(restoration_results, dataset=str(report_dataset)), out, results_dir=str(restoration_results))
     return out
+
+
+@pytest.fixture(scope="session")
+def full_board(tiny_dataset, tmp_path_factory):
+    """A complete leaderboard on the tiny dataset, made once per session (copy it before changing
+    it: :func:`copy_board`): `lexicon` and `all-spun` on every config, the restorers `keep` and
+    `reverse-thesaurus` on every config (gold spans), and `leaderboard.md` rendered."""
+    from harness.cli.main import main as spinbench
+    from harness.core.configs import CONFIGS
+    from harness.evaluation.evaluate import evaluate_all
+    from harness.restoration.run import restore_all
+
+    root = tmp_path_factory.mktemp("full-board")
+    results, data = root / "results", str(tiny_dataset)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("SPINBENCH_CACHE", str(root / "cache"))
+        for model in ("lexicon", "all-spun"):
+            evaluate_all(model, list(CONFIGS), dataset=data, output_dir=results, submit=True, allow_dirty=True)
+        for model in ("keep", "reverse-thesaurus"):
+            restore_all(model, list(CONFIGS), dataset=data, output_dir=results, submit=True, allow_dirty=True)
+    assert spinbench(["leaderboard", "--results", str(results), "--out", str(root / "leaderboard.md"), "--dataset", data]) == 0
+    return root
+
+
+def copy_board(board, tmp_path):
+    """A copy of a board made by `full_board` in ``tmp_path``: (root, results, leaderboard.md)."""
+    import shutil
+
+    root = tmp_path / "board"
+    shutil.copytree(board / "results", root / "results")
+    shutil.copy(board / "leaderboard.md", root / "leaderboard.md")
+    return root, root / "results", root / "leaderboard.md"

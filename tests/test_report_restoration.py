@@ -175,3 +175,17 @@ def test_a_report_on_ordinary_restoration_runs(report_dataset, tmp_path, capsys)
     assert "1 restoration page" in capsys.readouterr().out
     assert (out / "restore" / "keep" / "news.validation.html").is_file()
     assert 'href="restore/keep/news.validation.html"' in (out / "index.html").read_text(encoding="utf-8")
+
+
+def test_rows_show_a_guess_with_its_confidence_and_withhold_it_under_the_cut():
+    from harness.report.restoration import detected_rows, edit_rows
+    from harness.restoration.items import GoldItem
+
+    items = [GoldItem(0, 1, "weighty", "heavy", "one_word"), GoldItem(2, 3, "commerce", "trade", "one_word")]
+    rows = edit_rows(items, [["heavy", "large"], ["business"]], [[0.9, 0.1], [0.3]], cut=0.5)
+    assert (rows[0]["confidence"], rows[0]["withheld"]) == (0.9, False)
+    assert (rows[1]["confidence"], rows[1]["withheld"]) == (0.3, True) and rows[1]["restored"] == "business"
+    plain = edit_rows(items, [["heavy"], []])  # a restorer without confidences: always shown, nothing to withhold without a guess
+    assert [(r["confidence"], r["withheld"]) for r in plain] == [(None, False), (None, False)]
+    alarm = detected_rows(["weighty", "rain", "commerce"], items, [["heavy"], ["business"]], [(1, 2)], [["water"]], [[0.2]], cut=0.5)
+    assert alarm[0]["outcome"] == "alarm-changed" and alarm[0]["withheld"]

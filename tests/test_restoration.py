@@ -190,7 +190,9 @@ def test_restoration_leaderboard_renders_and_recomputes(report_results, report_d
     entries = restoration_leaderboard.collect(results_dir)
     assert set(entries) == {"keep", "reverse-thesaurus"} and entries["keep"]["news"].detector["name"] == "lexicon"
     problems, valid = restoration_leaderboard.check(results_dir, str(report_dataset))
-    assert problems == [] and set(valid) == {"keep", "reverse-thesaurus"}
+    assert set(valid) == {"keep", "reverse-thesaurus"}
+    assert problems == [f"restore/{m}: a partial submission: no entry for unseen-spinner, third-party-spinner (every model is scored on every config)"
+                        for m in ("keep", "reverse-thesaurus")]  # submitted for two configs of four
 
     board = tmp_path / "leaderboard.md"
     assert spinbench(["leaderboard", "--results", str(results_dir), "--out", str(board), "--dataset", str(report_dataset)]) == 0
@@ -198,7 +200,9 @@ def test_restoration_leaderboard_renders_and_recomputes(report_results, report_d
     assert "### restoration: `news`/test" in text and "| `reverse-thesaurus` |" in text and "(`lexicon`)" in text
     capsys.readouterr()
     spinbench(["leaderboard", "--check", "--results", str(results_dir), "--out", str(board), "--dataset", str(report_dataset)])
-    assert "restore/" not in capsys.readouterr().err  # the detection side's partial submissions are its own matter
+    err = capsys.readouterr().err  # partial submissions only: two configs of four, in both tracks
+    assert [line for line in err.splitlines() if "a partial submission" not in line] == []
+    assert "leaderboard check: restore/keep: a partial submission" in err and "leaderboard check: lexicon: a partial submission" in err
 
     entry = json.loads((results_dir / "restore" / "keep" / "news.json").read_text())
     entry["scores"]["edits"]["top1"]["value"] = 0.9
@@ -231,7 +235,8 @@ def test_leaderboard_rescore_recomputes_restoration_entries(report_results, repo
     assert rescored["scores"] == original["scores"] and rescored["main_score"] == original["main_score"]
     assert rescored["rescored"]["harness"]["version"] == harness.__version__
     assert {k: v for k, v in rescored.items() if k != "rescored"} == original
-    assert restoration_leaderboard.check(results_dir, str(report_dataset)) == ([], restoration_leaderboard.collect(results_dir))
+    problems, valid = restoration_leaderboard.check(results_dir, str(report_dataset))
+    assert [p for p in problems if "a partial submission" not in p] == [] and valid == restoration_leaderboard.collect(results_dir)
 
     # predictions that are not the ones the entry was computed from are refused, naming the entry
     rows = read_jsonl_gz(results_dir / "restore" / "keep" / "news.predictions.jsonl.gz")
@@ -247,7 +252,7 @@ def test_detect_suggest_uses_a_restorer(tiny_dataset, tmp_path, capsys):
     assert spinbench([*base, "--restorer", "test_restoration:Oracle", "--format", "json"]) == 0
     out = json.loads(capsys.readouterr().out)
     # one span ("Weighty precipitation"), one guess for it; the Oracle has none
-    assert out["spans"] == [[0, 21]] and out["suggestions"] == [{"start": 0, "end": 21, "suggestion": None}]
+    assert out["spans"] == [[0, 21]] and out["suggestions"] == [{"start": 0, "end": 21, "suggestion": None, "confidence": None}]
     assert spinbench([*base, "--restorer", "reverse-thesaurus"]) == 0
     assert "'Weighty precipitation' was probably" in capsys.readouterr().out
 

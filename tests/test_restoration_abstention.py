@@ -19,7 +19,7 @@ def _loop_cut(confidences, hits, target):
         shown = [h for c, h in zip(confidences, hits) if c >= cut]
         if sum(shown) >= target * len(shown):
             return cut
-    return max(confidences) if confidences else 1.0
+    return metrics.SHOW_NOTHING  # no cut is right often enough: nothing is shown
 
 
 @pytest.mark.parametrize("seed", range(30))
@@ -125,3 +125,26 @@ def test_the_leaderboard_check_recomputes_the_cut_from_the_stored_validation_pre
     forged = {**header, "abstention": {**header["abstention"], "cut": 0.1}}  # every guess shown
     with pytest.raises(ResultsError, match="is not the one the rule"):
         check_abstention_cut(results.path, forged, results, gold)
+
+
+def test_detect_suggest_shows_a_guess_only_above_the_cut_with_its_confidence(tiny_dataset, tmp_path, monkeypatch):
+    """spinbench detect --suggest through a restorer with confidences: the cut is the one restore
+    chooses on news/validation (0.9 for Confident); a sure guess is shown with its confidence, an
+    unsure one withheld."""
+    from harness.cli.restoration_commands import span_suggester
+    from harness.restoration import registry
+
+    answers = {}
+    for split in ("validation", "test"):
+        for r in harness.load("news", split, dataset=str(tiny_dataset)).records:
+            answers.update({(tuple(t["text"] for t in r["tokens"]), (e["spun_start"], e["spun_end"])): e["original_text"] for e in r["edits"]})
+    Confident.answers = answers
+    monkeypatch.setitem(registry.RESTORERS, "confident", "test_restoration_abstention:Confident")
+    monkeypatch.setenv("SPINBENCH_CACHE", str(tmp_path / "cache"))
+    suggest = span_suggester("confident", str(tiny_dataset))
+    record = next(r for r in harness.load("news", "test", dataset=str(tiny_dataset)).records if len([e for e in r["edits"] if e["spun_end"] > e["spun_start"]]) >= 2)
+    tokens = [t["text"] for t in record["tokens"]]
+    edits = [e for e in record["edits"] if e["spun_end"] > e["spun_start"]][:2]
+    spans = [(e["spun_start"], e["spun_end"]) for e in edits]
+    shown, withheld = suggest(tokens, spans)  # Confident is sure of every other span only
+    assert shown == (edits[0]["original_text"], 0.9) and withheld is None

@@ -109,3 +109,65 @@ class CodedScores(_Base):
 
     def predict_token_proba(self, docs):
         return [[int(t[1:]) / 10_000 if len(t) == 5 and t[0].isalpha() and t[1:].isdigit() else 0.0 for t in doc] for doc in docs]
+
+
+class NoPredict:
+    """Needs no fit, and has nothing to predict with."""
+
+    requires_fit = False
+
+
+class ExitsInFit:
+    def fit(self, docs, labels):
+        import sys
+
+        sys.exit(0)
+
+    def predict_token_proba(self, docs):
+        return [[0.5] * len(d) for d in docs]
+
+
+class Prints(_Base):
+    def predict_token_proba(self, docs):
+        print("a detector's own chatter")
+        return [[0.5] * len(d) for d in docs]
+
+
+class NoRestore:
+    """A restorer in name only: nothing to restore with."""
+
+    requires_fit = False
+
+
+class _Restorer:
+    requires_fit = False
+
+    def __init__(self):
+        pass
+
+
+class LongCandidates(_Restorer):
+    def restore(self, tokens, spans):
+        return [[" ".join(["word"] * 5000)] for _ in spans]
+
+
+class ExitsInRestore(_Restorer):
+    def restore(self, tokens, spans):
+        import sys
+
+        sys.exit(0)
+
+
+class InterruptedRestorer(_Restorer):
+    """As if the user pressed Ctrl-C while it restored."""
+
+    def restore(self, tokens, spans):
+        raise KeyboardInterrupt
+
+
+class Exporting(_Base):
+    def predict_token_proba(self, docs):
+        return [[0.5] * len(d) for d in docs]
+
+    def export(self, path):
+        pass

@@ -130,7 +130,8 @@ def cmd_profile(args: argparse.Namespace) -> int:
         ranges = {row.key: row.range for row in ROWS}
         print(json.dumps({"real": REAL, "ranges": ranges, "profiles": profiles, "outside": {k: outside(p) for k, p in profiles.items()}}, indent=1))
     else:
-        print(profile_table(profiles, markdown=args.format == "markdown"))
+        named = against if against != "none" else "a reference split (not measured: --against none)"
+        print(profile_table(profiles, markdown=args.format == "markdown", against=named))
     bad = {k: outside(p) for k, p in profiles.items() if outside(p)}
     if args.check and bad:
         raise SpinbenchError("outside the real range: " + "; ".join(f"{k}: {', '.join(v)}" for k, v in bad.items()))

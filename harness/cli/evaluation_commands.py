@@ -78,16 +78,24 @@ def cmd_detect(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
+    from harness.core.paths import writable_location
     from harness.evaluation import detector_calls
-    from harness.evaluation.contract import hook
-    from harness.evaluation.prepare import prepare_detector
+    from harness.evaluation.contract import get_params, hook
+    from harness.evaluation.prepare import detector_kind, fit_and_validate
     from harness.evaluation.registry import parse_model_args
+    from harness.runs.models import checked_params, make
 
-    prepared = prepare_detector(args.model, parse_model_args(args.model_args), args.dataset, use_cache=not args.no_cache, predictions_file_ok=False)
-    export = hook(prepared.detector, "export")
-    if export is None:
+    # Everything that can fail is said before the fit, which may take minutes.
+    made = make(args.model, parse_model_args(args.model_args), detector_kind(predictions_file_ok=False))
+    checked_params(made.label, get_params(made.model))
+    if hook(made.model, "export") is None:
         raise SpinbenchError(f"model {args.model!r} cannot be exported: it has no export(path) method")
-    detector_calls.call(args.model, "export", export, args.out)
+    out = Path(args.out)
+    if out.is_dir() and any(out.iterdir()) and not (out / "config.json").is_file():
+        raise SpinbenchError(f"{out} is a folder with files in it, and not an earlier export (no config.json): choose another folder")
+    writable_location(out, "the exported model")
+    prepared = fit_and_validate(made.model, made.label, made.target, args.dataset, use_cache=not args.no_cache)
+    detector_calls.call(args.model, "export", hook(prepared.detector, "export"), args.out)
     print(f"wrote {args.out}; score it with: evaluate --model hf:{args.out}")
     return 0
 
@@ -99,16 +107,22 @@ def cmd_leaderboard(args: argparse.Namespace) -> int:
     from harness.evaluation import verify
     from harness.evaluation.leaderboard import check_output, collect, render
     from harness.restoration import leaderboard as restoration
+    from harness.runs.history import History
 
-    if args.check and args.rescore:
-        raise SpinbenchError("--check verifies the entries as they are; --rescore rewrites them: run one, then the other")
+    if sum(map(bool, (args.check, args.rescore, args.reproduce is not None))) > 1:
+        raise SpinbenchError("--check verifies the entries as they are, --rescore rewrites them and --reproduce reruns their models: run one, then the other")
     results, out = Path(args.results), Path(args.out)
+    if args.reproduce is not None:
+        return reproduce_entries(results, args.reproduce, args.changed_since, args.dataset)
+    if args.changed_since:
+        raise SpinbenchError("--changed-since chooses the models --reproduce reruns")
     if args.check:
+        history = History()
         try:
-            restoration_problems, restoration_entries = restoration.check(results, args.dataset)
+            restoration_problems, restoration_entries = restoration.check(results, args.dataset, history)
         except DatasetNotFound as err:
             restoration_problems, restoration_entries = [str(err)], {}
-        problems = restoration_problems + verify.check(results, out, args.dataset, restoration.section(restoration_entries))
+        problems = restoration_problems + verify.check(results, out, args.dataset, restoration.section(restoration_entries), history)
         for p in dict.fromkeys(problems):
             print(f"leaderboard check: {p}", file=sys.stderr)
         if problems:
@@ -127,6 +141,60 @@ def cmd_leaderboard(args: argparse.Namespace) -> int:
     write_text(out, render(entries, restoration.section(restoration.collect(results))))
     print(f"wrote {out}")
     return 0
+
+
+def changed_models(results: Path, since: str) -> list[str]:
+    """The models whose entries' files under ``results`` differ from git revision ``since`` and
+    are still there (``restore/NAME`` for restorers)."""
+    import subprocess
+
+    from harness.runs.paths import RESTORE
+
+    try:
+        run = subprocess.run(["git", "diff", "--name-only", "--relative", since, "--", str(results)], capture_output=True, text=True, timeout=60)
+    except (OSError, subprocess.SubprocessError) as err:
+        raise SpinbenchError(f"--changed-since {since}: git failed ({err})") from None
+    if run.returncode != 0:
+        raise SpinbenchError(f"--changed-since {since}: {run.stderr.strip() or 'git diff failed'}")
+    root, names = results.resolve(), []
+    for line in run.stdout.splitlines():
+        changed = (Path.cwd() / line).resolve()
+        parts = changed.relative_to(root).parts if changed.is_relative_to(root) else ()
+        folder = parts[:2] if parts[:1] == (RESTORE,) else parts[:1]
+        if len(parts) > len(folder) and (root.joinpath(*folder)).is_dir():
+            names.append("/".join(folder))
+    return list(dict.fromkeys(names))
+
+
+def reproduce_entries(results: Path, models: list[str], changed_since: str | None, dataset: str | None) -> int:
+    """``leaderboard --reproduce``: every entry of ``models`` (all when none are named, nor
+    ``changed_since``) rerun at its commit (:mod:`harness.runs.reproduce`)."""
+    from harness.core.registry import did_you_mean
+    from harness.evaluation import reproduce as detection
+    from harness.restoration import reproduce as restoration
+    from harness.runs.reproduce import reproduce
+
+    wanted = list(dict.fromkeys([*models, *(changed_models(results, changed_since) if changed_since else [])]))
+    known = [p.parent.name for p in detection.entry_files(results)[0]] + [f"restore/{p.parent.name}" for p in restoration.entry_files(results)[0]]
+    unknown = [m for m in wanted if m not in known and f"restore/{m}" not in known]
+    if unknown:
+        known = sorted(set(known))
+        near = did_you_mean(unknown[0], known + [k.removeprefix("restore/") for k in known])
+        raise SpinbenchError(f"no entry of {unknown[0]!r} in {results}/; {near}models: {', '.join(known) or 'none'}")
+    asked = wanted or (None if not changed_since else [])
+    jobs, problems = detection.jobs(results, asked)
+    more, also = restoration.jobs(results, asked)
+    jobs, problems = jobs + more, problems + also
+    if not jobs and not problems:
+        print(f"leaderboard reproduce: no entry to rerun in {results}/" + (f" changed since {changed_since}" if changed_since else ""))
+        return 0
+    for p in problems:
+        print(f"leaderboard reproduce: {p}", file=sys.stderr)
+    failed = bool(problems)
+    for done in reproduce(jobs, dataset):
+        print(f"leaderboard reproduce: {done.line()}", file=sys.stderr if done.problems else sys.stdout, flush=True)
+        failed |= bool(done.problems)
+    return 1 if failed else 0
 
 
 def cmd_cache(args: argparse.Namespace) -> int:
@@ -196,6 +264,10 @@ def add_evaluation_commands(sub) -> None:
     lb.add_argument("--dataset", default=None, help="dataset with the gold labels (default: data/)")
     lb.add_argument("--check", action="store_true", help="recompute every entry and fail on any mismatch")
     lb.add_argument("--rescore", action="store_true", help="recompute every entry's scores (detection and restoration) from its predictions with this harness (after a metric changed), then render")
+    lb.add_argument("--reproduce", nargs="*", metavar="MODEL", default=None,
+                    help="rerun these models (all when none is named; restore/NAME for a restorer) at the commit their entries record and "
+                         "compare their predictions with the stored ones")
+    lb.add_argument("--changed-since", metavar="REV", default=None, help="--reproduce: also every model whose entry's files differ from git revision REV")
     lb.set_defaults(func=cmd_leaderboard)
 
     c = sub.add_parser("cache", help="list or clear the fitted detectors and restorers cached by evaluate and detect")

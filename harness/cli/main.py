@@ -8,15 +8,17 @@ with exit status 2 (``--debug`` shows its traceback too); any other exception is
 spinbench or a detector and keeps its traceback.
 
 Library code reports progress through :mod:`logging`; the commands show the ``harness`` and
-``baselines`` loggers' messages on stderr (:func:`configure_logging`). The current folder is put
+``baselines`` loggers' messages on stderr (:func:`harness.runs.logs.configure_logging`). The current folder is put
 on the import path, as ``python -m`` does, so ``--model mydet:MyDetector`` finds ``./mydet.py``.
 """
 
 from __future__ import annotations
 
 import argparse
-import logging
+import atexit
+import errno
 import os
+import signal
 import sys
 import traceback
 
@@ -25,32 +27,7 @@ from harness.cli.evaluation_commands import add_evaluation_commands, cmd_evaluat
 from harness.cli.options import add_evaluate_arguments
 from harness.cli.report_command import add_report_command
 from harness.core.errors import SpinbenchError
-
-
-class _StderrHandler(logging.StreamHandler):
-    """Writes to whatever ``sys.stderr`` is at the time, as ``print(..., file=sys.stderr)`` does
-    (so a redirected or captured stderr gets the lines)."""
-
-    @property
-    def stream(self):
-        return sys.stderr
-
-    @stream.setter
-    def stream(self, value):
-        pass
-
-
-def configure_logging(level: int = logging.INFO) -> None:
-    """Show the log records of spinbench's own code (``harness.*`` and ``baselines.*``) of
-    ``level`` and above on stderr, the message alone. Other libraries' loggers are left as
-    they are. Calling it again changes nothing but the level."""
-    for name in ("harness", "baselines"):
-        logger = logging.getLogger(name)
-        logger.setLevel(level)
-        if not any(isinstance(h, _StderrHandler) for h in logger.handlers):
-            handler = _StderrHandler()
-            handler.setFormatter(logging.Formatter("%(message)s"))
-            logger.addHandler(handler)
+from harness.runs.logs import configure_logging
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -70,6 +47,11 @@ def check_cache(args: argparse.Namespace) -> None:
         fit_cache.check_writable()
 
 
+# Errors of the disk a command writes to, said in one line: each file is written whole or not at
+# all (harness.core.files), so what was there before stays as it was.
+DISK_ERRORS = (errno.ENOSPC, errno.EDQUOT, errno.EROFS)
+
+
 def run(prog: str, args: argparse.Namespace) -> int:
     configure_logging()
     if os.getcwd() not in sys.path:  # as `python -m` would: a detector module in the current folder imports
@@ -82,12 +64,25 @@ def run(prog: str, args: argparse.Namespace) -> int:
             traceback.print_exc()
         print(f"{prog}: error: {err}", file=sys.stderr)
         return 2
-    except KeyboardInterrupt:
-        print(f"{prog}: interrupted", file=sys.stderr)
-        return 130
     except BrokenPipeError:  # the reader went away (`| head`): stop quietly, as Unix tools do
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error at exit's flush
         return 141
+    except OSError as err:
+        if err.errno not in DISK_ERRORS:
+            raise
+        where = f" {err.filename}" if err.filename else ""
+        print(f"{prog}: error: cannot write{where}: {err.strerror}; files written before are as they were (each file is written whole or not at all)",
+              file=sys.stderr)
+        return 2
+    except SystemExit as err:  # parsing is done: only a model's code ends the run this way
+        print(f"{prog}: error: the run was ended by sys.exit({err.code!r}) in a model's code (a detector or restorer returns its answer; "
+              "it may not end the process)", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        # a second Ctrl-C while the process winds down (exit handlers): no second traceback
+        atexit.register(signal.signal, signal.SIGINT, signal.SIG_IGN)
+        print(f"{prog}: interrupted", file=sys.stderr)
+        return 130
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -8,7 +8,7 @@ import argparse
 from harness.cli.run_lines import entry_line
 from harness.core.configs import ALL_CONFIGS
 from harness.core.errors import SpinbenchError
-from harness.runs.formatting import score_text
+from harness.runs.formatting import summary_text
 
 
 def summary(results) -> str:
@@ -16,8 +16,10 @@ def summary(results) -> str:
     s = results.scores
     lines = [f"{results.model.name} on {results.dataset.config}/{results.dataset.split}: {s['edits']['count']:,} edits to restore"]
 
+    documents = results.dataset.documents
+
     def row(label, block):
-        cells = "  ".join(f"{k} {score_text(block[k], missing='n/a')}" for k in ("top1", "top5", "top1_lemma", "top5_lemma"))
+        cells = "  ".join(f"{k} {summary_text(block[k], documents)}" for k in ("top1", "top5", "top1_lemma", "top5_lemma"))
         return f"  {label:<24} {cells}"
 
     lines.append(row("all edits", s["edits"]))
@@ -25,7 +27,7 @@ def summary(results) -> str:
         lines.append(row(f"{kind} ({block['count']:,})", block))
     for where, block in s["end_to_end"].items():
         who = f" ({results.detector['name']})" if where == "detected_spans" and results.detector else ""
-        lines.append(f"  edit distance removed, {where.replace('_', ' ')}{who}: {score_text(block['distance_removed'], missing='n/a')} "
+        lines.append(f"  edit distance removed, {where.replace('_', ' ')}{who}: {summary_text(block['distance_removed'], documents)} "
                      f"({block['distance_before']:,} -> {block['distance_after']:,} token edits)")
     return "\n".join(lines)
 
@@ -53,17 +55,21 @@ def cmd_evaluate_restore(args: argparse.Namespace) -> int:
 
 
 def span_suggester(name: str | None, dataset: str | None = None, use_cache: bool = True):
-    """``suggester(tokens, spans) -> one guess per span`` (the restorer's first candidate, or
-    None) from the restorer ``name`` (default :data:`~harness.restoration.registry.BEST_RESTORER`),
-    fitted on ``news``/train or loaded from the fit cache, for ``spinbench detect --suggest``."""
-    from harness.restoration.contract import restore_document
-    from harness.restoration.registry import BEST_RESTORER, make_restorer, target_of
-    from harness.restoration.run import fit_restorer
+    """``suggester(tokens, spans) -> per span (guess, confidence) or None`` from the restorer
+    ``name`` (default :data:`~harness.restoration.registry.BEST_RESTORER`), fitted on
+    ``news``/train or loaded from the fit cache, for ``spinbench detect --suggest``: its first
+    candidate, withheld (None) where its confidence is under the cut chosen on ``news``/validation
+    (:func:`harness.restoration.run.suggesting_restorer`); a restorer without confidences always
+    shows its guess."""
+    from harness.restoration.metrics import is_shown
+    from harness.restoration.registry import BEST_RESTORER
+    from harness.restoration.run import restored, suggesting_restorer
 
     name = name or BEST_RESTORER
-    restorer, _ = fit_restorer(make_restorer(name), name, target_of(name), dataset, use_cache)
+    restorer, cut = suggesting_restorer(name, dataset, use_cache)
 
-    def suggest(tokens: list[str], spans: list[tuple[int, int]]) -> list[str | None]:
-        return [ranked[0] if ranked else None for ranked in restore_document(name, restorer, "input", tokens, spans)]
+    def suggest(tokens: list[str], spans: list[tuple[int, int]]) -> list[tuple[str, float | None] | None]:
+        out = restored(name, restorer, "input", tokens, spans)
+        return [(ranked[0], conf[0] if conf else None) if is_shown(ranked, conf, cut) else None for ranked, conf in zip(out.candidates, out.confidences)]
 
     return suggest

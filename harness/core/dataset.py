@@ -169,6 +169,18 @@ def recorded_fingerprints(dataset: str | os.PathLike | None = None) -> dict | No
     return read_fingerprints(folder) if folder.is_dir() else None
 
 
+def build_problem(split: Split) -> str | None:
+    """Why a split of a local build is not the data its folder's ``fingerprints.json`` records
+    (None when it is, or nothing is recorded): an older build under a newer ``fingerprints.json``
+    (a ``git pull`` brings the file, not the data), or files changed since the build."""
+    recorded = recorded_fingerprints(split.dataset) if Path(split.dataset).is_dir() else None
+    want = (recorded or {}).get("configs", {}).get(split.config, {}).get(split.split)
+    if want is None or want == split.fingerprint:
+        return None
+    return (f"the data in {split.dataset} are an older or changed build: {split.config}/{split.split} there is revision {split.fingerprint[:12]}, "
+            f"its fingerprints.json records {want[:12]}; rebuild them (spinbench build)")
+
+
 def fit_dataset(dataset: str | os.PathLike | None) -> str | os.PathLike | None:
     """The dataset detectors are fitted on (and their thresholds chosen on) when ``dataset`` is evaluated: itself
     when it holds the default config, else the default data folder (a folder of imported
@@ -183,6 +195,9 @@ def load(config: str = DEFAULT_CONFIG, split: str = EVALUATION_SPLIT, dataset: s
     the local build (``dataset``: a folder, default :func:`default_data_dir`) or of a Hugging
     Face hub dataset (``dataset``: its id)."""
     source = Path(dataset) if dataset is not None else default_data_dir()
+    if source.exists() and not source.is_dir():
+        given = "--dataset (dataset=)" if dataset is not None else "$SPINBENCH_DATA" if os.environ.get("SPINBENCH_DATA") else "data/"
+        raise DatasetNotFound(f"the dataset {source} ({given}) is a file: give the folder `spinbench build` wrote (it holds one folder per config)")
     if source.exists():
         paths = split_files(source / config, split)
         if not paths:

@@ -341,14 +341,15 @@ def _cell(v: float | None, decimals: int) -> str:
     return "–" if v is None else f"{v:.{decimals}f}"
 
 
-def profile_table(profiles: dict[str, dict], markdown: bool = False) -> str:
+def profile_table(profiles: dict[str, dict], markdown: bool = False, against: str = "news/train") -> str:
     """Profiles (name -> profile) as a table next to the real sources and the ranges; a value
-    outside its range is marked ``*``."""
+    outside its range is marked ``*``. ``against``: the split the 'seen in train' rows measured
+    edits against, as their labels name it."""
     header = ["statistic", *REAL, "range", *profiles]
     rows = []
     for row in ROWS:
         r = row.range
-        cells = [row.label, _cell(row.real_news, row.decimals), _cell(row.real_spinbot, row.decimals),
+        cells = [row.label.replace("news/train", against), _cell(row.real_news, row.decimals), _cell(row.real_spinbot, row.decimals),
                  f"{r[0]:.{row.decimals}f}-{r[1]:.{row.decimals}f}" if r else ""]
         for p in profiles.values():
             cells.append(_cell(row.value(p), row.decimals) + ("*" if row.inside(p) is False else ""))

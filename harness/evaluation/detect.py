@@ -26,7 +26,7 @@ from array import array
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import TextIO
+from typing import NamedTuple, TextIO
 
 import numpy as np
 
@@ -137,7 +137,7 @@ class Detection:
     model: str
     scored: ScoredText
     cut: OneTextCut
-    suggestions: list[tuple[int, int, str | None]] | None = None
+    suggestions: list[Suggestion] | None = None
 
     @property
     def threshold(self) -> float:
@@ -165,9 +165,10 @@ def choose_cut(thresholds: Thresholds, scored: ScoredText, given: float | None =
 def flag(detector, model: str, text: str, thresholds: Thresholds, given: float | None = None, suggest: bool = False,
          suggester=None) -> Detection:
     """Score ``text``, choose its cut (:func:`choose_cut`) and, with ``suggest``, guess the
-    originals of what the cut flags: ``suggester(tokens, spans)``, when given, one guess (or None)
-    per flagged span (``spinbench detect --suggest`` passes a restorer's first candidate), else
-    the detector's own ``suggest`` method, one per flagged token."""
+    originals of what the cut flags: ``suggester(tokens, spans)``, when given, one
+    ``(guess, confidence)`` (or None: no guess shown) per flagged span (``spinbench detect
+    --suggest`` passes a restorer's first candidate where its confidence reaches the restorer's
+    cut), else the detector's own ``suggest`` method, one per flagged token."""
     if suggest and suggester is None and hook(detector, "suggest") is None:
         raise SpinbenchError(f"model {model!r} cannot suggest originals: it has no suggest(doc) method")
     scored = score_text(detector, model, text)
@@ -177,7 +178,17 @@ def flag(detector, model: str, text: str, thresholds: Thresholds, given: float |
     return detection
 
 
-def _suggestions(detector, model: str, text: str, detection: Detection, suggester) -> list[tuple[int, int, str | None]]:
+class Suggestion(NamedTuple):
+    """A guess at the original wording of the input's characters ``[start, end)``; ``confidence``:
+    the restorer's, where it gives one."""
+
+    start: int
+    end: int
+    text: str | None
+    confidence: float | None = None
+
+
+def _suggestions(detector, model: str, text: str, detection: Detection, suggester) -> list[Suggestion]:
     """The guesses (see :class:`Detection`), passage by passage: the passages' tokens are read
     again rather than kept."""
     scored, flags = detection.scored, detection.flags
@@ -190,26 +201,29 @@ def _suggestions(detector, model: str, text: str, detection: Detection, suggeste
         doc = [t.text for t in tokens]
         if suggester is not None:
             flagged = spans(local)
-            out += [(scored.starts[first + s], scored.ends[first + e - 1], guess) for (s, e), guess in zip(flagged, suggester(doc, flagged))]
+            out += [Suggestion(scored.starts[first + s], scored.ends[first + e - 1], *(guess or (None, None)))
+                    for (s, e), guess in zip(flagged, suggester(doc, flagged))]
             continue
         guesses = detector_calls.call(model, "suggest", detector.suggest, doc)
         if len(guesses) != len(doc):
             raise detector_calls.DetectorError(f"detector {model!r}: suggest returned {len(guesses)} guesses for {len(doc)} tokens")
-        out += [(scored.starts[first + i], scored.ends[first + i], guesses[i]) for i in np.flatnonzero(local).tolist()]
+        out += [Suggestion(scored.starts[first + i], scored.ends[first + i], guesses[i]) for i in np.flatnonzero(local).tolist()]
     return out
 
 
 def detect(detector, text: str, model: str, thresholds: Thresholds, given: float | None = None, suggest: bool = False, suggester=None) -> dict:
     """One text's detection with a row per token (``text``, ``start``, ``end``, ``score``,
     ``spun``; a flagged span's first token, or with the detector's own ``suggest`` each flagged
-    token, also ``suggestion``, and ``suggestion_end``, its span's end): for short texts, the HTML
-    page and Python users. The command's JSON is compact instead (:func:`write_json`)."""
+    token, also ``suggestion``, ``suggestion_end``, its span's end, and ``suggestion_confidence``,
+    the restorer's where it gives one): for short texts, the HTML page and Python users. The
+    command's JSON is compact instead (:func:`write_json`)."""
     detection = flag(detector, model, text, thresholds, given, suggest, suggester)
     s = detection.scored
     rows = [{"text": text[a:b], "start": a, "end": b, "score": v, "spun": bool(f)} for a, b, v, f in zip(s.starts, s.ends, s.scores, detection.flags)]
     index = {start: i for i, start in enumerate(s.starts)} if detection.suggestions else {}
-    for start, end, guess in detection.suggestions or ():
-        rows[index[start]]["suggestion"], rows[index[start]]["suggestion_end"] = guess, end
+    for guess in detection.suggestions or ():
+        row = rows[index[guess.start]]
+        row["suggestion"], row["suggestion_end"], row["suggestion_confidence"] = guess.text, guess.end, guess.confidence
     return {"model": model, "threshold": detection.threshold, "threshold_rule": detection.cut.describe(), "threshold_reason": detection.cut.reason,
             "doc_score": s.doc_score, "tokens": rows}
 
@@ -236,7 +250,7 @@ def write_json(out: TextIO, detection: Detection) -> None:
         "estimated_spun_share": cut.spun_share, "doc_score": s.doc_score, "token_count": len(s), "flagged_count": int(detection.flags.sum()),
     }
     if detection.suggestions is not None:
-        head["suggestions"] = [{"start": a, "end": b, "suggestion": g} for a, b, g in detection.suggestions]
+        head["suggestions"] = [{"start": g.start, "end": g.end, "suggestion": g.text, "confidence": g.confidence} for g in detection.suggestions]
     out.write(json.dumps(head, ensure_ascii=False)[:-1] + ', "spans": ')
     first, after = detection.runs()
     starts, ends = np.asarray(s.starts), np.asarray(s.ends)  # views, not copies
@@ -264,5 +278,6 @@ def write_highlighted(out: TextIO, text: str, detection: Detection, color: bool)
         start, end = s.starts[a], s.ends[b - 1]
         out.write("".join((text[cursor:start], on, text[start:end], off)))
         cursor = end
-    guesses = [f"   {text[a:b]!r} was probably {g!r}" for a, b, g in detection.suggestions or () if g]
+    guesses = [f"   {text[g.start:g.end]!r} was probably {g.text!r}" + (f" (confidence {g.confidence:.2f})" if g.confidence is not None else "")
+               for g in detection.suggestions or () if g.text]
     out.write(text[cursor:] + _summary(detection, guesses) + "\n")

@@ -16,6 +16,7 @@ import numpy as np
 from harness.core.checks import first_non_probability, is_probability
 from harness.core.errors import SpinbenchError
 from harness.evaluation.contract import doc_scores_from_tokens, hook
+from harness.runs.models import model_code
 
 
 class DetectorError(SpinbenchError):
@@ -23,9 +24,11 @@ class DetectorError(SpinbenchError):
 
 
 def call(name: str, method: str, fn: Callable, *args):
-    """``fn(*args)``; any exception becomes a :class:`DetectorError` naming ``name.method``."""
+    """``fn(*args)``; any exception becomes a :class:`DetectorError` naming ``name.method``, as
+    does ``sys.exit()``; what it prints goes to stderr (:func:`harness.runs.models.model_code`)."""
     try:
-        return fn(*args)
+        with model_code("detector", name, method, DetectorError):
+            return fn(*args)
     except SpinbenchError:
         raise
     except Exception as err:

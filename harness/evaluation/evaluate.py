@@ -17,7 +17,8 @@ function in a module of its own that never calls back here.
 same function ``leaderboard --check`` uses (:func:`~harness.evaluation.predictions.score_predictions_file`,
 with the rule's thresholds from the stored validation predictions).
 Held-out configs (test split only) use the default config's train and validation splits too.
-Progress and notices go to the ``harness`` loggers; the CLI shows them. ``examples/`` holds a
+Progress and notices go to the ``harness`` loggers; the CLI shows them, and so does a program
+that set up no logging of its own (:func:`harness.runs.logs.log_by_default`). ``examples/`` holds a
 detector evaluated both ways (``tests/test_examples.py`` runs it).
 """
 
@@ -38,6 +39,7 @@ from harness.evaluation.results import Results, read_results
 from harness.evaluation.scoring import score_by_rule
 from harness.evaluation.thresholds import GIVEN, THRESHOLDS_CHOSEN_ON, Thresholds
 from harness.evaluation.validation import read_validation, threshold_split, validation_file
+from harness.runs.logs import log_by_default
 from harness.runs.models import checked_params, default_name, make
 from harness.runs.options import RunOptions
 from harness.runs.paths import is_predictions_file
@@ -64,6 +66,7 @@ def evaluate(model: object, config: str | None = None, split: str | None = None,
     resample the intervals. A leaderboard entry (``submit``) must come from committed code,
     unless ``allow_dirty=True`` says so in it. Every config in turn: :func:`evaluate_all`.
     """
+    log_by_default()
     if is_predictions_file(model):
         return rescore(model, config, split, dataset=dataset, threshold=threshold, doc_threshold=doc_threshold, **{"write": True, **options})
     if config == ALL_CONFIGS:
@@ -74,7 +77,8 @@ def evaluate(model: object, config: str | None = None, split: str | None = None,
     made = make(model, model_args, DETECTOR)
     info = ModelInfo(run.name or default_name(model), made.target, checked_params(made.label, get_params(made.model)), fitted_outside=not fit)
     evaluated = nonempty(load(config or DEFAULT_CONFIG, split or EVALUATION_SPLIT, dataset=dataset))
-    plan = plan_run(run, info, evaluated, dataset, Results.threshold_problems(GIVEN if given else THRESHOLDS_CHOSEN_ON, True), read_results)
+    plan = plan_run(run, info, evaluated, dataset, Results.threshold_problems(GIVEN if given else THRESHOLDS_CHOSEN_ON, True), read_results,
+                    type(made.model))
     # 2. prepare, 3. predict, 4. score
     prepared = fit_and_validate(made.model, made.label, made.target, dataset, use_cache, fit)
     predicted = predict_split(made.label, prepared.detector, evaluated, f"{evaluated.config}/{evaluated.split}")
@@ -85,13 +89,14 @@ def evaluate(model: object, config: str | None = None, split: str | None = None,
     if not run.write:
         return results
     validation = (prepared.validation, prepared.token_scores, prepared.doc_scores)
-    return write_detection_run(plan.paths, results, predicted.token_scores, predicted.doc_scores, evaluated.gold.ids, validation)
+    return write_detection_run(plan.paths, results, predicted.token_scores, predicted.doc_scores, evaluated.gold.ids, validation, run.submit)
 
 
 def evaluate_all(model: object, configs: list[str] | None = None, split: str | None = None, **kwargs) -> dict[str, Results]:
     """``model`` evaluated on each config (default: every leaderboard config), the default config
     first: it fits (or loads the fit) once for all of them, and every split is loaded before any
     work, so none is left half done. ``kwargs``: :func:`evaluate`'s. Returns ``{config: results}``."""
+    log_by_default()
     configs = list(configs or CONFIGS)
     configs = [c for c in configs if c == DEFAULT_CONFIG] + [c for c in configs if c != DEFAULT_CONFIG]
     for config in configs:
@@ -113,6 +118,7 @@ def rescore(path: str | Path, config: str | None = None, split: str | None = Non
     ``threshold``/``doc_threshold`` replace them. ``options``: :func:`evaluate`'s, but nothing is
     written unless ``write=True`` (or ``submit=True``) is given, and never over the file read.
     The results carry no throughput: nothing was predicted."""
+    log_by_default()
     run = RunOptions.of(**{"write": bool(options.get("submit")), **options})
     given = Thresholds.given(threshold, doc_threshold)
     path = Path(path)
@@ -139,7 +145,7 @@ def rescore(path: str | Path, config: str | None = None, split: str | None = Non
     results = record(info, evaluated, scored.thresholds, scored.scores, plan)
     if not run.write:
         return results
-    return write_detection_run(plan.paths, results, scored.token_scores, scored.doc_scores, evaluated.gold.ids, validation)
+    return write_detection_run(plan.paths, results, scored.token_scores, scored.doc_scores, evaluated.gold.ids, validation, run.submit)
 
 
 __all__ = ["evaluate", "evaluate_all", "rescore"]

@@ -19,6 +19,7 @@ from harness.core.errors import SpinbenchError
 from harness.evaluation.results import MAIN_SCORE_NAME, Results, read_results
 from harness.evaluation.thresholds import RULE_SUMMARY
 from harness.runs import board
+from harness.runs.audit import dirty_note
 from harness.runs.board import Table, markdown, revisions
 from harness.runs.bootstrap import DEFAULT_RESAMPLES
 from harness.runs.formatting import MISSING, score_text
@@ -36,7 +37,10 @@ threshold; every other score uses thresholds set by one rule for every model: {R
 False alarms are measured on the clean documents alone: the share of them with any token
 flagged, and flagged tokens per 1,000 of their tokens. Rendered by `spinbench leaderboard` from
 `results/`; `spinbench leaderboard --check` recomputes every entry from its per-token
-predictions, thresholds included (from the `news`/validation predictions stored with each entry).
+predictions, thresholds included (from the `news`/validation predictions stored with each entry);
+`spinbench leaderboard --reproduce` refits each model at its recorded commit and predicts again
+([what each proves](docs/evaluation.md#what-the-checks-prove)). `tokens/s` and `date` are
+self-reported: the entry's own machine and clock, which no check can verify.
 Rank: {RANK_RULE}
 
 **Submit a result**: run `evaluate --model YOUR_MODEL --config all --submit`
@@ -184,5 +188,6 @@ def render(entries: Entries, extra: str = "") -> str:
     parts = [HEADER]
     for t in tables(entries):
         parts += [f"### {t.title}", "", *markdown(t), ""]
+    note = dirty_note(board.dirty_models(entries))
     scored = ", ".join(f"`{r}`" for r in revisions(entries)) or "none"
-    return "\n".join(parts) + f"\nDataset revisions scored: {scored}.\n" + (f"\n{extra}" if extra else "")
+    return "\n".join(parts) + (f"\n{note}\n" if note else "") + f"\nDataset revisions scored: {scored}.\n" + (f"\n{extra}" if extra else "")

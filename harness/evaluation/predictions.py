@@ -2,8 +2,10 @@
 
 A predictions file is gzipped JSONL: a header line ``{"header": {model, target, params, config,
 split, dataset_fingerprint, token_threshold, doc_threshold, thresholds_chosen_on, thresholds}}``
-(:func:`header_of` makes it from the run's results, so the two always agree), then one
-``{"id", "token_scores", "doc_score"}`` line per document. :func:`score_predictions_file` is
+(:func:`header_of` makes it from the run's results, so the two agree when written), then one
+``{"id", "token_scores", "doc_score"}`` line per document. Nothing rewrites the file afterwards,
+so its hash stays the one its results recorded: an entry rescored by a later threshold rule
+holds the new thresholds in its results alone. :func:`score_predictions_file` is
 used by ``rescore`` (``evaluate --model FILE``) and by ``leaderboard --check`` alike, so a file
 scores the same way wherever it is scored.
 """

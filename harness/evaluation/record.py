@@ -46,9 +46,10 @@ def record(model: ModelInfo, split: Split, thresholds: Thresholds, scores: dict,
 
 
 def write_detection_run(paths: RunPaths, results: Results, token_scores: list[list[float]], doc_scores: list[float], ids: list[str],
-                        validation: tuple[Split, list[list[float]], list[float]] | None = None) -> Results:
+                        validation: tuple[Split, list[list[float]], list[float]] | None = None, entry: bool = False) -> Results:
     """Write the predictions (and ``validation``: the split thresholds are chosen on and the
-    detector's scores there), then the results that name their hashes, as one unit."""
+    detector's scores there), then the results that name their hashes, as one unit (``entry``:
+    a leaderboard entry, refused under the lock if another model's entry is in its folder)."""
 
     def predictions(res: Results) -> None:
         if validation is not None:
@@ -58,4 +59,4 @@ def write_detection_run(paths: RunPaths, results: Results, token_scores: list[li
         write_predictions(paths.predictions, header_of(res.model, res.dataset, res.thresholds), ids, token_scores, doc_scores)
         res.predictions_sha256 = sha256_file(paths.predictions)
 
-    return write_run(results, paths.results, predictions)
+    return write_run(results, paths.results, predictions, entry)

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from harness.core.configs import CLEAN_BAND, CLEAN_RECIPE
-from harness.runs.bootstrap import MIN_GROUP_DOCUMENTS
-from harness.runs.formatting import score_text
+from harness.runs.formatting import score_text, summary_text
 
 # Breakdown groups made of clean documents alone: the recipe and the rate band of an unspun document.
 CLEAN_GROUPS = (CLEAN_RECIPE, CLEAN_BAND)
@@ -14,11 +13,7 @@ def format_table(results) -> str:
     """The scores of a :class:`~harness.evaluation.results.Results` as a plain-text table."""
 
     def cell(m, documents=None):
-        if m["value"] is None:
-            return "   n/a"
-        if m["ci95"][0] is None and documents is not None and documents < MIN_GROUP_DOCUMENTS:  # a group too small for an interval says so
-            return f"{score_text(m)} (too few documents)"
-        return score_text(m)
+        return f"{summary_text(m, documents):>6}"
 
     s = results.scores
     d = results.dataset
@@ -29,9 +24,9 @@ def format_table(results) -> str:
         f"{'level':<14}{'precision':>24}{'recall':>24}{'F1':>24}",
     ]
     for key, label in (("token", "token"), ("span_strict", "span (strict)"), ("span_partial", "span (partial)"), ("document", "document")):
-        lines.append(f"{label:<14}" + "".join(f"{cell(s[key][m]):>24}" for m in ("precision", "recall", "f1")))
+        lines.append(f"{label:<14}" + "".join(f"{cell(s[key][m], d.documents):>24}" for m in ("precision", "recall", "f1")))
     for level in ("token", "document"):
-        lines.append(f"{level:<14}  AUROC {cell(s[level]['auroc'])}   AUPRC {cell(s[level]['auprc'])}   (no threshold)")
+        lines.append(f"{level:<14}  AUROC {cell(s[level]['auroc'], d.documents)}   AUPRC {cell(s[level]['auprc'], d.documents)}   (no threshold)")
     per_doc = s.get("per_document")  # absent from results scored before it was added
     if per_doc:
         lines.append(f"token F1 per document: {cell(per_doc['token_f1'], per_doc['spun_documents'])}, the mean over the "
@@ -47,8 +42,8 @@ def format_table(results) -> str:
             if key in CLEAN_GROUPS:  # no spun token: precision, recall and F1 say nothing here
                 lines.append(f"  {key:<16}{row['documents']:>6}{row['tokens']:>9}   clean documents: see false alarms above")
                 continue
-            p, r = row["precision"]["value"] or 0.0, row["recall"]["value"] or 0.0
-            lines.append(f"  {key:<16}{row['documents']:>6}{row['tokens']:>9}{p:>11.3f}{r:>9.3f} {cell(row['f1'], row['documents']):>26}")
+            p, r = (score_text(row[m], interval=False, missing="n/a") for m in ("precision", "recall"))  # n/a: 0/0, no token flagged or none spun
+            lines.append(f"  {key:<16}{row['documents']:>6}{row['tokens']:>9}{p:>11}{r:>9} {cell(row['f1'], row['documents']):>26}")
     regimes = s.get("regimes", {})
     if regimes:
         lines += ["", "each regime's documents against the clean ones (no threshold):",

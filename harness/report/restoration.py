@@ -63,10 +63,19 @@ def rank_of(candidates: list[str], original: str) -> int | None:
     return next((n for n, c in enumerate(candidates, start=1) if metrics.hit([c], original, 1)), None)
 
 
-def edit_rows(items: list[GoldItem], candidates: list[list[str]]) -> list[dict]:
-    """One row per gold item: its kind, outcome, wordings, candidates and the rank of the right one."""
+def suggestion(ranked: list[str], confidences: list[float] | None, cut: float | None) -> dict:
+    """A span's first candidate as a user meets it (``spinbench detect --suggest``): its
+    ``confidence`` (where the restorer gives one) and whether it is ``withheld``, under the cut."""
+    confidence = confidences[0] if ranked and confidences else None
+    return {"confidence": confidence, "withheld": bool(ranked) and not metrics.is_shown(ranked, confidences, cut)}
+
+
+def edit_rows(items: list[GoldItem], candidates: list[list[str]], confidences: list | None = None, cut: float | None = None) -> list[dict]:
+    """One row per gold item: its kind, outcome, wordings, candidates and the rank of the right
+    one, and its first candidate's confidence and whether it is withheld (:func:`suggestion`)."""
+    confidences = confidences or [None] * len(items)
     return [{"kind": i.kind, "outcome": outcome(c, i.original), "spun": i.spun, "restored": restored_text(i.spun, c), "original": i.original,
-             **shown(c), "rank": rank_of(c, i.original)} for i, c in zip(items, candidates)]
+             **shown(c), "rank": rank_of(c, i.original), **suggestion(c, f, cut)} for i, c, f in zip(items, candidates, confidences)]
 
 
 def shown(candidates: list[str]) -> dict:
@@ -80,13 +89,13 @@ def shown(candidates: list[str]) -> dict:
 
 
 def detected_rows(tokens: list[str], items: list[GoldItem], item_candidates: list[list[str]], spans: list[Span],
-                  candidates: list[list[str]]) -> list[dict]:
+                  candidates: list[list[str]], confidences: list | None = None, cut: float | None = None) -> list[dict]:
     """One row per span the detector flagged: a gold edit's own span is scored as one, and where
     the restorer ranked the same candidates for it, the row is ``{"item": k}``, the gold edit's row;
     a span covering no edit is a false alarm, kept or rewritten by its first candidate; the rest
     overlap edits without being one (their originals listed)."""
     rows, item_at = [], {(i.start, i.end): k for k, i in enumerate(items)}
-    for (start, end), ranked in zip(spans, candidates):
+    for (start, end), ranked, conf in zip(spans, candidates, confidences or [None] * len(spans)):
         spun = " ".join(tokens[start:end])
         inside = [i for i in items if i.start < end and start < i.end]
         same = item_at.get((start, end))
@@ -101,7 +110,7 @@ def detected_rows(tokens: list[str], items: list[GoldItem], item_candidates: lis
         else:
             kind, original = "partial", " … ".join(i.original or "(nothing)" for i in inside)
         rows.append({"outcome": kind, "spun": spun, "restored": restored_text(spun, ranked), "original": original, **shown(ranked),
-                     "rank": rank_of(ranked, original) if same is not None else None})
+                     "rank": rank_of(ranked, original) if same is not None else None, **suggestion(ranked, conf, cut)})
     return rows
 
 
@@ -114,13 +123,14 @@ def document_rows(run: RestorationRun) -> list[dict]:
     detected = run.detected or ([[] for _ in run.gold.ids], [[] for _ in run.gold.ids])
     for d, record in enumerate(run.split.records):
         items, candidates = run.gold.items[d], run.candidates[d]
-        edits = edit_rows(items, candidates)
+        edits = edit_rows(items, candidates, run.confidences[d] if run.confidences else None, run.cut)
         tokens, original = run.gold.tokens[d], run.gold.original_tokens[d]
         row = {"edits": edits, "marks": character_ranges(record["tokens"], [(i.start, i.end) for i in items]),
                "distance": list(metrics.document_distances(tokens, original, [(i.start, i.end) for i in items], candidates))}
         if run.detected is not None:
             spans, found = detected[0][d], detected[1][d]
-            row["detected"] = detected_rows(tokens, items, candidates, spans, found)
+            found_conf = run.detected_confidences[d] if run.detected_confidences else None
+            row["detected"] = detected_rows(tokens, items, candidates, spans, found, found_conf, run.cut)
             row["detected_distance"] = list(metrics.document_distances(tokens, original, spans, found))
         out.append(row)
     return out
@@ -169,9 +179,13 @@ def score_rows(results: RestorationResults, counts: dict[str, dict[str, int]]) -
 def distance_rows(results: RestorationResults) -> list[dict]:
     end = results.scores["end_to_end"]
     rows = [("gold spans", end["gold_spans"], results.scores["edits"]["count"])]
+    if "gold_spans_abstaining" in end:
+        rows.append(("gold spans, guesses under the cut withheld", end["gold_spans_abstaining"], results.scores["edits"]["count"]))
     if "detected_spans" in end and results.detector:
         d = results.detector
         rows.append((f"{d['name']}'s spans (token threshold {d['token_threshold']:.4f})", end["detected_spans"], end["detected_spans"].get("spans")))
+        if "detected_spans_abstaining" in end:
+            rows.append((f"{d['name']}'s spans, guesses under the cut withheld", end["detected_spans_abstaining"], end["detected_spans_abstaining"].get("spans")))
     return [{"label": label, "spans": spans, "before": b["distance_before"], "after": b["distance_after"], "removed": score_text(b["distance_removed"])}
             for label, b, spans in rows]
 
@@ -190,6 +204,7 @@ def write_restoration_page(env, run: RestorationRun, folder: Path, models: list[
         date=res.date[:10], harness=harness_version(res.harness), top_k=TOP_K, outcomes=OUTCOMES,
         kinds=score_rows(res, outcome_counts(rows)), distances=distance_rows(res), missed=missed_edits(rows),
         texts_file=texts_file(run.split), data_file=data_file, budget=PAGE_BUDGET_PX, per_page=PER_PAGE, edit_rows=EDIT_ROWS,
-        inline_css=None,
+        inline_css=None, abstention=res.scores.get("abstention"), coverage=score_text((res.scores.get("abstention") or {}).get("coverage")),
+        precision=score_text((res.scores.get("abstention") or {}).get("precision")),
     )
     write_text(folder / f"{run.label}.html", page)

@@ -61,6 +61,9 @@ class RestorationRun:
     gold: RestorationGold
     candidates: list[list[list[str]]]  # per document, per gold item, best first
     detected: tuple[list[list[Span]], list[list[list[str]]]] | None  # the detector's spans and their candidates
+    confidences: list | None = None  # per document, per gold item, the candidates' confidences (None: the restorer gives none)
+    detected_confidences: list | None = None  # likewise for the detector's spans
+    cut: float | None = None  # the abstention cut: first candidates under it are withheld (None: all shown)
 
 
 @dataclass(frozen=True)
@@ -188,4 +191,6 @@ def load_restoration_run(path: Path, dataset=None, runs: bool = False, splits: d
     predictions = path.parent / res.predictions
     header, rows = restoration_predictions.read_predictions(predictions)
     candidates, detected = restoration_predictions.rows_in_order(predictions, header, rows, gold)
-    return RestorationRun(path.parent.name, page_name(res), res, split, gold, candidates, detected)
+    confidences, detected_confidences = restoration_predictions.confidences_in_order(header, rows, gold)
+    return RestorationRun(path.parent.name, page_name(res), res, split, gold, candidates, detected, confidences, detected_confidences,
+                          restoration_predictions.abstention_cut(header))

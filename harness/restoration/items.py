@@ -19,6 +19,7 @@ from harness.evaluation.predictions import read_scores
 from harness.evaluation.results import ResultsError, read_results
 from harness.restoration.contract import Span
 from harness.restoration.kinds import edit_kind
+from harness.runs.admission import entry_problems
 
 
 @dataclass(frozen=True)
@@ -116,6 +117,14 @@ def resolve_detector_results(spans_from: str, config: str, results_dir: str | Pa
     if not entry.exists():
         raise SpinbenchError(f"no detection results {entry} for spans_from={spans_from!r}: give a results file (.json) or a detector with a leaderboard entry for {config}")
     return entry
+
+
+def detector_problems(results_path: str | Path) -> list[str]:
+    """Why the detection run ``results_path`` could not give a leaderboard entry its spans: why
+    it could not stand on the leaderboard itself (thresholds set by hand among them:
+    :func:`harness.runs.admission.entry_problems`)."""
+    problems = entry_problems(read_results(Path(results_path), older_scores=True))
+    return [f"the spans it restores come from {results_path}, which could not be a leaderboard entry ({'; '.join(problems)})"] if problems else []
 
 
 def detector_spans(results_path: str | Path, split: Split) -> DetectorSpans:

@@ -5,24 +5,34 @@ detected spans against the detector's own stored predictions.
 An entry is ``results/restore/<model>/<config>.json`` with its predictions beside it, found,
 admitted and ranked as detection's are (:mod:`harness.runs.board`): scored on the test split of
 a leaderboard config with the leaderboards' resampling and committed code. Ranks: top-1 exact
-match on ``news``/test by a paired bootstrap.
+match on ``news``/test by a paired bootstrap. ``--check`` asks what it asks of detection entries
+(:mod:`harness.evaluation.verify`): every hash and score, the recorded commit and source files
+(:mod:`harness.runs.history`), stray files and reserved names, partial submissions and near
+copies (:mod:`harness.runs.audit`: restorers rank candidates rather than score tokens, so a
+copy is told by its first candidates, which the main score counts), and the detector whose spans it restored must be a leaderboard entry.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
-from harness.core.configs import CONFIGS, DEFAULT_CONFIG, THRESHOLD_SPLIT
+import numpy as np
+
+from harness.core.configs import CONFIGS, DEFAULT_CONFIG, EVALUATION_SPLIT, THRESHOLD_SPLIT
+from harness.evaluation.results import read_results
 from harness.restoration.contract import TOP_K
 from harness.restoration.items import detector_spans, restoration_gold
 from harness.restoration.kinds import KINDS
 from harness.restoration.predictions import confidences_in_order, read_predictions, rows_in_order, score_restoration_file
 from harness.restoration.results import RestorationResults, read_restoration_results
 from harness.restoration.scoring import CUT_RULE, MAIN_SCORE_NAME, cut_on
-from harness.runs import board
+from harness.runs import audit, board
 from harness.runs.board import GoldSplits, Table, check_hash, close, markdown
 from harness.runs.bootstrap import DEFAULT_RESAMPLES
+from harness.runs.copies import agreement
 from harness.runs.formatting import MISSING, score_text
+from harness.runs.history import History
 from harness.runs.paths import RESTORE, VALIDATION_FILE, task_root
 from harness.runs.results import ResultsError, check_revision
 
@@ -89,7 +99,7 @@ SECTION_INTRO = (
     "broken down by edit kind, and end to end the share of the token edit distance to the original that putting its first "
     f"guess in every span removes (on the gold spans, and on a detector's flagged spans). 95% intervals from {DEFAULT_RESAMPLES:,} "
     f"bootstrap resamples of documents; rank: {board.rank_rule('top-1')} Rendered from `results/restore/`; "
-    "`spinbench leaderboard --check` recomputes every entry from its predictions."
+    "`spinbench leaderboard --check` recomputes every entry from its predictions; `spans/s` is self-reported."
 )
 
 
@@ -98,21 +108,28 @@ def section(entries: Entries) -> str:
     if not entries:
         return ""
     t = table(entries)
-    return "\n".join([f"### {t.title}", "", SECTION_INTRO, "", *markdown(t), ""])
+    note = audit.dirty_note(board.dirty_models(entries))
+    return "\n".join([f"### {t.title}", "", SECTION_INTRO, "", *markdown(t), "", *([note, ""] if note else [])])
 
 
-def recompute(path: Path, res: RestorationResults, results_dir: Path, gold: GoldSplits) -> dict:
+def recompute(path: Path, res: RestorationResults, results_dir: Path, gold: GoldSplits) -> tuple[dict, dict]:
     """An entry's scores recomputed from its stored predictions (the one scoring path,
     :func:`~harness.restoration.predictions.score_restoration_file`), after checking the dataset
     revision, the predictions' hash and header, and the detector's spans against the detector's
-    own stored predictions; ResultsError names the first mismatch."""
+    own stored predictions (its leaderboard entry's); ResultsError names the first mismatch.
+    Returns the scores and the predictions' rows by document id."""
     split = gold(res.dataset.config, res.dataset.split)
     check_revision(res.dataset.fingerprint, split)
     pred = path.parent / res.predictions
     check_hash(pred, res.predictions_sha256, "predictions")
     detector = None
     if res.detector is not None:
-        detector = detector_spans(Path(results_dir) / res.detector["name"] / f"{res.dataset.config}.json", split)
+        entry = Path(results_dir) / res.detector["name"] / f"{res.dataset.config}.json"
+        try:
+            board.read_entry(entry, read_results)
+        except ResultsError as err:
+            raise ResultsError(f"the spans it restored come from a detection run that is not a leaderboard entry ({err})") from None
+        detector = detector_spans(entry, split)
     read = read_predictions(pred)
     check_abstention_cut(path, read[0], res, gold)
     header, scores = score_restoration_file(pred, gold.viewed(res.dataset.config, res.dataset.split), res.bootstrap.resamples, res.bootstrap.seed,
@@ -120,7 +137,7 @@ def recompute(path: Path, res: RestorationResults, results_dir: Path, gold: Gold
     for field, want in (("model", res.model.name), ("target", res.model.target), ("params", res.model.params)):
         if header.get(field) != want:
             raise ResultsError(f"its predictions header's {field} {header.get(field)!r} is not {want!r}")
-    return scores
+    return scores, read[1]
 
 
 def check_abstention_cut(path: Path, header: dict, res: RestorationResults, gold: GoldSplits) -> None:
@@ -142,33 +159,54 @@ def check_abstention_cut(path: Path, header: dict, res: RestorationResults, gold
         raise ResultsError(f"its abstention cut {abstention.get('cut')} is not the one the rule ({CUT_RULE}) gives on its stored validation predictions ({cut})")
 
 
-def check(results_dir: Path, dataset: str | None = None) -> tuple[list[str], Entries]:
+@dataclass
+class Checked:
+    """An entry that recomputes: its results, and its first candidate for every gold span in the
+    gold documents' order (what near copies are told by)."""
+
+    results: RestorationResults
+    first: np.ndarray
+
+
+def first_candidates(rows: dict[str, dict], ids: list[str]) -> np.ndarray:
+    """Each gold span's first candidate, lower-cased as top-1 compares it ("" for no guess)."""
+    return np.array([c[0].lower() if c else "" for i in ids for c in rows[i]["candidates"]], dtype=object)
+
+
+def check(results_dir: Path, dataset: str | None = None, history: History | None = None) -> tuple[list[str], Entries]:
     """(problems, valid entries): each entry recomputed from its predictions (every hash, the
-    gold spans, the detector's spans from its own stored predictions, every score). A missing
-    dataset raises :class:`~harness.core.dataset.DatasetNotFound`."""
+    gold spans, the detector's spans from its own stored predictions, every score), its recorded
+    code against ``history``, and the entries together (partial submissions, near copies). A
+    missing dataset raises :class:`~harness.core.dataset.DatasetNotFound`."""
     paths, problems = entry_files(results_dir)
     gold = GoldSplits(dataset, restoration_gold)
 
-    def check_one(path: Path) -> RestorationResults:
+    def check_one(path: Path) -> Checked:
         res = board.read_entry(path, read_restoration_results)
-        if not close(recompute(path, res, results_dir, gold), res.scores, board.SCORE_TOLERANCE):
+        scores, rows = recompute(path, res, results_dir, gold)
+        if not close(scores, res.scores, board.SCORE_TOLERANCE):
             raise ResultsError("scores do not match a recomputation from the predictions")
         if res.stored_main_score != res.main_score:
             raise ResultsError(f"main_score is not the {MAIN_SCORE_NAME} in its scores")
-        return res
+        return Checked(res, first_candidates(rows, gold.viewed(res.dataset.config, res.dataset.split).ids))
 
-    found, passed = board.check_entries(paths, check_one, LABEL)
+    history = history or History()
+    found, passed = board.check_entries(paths, check_one, LABEL, history)
     valid: Entries = {}
-    for path, res in passed.items():
-        valid.setdefault(path.parent.name, {})[path.stem] = res
-    return problems + found, valid
+    compared: dict[str, dict[str, np.ndarray]] = {}
+    for path, entry in passed.items():
+        valid.setdefault(path.parent.name, {})[path.stem] = entry.results
+        compared.setdefault(f"{path.stem}/{EVALUATION_SPLIT}", {})[path.parent.name] = entry.first
+    problems += found + audit.partial_submissions(paths, LABEL) + audit.copy_problems(compared, LABEL, "first candidates", agreement)
+    return problems, valid
 
 
 def rescore(results_dir: Path, dataset: str | None = None) -> list[Path]:
     """Recompute the scores of every restoration entry from its stored predictions with this
     harness (after a metric was added or changed), keeping everything else and recording the
     harness that rescored it; returns the files rewritten. A stray file, or predictions that do
-    not recompute (a wrong hash, spans, revision), is a ResultsError naming it."""
+    not recompute (a wrong hash, spans, revision), is a ResultsError naming it; the predictions
+    are never rewritten."""
     paths, problems = entry_files(results_dir)
     if problems:
         raise ResultsError(problems[0])
@@ -176,7 +214,7 @@ def rescore(results_dir: Path, dataset: str | None = None) -> list[Path]:
 
     def rescore_one(path: Path) -> RestorationResults:
         res = board.read_entry(path, read_restoration_results, older_scores=True)
-        res.scores = recompute(path, res, results_dir, gold)
+        res.scores = recompute(path, res, results_dir, gold)[0]
         return res
 
     return board.rescore_entries(paths, rescore_one)

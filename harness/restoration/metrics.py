@@ -126,11 +126,20 @@ def withheld(candidates: Sequence[Sequence[str]], confidences: Sequence[Sequence
     return [ranked if is_shown(ranked, conf, cut) else [] for ranked, conf in zip(candidates, confidences)]
 
 
+# The cut where no confidence is sure enough: above every confidence (they lie in [0, 1]), so
+# nothing is shown.
+SHOW_NOTHING = 1.0 + 1e-9
+
+
 def choose_cut(confidences: Sequence[float], hits: Sequence[bool], target: float) -> float:
     """The lowest confidence cut at which the first candidates shown (confidence >= cut) are the
     original at least ``target`` of the time, over the spans given (their first candidates'
-    confidences and whether each is the original); the highest confidence when no cut reaches
-    it (only the most confident are shown), 1.0 with no span."""
+    confidences and whether each is the original); :data:`SHOW_NOTHING` when no cut reaches it,
+    or with no span (a suggestion is shown only where it is right often enough).
+
+    >>> choose_cut([0.9, 0.8, 0.3], [True, True, False], 0.75), choose_cut([0.9, 0.3], [False, True], 0.75) > 1
+    (0.8, True)
+    """
     pairs = sorted(zip(confidences, hits), key=lambda x: -x[0])
     best, right = None, 0
     for i, (confidence, hit) in enumerate(pairs):
@@ -138,7 +147,7 @@ def choose_cut(confidences: Sequence[float], hits: Sequence[bool], target: float
         last_of_tie = i + 1 == len(pairs) or pairs[i + 1][0] != confidence
         if last_of_tie and right >= target * (i + 1):
             best = confidence
-    return float(best if best is not None else (pairs[0][0] if pairs else 1.0))
+    return float(best) if best is not None else SHOW_NOTHING
 
 
 def top_replacements(candidates: Sequence[Sequence[str]]) -> list[str | None]:

@@ -27,15 +27,24 @@ from harness.core.errors import SpinbenchError
 from harness.core.files import sha256_file
 from harness.core.progress import progress
 from harness.evaluation.contract import get_params
-from harness.restoration.contract import RestorerError, call, requires_fit, restore_scored
-from harness.restoration.items import DetectorSpans, RestorationGold, detector_spans, resolve_detector_results, restoration_gold, training_data
+from harness.restoration.contract import Restored, RestorerError, call, requires_fit, restore_scored
+from harness.restoration.items import (
+    DetectorSpans,
+    RestorationGold,
+    detector_problems,
+    detector_spans,
+    resolve_detector_results,
+    restoration_gold,
+    training_data,
+)
 from harness.restoration.predictions import header_of, read_predictions, score_restoration_file, write_predictions
 from harness.restoration.registry import make_restorer, target_of
 from harness.restoration.results import RestorationResults, RestorationThroughput, read_restoration_results
 from harness.restoration.scoring import CUT_RULE, cut_on, score_restoration
 from harness.runs.bootstrap import DEFAULT_RESAMPLES
 from harness.runs.fit_cache import Fitted, fit_with_cache
-from harness.runs.models import ModelKind, checked_params, default_name, make
+from harness.runs.logs import log_by_default
+from harness.runs.models import ModelKind, checked_params, default_name, make, model_code
 from harness.runs.options import RunOptions
 from harness.runs.paths import RESTORE, RESULTS_DIR, VALIDATION_FILE, RunPaths, is_predictions_file
 from harness.runs.plan import plan_run
@@ -45,39 +54,89 @@ from harness.runs.write import write_run
 
 log = logging.getLogger(__name__)
 
-RESTORER = ModelKind("restorer", "restore", "restore(tokens, spans)", "harness.restoration.contract",
-                     lambda name, model_args: call(name, "__init__", make_restorer, name, model_args), target_of)
+
+def _make_by_name(name: str, model_args: dict | None):
+    with model_code("restorer", name, "__init__", RestorerError):
+        return call(name, "__init__", make_restorer, name, model_args)
+
+
+RESTORER = ModelKind("restorer", "restore", "restore(tokens, spans)", "harness.restoration.contract", _make_by_name, target_of)
+# A candidate replaces its span's words: at most twice as many, and this many more (the longest
+# original wording of a phrase swap is a few words; a paragraph is no guess, and slows scoring).
+EXTRA_CANDIDATE_WORDS = 50
 
 
 def fit_restorer(restorer, name: str, target: str, dataset=None, use_cache: bool = True) -> tuple[object, float | None]:
     """The restorer fitted on ``news``/train (or its fit from the cache), and the seconds it took
     (None from the cache, 0 when it needs no fit)."""
+    done = fitted_restorer(restorer, name, target, dataset, use_cache)
+    return done.model, done.seconds
+
+
+def fitted_restorer(restorer, name: str, target: str, dataset=None, use_cache: bool = True) -> Fitted:
+    """:func:`fit_restorer`'s fit, with what the cache keeps beside it (:class:`~harness.runs.fit_cache.Fitted`)."""
     if not requires_fit(restorer):
-        return restorer, 0.0
+        return Fitted(restorer, 0.0)
     if not callable(getattr(restorer, "fit", None)):
         raise RestorerError(f"restorer {name!r} has no fit(docs, spans, originals) method; give it one, or set requires_fit = False "
                             "if it needs no training (harness.check_restorer checks the whole contract)")
     train = nonempty(load(DEFAULT_CONFIG, FIT_SPLIT, dataset=fit_dataset(dataset)))
 
     def fit(model):
-        fitted = call(name, "fit", model.fit, *training_data(train))
+        with model_code("restorer", name, "fit", RestorerError):
+            fitted = call(name, "fit", model.fit, *training_data(train))
         if fitted is None or not callable(getattr(fitted, "restore", None)):
             raise RestorerError(f"restorer {name!r}: fit returned {type(fitted).__name__}, not the restorer; it must return self")
         return fitted
 
-    done: Fitted = fit_with_cache(restorer, target, get_params(restorer), [train.fingerprint, RESTORE], fit, use_cache=use_cache,
-                                  what=f"{DEFAULT_CONFIG}/{FIT_SPLIT} ({len(train)} documents)")
-    return done.model, done.seconds
+    return fit_with_cache(restorer, target, get_params(restorer), [train.fingerprint, RESTORE], fit, use_cache=use_cache,
+                          what=f"{DEFAULT_CONFIG}/{FIT_SPLIT} ({len(train)} documents)")
+
+
+ABSTENTION_CUT = "abstention_cut"  # what the fit cache keeps beside a restorer: its cut on news/validation
+
+
+def suggesting_restorer(name: str, dataset=None, use_cache: bool = True) -> tuple[object, float | None]:
+    """The restorer ``name`` fitted (or its fit from the cache) and the confidence below which
+    its suggestions are withheld: the cut ``restore`` chooses on ``news``/validation
+    (:func:`choose_cut`), kept in the cache beside the fit; None for a restorer that gives no
+    confidences (its suggestions are always shown)."""
+    made = make(name, None, RESTORER)
+    done = fitted_restorer(made.model, made.label, made.target, dataset, use_cache)
+    if ABSTENTION_CUT in done.kept:
+        return done.model, done.kept[ABSTENTION_CUT]
+    validation = restoration_gold(nonempty(load(DEFAULT_CONFIG, THRESHOLD_SPLIT, dataset=fit_dataset(dataset))))
+    first = next(((i, t, sp) for i, t, sp in zip(validation.ids, validation.tokens, validation.spans()) if sp), None)
+    gives = first is not None and any(c is not None for c in restored(made.label, done.model, *first).confidences)
+    cut = choose_cut(made.label, done.model, dataset)[3] if gives else None
+    done.keep(**{**done.kept, ABSTENTION_CUT: cut})  # a restorer that needs no fit is not cached: chosen again each time
+    return done.model, cut
+
+
+def restored(name: str, restorer, doc_id: str, tokens: list[str], spans: list[tuple[int, int]]) -> Restored:
+    """The restorer's checked candidates and confidences for the spans of one document (its
+    prints on stderr), no candidate longer than :data:`EXTRA_CANDIDATE_WORDS` words past twice
+    its span's."""
+    with model_code("restorer", name, "restore", RestorerError):
+        out = restore_scored(name, restorer, doc_id, tokens, spans)
+    for (start, end), ranked in zip(spans, out.candidates):
+        for candidate in ranked:
+            words = len(candidate.split())
+            if words > 2 * (end - start) + EXTRA_CANDIDATE_WORDS:
+                raise RestorerError(f"restorer {name!r} returned a candidate of {words:,} words for span ({start}, {end}) of document {doc_id!r}: "
+                                    f"a candidate replaces the span's {end - start} token(s), so it may hold at most "
+                                    f"{2 * (end - start) + EXTRA_CANDIDATE_WORDS} words")
+    return out
 
 
 def restore_spans(name: str, restorer, gold: RestorationGold, spans: list[list[tuple[int, int]]], desc: str) -> tuple[list, list | None, float]:
-    """Every document's candidates for ``spans``, checked, their confidences (None when the
-    restorer gives none), and the seconds it took."""
+    """Every document's candidates for ``spans``, checked (:func:`restored`), their confidences
+    (None when the restorer gives none), and the seconds it took."""
     out = []
     started = time.perf_counter()
     with progress(sum(map(len, spans)), desc, "span") as bar:
         for doc_id, tokens, doc_spans in zip(gold.ids, gold.tokens, spans):
-            out.append(restore_scored(name, restorer, doc_id, tokens, doc_spans))
+            out.append(restored(name, restorer, doc_id, tokens, doc_spans))
             bar.update(len(doc_spans))
     confidences = [r.confidences for r in out]
     given = any(c is not None for doc in confidences for c in doc)
@@ -106,6 +165,7 @@ def restore(model: object, config: str | None = None, split: str | None = None, 
     ``runs/restore/<name>/`` (``results/restore/`` with ``submit=True``; ``output_dir/restore/``)
     unless ``write=False``. Every config in turn: :func:`restore_all`.
     """
+    log_by_default()
     if is_predictions_file(model):
         if model_args or options.get("submit"):
             raise SpinbenchError("a restoration predictions file is scored as it is: no model_args or submit (--model-args, --submit)")
@@ -116,8 +176,10 @@ def restore(model: object, config: str | None = None, split: str | None = None, 
     made = make(model, model_args, RESTORER)
     info = ModelInfo(run.name or default_name(model), made.target, checked_params(made.label, get_params(made.model)), fitted_outside=not fit)
     evaluated = nonempty(load(config or DEFAULT_CONFIG, split or EVALUATION_SPLIT, dataset=dataset))
-    plan = plan_run(run, info, evaluated, dataset, read_entry=read_restoration_results)
-    detector = detector_spans(resolve_detector_results(spans_from, evaluated.config, results_dir), evaluated) if spans_from else None
+    detector_path = resolve_detector_results(spans_from, evaluated.config, results_dir) if spans_from else None
+    plan = plan_run(run, info, evaluated, dataset, detector_problems(detector_path) if detector_path else (), read_restoration_results,
+                    type(made.model))
+    detector = detector_spans(detector_path, evaluated) if detector_path else None
     # 2. prepare, 3. restore, 4. score
     gold = restoration_gold(evaluated)
     restorer, fit_seconds = fit_restorer(made.model, made.label, made.target, dataset, use_cache) if fit else (made.model, None)
@@ -136,13 +198,14 @@ def restore(model: object, config: str | None = None, split: str | None = None, 
                      harness_block(plan.code, run.allow_dirty))
     # 5. write, a step of its own
     predictions = (candidates, detected, confidences, found_confidences)
-    return write_restoration_run(plan.paths, results, gold, predictions, detector, validation) if run.write else results
+    return write_restoration_run(plan.paths, results, gold, predictions, detector, validation, run.submit) if run.write else results
 
 
 def restore_all(model: object, configs: list[str] | None = None, split: str | None = None, **kwargs) -> dict[str, RestorationResults]:
     """``model`` scored on each config (default: every leaderboard config), the default config
     first (a fit, once, serves them all); every split is loaded before any work. ``kwargs``:
     :func:`restore`'s. Returns ``{config: results}``."""
+    log_by_default()
     configs = list(configs or CONFIGS)
     configs = [c for c in configs if c == DEFAULT_CONFIG] + [c for c in configs if c != DEFAULT_CONFIG]
     for config in configs:
@@ -182,10 +245,10 @@ def rescore_restoration(path: str | Path, config: str | None = None, split: str 
 
 
 def write_restoration_run(paths: RunPaths, results: RestorationResults, gold: RestorationGold, predictions: tuple, detector: DetectorSpans | None,
-                          validation: tuple | None = None) -> RestorationResults:
+                          validation: tuple | None = None, entry: bool = False) -> RestorationResults:
     """The predictions (and ``validation``'s, from which the abstention cut was chosen), then the
-    results naming their hashes, as one unit (:func:`harness.runs.write.write_run`).
-    ``predictions``: (candidates, detected, confidences, detected confidences)."""
+    results naming their hashes, as one unit (:func:`harness.runs.write.write_run`; ``entry``: a
+    leaderboard entry). ``predictions``: (candidates, detected, confidences, detected confidences)."""
     candidates, detected, confidences, found_confidences = predictions
 
     def write(res: RestorationResults) -> None:
@@ -200,7 +263,7 @@ def write_restoration_run(paths: RunPaths, results: RestorationResults, gold: Re
         write_predictions(paths.predictions, header_of(res.model, gold, detector, abstention), gold, candidates, detected, confidences, found_confidences)
         res.predictions_sha256 = sha256_file(paths.predictions)
 
-    return write_run(results, paths.results, write)
+    return write_run(results, paths.results, write, entry)
 
 
 __all__ = ["restore", "restore_all", "rescore_restoration"]

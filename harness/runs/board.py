@@ -16,13 +16,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from harness.core.configs import CONFIGS, DEFAULT_CONFIG
-from harness.core.dataset import Split, load
-from harness.core.errors import SpinbenchError
+from harness.core.dataset import DatasetNotFound, Split, build_problem, load
 from harness.core.files import sha256_file
 from harness.runs.admission import entry_problems
 from harness.runs.bootstrap import DEFAULT_RESAMPLES, paired_interval
-from harness.runs.paths import LOCK_NAME, PREDICTIONS_SUFFIX, check_name
-from harness.runs.provenance import git_commit, harness_block
+from harness.runs.history import History
+from harness.runs.paths import LOCK_NAME, PREDICTIONS_SUFFIX, name_problem
+from harness.runs.provenance import git_commit, harness_block, utc_now
 from harness.runs.results import ResultsError, RunResults
 
 Entries = dict[str, dict[str, RunResults]]  # {model folder: {config: results}}
@@ -46,10 +46,9 @@ def entry_files(root: Path, *, label: str = "", extra_files: tuple[str, ...] = (
     holds = ", ".join(["<config>.json", f"<config>{PREDICTIONS_SUFFIX}", *extra_files])
     for folder in sorted(p for p in root.iterdir() if p.is_dir() and p.name not in skip):
         where = f"{label}{folder.name}"
-        try:
-            check_name(folder.name)
-        except SpinbenchError:
-            problems.append(f"{folder.name!r}: not a model's folder (a model's name is letters, digits, '-', '_' and '.', starting with a letter or digit)")
+        reason = name_problem(folder.name)
+        if reason is not None:
+            problems.append(f"{label}{folder.name!r}: not a model's folder ({reason})")
             continue
         expected = lambda p: p.is_file() and (p.suffix == ".json" or p.name.endswith(PREDICTIONS_SUFFIX) or p.name == LOCK_NAME)  # noqa: E731
         for stray in sorted(p for p in folder.iterdir() if not expected(p)):
@@ -154,6 +153,9 @@ class GoldSplits:
     def _get(self, config: str, split: str) -> tuple[Split, object]:
         if (config, split) not in self._loaded:
             loaded = load(config, split, dataset=self.dataset)
+            stale = build_problem(loaded)
+            if stale:  # every entry would fail against it: said once, as what it is
+                raise DatasetNotFound(stale)
             self._loaded[(config, split)] = (loaded, self.view(loaded) if self.view else None)
         return self._loaded[(config, split)]
 
@@ -187,37 +189,52 @@ def close(a, b, tol: float = 1e-9) -> bool:
 SCORE_TOLERANCE = 1e-6
 
 
-def check_entries(paths: list[Path], check_one: Callable[[Path], object], label: str = "") -> tuple[list[str], dict[Path, object]]:
-    """``check_one(path)`` on every entry: (problems, each passing entry's result). A missing
+def check_entries(paths: list[Path], check_one: Callable[[Path], object], label: str = "", history: History | None = None,
+                  ) -> tuple[list[str], dict[Path, object]]:
+    """``check_one(path)`` on every entry, then its recorded code against ``history``
+    (:meth:`~harness.runs.history.History.code_problems`; ``check_one`` returns the results, or
+    an object whose ``results`` they are): (problems, each passing entry's result). A missing
     dataset (:class:`~harness.core.dataset.DatasetNotFound`) is raised: every entry would say it."""
     problems, passed = [], {}
     for path in paths:
         try:
-            passed[path] = check_one(path)
+            checked = check_one(path)
+            res = getattr(checked, "results", checked)
+            found = history.code_problems(res.harness, res.date) if history is not None else []
+            if found:
+                raise ResultsError("; ".join(found))
+            passed[path] = checked
         except ResultsError as err:
             problems.append(f"{label}{path.parent.name}/{path.stem}: {err}")
     return problems, passed
 
 
-def rescored_by() -> dict:
-    """What a rescored entry records: the harness that recomputed it."""
-    return {"harness": harness_block(git_commit())}
+def rescored_by(predictions_sha256: str | None) -> dict:
+    """What a rescored entry records: the harness that recomputed it, when, and the hash of the
+    predictions it recomputed them from (the one recorded when they were written: rescoring
+    never rewrites predictions)."""
+    return {"harness": harness_block(git_commit()), "date": utc_now(), "predictions_sha256": predictions_sha256}
 
 
 def rescore_entries(paths: list[Path], rescore_one: Callable[[Path], RunResults]) -> list[Path]:
-    """Every entry's scores recomputed by ``rescore_one(path) -> results`` (everything else kept),
-    stamped with who rescored it and written back; a problem is a :class:`ResultsError` naming
-    the entry. Returns the files rewritten."""
+    """Every entry's scores recomputed by ``rescore_one(path) -> results`` (everything else kept,
+    the predictions untouched), stamped with who rescored it and written back; a problem is a
+    :class:`ResultsError` naming the entry. Returns the files rewritten."""
     written = []
     for path in paths:
         try:
             res = rescore_one(path)
         except ResultsError as err:
             raise ResultsError(f"{path}: {err}") from None
-        res.rescored = rescored_by()
+        res.rescored = rescored_by(res.predictions_sha256)
         res.write(path)
         written.append(path)
     return written
+
+
+def dirty_models(entries: Entries) -> list[str]:
+    """Models with an entry made from uncommitted code (``--allow-dirty``)."""
+    return sorted(m for m, configs in entries.items() if any(r.harness.get("git_dirty") is not False for r in configs.values()))
 
 
 def revisions(entries: Entries) -> list[str]:

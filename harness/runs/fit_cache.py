@@ -99,29 +99,34 @@ def _version(top_level: str) -> str | None:
     return None
 
 
-def code_fingerprint(cls: type) -> dict:
-    """Source hashes of the first-party modules behind ``cls`` and versions of the third-party
-    packages they import (see the module docstring)."""
+def _package_root(module_name: str, path: Path) -> Path:
+    """The folder of a module's top-level package (its own folder for a lone module)."""
+    top = sys.modules.get(module_name.split(".")[0])
+    top_file = getattr(top, "__file__", None)  # None for a namespace package (a folder without __init__.py)
+    return Path(top_file).resolve().parent if top_file and getattr(top, "__path__", None) else path.parent
+
+
+def source_files(classes: tuple[type, ...]) -> tuple[list[Path], set[str]]:
+    """The first-party source files behind ``classes`` (their modules, and every module of this
+    project or of their packages those import, followed transitively) and the top-level names
+    of the third-party packages they import."""
     roots = {_HARNESS_ROOT}
     start = []
-    for klass in cls.__mro__:
+    for klass in classes:
         module = sys.modules.get(klass.__module__)
         path = Path(module.__file__).resolve() if module is not None and getattr(module, "__file__", None) else None
         if path is None or klass.__module__ == "builtins":
             continue
-        top = sys.modules.get(klass.__module__.split(".")[0])
-        top_file = getattr(top, "__file__", None)  # None for a namespace package (a folder without __init__.py)
-        top_path = Path(top_file).resolve().parent if top_file and getattr(top, "__path__", None) else path.parent
-        roots.add(top_path)
+        roots.add(_package_root(klass.__module__, path))
         start.append(path)
-    sources: dict[str, str] = {}
+    seen: dict[Path, None] = {}
     third_party: set[str] = set()
     queue = list(start)
     while queue:
         path = queue.pop()
-        if str(path) in sources:
+        if path in seen:
             continue
-        sources[str(path)] = hashlib.sha256(path.read_bytes()).hexdigest()
+        seen[path] = None
         for name in _imported_names(path):
             top = name.split(".")[0]
             if top in sys.stdlib_module_names:
@@ -131,9 +136,20 @@ def code_fingerprint(cls: type) -> dict:
                 queue.append(origin)
             elif origin is not None or importlib.util.find_spec(top) is not None:
                 third_party.add(top)
-    versions = sorted(filter(None, (_version(t) for t in third_party)))
+    return list(seen), third_party
+
+
+def code_fingerprint(cls: type) -> dict:
+    """Source hashes of the first-party modules behind ``cls`` (and its base classes) and
+    versions of the third-party packages they import (see the module docstring)."""
+    files, third_party = source_files(cls.__mro__)
     # Paths differ between checkouts; what matters is the code, so sort the hashes alone.
-    return {"sources": sorted(sources.values()), "packages": versions}
+    return {"sources": sorted(hashlib.sha256(f.read_bytes()).hexdigest() for f in files), "packages": package_versions(third_party)}
+
+
+def package_versions(top_level: set[str]) -> list[str]:
+    """``distribution==version`` of the installed packages with these top-level names, sorted."""
+    return sorted(filter(None, (_version(t) for t in top_level)))
 
 
 def _content_hash(path: Path) -> str:
@@ -170,7 +186,7 @@ def check_writable() -> None:
     """Say before a fit, not after it, when the cache cannot be written (a fit is stored even
     with ``use_cache=False``)."""
     max_bytes()  # a malformed $SPINBENCH_CACHE_MAX_GB is said before the fit, not after it
-    writable_location(cache_dir(), "the cache of fitted models ($SPINBENCH_CACHE, else ~/.cache/spinbench)")
+    writable_location(cache_dir() / "fits", "the cache of fitted models ($SPINBENCH_CACHE, else ~/.cache/spinbench)")
 
 
 def entry_path(key: str) -> Path:
@@ -285,6 +301,9 @@ def fit_with_cache(model: object, target: str, params: dict, data: list[str], fi
     if cacheable(model):
         check_writable()
         key = fit_key(model, target, params, data)
+        if entry_path(key).is_dir():  # said before the fit, which could not be stored there
+            raise SpinbenchError(f"the cache of fitted models holds a folder where this fit goes ({entry_path(key)}): remove it, "
+                                 "or point $SPINBENCH_CACHE elsewhere")
         cached = load_entry(key) if use_cache else None
         if cached is not None:
             log.info("using the fit cached at %s", entry_path(key))

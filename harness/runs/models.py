@@ -6,7 +6,9 @@ run records, and hyperparameters that a results file can hold.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, redirect_stdout
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -44,16 +46,31 @@ def target_of_object(model: object) -> str:
 
 def make(model: object, model_args: dict | None, kind: ModelKind) -> Made:
     """``model`` made from a name (``model_args``: its hyperparameters), or taken as it is when
-    it is an object of the kind."""
+    it is an object of the kind; either way it must have the kind's method (before any fit:
+    a model that needs none would otherwise fail only when first called)."""
     if isinstance(model, str):
-        return Made(kind.make_by_name(model, model_args), model, kind.target_of(model))
-    if isinstance(model, type):
+        made = Made(kind.make_by_name(model, model_args), model, kind.target_of(model))
+    elif isinstance(model, type):
         raise SpinbenchError(f"got the class {model.__name__}, not a {kind.noun}: pass an instance, {model.__name__}()")
-    if model_args:
+    elif model_args:
         raise SpinbenchError(f"model_args are for models given by name: give a {kind.noun} object its hyperparameters when you make it")
-    if not callable(getattr(model, kind.method, None)):
-        raise SpinbenchError(f"a {type(model).__name__} is not a {kind.noun}: it has no {kind.call} method (see {kind.contract})")
-    return Made(model, type(model).__name__, target_of_object(model))
+    else:
+        made = Made(model, type(model).__name__, target_of_object(model))
+    if not callable(getattr(made.model, kind.method, None)):
+        raise SpinbenchError(f"a {type(made.model).__name__} ({made.target}) is not a {kind.noun}: it has no {kind.call} method (see {kind.contract})")
+    return made
+
+
+@contextmanager
+def model_code(noun: str, name: str, method: str, error: type[SpinbenchError] = SpinbenchError) -> Iterator[None]:
+    """Around a call into a model's own code: what it prints goes to stderr (stdout carries a
+    command's output, such as ``detect --format json``), and ``sys.exit()`` in it becomes an
+    ``error`` naming the model instead of ending the run quietly."""
+    try:
+        with redirect_stdout(sys.stderr):
+            yield
+    except SystemExit as err:
+        raise error(f"{noun} {name!r} called sys.exit({err.code!r}) in {method}: a {noun} returns its answer; it may not end the run") from None
 
 
 def default_name(model: object) -> str:

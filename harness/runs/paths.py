@@ -52,10 +52,29 @@ def results_name(model: str) -> str:
     return re.sub(r"[^A-Za-z0-9._-]+", "-", model).strip("-._")
 
 
-def check_name(name: str) -> str:
-    """``name`` if it is a plain folder name (letters, digits, ``-_.``, not starting with a dot)."""
+# Names no model may take: the folders of runs/ and results/ that are not a model's.
+RESERVED_NAMES = tuple(d for d in TASK_DIRS.values() if d)
+
+
+def name_problem(name: object) -> str | None:
+    """Why ``name`` cannot name a model's folder (None when it can).
+
+    >>> name_problem("lexicon"), name_problem("restore")
+    (None, "name 'restore' is reserved: results/restore/ and runs/restore/ hold the restoration track's runs")
+    """
     if not isinstance(name, str) or not _NAME.fullmatch(name):
-        raise SpinbenchError(f"name {name!r} is not a plain name: use letters, digits, '-', '_' and '.', starting with a letter or digit")
+        return f"name {name!r} is not a plain name: use letters, digits, '-', '_' and '.', starting with a letter or digit"
+    if name in RESERVED_NAMES:
+        return f"name {name!r} is reserved: {RESULTS_DIR}/{name}/ and {RUNS_DIR}/{name}/ hold the restoration track's runs"
+    return None
+
+
+def check_name(name: str) -> str:
+    """``name`` if it is a plain folder name (letters, digits, ``-_.``, not starting with a dot)
+    and not a reserved one (:data:`RESERVED_NAMES`)."""
+    problem = name_problem(name)
+    if problem is not None:
+        raise SpinbenchError(problem)
     return name
 
 

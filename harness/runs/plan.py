@@ -16,7 +16,7 @@ from harness.core.errors import SpinbenchError
 from harness.runs.admission import admission_problems, folder_problems
 from harness.runs.options import RunOptions
 from harness.runs.paths import RunPaths, run_paths
-from harness.runs.provenance import git_commit
+from harness.runs.provenance import git_commit, model_files, model_packages
 from harness.runs.results import ModelInfo, ResultsError
 
 
@@ -32,16 +32,20 @@ class RunPlan:
 
 
 def plan_run(options: RunOptions, model: ModelInfo, split: Split, dataset=None, track_problems: list[str] | tuple = (),
-             read_entry: Callable | None = None) -> RunPlan:
+             read_entry: Callable | None = None, model_class: type | None = None) -> RunPlan:
     """The plan of running ``model`` on ``split`` with ``options`` (checked). ``track_problems``:
     what the track already knows keeps it off the leaderboard; ``read_entry``: the track's
-    results reader, to find another model's entries in the folder a submission goes to."""
-    code = git_commit()
+    results reader, to find another model's entries in the folder a submission goes to;
+    ``model_class``: the model's class, whose own source files are recorded with their hashes
+    and the versions of the packages it imports (:mod:`harness.runs.provenance`)."""
+    code = git_commit(model_files(model_class) if model_class is not None else ())
+    if model_class is not None:
+        code["model_packages"] = model_packages(model_class)
     paths = run_paths(options.output_dir, model.name, split.config, split.split, options.submit, options.task)
     problems = admission_problems(split.config, split.split, resamples=options.n_boot, seed=options.seed, commit=code["git_commit"],
                               dirty=code["git_dirty"] is not False, dirty_allowed=options.allow_dirty, target=model.target,
                               fitted_here=not model.fitted_outside, fingerprint=split.fingerprint, recorded=recorded_fingerprints(dataset),
-                              track=track_problems)
+                              track=track_problems, uncommitted=code.get("uncommitted", ()))
     if options.submit and read_entry is not None:
         problems += folder_problems(paths.results, model, read_entry, ResultsError)
     if options.submit and problems:

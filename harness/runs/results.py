@@ -64,6 +64,9 @@ COMMON_PROPERTIES = {
         "version": {"type": "string"}, "git_commit": {"anyOf": [{"type": "string", "pattern": "^[0-9a-f]{40}$"}, {"type": "null"}]},
         "git_dirty": {"type": ["boolean", "null"]},
         "dirty_allowed": {"type": "boolean"},
+        # the model's own source files and their hashes (harness.runs.provenance)
+        "model_sources": {"type": "object", "additionalProperties": SHA256},
+        "model_packages": {"type": "array", "items": {"type": "string"}},
     }),
     "date": {"type": "string"},
     "bootstrap": closed(["resamples", "seed"], {"resamples": {"type": "integer", "minimum": 1}, "seed": {"type": "integer", "minimum": 0}}),

@@ -43,6 +43,19 @@ spinbench.start(function (texts, data) {
     return ol;
   }
 
+  // The restored wording as detect --suggest shows it: with its confidence, or withheld (under
+  // the restorer's cut, chosen on news/validation: the span keeps its spun wording).
+  function restoredCell(e) {
+    if (e.withheld) {
+      const cell = text("td", "muted", "withheld");
+      cell.appendChild(text("span", "tag", " (" + wording(e.restored) + ", confidence " + e.confidence.toFixed(2) + ")"));
+      return cell;
+    }
+    const cell = text("td", "", wording(e.restored));
+    if (e.confidence !== null && e.confidence !== undefined) cell.appendChild(text("span", "tag", " (confidence " + e.confidence.toFixed(2) + ")"));
+    return cell;
+  }
+
   function table(rows, withKind, id) {
     const t = document.createElement("table");
     t.className = "edits " + id;
@@ -59,7 +72,7 @@ spinbench.start(function (texts, data) {
         tr.appendChild(text("td", "", data.kinds[e.kind]));
       }
       tr.appendChild(text("td", "", wording(e.spun)));
-      tr.appendChild(text("td", "", wording(e.restored)));
+      tr.appendChild(restoredCell(e));
       tr.appendChild(text("td", "", wording(e.original)));
       const cell = tr.appendChild(document.createElement("td"));
       cell.appendChild(text("span", "outcome r-" + e.outcome, data.outcomes[e.outcome]));
