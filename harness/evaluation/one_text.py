@@ -56,17 +56,24 @@ GIVEN_BY_HAND = "given by hand"  # spinbench detect --threshold
 @dataclass(frozen=True)
 class OneTextCut:
     """The token cut for one text and why (``reason``: one of the constants above), with the
-    text's length, the validation cut and spun share it started from (``validation``,
-    ``validation_share``) and what was estimated (``spun_share``, ``shift``: None where nothing
+    text's length, the validation cut and spun share it started from (``started_from``:
+    ``validation``, ``validation_share``) and what was estimated (``spun_share``, ``shift``: None where nothing
     was)."""
 
     cut: float
     reason: str
     tokens: int
-    validation: float | None = None
-    validation_share: float | None = None
+    started_from: tuple[float, float] | None = None  # news/validation's cut and spun share
     spun_share: float | None = None
     shift: float | None = None
+
+    @property
+    def validation(self) -> float | None:
+        return self.started_from[0] if self.started_from else None
+
+    @property
+    def validation_share(self) -> float | None:
+        return self.started_from[1] if self.started_from else None
 
     def describe(self) -> str:
         """One line for people: the cut and why."""
@@ -105,7 +112,7 @@ def one_text_cut(thresholds, scores: Sequence[float], doc_score: float | None = 
     ref, keep = thresholds.token_reference, thresholds.validation_token
     if ref is None or keep is None:
         return OneTextCut(float(thresholds.token), AS_GIVEN, len(s))
-    kept = dict(cut=float(keep), tokens=len(s), validation=float(keep), validation_share=ref.spun_share)
+    kept = dict(cut=float(keep), tokens=len(s), started_from=(float(keep), ref.spun_share))
     if len(s) < min_tokens:
         return OneTextCut(reason=TOO_SHORT, **kept)
     if doc_score is not None and thresholds.validation_document is not None and doc_score < thresholds.validation_document:
@@ -116,7 +123,7 @@ def one_text_cut(thresholds, scores: Sequence[float], doc_score: float | None = 
     if est.spun < ref.spun_share + margin(len(s)):
         return OneTextCut(reason=LIGHTER, **kept, **found)
     cut = float(quantification.best_expected_f1_cut(ref, est, s, keep=keep))
-    return OneTextCut(cut, ESTIMATED if cut != keep else NO_BETTER, len(s), float(keep), ref.spun_share, **found)
+    return OneTextCut(cut, ESTIMATED if cut != keep else NO_BETTER, len(s), (float(keep), ref.spun_share), **found)
 
 
 def one_text_cuts(thresholds, token_scores: Sequence[Sequence[float]], doc_scores: Sequence[float] | None = None) -> np.ndarray:
