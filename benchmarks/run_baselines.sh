@@ -3,7 +3,7 @@
 # config (harness.core.configs.CONFIGS). The default config is run first with --no-cache, so
 # fit time is measured and the fitted detector is cached for the held-out configs; then
 # benchmarks/threshold_transfer.py measures the threshold rule on them (its other rules' cuts come
-# from the calibration predictions stored with each entry). Needs the built dataset (spinbench
+# from the validation predictions stored with each entry). Needs the built dataset (spinbench
 # build) and the embedding extra. Timings: docs/baselines.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."

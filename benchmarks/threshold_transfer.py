@@ -28,7 +28,7 @@ spun share (an oracle told that share by the labels), and at the best cut for th
 that reads the labels: the ceiling of any rule); the rule's gap to it; the share of the clean
 documents with any token flagged (false alarms) at the rule and at the matched rule, against the
 share at the validation cut on ``news``/validation. The document table is the same at document
-level (false alarms: clean documents whose document score reaches the cut). The goal (issue 19):
+level (false alarms: clean documents whose document score reaches the cut). The goal:
 the rule within 0.05 token F1 of the best cut on every set, and false alarms no higher than on
 validation. A summary counts the sets that meet each and names the worst misses; a summary table
 (:func:`summary_table`, quoted in docs/evaluation.md) counts them per kind of set.
@@ -436,7 +436,7 @@ def length_table(documents: list[dict]) -> str:
     return "\n".join(lines)
 
 
-# The target (issue 25, restating issue 19's): token F1 within GOAL of the true-share oracle on
+# The target: token F1 within GOAL of the true-share oracle on
 # every scored set where the oracle is within GOAL of the best cut; mean gap to the best cut at
 # most MEAN_GAP; per-document mean gap at most DOCUMENT_GAP.
 MEAN_GAP = 0.03

@@ -55,3 +55,13 @@ def test_related_synonyms_equal_the_set_by_set_ranking():
         for upos in ("NOUN", "VERB", "ADJ"):
             assert lexical.related_synonyms(lemma, upos, 30) == _related_by_sets(lemma, upos, 30), (lemma, upos)
     assert lexical.related_synonyms("rain", "NOUN")  # not vacuous
+
+
+@pytest.mark.parametrize("word, article", [
+    ("honey", "a"), ("honest", "an"), ("hour", "an"), ("uranium", "a"), ("once", "a"), ("one", "a"),
+    ("unusual", "an"), ("umbrella", "an"), ("university", "a"), ("european", "a"), ("apple", "an"),
+    ("big", "a"), ("8", "an"), ("11", "an"), ("12", "a"), ("UN", None), ("", None), ("-", None),
+])
+def test_one_article_rule(word, article):
+    assert lexical.indefinite_article(word) == article
+

@@ -131,3 +131,15 @@ def test_wordnet_pertainyms_and_lexicographer_files():
     wn = default_wordnet()
     assert wn.pertainyms("quickly") == ["quick"] and wn.pertainyms("weekly") == []
     assert {wn.lexfile("n", s.offset) for s in wn.synsets("week", "n")} == {28}  # noun.time
+
+
+def test_derived_manner_phrases_take_the_one_article_rule(tables):
+    """``in a(n) ADJ manner`` rules: the article is :func:`indefinite_article`'s, on either side."""
+    from harness.core.lexical import indefinite_article
+
+    phrases = [" ".join(key) for source in DERIVED for key in tables[source]]
+    phrases += [rewrite for source in DERIVED for rewrites in tables[source].values() for rewrite in rewrites]
+    manner = [p.split(" ") for p in set(phrases) if p.startswith(("in a ", "in an ")) and p.endswith((" manner", " way", " fashion"))]
+    assert len(manner) > 50
+    wrong = [" ".join(w) for w in manner if len(w) == 4 and w[1] != (indefinite_article(w[2]) or "a")]
+    assert not wrong, wrong[:20]

@@ -246,6 +246,9 @@ pairs from the wild. Measured against the spinners' own edit records, its token 
 Skipped source documents:
 {skipped}
 {_profile_section(summary)}
+## Limitations
+{LIMITATIONS}
+
 ## How it was built
 {_how_built(summary, configs)}
 
@@ -264,6 +267,19 @@ Skipped source documents:
 }}
 ```
 """
+
+
+# What the data do not measure, for the card (docs/dataset.md#limitations says the same at length).
+LIMITATIONS = """\
+The spinning here is synonym swapping: word, phrase and function-word rewrites, insertions and
+deletions that keep each sentence's structure. The data hold **no LLM paraphrase** (no paraphrase
+model could be installed where it was built), and scores on it say nothing about one: on real
+GPT-4 and ChatGPT rewrites of blogs, news, reviews and paper abstracts (500 pairs, 27-29% of
+tokens changed; measured outside this dataset) every spinbench baseline sits at the
+flag-everything floor (token F1 at the best cut 0.45-0.48 against 0.43-0.45; token AUPRC
+0.25-0.44). Nor does it hold rewrites that reorder or restructure sentences, or languages other
+than English. To measure a detector on such text, import the pairs with `spinbench align --pairs
+PAIRS --out DIR` and score them with `evaluate --config wild --dataset DIR`."""
 
 
 def write_card(path: Path, summary: dict, configs: list[str], sharded: Collection[tuple[str, str]] = ()) -> None:

@@ -3,7 +3,7 @@
 ``profile(records)`` measures a split (built or imported) from the aligner's edits, the same
 record every config and every imported pair has, so synthetic and real spinning are measured
 alike. :data:`REAL` holds the profile of two real sources spun by real spinners (a news article
-spun by a commercial-style spinner, 150 Wikipedia paragraphs spun by SpinBot; issue #9, aggregate
+spun by a commercial-style spinner, 150 Wikipedia paragraphs spun by SpinBot; aggregate
 figures only), and :data:`ROWS` the range each statistic should fall in. Those figures, each with
 its source, are data: ``real_spinner_profile.json`` beside this module.
 
@@ -33,7 +33,7 @@ from harness.core.tokens import normalize
 
 SHAPES = ("1<-1", "2<-1", "2<-2", "1<-2|1<-3", "3<-1", "3+<-3+")
 DECIMALS = 4
-# The real spinners' figures (issue #9's table) and the bounds the issue sets, with their sources.
+# The real spinners' measured figures and the bounds set on them, each with its source.
 REAL_FIGURES = json.loads(Path(__file__).with_name("real_spinner_profile.json").read_text(encoding="utf-8"))
 REAL_MARGIN = REAL_FIGURES["margin"]  # see ROWS
 
@@ -293,7 +293,7 @@ def _row(key: str, label: str, definition: str, decimals: int = 2) -> Row:
 
 _SWAPS = "single-word swaps (1<-1 edits whose two tokens are both alphabetic)"
 # A range is the span of the two real sources widened by REAL_MARGIN on each side (two real
-# spinners bracket real spinning only loosely), except where issue #9 sets a bound itself
+# spinners bracket real spinning only loosely), except where a bound is set outright
 # (``low`` / ``high`` in the figures file).
 ROWS: tuple[Row, ...] = (
     _row("spun_token_rate", "spun-token rate of spun documents", "spun tokens / tokens, pooled over spun documents"),

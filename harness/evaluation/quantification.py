@@ -1,12 +1,12 @@
 """How much of a scored split is spun, and the cut with the best F1 expected there, from its
 scores alone (no label of the scored split is read).
 
-The calibration split (``news``/validation, labelled) gives *reference* score distributions: one
+The validation split (``news``/validation, labelled) gives *reference* score distributions: one
 for each kind of clean item, one for the spun items and, for tokens, one for the clean tokens
 *near* a spun one (within :data:`NEAR` tokens of it, in the same document). For tokens the clean
 kinds are the tokens of clean documents and the other (far) clean tokens of spun documents; for
 documents, the clean documents. A detector that reads context scores the neighbours of a swap
-higher; on calibration there are ``r`` (``near_ratio``) of them per spun token, and where more is
+higher; on validation there are ``r`` (``near_ratio``) of them per spun token, and where more is
 spun, fewer (neighbours of one swap are often swaps themselves). A scored split's scores are
 modelled as a mixture (:func:`estimate`):
 
@@ -19,14 +19,14 @@ large part. The bound on the neighbours is what keeps a handful of high-scoring 
 from being read as neighbours of swaps that are not there (with ``n`` free, a split 1% spun
 was read as 0% spun by the transformer). Weights are fitted by least squares on the share flagged at
 :data:`GRID_LEVELS` cuts (a distribution matching estimator, as Forman's and Gonzalez-Castro's,
-extended by the shift), with a weak pull of ``c`` towards the calibration split's share
+extended by the shift), with a weak pull of ``c`` towards the validation split's share
 (:data:`PRIOR_WEIGHT`); the shift is the one in :data:`SHIFTS` that fits best, among those that
 leave the detector at least :data:`KEPT_SEPARATION` of its separation (AUROC above one half) on
-calibration.
+validation.
 
 The cut (:func:`rule_cut`) is the one whose F1 under the fitted model is highest
 (:func:`best_expected_f1_cut`), where the split is estimated to be spun at least as much as the
-calibration split; below that, the calibration split's F1-optimal cut. A lightly spun split moves
+validation split; below that, the validation split's F1-optimal cut. A lightly spun split moves
 the model's spun share by less than the model's misfit to real scores (a few tenths of a percent
 of the tokens at each cut), so its estimate cannot place the cut; where much is spun it can, and
 the cut follows the spun scores down when a spinner the detector was not trained on lowers them.
@@ -50,15 +50,15 @@ from harness.evaluation import metrics
 
 # Clean tokens within this many tokens of a spun one (same document) are its neighbours.
 NEAR = 8
-# Spun scores' logits may sit this much lower on a scored split than on calibration (0 to -4).
+# Spun scores' logits may sit this much lower on a scored split than on validation (0 to -4).
 SHIFTS = tuple(0.0 - 0.25 * k for k in range(17))
-# A shifted spun distribution must keep this share of the detector's calibration AUROC above
+# A shifted spun distribution must keep this share of the detector's validation AUROC above
 # one half: shifted further, spun scores would pass for clean ones, and a split of clean text
 # could be read as one entirely spun by a spinner the detector cannot see.
 KEPT_SEPARATION = 0.5
-# Cuts at which the shares flagged are compared: quantiles of the calibration scores.
+# Cuts at which the shares flagged are compared: quantiles of the validation scores.
 GRID_LEVELS = 199
-# The pull of the spun share towards calibration's: a share 0.1 away from it costs as much as
+# The pull of the spun share towards validation's: a share 0.1 away from it costs as much as
 # a misfit of 0.0012 in the share flagged at every cut, so it decides only between fits that
 # the scores hardly tell apart.
 PRIOR_WEIGHT = 1.5e-4
@@ -70,7 +70,7 @@ _LOGIT_CLIP = 1e-4  # scores are clipped to [1e-4, 1 - 1e-4] before a logit is t
 
 @dataclass(frozen=True, eq=False)
 class Reference:
-    """Score distributions on the calibration split: ``clean``, one sorted array per kind of
+    """Score distributions on the validation split: ``clean``, one sorted array per kind of
     clean item; ``spun``, the spun items' scores, sorted; ``near``, the scores of the clean items
     near a spun one, sorted, and ``near_ratio``, how many of them there are per spun item (empty
     and 0 for documents); ``spun_share``, the spun items' share there; ``grid``, the cuts at which
@@ -118,7 +118,7 @@ def survival(sorted_scores: np.ndarray, cuts: Sequence[float]) -> np.ndarray:
 
 
 def reference(clean: Sequence[Sequence[float]], spun: Sequence[float], near: Sequence[float] = ()) -> Reference | None:
-    """The reference distributions from calibration scores: ``clean``, the scores of each kind of
+    """The reference distributions from validation scores: ``clean``, the scores of each kind of
     clean item; ``spun``, the spun items'; ``near``, the clean items' near a spun one (tokens: see
     :func:`near_spun`). None without a spun item or a clean one."""
     kinds = tuple(np.sort(np.asarray(k, dtype=float)) for k in clean if len(k))
@@ -199,12 +199,12 @@ def simplex_least_squares(columns: np.ndarray, target: np.ndarray, prior: tuple[
 def estimate(ref: Reference, scores: Sequence[float], prior_weight: float = PRIOR_WEIGHT) -> Estimate:
     """The mixture of ``ref``'s distributions that best reproduces the shares of ``scores``
     flagged at ``ref.grid``'s cuts, with at most ``ref.near_ratio`` neighbours per spun item (see
-    the module docstring); ``prior_weight``: the pull of the spun share towards calibration's.
+    the module docstring); ``prior_weight``: the pull of the spun share towards validation's.
 
     For each shift the least-squares problem is convex, with one constraint beyond the simplex:
     neighbours ``n <= r * c``. So its optimum is the simplex optimum with the neighbours free
     where that satisfies the constraint, and otherwise lies on ``n = r * c``: the fit of the
-    bundle (spun items with their neighbours in calibration's ratio)."""
+    bundle (spun items with their neighbours in validation's ratio)."""
     s = np.sort(np.asarray(scores, dtype=float))
     observed = survival(s, ref.grid)
     clean = [survival(k, ref.grid) for k in ref.clean]
@@ -244,7 +244,7 @@ def expected_f1(ref: Reference, est: Estimate, cuts: Sequence[float]) -> np.ndar
 def best_expected_f1_cut(ref: Reference, est: Estimate, scores: Sequence[float], keep: float | None = None) -> float | None:
     """Of the cuts ``score >= t`` at each distinct score in ``scores``, the one with the highest
     :func:`expected_f1` (the highest such cut on ties), or ``keep`` when no cut beats it: where the
-    model's F1 is flat (no calibration score between two cuts, as often with a few hundred
+    model's F1 is flat (no validation score between two cuts, as often with a few hundred
     documents) the cut stays where it was rather than moving to some scored item's own score.
     None without a score."""
     cuts = np.unique(np.asarray(scores, dtype=float))[::-1]  # every distinct score, highest first
@@ -258,8 +258,8 @@ def best_expected_f1_cut(ref: Reference, est: Estimate, scores: Sequence[float],
 
 def rule_cut(ref: Reference, scores: Sequence[float], keep: float) -> tuple[float, Estimate]:
     """The rule's cut on a scored split and the estimate behind it: :func:`best_expected_f1_cut`
-    where the split is estimated to be spun at least as much as the calibration split
-    (``ref.spun_share``), else ``keep`` (the calibration split's F1-optimal cut; see the module
+    where the split is estimated to be spun at least as much as the validation split
+    (``ref.spun_share``), else ``keep`` (the validation split's F1-optimal cut; see the module
     docstring)."""
     est = estimate(ref, scores)
     if est.spun < ref.spun_share:

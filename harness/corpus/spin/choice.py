@@ -1,7 +1,7 @@
 """How a spinner picks one replacement among a word's synonyms: a frequency model.
 
 Real spinners choose without regard to sense, but not without regard to frequency: measured on
-real spun text (issue #9), a single-word swap's replacement is on average 0.3-0.7 Zipf rarer than
+real spun text (the real spinners' profile), a single-word swap's replacement is on average 0.3-0.7 Zipf rarer than
 the word it replaces (wordfreq's Zipf scale: log10 of occurrences per billion words), and it is
 the rarer word in 61-77% of swaps. Picking any listed synonym, or the rarest ones, is what
 makes "rare word = spun" work on synthetic data and fail on real data.

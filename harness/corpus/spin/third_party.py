@@ -38,6 +38,7 @@ import random
 from functools import cache, lru_cache
 from pathlib import Path
 
+from harness.core.files import cache_root
 from harness.core.lexical import FUNCTION_WORDS
 from harness.core.tokens import tokenize
 from harness.corpus.spin.glove import nearest_rows, unit_rows
@@ -121,7 +122,7 @@ def nltk_wordnet() -> Path:
 
     from harness.core.wordnet_db import find_wordnet_dir
 
-    root = Path(os.environ.get("SPINBENCH_CACHE", Path.home() / ".cache" / "spinbench")) / "nltk_data"
+    root = cache_root() / "nltk_data"
     target = root / "corpora" / "wordnet"
     target.mkdir(parents=True, exist_ok=True)
     for src in sorted(find_wordnet_dir().iterdir()):
