@@ -333,6 +333,32 @@ def test_changed_since_names_the_models_whose_entries_a_change_touches(tmp_path,
     assert changed_models(Path("results"), "HEAD~1") == ["a", "restore/k"]  # b untouched, gone removed
 
 
+def test_changed_since_skips_entries_that_were_only_rescored(tmp_path, monkeypatch):
+    """A rescore (new scores and thresholds, the same run and predictions) is proved by --check
+    and needs no rerun; any other change to the entry does."""
+    import subprocess
+
+    from harness.cli.evaluation_commands import changed_models
+
+    git = ["git", "-c", "user.name=t", "-c", "user.email=t@t"]
+    entry = {"model": {"name": "m", "target": "x:Y"}, "harness": {"git_commit": "a" * 40}, "predictions_sha256": "1" * 64,
+             "calibration": {"predictions_sha256": "2" * 64}, "scores": {"token": 0.5}, "schema_version": 1}
+    for name in ("rescored", "edited", "moved"):
+        (tmp_path / f"results/{name}").mkdir(parents=True)
+        (tmp_path / f"results/{name}/news.json").write_text(json.dumps(entry))
+    monkeypatch.chdir(tmp_path)
+    subprocess.run([*git, "init", "-q"], check=True)
+    subprocess.run([*git, "add", "."], check=True)
+    subprocess.run([*git, "commit", "-qm", "entries"], check=True)
+    rescored = {k: v for k, v in entry.items() if k != "calibration"} | {
+        "validation": entry["calibration"], "scores": {"token": 0.6}, "schema_version": 2, "rescored": {"date": "now"}}
+    (tmp_path / "results/rescored/news.json").write_text(json.dumps(rescored))
+    (tmp_path / "results/edited/news.json").write_text(json.dumps(rescored | {"predictions_sha256": "3" * 64}))
+    (tmp_path / "results/moved/news.json").write_text(json.dumps(rescored | {"harness": {"git_commit": "b" * 40}}))
+    subprocess.run([*git, "commit", "-qam", "a change"], check=True)
+    assert changed_models(Path("results"), "HEAD~1") == ["edited", "moved"]
+
+
 def test_reproduce_builds_the_entries_revision_when_the_dataset_given_is_another(board, tiny_dataset, tmp_path, monkeypatch):
     """The data given are another revision: the commit's own build is run once (here a stand-in
     that lays out the tiny dataset) and checked against the entries' fingerprints."""

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from pathlib import Path
 
@@ -145,10 +146,21 @@ def cmd_leaderboard(args: argparse.Namespace) -> int:
 
 def changed_models(results: Path, since: str) -> list[str]:
     """The models whose entries' files under ``results`` differ from git revision ``since`` and
-    are still there (``restore/NAME`` for restorers)."""
+    are still there (``restore/NAME`` for restorers), except entries that were only rescored
+    (:func:`harness.runs.board.only_rescored`: same run, same predictions, new scores)."""
     import subprocess
 
+    from harness.runs.board import only_rescored
     from harness.runs.paths import RESTORE
+
+    def rescored_only(path: str) -> bool:
+        if not path.endswith(".json"):
+            return False
+        before = subprocess.run(["git", "show", f"{since}:./{path}"], capture_output=True, text=True, timeout=60)
+        try:
+            return before.returncode == 0 and only_rescored(json.loads(before.stdout), json.loads(Path(path).read_text(encoding="utf-8")))
+        except (OSError, ValueError):
+            return False
 
     try:
         run = subprocess.run(["git", "diff", "--name-only", "--relative", since, "--", str(results)], capture_output=True, text=True, timeout=60)
@@ -158,6 +170,8 @@ def changed_models(results: Path, since: str) -> list[str]:
         raise SpinbenchError(f"--changed-since {since}: {run.stderr.strip() or 'git diff failed'}")
     root, names = results.resolve(), []
     for line in run.stdout.splitlines():
+        if rescored_only(line):
+            continue
         changed = (Path.cwd() / line).resolve()
         parts = changed.relative_to(root).parts if changed.is_relative_to(root) else ()
         folder = parts[:2] if parts[:1] == (RESTORE,) else parts[:1]

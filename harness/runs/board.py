@@ -216,6 +216,24 @@ def rescored_by(predictions_sha256: str | None) -> dict:
     return {"harness": harness_block(git_commit()), "date": utc_now(), "predictions_sha256": predictions_sha256}
 
 
+# What ``--rescore`` rewrites in an entry (results schema 1 named ``validation`` ``calibration``):
+# an entry that differs from an earlier version only here was rescored, not rerun.
+RESCORED_FIELDS = frozenset({"scores", "thresholds", "main_score", "rescored", "schema_version"})
+
+
+def only_rescored(before: dict, after: dict) -> bool:
+    """Whether entry ``after`` is ``before`` rescored: the same run (model, parameters, commit,
+    data, predictions and their hashes) with recomputed scores. ``--check`` proves such scores
+    from the predictions; only a different run needs rerunning to be trusted."""
+    def run(entry: dict) -> dict:
+        kept = {k: v for k, v in entry.items() if k not in RESCORED_FIELDS}
+        if "calibration" in kept and "validation" not in kept:
+            kept["validation"] = kept.pop("calibration")
+        return kept
+
+    return isinstance(before, dict) and isinstance(after, dict) and run(before) == run(after)
+
+
 def rescore_entries(paths: list[Path], rescore_one: Callable[[Path], RunResults]) -> list[Path]:
     """Every entry's scores recomputed by ``rescore_one(path) -> results`` (everything else kept,
     the predictions untouched), stamped with who rescored it and written back; a problem is a
