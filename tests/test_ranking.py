@@ -76,3 +76,32 @@ def test_binned_intervals_of_a_subset_stay_close_to_exact():
         assert binned[name][0] == exact[name][0]  # point values use every distinct score
         ends = [np.nanpercentile(x[name][1], [2.5, 97.5]) for x in (exact, binned)]
         assert np.abs(ends[0] - ends[1]).max() < 5e-3, name
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_binned_levels_from_the_distinct_scores_are_the_tokens_own(seed):
+    from harness.evaluation.ranking import _binned_levels, _levels
+
+    rng = np.random.default_rng(seed)
+    scores = np.round(rng.beta(0.5, 2, 5000), 4)
+    for bins in (7, 64, 1024):
+        assert np.array_equal(_binned_levels(scores, bins, _levels(scores))[0], _binned_levels(scores, bins)[0])
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_regime_scores_share_the_negatives_and_match_scikit_learn(seed):
+    """Scored against the same clean documents, each regime's AUROC and TPR come from the shared
+    negative side; AUPRC is left out when not asked for."""
+    gold, scores, doc_index, spun, doc_scores, w = _split(seed)
+    ranked = RankedSplit(gold, scores, doc_index, spun, doc_scores, w, bins=100_000)
+    clean = ~spun
+    halves = set()
+    for part in (spun & (np.arange(len(spun)) % 2 == 0), spun & (np.arange(len(spun)) % 2 == 1)):
+        point, boot = ranked.token_counts(part, clean)
+        halves.add(id(boot[1]))
+        got = ranking_scores(point, boot, {"tpr10": 0.1}, auprc=False)
+        assert set(got) == {"auroc", "tpr10"}
+        keep = (gold & part[doc_index]) | (~gold & clean[doc_index])
+        if len(set(gold[keep])) == 2:
+            assert got["auroc"][0] == pytest.approx(roc_auc_score(gold[keep], scores[keep]), abs=1e-12)
+    assert len(halves) == 1  # one negative side, made once

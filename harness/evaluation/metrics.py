@@ -124,24 +124,52 @@ def cumulative(tp_at: np.ndarray, fp_at: np.ndarray) -> tuple[np.ndarray, np.nda
     return np.cumsum(tp_at, axis=1), np.cumsum(fp_at, axis=1)
 
 
+def auroc_from_levels(tp_at: np.ndarray, fp_at: np.ndarray, fp_half: np.ndarray | None = None) -> np.ndarray:
+    """AUROC from (rows x levels) counts of positives and negatives at each score level, highest
+    level first, ties counted half (the trapezoid of the ROC curve); NaN in a row without a
+    positive or a negative. ``fp_half``: the negatives at or above each level less half of those
+    at it (``cumsum(fp_at) - fp_at / 2``), when made already: several sets of positives scored
+    against the same negatives share it. Counts are whole (or halves), so every sum is exact.
+
+    >>> auroc_from_levels(np.array([[1., 0., 1.]]), np.array([[0., 1., 1.]]))
+    array([0.625])
+    """
+    if fp_half is None:
+        fp_half = np.cumsum(fp_at, axis=1) - 0.5 * fp_at
+    if not tp_at.shape[1]:  # nothing scored
+        return np.full(len(tp_at), np.nan)
+    n_pos, n_neg = tp_at.sum(axis=1), fp_half[:, -1] + 0.5 * fp_at[:, -1]
+    # pairs with the positive above, ties half: for each positive, the negatives below its level
+    # and half of those at it; einsum makes no temporary of the whole matrix
+    pairs = n_pos * n_neg - np.einsum("ij,ij->i", tp_at, fp_half)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        roc = pairs / (n_pos * n_neg)
+    return np.where((n_pos > 0) & (n_neg > 0), roc, np.nan)
+
+
+def average_precision_from_levels(tp_at: np.ndarray, tp_cum: np.ndarray, fp_cum: np.ndarray) -> np.ndarray:
+    """Average precision (scikit-learn's ``average_precision_score``) from (rows x levels) counts of
+    positives at each level and of positives and negatives at or above it (:func:`cumulative`),
+    highest level first; NaN in a row without a positive."""
+    if not tp_at.shape[1]:
+        return np.full(len(tp_at), np.nan)
+    n_pos = tp_cum[:, -1]
+    # precision at each level (where nothing is flagged yet, no positive is either: 0)
+    flagged = tp_cum + fp_cum
+    flagged[flagged == 0] = 1
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ap = np.einsum("ij,ij->i", tp_cum / flagged, tp_at) / n_pos
+    return np.where(n_pos > 0, ap, np.nan)
+
+
 def areas(tp_at: np.ndarray, fp_at: np.ndarray, cum: tuple[np.ndarray, np.ndarray] | None = None) -> tuple[np.ndarray, np.ndarray]:
-    """AUROC and average precision from (rows x levels) counts of positives and negatives at
-    each score level, highest level first (``cum``: their :func:`cumulative`, when made already)."""
+    """AUROC (:func:`auroc_from_levels`) and average precision (:func:`average_precision_from_levels`)
+    from (rows x levels) counts of positives and negatives at each score level, highest level
+    first (``cum``: their :func:`cumulative`, when made already)."""
     tp, fp = cum if cum is not None else cumulative(tp_at, fp_at)
     if not tp.shape[1]:  # nothing scored
         return np.full(len(tp), np.nan), np.full(len(tp), np.nan)
-    n_pos, n_neg = tp[:, -1], fp[:, -1]
-    # row-wise dot products (einsum makes no temporary of the whole matrix): the trapezoid's
-    # area is sum(fp_at * tp) - sum(fp_at * tp_at) / 2
-    pairs = np.einsum("ij,ij->i", fp_at, tp) - 0.5 * np.einsum("ij,ij->i", fp_at, tp_at)
-    # precision at each level (where nothing is flagged yet, no positive is either: 0)
-    flagged = tp + fp
-    flagged[flagged == 0] = 1
-    precision = tp / flagged
-    with np.errstate(divide="ignore", invalid="ignore"):
-        roc = pairs / (n_pos * n_neg)
-        ap = np.einsum("ij,ij->i", precision, tp_at) / n_pos
-    return np.where((n_pos > 0) & (n_neg > 0), roc, np.nan), np.where(n_pos > 0, ap, np.nan)
+    return auroc_from_levels(tp_at, fp_at, fp - 0.5 * fp_at), average_precision_from_levels(tp_at, tp, fp)
 
 
 def ranking_scores(y_true: Sequence[int], scores: Sequence[float], groups: Sequence[int] | None = None, weights: np.ndarray | None = None,

@@ -19,7 +19,7 @@ everything about documents, use every distinct score.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
@@ -30,38 +30,53 @@ from harness.evaluation import metrics
 # baselines' predictions (tests/test_scoring.py bounds it) and makes them fast.
 TOKEN_RANKING_BINS = 1024
 
-@dataclass(frozen=True)
 class Side:
     """Positives or negatives at each level, highest first (rows x levels: one row, or one per
-    resample), and at or above each level (their cumulative sum, made once)."""
+    resample); at or above each level (:attr:`cum`) and that less half of those at it
+    (:attr:`half`, what AUROC reads off negatives) are made when first asked for, once: the clean
+    documents' side is shared by every regime."""
 
-    at: np.ndarray
-    cum: np.ndarray
+    def __init__(self, at: np.ndarray):
+        self.at = at
 
     @classmethod
     def of(cls, at: np.ndarray) -> Side:
-        return cls(at, np.cumsum(at, axis=1))
+        return cls(at)
+
+    @cached_property
+    def cum(self) -> np.ndarray:
+        return np.cumsum(self.at, axis=1)
+
+    @cached_property
+    def half(self) -> np.ndarray:
+        return self.cum - 0.5 * self.at
 
 
 Counts = tuple[Side, Side]  # (positives, negatives)
 
 
-def _levels(scores: np.ndarray) -> tuple[np.ndarray, int]:
-    """Each score's level among the distinct scores, 0 the highest, and how many levels."""
+def _levels(scores: np.ndarray) -> tuple[np.ndarray, int, np.ndarray]:
+    """Each score's level among the distinct scores, 0 the highest, how many levels, and the
+    distinct scores, highest first."""
     if not len(scores):
-        return np.zeros(0, dtype=np.int64), 0
-    _, level = np.unique(-scores, return_inverse=True)
+        return np.zeros(0, dtype=np.int64), 0, np.zeros(0)
+    negated, level = np.unique(-scores, return_inverse=True)
     level = level.ravel()
-    return level, int(level.max()) + 1
+    return level, len(negated), -negated
 
 
-def _binned_levels(scores: np.ndarray, bins: int) -> tuple[np.ndarray, int]:
+def _binned_levels(scores: np.ndarray, bins: int, levels: tuple[np.ndarray, int, np.ndarray] | None = None) -> tuple[np.ndarray, int]:
     """Each score's level among ``bins`` quantile bins of ``scores``, 0 the highest bin (empty bins
-    kept: a level with no item counts nothing)."""
+    kept: a level with no item counts nothing). ``levels``: :func:`_levels` of the same scores,
+    when made already (each distinct score is then placed once)."""
     if not len(scores):
         return np.zeros(0, dtype=np.int64), 0
     edges = np.unique(np.quantile(scores, np.linspace(0, 1, bins + 1)[1:-1]))
-    index = np.searchsorted(edges, scores, side="right")
+    if levels is None:
+        index = np.searchsorted(edges, scores, side="right")
+    else:
+        level, _, distinct = levels
+        index = np.searchsorted(edges, distinct, side="right")[level]
     return len(edges) - index, len(edges) + 1
 
 
@@ -75,15 +90,18 @@ class RankedSplit:
         self.gold, self.doc_index, self.spun = gold.astype(bool), doc_index, spun.astype(bool)
         self.weights = weights
         n_docs = len(spun)
-        self.exact, self.n_exact = _levels(np.asarray(scores, dtype=float))
-        binned, self.n_binned = _binned_levels(np.asarray(scores, dtype=float), bins)
+        scores = np.asarray(scores, dtype=float)
+        exact = _levels(scores)
+        self.exact, self.n_exact = exact[:2]
+        binned, self.n_binned = _binned_levels(scores, bins, exact)
         # per document and bin: [1] its spun tokens, [0] its clean tokens
         cell = (self.gold.astype(np.int64) * n_docs + doc_index) * max(self.n_binned, 1) + binned
         self.token_hist = np.bincount(cell, minlength=2 * n_docs * max(self.n_binned, 1)).reshape(2, n_docs, -1).astype(np.float32)
-        self.doc_level, self.n_doc_levels = _levels(np.asarray(doc_scores, dtype=float))
+        self.doc_level, self.n_doc_levels, _ = _levels(np.asarray(doc_scores, dtype=float))
         self._order = np.argsort(self.doc_level, kind="stable")  # documents grouped by level, highest first
         self._starts = np.r_[0, np.nonzero(np.diff(self.doc_level[self._order]))[0] + 1] if n_docs else np.zeros(0, dtype=np.int64)
         self._w32 = weights.astype(np.float32)
+        self._w_ordered = weights[:, self._order]
         self._memo: dict = {}
 
     def token_counts(self, pos_docs: np.ndarray | None = None, neg_docs: np.ndarray | None = None) -> tuple[Counts, Counts]:
@@ -119,20 +137,30 @@ class RankedSplit:
         if not len(self._starts):
             empty = Side.of(np.zeros((len(self.weights), 0)))
             return point, (empty, empty)
-        w = self.weights[:, self._order]
         # each level's documents summed in every resample: the columns of one level are adjacent
-        boot = (Side.of(np.add.reduceat(w * pos[self._order], self._starts, axis=1)), Side.of(np.add.reduceat(w * neg[self._order], self._starts, axis=1)))
+        boot = (self._documents_resampled(pos), self._documents_resampled(neg))
         return point, boot
 
+    def _documents_resampled(self, docs: np.ndarray) -> Side:
+        """Each resample's count of the documents ``docs`` at each document level; remembered
+        (every regime shares the clean documents')."""
+        key = ("documents", docs.tobytes())
+        if key not in self._memo:
+            self._memo[key] = Side.of(np.add.reduceat(self._w_ordered * docs[self._order], self._starts, axis=1))
+        return self._memo[key]
 
-def ranking_scores(point: Counts, boot: Counts, fpr_points: dict[str, float]) -> dict[str, tuple[float, np.ndarray]]:
-    """``{name: (point value, resampled values)}`` of AUROC, AUPRC and the TPR at each of
-    ``fpr_points`` (``{name: fpr}``), from :meth:`RankedSplit.token_counts` or
+
+def ranking_scores(point: Counts, boot: Counts, fpr_points: dict[str, float], auprc: bool = True) -> dict[str, tuple[float, np.ndarray]]:
+    """``{name: (point value, resampled values)}`` of AUROC, AUPRC (unless ``auprc`` is False) and
+    the TPR at each of ``fpr_points`` (``{name: fpr}``), from :meth:`RankedSplit.token_counts` or
     :meth:`RankedSplit.document_counts`."""
     out = {}
-    (p_roc, p_ap), (b_roc, b_ap) = (metrics.areas(pos.at, neg.at, cum=(pos.cum, neg.cum)) for pos, neg in (point, boot))
-    out["auroc"], out["auprc"] = (p_roc[0], b_roc), (p_ap[0], b_ap)
-    for name, fpr in fpr_points.items():
-        out[name] = (metrics.tpr_at_fpr(point[0].at, point[1].at, fpr, cum=(point[0].cum, point[1].cum))[0],
-                     metrics.tpr_at_fpr(boot[0].at, boot[1].at, fpr, cum=(boot[0].cum, boot[1].cum)))
+    for i, (pos, neg) in enumerate((point, boot)):
+        values = {"auroc": metrics.auroc_from_levels(pos.at, neg.at, neg.half)}
+        if auprc:
+            values["auprc"] = metrics.average_precision_from_levels(pos.at, pos.cum, neg.cum)
+        for name, fpr in fpr_points.items():
+            values[name] = metrics.tpr_at_fpr(pos.at, neg.at, fpr, cum=(pos.cum, neg.cum))
+        for name, v in values.items():
+            out[name] = (v[0],) if i == 0 else (*out[name], v)
     return out

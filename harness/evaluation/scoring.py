@@ -38,9 +38,8 @@ def _regime_blocks(ci: Intervals, truth: GoldColumns, ranked: RankedSplit) -> di
     for regime in sorted(set(regimes.tolist()) - {CLEAN_REGIME}):
         mine = regimes == regime
         doc_block = _ranking_block(ci, *ranked.document_counts(clean | mine))
-        token_block = _ranking_block(ci, *ranked.token_counts(mine, clean))
-        out[regime] = {"documents": int(mine.sum()), "clean_documents": int(clean.sum()),
-                       "document": doc_block, "token": {k: token_block[k] for k in ("auroc", *FPR_POINTS)}}
+        token_block = _ranking_block(ci, *ranked.token_counts(mine, clean), auprc=False)
+        out[regime] = {"documents": int(mine.sum()), "clean_documents": int(clean.sum()), "document": doc_block, "token": token_block}
     return out
 
 
@@ -67,13 +66,13 @@ def _span_blocks(ci: Intervals, counts: np.ndarray, boot: np.ndarray) -> dict:
 FPR_POINTS = {"tpr_at_1pct_fpr": 0.01, "tpr_at_5pct_fpr": 0.05}
 
 
-def _ranking_block(ci: Intervals, point: Counts, boot: Counts) -> dict:
-    """AUROC, AUPRC and TPR at low FPR (:data:`FPR_POINTS`), with bootstrap intervals, from
-    :class:`~harness.evaluation.ranking.RankedSplit`'s counts."""
+def _ranking_block(ci: Intervals, point: Counts, boot: Counts, auprc: bool = True) -> dict:
+    """AUROC, AUPRC (unless ``auprc`` is False) and TPR at low FPR (:data:`FPR_POINTS`), with
+    bootstrap intervals, from :class:`~harness.evaluation.ranking.RankedSplit`'s counts."""
     if not point[0].at.shape[1]:  # nothing scored
         nan = np.full(len(boot[0].at), np.nan)
-        return {name: ci.metric(float("nan"), nan) for name in ("auroc", "auprc", *FPR_POINTS)}
-    return {name: ci.metric(value, resampled) for name, (value, resampled) in ranking_scores(point, boot, FPR_POINTS).items()}
+        return {name: ci.metric(float("nan"), nan) for name in ("auroc", *(("auprc",) if auprc else ()), *FPR_POINTS)}
+    return {name: ci.metric(value, resampled) for name, (value, resampled) in ranking_scores(point, boot, FPR_POINTS, auprc).items()}
 
 
 def _false_alarm_block(ci: Intervals, tok: np.ndarray, lengths: np.ndarray, spun: np.ndarray, weights: np.ndarray) -> dict:
