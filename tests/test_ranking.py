@@ -105,3 +105,12 @@ def test_regime_scores_share_the_negatives_and_match_scikit_learn(seed):
         if len(set(gold[keep])) == 2:
             assert got["auroc"][0] == pytest.approx(roc_auc_score(gold[keep], scores[keep]), abs=1e-12)
     assert len(halves) == 1  # one negative side, made once
+
+
+def test_counts_at_or_above_each_level_from_one_product_are_exact():
+    """The resampled cumulative counts come from the same float32 product as the counts (whole
+    numbers below 2**24): they equal the float64 cumulative sum exactly."""
+    gold, scores, doc_index, spun, doc_scores, w = _split(5, n_docs=80)
+    ranked = RankedSplit(gold, scores, doc_index, spun, doc_scores, w)
+    for side in ranked.token_counts(spun, ~spun)[1]:
+        assert np.array_equal(side.cum, np.cumsum(side.at, axis=1))

@@ -36,12 +36,14 @@ class Side:
     (:attr:`half`, what AUROC reads off negatives) are made when first asked for, once: the clean
     documents' side is shared by every regime."""
 
-    def __init__(self, at: np.ndarray):
+    def __init__(self, at: np.ndarray, cum: np.ndarray | None = None):
         self.at = at
+        if cum is not None:
+            self.cum = cum
 
     @classmethod
-    def of(cls, at: np.ndarray) -> Side:
-        return cls(at)
+    def of(cls, at: np.ndarray, cum: np.ndarray | None = None) -> Side:
+        return cls(at, cum)
 
     @cached_property
     def cum(self) -> np.ndarray:
@@ -51,6 +53,8 @@ class Side:
     def half(self) -> np.ndarray:
         return self.cum - 0.5 * self.at
 
+
+_FLOAT32_EXACT = 2.0**24  # every whole number below it is a float32
 
 Counts = tuple[Side, Side]  # (positives, negatives)
 
@@ -101,6 +105,7 @@ class RankedSplit:
         self._order = np.argsort(self.doc_level, kind="stable")  # documents grouped by level, highest first
         self._starts = np.r_[0, np.nonzero(np.diff(self.doc_level[self._order]))[0] + 1] if n_docs else np.zeros(0, dtype=np.int64)
         self._w32 = weights.astype(np.float32)
+        self._max_weight = float(weights.max()) if weights.size else 0.0
         self._w_ordered = weights[:, self._order]
         self._memo: dict = {}
 
@@ -123,8 +128,15 @@ class RankedSplit:
         every regime shares the clean documents'."""
         key = (spun, docs.tobytes())
         if key not in self._memo:
-            hist = self.token_hist[spun]
-            self._memo[key] = Side.of((self._w32 @ hist if docs.all() else self._w32[:, docs] @ hist[docs]).astype(float))
+            hist = self.token_hist[spun] if docs.all() else self.token_hist[spun][docs]
+            w = self._w32 if docs.all() else self._w32[:, docs]
+            if float(hist.sum()) * self._max_weight < _FLOAT32_EXACT:
+                # the counts at and at or above each level by one product: every partial sum is a
+                # whole number below 2**24, so float32 holds it exactly
+                both = (w @ np.concatenate([hist, np.cumsum(hist, axis=1)], axis=1)).astype(float)
+                self._memo[key] = Side.of(both[:, :hist.shape[1]], both[:, hist.shape[1]:])
+            else:
+                self._memo[key] = Side.of((w @ hist).astype(float))
         return self._memo[key]
 
     def document_counts(self, docs: np.ndarray | None = None) -> tuple[Counts, Counts]:
