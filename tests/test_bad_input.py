@@ -468,3 +468,17 @@ def test_a_cache_that_is_a_file_is_one_line_before_any_work(tmp_path, capsys, mo
     code, _, err = run_cli(capsys, *argv, "--model", "lexicon", "--dataset", str(tmp_path / "nowhere"), prog=spinbench)
     assert code == 2
     one_line_error(err, "cannot write the cache of fitted models ($SPINBENCH_CACHE", "afile is a file, not a folder")
+
+
+@pytest.mark.parametrize("data, needle", [(b"", "standard input is empty"), (b" \n\t", "standard input is empty"),
+                                          (b"a\x00b", "standard input looks binary"), (b"\xff\xfe rain", "standard input is not valid UTF-8")])
+def test_text_from_standard_input_is_named_so(monkeypatch, data, needle):
+    import io
+    import types
+
+    from harness.cli.text_input import read_text_input
+    from harness.core.errors import SpinbenchError
+
+    monkeypatch.setattr("sys.stdin", types.SimpleNamespace(buffer=io.BytesIO(data)))
+    with pytest.raises(SpinbenchError, match=needle):
+        read_text_input("-")

@@ -83,8 +83,10 @@ def test_rescore_refuses_edited_predictions_and_never_rewrites_any(board, capsys
     rows = read_jsonl_gz(pred)
     raise_spun(rows)
     write_jsonl_gz(pred, rows)
+    entries = {p: p.read_bytes() for p in results.rglob("*.json")}
     assert leaderboard(board, "--rescore") == 2  # the hash is not the one recorded when they were written
     assert "news.predictions.jsonl.gz is not the predictions these results were computed from" in capsys.readouterr().err
+    assert {p: p.read_bytes() for p in results.rglob("*.json")} == entries  # a refused rescore rewrites no entry, not even another model's
 
     edit_json(lexicon / "news.json", lambda o: o.update(predictions_sha256=sha256_file(pred)))  # the forger fixes the hash too
     before = {p.name: sha256_file(p) for p in lexicon.glob("*.jsonl.gz")}
@@ -404,3 +406,17 @@ def test_rerun_scores_are_compared_exactly_or_by_the_main_score_within_the_bound
     assert compare_scores(entry, again, NUMERIC, "token F1") == ([], ["scores match (token F1 0.5010 rerun, 0.5000 stored)"])
     again["token"]["f1"]["value"] = 0.51
     assert compare_scores(entry, again, NUMERIC, "token F1") == (["token F1 0.5100 from the rerun, 0.5000 stored"], [])
+
+
+def test_check_names_the_scores_and_thresholds_that_do_not_recompute(board):
+    """An edited score or cut is named with its recorded and recomputed values, in one short line."""
+    results, md, data = board
+    entry = results / "lexicon" / "news.json"
+    original = entry.read_text()
+    edit_json(entry, lambda o: o["scores"]["document"]["auroc"].update(value=0.999))
+    problems = check(board)
+    assert any("document.auroc.value: recorded 0.999, recomputed" in p for p in problems), problems
+    entry.write_text(original)
+    edit_json(entry, lambda o: o["thresholds"].update(token=o["thresholds"]["token"] + 0.1))
+    problem = next(p for p in check(board) if "thresholds" in p)
+    assert "token: recorded" in problem and len(problem) < 400, problem

@@ -245,3 +245,23 @@ def test_the_default_handler_stays_quiet_when_the_program_logs_itself(capsys):
     finally:
         root.handlers = saved
     assert capsys.readouterr().err == "progress\n"
+
+
+def test_a_detector_defined_in_piped_code_has_no_source_files(monkeypatch):
+    """``python - < script.py`` names the main module's file ``<stdin>``: the run goes on with no
+    model source files (so it cannot be submitted), not a FileNotFoundError."""
+    import sys
+    import types
+
+    from harness.runs.fit_cache import code_fingerprint
+    from harness.runs.provenance import model_files
+
+    piped = types.ModuleType("piped_main")
+    piped.__file__ = "<stdin>"
+    monkeypatch.setitem(sys.modules, "piped_main", piped)
+    Detector = type("Detector", (), {"__module__": "piped_main"})
+    assert model_files(Detector) == []
+    assert code_fingerprint(Detector)["sources"] == []
+    from harness.runs.fit_cache import cacheable
+
+    assert not cacheable(Detector())  # nothing to key its code by: fitted afresh every run

@@ -124,7 +124,7 @@ def test_thresholds_edited_in_the_results_alone_are_caught(board):
     assert stored["rule"] == RULE_NAME and 0 < stored["validation_token"] < 1
     edit_json(results / "lexicon" / "news.json", lambda o: o["thresholds"].update(validation_token=0.99))
     [p] = problems(board)
-    assert p.startswith("lexicon/news:") and "not the ones the rule gives on its stored predictions" in p
+    assert p.startswith("lexicon/news:") and "its thresholds are not the ones rule" in p and "validation_token: recorded 0.99" in p
 
 
 def _rewrite_predictions(results, model, config, change_header):
@@ -149,7 +149,7 @@ def test_thresholds_tuned_on_test_are_caught_even_when_results_and_header_agree(
     _rewrite_predictions(results, "lexicon", "news", lambda h: (tuned(h["thresholds"]), h.update(token_threshold=0.9)))
     assert spinbench(["leaderboard", "--rescore", "--results", str(results), "--out", str(root / "leaderboard.md"), "--dataset", data]) == 2
     [p] = problems(board)
-    assert p.startswith("lexicon/news:") and "not the ones the rule gives" in p and "estimated F1" in p
+    assert p.startswith("lexicon/news:") and "its thresholds are not the ones rule estimated-f1" in p and "token: recorded 0.9," in p
 
 
 def test_rescore_moves_entries_from_an_older_threshold_rule_to_the_current_one(board):
@@ -186,7 +186,7 @@ def test_an_entry_without_the_hash_of_its_predictions_is_refused(board):
     (lambda o: o["model"]["params"].update(max_n=9), "header params"),
     (lambda o: o["model"].update(target="elsewhere:Better"), "header target"),
     (lambda o: o.update(hacked=True), "Additional properties are not allowed ('hacked'"),
-    (lambda o: (o["harness"].update(git_dirty=True), o["harness"].pop("dirty_allowed", None)), "uncommitted changes"),
+    (lambda o: (o["harness"].update(git_dirty=True), o["harness"].pop("dirty_allowed", None)), "made by code that is not committed"),
     (lambda o: o["bootstrap"].update(resamples=1), "1 bootstrap resamples"),
     (lambda o: o["validation"].update(predictions_sha256="0" * 64), "not the validation predictions"),
     # from a second fresh-clone trial

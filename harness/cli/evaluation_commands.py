@@ -46,7 +46,8 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
         runs = [evaluate(args.model, args.config, args.split, **common)]
     for results in runs:
         print(results.summary(), end="\n\n")
-        print(f"wrote {results.path} and {results.path.parent / results.predictions}")
+        *first, last = results.written_files()
+        print(f"wrote {', '.join(map(str, first))} and {last}")
         print(entry_line(results, args.submit))
     return 0
 
@@ -133,8 +134,11 @@ def cmd_leaderboard(args: argparse.Namespace) -> int:
     check_output(out)  # before any work: never render over someone's file
     writable_location(out, "the leaderboard (--out)", folder=False)
     if args.rescore:
-        written = verify.rescore(results, args.dataset)
-        restored = restoration.rescore(results, args.dataset)
+        from harness.runs.board import write_rescored
+
+        detection_entries = verify.rescore(results, args.dataset)  # every entry of both tracks recomputes before any is written
+        restoration_entries = restoration.rescore(results, args.dataset)
+        written, restored = write_rescored(detection_entries), write_rescored(restoration_entries)
         print(f"rescored {len(written)} entries and {len(restored)} restoration entries in {args.results}/ from their predictions")
     entries = collect(results)
     if not entries:
@@ -273,7 +277,7 @@ def add_evaluation_commands(sub) -> None:
     x.set_defaults(func=cmd_export)
 
     lb = sub.add_parser("leaderboard", help="render leaderboard.md from results/, or --check it")
-    lb.add_argument("--results", default="results")
+    lb.add_argument("--results", default="results", help="results folder of leaderboard entries (default: results)")
     add_out_argument(lb, "the leaderboard file to write (default: leaderboard.md)", default="leaderboard.md", old=("--output",))
     lb.add_argument("--dataset", default=None, help="dataset with the gold labels (default: data/)")
     lb.add_argument("--check", action="store_true", help="recompute every entry and fail on any mismatch")

@@ -49,7 +49,8 @@ def cmd_evaluate_restore(args: argparse.Namespace) -> int:
     runs = restore_all(args.model, split=args.split, **common).values() if args.config == ALL_CONFIGS else [restore(args.model, args.config, args.split, **common)]
     for results in runs:
         print(summary(results))
-        print(f"wrote {results.path} and {results.path.parent / results.predictions}")
+        *first, last = results.written_files()
+        print(f"wrote {', '.join(map(str, first))} and {last}")
         print(entry_line(results, args.submit))
     return 0
 

@@ -11,12 +11,13 @@ from harness.core.text_checks import check_text
 
 def read_text_input(path: str) -> str:
     """The text of ``path`` (``-``: stdin); empty, binary or undecodable input is an error."""
+    what = "standard input" if path == "-" else path
     try:
         data = sys.stdin.buffer.read() if path == "-" else Path(path).read_bytes()
     except OSError as err:
-        raise SpinbenchError(f"cannot read {path}: {err.strerror}") from None
-    check_text(data, path)
+        raise SpinbenchError(f"cannot read {what}: {err.strerror}") from None
+    check_text(data, what)
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as err:
-        raise SpinbenchError(f"{path} is not valid UTF-8 (byte {err.start})") from None
+        raise SpinbenchError(f"{what} is not valid UTF-8 (byte {err.start})") from None

@@ -26,7 +26,7 @@ from harness.core.dataset import DatasetNotFound
 from harness.evaluation.leaderboard import Entries, entry_files, render
 from harness.evaluation.predictions import ScoredPredictions, provenance_problems, read_predictions, score_predictions_file
 from harness.evaluation.results import MAIN_SCORE_NAME, Results, read_results
-from harness.evaluation.thresholds import RULE_NAME, THRESHOLD_RULE
+from harness.evaluation.thresholds import RULE_NAME
 from harness.evaluation.validation import read_validation
 from harness.runs import audit, board
 from harness.runs.board import GoldSplits, check_hash, close
@@ -78,14 +78,15 @@ def recompute(path: Path, res: Results, gold: GoldSplits, older_rule_ok: bool = 
             return Recomputed(scored, val_tokens)
         raise ResultsError(f"its thresholds were set by an older rule than the harness's ({RULE_NAME}): run `spinbench leaderboard --rescore` "
                            f"to recompute them from the stored predictions")
-    raise ResultsError(f"its thresholds are not the ones the rule gives on its stored predictions ({THRESHOLD_RULE}): "
-                       f"{scored.thresholds.to_json()} recomputed, {res.thresholds.to_json()} recorded")
+    raise ResultsError(f"its thresholds are not the ones rule {RULE_NAME} gives on its stored predictions: "
+                       + board.said(board.differences(scored.thresholds.to_json(), res.thresholds.to_json(), THRESHOLD_TOLERANCE)))
 
 
-def rescore(results_dir: Path, dataset: str | None = None) -> list[Path]:
+def rescore(results_dir: Path, dataset: str | None = None) -> list[tuple[Path, Results]]:
     """Recompute the thresholds and scores of every entry from its predictions with this harness
-    (after a metric or the threshold rule changed), keeping everything else; returns the files
-    rewritten. Predictions whose hash is not the one recorded when they were written are refused
+    (after a metric or the threshold rule changed), keeping everything else; returns each file
+    with its rescored results, to be written by :func:`harness.runs.board.write_rescored` once
+    every entry has recomputed (nothing is written here). Predictions whose hash is not the one recorded when they were written are refused
     (:func:`recompute`), and are never rewritten: their hash stays the recorded one."""
     paths, problems = entry_files(results_dir)
     if problems:
@@ -98,7 +99,7 @@ def rescore(results_dir: Path, dataset: str | None = None) -> list[Path]:
         res.scores, res.thresholds = scored.scores, scored.thresholds
         return res
 
-    return board.rescore_entries(paths, rescore_one)
+    return board.rescore_entries(paths, rescore_one)  # written by board.write_rescored
 
 
 @dataclass
@@ -121,7 +122,8 @@ def check_entry(path: Path, gold: GoldSplits) -> Checked:
     res = board.read_entry(path, read_results)
     again = recompute(path, res, gold)
     if not close(again.scored.scores, res.scores, board.SCORE_TOLERANCE):
-        raise ResultsError("scores do not match a recomputation from the predictions")
+        raise ResultsError("scores do not match a recomputation from the predictions: "
+                           + board.said(board.differences(again.scored.scores, res.scores, board.SCORE_TOLERANCE)))
     if res.stored_main_score != res.main_score:
         raise ResultsError(f"main_score is not the {MAIN_SCORE_NAME} in its scores")
     return Checked(res, _flat(again.scored.token_scores), _flat(again.validation_tokens))

@@ -185,7 +185,8 @@ def check(results_dir: Path, dataset: str | None = None, history: History | None
         res = board.read_entry(path, read_restoration_results)
         scores, rows = recompute(path, res, results_dir, gold)
         if not close(scores, res.scores, board.SCORE_TOLERANCE):
-            raise ResultsError("scores do not match a recomputation from the predictions")
+            raise ResultsError("scores do not match a recomputation from the predictions: "
+                               + board.said(board.differences(scores, res.scores, board.SCORE_TOLERANCE)))
         if res.stored_main_score != res.main_score:
             raise ResultsError(f"main_score is not the {MAIN_SCORE_NAME} in its scores")
         return Checked(res, first_candidates(rows, gold.viewed(res.dataset.config, res.dataset.split).ids))
@@ -201,10 +202,11 @@ def check(results_dir: Path, dataset: str | None = None, history: History | None
     return problems, valid
 
 
-def rescore(results_dir: Path, dataset: str | None = None) -> list[Path]:
+def rescore(results_dir: Path, dataset: str | None = None) -> list[tuple[Path, RestorationResults]]:
     """Recompute the scores of every restoration entry from its stored predictions with this
     harness (after a metric was added or changed), keeping everything else and recording the
-    harness that rescored it; returns the files rewritten. A stray file, or predictions that do
+    harness that rescored it; returns each file with its rescored results, written by
+    :func:`harness.runs.board.write_rescored` once every entry has recomputed. A stray file, or predictions that do
     not recompute (a wrong hash, spans, revision), is a ResultsError naming it; the predictions
     are never rewritten."""
     paths, problems = entry_files(results_dir)
@@ -217,4 +219,4 @@ def rescore(results_dir: Path, dataset: str | None = None) -> list[Path]:
         res.scores = recompute(path, res, results_dir, gold)[0]
         return res
 
-    return board.rescore_entries(paths, rescore_one)
+    return board.rescore_entries(paths, rescore_one)  # written by board.write_rescored

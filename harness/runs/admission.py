@@ -43,8 +43,8 @@ def admission_problems(config: str, split: str, *, resamples: int, seed: int, co
         problems.append(f"its model's own source ({', '.join(uncommitted)}) is not committed (changed, new or ignored by git) or lies outside the "
                         "repository, so nobody can rerun it from the commit: commit it, or say so in the entry with --allow-dirty")
     elif dirty and not dirty_allowed:
-        problems.append("it was made by code with uncommitted changes (harness/, baselines/ or the model's own files): commit them, or say so "
-                        "in the entry with --allow-dirty")
+        problems.append("it was made by code that is not committed (changes in harness/ or baselines/, or model files that are changed, new, "
+                        "ignored by git or outside the repository): commit them, or say so in the entry with --allow-dirty")
     if target is not None and target.startswith("__main__:"):
         problems.append(f"its model ({target}) was defined in a script or notebook, so nobody can rerun it: import it from a module")
     if not fitted_here:

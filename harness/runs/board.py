@@ -185,6 +185,29 @@ def close(a, b, tol: float = 1e-9) -> bool:
     return a == b
 
 
+def differences(recomputed, stored, tol: float = 1e-9, where: str = "") -> list[str]:
+    """Where two JSON values differ (numbers by more than ``tol``), as ``path: recorded X,
+    recomputed Y`` lines, for messages that say what did not match.
+
+    >>> differences({"token": {"f1": 0.5, "auroc": 0.9}}, {"token": {"f1": 0.6, "auroc": 0.9}})
+    ['token.f1: recorded 0.6, recomputed 0.5']
+    """
+    if isinstance(recomputed, dict) and isinstance(stored, dict):
+        out = [f"{where}{k}: recorded, not recomputed" for k in stored.keys() - recomputed.keys()]
+        out += [f"{where}{k}: recomputed, not recorded" for k in recomputed.keys() - stored.keys()]
+        return out + [d for k in recomputed.keys() & stored.keys() for d in differences(recomputed[k], stored[k], tol, f"{where}{k}.")]
+    if not close(recomputed, stored, tol):
+        shown = [v if not isinstance(v, (list, dict)) else f"{type(v).__name__} of {len(v)}" for v in (stored, recomputed)]
+        return [f"{where.rstrip('.') or 'value'}: recorded {shown[0]}, recomputed {shown[1]}"]
+    return []
+
+
+def said(differing: list[str], most: int = 3) -> str:
+    """The first ``most`` of :func:`differences`' lines, and how many more."""
+    more = f" (and {len(differing) - most} more)" if len(differing) > most else ""
+    return "; ".join(sorted(differing)[:most]) + more
+
+
 # Recomputed scores may differ from stored ones in the last printed digits (6 decimals).
 SCORE_TOLERANCE = 1e-6
 
@@ -234,20 +257,27 @@ def only_rescored(before: dict, after: dict) -> bool:
     return isinstance(before, dict) and isinstance(after, dict) and run(before) == run(after)
 
 
-def rescore_entries(paths: list[Path], rescore_one: Callable[[Path], RunResults]) -> list[Path]:
+def rescore_entries(paths: list[Path], rescore_one: Callable[[Path], RunResults]) -> list[tuple[Path, RunResults]]:
     """Every entry's scores recomputed by ``rescore_one(path) -> results`` (everything else kept,
-    the predictions untouched), stamped with who rescored it and written back; a problem is a
-    :class:`ResultsError` naming the entry. Returns the files rewritten."""
-    written = []
+    the predictions untouched) and stamped with who rescored it, nothing written yet: a problem
+    is a :class:`ResultsError` naming the entry, raised before any entry is rewritten
+    (:func:`write_rescored` writes them once every entry of both tracks has recomputed)."""
+    rescored = []
     for path in paths:
         try:
             res = rescore_one(path)
         except ResultsError as err:
             raise ResultsError(f"{path}: {err}") from None
         res.rescored = rescored_by(res.predictions_sha256)
+        rescored.append((path, res))
+    return rescored
+
+
+def write_rescored(rescored: list[tuple[Path, RunResults]]) -> list[Path]:
+    """Write entries made by :func:`rescore_entries`; returns their files."""
+    for path, res in rescored:
         res.write(path)
-        written.append(path)
-    return written
+    return [path for path, _ in rescored]
 
 
 def dirty_models(entries: Entries) -> list[str]:

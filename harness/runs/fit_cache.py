@@ -115,7 +115,7 @@ def source_files(classes: tuple[type, ...]) -> tuple[list[Path], set[str]]:
     for klass in classes:
         module = sys.modules.get(klass.__module__)
         path = Path(module.__file__).resolve() if module is not None and getattr(module, "__file__", None) else None
-        if path is None or klass.__module__ == "builtins":
+        if path is None or klass.__module__ == "builtins" or not path.is_file():  # a class typed at a prompt or piped in (``<stdin>``)
             continue
         roots.add(_package_root(klass.__module__, path))
         start.append(path)
@@ -268,7 +268,8 @@ def cacheable(model: object) -> bool:
     """Whether the cache can key this model's code: its class must live in a module file (a class
     typed into a notebook or ``python -c`` has none to fingerprint)."""
     module = sys.modules.get(type(model).__module__)
-    return type(model).__module__ != "__main__" and getattr(module, "__file__", None) is not None
+    path = getattr(module, "__file__", None)
+    return type(model).__module__ != "__main__" and path is not None and Path(path).is_file()
 
 
 @dataclass

@@ -167,6 +167,13 @@ class RunResults:
     PARTS: ClassVar[dict] = {"model": lambda d: ModelInfo(**d), "dataset": lambda d: DatasetInfo(**d), "bootstrap": lambda d: Bootstrap(**d)}
     _NOT_STORED: ClassVar[frozenset] = frozenset({"stored_main_score", "path"})
 
+    def written_files(self) -> list[Path]:
+        """The files a run of these results wrote: the results, their predictions and, where the
+        results name them, the validation predictions the thresholds were chosen on."""
+        validation = getattr(self, "validation", None)
+        names = [self.path.name, self.predictions, *([validation.predictions] if validation is not None else [])]
+        return [self.path.parent / name for name in dict.fromkeys(names)]
+
     # -- scores --------------------------------------------------------------------------------
     def score_path(self, level: str, name: str, **where) -> tuple[str, ...]:
         """Where a score lies in ``scores``."""
