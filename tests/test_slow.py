@@ -73,23 +73,18 @@ def test_evaluate_lexicon_reproduces_the_committed_scores(tmp_path):
 
 
 @needs_data
-def test_report_of_every_committed_result_in_under_a_minute(tmp_path):
-    """Under a minute to write; at most 30 MB; no page (nor page of documents) taller than the
-    bound; opens in Chromium without a console error."""
-    import time
-
+def test_report_of_every_committed_result_is_light(tmp_path):
+    """At most 30 MB; no page (nor page of documents) taller than the bound; opens in Chromium
+    without a console error. (Its time is measured by benchmarks/report_size.py, not here.)"""
     from harness.report import browser
     from harness.report.site import site_bytes
 
     site = tmp_path / "report"
-    started = time.perf_counter()
     run = subprocess.run([sys.executable, "-m", "harness.cli.main", "report", "--out", str(site)], cwd=ROOT, capture_output=True, text=True)
-    seconds = time.perf_counter() - started
     assert run.returncode == 0, run.stderr
-    assert seconds < 60, f"spinbench report took {seconds:.0f} s"
     assert site_bytes(site) <= 30_000_000, f"the report of every committed result is {site_bytes(site) / 1e6:.1f} MB"
     if browser.missing():
-        pytest.skip(f"report built in {seconds:.0f} s; not opened: {browser.missing()}")
+        pytest.skip(f"report built; not opened: {browser.missing()}")
     heights = []
     with browser.headless_chromium() as driver:
         for page in sorted(site.rglob("*.html")):  # as opened, and each page of documents in the first order
