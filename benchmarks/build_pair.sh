@@ -6,24 +6,33 @@
 #
 # The other commit is checked out in a temporary git worktree and run with this checkout's
 # virtual environment (PYTHONPATH points each build at its own code). Builds go to temporary
-# folders, checked against neither's committed fingerprints (they differ by design). Run it on
-# a quiet machine: the figures are the two builds side by side, not absolutes.
+# folders, checked against neither's committed fingerprints (they may differ by design). Each
+# commit has its own empty cache ($SPINBENCH_CACHE), so round 1 is a first build on a fresh
+# clone (phrase rules derived, no GloVe neighbour lists kept) and round 2 a warm one. Run it on a
+# quiet machine: the figures are the two builds side by side, not absolutes.
 set -euo pipefail
 old=${1:?give the commit to pair against}
 here=$(git rev-parse --show-toplevel)
 tmp=$(mktemp -d)
 trap 'git -C "$here" worktree remove --force "$tmp/old" >/dev/null 2>&1 || true; rm -rf "$tmp"' EXIT
 git -C "$here" worktree add --detach -q "$tmp/old" "$old"
-run() {  # label, code folder
+run() {  # label, code folder, cache folder
     local out="$tmp/data-$1"
     rm -rf "$out"
-    /usr/bin/time -f "%e %U %S" -o "$tmp/time" env PYTHONPATH="$2" python -m harness.cli.main build --num-proc 2 --out "$out" \
-        --update-fingerprints >/dev/null 2>&1
+    /usr/bin/time -f "%e %U %S" -o "$tmp/time" env PYTHONPATH="$2" SPINBENCH_CACHE="$3" python -m harness.cli.main build --num-proc 2 \
+        --out "$out" --update-fingerprints >/dev/null 2>&1
     awk -v label="$1" -v commit="$(git -C "$2" rev-parse --short HEAD)" '{printf "| %s | %s | %.1f | %.1f |\n", label, commit, $1, $2 + $3}' "$tmp/time"
 }
 echo "| build | commit | wall s | CPU s |"
 echo "|---|---|---:|---:|"
 for round in 1 2; do
-    run "old, round $round" "$tmp/old"
-    run "new, round $round" "$here"
+    run "old, round $round" "$tmp/old" "$tmp/cache-old"
+    run "new, round $round" "$here" "$tmp/cache-new"
+done
+for round in 1 2; do
+    if cmp -s "$tmp/data-old, round $round/fingerprints.json" "$tmp/data-new, round $round/fingerprints.json"; then
+        echo "round $round: the two builds' content fingerprints are identical"
+    else
+        echo "round $round: the two builds' content fingerprints differ"
+    fi
 done

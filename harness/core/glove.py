@@ -4,13 +4,24 @@ spinners' embedding-neighbour engine and the restorers that undo it share this r
 >>> index, vocab, unit = load_glove(1000)                     # doctest: +SKIP
 >>> [vocab[j] for j in nearest_rows(unit, index["monday"], 3)]  # doctest: +SKIP
 ['tuesday', 'thursday', 'wednesday']
+
+A neighbour list costs a pass over the whole matrix (2-3 ms, bound by memory), and a build asks
+for thousands; :class:`NeighbourLists` keeps each list it ranks on disk, so the next build (and
+every forked worker of it) reads them back instead.
 """
 
 from __future__ import annotations
 
+import hashlib
+import logging
+import os
+import tempfile
 from functools import lru_cache
+from pathlib import Path
 
 import numpy as np
+
+log = logging.getLogger(__name__)
 
 
 def unit_rows(vectors: np.ndarray) -> np.ndarray:
@@ -45,3 +56,95 @@ def load_glove(vocab_size: int) -> tuple[dict[str, int], list[str], np.ndarray]:
     keep = [i for i, w in enumerate(words) if w.isalpha()][:vocab_size]
     vocab = [words[i] for i in keep]
     return {w: i for i, w in enumerate(vocab)}, vocab, unit_rows(vectors[keep])
+
+
+# Part files a folder may hold before a reader merges them into one.
+_MAX_PARTS = 8
+
+
+class NeighbourLists:
+    """``nearest_rows(unit, i, n)`` for one matrix and ``n``, each list ranked once and kept.
+
+    Lists ranked in this process are added to ``$SPINBENCH_CACHE/glove_neighbours/<key>/`` when
+    :meth:`save` is called, or when the process ends (a build's forked workers too): one part
+    file per process, written whole or not at all, merged by a later reader once there are more
+    than a few. The key is a digest of the matrix's bytes, ``n`` and this module's code, so a
+    list read back is the list :func:`nearest_rows` would rank; a build that read a damaged one
+    would fail its fingerprint check. An unwritable cache only costs the time.
+    """
+
+    def __init__(self, unit: np.ndarray, n: int):
+        self.unit, self.n = unit, n
+        digest = hashlib.sha256(Path(__file__).read_bytes())
+        digest.update(f"{unit.shape} {unit.dtype} {n}".encode())
+        digest.update(np.ascontiguousarray(unit).data)
+        self.folder = _neighbour_root() / digest.hexdigest()[:24]
+        self._lists: dict[int, np.ndarray] = self._read()
+        self._new: dict[int, np.ndarray] = {}
+        self._saver_pid: int | None = None
+
+    def __getitem__(self, i: int) -> np.ndarray:
+        found = self._lists.get(i)
+        if found is None:
+            found = nearest_rows(self.unit, i, self.n)
+            if self._saver_pid != os.getpid():  # once per process, forked workers included
+                from multiprocessing import util
+
+                self._new = {}  # what a forked copy inherited is its parent's to save
+                util.Finalize(None, self.save, exitpriority=0)
+                self._saver_pid = os.getpid()
+            self._lists[i] = self._new[i] = found
+        return found
+
+    def __len__(self) -> int:
+        return len(self._lists)
+
+    def save(self) -> None:
+        """Add the lists ranked since the last save to the cache folder."""
+        if not self._new:
+            return
+        try:
+            _write_part(self.folder, self._new)
+            self._new = {}
+        except OSError as error:
+            log.debug("GloVe neighbour lists not cached in %s: %s", self.folder, error)
+
+    def _read(self) -> dict[int, np.ndarray]:
+        parts = sorted(self.folder.glob("*.npz")) if self.folder.is_dir() else []
+        lists: dict[int, np.ndarray] = {}
+        read = []
+        for path in parts:
+            try:
+                with np.load(path, allow_pickle=False) as part:
+                    rows, lengths, flat = part["rows"], part["lengths"], part["flat"]
+                if len(rows) != len(lengths) or lengths.sum() != len(flat) or (len(flat) and not 0 <= flat.min() <= flat.max() < len(self.unit)):
+                    raise ValueError("inconsistent arrays")
+            except (OSError, ValueError, KeyError) as error:  # a part removed by a concurrent merge, or damaged
+                log.debug("skipped GloVe neighbour part %s: %s", path, error)
+                continue
+            for row, piece in zip(rows.tolist(), np.split(flat, np.cumsum(lengths)[:-1]) if len(rows) else []):
+                lists.setdefault(row, piece)
+            read.append(path)
+        if len(read) > _MAX_PARTS:
+            try:
+                _write_part(self.folder, lists)
+                for path in read:
+                    path.unlink(missing_ok=True)
+            except OSError as error:
+                log.debug("GloVe neighbour parts not merged in %s: %s", self.folder, error)
+        return lists
+
+
+def _neighbour_root() -> Path:
+    from harness.core.files import cache_root
+
+    return cache_root() / "glove_neighbours"
+
+
+def _write_part(folder: Path, lists: dict[int, np.ndarray]) -> None:
+    rows = sorted(lists)
+    folder.mkdir(parents=True, exist_ok=True)
+    with tempfile.NamedTemporaryFile(dir=folder, prefix=".part-", suffix=".tmp", delete=False) as f:
+        np.savez(f, rows=np.asarray(rows, dtype=np.int64), lengths=np.asarray([len(lists[r]) for r in rows], dtype=np.int64),
+                 flat=np.concatenate([lists[r] for r in rows]).astype(np.int64) if rows else np.zeros(0, dtype=np.int64))
+    os.replace(f.name, folder / f"{os.getpid()}-{Path(f.name).stem.removeprefix('.part-')}.npz")

@@ -141,6 +141,10 @@ def _run_pool(fn: Callable[[J], R], jobs: Iterable[J], num_proc: int) -> Iterato
     # fork shares the engines' tables (warmed in the parent) with the workers
     with multiprocessing.get_context("fork").Pool(num_proc) as pool:
         yield from _ordered(lambda batch: pool.apply_async(_apply, (fn, batch)).get, jobs, IN_FLIGHT * num_proc)
+        # Workers let go, not killed: each ends normally and runs its exit hooks (multiprocessing's
+        # Finalize), which keep what it looked up for the next build (harness.core.glove.NeighbourLists).
+        pool.close()
+        pool.join()
 
 
 def run_jobs(fn: Callable[[J], R], jobs: Iterable[J], runner: Runner, total: int | None = None, desc: str = "") -> Iterator[R]:

@@ -8,9 +8,7 @@ mixes true synonyms with co-hyponyms and antonyms (``rise`` -> ``fall``, ``Monda
 
 from __future__ import annotations
 
-import numpy as np
-
-from harness.core.glove import load_glove, nearest_rows, unit_rows  # noqa: F401 (unit_rows: third_party's import)
+from harness.core.glove import NeighbourLists, load_glove, nearest_rows, unit_rows  # noqa: F401 (third_party's imports)
 from harness.core.lexical import FUNCTION_WORDS, known_as, warm_up
 from harness.corpus.spin.base import WordEngine
 
@@ -33,11 +31,16 @@ class GloveEngine(WordEngine):
         self.min_similarity = min_similarity
         self.vocab_size = vocab_size
         self._cache: dict[tuple[str, str], tuple[str, ...]] = {}
-        self._nearest: dict[int, np.ndarray] = {}  # a row's 200 nearest rows, whatever the part of speech asked
+        self._lists: NeighbourLists | None = None  # a row's 200 nearest rows, whatever the part of speech asked
 
     def warm(self) -> None:
-        load_glove(self.vocab_size)
+        self._nearest()
         warm_up()
+
+    def _nearest(self) -> NeighbourLists:
+        if self._lists is None:
+            self._lists = NeighbourLists(load_glove(self.vocab_size)[2], 200)
+        return self._lists
 
     def neighbours(self, lemma: str, upos: str) -> tuple[str, ...]:
         key = (lemma, upos)
@@ -46,9 +49,7 @@ class GloveEngine(WordEngine):
             found: list[str] = []
             if lemma in index:
                 i = index[lemma]
-                if i not in self._nearest:
-                    self._nearest[i] = nearest_rows(matrix, i, 200)
-                for j in self._nearest[i]:
+                for j in self._nearest()[i]:
                     if matrix[j] @ matrix[i] < self.min_similarity or len(found) == self.top_k:
                         break
                     word = vocab[j]

