@@ -5,7 +5,7 @@
 #   bash benchmarks/build_pair.sh d7e6c23        # the commit before the issue-18/19 data revision
 #
 # The other commit is checked out in a temporary git worktree and run with this checkout's
-# virtual environment (PYTHONPATH points each build at its own code). Builds go to temporary
+# virtual environment (each build runs in its own code's folder, with PYTHONPATH pointing there). Builds go to temporary
 # folders, checked against neither's committed fingerprints (they may differ by design). Each
 # commit has its own empty cache ($SPINBENCH_CACHE), so round 1 is a first build on a fresh
 # clone (phrase rules derived, no GloVe neighbour lists kept) and round 2 a warm one. Run it on a
@@ -19,8 +19,9 @@ git -C "$here" worktree add --detach -q "$tmp/old" "$old"
 run() {  # label, code folder, cache folder
     local out="$tmp/data-$1"
     rm -rf "$out"
-    /usr/bin/time -f "%e %U %S" -o "$tmp/time" env PYTHONPATH="$2" SPINBENCH_CACHE="$3" python -m harness.cli.main build --num-proc 2 \
-        --out "$out" --update-fingerprints >/dev/null 2>&1
+    # from the code's own folder: `python -m` puts the working folder ahead of PYTHONPATH
+    (cd "$2" && /usr/bin/time -f "%e %U %S" -o "$tmp/time" env PYTHONPATH="$2" SPINBENCH_CACHE="$3" python -m harness.cli.main build \
+        --num-proc 2 --out "$out" --update-fingerprints >/dev/null 2>&1)
     awk -v label="$1" -v commit="$(git -C "$2" rev-parse --short HEAD)" '{printf "| %s | %s | %.1f | %.1f |\n", label, commit, $1, $2 + $3}' "$tmp/time"
 }
 echo "| build | commit | wall s | CPU s |"
