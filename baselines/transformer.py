@@ -31,10 +31,11 @@ from pathlib import Path
 import numpy as np
 
 from harness.core.wordpieces import IGNORE, encode, pad, piece_labels, quiet_transformers, resolve_device, special_tokens, token_scores, windows
-from harness.evaluation.contract import Interval
+from harness.evaluation.contract import Interval, OneOf
 
 LABELS = {0: "clean", 1: "spun"}
 PREDICT_BATCH = 32  # windows per forward pass when predicting (scores do not depend on it)
+TRAIN_DTYPES = ("float32", "bfloat16")
 
 
 @contextlib.contextmanager
@@ -74,14 +75,18 @@ class TransformerDetector:
     stride : pieces between the starts of overlapping windows when predicting.
     device : "cpu", "cuda", or None for a GPU when there is one.
     seed : seeds the head, dropout and the order of the windows.
+    train_dtype : what the fit's forward and backward passes compute in: "float32", or "bfloat16"
+        (torch autocast: matrix products in bfloat16, weights, gradients and AdamW in float32).
+        Prediction computes in float32 either way.
     """
 
     param_ranges = {"epochs": Interval(0, closed=False), "learning_rate": Interval(0, closed=False), "warmup": Interval(0, 1),
-                    "weight_decay": Interval(0), "batch_size": Interval(1), "max_length": Interval(8, 512), "stride": Interval(1)}
+                    "weight_decay": Interval(0), "batch_size": Interval(1), "max_length": Interval(8, 512), "stride": Interval(1),
+                    "train_dtype": OneOf(*TRAIN_DTYPES)}
 
     def __init__(self, model_name: str | None = None, epochs: float = 1.0, learning_rate: float = 1e-4, batch_size: int = 16,
                  max_length: int = 128, stride: int = 64, warmup: float = 0.1, weight_decay: float = 0.01,
-                 device: str | None = None, seed: int = 0):
+                 device: str | None = None, seed: int = 0, train_dtype: str = "float32"):
         self.model_name = model_name
         self.epochs = epochs
         self.learning_rate = learning_rate
@@ -92,6 +97,7 @@ class TransformerDetector:
         self.weight_decay = weight_decay
         self.device = device
         self.seed = seed
+        self.train_dtype = train_dtype
 
     # The loaded model and tokenizer are caches of model_files_: left out of pickles, rebuilt on use.
     def __getstate__(self):
@@ -116,6 +122,7 @@ class TransformerDetector:
 
         device = resolve_device(self.device)
         base = base_model_path(self.model_name)
+        autocast = torch.autocast(device.split(":")[0], dtype=torch.bfloat16, enabled=self.train_dtype == "bfloat16")
         with deterministic(self.seed), quiet_transformers():
             tokenizer = AutoTokenizer.from_pretrained(base)
             model = AutoModelForTokenClassification.from_pretrained(
@@ -149,8 +156,9 @@ class TransformerDetector:
                         y, _ = pad([labels for _, labels in batch], IGNORE)
                         step += 1
                         if (y != IGNORE).any():  # a batch with no labelled piece would give a NaN loss
-                            out = model(input_ids=torch.from_numpy(ids).to(device), attention_mask=torch.from_numpy(mask).to(device),
-                                        labels=torch.from_numpy(y).to(device))
+                            with autocast:
+                                out = model(input_ids=torch.from_numpy(ids).to(device), attention_mask=torch.from_numpy(mask).to(device),
+                                            labels=torch.from_numpy(y).to(device))
                             out.loss.backward()
                             torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
                             optimizer.step()

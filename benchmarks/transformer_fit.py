@@ -1,6 +1,7 @@
 """Training and prediction speed of the ``transformer`` baseline, and the full fit it implies.
 
     python benchmarks/transformer_fit.py [--docs 60] [--steps 20] [--device cpu|cuda] [--model-args k=v,...]
+    python benchmarks/transformer_fit.py --model-args train_dtype=bfloat16     # the fit in bfloat16
 
 Fits the baseline for one pass over the first ``--docs`` documents of ``news``/train with the
 given hyperparameters (the baseline's defaults otherwise) and prints word pieces/s and
@@ -39,7 +40,8 @@ def step_speed(detector, examples, steps: int) -> tuple[float, float]:
         ids, mask = pad([x for x, _ in batch], 0)
         y, _ = pad([labels for _, labels in batch], IGNORE)
         started = time.perf_counter()
-        out = model(input_ids=torch.from_numpy(ids).to(device), attention_mask=torch.from_numpy(mask).to(device), labels=torch.from_numpy(y).to(device))
+        with torch.autocast(device.split(":")[0], dtype=torch.bfloat16, enabled=detector.train_dtype == "bfloat16"):  # as the fit does
+            out = model(input_ids=torch.from_numpy(ids).to(device), attention_mask=torch.from_numpy(mask).to(device), labels=torch.from_numpy(y).to(device))
         out.loss.backward()
         torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
         optimizer.step()

@@ -54,6 +54,7 @@ _EXPORTS = {
     "read_results": "harness.evaluation.results",
     "Detector": "harness.evaluation.contract",
     "Interval": "harness.evaluation.contract",
+    "OneOf": "harness.evaluation.contract",
     "OPTIONAL_HOOKS": "harness.evaluation.contract",
     "check_detector": "harness.evaluation.conformance",
     "restore": "harness.restoration.run",

@@ -21,6 +21,7 @@ from tiny_models import save_tiny_model  # noqa: E402
 from baselines.transformer import TransformerDetector  # noqa: E402
 from harness.cli.main import evaluate_main  # noqa: E402
 from harness.cli.main import main as spinbench  # noqa: E402
+from harness.evaluation.contract import BadHyperparameter  # noqa: E402
 from harness.evaluation.evaluate import evaluate  # noqa: E402
 from harness.evaluation.hf_model import HFModelError, HFTokenClassifier  # noqa: E402
 from harness.evaluation.registry import make_detector  # noqa: E402
@@ -181,3 +182,31 @@ def test_a_batch_without_labelled_pieces_trains_nothing(tiny_hf_model):
     det = TransformerDetector(model_name=str(tiny_hf_model), **TINY).fit([["\u200b", "\u200b"]], [[1, 0]])
     assert det.train_loss_ is None  # the zero-width spaces have no pieces, so no loss (not NaN)
     assert all(0.0 <= s <= 1.0 for s in det.predict_token_proba(DOCS[:1])[0])
+
+
+def test_a_bfloat16_fit_is_seeded_and_computes_in_bfloat16(tiny_hf_model, monkeypatch):
+    a = TransformerDetector(model_name=str(tiny_hf_model), **TINY, train_dtype="bfloat16").fit(DOCS, LABELS)
+    b = TransformerDetector(model_name=str(tiny_hf_model), **TINY, train_dtype="bfloat16").fit(DOCS, LABELS)
+    assert a.model_files_ == b.model_files_
+    assert a.model_files_ != TransformerDetector(model_name=str(tiny_hf_model), **TINY).fit(DOCS, LABELS).model_files_
+    seen = []
+    original = torch.nn.functional.linear
+
+    def linear(*args, **kwargs):
+        out = original(*args, **kwargs)
+        seen.append(out.dtype)
+        return out
+
+    monkeypatch.setattr(torch.nn.functional, "linear", linear)
+    TransformerDetector(model_name=str(tiny_hf_model), **TINY, train_dtype="bfloat16").fit(DOCS, LABELS)
+    assert torch.bfloat16 in seen  # the fit's products ran in bfloat16
+    seen.clear()
+    a.predict_token_proba(DOCS)
+    assert set(seen) == {torch.float32}  # prediction stays float32
+    weights = [p.dtype for p in a._model.parameters()]
+    assert set(weights) == {torch.float32}
+
+
+def test_train_dtype_takes_only_its_choices():
+    with pytest.raises(BadHyperparameter, match="train_dtype must be one of 'float32', 'bfloat16', not 'float16'"):
+        make_detector("transformer", {"train_dtype": "float16"})

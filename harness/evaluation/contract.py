@@ -12,7 +12,8 @@ A detector sees documents as lists of token strings (from :func:`harness.tokeniz
             return [[0.5] * len(doc) for doc in docs]
 
 Hyperparameter values are checked before a detector is made: each must have the type of its
-default, and a class may declare allowed ranges in ``param_ranges`` (``{"max_n": Interval(1)}``).
+default, and a class may declare allowed values in ``param_ranges`` (``{"max_n": Interval(1)}``,
+``{"kind": OneOf("a", "b")}``).
 
 Every optional hook is listed in :data:`OPTIONAL_HOOKS` and found through :func:`hook`, so what
 the harness may call on a detector stands here and nowhere else.
@@ -55,7 +56,7 @@ OPTIONAL_HOOKS: dict[str, str] = {
                "`spinbench detect --suggest --restorer detector`",
     "export": "export(path) writes the fitted detector where others can use it (`spinbench export`; the "
               "transformer baseline writes a Hugging Face folder for --model hf:DIR)",
-    "param_ranges": "class attribute {hyperparameter: Interval(...)}: allowed values, checked before the "
+    "param_ranges": "class attribute {hyperparameter: Interval(...) or OneOf(...)}: allowed values, checked before the "
                     "detector is made",
     "requires_fit": "class attribute; False for a detector that needs no training (fit is then never "
                     "called and may be left out). Default True",
@@ -128,6 +129,23 @@ class Interval:
         return f"{name} must be {'at most' if self.closed else 'less than'} {self.high}, not {value}"
 
 
+@dataclass(frozen=True)
+class OneOf:
+    """Allowed values of a hyperparameter that names a choice.
+
+    >>> OneOf("float32", "bfloat16").check("train_dtype", "float16")
+    "train_dtype must be one of 'float32', 'bfloat16', not 'float16'"
+    """
+
+    values: tuple
+
+    def __init__(self, *values):
+        object.__setattr__(self, "values", values)
+
+    def check(self, name: str, value: object) -> str | None:
+        return None if value in self.values else f"{name} must be one of {', '.join(map(repr, self.values))}, not {value!r}"
+
+
 def _type_problem(name: str, default: object, value: object) -> str | None:
     """Why ``value`` cannot stand where ``default`` does (None when it can)."""
     if default is None or default is inspect.Parameter.empty:
@@ -164,8 +182,9 @@ def check_params(cls: type, params: dict, model: str) -> dict:
                 continue
             raise BadHyperparameter(f"model {model!r} has no hyperparameter {name!r}; {did_you_mean(name, accepted)}it takes: {', '.join(accepted) or 'none'}")
         problem = _type_problem(name, accepted[name].default, value)
-        if problem is None and name in ranges and isinstance(value, (int, float)) and not isinstance(value, bool):
-            problem = ranges[name].check(name, value)
+        rule = ranges.get(name)
+        if problem is None and rule is not None and (isinstance(rule, OneOf) or isinstance(value, (int, float)) and not isinstance(value, bool)):
+            problem = rule.check(name, value)
         if problem:
             raise BadHyperparameter(f"model {model!r}: {problem}")
         out[name] = float(value) if isinstance(accepted[name].default, float) and isinstance(value, int) else value
