@@ -343,7 +343,8 @@ def _interval(score: dict | None) -> str:
 
 def restoration_scores(root: Path) -> str:
     """Every committed restoration entry: top-1 / top-5 overall and per edit kind, and the share of
-    the edit distance removed on the gold spans and on the detector's spans; news/test first,
+    the edit distance removed on the gold spans and on the detector's spans (with the guesses under
+    the restorer's confidence cut withheld too, where it gives confidences); news/test first,
     restorers by top-1 on news/test."""
     results = load_restoration_results(root)
     if not results:
@@ -367,14 +368,17 @@ def restoration_scores(root: Path) -> str:
             detected_cell = "–" if detected is None else _interval(detected["distance_removed"])
             if detected is not None and len(detectors) > 1:
                 detected_cell += f" (`{res['detector']['name']}`)"
+            abstaining = s["end_to_end"].get("detected_spans_abstaining")  # a restorer that gives confidences
+            abstaining_cell = "–" if abstaining is None else _interval(abstaining["distance_removed"])
             speed = res["throughput"].get("spans_per_second")
             rows.append([c, f"`{m}`", _interval(s["edits"]["top1"]), _interval(s["edits"]["top5"]), _value(s["edits"]["top1_lemma"]), *kinds,
-                         _interval(s["end_to_end"]["gold_spans"]["distance_removed"]), detected_cell, f"{speed:,.0f}" if speed else "–"])
+                         _interval(s["end_to_end"]["gold_spans"]["distance_removed"]), detected_cell, abstaining_cell,
+                         f"{speed:,.0f}" if speed else "–"])
         first = next(results[(m, c)] for m in restorers if (m, c) in results)
         kinds = ", ".join(f"{first['scores']['by_kind'][k]['count']:,} {label}" for k, label in RESTORATION_KINDS.items() if k in first["scores"]["by_kind"])
         counts.append(f"`{c}`/{first['dataset']['split']}: {first['scores']['edits']['count']:,} gold edits ({kinds})")
     table = _table(["config", "restorer", "top-1", "top-5", "top-1 lemma", *(f"{label} top-1 / top-5" for label in RESTORATION_KINDS.values()),
-                    "edit distance removed, gold spans", detected_header, "spans/s"], rows, right=1)
+                    "edit distance removed, gold spans", detected_header, f"{detected_header}, abstaining", "spans/s"], rows, right=1)
     return table + "\n\nEdits scored: " + "; ".join(counts) + "."
 
 

@@ -109,13 +109,15 @@ def test_restoration_block_renders_entries_as_written(tmp_path):
     held_out.dataset = type(news.dataset)(**{**news.dataset.__dict__, "config": "unseen-domain"})
     held_out.detector = {"name": "lexicon", "results_file": "results/lexicon/unseen-domain.json", "predictions_sha256": "0" * 64, "token_threshold": 0.5}
     held_out.scores = {**news.scores, "end_to_end": {**news.scores["end_to_end"], "detected_spans": {
-        "spans": 3, "distance_before": 4, "distance_after": 5, "distance_removed": {"value": -0.25, "ci95": [None, None]}}}}
+        "spans": 3, "distance_before": 4, "distance_after": 5, "distance_removed": {"value": -0.25, "ci95": [None, None]}},
+        "detected_spans_abstaining": {"spans": 3, "shown": 1, "distance_before": 4, "distance_after": 3.5,
+                                      "distance_removed": {"value": 0.125, "ci95": [None, None]}}}}
     held_out.write(tmp_path / "results" / "restore" / "toy" / "unseen-domain.json")
     news.write(tmp_path / "results" / "restore" / "toy" / "news.json")
     lines = figures.restoration_scores(tmp_path).splitlines()
-    assert "removed, `lexicon`'s spans" in lines[0]
-    assert lines[2] == "| news | `toy` | 0.500 [0.400, 0.600] | 0.500 [0.400, 0.600] | 0.500 | 0.500 / 0.500 | – | – | – | 0.500 [0.400, 0.600] | – | – |"
-    assert lines[3].startswith("| unseen-domain | `toy` |") and "| -0.250 |" in lines[3]
+    assert "removed, `lexicon`'s spans |" in lines[0] and "removed, `lexicon`'s spans, abstaining |" in lines[0]
+    assert lines[2] == "| news | `toy` | 0.500 [0.400, 0.600] | 0.500 [0.400, 0.600] | 0.500 | 0.500 / 0.500 | – | – | – | 0.500 [0.400, 0.600] | – | – | – |"
+    assert lines[3].startswith("| unseen-domain | `toy` |") and lines[3].endswith("| -0.250 | 0.125 | – |")
     assert lines[-1] == "Edits scored: `news`/test: 2 gold edits (2 one word); `unseen-domain`/test: 2 gold edits (2 one word)."
 
 

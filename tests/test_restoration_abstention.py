@@ -148,3 +148,26 @@ def test_detect_suggest_shows_a_guess_only_above_the_cut_with_its_confidence(tin
     spans = [(e["spun_start"], e["spun_end"]) for e in edits]
     shown, withheld = suggest(tokens, spans)  # Confident is sure of every other span only
     assert shown == (edits[0]["original_text"], 0.9) and withheld is None
+
+
+def test_an_entry_with_confidences_recomputes_and_rescores_with_its_cut_named(tiny_dataset, tmp_path):
+    from harness.restoration import leaderboard as restoration_board
+
+    answers = {}
+    for split in ("validation", "test"):
+        for r in harness.load("news", split, dataset=str(tiny_dataset)).records:
+            answers.update({(tuple(t["text"] for t in r["tokens"]), (e["spun_start"], e["spun_end"])): e["original_text"] for e in r["edits"]})
+    Confident.answers = answers
+    results = tmp_path / "results"
+    entry = restore(Confident(), dataset=str(tiny_dataset), output_dir=results, submit=True, allow_dirty=True)
+    recorded = entry.scores["abstention"]
+    assert recorded["chosen_on"] == "news/validation" and recorded["predictions"] and len(recorded["predictions_sha256"]) == 64
+    problems, valid = restoration_board.check(results, str(tiny_dataset))
+    assert [p for p in problems if "a partial submission" not in p] == []  # news alone: the other configs are not run here
+    assert list(valid) == [entry.path.parent.name]
+    table = restoration_board.table(valid)
+    column = table.columns.index("removed, detector's spans, abstaining")
+    assert "gold_spans_abstaining" in entry.scores["end_to_end"]
+    assert table.rows[0][column] == "–"  # restored on the gold spans only: no detector's spans to abstain on
+    rescored = restoration_board.rescore(results, str(tiny_dataset))
+    assert [res.scores["abstention"] for _, res in rescored] == [recorded]

@@ -76,7 +76,7 @@ def table(entries: Entries) -> Table:
         news = entries[model].get(DEFAULT_CONFIG)
         s = news.scores if news else {}
         edits, by_kind, end_to_end = s.get("edits", {}), s.get("by_kind", {}), s.get("end_to_end", {})
-        detected = end_to_end.get("detected_spans")
+        detected, abstaining = end_to_end.get("detected_spans"), end_to_end.get("detected_spans_abstaining")
         speed = news.throughput.spans_per_second if news else None
         rows.append([
             rank.get(model, MISSING), model,
@@ -85,11 +85,13 @@ def table(entries: Entries) -> Table:
             *(score_text(by_kind.get(k, {}).get("top1"), False) for k in KINDS),
             score_text(end_to_end.get("gold_spans", {}).get("distance_removed")),
             f"{score_text(detected['distance_removed'], False)} (`{news.detector['name']}`)" if detected and news.detector else MISSING,
+            score_text(abstaining["distance_removed"]) if abstaining else MISSING,
             *(score_text(entries[model][c].main_score, False) if c in entries[model] else MISSING for c in held_out),
             f"{speed:,.0f}" if speed else MISSING,
         ])
     columns = ("rank", "model", "top-1 (main)", f"top-{TOP_K}", "top-1 lemma", f"top-{TOP_K} lemma", *(f"top-1 {k.replace('_', ' ')}" for k in KINDS),
-               "edit distance removed, gold spans", "removed, detector's spans", *(f"{c} top-1" for c in held_out), "spans/s")
+               "edit distance removed, gold spans", "removed, detector's spans",
+               "removed, detector's spans, abstaining", *(f"{c} top-1" for c in held_out), "spans/s")
     return Table(f"restoration: `{DEFAULT_CONFIG}`/test, original wording recovered", columns, rows)
 
 
@@ -97,7 +99,9 @@ SECTION_INTRO = (
     "Restoration (the [restoration track](docs/restoration.md)): for each gold edit of a spun document, the restorer's "
     f"ranked guesses at the original wording; top-1 and top-{TOP_K} exact match (case-insensitive; *lemma*: up to inflection), "
     "broken down by edit kind, and end to end the share of the token edit distance to the original that putting its first "
-    f"guess in every span removes (on the gold spans, and on a detector's flagged spans). 95% intervals from {DEFAULT_RESAMPLES:,} "
+    f"guess in every span removes (on the gold spans, and on a detector's flagged spans; *abstaining*: with the guesses under the "
+    "restorer's confidence cut, chosen on `news`/validation, withheld, for a restorer that gives confidences). 95% intervals from "
+    f"{DEFAULT_RESAMPLES:,} "
     f"bootstrap resamples of documents; rank: {board.rank_rule('top-1')} Rendered from `results/restore/`; "
     "`spinbench leaderboard --check` recomputes every entry from its predictions; `spans/s` is self-reported."
 )

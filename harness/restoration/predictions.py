@@ -146,6 +146,18 @@ def abstention_cut(header: dict) -> float | None:
     return float(cut) if isinstance(cut, (int, float)) and not isinstance(cut, bool) else None
 
 
+PROVENANCE = ("chosen_on", "predictions", "predictions_sha256")  # where the cut was chosen, not scores
+
+
+def with_abstention_provenance(scores: dict, abstention: dict | None) -> dict:
+    """``scores`` with its abstention block naming where the cut was chosen (the header's
+    ``abstention``: the split and the validation predictions, with their hash), as results
+    record it; unchanged when there is no such block."""
+    if isinstance(abstention, dict) and isinstance(scores.get("abstention"), dict):
+        scores["abstention"].update({k: abstention.get(k) for k in PROVENANCE})
+    return scores
+
+
 def score_restoration_file(path: Path, gold: RestorationGold, n_boot: int, seed: int, detector: DetectorSpans | None = None,
                            read: tuple[dict, dict] | None = None) -> tuple[dict, dict]:
     """(header, scores) of a restoration predictions file, at the abstention cut its header
@@ -159,4 +171,5 @@ def score_restoration_file(path: Path, gold: RestorationGold, n_boot: int, seed:
         if header.get("detector") != detector.header() | {"results_file": header["detector"].get("results_file")}:
             raise ResultsError(f"{path}: its header's detector {header.get('detector')} is not {detector.header()}")
     confidences, detected_confidences = confidences_in_order(header, rows, gold)
-    return header, score_restoration(gold, candidates, n_boot, seed, detected, confidences, detected_confidences, abstention_cut(header))
+    scores = score_restoration(gold, candidates, n_boot, seed, detected, confidences, detected_confidences, abstention_cut(header))
+    return header, with_abstention_provenance(scores, header.get("abstention"))

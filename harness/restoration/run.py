@@ -37,7 +37,7 @@ from harness.restoration.items import (
     restoration_gold,
     training_data,
 )
-from harness.restoration.predictions import header_of, read_predictions, score_restoration_file, write_predictions
+from harness.restoration.predictions import header_of, read_predictions, score_restoration_file, with_abstention_provenance, write_predictions
 from harness.restoration.registry import make_restorer, target_of
 from harness.restoration.results import RestorationResults, RestorationThroughput, read_restoration_results
 from harness.restoration.scoring import CUT_RULE, cut_on, score_restoration
@@ -259,7 +259,7 @@ def write_restoration_run(paths: RunPaths, results: RestorationResults, gold: Re
             write_predictions(where, header_of(res.model, split, None), split, val_candidates, None, val_confidences)
             abstention = {"rule": CUT_RULE, "cut": cut, "chosen_on": f"{split.config}/{split.split}", "predictions": where.name,
                           "predictions_sha256": sha256_file(where)}
-            res.scores["abstention"].update(chosen_on=abstention["chosen_on"], predictions=where.name, predictions_sha256=abstention["predictions_sha256"])
+            with_abstention_provenance(res.scores, abstention)
         write_predictions(paths.predictions, header_of(res.model, gold, detector, abstention), gold, candidates, detected, confidences, found_confidences)
         res.predictions_sha256 = sha256_file(paths.predictions)
 
