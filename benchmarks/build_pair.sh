@@ -12,7 +12,7 @@
 # quiet machine: the figures are the two builds side by side, not absolutes.
 set -euo pipefail
 old=${1:?give the commit to pair against}
-here=$(git rev-parse --show-toplevel)
+here=$(git -C "$(dirname "$0")" rev-parse --show-toplevel)
 tmp=$(mktemp -d)
 trap 'git -C "$here" worktree remove --force "$tmp/old" >/dev/null 2>&1 || true; rm -rf "$tmp"' EXIT
 git -C "$here" worktree add --detach -q "$tmp/old" "$old"
@@ -20,9 +20,16 @@ run() {  # label, code folder, cache folder
     local out="$tmp/data-$1"
     rm -rf "$out"
     # from the code's own folder: `python -m` puts the working folder ahead of PYTHONPATH
-    (cd "$2" && /usr/bin/time -f "%e %U %S" -o "$tmp/time" env PYTHONPATH="$2" SPINBENCH_CACHE="$3" python -m harness.cli.main build \
-        --num-proc 2 --out "$out" --update-fingerprints >/dev/null 2>&1)
-    awk -v label="$1" -v commit="$(git -C "$2" rev-parse --short HEAD)" '{printf "| %s | %s | %.1f | %.1f |\n", label, commit, $1, $2 + $3}' "$tmp/time"
+    if ! (cd "$2" && /usr/bin/time -f "%e %U %S" -o "$tmp/time" env PYTHONPATH="$2" SPINBENCH_CACHE="$3" python -m harness.cli.main build \
+        --num-proc 2 --out "$out" --update-fingerprints >"$tmp/log" 2>&1); then
+        echo "the $1 build failed; the end of its output:" >&2
+        tail -n 15 "$tmp/log" >&2
+        exit 1
+    fi
+    local commit
+    commit=$(git -C "$2" rev-parse --short HEAD)
+    [ -z "$(git -C "$2" status --porcelain -- harness baselines)" ] || commit="$commit + uncommitted changes"
+    awk -v label="$1" -v commit="$commit" '{printf "| %s | %s | %.1f | %.1f |\n", label, commit, $1, $2 + $3}' "$tmp/time"
 }
 echo "| build | commit | wall s | CPU s |"
 echo "|---|---|---:|---:|"
@@ -31,6 +38,9 @@ for round in 1 2; do
     run "new, round $round" "$here" "$tmp/cache-new"
 done
 for round in 1 2; do
+    for side in old new; do
+        [ -f "$tmp/data-$side, round $round/fingerprints.json" ] || { echo "round $round: the $side build wrote no fingerprints.json"; continue 2; }
+    done
     if cmp -s "$tmp/data-old, round $round/fingerprints.json" "$tmp/data-new, round $round/fingerprints.json"; then
         echo "round $round: the two builds' content fingerprints are identical"
     else

@@ -24,6 +24,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from harness.core.configs import CONFIGS
+from harness.restoration.leaderboard import shown_share
 from harness.runs.formatting import score_text
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -369,7 +370,7 @@ def restoration_scores(root: Path) -> str:
             if detected is not None and len(detectors) > 1:
                 detected_cell += f" (`{res['detector']['name']}`)"
             abstaining = s["end_to_end"].get("detected_spans_abstaining")  # a restorer that gives confidences
-            abstaining_cell = "–" if abstaining is None else _interval(abstaining["distance_removed"])
+            abstaining_cell = "–" if abstaining is None else f"{_interval(abstaining['distance_removed'])} ({shown_share(abstaining)} shown)"
             speed = res["throughput"].get("spans_per_second")
             rows.append([c, f"`{m}`", _interval(s["edits"]["top1"]), _interval(s["edits"]["top5"]), _value(s["edits"]["top1_lemma"]), *kinds,
                          _interval(s["end_to_end"]["gold_spans"]["distance_removed"]), detected_cell, abstaining_cell,

@@ -65,3 +65,31 @@ def test_a_bad_cluster_spec_is_one_clear_error(tmp_path, single_process):
     _, sources = single_process
     with pytest.raises(SpinbenchError, match="local:N with N a number"):
         build(tmp_path, ["news"], seed=0, sources=lambda name: sources[name], dask="local:two")
+
+
+def _dies_on_three(i):
+    import os
+
+    if i == 3:
+        os._exit(1)  # as a worker killed by the kernel (out of memory) ends
+    return i
+
+
+def _fails_on_three(i):
+    if i == 3:
+        raise ValueError("document three")
+    return i
+
+
+def test_a_worker_that_dies_fails_the_run_at_once_and_one_that_raises_passes_its_error_on():
+    import multiprocessing
+
+    from harness.core.errors import SpinbenchError
+    from harness.corpus.runners import Runner, run_jobs
+
+    with pytest.raises(SpinbenchError, match="a build worker process died before it finished its documents"):
+        list(run_jobs(_dies_on_three, range(40), Runner(num_proc=2)))
+    with pytest.raises(ValueError, match="document three"):
+        list(run_jobs(_fails_on_three, range(40), Runner(num_proc=2)))
+    assert list(run_jobs(abs, range(-9, 9), Runner(num_proc=2))) == [abs(i) for i in range(-9, 9)]
+    assert multiprocessing.active_children() == []

@@ -117,7 +117,7 @@ def test_restoration_block_renders_entries_as_written(tmp_path):
     lines = figures.restoration_scores(tmp_path).splitlines()
     assert "removed, `lexicon`'s spans |" in lines[0] and "removed, `lexicon`'s spans, abstaining |" in lines[0]
     assert lines[2] == "| news | `toy` | 0.500 [0.400, 0.600] | 0.500 [0.400, 0.600] | 0.500 | 0.500 / 0.500 | – | – | – | 0.500 [0.400, 0.600] | – | – | – |"
-    assert lines[3].startswith("| unseen-domain | `toy` |") and lines[3].endswith("| -0.250 | 0.125 | – |")
+    assert lines[3].startswith("| unseen-domain | `toy` |") and lines[3].endswith("| -0.250 | 0.125 (33% shown) | – |")
     assert lines[-1] == "Edits scored: `news`/test: 2 gold edits (2 one word); `unseen-domain`/test: 2 gold edits (2 one word)."
 
 

@@ -60,6 +60,61 @@ def test_a_damaged_or_out_of_range_part_is_skipped(unit):
     assert np.array_equal(read[2], nearest_rows(unit, 2, 20))
 
 
+def _bad_parts(good: bytes):
+    """Damaged parts and parts holding lists no ranking gives (50 rows, lists of 7)."""
+    yield "cut short", good[: len(good) // 2]
+    yield "empty", b""
+    flipped = bytearray(good)
+    flipped[len(good) // 2] ^= 0xFF
+    yield "one byte flipped", bytes(flipped)
+    arrays = {
+        "rows of lists": dict(rows=np.array([[0], [1]]), lengths=np.array([7, 7]), flat=np.arange(2, 16)),
+        "0-d arrays": dict(rows=np.array(3), lengths=np.array(7), flat=np.arange(4, 11)),
+        "a short list": dict(rows=np.array([3]), lengths=np.array([2]), flat=np.array([4, 5])),
+        "a negative length": dict(rows=np.array([3, 4]), lengths=np.array([-1, 8]), flat=np.arange(5, 12)),
+        "float neighbours": dict(rows=np.array([3]), lengths=np.array([7]), flat=np.arange(4, 11, dtype=float)),
+        "2-d neighbours": dict(rows=np.array([3]), lengths=np.array([7]), flat=np.arange(4, 11).reshape(1, 7)),
+        "the row itself, repeated": dict(rows=np.array([3]), lengths=np.array([7]), flat=np.full(7, 3)),
+        "a repeated neighbour": dict(rows=np.array([3]), lengths=np.array([7]), flat=np.array([4, 4, 5, 6, 7, 8, 9])),
+    }
+    for name, parts in arrays.items():
+        import io
+
+        buffer = io.BytesIO()
+        np.savez(buffer, **parts)
+        yield name, buffer.getvalue()
+
+
+def test_no_damaged_or_impossible_part_is_read(monkeypatch, tmp_path):
+    unit = unit_rows(np.random.default_rng(3).normal(size=(50, 4)))
+    lists = NeighbourLists(unit, 7)
+    lists[3]
+    lists.save()
+    (good,) = _parts(lists)
+    for name, data in _bad_parts(good.read_bytes()):
+        bad = lists.folder / "0-bad.npz"  # read before the good part
+        bad.write_bytes(data)
+        read = NeighbourLists(unit, 7)
+        assert len(read) == 1, name
+        assert np.array_equal(read[3], nearest_rows(unit, 3, 7)), name
+        bad.unlink()
+
+
+def test_a_matrix_with_a_row_without_direction_keeps_its_short_lists():
+    vectors = np.random.default_rng(5).normal(size=(30, 4))
+    vectors[7] = 0.0  # a zero vector: its unit row is NaN, and it is nobody's neighbour
+    with np.errstate(invalid="ignore"):
+        unit = unit_rows(vectors)
+    lists = NeighbourLists(unit, 40)
+    wanted = {i: nearest_rows(unit, i, 40) for i in (0, 7)}
+    assert len(wanted[7]) == 0 and len(wanted[0]) == 28
+    for i in wanted:
+        lists[i]
+    lists.save()
+    read = NeighbourLists(unit, 40)
+    assert len(read) == 2 and all(np.array_equal(read[i], wanted[i]) for i in wanted)
+
+
 def test_many_parts_are_merged_into_one(unit):
     writers = [NeighbourLists(unit, 20) for _ in range(9)]  # nine processes' worth, each saving one part
     for i, lists in enumerate(writers):

@@ -69,8 +69,10 @@ class NeighbourLists:
     :meth:`save` is called, or when the process ends (a build's forked workers too): one part
     file per process, written whole or not at all, merged by a later reader once there are more
     than a few. The key is a digest of the matrix's bytes, ``n`` and this module's code, so a
-    list read back is the list :func:`nearest_rows` would rank; a build that read a damaged one
-    would fail its fingerprint check. An unwritable cache only costs the time.
+    list read back is the list :func:`nearest_rows` ranked. A part that cannot be read whole, or
+    that holds a list no ranking could give, is left out (its lists are ranked again); a list
+    edited into another plausible ranking would make a build fail its fingerprint check. An
+    unwritable cache only costs the time.
     """
 
     def __init__(self, unit: np.ndarray, n: int):
@@ -79,6 +81,7 @@ class NeighbourLists:
         digest.update(f"{unit.shape} {unit.dtype} {n}".encode())
         digest.update(np.ascontiguousarray(unit).data)
         self.folder = _neighbour_root() / digest.hexdigest()[:24]
+        self._may_be_short: bool | None = None  # whether a list may hold fewer than n rows (asked when reading)
         self._lists: dict[int, np.ndarray] = self._read()
         self._new: dict[int, np.ndarray] = {}
         self._saver_pid: int | None = None
@@ -110,21 +113,23 @@ class NeighbourLists:
             log.debug("GloVe neighbour lists not cached in %s: %s", self.folder, error)
 
     def _read(self) -> dict[int, np.ndarray]:
+        """Every list the folder's parts hold; a part that cannot be read whole, or that holds a
+        list no ranking could give (a wrong length or type, a row out of range, repeated, or the
+        row itself), is left out; more than a few parts are merged into one."""
         parts = sorted(self.folder.glob("*.npz")) if self.folder.is_dir() else []
         lists: dict[int, np.ndarray] = {}
         read = []
         for path in parts:
             try:
                 with np.load(path, allow_pickle=False) as part:
-                    rows, lengths, flat = part["rows"], part["lengths"], part["flat"]
-                if len(rows) != len(lengths) or lengths.sum() != len(flat) or (len(flat) and not 0 <= flat.min() <= flat.max() < len(self.unit)):
-                    raise ValueError("inconsistent arrays")
-            except (OSError, ValueError, KeyError) as error:  # a part removed by a concurrent merge, or damaged
+                    found = self._checked(part["rows"], part["lengths"], part["flat"])
+            except Exception as error:  # noqa: BLE001 - removed by a concurrent merge, cut short, or damaged: ranked afresh
                 log.debug("skipped GloVe neighbour part %s: %s", path, error)
                 continue
-            for row, piece in zip(rows.tolist(), np.split(flat, np.cumsum(lengths)[:-1]) if len(rows) else []):
+            for row, piece in found:
                 lists.setdefault(row, piece)
             read.append(path)
+        _remove_stale_temporaries(self.folder)
         if len(read) > _MAX_PARTS:
             try:
                 _write_part(self.folder, lists)
@@ -133,6 +138,40 @@ class NeighbourLists:
             except OSError as error:
                 log.debug("GloVe neighbour parts not merged in %s: %s", self.folder, error)
         return lists
+
+    def _checked(self, rows: np.ndarray, lengths: np.ndarray, flat: np.ndarray) -> list[tuple[int, np.ndarray]]:
+        """A part's (row, list) pairs, or ValueError when any could not come from :func:`nearest_rows`."""
+        n_rows = len(self.unit)
+        full = min(self.n, n_rows - 1)
+        if any(a.ndim != 1 or a.dtype.kind not in "iu" for a in (rows, lengths, flat)) or len(rows) != len(lengths) or int(lengths.sum()) != len(flat):
+            raise ValueError("not the arrays of a part")
+        if len(rows) and (rows.min() < 0 or rows.max() >= n_rows or lengths.min() < 0 or lengths.max() > full):
+            raise ValueError("a row or a length out of range")
+        if len(flat) and (flat.min() < 0 or flat.max() >= n_rows):
+            raise ValueError("a neighbour out of range")
+        if self._may_be_short is None:  # a list is shorter than n only where the matrix has rows without a direction
+            self._may_be_short = bool(np.isnan(self.unit).any())
+        out = []
+        for row, piece in zip(rows.tolist(), np.split(flat, np.cumsum(lengths)[:-1]) if len(rows) else []):
+            if (len(piece) != full and not self._may_be_short) or row in piece or len(np.unique(piece)) != len(piece):
+                raise ValueError(f"row {row}'s list is not a ranking")
+            out.append((row, piece))
+        return out
+
+
+# A temporary part older than this was left by a writer that was killed.
+_STALE_SECONDS = 3600
+
+
+def _remove_stale_temporaries(folder: Path) -> None:
+    import time
+
+    for path in folder.glob(".part-*.tmp") if folder.is_dir() else []:
+        try:
+            if time.time() - path.stat().st_mtime > _STALE_SECONDS:
+                path.unlink()
+        except OSError:
+            pass
 
 
 def _neighbour_root() -> Path:

@@ -135,16 +135,33 @@ def _run_dask(fn: Callable[[J], R], jobs: Iterable[J], spec: str) -> Iterator[R]
             cluster.close()
 
 
+def _ignore_interrupts() -> None:
+    """A worker leaves Ctrl-C to the building process, which stops the pool."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
 def _run_pool(fn: Callable[[J], R], jobs: Iterable[J], num_proc: int) -> Iterator[R]:
     import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
 
-    # fork shares the engines' tables (warmed in the parent) with the workers
-    with multiprocessing.get_context("fork").Pool(num_proc) as pool:
-        yield from _ordered(lambda batch: pool.apply_async(_apply, (fn, batch)).get, jobs, IN_FLIGHT * num_proc)
-        # Workers let go, not killed: each ends normally and runs its exit hooks (multiprocessing's
-        # Finalize), which keep what it looked up for the next build (harness.core.glove.NeighbourLists).
-        pool.close()
-        pool.join()
+    # fork shares the engines' tables (warmed in the parent) with the workers. A worker that dies
+    # (killed, out of memory) breaks the pool, which fails the build at once rather than leaving
+    # it waiting for a batch that will never come back.
+    pool = ProcessPoolExecutor(num_proc, mp_context=multiprocessing.get_context("fork"), initializer=_ignore_interrupts)
+    try:
+        yield from _ordered(lambda batch: pool.submit(_apply, fn, batch).result, jobs, IN_FLIGHT * num_proc)
+    except BrokenProcessPool as err:
+        raise SpinbenchError("a build worker process died before it finished its documents (was it killed, or out of memory?); "
+                             "nothing was written: run the build again, with fewer processes (--num-proc) if memory is short") from err
+    except BaseException:
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    # Workers let go, not killed: each ends normally and runs its exit hooks (multiprocessing's
+    # Finalize), which keep what it looked up for the next build (harness.core.glove.NeighbourLists).
+    pool.shutdown(wait=True)
 
 
 def run_jobs(fn: Callable[[J], R], jobs: Iterable[J], runner: Runner, total: int | None = None, desc: str = "") -> Iterator[R]:

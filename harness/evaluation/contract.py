@@ -135,15 +135,22 @@ class OneOf:
 
     >>> OneOf("float32", "bfloat16").check("train_dtype", "float16")
     "train_dtype must be one of 'float32', 'bfloat16', not 'float16'"
+    >>> OneOf(1, 2).check("k", True)
+    'k must be one of 1, 2, not True'
     """
 
     values: tuple
 
     def __init__(self, *values):
+        if not values:
+            raise ValueError("OneOf() allows nothing: give the allowed values, OneOf('a', 'b')")
         object.__setattr__(self, "values", values)
 
     def check(self, name: str, value: object) -> str | None:
-        return None if value in self.values else f"{name} must be one of {', '.join(map(repr, self.values))}, not {value!r}"
+        # and of the same type: True is not 1, nor is 1.0
+        if any(value == v and type(value) is type(v) for v in self.values):
+            return None
+        return f"{name} must be one of {', '.join(map(repr, self.values))}, not {value!r}"
 
 
 def _type_problem(name: str, default: object, value: object) -> str | None:

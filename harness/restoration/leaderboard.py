@@ -61,6 +61,11 @@ def ranks(entries: Entries) -> dict[str, str]:
     return board.paired_ranks(board.main_resamples(entries, MAIN_SCORE_NAME))
 
 
+def shown_share(block: dict) -> str:
+    """The share of a detector's spans whose guess an abstaining restorer showed ("17%")."""
+    return f"{block['shown'] / block['spans']:.0%}" if block.get("spans") else MISSING
+
+
 def table(entries: Entries) -> Table:
     """Restoration on ``news``/test (gold spans; end to end on gold and detected spans), and
     top-1 on every held-out config; best top-1 first."""
@@ -85,7 +90,7 @@ def table(entries: Entries) -> Table:
             *(score_text(by_kind.get(k, {}).get("top1"), False) for k in KINDS),
             score_text(end_to_end.get("gold_spans", {}).get("distance_removed")),
             f"{score_text(detected['distance_removed'], False)} (`{news.detector['name']}`)" if detected and news.detector else MISSING,
-            score_text(abstaining["distance_removed"]) if abstaining else MISSING,
+            f"{score_text(abstaining['distance_removed'], False)} ({shown_share(abstaining)} shown)" if abstaining else MISSING,
             *(score_text(entries[model][c].main_score, False) if c in entries[model] else MISSING for c in held_out),
             f"{speed:,.0f}" if speed else MISSING,
         ])
@@ -100,7 +105,8 @@ SECTION_INTRO = (
     f"ranked guesses at the original wording; top-1 and top-{TOP_K} exact match (case-insensitive; *lemma*: up to inflection), "
     "broken down by edit kind, and end to end the share of the token edit distance to the original that putting its first "
     f"guess in every span removes (on the gold spans, and on a detector's flagged spans; *abstaining*: with the guesses under the "
-    "restorer's confidence cut, chosen on `news`/validation, withheld, for a restorer that gives confidences). 95% intervals from "
+    "restorer's confidence cut, chosen on `news`/validation, withheld, for a restorer that gives confidences; *shown*: the share "
+    "of the detector's spans left with a guess). 95% intervals from "
     f"{DEFAULT_RESAMPLES:,} "
     f"bootstrap resamples of documents; rank: {board.rank_rule('top-1')} Rendered from `results/restore/`; "
     "`spinbench leaderboard --check` recomputes every entry from its predictions; `spans/s` is self-reported."
