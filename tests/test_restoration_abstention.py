@@ -58,6 +58,14 @@ class Confident:
     requires_fit = False
     answers: dict = {}  # set on the class by the test (a hyperparameter must be JSON)
 
+    @classmethod
+    def knowing(cls, dataset) -> None:
+        """Tell it the original wording of every gold edit of ``news``' validation and test splits."""
+        cls.answers = {}
+        for split in ("validation", "test"):
+            for r in harness.load("news", split, dataset=str(dataset)).records:
+                cls.answers.update({(tuple(t["text"] for t in r["tokens"]), (e["spun_start"], e["spun_end"])): e["original_text"] for e in r["edits"]})
+
     def restore(self, tokens, spans):
         out = []
         for n, span in enumerate(spans):
@@ -67,11 +75,7 @@ class Confident:
 
 
 def test_the_cut_is_chosen_on_validation_and_withholds_unsure_suggestions(tiny_dataset, tmp_path):
-    answers = {}
-    for split in ("validation", "test"):
-        for r in harness.load("news", split, dataset=str(tiny_dataset)).records:
-            answers.update({(tuple(t["text"] for t in r["tokens"]), (e["spun_start"], e["spun_end"])): e["original_text"] for e in r["edits"]})
-    Confident.answers = answers
+    Confident.knowing(tiny_dataset)
     results = restore(Confident(), dataset=str(tiny_dataset), output_dir=tmp_path, n_boot=20)
     abstention = results.scores["abstention"]
     assert abstention["cut"] == 0.9 and abstention["chosen_on"] == "news/validation"
@@ -113,11 +117,7 @@ def test_the_leaderboard_check_recomputes_the_cut_from_the_stored_validation_pre
     from harness.runs.board import GoldSplits
     from harness.runs.results import ResultsError
 
-    answers = {}
-    for split in ("validation", "test"):
-        for r in harness.load("news", split, dataset=str(tiny_dataset)).records:
-            answers.update({(tuple(t["text"] for t in r["tokens"]), (e["spun_start"], e["spun_end"])): e["original_text"] for e in r["edits"]})
-    Confident.answers = answers
+    Confident.knowing(tiny_dataset)
     results = restore(Confident(), dataset=str(tiny_dataset), output_dir=tmp_path, n_boot=20)
     header = read_jsonl_gz(results.path.parent / results.predictions)[0]["header"]
     gold = GoldSplits(str(tiny_dataset), restoration_gold)
@@ -134,11 +134,7 @@ def test_detect_suggest_shows_a_guess_only_above_the_cut_with_its_confidence(tin
     from harness.cli.restoration_commands import span_suggester
     from harness.restoration import registry
 
-    answers = {}
-    for split in ("validation", "test"):
-        for r in harness.load("news", split, dataset=str(tiny_dataset)).records:
-            answers.update({(tuple(t["text"] for t in r["tokens"]), (e["spun_start"], e["spun_end"])): e["original_text"] for e in r["edits"]})
-    Confident.answers = answers
+    Confident.knowing(tiny_dataset)
     monkeypatch.setitem(registry.RESTORERS, "confident", "test_restoration_abstention:Confident")
     monkeypatch.setenv("SPINBENCH_CACHE", str(tmp_path / "cache"))
     suggest = span_suggester("confident", str(tiny_dataset))
@@ -153,11 +149,7 @@ def test_detect_suggest_shows_a_guess_only_above_the_cut_with_its_confidence(tin
 def test_an_entry_with_confidences_recomputes_and_rescores_with_its_cut_named(tiny_dataset, tmp_path):
     from harness.restoration import leaderboard as restoration_board
 
-    answers = {}
-    for split in ("validation", "test"):
-        for r in harness.load("news", split, dataset=str(tiny_dataset)).records:
-            answers.update({(tuple(t["text"] for t in r["tokens"]), (e["spun_start"], e["spun_end"])): e["original_text"] for e in r["edits"]})
-    Confident.answers = answers
+    Confident.knowing(tiny_dataset)
     results = tmp_path / "results"
     entry = restore(Confident(), dataset=str(tiny_dataset), output_dir=results, submit=True, allow_dirty=True)
     recorded = entry.scores["abstention"]
