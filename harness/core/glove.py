@@ -16,6 +16,7 @@ import hashlib
 import logging
 import os
 import tempfile
+import time
 from functools import lru_cache
 from pathlib import Path
 
@@ -81,7 +82,7 @@ class NeighbourLists:
         digest.update(f"{unit.shape} {unit.dtype} {n}".encode())
         digest.update(np.ascontiguousarray(unit).data)
         self.folder = _neighbour_root() / digest.hexdigest()[:24]
-        self._may_be_short: bool | None = None  # whether a list may hold fewer than n rows (asked when reading)
+        self._may_be_short = bool(np.isnan(unit).any())  # a list is shorter than n only beside rows without a direction
         self._lists: dict[int, np.ndarray] = self._read()
         self._new: dict[int, np.ndarray] = {}
         self._saver_pid: int | None = None
@@ -149,8 +150,6 @@ class NeighbourLists:
             raise ValueError("a row or a length out of range")
         if len(flat) and (flat.min() < 0 or flat.max() >= n_rows):
             raise ValueError("a neighbour out of range")
-        if self._may_be_short is None:  # a list is shorter than n only where the matrix has rows without a direction
-            self._may_be_short = bool(np.isnan(self.unit).any())
         out = []
         for row, piece in zip(rows.tolist(), np.split(flat, np.cumsum(lengths)[:-1]) if len(rows) else []):
             if (len(piece) != full and not self._may_be_short) or row in piece or len(np.unique(piece)) != len(piece):
@@ -164,8 +163,6 @@ _STALE_SECONDS = 3600
 
 
 def _remove_stale_temporaries(folder: Path) -> None:
-    import time
-
     for path in folder.glob(".part-*.tmp") if folder.is_dir() else []:
         try:
             if time.time() - path.stat().st_mtime > _STALE_SECONDS:

@@ -106,9 +106,7 @@ SECTION_INTRO = (
     "broken down by edit kind, and end to end the share of the token edit distance to the original that putting its first "
     f"guess in every span removes (on the gold spans, and on a detector's flagged spans; *abstaining*: with the guesses under the "
     "restorer's confidence cut, chosen on `news`/validation, withheld, for a restorer that gives confidences; *shown*: the share "
-    "of the detector's spans left with a guess). 95% intervals from "
-    f"{DEFAULT_RESAMPLES:,} "
-    f"bootstrap resamples of documents; rank: {board.rank_rule('top-1')} Rendered from `results/restore/`; "
+    f"of the detector's spans left with a guess). 95% intervals from {DEFAULT_RESAMPLES:,} bootstrap resamples of documents; rank: {board.rank_rule('top-1')} Rendered from `results/restore/`; "
     "`spinbench leaderboard --check` recomputes every entry from its predictions; `spans/s` is self-reported."
 )
 

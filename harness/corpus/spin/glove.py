@@ -8,7 +8,7 @@ mixes true synonyms with co-hyponyms and antonyms (``rise`` -> ``fall``, ``Monda
 
 from __future__ import annotations
 
-from harness.core.glove import NeighbourLists, load_glove, nearest_rows, unit_rows  # noqa: F401 (third_party's imports)
+from harness.core.glove import NeighbourLists, load_glove
 from harness.core.lexical import FUNCTION_WORDS, known_as, warm_up
 from harness.corpus.spin.base import WordEngine
 

@@ -39,9 +39,9 @@ from functools import cache, lru_cache
 from pathlib import Path
 
 from harness.core.files import cache_root
+from harness.core.glove import NeighbourLists, unit_rows
 from harness.core.lexical import FUNCTION_WORDS
 from harness.core.tokens import tokenize
-from harness.corpus.spin.glove import NeighbourLists, unit_rows
 
 GLOVE_WORDS = 100_000
 
