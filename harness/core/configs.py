@@ -85,6 +85,10 @@ class ConfigSpec:
     # spinners' rewrites divided between training and scored splits (lexical_split).
     personalities: bool = False
     lexical_split: bool = False
+    # How many times each spun original of the train split is spun, each time by its own
+    # personality (the first spin is the one every other split would get): several ways to spin
+    # the same sentence to learn from. Clean originals stay one clean document.
+    train_spins: int = 1
 
 
 CONFIGS = {
@@ -97,6 +101,7 @@ CONFIGS = {
         " split by source article, near-duplicate stories kept in one split.",
         personalities=True,
         lexical_split=True,
+        train_spins=3,
     ),
     "unseen-spinner": ConfigSpec(
         "unseen-spinner",

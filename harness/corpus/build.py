@@ -51,6 +51,7 @@ class Job:
     config: str
     seed: int
     split: str = ""  # where the record goes (process itself does not need it)
+    spin: int = 0  # which spin of a training original (see ConfigSpec.train_spins)
 
 
 def process(job: Job) -> tuple[dict, int, int]:
@@ -60,13 +61,13 @@ def process(job: Job) -> tuple[dict, int, int]:
     spec = CONFIGS[job.config]
     art = job.article
     original_tokens = tokenize(art.text)
-    plan = plan_document(art.source_id, job.seed, spec.recipes)
+    plan = plan_document(art.source_id, job.seed, spec.recipes, job.spin)
     spin_edits = None
     engines: list[str] = []
     text, tokens, spinner, rate = art.text, original_tokens, "", plan.rate
     if plan.spun:
         recipe = spec.recipes[plan.recipe]
-        key = f"{job.seed}:spin:{job.config}:{art.source_id}"
+        key = f"{job.seed}:spin:{job.config}:{art.source_id}" + (f":{job.spin}" if job.spin else "")
         rng = random.Random(key)
         where = partial_mask(art.text, original_tokens, plan.paragraphs, rng) if plan.regime == "partial" else None
         if where is not None:
@@ -76,7 +77,7 @@ def process(job: Job) -> tuple[dict, int, int]:
             text = _spin_third_party(whole_text, art.text, original_tokens, where, plan, key)
             engines, spinner = [whole_text.name], Personality(plan.recipe).to_json()
         else:
-            personality = sample_personality(random.Random(f"{key}:personality"), plan.recipe) if spec.personalities else None
+            personality = sample_personality(random.Random(f"{key}:personality"), plan.recipe, open_ended=job.spin > 0) if spec.personalities else None
             cluster = SPARSE_CLUSTER if plan.regime == "sparse" else None
             allow = lexical_side(job.split or spec.splits[0], job.seed) if spec.lexical_split else None
             result = recipe_spinner(recipe, personality, cluster).spin(
@@ -91,7 +92,7 @@ def process(job: Job) -> tuple[dict, int, int]:
         truth = recorded_labels(tokens, spin_edits or [])
         agree, total = sum(a == b for a, b in zip(alignment.labels, truth)), len(truth)
     record = make_record(
-        doc_id=art.id,
+        doc_id=spin_id(art.id, job.spin),
         source=art.source,
         source_id=art.source_id,
         domain=art.domain,
@@ -109,6 +110,12 @@ def process(job: Job) -> tuple[dict, int, int]:
         spinner=spinner,
     )
     return record, agree, total
+
+
+def spin_id(doc_id: str, spin: int) -> str:
+    """A record's id: the article's, and for a later spin of a training original its number
+    (``bbc-tech-042``, ``bbc-tech-042.spin2``, ``bbc-tech-042.spin3``)."""
+    return doc_id if spin == 0 else f"{doc_id}.spin{spin + 1}"
 
 
 # Sparse documents rewrite neighbouring words together nearly always: tortured phrases
@@ -193,12 +200,16 @@ def process_routed(job: Job) -> Processed:
     return Processed((job.config, job.split), record, agree, compared, fingerprint_line(stored), record_stats(stored))
 
 
-def _wanted(spec: ConfigSpec, plan: SplitPlan, source_id: str) -> list[str]:
-    """The splits of a config that an article of its source goes to (none or one)."""
+def _wanted(spec: ConfigSpec, plan: SplitPlan, source_id: str, seed: int) -> list[tuple[str, int]]:
+    """The (split, spin) pairs of a config that an article of its source goes to: none, or one
+    split, spun once, or ``spec.train_spins`` times in the train split when it is spun there."""
     if len(spec.splits) > 1:
         split = plan.split[source_id]
-        return [split] if split in spec.splits else []
-    return [spec.splits[0]] if spec.originals_split is None or plan.split[source_id] == spec.originals_split else []
+        if split not in spec.splits:
+            return []
+        spins = spec.train_spins if split == FIT_SPLIT and plan_document(source_id, seed, spec.recipes).spun else 1
+        return [(split, k) for k in range(spins)]
+    return [(spec.splits[0], 0)] if spec.originals_split is None or plan.split[source_id] == spec.originals_split else []
 
 
 def _jobs(configs: list[str], sources: SourcePlans, seed: int) -> Iterator[Job]:
@@ -211,8 +222,8 @@ def _jobs(configs: list[str], sources: SourcePlans, seed: int) -> Iterator[Job]:
         plan = sources.plan(source)
         for article in sources.articles(source):
             for name in names:
-                for split in _wanted(CONFIGS[name], plan, article.source_id):
-                    yield Job(article, name, seed, split)
+                for split, spin in _wanted(CONFIGS[name], plan, article.source_id, seed):
+                    yield Job(article, name, seed, split, spin)
 
 
 @dataclass
@@ -254,7 +265,7 @@ def build_configs(configs: list[str], sources: SourcePlans, seed: int, runner: R
     for name in configs:
         plan = sources.plan(CONFIGS[name].source)
         for source_id in plan.source_ids:
-            for split in _wanted(CONFIGS[name], plan, source_id):
+            for split, _ in _wanted(CONFIGS[name], plan, source_id, seed):
                 sizes[name][split] += 1
     if not any(n for splits in sizes.values() for n in splits.values()):
         skipped = ", ".join(f"{n} {reason}" for reason, n in sorted(log.skipped.items())) or "none found"

@@ -63,6 +63,8 @@ def personal_engine(name: str, personality=None):
         for attr in attrs:
             if hasattr(base, attr):
                 params[attr] = min(1.0, round(getattr(base, attr) * getattr(personality, habit), 4))
+    if personality.open_ended and hasattr(base, "open_ended"):
+        params["open_ended"] = True
     return engine(name, **params)
 
 

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 TRAIN_ONLY = 0.6  # buckets below: pairs only training documents use
-SHARED_WORDS = 0.28  # width of the band both sides use, for one-word <-> one-word pairs
+SHARED_WORDS = 0.22  # width of the band both sides use, for one-word <-> one-word pairs
 SHARED_PHRASES = 0.03  # the same, for pairs with a multiword (or empty) side
 SIDES = ("train", "held-out")
 

@@ -37,16 +37,25 @@ class Personality:
     function_words: float = 1.0
     mean_drop: float = -0.2
     cluster: float = 0.5
+    open_ended: bool = False  # the phrasebook's ``open_ended``: the later spins of a training original
 
     def describe(self) -> str:
         return (f"{self.recipe}; phrases x{self.phrases:g}, function words x{self.function_words:g}, "
-                f"mean Zipf drop {self.mean_drop:g}, cluster {self.cluster:g}")
+                f"mean Zipf drop {self.mean_drop:g}, cluster {self.cluster:g}" + ("; open-ended rules" if self.open_ended else ""))
 
     def to_json(self) -> str:
-        """The record's ``spinner`` field."""
-        return json.dumps(asdict(self), sort_keys=True)
+        """The record's ``spinner`` field (``open_ended`` only where it is set: a first spin's
+        field reads as it did before later spins existed)."""
+        fields = asdict(self)
+        if not self.open_ended:
+            del fields["open_ended"]
+        return json.dumps(fields, sort_keys=True)
 
 
-def sample_personality(rng: random.Random, recipe: str) -> Personality:
-    """A personality for one document spun by ``recipe``: a habit from each grid."""
-    return Personality(recipe, rng.choice(PHRASES), rng.choice(FUNCTION_WORDS), rng.choice(MEAN_DROPS), rng.choice(CLUSTERS))
+def sample_personality(rng: random.Random, recipe: str, open_ended: bool = False) -> Personality:
+    """A personality for one document spun by ``recipe``: a habit from each grid. ``open_ended``
+    (the later spins of a training original, :func:`harness.corpus.planning.plan_document`): its
+    phrase and function-word rewrites are drawn from the open-ended sources as well as the
+    hand-written rules, so that a detector learns more of the small-word rewrites it misses on
+    real text, at the same rates (the split's profile stays in the real range)."""
+    return Personality(recipe, rng.choice(PHRASES), rng.choice(FUNCTION_WORDS), rng.choice(MEAN_DROPS), rng.choice(CLUSTERS), open_ended)

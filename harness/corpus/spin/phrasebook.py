@@ -37,11 +37,11 @@ Key = tuple[str, ...]
 
 
 @cache
-def _tables() -> tuple[dict[Key, list[str]], dict[Key, list[str]], dict[Key, list[str]], dict[Key, list[str]], dict[Key, list[str]], int, frozenset[str]]:
+def _tables() -> tuple[dict[Key, list[str]], dict[Key, list[str]], dict[Key, list[str]], dict[Key, list[str]], dict[Key, list[str]], frozenset[Key]]:
     """The rule tables, made once per process (every personality's engine shares them): the
     hand-written expressions, function-word swaps and fixed terms, then the derived rules with
-    phrase keys and those with a single function word as key; the longest key, and the words a
-    multiword key starts with (elsewhere only one-word keys are looked up)."""
+    phrase keys and those with a single function word as key; and every beginning of a multiword
+    key of two words or more (a longer key is looked up only where its beginning is there)."""
     from harness.corpus.spin.phrase_sources import SOURCES, rule_sources
 
     expressions, functions = _rules(EXPRESSIONS), _rules(FUNCTION_SWAPS)
@@ -56,9 +56,8 @@ def _tables() -> tuple[dict[Key, list[str]], dict[Key, list[str]], dict[Key, lis
             table = derived_functions if len(key) == 1 and key[0] in FUNCTION_WORDS else derived
             known = table.setdefault(key, [])
             known += [r for r in rewrites if r not in known]
-    longest = max(len(k) for table in (expressions, fixed, derived) for k in table)
-    starts = frozenset(k[0] for table in (expressions, fixed, derived) for k in table if len(k) > 1)
-    return expressions, functions, fixed, derived, derived_functions, longest, starts
+    beginnings = frozenset(k[:n] for table in (expressions, fixed, derived) for k in table for n in range(2, len(k) + 1))
+    return expressions, functions, fixed, derived, derived_functions, beginnings
 
 
 def _is_infinitive(word: str) -> bool:
@@ -88,6 +87,9 @@ class PhrasebookEngine:
     insert_rate : probability that a place where a small word can be added is offered.
     delete_rate : probability that a droppable small word is offered for deletion.
     mean_drop, spread, gate, extra_word : the frequency model choosing among a rule's rewrites.
+    open_ended : where a hand-written rule and a derived one share a key (``on`` -> ``upon`` by hand,
+        ``on`` -> ``about``, ``across``, ... derived), offer the derived rewrites half the time instead of
+        always the hand-written ones: the same amount of spinning, drawn from the open-ended sources.
     """
 
     name = "phrasebook"
@@ -98,7 +100,8 @@ class PhrasebookEngine:
     )
 
     def __init__(self, expression_rate: float = 1.0, derived_rate: float = 0.5, derived_word_rate: float = 0.04, function_word_rate: float = 0.12,
-                 fixed_term_rate: float = 0.8, insert_rate: float = 0.3, delete_rate: float = 0.2, mean_drop: float = -0.2, spread: float = 1.0, gate: bool = False, extra_word: float = 0.6):
+                 fixed_term_rate: float = 0.8, insert_rate: float = 0.3, delete_rate: float = 0.2, mean_drop: float = -0.2, spread: float = 1.0, gate: bool = False, extra_word: float = 0.6,
+                 open_ended: bool = False):
         self.expression_rate = expression_rate
         self.derived_rate = derived_rate
         self.derived_word_rate = derived_word_rate
@@ -110,8 +113,9 @@ class PhrasebookEngine:
         self.spread = spread
         self.gate = gate
         self.extra_word = extra_word
+        self.open_ended = open_ended
         self.choose = FrequencyModel(mean_drop, spread, gate, extra_word)
-        self._expressions, self._functions, self._fixed, self._derived, self._derived_functions, self._longest, self._starts = _tables()
+        self._expressions, self._functions, self._fixed, self._derived, self._derived_functions, self._beginnings = _tables()
 
     def warm(self) -> None:
         warm_up()  # the rule tables are made in __init__; the frequency model needs wordfreq
@@ -129,14 +133,17 @@ class PhrasebookEngine:
         i = 0
         while i < len(tokens):
             found = None
-            for n in range(min(self._longest if keys[i] in self._starts else 1, len(tokens) - i), 0, -1):
+            longest = 1  # the longest run from here that begins some multiword key
+            while i + longest < len(tokens) and tuple(keys[i : i + longest + 1]) in self._beginnings:
+                longest += 1
+            for n in range(longest, 0, -1):
                 key = tuple(keys[i : i + n])
                 if key in self._fixed and rng.random() < self.fixed_term_rate:
                     found = (n, self._fixed[key], False)
                 elif key in self._expressions and rng.random() < self.expression_rate:
-                    found = (n, self._expressions[key], False)
+                    found = self._open_ended(n, key, self._derived, rng) or (n, self._expressions[key], False)
                 elif n == 1 and key in self._functions and rng.random() < self.function_word_rate:
-                    found = (n, self._functions[key], False)
+                    found = self._open_ended(n, key, self._derived_functions, rng) or (n, self._functions[key], False)
                 elif n > 1 and key in self._derived and rng.random() < self.derived_rate:
                     found = (n, self._derived[key], True)
                 elif n == 1 and key in self._derived and rng.random() < self.derived_word_rate:
@@ -153,6 +160,13 @@ class PhrasebookEngine:
             else:
                 i += 1
         return proposals + self._small_words(tokens, keys, rng, allow)
+
+    def _open_ended(self, n: int, key: Key, derived: dict[Key, list[str]], rng: random.Random) -> tuple | None:
+        """With ``open_ended``, half the time a hand-written rule's key takes its derived rewrites
+        instead (when it has any); otherwise None (and no random draw, so other spinners are unchanged)."""
+        if self.open_ended and key in derived and rng.random() < 0.5:
+            return (n, derived[key], True)
+        return None
 
     def _rewrite(self, first: str, key: Key, choices: tuple[str, ...], derived: bool, allow, i: int, rng: random.Random) -> Proposal | None:
         """A matched rule's proposal: one of its rewrites on ``allow``'s side, by the frequency model."""
