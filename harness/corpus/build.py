@@ -280,8 +280,7 @@ def build_configs(configs: list[str], sources: SourcePlans, seed: int, runner: R
         writers[done.target].add(done.record)
         digests[done.target].update(done.fingerprint_line)
         stats[done.target].add(done.stats)
-        log.agree_tokens += done.agree
-        log.total_tokens += done.compared
+        log.agreed(done.target[0], done.agree, done.compared)
     for name in configs:
         warn_empty_splits(name, sizes[name], len(sources.plan(CONFIGS[name].source).source_ids), log)
     def per_split(value) -> dict:
@@ -383,6 +382,7 @@ def build(
             "skipped_examples": dict(sorted(log.examples.items())),
             "aligner_token_agreement": round(log.aligner_agreement, 6),
             "aligner_tokens_compared": log.total_tokens,  # third-party spinners keep no record to compare with
+            "aligner_by_config": {c: {"agree": a, "compared": n} for c, (a, n) in log.agreement_by_config.items()},
             "documents": n_docs,
         }
         fingerprints = _merge_committed(out_dir, seed, configs, fingerprints, summary, check_fingerprints)
@@ -425,7 +425,14 @@ def _merge_committed(out_dir: Path, seed: int, configs: list[str], fingerprints:
         old_stats = read_build_stats(out_dir)
         summary["configs"] = {**old_stats.get("configs", {}), **summary["configs"]}
         summary["sources"] = {**old_stats.get("sources", {}), **summary["sources"]}
+        summary["aligner_by_config"] = {**old_stats.get("aligner_by_config", {}), **summary["aligner_by_config"]}
     built = [c for c in CONFIGS if c in configs or (c in fingerprints and (out_dir / c).exists())]
     summary["configs"] = {c: summary["configs"][c] for c in built if c in summary["configs"]}
+    # The aligner's agreement over every config the folder holds, not only those built now (the
+    # card says it of the whole dataset).
+    by_config = summary["aligner_by_config"] = {c: summary["aligner_by_config"][c] for c in built if c in summary["aligner_by_config"]}
+    agree, compared = (sum(v[k] for v in by_config.values()) for k in ("agree", "compared"))
+    summary["aligner_token_agreement"] = round(agree / compared, 6) if compared else 1.0
+    summary["aligner_tokens_compared"] = compared
     others = sorted(c for c in fingerprints if c not in CONFIGS and (out_dir / c).exists())
     return {c: fingerprints[c] for c in [*built, *others] if c in fingerprints}

@@ -106,6 +106,14 @@ swaps x{"/".join(f"{x:g}" for x in FUNCTION_WORDS)}, the frequency model's mean 
 
 {_recipes_text(configs)}
 
+**Several spins per training original.** `{DEFAULT_CONFIG}`/train spins each spun original
+{CONFIGS[DEFAULT_CONFIG].train_spins} times (ids `ID`, then `ID.spin2`, `ID.spin3`, ...), each spin by its own
+personality, rate, recipe and spun paragraphs, in the original's regime, so a detector sees several
+ways to spin the same sentence. The later spins draw phrase and function-word rewrites from the
+open-ended rule sources as well as the hand-written rules (`"open_ended": true` in their `spinner`
+field). Clean originals appear once, and every other split holds each original once: to
+cross-validate on train, group its documents by `source_id`.
+
 **Lexical split.** Every rewrite the spinners can make (a synonym pair, a phrase rule, a small word
 added or dropped, a number respelled) falls in a bucket by a hash of the seed and the pair
 (`harness/corpus/spin/lexical_split.py`): `{DEFAULT_CONFIG}`/train may use {_pct(TRAIN_ONLY)} of them
