@@ -370,7 +370,7 @@ def build(
         raise SpinbenchError(f"cannot write the dataset under {out_dir}: {err.strerror or err}") from err
     started = time.perf_counter()
     try:
-        plans = SourcePlans(sources, seed, log)
+        plans = SourcePlans(sources, seed, log, keep=sources is source_items)
         built = build_configs(configs, plans, seed, runner, tmp, log, shard_rows, existing=out_dir)
         fingerprints, stats, n_docs, files = built.fingerprints, built.stats, built.documents, built.files
         seconds = time.perf_counter() - started

