@@ -31,7 +31,7 @@ from itertools import product
 import numpy as np
 
 from baselines.restoration_candidates import Found, word_candidates
-from baselines.restoration_lm import BigramModel, web_bigrams
+from baselines.restoration_lm import BigramModel, original_text, web_bigrams
 from baselines.restorers import _key, count_rules
 from harness.core.lexical import analyses, inflect, is_content_word, is_function_word, match_case, zipf
 from harness.core.tokens import normalize, tokenize
@@ -88,7 +88,8 @@ class RankingRestorer:
         """Feature rows and labels (candidate is the original) of sampled training spans and
         unspun words, each described by the other half of train's counts."""
         rng = random.Random(self.seed)
-        halves = [[d for d in range(len(docs)) if d % 2 == h] for h in (0, 1)]
+        side = _halves(docs, spans, originals)
+        halves = [[d for d in range(len(docs)) if side[d] == h] for h in (0, 1)]
         counts = [_Counts.of([docs[d] for d in half], [spans[d] for d in half], [originals[d] for d in half]) for half in halves]
         gold = [(d, s, e, original) for d in range(len(docs)) for (s, e), original in zip(spans[d], originals[d])]
         chosen = rng.sample(gold, min(self.train_spans, len(gold)))
@@ -96,7 +97,7 @@ class RankingRestorer:
         false_alarms = rng.sample(unspun, min(round(self.negatives * len(chosen)), len(unspun)))
         rows, labels = [], []
         for d, s, e, original in chosen:
-            other = counts[1 - d % 2]
+            other = counts[1 - side[d]]
             if rng.random() >= self.seen_share:  # a rewrite train never saw, as most of test's are
                 other = other.hiding(docs[d][s:e], original)
             found, x = self._described(docs[d], s, e, other)
@@ -104,7 +105,7 @@ class RankingRestorer:
             rows.append(x)
             labels += [_wording(c) == want for c in found]
         for d, i in false_alarms:
-            found, x = self._described(docs[d], i, i + 1, counts[1 - d % 2])
+            found, x = self._described(docs[d], i, i + 1, counts[1 - side[d]])
             rows.append(x)
             labels += [False] * len(found)
         return (np.vstack(rows) if rows else np.zeros((0, len(FEATURES)))), np.asarray(labels, dtype=int)
@@ -180,6 +181,18 @@ def _wording(text: str) -> tuple[str, ...]:
 def _unspun_words(doc: list[str], spans: list[tuple[int, int]]) -> list[int]:
     spun = {i for s, e in spans for i in range(s, e)}
     return [i for i, w in enumerate(doc) if i not in spun and is_content_word(w)]
+
+
+def _halves(docs: list[list[str]], spans: list[list[tuple[int, int]]], originals: list[list[str]]) -> list[int]:
+    """Each training document's half (0 or 1), by its original (:func:`original_text`, compared
+    as the aligner compares tokens): spins of one original (``news``/train spins each several
+    times) fall in one half, so a span is never described by counts that hold another spin of its
+    own sentence. Documents that are all one original alternate (no half may be empty)."""
+    import hashlib
+
+    side = [hashlib.blake2b("\x1f".join(map(normalize, original_text(*d))).encode(), digest_size=8).digest()[0] % 2
+            for d in zip(docs, spans, originals)]
+    return side if len(set(side)) == 2 or len(docs) < 2 else [d % 2 for d in range(len(docs))]
 
 
 class _Counts:
