@@ -226,27 +226,30 @@ def regime_profile(root: Path) -> str:
     return profile_table({f"news/test {regime}": p for regime, p in by_regime.items()}, markdown=True)
 
 
-# The commit before issues 18-19's data revision: what moved is measured against its results.
-PREVIOUS_REVISION = "d7e6c23"
+# The commit before issues 18-19's data revision, and the last commit of that revision (before
+# issue 25's several-spins train split): what each revision moved is measured between them.
+REVISION_18_19_BEFORE = "d7e6c23"
+REVISION_18_19_LAST = "2cfbc62"
 
 
-def _results_then_and_now(root: Path, commit: str) -> tuple[dict, dict] | None:
-    """Every committed detection result at ``commit`` (read from git) and in the working tree,
-    or None without that commit in the history (a shallow clone)."""
+def _results_then_and_now(root: Path, commit: str, until: str | None = None) -> tuple[dict, dict] | None:
+    """Every committed detection result at ``commit`` (read from git) and at ``until`` (None: in
+    the working tree), or None without those commits in the history (a shallow clone)."""
     import subprocess
 
-    if subprocess.run(["git", "-C", str(root), "cat-file", "-e", f"{commit}^{{commit}}"], capture_output=True).returncode:
-        return None
+    for c in filter(None, (commit, until)):
+        if subprocess.run(["git", "-C", str(root), "cat-file", "-e", f"{c}^{{commit}}"], capture_output=True).returncode:
+            return None
     sys.path.insert(0, str(root / "benchmarks"))
     import revision_diff
 
-    return revision_diff.results_at(commit, root), revision_diff.results_at(None, root)
+    return revision_diff.results_at(commit, root), revision_diff.results_at(until, root)
 
 
-def _revision_diff(root: Path, gaps_only: bool) -> str | None:
-    """Token F1 and AUPRC before (``PREVIOUS_REVISION``'s committed results) and after (the
-    working tree's), or None without that commit in the history."""
-    results = _results_then_and_now(root, PREVIOUS_REVISION)
+def _revision_diff(root: Path, before: str, after: str | None, gaps_only: bool) -> str | None:
+    """Token F1 and AUPRC before (``before``'s committed results) and after (``after``'s, None:
+    the working tree's), or None without those commits in the history."""
+    results = _results_then_and_now(root, before, after)
     if results is None:
         return None
     import revision_diff  # on the path: _results_then_and_now put it there
@@ -256,11 +259,17 @@ def _revision_diff(root: Path, gaps_only: bool) -> str | None:
 
 
 def revision_diff_table(root: Path) -> str | None:
-    return _revision_diff(root, gaps_only=False)
+    """Issues 18-19's revision: what it moved (a record, from two commits)."""
+    return _revision_diff(root, REVISION_18_19_BEFORE, REVISION_18_19_LAST, gaps_only=False)
+
+
+def spins_diff_table(root: Path) -> str | None:
+    """The current revision (issue 25's several spins): its last predecessor's results and now."""
+    return _revision_diff(root, REVISION_18_19_LAST, None, gaps_only=False)
 
 
 def revision_gaps(root: Path) -> str | None:
-    return _revision_diff(root, gaps_only=True)
+    return _revision_diff(root, REVISION_18_19_LAST, None, gaps_only=True)
 
 
 # The detectors whose thresholds docs/evaluation.md measures (the floors all-spun and random
@@ -274,9 +283,9 @@ RULE_V1_COMMIT = "e0f414b"
 
 def rule_diff(root: Path) -> str | None:
     """Token and document F1 of the baselines under threshold rule version 1 (``RULE_V1_COMMIT``'s
-    committed results, read from git) and version 2 (the working tree's), or None without that
-    commit in the history."""
-    results = _results_then_and_now(root, RULE_V1_COMMIT)
+    committed results, read from git) and version 2 (the last results of that data revision), or
+    None without those commits in the history."""
+    results = _results_then_and_now(root, RULE_V1_COMMIT, REVISION_18_19_LAST)
     if results is None:
         return None
     before, after = results
@@ -424,6 +433,7 @@ RENDERERS: dict[str, Callable[[Path], str | None]] = {
     "realism-profile": realism_profile,
     "regime-stats": regime_stats,
     "revision-diff": revision_diff_table,
+    "spins-diff": spins_diff_table,
     "revision-gaps": revision_gaps,
     "regime-profile": regime_profile,
     "build-figures": build_figures,

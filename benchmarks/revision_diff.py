@@ -38,20 +38,25 @@ def results_at(commit: str | None, root: Path = ROOT) -> dict[tuple[str, str], d
     return out
 
 
-def _scores(res: dict | None) -> tuple[float, float] | None:
-    return (res["scores"]["token"]["f1"]["value"], res["scores"]["token"]["auprc"]["value"]) if res else None
+def _scores(res: dict | None) -> tuple[float, float, float | None] | None:
+    """Pooled token F1, token AUPRC and the per-document token F1 (None where a result predates it)."""
+    if not res:
+        return None
+    per_document = res["scores"].get("per_document", {}).get("token_f1", {}).get("value")
+    return res["scores"]["token"]["f1"]["value"], res["scores"]["token"]["auprc"]["value"], per_document
 
 
 def table(before: dict, after: dict) -> str:
     models = sorted({m for m, _ in after}, key=lambda m: -(after.get((m, "news"), {}).get("scores", {}).get("token", {}).get("f1", {}).get("value") or 0))
     held_out = [c for c in CONFIG_ORDER if c != "news"]
-    lines = ["| model | config | token F1 before | token F1 after | AUPRC before | AUPRC after |", "|---|---|---:|---:|---:|---:|"]
+    lines = ["| model | config | token F1 before | token F1 after | AUPRC before | AUPRC after | per-document F1 before | after |",
+             "|---|---|---:|---:|---:|---:|---:|---:|"]
     gaps = ["| model | news - held-out mean, token F1 before | after | news - held-out mean, AUPRC before | after |", "|---|---:|---:|---:|---:|"]
     for model in models:
         for config in CONFIG_ORDER:
             b, a = _scores(before.get((model, config))), _scores(after.get((model, config)))
-            cell = lambda x, i: f"{x[i]:.3f}" if x else "–"  # noqa: E731
-            lines.append(f"| `{model}` | {config} | {cell(b, 0)} | {cell(a, 0)} | {cell(b, 1)} | {cell(a, 1)} |")
+            cell = lambda x, i: f"{x[i]:.3f}" if x and x[i] is not None else "–"  # noqa: E731
+            lines.append(f"| `{model}` | {config} | {cell(b, 0)} | {cell(a, 0)} | {cell(b, 1)} | {cell(a, 1)} | {cell(b, 2)} | {cell(a, 2)} |")
         row = [f"`{model}`"]
         for i in (0, 1):
             for results in (before, after):

@@ -237,7 +237,12 @@ def test_a_config_named_twice_is_built_once(tmp_path, paragraphs, capsys):
     for i, p in enumerate(paragraphs):
         (folder / f"a{i:02d}.txt").write_text(f"Title {i}\n\n{p}")
     assert spinbench(["build", "--source", f"local:{folder}", "--configs", "news", "news", "--out", str(tmp_path / "out")]) == 0
-    assert f"built {len(paragraphs)} documents (news) into" in capsys.readouterr().out
+    from harness.core.dataset import load
+
+    records = [r for split in ("train", "validation", "test") for r in load("news", split, dataset=tmp_path / "out").records]
+    assert len({r["source_id"] for r in records}) == len(paragraphs)  # each article once (train's several spins apart)
+    assert len({r["id"] for r in records}) == len(records)
+    assert f"built {len(records)} documents (news) into" in capsys.readouterr().out
 
 
 @pytest.mark.parametrize("name, content, needle", [

@@ -153,13 +153,13 @@ def test_build_from_local_files_and_a_local_hub_style_dataset(tmp_path, paragrap
     stats = json.loads((tmp_path / "out" / "build_stats.json").read_text())
     assert stats["skipped"] == {"not valid UTF-8": 1}
     splits = [harness.load("news", s, dataset=tmp_path / "out").records for s in ("train", "validation", "test")]
-    assert sum(map(len, splits)) == len(paragraphs)
+    assert len({r["source_id"] for split in splits for r in split}) == len(paragraphs)  # every article, once per split
 
     hub = tmp_path / "hub"
     hub.mkdir()
     (hub / "train.jsonl").write_text("".join(json.dumps({"id": i, "body": p}) + "\n" for i, p in enumerate(paragraphs)))
     assert spinbench(["build", "--source", f"hub:{hub}:body", "--configs", "news", "--out", str(tmp_path / "out2")]) == 0
-    assert sum(len(harness.load("news", s, dataset=tmp_path / "out2").records) for s in ("train", "validation", "test")) == len(paragraphs)
+    assert len({r["source_id"] for s in ("train", "validation", "test") for r in harness.load("news", s, dataset=tmp_path / "out2").records}) == len(paragraphs)
 
 
 def test_bad_source_is_a_clear_error(tmp_path, capsys):

@@ -188,7 +188,8 @@ def test_a_bfloat16_fit_is_seeded_and_computes_in_bfloat16(tiny_hf_model, monkey
     a = TransformerDetector(model_name=str(tiny_hf_model), **TINY, train_dtype="bfloat16").fit(DOCS, LABELS)
     b = TransformerDetector(model_name=str(tiny_hf_model), **TINY, train_dtype="bfloat16").fit(DOCS, LABELS)
     assert a.model_files_ == b.model_files_
-    assert a.model_files_ != TransformerDetector(model_name=str(tiny_hf_model), **TINY).fit(DOCS, LABELS).model_files_
+    assert a.model_files_ != TransformerDetector(model_name=str(tiny_hf_model), **TINY, train_dtype="float32").fit(DOCS, LABELS).model_files_
+    assert TransformerDetector().train_dtype == "bfloat16"  # the default
     seen = []
     original = torch.nn.functional.linear
 
