@@ -216,11 +216,12 @@ def test_regime_scores_equal_scikit_learn_on_the_regime_and_the_clean_documents(
         assert s["regimes"][regime]["token"]["auroc"]["value"] == pytest.approx(roc_auc_score(ty, ts), abs=1e-6)
 
 
-def test_the_phrasebook_uses_only_its_sides_rules(paragraphs):
+@pytest.mark.parametrize("open_ended", [False, True])  # True: the later spins of a training original
+def test_the_phrasebook_uses_only_its_sides_rules(paragraphs, open_ended):
     from harness.corpus.spin import engine
     from harness.corpus.spin.phrase_sources import rule_id
 
-    phrasebook = engine("phrasebook")
+    phrasebook = engine("phrasebook", open_ended=open_ended)
     tokens = tokenize(" ".join(paragraphs))
     keys = [t.text.lower() for t in tokens]
     for side, allowed in (("train", {"train", "shared"}), ("held-out", {"held-out", "shared"})):
