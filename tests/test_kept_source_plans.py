@@ -47,8 +47,8 @@ class Reads:
         self.log.write_text("")
 
 
-def _plan(read, seed=0, background=False):
-    plans = SourcePlans(read, seed, BuildLog(), keep=True)
+def _plan(read, seed=0, background=False, log=None):
+    plans = SourcePlans(read, seed, log or BuildLog(), keep=True)
     with plans.planning(["bbc-news", "wikipedia"], background=background):
         pass
     return plans
@@ -92,6 +92,7 @@ def test_a_damaged_kept_plan_is_planned_again_and_rewritten(installed, tmp_path)
     reads.clear()
     again = _plan(read)
     assert reads and _state(again) == _state(first)
+    assert any("could not be read" in line for line in again.log.lines)
     reads.clear()
     _plan(read)
     assert reads == []  # rewritten whole
@@ -104,3 +105,21 @@ def test_other_sources_are_never_kept(tmp_path, monkeypatch):
     with plans.planning(["bbc-news"]):
         pass
     assert not (tmp_path / "cache" / "source_plans").exists()
+
+
+@pytest.mark.parametrize("background", [False, True])
+def test_kept_plans_bring_planning_s_log_and_leave_the_build_s_own(installed, background):
+    read, reads, _ = installed
+    first_log, second_log = BuildLog(), BuildLog()
+    first_log.warn("said by the first build before planning")
+    first = _plan(read, background=background, log=first_log)
+    planned = [w for w in first.log.warnings if "first build" not in w]
+    assert first.log.skipped  # the fixture's sources have near-duplicates: planning logs them
+    second_log.warn("said by the second build before planning")
+    reads.clear()
+    second = _plan(read, background=background, log=second_log)
+    assert reads == []  # read back
+    assert second.log.warnings == ["said by the second build before planning", *planned]
+    assert second.log.skipped == first.log.skipped and second.log.examples == first.log.examples
+    assert not any("first build" in line for line in second.log.lines)
+    assert sum(line.startswith("warning: said by the second") for line in second.log.lines) == 1

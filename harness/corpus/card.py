@@ -226,8 +226,9 @@ size_categories:
 Every document is a real article that an article spinner may have rewritten by swapping words
 and phrases for near-synonyms, paired token by token with its clean original: which tokens of
 the spun text were changed, and what they were before. Detectors are scored on finding the
-spun tokens, spans and documents. A share of {_pct(REGIME_SHARES[CLEAN_REGIME])} of the documents is left clean as negatives;
-the rest are spun throughout, sparsely or in a few paragraphs (the `regime` field).
+spun tokens, spans and documents. A share of {_pct(REGIME_SHARES[CLEAN_REGIME])} of the originals is left clean as negatives;
+the rest are spun throughout, sparsely or in a few paragraphs (the `regime` field). `{DEFAULT_CONFIG}`/train
+spins each spun original {CONFIGS[DEFAULT_CONFIG].train_spins} times, so fewer of its documents are clean (the statistics below).
 
 ```python
 from datasets import load_dataset

@@ -66,12 +66,6 @@ class BuildLog:
     def note(self, message: str) -> None:
         self.lines.append(message)
 
-    def repeat_warnings(self) -> None:
-        """Say the warnings already recorded (those of source plans read back from the cache,
-        whose planning did not run now) without recording them twice."""
-        for message in self.warnings:
-            _log.warning("warning: %s", message)
-
     @property
     def aligner_agreement(self) -> float:
         return self.agree_tokens / self.total_tokens if self.total_tokens else 1.0

@@ -5,8 +5,10 @@ shingle index, 8 bytes and some overhead a word, is the one part that grows with
 
 The plans of the installed sources are kept under ``$SPINBENCH_CACHE/source_plans/``, named by
 a digest of the seed, the planning code and every file the sources read, so a warm build skips
-the first pass (about ten seconds of a one-minute build); a plan file that does not read back is
-planned again.
+the first pass (about ten seconds of one core; with more than one process the planning overlaps
+the loading of the spinners' resources, so the build's wall time gains little); a plan file that
+does not read back is planned again, and the build's log says so. What is kept is what planning
+added to the build's log, not the log itself: the build's own warnings stay its own.
 
 The default config's source is split with near-duplicates grouped; another source (a held-out
 domain) loses the documents that repeat text of the default source's train or validation
@@ -17,7 +19,9 @@ from __future__ import annotations
 
 import contextlib
 import sys
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 from harness.core.configs import CONFIGS, DEFAULT_CONFIG
@@ -90,10 +94,11 @@ class SourcePlans:
         if kept is not None and self._read_kept(kept, sources):
             yield
             return
+        before = _LogMark.of(self.log)
         if not background:
             for source in sources:
                 self.plan(source)
-            self._keep(kept)
+            self._keep(kept, before)
             yield
             return
         import multiprocessing
@@ -120,7 +125,7 @@ class SourcePlans:
             raise outcome
         self._plans, self._positions, self.report, log = outcome
         vars(self.log).update(vars(log))
-        self._keep(kept)
+        self._keep(kept, before)
 
     def _kept_path(self, sources: list[str]) -> Path | None:
         """Where the plans of ``sources`` are kept, or None when they are not (other sources than
@@ -146,24 +151,28 @@ class SourcePlans:
         return cache_root() / "source_plans" / f"{digest.hexdigest()[:32]}.pkl"
 
     def _read_kept(self, path: Path, sources: list[str]) -> bool:
-        """Take the plans kept at ``path``; False when there are none, or they do not read back."""
+        """Take the plans kept at ``path`` and add what planning logged to the build's log; False
+        when there are none, or they do not read back (which the log then says)."""
         import pickle
 
         try:
             with open(path, "rb") as f:
-                plans, positions, report, log = pickle.load(f)
-            if not (isinstance(log, BuildLog) and set(sources) <= set(plans) and set(sources) <= set(positions)):
-                return False
-        except Exception:  # noqa: BLE001 - none kept, or a damaged file: planned again (and rewritten)
+                plans, positions, report, added = pickle.load(f)
+            if not (isinstance(added, _LogMark) and set(sources) <= set(plans) and set(sources) <= set(positions)):
+                raise ValueError("not a kept plan")
+        except FileNotFoundError:
+            return False
+        except Exception as err:  # noqa: BLE001 - a damaged file: planned again (and rewritten)
+            self.log.note(f"kept source plans at {path} could not be read ({err.__class__.__name__}): planned again")
             return False
         self._plans, self._positions, self.report = plans, positions, report
-        vars(self.log).update(vars(log))
-        self.log.repeat_warnings()
+        added.add_to(self.log)
         self.log.note(f"source plans of {', '.join(sources)} read from {path} (kept by their files' contents)")
         return True
 
-    def _keep(self, path: Path | None) -> None:
-        """Write the plans to ``path`` (atomically; a cache that cannot be written is skipped)."""
+    def _keep(self, path: Path | None, before: _LogMark) -> None:
+        """Write the plans, and what planning added to the log since ``before``, to ``path``
+        (atomically; a cache that cannot be written is skipped)."""
         if path is None:
             return
         import os
@@ -173,7 +182,7 @@ class SourcePlans:
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             with tempfile.NamedTemporaryFile("wb", dir=path.parent, suffix=".tmp", delete=False) as f:
-                pickle.dump((self._plans, self._positions, self.report, self.log), f, protocol=pickle.HIGHEST_PROTOCOL)
+                pickle.dump((self._plans, self._positions, self.report, before.since(self.log)), f, protocol=pickle.HIGHEST_PROTOCOL)
             os.replace(f.name, path)
         except OSError:
             return
@@ -207,3 +216,32 @@ class SourcePlans:
         for n, item in enumerate(self.items(source)):
             if n in wanted:
                 yield item
+
+
+@dataclass
+class _LogMark:
+    """Where a build's log stood (``of``), or what was added to it since (``since``): lines,
+    warnings, skipped documents and their examples."""
+
+    lines: list
+    warnings: list
+    skipped: Counter
+    examples: dict
+
+    @classmethod
+    def of(cls, log: BuildLog) -> _LogMark:
+        return cls(list(log.lines), list(log.warnings), Counter(log.skipped), dict(log.examples))
+
+    def since(self, log: BuildLog) -> _LogMark:
+        return _LogMark(log.lines[len(self.lines):], log.warnings[len(self.warnings):], log.skipped - self.skipped,
+                        {k: v for k, v in log.examples.items() if k not in self.examples})
+
+    def add_to(self, log: BuildLog) -> None:
+        """Add these to ``log``, saying the warnings again (planning did not run now)."""
+        log.lines += self.lines
+        log.skipped.update(self.skipped)
+        for reason, doc_id in self.examples.items():
+            log.examples.setdefault(reason, doc_id)
+        for message in self.warnings:
+            log.warn(message)
+            log.lines.pop()  # warn() records the line again: it is among self.lines already
