@@ -40,17 +40,21 @@ class BuildLog:
     examples: dict = field(default_factory=dict)
     warnings: list = field(default_factory=list)
     lines: list = field(default_factory=list)
-    agree_tokens: int = 0
-    total_tokens: int = 0
     agreement_by_config: dict = field(default_factory=dict)  # config -> [tokens agreeing, tokens compared]
 
     def agreed(self, config: str, agree: int, compared: int) -> None:
-        """One document's aligner agreement, pooled over the build and by config."""
-        self.agree_tokens += agree
-        self.total_tokens += compared
+        """One document's aligner agreement, counted by config."""
         counts = self.agreement_by_config.setdefault(config, [0, 0])
         counts[0] += agree
         counts[1] += compared
+
+    @property
+    def agree_tokens(self) -> int:
+        return sum(a for a, _ in self.agreement_by_config.values())
+
+    @property
+    def total_tokens(self) -> int:
+        return sum(n for _, n in self.agreement_by_config.values())
 
     def skip(self, doc_id: str, reason: str) -> None:
         self.skipped[reason] += 1

@@ -26,7 +26,7 @@ from pathlib import Path
 
 from harness.core.configs import CONFIGS, DEFAULT_CONFIG
 from harness.core.errors import SpinbenchError
-from harness.core.files import cache_root
+from harness.core.files import cache_root, sha256_file, write_bytes
 from harness.corpus.source_checks import BuildLog, Entry, SplitPlan, assign_splits, drop_overlaps, iter_checked
 from harness.corpus.sources import SOURCE_FILES, SOURCES, Article, SourceItem, cleaned
 
@@ -144,8 +144,7 @@ class SourcePlans:
                 digest.update(Path(module.__file__).read_bytes())
             for source in sources:
                 for path in SOURCE_FILES[source]():
-                    digest.update(f"\n{source}\t{path.name}\t".encode())
-                    digest.update(hashlib.sha256(path.read_bytes()).digest())
+                    digest.update(f"\n{source}\t{path.name}\t{sha256_file(path)}".encode())
         except OSError:
             return None
         return cache_root() / "source_plans" / f"{digest.hexdigest()[:32]}.pkl"
@@ -175,15 +174,10 @@ class SourcePlans:
         (atomically; a cache that cannot be written is skipped)."""
         if path is None:
             return
-        import os
         import pickle
-        import tempfile
 
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            with tempfile.NamedTemporaryFile("wb", dir=path.parent, suffix=".tmp", delete=False) as f:
-                pickle.dump((self._plans, self._positions, self.report, before.since(self.log)), f, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(f.name, path)
+            write_bytes(path, pickle.dumps((self._plans, self._positions, self.report, before.since(self.log)), protocol=pickle.HIGHEST_PROTOCOL))
         except OSError:
             return
 
