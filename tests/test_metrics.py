@@ -249,3 +249,17 @@ def test_resampled_tpr_at_low_fpr_matches_sklearn_with_sample_weights(seed):
     got = tpr_at_fpr(*level_counts(y, s, groups, weights), 0.05)
     for row, w in zip(got, weights):
         assert row == pytest.approx(_sklearn_tpr_at(y, s, 0.05, w[groups]))
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_auroc_from_misordered_pairs_is_auroc_from_levels(seed):
+    from harness.evaluation.metrics import auroc_from_levels, auroc_from_misordered
+
+    rng = np.random.default_rng(seed)
+    tp_at, fp_at = rng.poisson(2, (8, 30)).astype(float), rng.poisson(3, (8, 30)).astype(float)
+    tp_at[0] = 0  # a row without a positive: NaN
+    half = np.cumsum(fp_at, axis=1) - 0.5 * fp_at
+    misordered = (tp_at * half).sum(axis=1)
+    got = auroc_from_misordered(misordered, tp_at.sum(axis=1), fp_at.sum(axis=1))
+    np.testing.assert_array_equal(got, auroc_from_levels(tp_at, fp_at))
+    assert np.isnan(got[0])

@@ -7,7 +7,7 @@ import pytest
 from sklearn.metrics import roc_auc_score
 
 from harness.evaluation import metrics
-from harness.evaluation.ranking import RankedSplit, ranking_scores
+from harness.evaluation.ranking import ROW_BLOCK, RankedSplit, counts_at, ranking_scores
 from harness.runs.bootstrap import weights
 
 
@@ -107,10 +107,83 @@ def test_regime_scores_share_the_negatives_and_match_scikit_learn(seed):
     assert len(halves) == 1  # one negative side, made once
 
 
-def test_counts_at_or_above_each_level_from_one_product_are_exact():
-    """The resampled cumulative counts come from the same float32 product as the counts (whole
-    numbers below 2**24): they equal the float64 cumulative sum exactly."""
+def test_counts_at_or_above_each_level_are_exact_in_every_block_of_rows():
+    """The resampled counts at or above each level come from a float32 product where every sum is
+    a whole number below 2**24, made a block of rows at a time: they equal the float64 running
+    sums of the float64 counts exactly, and their differences the counts at each level."""
     gold, scores, doc_index, spun, doc_scores, w = _split(5, n_docs=80)
+    w = np.vstack([w] * 7)  # 350 rows: more than one block
     ranked = RankedSplit(gold, scores, doc_index, spun, doc_scores, w)
     for side in ranked.token_counts(spun, ~spun)[1]:
-        assert np.array_equal(side.cum, np.cumsum(side.at, axis=1))
+        at = side.weights @ side.hist
+        blocks = [side.cum_rows(slice(a, a + ROW_BLOCK)) for a in range(0, len(w), ROW_BLOCK)]
+        assert len(blocks) == 2 and blocks[0].dtype == np.float32
+        assert np.array_equal(np.vstack(blocks), np.cumsum(at, axis=1))
+        assert np.array_equal(counts_at(np.vstack(blocks)), at)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_misordered_pairs_from_the_factors_are_those_of_the_resampled_counts(seed):
+    """AUROC's pairs come from a product of the per-document counts, never making the
+    (resamples x levels) counts: whole numbers and halves, exactly those of the counts."""
+    gold, scores, doc_index, spun, doc_scores, w = _split(seed, n_docs=60)
+    ranked = RankedSplit(gold, scores, doc_index, spun, doc_scores, w)
+    for pos_docs, neg_docs in ((None, None), (spun & (np.arange(60) % 2 == 0), ~spun)):
+        _, (pos, neg) = ranked.token_counts(pos_docs, neg_docs)
+        pos_at, neg_cum = counts_at(pos.cum_rows()).astype(float), neg.cum_rows().astype(float)
+        dense = np.einsum("ij,ij->i", pos_at, neg_cum - 0.5 * counts_at(neg_cum))
+        np.testing.assert_array_equal(pos.misordered(neg), dense)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_levels_of_four_decimal_scores_are_counted_as_sorting_finds_them(seed):
+    from harness.evaluation.ranking import _levels
+
+    rng = np.random.default_rng(seed)
+    grid = np.round(rng.beta(0.5, 2, 3000), 4)
+    grid[:3] = [0.0, 1.0, 0.5]
+    off_grid = grid + 1e-7  # not on the 4-decimal grid: sorted instead
+    for scores in (grid, off_grid, np.round(rng.random(50) * 3, 2)):  # beyond [0, 1] too
+        level, n, distinct, counts = _levels(scores)
+        negated, want_level, want_counts = np.unique(-scores, return_inverse=True, return_counts=True)
+        assert np.array_equal(level, want_level) and n == len(negated)
+        assert np.array_equal(distinct, -negated) and np.array_equal(counts, want_counts)
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_document_scores_of_a_subset_match_scikit_learn_on_every_resample(seed):
+    """A subset of documents is ranked at its own distinct scores (levels no document of it holds
+    are left out): AUPRC and AUROC of each resample as scikit-learn gives them."""
+    from sklearn.metrics import average_precision_score
+
+    gold, scores, doc_index, spun, doc_scores, w = _split(seed, n_docs=60)
+    ranked = RankedSplit(gold, scores, doc_index, spun, doc_scores, w)
+    docs = np.arange(60) % 3 != 1
+    got = ranking_scores(*ranked.document_counts(docs), {})
+    for b in range(10):
+        reps = np.repeat(np.arange(60), w[b].astype(int))
+        reps = reps[docs[reps]]
+        if len(set(spun[reps])) == 2:
+            assert got["auprc"][1][b] == pytest.approx(average_precision_score(spun[reps], doc_scores[reps]), abs=1e-12)
+            assert got["auroc"][1][b] == pytest.approx(roc_auc_score(spun[reps], doc_scores[reps]), abs=1e-12)
+
+
+def test_scores_made_a_block_of_rows_at_a_time_are_those_of_all_rows_at_once(monkeypatch):
+    from harness.evaluation import ranking
+
+    gold, scores, doc_index, spun, doc_scores, w = _split(7, n_docs=50)
+    fprs = {"tpr1": 0.01, "tpr5": 0.05}
+
+    def everything():
+        ranked = RankedSplit(gold, scores, doc_index, spun, doc_scores, w)
+        mine, clean = spun & (np.arange(50) % 2 == 0), ~spun
+        return [ranking_scores(*ranked.token_counts(), fprs), ranking_scores(*ranked.token_counts(mine, clean), fprs, auprc=False),
+                ranking_scores(*ranked.document_counts(), fprs)]
+
+    whole = everything()
+    monkeypatch.setattr(ranking, "ROW_BLOCK", 7)  # 50 resamples in 8 blocks
+    for got, want in zip(everything(), whole):
+        assert got.keys() == want.keys()
+        for name in got:
+            assert got[name][0] == want[name][0] or (np.isnan(got[name][0]) and np.isnan(want[name][0]))
+            np.testing.assert_array_equal(got[name][1], want[name][1])

@@ -81,3 +81,43 @@ def test_resamples_without_the_group_are_left_out_of_its_interval(monkeypatch):
     # Every resample that drew a heavy document found it perfectly; one that drew none says nothing.
     assert out["breakdown"]["recipe"]["heavy"]["f1"] == {"value": 1.0, "ci95": [1.0, 1.0]}
     assert out["false_alarms"]["documents_flagged"] == {"value": 1.0, "ci95": [1.0, 1.0]}
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_each_breakdown_group_is_scored_as_its_documents_alone(seed):
+    """Every group's counts come from one product for all groups: each group's F1 and interval
+    are those of its own documents' counts, resampled with the split's weights."""
+    from harness.evaluation import metrics
+    from harness.runs.bootstrap import MIN_GROUP_DOCUMENTS, nan_percentiles, weights
+
+    rng = np.random.default_rng(seed)
+    recipes = ["heavy", "mixed", "phrase", "rare"]
+    records, scores = [], []
+    for i in range(60):
+        n = int(rng.integers(3, 40))
+        labels = (rng.random(n) < 0.3).astype(int).tolist()
+        records.append(record(labels, recipe=recipes[i % 7 % 3] if i < 58 else "rare"))  # two "rare": no interval
+        scores.append(np.round(rng.random(n) * 0.6 + 0.4 * np.array(labels), 4).tolist())
+    out = score_split(records, scores, [0.5] * 60, 0.5, 0.5, n_boot=300, seed=seed)
+    w = weights(60, 300, seed)
+    for recipe in {r["recipe"] for r in records}:
+        mask = np.array([r["recipe"] == recipe for r in records])
+        tok = np.array([metrics.token_counts(r["labels"], (np.array(s) >= 0.5).astype(int)) for r, s in zip(records, scores)], dtype=float)
+        got = out["breakdown"]["recipe"][recipe]["f1"]
+        assert got["value"] == pytest.approx(metrics.prf(*tok[mask].sum(0))[2], abs=1e-6)
+        if mask.sum() < MIN_GROUP_DOCUMENTS:
+            assert got["ci95"] == [None, None]
+            continue
+        drawn = w[:, mask].sum(axis=1) > 0
+        resampled = metrics.prf(*(w[:, mask] @ tok[mask]).T)[2]
+        want = nan_percentiles(np.where(drawn, resampled, np.nan)[None, :], (2.5, 97.5))[:, 0]
+        assert got["ci95"] == pytest.approx(want.tolist(), abs=1e-6)
+
+
+def test_token_scores_that_do_not_cover_the_tokens_are_an_error():
+    records = [record([1, 0, 1]), record([0, 0])]
+    with pytest.raises(ValueError, match="4 token scores for 5 gold tokens"):
+        score_split(records, [[0.9, 0.1, 0.8], [0.1]], [0.9, 0.1], 0.5, 0.5, n_boot=10)
+    arrays = [np.array([0.9, 0.1, 0.8]), np.array([0.1, 0.2])]
+    lists = [a.tolist() for a in arrays]
+    assert score_split(records, arrays, [0.9, 0.1], 0.5, 0.5, n_boot=10) == score_split(records, lists, [0.9, 0.1], 0.5, 0.5, n_boot=10)

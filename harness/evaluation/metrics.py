@@ -66,7 +66,9 @@ def token_counts_by_doc(gold: Sequence[int], pred: Sequence[int], offsets: Seque
     g, p, offsets = np.asarray(gold, dtype=bool), np.asarray(pred, dtype=bool), np.asarray(offsets)
     doc = np.repeat(np.arange(len(offsets) - 1), np.diff(offsets))
     n = len(offsets) - 1
-    return np.stack([np.bincount(doc, weights=w, minlength=n) for w in (g & p, ~g & p, g & ~p)], axis=1)
+    # each token's cell: its document, then gold and predicted label (2 * gold + pred), counted once
+    cells = np.bincount(4 * doc + 2 * g + p, minlength=4 * n).reshape(n, 4)
+    return cells[:, [3, 1, 2]].astype(float)  # (gold and pred, pred only, gold only)
 
 
 def token_counts(gold: Sequence[int], pred: Sequence[int]) -> tuple[int, int, int]:
@@ -86,8 +88,11 @@ def span_counts_by_doc(gold: Sequence[int], pred: Sequence[int], offsets: Sequen
     n = len(offsets) - 1
     gs, ge = _runs(g, offsets)
     ps, pe = _runs(p, offsets)
-    width = len(g) + 1
-    strict = np.isin(gs * width + ge, ps * width + pe)
+    # a gold span matches exactly when the predicted span starting where it starts (predicted
+    # spans never share a start) ends where it ends
+    pred_end = np.full(len(g) + 1, -1)
+    pred_end[ps] = pe
+    strict = pred_end[gs] == ge
     covered_by_pred = np.r_[0, np.cumsum(p)]
     covered_by_gold = np.r_[0, np.cumsum(g)]
     partial_gold = covered_by_pred[ge] > covered_by_pred[gs]
@@ -139,9 +144,24 @@ def auroc_from_levels(tp_at: np.ndarray, fp_at: np.ndarray, fp_half: np.ndarray 
     if not tp_at.shape[1]:  # nothing scored
         return np.full(len(tp_at), np.nan)
     n_pos, n_neg = tp_at.sum(axis=1), fp_half[:, -1] + 0.5 * fp_at[:, -1]
-    # pairs with the positive above, ties half: for each positive, the negatives below its level
-    # and half of those at it; einsum makes no temporary of the whole matrix
-    pairs = n_pos * n_neg - np.einsum("ij,ij->i", tp_at, fp_half)
+    # for each positive, the negatives at or above its level, ties half; einsum makes no
+    # temporary of the whole matrix
+    return auroc_from_misordered(np.einsum("ij,ij->i", tp_at, fp_half), n_pos, n_neg)
+
+
+def auroc_from_misordered(misordered: np.ndarray, n_pos: np.ndarray, n_neg: np.ndarray) -> np.ndarray:
+    """AUROC from the count of misordered (positive, negative) pairs, the negative scored above
+    the positive, ties counted half, and the counts of positives and negatives (one of each per
+    row): the share of pairs ordered rightly. NaN in a row without a positive or a negative.
+    :func:`auroc_from_levels` counts the pairs from level counts;
+    :class:`harness.evaluation.ranking.Side` from per-document counts, without making the
+    (resamples x levels) matrices.
+
+    >>> auroc_from_misordered(np.array([1.5]), np.array([2.]), np.array([2.]))
+    array([0.625])
+    """
+    n_pos, n_neg = np.asarray(n_pos, dtype=float), np.asarray(n_neg, dtype=float)
+    pairs = n_pos * n_neg - misordered
     with np.errstate(divide="ignore", invalid="ignore"):
         roc = pairs / (n_pos * n_neg)
     return np.where((n_pos > 0) & (n_neg > 0), roc, np.nan)
@@ -154,11 +174,13 @@ def average_precision_from_levels(tp_at: np.ndarray, tp_cum: np.ndarray, fp_cum:
     if not tp_at.shape[1]:
         return np.full(len(tp_at), np.nan)
     n_pos = tp_cum[:, -1]
-    # precision at each level (where nothing is flagged yet, no positive is either: 0)
-    flagged = tp_cum + fp_cum
-    flagged[flagged == 0] = 1
+    # precision at each level (where nothing is flagged yet, no positive is either: 0), made in
+    # one array: the counts are whole numbers, so at least 1 is the same as 1 where 0
+    precision = np.add(tp_cum, fp_cum, dtype=float)
+    np.maximum(precision, 1, out=precision)
+    np.divide(tp_cum, precision, out=precision)
     with np.errstate(divide="ignore", invalid="ignore"):
-        ap = np.einsum("ij,ij->i", tp_cum / flagged, tp_at) / n_pos
+        ap = np.einsum("ij,ij->i", precision, tp_at) / n_pos
     return np.where(n_pos > 0, ap, np.nan)
 
 
@@ -234,11 +256,29 @@ def tpr_at_fpr(tp_at: np.ndarray, fp_at: np.ndarray, fpr: float, cum: tuple[np.n
     tp, fp = cum if cum is not None else cumulative(tp_at, fp_at)
     if not tp.shape[1]:
         return np.full(len(tp), np.nan)
-    n_pos, n_neg = tp[:, -1], fp[:, -1]
+    k = fpr_cut_levels(fp, fpr)
+    caught = np.where(k > 0, tp[np.arange(len(tp)), np.maximum(k - 1, 0)], 0.0)
+    return tpr_from_caught(caught, tp[:, -1], fp[:, -1])
+
+
+def fpr_cut_levels(fp_cum: np.ndarray, fpr: float) -> np.ndarray:
+    """How many levels, from the highest, the lowest threshold that flags at most ``fpr`` of the
+    negatives flags (0: even the top level flags more), for each row of (rows x levels) counts of
+    negatives at or above each level (:func:`tpr_at_fpr`'s cut).
+
+    >>> fpr_cut_levels(np.array([[0., 1., 2., 4.]]), 0.5).tolist()
+    [3]
+    """
+    n_neg = np.asarray(fp_cum[:, -1], dtype=float)
+    # the levels whose false positive rate is within fpr: a prefix (the rate only grows)
+    return (fp_cum <= (fpr + 1e-12) * n_neg[:, None]).sum(axis=1)
+
+
+def tpr_from_caught(caught: np.ndarray, n_pos: np.ndarray, n_neg: np.ndarray) -> np.ndarray:
+    """The true positive rate of a cut that catches ``caught`` of ``n_pos`` positives, one per row;
+    NaN where there is no positive or no negative (:func:`tpr_at_fpr`)."""
+    n_pos, n_neg = np.asarray(n_pos, dtype=float), np.asarray(n_neg, dtype=float)
     with np.errstate(divide="ignore", invalid="ignore"):
-        # the levels whose false positive rate is within fpr: a prefix (the rate only grows)
-        k = (fp <= (fpr + 1e-12) * n_neg[:, None]).sum(axis=1)
-        caught = np.where(k > 0, tp[np.arange(len(tp)), np.maximum(k - 1, 0)], 0.0)
         out = caught / n_pos
     return np.where((n_pos > 0) & (n_neg > 0), out, np.nan)
 

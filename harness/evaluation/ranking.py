@@ -3,11 +3,14 @@ FPR), with bootstrap intervals, from counts made once per split.
 
 Every such score is read off the counts of positives and negatives at each score level
 (:func:`harness.evaluation.metrics.level_counts`). :class:`RankedSplit` ranks a split's token and
-document scores once, keeps per-document counts at each level, and then gives the counts of any
-subset of documents (a spin regime's documents against the clean ones) and of every bootstrap
-resample by one matrix product each, instead of ranking each subset again. Token intervals use
-:data:`TOKEN_RANKING_BINS` quantile levels of the split's token scores; point values, and
-everything about documents, use every distinct score.
+document scores once and keeps per-document counts at each level; the counts of any subset of
+documents (a spin regime's documents against the clean ones) in every bootstrap resample are
+those counts weighted by the resample's draws (:class:`Side`), instead of ranking each subset
+again. AUROC's pairs are a quadratic form of the draws, read without making the
+(resamples x levels) counts at all; AUPRC and the cuts at low FPR make them a block of resamples
+at a time. Token intervals use :data:`TOKEN_RANKING_BINS` quantile levels of the split's token
+scores; point values, and everything about documents, use every distinct score (of the
+documents scored).
 
 >>> y, s = np.array([1, 0, 1, 0]), np.array([0.9, 0.8, 0.7, 0.2])
 >>> ranked = RankedSplit(y.astype(bool), s, np.array([0, 0, 1, 1]), np.array([True, True]), np.array([0.9, 0.5]), np.ones((1, 2)))
@@ -31,27 +34,84 @@ from harness.evaluation import metrics
 TOKEN_RANKING_BINS = 1024
 
 class Side:
-    """Positives or negatives at each level, highest first (rows x levels: one row, or one per
-    resample); at or above each level (:attr:`cum`) and that less half of those at it
-    (:attr:`half`, what AUROC reads off negatives) are made when first asked for, once: the clean
-    documents' side is shared by every regime."""
+    """Positives or negatives at each level, highest first, in each row (one row: the point
+    value; one per resample), kept factored: each group's counts (groups x levels: a document's
+    tokens, or the document itself) and each row's weight of each group (rows x groups). The
+    pairs behind AUROC, and the positives a cut catches, are read off the factors; the
+    (rows x levels) counts at or above each level, which AUPRC and the search for a cut need,
+    are made a block of rows at a time (:meth:`cum_rows`) and let go, so that every block reuses
+    the memory of the one before. The cuts are remembered: every regime is cut against the same
+    clean documents' side."""
 
-    def __init__(self, at: np.ndarray, cum: np.ndarray | None = None):
-        self.at = at
+    def __init__(self, weights: np.ndarray, hist: np.ndarray):
+        self.weights, self.hist = weights, hist
+        self.cuts: dict[float, np.ndarray] = {}
+
+    @property
+    def n_levels(self) -> int:
+        return self.hist.shape[1]
+
+    @cached_property
+    def total(self) -> np.ndarray:
+        """Each row's count over every level."""
+        return self.weights @ self.hist.sum(axis=1)
+
+    @cached_property
+    def group_cum(self) -> np.ndarray:
+        return np.cumsum(self.hist, axis=1)
+
+    @cached_property
+    def group_half(self) -> np.ndarray:
+        """Each group's count at or above each level less half of that at it (ties count half)."""
+        return self.group_cum - 0.5 * self.hist
+
+    @cached_property
+    def _factors(self) -> tuple[np.ndarray, np.ndarray]:
+        """The weights and the per-group running sums in float32 (half the time and memory) where
+        every sum of their product is a whole number below 2**24, which float32 holds exactly;
+        otherwise in float64. The scores read off the counts compute in float64."""
+        if float(self.hist.sum()) * float(self.weights.max(initial=0.0)) < _FLOAT32_EXACT:
+            return self.weights.astype(np.float32), self.group_cum.astype(np.float32)
+        return self.weights, self.group_cum
+
+    def cum_rows(self, rows: slice = slice(None)) -> np.ndarray:
+        """The ``rows``' counts at or above each level (rows x levels), exact."""
+        weights, group_cum = self._factors
+        return weights[rows] @ group_cum
+
+    def misordered(self, neg: Side) -> np.ndarray:
+        """Each row's misordered pairs of these positives with ``neg``, ties half
+        (:func:`harness.evaluation.metrics.auroc_from_misordered`): the sum over levels of the
+        positives at a level times the negatives at or above it less half of those at it. That is
+        a quadratic form of the rows' weights: one (groups x groups) product, not a
+        (rows x levels) one. Whole numbers and halves, exact in float64."""
+        cross = self.hist @ neg.group_half.T
+        return np.einsum("ig,ig->i", self.weights @ cross, neg.weights)
+
+    def caught(self, levels: np.ndarray, rows: slice = slice(None), cum: np.ndarray | None = None) -> np.ndarray:
+        """Each of the ``rows``' count at or above the first ``levels`` levels (0 where it is 0):
+        read off their counts ``cum`` where made already, else one column of the per-group sums
+        gathered per row."""
+        last = np.maximum(levels - 1, 0)
         if cum is not None:
-            self.cum = cum
+            got = cum[np.arange(len(last)), last]
+        else:
+            got = np.einsum("ig,gi->i", self.weights[rows], self.group_cum[:, last])
+        return np.where(levels > 0, got, 0.0)
 
-    @classmethod
-    def of(cls, at: np.ndarray, cum: np.ndarray | None = None) -> Side:
-        return cls(at, cum)
 
-    @cached_property
-    def cum(self) -> np.ndarray:
-        return np.cumsum(self.at, axis=1)
+def counts_at(cum: np.ndarray) -> np.ndarray:
+    """The counts at each level from those at or above it (the differences of the running sums:
+    a pass, not a second product)."""
+    at = cum.copy()
+    at[:, 1:] -= cum[:, :-1]
+    return at
 
-    @cached_property
-    def half(self) -> np.ndarray:
-        return self.cum - 0.5 * self.at
+
+# Resamples scored together: the counts of a block of 256 rows take a few hundred kB, which the
+# next block reuses, where all 1,000 at once would be megabytes paged in afresh every time
+# (half of the time of AUPRC, measured).
+ROW_BLOCK = 256
 
 
 _FLOAT32_EXACT = 2.0**24  # every whole number below it is a float32
@@ -59,27 +119,42 @@ _FLOAT32_EXACT = 2.0**24  # every whole number below it is a float32
 Counts = tuple[Side, Side]  # (positives, negatives)
 
 
-def _levels(scores: np.ndarray) -> tuple[np.ndarray, int, np.ndarray]:
-    """Each score's level among the distinct scores, 0 the highest, how many levels, and the
-    distinct scores, highest first."""
+# Predictions files keep 4 decimals: a score is then k / 10,000 for a whole k, and its level is
+# found by counting, not sorting (:func:`_levels`).
+_GRID = 10_000
+
+
+def _levels(scores: np.ndarray) -> tuple[np.ndarray, int, np.ndarray, np.ndarray]:
+    """Each score's level among the distinct scores, 0 the highest, how many levels, the
+    distinct scores, highest first, and how many scores are at each. Scores that all lie on the
+    4-decimal grid of [0, 1] are counted (a tenth of the time of sorting them); others sorted."""
     if not len(scores):
-        return np.zeros(0, dtype=np.int64), 0, np.zeros(0)
-    negated, level = np.unique(-scores, return_inverse=True)
-    level = level.ravel()
-    return level, len(negated), -negated
+        return np.zeros(0, dtype=np.int64), 0, np.zeros(0), np.zeros(0, dtype=np.int64)
+    keys = np.rint(scores * _GRID)
+    if 0 <= keys.min() and keys.max() <= _GRID and np.array_equal(keys / _GRID, scores):
+        from_top = _GRID - keys.astype(np.int64)  # 0 for a score of 1
+        counts = np.bincount(from_top, minlength=_GRID + 1)
+        present = counts > 0
+        level = (np.cumsum(present) - 1)[from_top]
+        return level, int(present.sum()), (_GRID - np.flatnonzero(present)) / _GRID, counts[present]
+    negated, level, counts = np.unique(-scores, return_inverse=True, return_counts=True)
+    return level.ravel(), len(negated), -negated, counts
 
 
-def _binned_levels(scores: np.ndarray, bins: int, levels: tuple[np.ndarray, int, np.ndarray] | None = None) -> tuple[np.ndarray, int]:
+def _binned_levels(scores: np.ndarray, bins: int, levels: tuple[np.ndarray, int, np.ndarray, np.ndarray] | None = None) -> tuple[np.ndarray, int]:
     """Each score's level among ``bins`` quantile bins of ``scores``, 0 the highest bin (empty bins
     kept: a level with no item counts nothing). ``levels``: :func:`_levels` of the same scores,
-    when made already (each distinct score is then placed once)."""
+    when made already (each distinct score is then placed once, and the quantiles are read off
+    the scores in order, the same numbers as off ``scores``)."""
     if not len(scores):
         return np.zeros(0, dtype=np.int64), 0
-    edges = np.unique(np.quantile(scores, np.linspace(0, 1, bins + 1)[1:-1]))
+    qs = np.linspace(0, 1, bins + 1)[1:-1]
     if levels is None:
+        edges = np.unique(np.quantile(scores, qs))
         index = np.searchsorted(edges, scores, side="right")
     else:
-        level, _, distinct = levels
+        level, _, distinct, counts = levels
+        edges = np.unique(np.quantile(np.repeat(distinct[::-1], counts[::-1]), qs))
         index = np.searchsorted(edges, distinct, side="right")[level]
     return len(edges) - index, len(edges) + 1
 
@@ -100,13 +175,10 @@ class RankedSplit:
         binned, self.n_binned = _binned_levels(scores, bins, exact)
         # per document and bin: [1] its spun tokens, [0] its clean tokens
         cell = (self.gold.astype(np.int64) * n_docs + doc_index) * max(self.n_binned, 1) + binned
-        self.token_hist = np.bincount(cell, minlength=2 * n_docs * max(self.n_binned, 1)).reshape(2, n_docs, -1).astype(np.float32)
-        self.doc_level, self.n_doc_levels, _ = _levels(np.asarray(doc_scores, dtype=float))
-        self._order = np.argsort(self.doc_level, kind="stable")  # documents grouped by level, highest first
-        self._starts = np.r_[0, np.nonzero(np.diff(self.doc_level[self._order]))[0] + 1] if n_docs else np.zeros(0, dtype=np.int64)
-        self._w32 = weights.astype(np.float32)
-        self._max_weight = float(weights.max()) if weights.size else 0.0
-        self._w_ordered = weights[:, self._order]
+        self.token_hist = np.bincount(cell, minlength=2 * n_docs * max(self.n_binned, 1)).reshape(2, n_docs, -1).astype(float)
+        self.doc_level, self.n_doc_levels, *_ = _levels(np.asarray(doc_scores, dtype=float))
+        self.doc_hist = np.zeros((n_docs, self.n_doc_levels))  # each document at its own level
+        self.doc_hist[np.arange(n_docs), self.doc_level] = 1.0
         self._memo: dict = {}
 
     def token_counts(self, pos_docs: np.ndarray | None = None, neg_docs: np.ndarray | None = None) -> tuple[Counts, Counts]:
@@ -117,49 +189,35 @@ class RankedSplit:
         neg_docs = everyone if neg_docs is None else neg_docs
         pos = self.gold & pos_docs[self.doc_index]
         neg = ~self.gold & neg_docs[self.doc_index]
-        point = (Side.of(np.bincount(self.exact[pos], minlength=self.n_exact)[None, :].astype(float)),
-                 Side.of(np.bincount(self.exact[neg], minlength=self.n_exact)[None, :].astype(float)))
+        point = (_once(np.bincount(self.exact[pos], minlength=self.n_exact)), _once(np.bincount(self.exact[neg], minlength=self.n_exact)))
         boot = (self._resampled(1, pos_docs), self._resampled(0, neg_docs))
         return point, boot
 
-    def _resampled(self, spun: int, docs: np.ndarray) -> Side:
-        """Each resample's counts at each level of the spun (``spun=1``) or clean (0) tokens of
-        the documents ``docs`` (float64 for the sums the scores are read off); remembered, since
-        every regime shares the clean documents'."""
-        key = (spun, docs.tobytes())
-        if key not in self._memo:
-            hist = self.token_hist[spun] if docs.all() else self.token_hist[spun][docs]
-            w = self._w32 if docs.all() else self._w32[:, docs]
-            if float(hist.sum()) * self._max_weight < _FLOAT32_EXACT:
-                # the counts at and at or above each level by one product: every partial sum is a
-                # whole number below 2**24, so float32 holds it exactly
-                both = (w @ np.concatenate([hist, np.cumsum(hist, axis=1)], axis=1)).astype(float)
-                self._memo[key] = Side.of(both[:, :hist.shape[1]], both[:, hist.shape[1]:])
-            else:
-                self._memo[key] = Side.of((w @ hist).astype(float))
-        return self._memo[key]
-
     def document_counts(self, docs: np.ndarray | None = None) -> tuple[Counts, Counts]:
         """(point, resampled) counts of the spun documents among ``docs`` against its clean ones
-        (None: every document), at each distinct document score."""
+        (None: every document), at each distinct score of those documents."""
         docs = np.ones(len(self.spun), dtype=bool) if docs is None else docs
-        pos, neg = docs & self.spun, docs & ~self.spun
-        point = (Side.of(np.bincount(self.doc_level[pos], minlength=self.n_doc_levels)[None, :].astype(float)),
-                 Side.of(np.bincount(self.doc_level[neg], minlength=self.n_doc_levels)[None, :].astype(float)))
-        if not len(self._starts):
-            empty = Side.of(np.zeros((len(self.weights), 0)))
-            return point, (empty, empty)
-        # each level's documents summed in every resample: the columns of one level are adjacent
-        boot = (self._documents_resampled(pos), self._documents_resampled(neg))
-        return point, boot
+        levels = np.unique(self.doc_level[docs])  # a level no document of these holds counts nothing
+        hist = self.doc_hist[:, levels]
+        sides = []
+        for mine in (docs & self.spun, docs & ~self.spun):
+            sides.append((_once(np.bincount(self.doc_level[mine], minlength=self.n_doc_levels)[levels]), Side(self.weights[:, mine], hist[mine])))
+        return (sides[0][0], sides[1][0]), (sides[0][1], sides[1][1])
 
-    def _documents_resampled(self, docs: np.ndarray) -> Side:
-        """Each resample's count of the documents ``docs`` at each document level; remembered
-        (every regime shares the clean documents')."""
-        key = ("documents", docs.tobytes())
+    def _resampled(self, spun: int, docs: np.ndarray) -> Side:
+        """Every resample's counts of the spun (``spun=1``) or clean (0) tokens of the documents
+        ``docs``; remembered, since every regime shares the clean documents'."""
+        key = (spun, docs.tobytes())
         if key not in self._memo:
-            self._memo[key] = Side.of(np.add.reduceat(self._w_ordered * docs[self._order], self._starts, axis=1))
+            hist = self.token_hist[spun]
+            everyone = bool(docs.all())
+            self._memo[key] = Side(self.weights if everyone else self.weights[:, docs], hist if everyone else hist[docs])
         return self._memo[key]
+
+
+def _once(counts: np.ndarray) -> Side:
+    """The point value's side: the whole set counted once, as one group."""
+    return Side(np.ones((1, 1)), counts[None, :].astype(float))
 
 
 def ranking_scores(point: Counts, boot: Counts, fpr_points: dict[str, float], auprc: bool = True) -> dict[str, tuple[float, np.ndarray]]:
@@ -168,11 +226,34 @@ def ranking_scores(point: Counts, boot: Counts, fpr_points: dict[str, float], au
     :meth:`RankedSplit.document_counts`."""
     out = {}
     for i, (pos, neg) in enumerate((point, boot)):
-        values = {"auroc": metrics.auroc_from_levels(pos.at, neg.at, neg.half)}
-        if auprc:
-            values["auprc"] = metrics.average_precision_from_levels(pos.at, pos.cum, neg.cum)
-        for name, fpr in fpr_points.items():
-            values[name] = metrics.tpr_at_fpr(pos.at, neg.at, fpr, cum=(pos.cum, neg.cum))
-        for name, v in values.items():
+        for name, v in _side_scores(pos, neg, fpr_points, auprc).items():
             out[name] = (v[0],) if i == 0 else (*out[name], v)
     return out
+
+
+def _side_scores(pos: Side, neg: Side, fpr_points: dict[str, float], auprc: bool) -> dict[str, np.ndarray]:
+    """Every row's scores (:func:`ranking_scores`), the dense counts made a block of rows at a
+    time (:data:`ROW_BLOCK`)."""
+    values = {}
+    missing = [fpr for fpr in dict.fromkeys(fpr_points.values()) if fpr not in neg.cuts]
+    new_cuts: dict[float, list[np.ndarray]] = {fpr: [] for fpr in missing}
+    ap: list[np.ndarray] = []
+    caught: dict[str, list[np.ndarray]] = {name: [] for name in fpr_points}
+    for start in range(0, max(len(pos.weights), 1), ROW_BLOCK):
+        rows = slice(start, start + ROW_BLOCK)
+        neg_cum = neg.cum_rows(rows) if auprc or missing else None
+        pos_cum = pos.cum_rows(rows) if auprc else None
+        for fpr in missing:
+            new_cuts[fpr].append(metrics.fpr_cut_levels(neg_cum, fpr))
+        if auprc:
+            ap.append(metrics.average_precision_from_levels(counts_at(pos_cum), pos_cum, neg_cum))
+        for name, fpr in fpr_points.items():
+            levels = new_cuts[fpr][-1] if fpr in new_cuts else neg.cuts[fpr][rows]
+            caught[name].append(pos.caught(levels, rows, pos_cum))
+    neg.cuts.update({fpr: np.concatenate(parts) for fpr, parts in new_cuts.items()})
+    values["auroc"] = metrics.auroc_from_misordered(pos.misordered(neg), pos.total, neg.total)
+    if auprc:
+        values["auprc"] = np.concatenate(ap)
+    for name in fpr_points:
+        values[name] = metrics.tpr_from_caught(np.concatenate(caught[name]), pos.total, neg.total)
+    return values

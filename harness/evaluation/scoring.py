@@ -8,6 +8,7 @@ counts are summed under a (resamples x documents) matrix of resampling weights.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 
 import numpy as np
@@ -46,9 +47,33 @@ def _regime_blocks(ci: Intervals, truth: GoldColumns, ranked: RankedSplit) -> di
 def _prf_block(ci: Intervals, counts: np.ndarray, boot: np.ndarray, keep: np.ndarray | None = None) -> dict:
     """counts: (tp, fp, fn) totals; boot: (B, 3) resampled totals; keep: the resamples that
     count for the interval (all when None)."""
-    p, r, f = metrics.prf(*counts)
-    bp, br, bf = (left_out(b, keep) for b in metrics.prf(boot[:, 0], boot[:, 1], boot[:, 2]))
-    return {"precision": ci.metric(p, bp), "recall": ci.metric(r, br), "f1": ci.metric(f, bf)}
+    points = metrics.prf(*counts)
+    resampled = metrics.prf(boot[:, 0], boot[:, 1], boot[:, 2])
+    return {name: ci.metric(point, left_out(b, keep)) for name, point, b in zip(_PRF, points, resampled)}
+
+
+_PRF = ("precision", "recall", "f1")
+
+
+def _breakdown_table(ci: Intervals, keys: Sequence[str], tok: np.ndarray, lengths: np.ndarray, weights: np.ndarray) -> dict:
+    """Token precision, recall and F1 of each group of documents (``keys``: each document's
+    group), every group's resampled counts made by one product."""
+    names = sorted(set(keys))
+    member = np.zeros((len(keys), len(names)))
+    member[np.arange(len(keys)), [names.index(k) for k in keys]] = 1.0
+    # (resamples x groups x (tp, fp, fn)), and each resample's draws of each group's documents
+    resampled = (weights @ (member[:, :, None] * tok[:, None, :]).reshape(len(keys), -1)).reshape(len(weights), len(names), 3)
+    drawn = weights @ member
+    # every group's precision, recall and F1 at once: (groups,) points, (resamples x groups) resamples
+    points = metrics.prf(*(member.T @ tok).T)
+    resampled_prf = metrics.prf(resampled[..., 0], resampled[..., 1], resampled[..., 2])
+    table = {}
+    for j, key in enumerate(names):
+        mask = member[:, j].astype(bool)
+        keep = group_resamples(weights, mask, drawn[:, j])
+        block = {name: ci.metric(float(point[j]), left_out(boot[:, j], keep)) for name, point, boot in zip(_PRF, points, resampled_prf)}
+        table[key] = {"documents": int(mask.sum()), "tokens": int(lengths[mask].sum()), **block}
+    return table
 
 
 def _span_blocks(ci: Intervals, counts: np.ndarray, boot: np.ndarray) -> dict:
@@ -69,8 +94,8 @@ FPR_POINTS = {"tpr_at_1pct_fpr": 0.01, "tpr_at_5pct_fpr": 0.05}
 def _ranking_block(ci: Intervals, point: Counts, boot: Counts, auprc: bool = True) -> dict:
     """AUROC, AUPRC (unless ``auprc`` is False) and TPR at low FPR (:data:`FPR_POINTS`), with
     bootstrap intervals, from :class:`~harness.evaluation.ranking.RankedSplit`'s counts."""
-    if not point[0].at.shape[1]:  # nothing scored
-        nan = np.full(len(boot[0].at), np.nan)
+    if not point[0].n_levels:  # nothing scored
+        nan = np.full(len(boot[0].weights), np.nan)
         return {name: ci.metric(float("nan"), nan) for name in ("auroc", *(("auprc",) if auprc else ()), *FPR_POINTS)}
     return {name: ci.metric(value, resampled) for name, (value, resampled) in ranking_scores(point, boot, FPR_POINTS, auprc).items()}
 
@@ -114,6 +139,16 @@ def _per_document_block(ci: Intervals, gold: np.ndarray, scores: np.ndarray, off
     return {"spun_documents": int(spun.sum()), "token_f1": ci.metric(point, boot)}
 
 
+def _flat(token_scores: Sequence[Sequence[float]], total: int) -> np.ndarray:
+    """Every document's token scores end to end, as floats: lists (as read from a predictions
+    file) in one pass, arrays joined."""
+    if sum(map(len, token_scores)) != total:
+        raise ValueError(f"{sum(map(len, token_scores))} token scores for {total} gold tokens")
+    if all(isinstance(t, np.ndarray) for t in token_scores):
+        return np.concatenate([t.astype(float, copy=False) for t in token_scores]) if token_scores else np.zeros(0)
+    return np.fromiter(itertools.chain.from_iterable(token_scores), dtype=float, count=total)
+
+
 def score_by_rule(truth: GoldColumns, token_scores: Sequence[Sequence[float]], doc_scores: Sequence[float], thresholds: Thresholds,
                   n_boot: int = 1000, seed: int = 0) -> tuple[Thresholds, dict]:
     """``thresholds`` moved to these scores by the rule (:meth:`Thresholds.for_split`; cuts given
@@ -144,7 +179,7 @@ def score_split(
     n = len(truth)
     lengths, offsets = truth.lengths, truth.offsets
     gold = truth.labels.astype(bool)
-    scores = np.concatenate([np.asarray(t, dtype=float) for t in token_scores]) if n else np.zeros(0)
+    scores = _flat(token_scores, int(offsets[-1]) if n else 0)
     doc_index = np.repeat(np.arange(n), lengths)
     pred = scores >= token_threshold
     tok = metrics.token_counts_by_doc(gold, pred, offsets)
@@ -168,14 +203,6 @@ def score_split(
     # same documents with the same resampling (the leaderboard's ranks: harness.runs.bootstrap.paired_interval).
     out["resamples"] = {"token_f1": [round(float(v), 6) for v in metrics.prf(*(weights @ tok).T)[2]]}
 
-    out["breakdown"] = {}
-    for kind, keys in breakdown_groups(truth).items():
-        keys = np.asarray(keys)
-        table = {}
-        for key in sorted(set(keys.tolist())):
-            mask = keys == key
-            block = _prf_block(ci, tok[mask].sum(0), weights[:, mask] @ tok[mask], group_resamples(weights, mask))
-            table[key] = {"documents": int(mask.sum()), "tokens": int(lengths[mask].sum()), **block}
-        out["breakdown"][kind] = table
+    out["breakdown"] = {kind: _breakdown_table(ci, keys, tok, lengths, weights) for kind, keys in breakdown_groups(truth).items()}
     ci.fill()
     return out

@@ -53,13 +53,13 @@ def weights(n_docs: int, n_boot: int, seed: int) -> np.ndarray:
     return np.bincount(flat, minlength=n_boot * n_docs).reshape(n_boot, n_docs).astype(float)
 
 
-def group_resamples(w: np.ndarray, mask: np.ndarray) -> np.ndarray:
+def group_resamples(w: np.ndarray, mask: np.ndarray, drawn: np.ndarray | None = None) -> np.ndarray:
     """Which resamples hold at least one of the group's documents (``mask``): the others have no
     value for it, rather than a value of 0. None of them when the group is too small for an
-    interval."""
+    interval. ``drawn``: each resample's draws of the group's documents, when counted already."""
     if mask.sum() < MIN_GROUP_DOCUMENTS:
         return np.zeros(len(w), dtype=bool)
-    return w[:, mask].sum(axis=1) > 0
+    return (w[:, mask].sum(axis=1) if drawn is None else drawn) > 0
 
 
 def left_out(boot: np.ndarray, keep: np.ndarray | None) -> np.ndarray:
