@@ -161,9 +161,20 @@ def test_a_predictions_file_without_header_needs_both_thresholds(tmp_path, data,
     bare.write_bytes(gzip.compress("".join(json.dumps(r) + "\n" for r in rows).encode()))
     code, _, err = run_cli(capsys, "--model", str(bare), "--dataset", data, "--out", str(tmp_path / "b"))
     assert code == 2
-    one_line_error(err, "the header gives no token_threshold", "--threshold and --doc-threshold")
+    one_line_error(err, "the file has no header line", "--threshold and --doc-threshold")
     res = evaluate(str(bare), dataset=data, output_dir=tmp_path / "b", n_boot=20, threshold=0.4, doc_threshold=0.5)
     assert res.thresholds.to_json() == {"token": 0.4, "document": 0.5, "chosen_on": "given"}
+    # a header without thresholds, and a file with nothing in it, say so
+    headed = tmp_path / "headed.jsonl.gz"
+    headed.write_bytes(gzip.compress("".join(json.dumps(r) + "\n" for r in [{"header": {"model": "mine"}}, *rows]).encode()))
+    code, _, err = run_cli(capsys, "--model", str(headed), "--dataset", data, "--out", str(tmp_path / "c"))
+    assert code == 2
+    one_line_error(err, "the header gives no token_threshold", "--threshold and --doc-threshold")
+    empty = tmp_path / "empty.jsonl.gz"
+    empty.write_bytes(gzip.compress(b""))
+    code, _, err = run_cli(capsys, "--model", str(empty), "--dataset", data, "--out", str(tmp_path / "d"))
+    assert code == 2
+    one_line_error(err, "the file is empty (no header line and no predictions)")
 
 
 # 5-7. Detector output and failures.

@@ -79,8 +79,9 @@ def test_fingerprint_mismatch_fails_and_keeps_the_old_data(tmp_path, loader):
     before = (tmp_path / "news" / "train.parquet").read_bytes()
     fp = (tmp_path / "fingerprints.json").read_text()
     (tmp_path / "fingerprints.json").write_text(fp.replace('"train": "', '"train": "0'))
-    with pytest.raises(FingerprintMismatch, match="news/train"):
+    with pytest.raises(FingerprintMismatch, match="news/train") as raised:
         build(tmp_path, ["news"], seed=0, sources=loader)
+    assert "kept_lookups/" in str(raised.value)  # says what else could make the data differ: what earlier builds kept
     assert (tmp_path / "news" / "train.parquet").read_bytes() == before
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]
 

@@ -46,7 +46,7 @@ def test_a_forked_workers_answers_are_saved_when_it_ends(tmp_path):
     assert KeptLookups(tmp_path).get("mine\tNOUN") == ("own",) and KeptLookups(tmp_path).get("forked\tVERB") == ("split",)
 
 
-def test_damaged_parts_are_left_out_and_many_parts_merged(tmp_path, monkeypatch):
+def test_damaged_parts_are_removed_and_many_parts_merged(tmp_path, monkeypatch):
     monkeypatch.setattr(kept_lookups, "_MAX_PARTS", 3)
     for n in range(4):
         kept = KeptLookups(tmp_path)
@@ -57,7 +57,7 @@ def test_damaged_parts_are_left_out_and_many_parts_merged(tmp_path, monkeypatch)
     merged = KeptLookups(tmp_path)
     assert {merged.get(f"word{n}\tNOUN") for n in range(4)} == {(f"synonym{n}",) for n in range(4)}
     assert merged.get("word9\tNOUN") is None and merged.get("word8\tNOUN") is None
-    assert len(list(tmp_path.glob("*.json"))) == 3  # four good parts merged into one; the damaged two left
+    assert len(list(tmp_path.glob("*.json"))) == 1  # four good parts merged into one; the damaged two removed
 
 
 def test_an_unwritable_folder_only_costs_the_time(tmp_path):

@@ -101,6 +101,7 @@ def compare_fingerprints(expected: dict, built: dict) -> None:
         raise FingerprintMismatch(
             "built data differ from the committed fingerprints for "
             + ", ".join(wrong)
-            + ": check that the pinned versions in pyproject.toml are installed"
-            " (pass --update-fingerprints only if you changed the recipe on purpose)"
+            + ": check that the pinned versions in pyproject.toml are installed, and, in case it was altered, remove what"
+            " earlier builds kept under $SPINBENCH_CACHE (phrase_rules/, kept_lookups/, glove_neighbours/, source_plans/);"
+            " pass --update-fingerprints only if you changed the recipe on purpose"
         )

@@ -7,8 +7,9 @@ answers depend on (the code and the resources' versions), so an answer read back
 function gives. Answers found in this process are added when :meth:`KeptLookups.save` is called,
 or when the process ends (a build's forked workers too): one part file per process, written whole
 or not at all, merged by a later reader once there are more than a few. A part that cannot be
-read whole, or that is not a table of words to tuples of words, is left out (its answers are
-computed again). An unwritable cache only costs the time.
+read whole, or that is not a table of words to tuples of words, is damaged (a part is renamed
+into place only once written whole): it is removed, and its answers computed again. An
+unwritable cache only costs the time.
 
 >>> import tempfile
 >>> folder = Path(tempfile.mkdtemp())
@@ -79,8 +80,11 @@ class KeptLookups:
         for path in parts:
             try:
                 found = _checked(json.loads(path.read_text(encoding="utf-8")))
-            except Exception as error:  # noqa: BLE001 - removed by a concurrent merge, cut short, or damaged: computed afresh
-                log.debug("skipped kept look-ups %s: %s", path, error)
+            except FileNotFoundError:  # removed by a concurrent merge
+                continue
+            except Exception as error:  # noqa: BLE001 - damaged (parts are written whole, then renamed): removed, its answers computed afresh
+                log.debug("removed damaged kept look-ups %s: %s", path, error)
+                path.unlink(missing_ok=True)
                 continue
             for key, answer in found.items():
                 answers.setdefault(key, answer)

@@ -79,7 +79,9 @@ def read_predictions(path: Path) -> tuple[dict, dict[str, tuple[list[float], flo
         raise ResultsError(f"{path}: is a folder, not a predictions file") from None
     except (OSError, EOFError, json.JSONDecodeError, UnicodeDecodeError) as err:
         raise ResultsError(f"{path}: not a JSONL predictions file, gzipped or plain ({err.__class__.__name__}: {err})") from None
-    has_header = bool(rows) and isinstance(rows[0], dict) and "header" in rows[0]
+    if not rows:
+        raise ResultsError(f"{path}: the file is empty (no header line and no predictions)")
+    has_header = isinstance(rows[0], dict) and "header" in rows[0]
     header = _check_header(path, rows[0]["header"]) if has_header else {}
     out: dict[str, tuple[list[float], float | None]] = {}
     for n, row in enumerate(rows[1:] if has_header else rows, start=2 if has_header else 1):
@@ -128,7 +130,8 @@ class ScoredPredictions:
 def header_thresholds(path: Path, header: dict) -> Thresholds:
     """The thresholds a predictions file's header records, or an error saying how to give them."""
     if header.get("token_threshold") is None or header.get("doc_threshold") is None:
-        raise ResultsError(f"{path}: the header gives no token_threshold and doc_threshold: give both thresholds (threshold= and doc_threshold=, or --threshold and --doc-threshold)")
+        what = "the header gives no token_threshold and doc_threshold" if header else 'the file has no header line (a first line {"header": {...}})'
+        raise ResultsError(f"{path}: {what}: give both thresholds (threshold= and doc_threshold=, or --threshold and --doc-threshold)")
     full = header.get("thresholds")  # the whole record (shares, validation cuts), when evaluate wrote the file
     if isinstance(full, dict) and (full.get("token"), full.get("document")) == (header["token_threshold"], header["doc_threshold"]):
         try:
