@@ -177,6 +177,21 @@ def test_a_predictions_file_without_header_needs_both_thresholds(tmp_path, data,
     one_line_error(err, "the file is empty (no header line and no predictions)")
 
 
+def test_a_predictions_file_scored_alone_says_its_per_document_cut_is_the_splits(tmp_path, data):
+    """Without the validation predictions beside it, a file's documents are each cut at the split's
+    token cut, not at the one-text cut `detect` would use: the summary says which."""
+    import shutil
+
+    made = evaluate("lexicon", dataset=data, output_dir=tmp_path / "a", n_boot=20)
+    assert "each at the cut `spinbench detect` would use on it alone" in made.summary()
+    (tmp_path / "alone").mkdir()
+    alone = tmp_path / "alone" / made.predictions
+    shutil.copy(made.path.parent / made.predictions, alone)
+    res = evaluate(str(alone), dataset=data, output_dir=tmp_path / "b", n_boot=20)
+    assert f"each at the split's token cut {res.thresholds.token:.4f} (not the one-text cut" in res.summary()
+    assert "needs the validation predictions" in res.summary()
+
+
 # 5-7. Detector output and failures.
 
 

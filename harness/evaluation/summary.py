@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from harness.core.configs import CLEAN_BAND, CLEAN_RECIPE
+from harness.evaluation.thresholds import GIVEN, RULE_NAME
 from harness.runs.formatting import score_text, summary_text
 
 # Breakdown groups made of clean documents alone: the recipe and the rate band of an unspun document.
@@ -29,8 +30,13 @@ def format_table(results) -> str:
         lines.append(f"{level:<14}  AUROC {cell(s[level]['auroc'], d.documents)}   AUPRC {cell(s[level]['auprc'], d.documents)}   (no threshold)")
     per_doc = s.get("per_document")  # absent from results scored before it was added
     if per_doc:
+        t = results.thresholds
+        one_text = t.rule == RULE_NAME and GIVEN not in t.chosen_on and results.validation is not None
+        how = ("each at the cut `spinbench detect` would use on it alone" if one_text else
+               f"each at the split's token cut {t.token:.4f} (not the one-text cut `spinbench detect` uses: "
+               + ("the thresholds were given by hand)" if GIVEN in t.chosen_on else "that needs the validation predictions, not beside these)"))
         lines.append(f"token F1 per document: {cell(per_doc['token_f1'], per_doc['spun_documents'])}, the mean over the "
-                     f"{per_doc['spun_documents']} spun documents, each at the cut `spinbench detect` would use on it alone")
+                     f"{per_doc['spun_documents']} spun documents, {how}")
     fa = s["false_alarms"]
     lines.append(
         f"false alarms on the {fa['clean_documents']} clean documents: {cell(fa['documents_flagged'], fa['clean_documents'])} of them flagged, "
