@@ -1,15 +1,17 @@
-"""Look-ups kept on disk between runs: the results of a pure function of words, computed once.
+"""Look-ups kept on disk between runs: the results of a pure function, computed once.
 
 A build asks the spinners' resources the same questions every time (the Moby synonyms of a
-lemma, ranked); each worker process used to answer them afresh. :class:`KeptLookups` keeps the
-answers under ``$SPINBENCH_CACHE/kept_lookups/<name>-<key>/``: the key is a digest of what the
-answers depend on (the code and the resources' versions), so an answer read back is the one the
-function gives. Answers found in this process are added when :meth:`KeptLookups.save` is called,
-or when the process ends (a build's forked workers too): one part file per process, written whole
-or not at all, merged by a later reader once there are more than a few. A part that cannot be
-read whole, or that is not a table of words to tuples of words, is damaged (a part is renamed
-into place only once written whole): it is removed, and its answers computed again. An
-unwritable cache only costs the time.
+lemma, ranked; a word's GloVe neighbours); each worker process used to answer them afresh.
+:class:`KeptParts` keeps the answers in a folder under ``$SPINBENCH_CACHE`` whose name is a
+digest of what the answers depend on (the code and the resources), so an answer read back is the
+one the function gives. Answers found in this process are added when :meth:`KeptParts.save` is
+called, or when the process ends (a build's forked workers too): one part file per process,
+written whole and then renamed into place, merged by a later reader once there are more than a
+few. A part that cannot be read whole, or that holds an answer the function could not give, is
+damaged: it is removed, and its answers computed again. An unwritable cache only costs the time.
+
+:class:`KeptLookups` keeps answers that are tuples of words (JSON parts);
+:class:`harness.core.glove.NeighbourLists` keeps neighbour lists (numpy parts).
 
 >>> import tempfile
 >>> folder = Path(tempfile.mkdtemp())
@@ -30,6 +32,7 @@ import os
 import tempfile
 import time
 from pathlib import Path
+from typing import IO, Any
 
 log = logging.getLogger(__name__)
 
@@ -39,55 +42,62 @@ _MAX_PARTS = 8
 _STALE_SECONDS = 3600
 
 
-class KeptLookups:
-    """A table of answers (a string key -> a tuple of strings) kept in ``folder``."""
+class KeptParts:
+    """A table of answers kept in ``folder`` as part files (see the module docstring). A kind of
+    answer says how a part is written (:meth:`_dump_part`) and read back, checked
+    (:meth:`_load_part`), and its files' ending (:attr:`SUFFIX`)."""
+
+    SUFFIX = ""
+    WHAT = "kept look-ups"  # for the log
 
     def __init__(self, folder: Path):
         self.folder = Path(folder)
-        self._answers: dict[str, tuple[str, ...]] = self._read()
-        self._new: dict[str, tuple[str, ...]] = {}
+        self._found: dict = self._read()
+        self._new: dict = {}
         self._saver_pid: int | None = None
 
-    def get(self, key: str) -> tuple[str, ...] | None:
-        return self._answers.get(key)
+    def get(self, key) -> Any:
+        return self._found.get(key)
 
-    def add(self, key: str, answer: tuple[str, ...]) -> None:
+    def add(self, key, answer) -> None:
         if self._saver_pid != os.getpid():  # once per process, forked workers included
             from multiprocessing import util
 
             self._new = {}  # what a forked copy inherited is its parent's to save
             util.Finalize(None, self.save, exitpriority=0)
             self._saver_pid = os.getpid()
-        self._answers[key] = self._new[key] = tuple(answer)
+        self._found[key] = self._new[key] = answer
 
     def __len__(self) -> int:
-        return len(self._answers)
+        return len(self._found)
 
     def save(self) -> None:
         """Add the answers found since the last save to the folder."""
         if not self._new:
             return
         try:
-            _write_part(self.folder, self._new)
+            self._write_part(self._new)
             self._new = {}
         except OSError as error:
-            log.debug("look-ups not kept in %s: %s", self.folder, error)
+            log.debug("%s not kept in %s: %s", self.WHAT, self.folder, error)
 
-    def _read(self) -> dict[str, tuple[str, ...]]:
-        parts = sorted(self.folder.glob("*.json")) if self.folder.is_dir() else []
-        answers: dict[str, tuple[str, ...]] = {}
+    def _read(self) -> dict:
+        """Every answer the folder's parts hold; damaged parts are removed, more than a few good
+        ones merged into one."""
+        parts = sorted(self.folder.glob(f"*{self.SUFFIX}")) if self.folder.is_dir() else []
+        found: dict = {}
         read = []
         for path in parts:
             try:
-                found = _checked(json.loads(path.read_text(encoding="utf-8")))
+                answers = self._load_part(path)
             except FileNotFoundError:  # removed by a concurrent merge
                 continue
-            except Exception as error:  # noqa: BLE001 - damaged (parts are written whole, then renamed): removed, its answers computed afresh
-                log.debug("removed damaged kept look-ups %s: %s", path, error)
+            except Exception as error:  # noqa: BLE001 - damaged (a part is renamed into place only once written whole): removed, computed afresh
+                log.debug("removed a damaged part of %s, %s: %s", self.WHAT, path, error)
                 path.unlink(missing_ok=True)
                 continue
-            for key, answer in found.items():
-                answers.setdefault(key, answer)
+            for key, answer in answers.items():
+                found.setdefault(key, answer)
             read.append(path)
         for path in self.folder.glob(".part-*.tmp") if self.folder.is_dir() else []:
             try:
@@ -97,28 +107,45 @@ class KeptLookups:
                 pass
         if len(read) > _MAX_PARTS:
             try:
-                _write_part(self.folder, answers)
+                self._write_part(found)
                 for path in read:
                     path.unlink(missing_ok=True)
             except OSError as error:
-                log.debug("kept look-ups not merged in %s: %s", self.folder, error)
-        return answers
+                log.debug("%s not merged in %s: %s", self.WHAT, self.folder, error)
+        return found
+
+    def _write_part(self, answers: dict) -> None:
+        self.folder.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=self.folder, prefix=".part-", suffix=".tmp", delete=False) as f:
+            self._dump_part(f, answers)
+        os.replace(f.name, self.folder / f"{os.getpid()}-{Path(f.name).stem.removeprefix('.part-')}{self.SUFFIX}")
+
+    def _load_part(self, path: Path) -> dict:
+        raise NotImplementedError
+
+    def _dump_part(self, file: IO[bytes], answers: dict) -> None:
+        raise NotImplementedError
 
 
-def _checked(table: object) -> dict[str, tuple[str, ...]]:
-    """A part's answers, or ValueError when it is not a table of strings to lists of strings."""
-    if not isinstance(table, dict):
-        raise ValueError("not a table")
-    out = {}
-    for key, answer in table.items():
-        if not isinstance(answer, list) or not all(isinstance(word, str) for word in answer):
-            raise ValueError(f"{key!r}'s answer is not a list of words")
-        out[key] = tuple(answer)
-    return out
+class KeptLookups(KeptParts):
+    """Answers that are tuples of words, under string keys, in JSON parts."""
 
+    SUFFIX = ".json"
 
-def _write_part(folder: Path, answers: dict[str, tuple[str, ...]]) -> None:
-    folder.mkdir(parents=True, exist_ok=True)
-    with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=folder, prefix=".part-", suffix=".tmp", delete=False) as f:
-        json.dump({key: list(answer) for key, answer in answers.items()}, f, ensure_ascii=False)
-    os.replace(f.name, folder / f"{os.getpid()}-{Path(f.name).stem.removeprefix('.part-')}.json")
+    def add(self, key: str, answer) -> None:
+        super().add(key, tuple(answer))
+
+    def _load_part(self, path: Path) -> dict[str, tuple[str, ...]]:
+        """A part's answers, or ValueError when it is not a table of strings to lists of strings."""
+        table = json.loads(path.read_text(encoding="utf-8"))
+        if not isinstance(table, dict):
+            raise ValueError("not a table")
+        out = {}
+        for key, answer in table.items():
+            if not isinstance(answer, list) or not all(isinstance(word, str) for word in answer):
+                raise ValueError(f"{key!r}'s answer is not a list of words")
+            out[key] = tuple(answer)
+        return out
+
+    def _dump_part(self, file: IO[bytes], answers: dict[str, tuple[str, ...]]) -> None:
+        file.write(json.dumps({key: list(answer) for key, answer in answers.items()}, ensure_ascii=False).encode("utf-8"))
