@@ -70,6 +70,12 @@ def test_a_model_without_its_method_is_refused_before_any_work(data, tmp_path, c
     assert not (tmp_path / "runs").exists()
 
 
+def test_a_detector_that_needs_a_fit_and_has_none_is_told_so_before_fitting_is_announced(data, tmp_path, capsys):
+    code = spinbench(["evaluate", "--model", "toy_detectors:NoFit", "--dataset", data, "--out", str(tmp_path / "runs")])
+    err = capsys.readouterr().err
+    assert code == 2 and "has no fit(docs, labels) method" in err and "fitting on" not in err, err
+
+
 def test_a_fit_cache_that_is_a_file_or_holds_a_folder_is_said_before_the_fit(data, tmp_path, capsys, monkeypatch):
     from harness.runs import fit_cache
 

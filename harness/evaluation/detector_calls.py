@@ -35,12 +35,17 @@ def call(name: str, method: str, fn: Callable, *args):
         raise DetectorError(f"detector {name!r} failed in {method}: {err.__class__.__name__}: {err}") from err
 
 
-def fit(name: str, detector, docs: list[list[str]], labels: list[list[int]]):
-    """The fitted detector (``fit`` must return self, or at least a detector)."""
+def fit_method(name: str, detector):
+    """The detector's ``fit``, or an error saying it has none (checked before a fit is announced)."""
     method = getattr(detector, "fit", None)
     if not callable(method):
         raise DetectorError(f"detector {name!r} has no fit(docs, labels) method; a detector that needs no training sets requires_fit = False")
-    fitted = call(name, "fit", method, docs, labels)
+    return method
+
+
+def fit(name: str, detector, docs: list[list[str]], labels: list[list[int]]):
+    """The fitted detector (``fit`` must return self, or at least a detector)."""
+    fitted = call(name, "fit", fit_method(name, detector), docs, labels)
     if fitted is None:
         raise DetectorError(f"detector {name!r}: fit returned None; it must return self")
     if not callable(getattr(fitted, "predict_token_proba", None)):
