@@ -190,6 +190,11 @@ def test_a_predictions_file_scored_alone_says_its_per_document_cut_is_the_splits
     res = evaluate(str(alone), dataset=data, output_dir=tmp_path / "b", n_boot=20)
     assert f"each at the split's token cut {res.thresholds.token:.4f} (not the one-text cut" in res.summary()
     assert "needs the validation predictions" in res.summary()
+    # a token threshold given by hand is every document's cut; a document threshold alone leaves the one-text cut
+    given = evaluate("lexicon", dataset=data, output_dir=tmp_path / "c", n_boot=20, threshold=0.3)
+    assert "each at the split's token cut 0.3000 (not the one-text cut `spinbench detect` uses: the token threshold was given by hand)" in given.summary()
+    doc_only = evaluate("lexicon", dataset=data, output_dir=tmp_path / "d", n_boot=20, doc_threshold=0.3)
+    assert "each at the cut `spinbench detect` would use on it alone" in doc_only.summary()
 
 
 # 5-7. Detector output and failures.

@@ -89,3 +89,12 @@ def test_kept_synonym_rankings_are_those_ranked_afresh(tmp_path, monkeypatch, wo
     finally:
         for fn in (lexical.kept_rankings, lexical.related_synonyms):
             fn.cache_clear()
+
+
+def test_a_part_that_cannot_be_read_or_removed_is_left_and_costs_only_the_time(tmp_path):
+    kept = KeptLookups(tmp_path)
+    kept.add("big\tADJ", ("large",))
+    kept.save()
+    (tmp_path / "a-folder.json").mkdir()  # not a part, and not removable as one
+    again = KeptLookups(tmp_path)
+    assert again.get("big\tADJ") == ("large",) and (tmp_path / "a-folder.json").is_dir()

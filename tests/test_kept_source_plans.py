@@ -113,10 +113,15 @@ def test_a_damaged_kept_plan_is_planned_again_and_rewritten(installed, tmp_path)
 def test_other_sources_are_never_kept(tmp_path, monkeypatch):
     monkeypatch.setenv("SPINBENCH_CACHE", str(tmp_path / "cache"))
     items = fake_sources(fixture_paragraphs())
-    plans = SourcePlans(lambda name: items[name], 0, BuildLog())  # keep=False: a --source build
+    reads = []
+    plans = SourcePlans(lambda name: reads.append(name) or items[name], 0, BuildLog())  # keep=False: a --source build
     with plans.planning(["bbc-news"]):
         pass
     assert not (tmp_path / "cache" / "source_plans").exists()
+    # nor are its articles held: they are read from the source again, the same ones
+    assert reads == ["bbc-news"] and not plans._read
+    articles = list(plans.articles("bbc-news"))
+    assert reads == ["bbc-news", "bbc-news"] and articles == _read_again(lambda name: items[name], plans, "bbc-news") and articles
 
 
 @pytest.mark.parametrize("background", [False, True])

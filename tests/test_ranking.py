@@ -187,3 +187,61 @@ def test_scores_made_a_block_of_rows_at_a_time_are_those_of_all_rows_at_once(mon
         for name in got:
             assert got[name][0] == want[name][0] or (np.isnan(got[name][0]) and np.isnan(want[name][0]))
             np.testing.assert_array_equal(got[name][1], want[name][1])
+
+
+def test_pairs_off_the_counts_are_those_of_the_quadratic_form(monkeypatch):
+    """With many documents against few levels, AUROC's pairs are read off the (rows x levels)
+    counts instead of the quadratic form; both are exact, and the choice goes by size."""
+    from harness.evaluation import ranking
+
+    gold, scores, doc_index, spun, doc_scores, w = _split(9, n_docs=60)
+    fprs = {"tpr5": 0.05}
+
+    def everything():
+        ranked = RankedSplit(gold, scores, doc_index, spun, doc_scores, w)
+        mine, clean = spun & (np.arange(60) % 2 == 0), ~spun
+        return [ranking_scores(*ranked.token_counts(), fprs), ranking_scores(*ranked.token_counts(mine, clean), fprs, auprc=False)]
+
+    results = {}
+    for dense in (False, True):
+        monkeypatch.setattr(ranking, "_pairs_cost_more_factored", lambda pos, neg, dense=dense: dense)
+        results[dense] = everything()
+    for factored, off_counts in zip(results[False], results[True]):
+        for name in factored:
+            assert factored[name][0] == off_counts[name][0]
+            np.testing.assert_array_equal(factored[name][1], off_counts[name][1])
+    monkeypatch.undo()
+    # the choice: a split like news/test (217 documents, 575 levels) takes the quadratic form;
+    # one of 5,000 documents the counts
+    from harness.evaluation.ranking import Side, _pairs_cost_more_factored
+
+    def side(groups, levels, rows=1000):
+        return Side(np.ones((rows, groups)), np.ones((groups, levels)))
+
+    assert not _pairs_cost_more_factored(side(217, 575), side(217, 575))
+    assert _pairs_cost_more_factored(side(3000, 1024), side(2000, 1024))
+
+
+def test_documents_ranked_outright_score_as_documents_ranked_factored(monkeypatch):
+    """A large split's documents are counted outright (LevelSide), a small one's as factors (Side):
+    every document score is the same either way."""
+    from harness.evaluation import ranking
+
+    gold, scores, doc_index, spun, doc_scores, w = _split(11, n_docs=80)
+    fprs = {"tpr1": 0.01, "tpr5": 0.05}
+    subsets = [None, np.arange(80) % 3 != 1, ~spun | (np.arange(80) % 2 == 0)]
+
+    def everything():
+        ranked = RankedSplit(gold, scores, doc_index, spun, doc_scores, w)
+        return [ranking_scores(*ranked.document_counts(docs), fprs) for docs in subsets]
+
+    factored = everything()
+    monkeypatch.setattr(ranking, "_DOCUMENT_FACTORS", 0)
+    outright = everything()
+    assert isinstance(RankedSplit(gold, scores, doc_index, spun, doc_scores, w).document_counts()[1][0], ranking.LevelSide)
+    for a, b in zip(factored, outright):
+        for name in a:
+            assert a[name][0] == b[name][0]
+            np.testing.assert_allclose(a[name][1], b[name][1], rtol=1e-12, atol=0, equal_nan=True)
+            if name != "auprc":  # counts and pairs: exact either way
+                np.testing.assert_array_equal(a[name][1], b[name][1])

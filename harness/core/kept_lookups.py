@@ -94,7 +94,10 @@ class KeptParts:
                 continue
             except Exception as error:  # noqa: BLE001 - damaged (a part is renamed into place only once written whole): removed, computed afresh
                 log.debug("removed a damaged part of %s, %s: %s", self.WHAT, path, error)
-                path.unlink(missing_ok=True)
+                try:
+                    path.unlink(missing_ok=True)
+                except OSError:  # not ours to remove (another user's, a read-only folder, a folder): left
+                    pass
                 continue
             for key, answer in answers.items():
                 found.setdefault(key, answer)

@@ -66,8 +66,11 @@ class SourcePlans:
         for article in iter_checked(numbered(), self.log):
             entries.append(Entry.of(article))
             positions.setdefault(article.source_id, []).append(where[0])
-            read[where[0]] = where[1]
-        self._positions[source], self._read[source] = positions, read
+            if self.keep:  # the installed sources, small: their articles are kept, not read again
+                read[where[0]] = where[1]
+        self._positions[source] = positions
+        if self.keep:
+            self._read[source] = read
         return entries
 
     def plan(self, source: str) -> SplitPlan:
@@ -135,12 +138,14 @@ class SourcePlans:
         if not self.keep or any(s not in SOURCE_FILES for s in sources):
             return None
         import hashlib
+        import unicodedata
 
         from harness.core import configs, text_checks, tokens, unicode_text
         from harness.corpus import near_duplicates, planning, source_checks
         from harness.corpus import sources as source_module
 
-        digest = hashlib.sha256(f"{self.seed}\t{sources}\t{DEFAULT_CONFIG}".encode())
+        # the articles kept with the plans are cleaned text, which the Unicode tables decide
+        digest = hashlib.sha256(f"{self.seed}\t{sources}\t{DEFAULT_CONFIG}\t{unicodedata.unidata_version}".encode())
         try:
             for module in (source_module, source_checks, near_duplicates, planning, configs, text_checks, tokens, unicode_text, sys.modules[__name__]):
                 digest.update(Path(module.__file__).read_bytes())
@@ -205,13 +210,20 @@ class SourcePlans:
         send.close()
 
     def articles(self, source: str) -> Iterator[Article]:
-        """The source's planned articles, in source order: the items the first pass read and
-        checked (found by their place in the stream), not read from the source again."""
+        """The source's planned articles, in source order (found by their place in the stream:
+        the first pass checked them already): for the installed sources, the items the first
+        pass kept; for others, read from the source again, so that no source is held in memory
+        whole."""
         plan = self.plan(source)
         wanted = sorted(n for source_id in plan.source_ids for n in self._positions[source][source_id])
-        read = self._read[source]
-        for n in wanted:
-            yield read[n]
+        if source in self._read:
+            read = self._read[source]
+            yield from (read[n] for n in wanted)
+            return
+        wanted_set = set(wanted)
+        for n, item in enumerate(self.items(source)):
+            if n in wanted_set:
+                yield item
 
 
 @dataclass

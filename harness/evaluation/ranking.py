@@ -100,6 +100,42 @@ class Side:
         return np.where(levels > 0, got, 0.0)
 
 
+class LevelSide:
+    """A side whose rows' counts at each level are made outright (rows x levels): the documents'
+    of a large split, each document one item at one level, where :class:`Side`'s factors
+    (documents x levels) would be mostly zeros and grow with documents times levels. The same
+    methods as :class:`Side`."""
+
+    def __init__(self, at: np.ndarray):
+        self.at = self.weights = at  # ``weights``: its rows, as a Side's
+        self.cuts: dict[float, np.ndarray] = {}
+
+    @property
+    def n_levels(self) -> int:
+        return self.at.shape[1]
+
+    @cached_property
+    def total(self) -> np.ndarray:
+        return self.at.sum(axis=1)
+
+    @cached_property
+    def cum(self) -> np.ndarray:
+        return np.cumsum(self.at, axis=1)
+
+    def cum_rows(self, rows: slice = slice(None)) -> np.ndarray:
+        return self.cum[rows]
+
+    def misordered(self, neg: LevelSide) -> np.ndarray:
+        """As :meth:`Side.misordered`, from the counts themselves (whole numbers and halves:
+        exact)."""
+        return np.einsum("ij,ij->i", self.at, neg.cum - 0.5 * neg.at)
+
+    def caught(self, levels: np.ndarray, rows: slice = slice(None), cum: np.ndarray | None = None) -> np.ndarray:
+        last = np.maximum(levels - 1, 0)
+        got = (self.cum_rows(rows) if cum is None else cum)[np.arange(len(last)), last]
+        return np.where(levels > 0, got, 0.0)
+
+
 def counts_at(cum: np.ndarray) -> np.ndarray:
     """The counts at each level from those at or above it (the differences of the running sums:
     a pass, not a second product)."""
@@ -108,15 +144,15 @@ def counts_at(cum: np.ndarray) -> np.ndarray:
     return at
 
 
-# Resamples scored together: the counts of a block of 256 rows take a few hundred kB, which the
-# next block reuses, where all 1,000 at once would be megabytes paged in afresh every time
-# (half of the time of AUPRC, measured).
+# Resamples scored together: the counts of a block of 256 rows take up to 1 MB (1,025 levels in
+# float32), which the next block reuses, where all 1,000 at once would be megabytes paged in
+# afresh every time (half of the time of AUPRC, measured).
 ROW_BLOCK = 256
 
 
 _FLOAT32_EXACT = 2.0**24  # every whole number below it is a float32
 
-Counts = tuple[Side, Side]  # (positives, negatives)
+Counts = tuple[Side, Side] | tuple[LevelSide, LevelSide]  # (positives, negatives)
 
 
 # Predictions files keep 4 decimals: a score is then k / 10,000 for a whole k, and its level is
@@ -177,8 +213,6 @@ class RankedSplit:
         cell = (self.gold.astype(np.int64) * n_docs + doc_index) * max(self.n_binned, 1) + binned
         self.token_hist = np.bincount(cell, minlength=2 * n_docs * max(self.n_binned, 1)).reshape(2, n_docs, -1).astype(float)
         self.doc_level, self.n_doc_levels, *_ = _levels(np.asarray(doc_scores, dtype=float))
-        self.doc_hist = np.zeros((n_docs, self.n_doc_levels))  # each document at its own level
-        self.doc_hist[np.arange(n_docs), self.doc_level] = 1.0
         self._memo: dict = {}
 
     def token_counts(self, pos_docs: np.ndarray | None = None, neg_docs: np.ndarray | None = None) -> tuple[Counts, Counts]:
@@ -198,11 +232,20 @@ class RankedSplit:
         (None: every document), at each distinct score of those documents."""
         docs = np.ones(len(self.spun), dtype=bool) if docs is None else docs
         levels = np.unique(self.doc_level[docs])  # a level no document of these holds counts nothing
-        hist = self.doc_hist[:, levels]
-        sides = []
+        column = np.searchsorted(levels, self.doc_level)  # each document's column among them
+        point, boot = [], []
+        factored = int(docs.sum()) * len(levels) <= _DOCUMENT_FACTORS
         for mine in (docs & self.spun, docs & ~self.spun):
-            sides.append((_once(np.bincount(self.doc_level[mine], minlength=self.n_doc_levels)[levels]), Side(self.weights[:, mine], hist[mine])))
-        return (sides[0][0], sides[1][0]), (sides[0][1], sides[1][1])
+            counts = np.bincount(column[mine], minlength=len(levels))
+            if factored:  # each document a group of one item at its level
+                hist = np.zeros((int(mine.sum()), len(levels)))
+                hist[np.arange(len(hist)), column[mine]] = 1.0
+                point.append(_once(counts))
+                boot.append(Side(self.weights[:, mine], hist))
+            else:
+                point.append(LevelSide(counts[None, :].astype(float)))
+                boot.append(LevelSide(_summed_by_column(self.weights, np.flatnonzero(mine), column, len(levels))))
+        return (point[0], point[1]), (boot[0], boot[1])
 
     def _resampled(self, spun: int, docs: np.ndarray) -> Side:
         """Every resample's counts of the spun (``spun=1``) or clean (0) tokens of the documents
@@ -213,6 +256,25 @@ class RankedSplit:
             everyone = bool(docs.all())
             self._memo[key] = Side(self.weights if everyone else self.weights[:, docs], hist if everyone else hist[docs])
         return self._memo[key]
+
+
+# Documents times their distinct scores up to which the documents' ranking is kept factored
+# (:class:`Side`, each document a group: quickest for a split of a few hundred documents); past
+# it, the resamples' counts are made outright (:class:`LevelSide`), whose cost grows with
+# documents plus levels, not their product.
+_DOCUMENT_FACTORS = 1_000_000
+
+
+def _summed_by_column(weights: np.ndarray, docs: np.ndarray, column: np.ndarray, n: int) -> np.ndarray:
+    """(rows x ``n``): each row's weights of the documents ``docs`` summed by their ``column``
+    (one pass over the documents' weights, grouped by column)."""
+    out = np.zeros((len(weights), n))
+    if len(docs):
+        order = docs[np.argsort(column[docs], kind="stable")]
+        cols = column[order]
+        starts = np.r_[0, np.flatnonzero(np.diff(cols)) + 1]
+        out[:, cols[starts]] = np.add.reduceat(weights[:, order], starts, axis=1)
+    return out
 
 
 def _once(counts: np.ndarray) -> Side:
@@ -231,6 +293,17 @@ def ranking_scores(point: Counts, boot: Counts, fpr_points: dict[str, float], au
     return out
 
 
+def _pairs_cost_more_factored(pos, neg) -> bool:
+    """Whether AUROC's pairs cost more as :meth:`Side.misordered`'s quadratic form (a
+    groups x groups product per row) than off the (rows x levels) counts: with many documents
+    against few levels, as a split of thousands of documents. Both are exact; only time differs."""
+    if not isinstance(pos, Side):
+        return False
+    rows, levels = len(pos.weights), pos.n_levels
+    groups_pos, groups_neg = len(pos.hist), len(neg.hist)
+    return groups_pos * groups_neg * (levels + rows) > rows * levels * (groups_pos + groups_neg)
+
+
 def _side_scores(pos: Side, neg: Side, fpr_points: dict[str, float], auprc: bool) -> dict[str, np.ndarray]:
     """Every row's scores (:func:`ranking_scores`), the dense counts made a block of rows at a
     time (:data:`ROW_BLOCK`)."""
@@ -238,20 +311,26 @@ def _side_scores(pos: Side, neg: Side, fpr_points: dict[str, float], auprc: bool
     missing = [fpr for fpr in dict.fromkeys(fpr_points.values()) if fpr not in neg.cuts]
     new_cuts: dict[float, list[np.ndarray]] = {fpr: [] for fpr in missing}
     ap: list[np.ndarray] = []
+    misordered: list[np.ndarray] = []
     caught: dict[str, list[np.ndarray]] = {name: [] for name in fpr_points}
+    dense_pairs = _pairs_cost_more_factored(pos, neg)
     for start in range(0, max(len(pos.weights), 1), ROW_BLOCK):
         rows = slice(start, start + ROW_BLOCK)
-        neg_cum = neg.cum_rows(rows) if auprc or missing else None
-        pos_cum = pos.cum_rows(rows) if auprc else None
+        neg_cum = neg.cum_rows(rows) if auprc or missing or dense_pairs else None
+        pos_cum = pos.cum_rows(rows) if auprc or dense_pairs else None
         for fpr in missing:
             new_cuts[fpr].append(metrics.fpr_cut_levels(neg_cum, fpr))
         if auprc:
             ap.append(metrics.average_precision_from_levels(counts_at(pos_cum), pos_cum, neg_cum))
+        if dense_pairs:  # the pairs off the counts: whole numbers and halves, summed in float64
+            neg_cum64 = neg_cum.astype(float)
+            misordered.append(np.einsum("ij,ij->i", counts_at(pos_cum), neg_cum64 - 0.5 * counts_at(neg_cum64)))
         for name, fpr in fpr_points.items():
             levels = new_cuts[fpr][-1] if fpr in new_cuts else neg.cuts[fpr][rows]
             caught[name].append(pos.caught(levels, rows, pos_cum))
     neg.cuts.update({fpr: np.concatenate(parts) for fpr, parts in new_cuts.items()})
-    values["auroc"] = metrics.auroc_from_misordered(pos.misordered(neg), pos.total, neg.total)
+    pairs = np.concatenate(misordered) if dense_pairs else pos.misordered(neg)
+    values["auroc"] = metrics.auroc_from_misordered(pairs, pos.total, neg.total)
     if auprc:
         values["auprc"] = np.concatenate(ap)
     for name in fpr_points:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from harness.core.configs import CLEAN_BAND, CLEAN_RECIPE
-from harness.evaluation.thresholds import GIVEN, RULE_NAME
+from harness.evaluation.thresholds import RULE_NAME
 from harness.runs.formatting import score_text, summary_text
 
 # Breakdown groups made of clean documents alone: the recipe and the rate band of an unspun document.
@@ -31,10 +31,10 @@ def format_table(results) -> str:
     per_doc = s.get("per_document")  # absent from results scored before it was added
     if per_doc:
         t = results.thresholds
-        one_text = t.rule == RULE_NAME and GIVEN not in t.chosen_on and results.validation is not None
+        one_text = t.rule == RULE_NAME and t.validation_token is not None and results.validation is not None
         how = ("each at the cut `spinbench detect` would use on it alone" if one_text else
                f"each at the split's token cut {t.token:.4f} (not the one-text cut `spinbench detect` uses: "
-               + ("the thresholds were given by hand)" if GIVEN in t.chosen_on else "that needs the validation predictions, not beside these)"))
+               + ("the token threshold was given by hand)" if t.validation_token is None else "that needs the validation predictions, not beside these)"))
         lines.append(f"token F1 per document: {cell(per_doc['token_f1'], per_doc['spun_documents'])}, the mean over the "
                      f"{per_doc['spun_documents']} spun documents, {how}")
     fa = s["false_alarms"]
