@@ -128,12 +128,20 @@ class LevelSide:
     def misordered(self, neg: LevelSide) -> np.ndarray:
         """As :meth:`Side.misordered`, from the counts themselves (whole numbers and halves:
         exact)."""
-        return np.einsum("ij,ij->i", self.at, neg.cum - 0.5 * neg.at)
+        return _pairs_off_counts(self.at, neg.cum)
 
     def caught(self, levels: np.ndarray, rows: slice = slice(None), cum: np.ndarray | None = None) -> np.ndarray:
         last = np.maximum(levels - 1, 0)
         got = (self.cum_rows(rows) if cum is None else cum)[np.arange(len(last)), last]
         return np.where(levels > 0, got, 0.0)
+
+
+def _pairs_off_counts(pos_at: np.ndarray, neg_cum: np.ndarray) -> np.ndarray:
+    """Each row's misordered pairs (:meth:`Side.misordered`) read off the (rows x levels) counts:
+    the positives at each level times the negatives at or above it less half of those at it.
+    Whole numbers and halves, summed in float64: exact."""
+    neg_cum = np.asarray(neg_cum, dtype=float)
+    return np.einsum("ij,ij->i", pos_at, neg_cum - 0.5 * counts_at(neg_cum))
 
 
 def counts_at(cum: np.ndarray) -> np.ndarray:
@@ -322,9 +330,8 @@ def _side_scores(pos: Side, neg: Side, fpr_points: dict[str, float], auprc: bool
             new_cuts[fpr].append(metrics.fpr_cut_levels(neg_cum, fpr))
         if auprc:
             ap.append(metrics.average_precision_from_levels(counts_at(pos_cum), pos_cum, neg_cum))
-        if dense_pairs:  # the pairs off the counts: whole numbers and halves, summed in float64
-            neg_cum64 = neg_cum.astype(float)
-            misordered.append(np.einsum("ij,ij->i", counts_at(pos_cum), neg_cum64 - 0.5 * counts_at(neg_cum64)))
+        if dense_pairs:
+            misordered.append(_pairs_off_counts(counts_at(pos_cum), neg_cum))
         for name, fpr in fpr_points.items():
             levels = new_cuts[fpr][-1] if fpr in new_cuts else neg.cuts[fpr][rows]
             caught[name].append(pos.caught(levels, rows, pos_cum))
