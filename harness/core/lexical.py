@@ -62,10 +62,35 @@ def is_content_word(word: str) -> bool:
 @lru_cache(maxsize=500_000)
 def zipf(word: str) -> float:
     """Frequency of ``word`` on the Zipf scale (log10 of occurrences per billion words; 0 when
-    unknown), from wordfreq, to its precision of 0.01."""
+    unknown), from wordfreq, to its precision of 0.01. A lower-case ASCII word is read off
+    wordfreq's table (:func:`_zipf_of_plain_words`: the same figure, without its tokenizer)."""
+    if word.isascii() and word.isalpha() and word.islower():
+        known, unknown = _zipf_of_plain_words()
+        return known.get(word, unknown)
     from wordfreq import zipf_frequency
 
     return zipf_frequency(word, "en")
+
+
+@lru_cache(maxsize=1)
+def _zipf_of_plain_words() -> tuple[dict[str, float], float]:
+    """What ``wordfreq.zipf_frequency(word, "en")`` gives each lower-case ASCII word in its
+    English table, and any such word not in it. wordfreq tokenizes such a word to itself, so the
+    figure is its table's frequency put through wordfreq's own rounding (one centibel bucket,
+    one figure); a test compares the two on every word of the table."""
+    import math
+
+    from wordfreq import get_frequency_dict, zipf_frequency
+
+    freqs = get_frequency_dict("en", "best")
+    minimum = 10**0 / 1e9  # zipf_frequency's default minimum, 0 on the Zipf scale
+    by_frequency: dict[float, float] = {}
+    for frequency in set(freqs.values()):
+        unrounded = max(1.0 / (1.0 / frequency), minimum)  # wordfreq's combination of one token
+        rounded = round(unrounded, math.floor(-math.log(unrounded, 10)) + 3)
+        by_frequency[frequency] = round(math.log(rounded, 10) + 9, 2)
+    known = {w: by_frequency[f] for w, f in freqs.items() if w.isascii() and w.isalpha() and w.islower()}
+    return known, zipf_frequency("qzxqzxqzx", "en")
 
 
 def warm_up() -> None:
