@@ -163,3 +163,38 @@ def test_an_entry_with_confidences_recomputes_and_rescores_with_its_cut_named(ti
     assert table.rows[0][column] == "–"  # restored on the gold spans only: no detector's spans to abstain on
     rescored = restoration_board.rescore(results, str(tiny_dataset))
     assert [res.scores["abstention"] for _, res in rescored] == [recorded]
+
+
+class FittedConfident(Confident):
+    """:class:`Confident` with a fit (so its fit, and what it restored on validation, are cached),
+    counting the spans it is asked to restore."""
+
+    requires_fit = True
+    asked: list = []  # a list per process: how many spans each restore call was given
+
+    def fit(self, docs, spans, originals):
+        return self
+
+    def restore(self, tokens, spans):
+        FittedConfident.asked.append(len(spans))
+        return super().restore(tokens, spans)
+
+
+def test_validation_is_restored_once_for_a_cached_fit_and_scores_alike(tiny_dataset, tmp_path):
+    from harness.restoration.items import restoration_gold
+
+    Confident.knowing(tiny_dataset)
+    validation = sum(map(len, restoration_gold(harness.load("news", "validation", dataset=str(tiny_dataset))).spans()))
+    test = sum(map(len, restoration_gold(harness.load("news", "test", dataset=str(tiny_dataset))).spans()))
+    FittedConfident.asked = []
+    first = restore(FittedConfident(), dataset=str(tiny_dataset), output_dir=tmp_path / "a", n_boot=20)
+    assert sum(FittedConfident.asked) == test + validation  # fitted now: validation restored to choose the cut
+    FittedConfident.asked = []
+    again = restore(FittedConfident(), dataset=str(tiny_dataset), output_dir=tmp_path / "b", n_boot=20)
+    assert sum(FittedConfident.asked) == test  # the fit from the cache, validation's candidates with it
+    assert again.scores == first.scores
+    kept = [read_jsonl_gz(r.path.parent / "validation.predictions.jsonl.gz") for r in (first, again)]
+    assert kept[0][1:] == kept[1][1:]
+    FittedConfident.asked = []
+    restore(FittedConfident(), dataset=str(tiny_dataset), output_dir=tmp_path / "c", n_boot=20, use_cache=False)
+    assert sum(FittedConfident.asked) == test + validation  # refitted: restored again

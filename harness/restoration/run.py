@@ -94,6 +94,7 @@ def fitted_restorer(restorer, name: str, target: str, dataset=None, use_cache: b
 
 
 ABSTENTION_CUT = "abstention_cut"  # what the fit cache keeps beside a restorer: its cut on news/validation
+VALIDATION_RESTORED = "validation_restored"  # and what it restored there: {"fingerprint", "candidates", "confidences"}
 
 
 def suggesting_restorer(name: str, dataset=None, use_cache: bool = True) -> tuple[object, float | None]:
@@ -108,9 +109,10 @@ def suggesting_restorer(name: str, dataset=None, use_cache: bool = True) -> tupl
     validation = restoration_gold(nonempty(load(DEFAULT_CONFIG, THRESHOLD_SPLIT, dataset=fit_dataset(dataset))))
     first = next(((i, t, sp) for i, t, sp in zip(validation.ids, validation.tokens, validation.spans()) if sp), None)
     gives = first is not None and any(c is not None for c in restored(made.label, done.model, *first).confidences)
-    cut = choose_cut(made.label, done.model, dataset)[3] if gives else None
-    done.keep(**{**done.kept, ABSTENTION_CUT: cut})  # a restorer that needs no fit is not cached: chosen again each time
-    return done.model, cut
+    if gives:
+        return done.model, choose_cut(made.label, done, dataset)[3]
+    done.keep(**{**done.kept, ABSTENTION_CUT: None})  # a restorer that needs no fit is not cached: asked again each time
+    return done.model, None
 
 
 def restored(name: str, restorer, doc_id: str, tokens: list[str], spans: list[tuple[int, int]]) -> Restored:
@@ -143,12 +145,23 @@ def restore_spans(name: str, restorer, gold: RestorationGold, spans: list[list[t
     return [r.candidates for r in out], (confidences if given else None), time.perf_counter() - started
 
 
-def choose_cut(label: str, restorer, dataset) -> tuple[RestorationGold, list, list | None, float | None]:
-    """(gold, candidates, confidences, cut) of ``news``/validation's gold spans: the abstention
-    cut is chosen there (:func:`~harness.restoration.scoring.cut_on`), never on the split scored."""
+def choose_cut(label: str, done: Fitted, dataset) -> tuple[RestorationGold, list, list | None, float | None]:
+    """(gold, candidates, confidences, cut) of ``news``/validation's gold spans restored by the
+    fitted restorer (``done``): the abstention cut is chosen there
+    (:func:`~harness.restoration.scoring.cut_on`), never on the split scored. What it restored
+    there is kept in the fit cache beside the fit, with the split's fingerprint, so the runs of
+    the other configs that load the fit restore validation no more (a restorer not cached,
+    or a validation split that changed, restores it again)."""
     validation = restoration_gold(nonempty(load(DEFAULT_CONFIG, THRESHOLD_SPLIT, dataset=fit_dataset(dataset))))
-    candidates, confidences, _ = restore_spans(label, restorer, validation, validation.spans(), f"{validation.config}/{validation.split} gold spans (the cut)")
-    return validation, candidates, confidences, cut_on(validation, candidates, confidences)
+    kept = done.kept.get(VALIDATION_RESTORED)
+    if isinstance(kept, dict) and kept.get("fingerprint") == validation.fingerprint and len(kept.get("candidates", ())) == len(validation.ids):
+        candidates, confidences = kept["candidates"], kept["confidences"]
+        return validation, candidates, confidences, cut_on(validation, candidates, confidences)
+    candidates, confidences, _ = restore_spans(label, done.model, validation, validation.spans(), f"{validation.config}/{validation.split} gold spans (the cut)")
+    cut = cut_on(validation, candidates, confidences)
+    done.keep(**{**done.kept, ABSTENTION_CUT: cut,
+                 VALIDATION_RESTORED: {"fingerprint": validation.fingerprint, "candidates": candidates, "confidences": confidences}})
+    return validation, candidates, confidences, cut
 
 
 def restore(model: object, config: str | None = None, split: str | None = None, *, model_args: dict | None = None, dataset: str | None = None,
@@ -182,13 +195,14 @@ def restore(model: object, config: str | None = None, split: str | None = None, 
     detector = detector_spans(detector_path, evaluated) if detector_path else None
     # 2. prepare, 3. restore, 4. score
     gold = restoration_gold(evaluated)
-    restorer, fit_seconds = fit_restorer(made.model, made.label, made.target, dataset, use_cache) if fit else (made.model, None)
+    done = fitted_restorer(made.model, made.label, made.target, dataset, use_cache) if fit else Fitted(made.model, None)
+    restorer, fit_seconds = done.model, done.seconds
     candidates, confidences, seconds = restore_spans(made.label, restorer, gold, gold.spans(), f"{gold.config}/{gold.split} gold spans")
     detected, found_confidences = None, None
     if detector is not None:
         found, found_confidences, _ = restore_spans(made.label, restorer, gold, detector.spans, f"{gold.config}/{gold.split} {detector.name} spans")
         detected = (detector.spans, found)
-    validation = choose_cut(made.label, restorer, dataset) if confidences is not None or found_confidences is not None else None
+    validation = choose_cut(made.label, done, dataset) if confidences is not None or found_confidences is not None else None
     cut = validation[3] if validation else None
     scores = score_restoration(gold, candidates, run.n_boot, run.seed, detected, confidences, found_confidences, cut)
     n_spans = sum(map(len, gold.items))
