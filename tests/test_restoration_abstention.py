@@ -171,8 +171,10 @@ class FittedConfident(Confident):
 
     requires_fit = True
     asked: list = []  # a list per process: how many spans each restore call was given
+    fits: list = []  # and one entry per fit
 
     def fit(self, docs, spans, originals):
+        FittedConfident.fits.append(len(docs))
         return self
 
     def restore(self, tokens, spans):
@@ -198,3 +200,13 @@ def test_validation_is_restored_once_for_a_cached_fit_and_scores_alike(tiny_data
     FittedConfident.asked = []
     restore(FittedConfident(), dataset=str(tiny_dataset), output_dir=tmp_path / "c", n_boot=20, use_cache=False)
     assert sum(FittedConfident.asked) == test + validation  # refitted: restored again
+
+
+def test_restoring_every_config_with_a_refit_asked_for_fits_once(tiny_dataset, tmp_path):
+    from harness.core.configs import CONFIGS
+    from harness.restoration.run import restore_all
+
+    Confident.knowing(tiny_dataset)
+    FittedConfident.fits = []
+    runs = restore_all(FittedConfident(), dataset=str(tiny_dataset), output_dir=tmp_path, n_boot=20, use_cache=False)
+    assert list(runs) == list(CONFIGS) and len(FittedConfident.fits) == 1

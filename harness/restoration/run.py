@@ -224,7 +224,11 @@ def restore_all(model: object, configs: list[str] | None = None, split: str | No
     configs = [c for c in configs if c == DEFAULT_CONFIG] + [c for c in configs if c != DEFAULT_CONFIG]
     for config in configs:
         load(config, split or EVALUATION_SPLIT, dataset=kwargs.get("dataset"))
-    return {config: restore(model, config, split, **kwargs) for config in configs}
+    out = {}
+    for config in configs:
+        # a refit asked for (use_cache=False) happens once: later configs take it from the cache
+        out[config] = restore(model, config, split, **{**kwargs, "use_cache": kwargs.get("use_cache", True) or bool(out)})
+    return out
 
 
 def record(model: ModelInfo, split: Split, gold: RestorationGold, detector: DetectorSpans | None, scores: dict,
