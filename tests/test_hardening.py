@@ -271,3 +271,32 @@ def test_a_detector_defined_in_piped_code_has_no_source_files(monkeypatch):
     from harness.runs.fit_cache import cacheable
 
     assert not cacheable(Detector())  # nothing to key its code by: fitted afresh every run
+
+
+def test_a_lone_detector_module_beside_a_virtual_environment_keeps_its_packages_third_party(tmp_path, monkeypatch):
+    """A one-file detector at the top of a folder that holds the virtual environment (a clone with
+    ``.venv/`` in it): the packages it imports are installed ones, versioned, not first-party code
+    to follow, which once reached a module importing ``__main__`` and crashed (a script's
+    ``__main__`` has no spec: asking for one raises)."""
+    import sys
+    import types
+
+    from harness.runs import fit_cache
+
+    site = tmp_path / ".venv" / "lib" / "site-packages"
+    (site / "fakepkg").mkdir(parents=True)
+    (site / "fakepkg" / "__init__.py").write_text("import __main__\nfrom fakepkg import inner\n")
+    (site / "fakepkg" / "inner.py").write_text("X = 1\n")
+    (tmp_path / "lonedet.py").write_text("import fakepkg\n\n\nclass MyDetector:\n    pass\n")
+    monkeypatch.syspath_prepend(str(site))
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.setattr(fit_cache, "_installed_folders", lambda: (site.resolve(),))
+    script_main = types.ModuleType("__main__")
+    script_main.__spec__ = None  # as under a console script
+    monkeypatch.setitem(sys.modules, "__main__", script_main)
+    import lonedet
+
+    files, third_party = fit_cache.source_files((lonedet.MyDetector,))
+    assert files == [(tmp_path / "lonedet.py").resolve()]
+    assert "fakepkg" in third_party
+    monkeypatch.delitem(sys.modules, "lonedet")

@@ -71,14 +71,41 @@ def _imported_names(path: Path) -> set[str]:
     return names
 
 
-def _origin(module: str) -> Path | None:
+def _spec(module: str):
+    """``importlib.util.find_spec``, or None where it cannot tell (``__main__`` of a script has no
+    spec, and asking raises)."""
     try:
-        spec = importlib.util.find_spec(module)
+        return importlib.util.find_spec(module)
     except (ImportError, ValueError, AttributeError):
         return None
+
+
+def _origin(module: str) -> Path | None:
+    spec = _spec(module)
     if spec is None or not spec.origin or not spec.origin.endswith(".py"):
         return None
     return Path(spec.origin).resolve()
+
+
+@lru_cache(maxsize=1)
+def _installed_folders() -> tuple[Path, ...]:
+    """Where installed packages live (site-packages of this environment and the user's)."""
+    import site
+    import sysconfig
+
+    found = {sysconfig.get_paths()[k] for k in ("purelib", "platlib")} | set(getattr(site, "getsitepackages", list)())
+    found.add(site.getusersitepackages())
+    return tuple(sorted({Path(f).resolve() for f in found if f}))
+
+
+def _installed(path: Path) -> bool:
+    return any(path.is_relative_to(folder) for folder in _installed_folders())
+
+
+def _first_party(origin: Path, roots: set[Path]) -> bool:
+    """A module under one of ``roots``, not an installed package inside one (a virtual
+    environment in the folder of a lone detector module), unless that root is installed too."""
+    return any(origin.is_relative_to(r) and (not _installed(origin) or _installed(r)) for r in roots)
 
 
 @lru_cache(maxsize=1)
@@ -132,9 +159,9 @@ def source_files(classes: tuple[type, ...]) -> tuple[list[Path], set[str]]:
             if top in sys.stdlib_module_names:
                 continue
             origin = _origin(name)
-            if origin is not None and any(origin.is_relative_to(r) for r in roots):
+            if origin is not None and _first_party(origin, roots):
                 queue.append(origin)
-            elif origin is not None or importlib.util.find_spec(top) is not None:
+            elif origin is not None or _spec(top) is not None:
                 third_party.add(top)
     return list(seen), third_party
 
