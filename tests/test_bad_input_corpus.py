@@ -242,7 +242,19 @@ def test_a_config_named_twice_is_built_once(tmp_path, paragraphs, capsys):
     records = [r for split in ("train", "validation", "test") for r in load("news", split, dataset=tmp_path / "out").records]
     assert len({r["source_id"] for r in records}) == len(paragraphs)  # each article once (train's several spins apart)
     assert len({r["id"] for r in records}) == len(records)
-    assert f"built {len(records)} documents (news) into" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert f"built {len(records)} documents (news) into" in out
+    assert "fingerprints are written to" in out and "not compared: a --source build" in out
+
+
+def test_a_build_says_whether_its_data_match_the_fingerprints_and_why_not_compared(tmp_path):
+    from harness.cli.corpus_commands import fingerprints_line
+
+    where = tmp_path / "fingerprints.json"
+    assert fingerprints_line(where, True, True, False).startswith(f"the data match the fingerprints in {where}")
+    assert "not compared: --update-fingerprints" in fingerprints_line(where, False, False, True)
+    assert "not compared: a --source build" in fingerprints_line(where, False, False, False)
+    assert "not compared: there were none to compare with" in fingerprints_line(where, False, True, False)
 
 
 @pytest.mark.parametrize("name, content, needle", [

@@ -51,7 +51,17 @@ def cmd_build(args: argparse.Namespace) -> int:
         f"{summary['aligner_token_agreement']:.4%} of tokens\n{summary['log_summary']}; every skipped document and "
         f"near-duplicate group is listed in {summary['log_file']}"
     )
+    print(fingerprints_line(Path(args.out) / "fingerprints.json", summary.get("fingerprints_matched", False), check, args.update_fingerprints))
     return 0
+
+
+def fingerprints_line(where: Path, matched: bool, checked: bool, updated: bool) -> str:
+    """What a build says last of its fingerprints: matched, or written and why not compared."""
+    if matched:
+        return f"the data match the fingerprints in {where}: byte for byte the data of the build they record"
+    why = ("--update-fingerprints" if updated else "a --source build: the committed fingerprints describe the default sources") if not checked \
+        else "there were none to compare with"
+    return f"the data's fingerprints are written to {where} (not compared: {why})"
 
 
 def cmd_align(args: argparse.Namespace) -> int:

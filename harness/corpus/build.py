@@ -385,6 +385,9 @@ def build(
             "aligner_by_config": {c: {"agree": a, "compared": n} for c, (a, n) in log.agreement_by_config.items()},
             "documents": n_docs,
         }
+        from harness.core.fingerprints import read_fingerprints
+
+        compared = check_fingerprints and read_fingerprints(out_dir) is not None  # and matched, past the next line
         fingerprints = _merge_committed(out_dir, seed, configs, fingerprints, summary, check_fingerprints)
         sharded = {(c, split) for c, splits in files.items() for split, paths in splits.items() if len(paths) > 1}
         write_json(tmp / FINGERPRINTS, {"seed": seed, "configs": fingerprints})
@@ -404,6 +407,7 @@ def build(
     summary["log_summary"] = log.summary()
     summary["warnings"] = log.warnings
     summary["runner"] = runner.describe()
+    summary["fingerprints_matched"] = compared
     return summary
 
 
