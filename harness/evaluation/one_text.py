@@ -83,7 +83,8 @@ class OneTextCut:
             return f"{self.cut:.4f}, as given (no {THRESHOLDS_CHOSEN_ON} score distributions to estimate from)"
         about = "" if self.spun_share is None else f"about {self.spun_share:.1%} spun"
         if self.reason == ESTIMATED:
-            lower = f", spun scores {0.0 - self.shift:.2f} logits lower than on {THRESHOLDS_CHOSEN_ON}" if self.shift else ""
+            lower = (f", its spun tokens scored lower than on {THRESHOLDS_CHOSEN_ON} (by {0.0 - self.shift:.2f} in log-odds, "
+                     "as a spinner the detector was not trained on)") if self.shift else ""
             return f"{self.cut:.4f}, estimated from this text: {about}{lower} (the {THRESHOLDS_CHOSEN_ON} cut is {self.validation:.4f})"
         kept = f"{self.cut:.4f}, the F1-optimal cut on {THRESHOLDS_CHOSEN_ON}, kept"
         if self.reason == TOO_SHORT:

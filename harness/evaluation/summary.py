@@ -39,8 +39,9 @@ def format_table(results) -> str:
                      f"{per_doc['spun_documents']} spun documents, {how}")
     fa = s["false_alarms"]
     lines.append(
-        f"false alarms on the {fa['clean_documents']} clean documents: {cell(fa['documents_flagged'], fa['clean_documents'])} of them flagged, "
-        f"{cell(fa['flagged_per_1k_tokens'], fa['clean_documents'])} flagged tokens per 1,000"
+        f"false alarms on the {fa['clean_documents']} clean documents: {cell(fa['documents_flagged'], fa['clean_documents'])} of them with a "
+        f"token flagged, {cell(fa['flagged_per_1k_tokens'], fa['clean_documents'])} flagged tokens per 1,000 (the document scores' "
+        "false alarms: document precision above)"
     )
     for kind, table in s["breakdown"].items():
         lines += ["", f"token scores by {kind.replace('_', ' ')}:", f"  {'group':<16}{'docs':>6}{'tokens':>9}{'precision':>11}{'recall':>9} {'F1':>26}"]

@@ -135,7 +135,9 @@ class Thresholds:
                 elif applied == cut:
                     kept = (f", kept: estimated to be spun less than {THRESHOLDS_CHOSEN_ON} ({ref.spun_share:.1%})" if share < ref.spun_share
                             else ", kept: no cut does better under the fitted model")
-                parts.append(f"{unit}s: about {share:.1%} spun, spun scores {0.0 - shift:.2f} logits lower than on {THRESHOLDS_CHOSEN_ON} (cut {cut:.4f} there{kept})")
+                lower = (f", its spun {unit}s scored lower than on {THRESHOLDS_CHOSEN_ON} (by {0.0 - shift:.2f} in log-odds, "
+                         "as a spinner the detector was not trained on)") if shift else ""
+                parts.append(f"{unit}s: about {share:.1%} spun{lower}; the F1-optimal cut on {THRESHOLDS_CHOSEN_ON} {cut:.4f}{kept}")
         mixed = f" ({self.chosen_on})" if GIVEN in self.chosen_on else ""
         head = ("" if not any(estimated) else "the rule, from this split's scores without its labels; " if all(estimated)
                 else "the rule, from this split's scores without its labels where it is large enough; ")
