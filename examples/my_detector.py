@@ -14,6 +14,11 @@ From the shell, from the repository's folder (no registration needed), the same 
 
     evaluate --model examples.my_detector:KeywordDetector
     evaluate --model examples.my_detector:KeywordDetector --model-args smoothing=2.0   # another setting
+
+The two runs are named differently: an object is named after its class (``runs/KeywordDetector/``),
+a name after its import path (``runs/examples.my_detector-KeywordDetector/``); ``--name`` (or
+``name=``) chooses another. Only the shell's run keeps its fit in the cache: a class defined in the
+script being run (``__main__``) cannot be imported again to check that a cached fit is its own.
 """
 
 from __future__ import annotations
