@@ -177,6 +177,18 @@ def test_a_predictions_file_without_header_needs_both_thresholds(tmp_path, data,
     one_line_error(err, "the file is empty (no header line and no predictions)")
 
 
+def test_a_broken_line_of_a_predictions_file_is_named_by_its_line_in_the_file(tmp_path, data, capsys):
+    made = evaluate("lexicon", dataset=data, output_dir=tmp_path / "a", n_boot=20)
+    lines = gzip.open(made.path.parent / made.predictions, "rt").read().splitlines()
+    assert len(lines) > 2
+    lines[-1] = lines[-1][:30]  # the last line cut short
+    broken = tmp_path / "broken.jsonl.gz"
+    broken.write_bytes(gzip.compress(("\n".join(lines) + "\n").encode()))
+    code, _, err = run_cli(capsys, "--model", str(broken), "--dataset", data, "--out", str(tmp_path / "b"))
+    assert code == 2
+    one_line_error(err, "not a JSONL predictions file", f": line {len(lines)} column")
+
+
 def test_a_predictions_file_scored_alone_says_its_per_document_cut_is_the_splits(tmp_path, data):
     """Without the validation predictions beside it, a file's documents are each cut at the split's
     token cut, not at the one-text cut `detect` would use: the summary says which."""

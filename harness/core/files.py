@@ -74,8 +74,28 @@ def read_jsonl_gz(path: Path) -> list[dict]:
     """The rows of a JSONL file, gzipped or plain (told by gzip's magic bytes, not the name)."""
     with open(path, "rb") as f:
         gzipped = f.read(2) == b"\x1f\x8b"
+    rows = []
     with (gzip.open(path, "rt", encoding="utf-8") if gzipped else open(path, encoding="utf-8")) as f:
-        return [json.loads(line) for line in f if line.strip()]
+        for n, line in enumerate(f, start=1):
+            if not line.strip():
+                continue
+            try:
+                rows.append(json.loads(line))
+            except json.JSONDecodeError as err:
+                raise JSONLineError(err, n) from None
+    return rows
+
+
+class JSONLineError(json.JSONDecodeError):
+    """A JSONL line that is not JSON, said at the file's line (``json`` counts lines within the
+    one line it was given, so it always says line 1)."""
+
+    def __init__(self, err: json.JSONDecodeError, line: int):
+        super().__init__(err.msg, err.doc, err.pos)
+        self.lineno = line
+
+    def __str__(self) -> str:
+        return f"{self.msg}: line {self.lineno} column {self.colno}"
 
 
 def replace_tree(src: Path, dst: Path, names: list[str]) -> None:
