@@ -145,7 +145,7 @@ def test_config_all_runs_every_config_fitting_once(tmp_path, tiny_dataset, capsy
     assert evaluate_main(["--model", "lexicon", "--config", "all", "--dataset", str(tiny_dataset), "--out", str(tmp_path), "--bootstrap", "20"]) == 0
     captured = capsys.readouterr()
     assert sorted(p.name for p in (tmp_path / "lexicon").glob("*.json")) == sorted(f"{c}.test.json" for c in CONFIGS)
-    assert captured.err.count("fitting on news/train") <= 1
+    assert captured.err.count("fitting lexicon on news/train") == 1
 
 
 @pytest.mark.parametrize(

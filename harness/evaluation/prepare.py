@@ -67,10 +67,10 @@ def fit_and_validate(detector, name: str, target: str, dataset=None, use_cache: 
     train = nonempty(load(DEFAULT_CONFIG, FIT_SPLIT, dataset=dataset))
     validation = nonempty(load(DEFAULT_CONFIG, THRESHOLD_SPLIT, dataset=dataset))
     if fit and requires_fit(detector):
-        detector_calls.fit_method(name, detector)  # a detector without one is told so before "fitting on ..."
+        detector_calls.fit_method(name, detector)  # a detector without one is told so before "fitting ... on ..."
         fitted = fit_with_cache(detector, target, get_params(detector), [train.fingerprint, validation.fingerprint],
                                 lambda d: detector_calls.fit(name, d, train.token_texts(), train.gold.doc_labels()),
-                                use_cache=use_cache, store=False, what=f"{DEFAULT_CONFIG}/{FIT_SPLIT} ({len(train)} documents)")
+                                use_cache=use_cache, store=False, what=f"{DEFAULT_CONFIG}/{FIT_SPLIT} ({len(train)} documents)", label=name)
     else:
         fitted = Fitted(detector, 0.0)  # taken as it is: nothing to cache
     if all(k in fitted.kept for k in VALIDATION_SCORES):

@@ -90,7 +90,7 @@ def fitted_restorer(restorer, name: str, target: str, dataset=None, use_cache: b
         return fitted
 
     return fit_with_cache(restorer, target, get_params(restorer), [train.fingerprint, RESTORE], fit, use_cache=use_cache,
-                          what=f"{DEFAULT_CONFIG}/{FIT_SPLIT} ({len(train)} documents)")
+                          what=f"{DEFAULT_CONFIG}/{FIT_SPLIT} ({len(train)} documents)", label=f"the restorer {name}")
 
 
 ABSTENTION_CUT = "abstention_cut"  # what the fit cache keeps beside a restorer: its cut on news/validation

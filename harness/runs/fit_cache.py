@@ -319,12 +319,12 @@ class Fitted:
 
 
 def fit_with_cache(model: object, target: str, params: dict, data: list[str], fit: Callable[[object], object], *, use_cache: bool = True,
-                   store: bool = True, what: str = "") -> Fitted:
+                   store: bool = True, what: str = "", label: str = "") -> Fitted:
     """``model`` fitted by ``fit(model) -> fitted model``, or its fit loaded from the cache: the
     key covers ``target``, ``params``, the model's code and ``data`` (fingerprints of what it is
     fitted on). ``use_cache=False`` refits and caches the new fit; ``store=False`` leaves storing
     to the caller (:meth:`Fitted.keep`, once the track has what it keeps with the fit). ``what``:
-    the data, for the log line."""
+    the data, and ``label`` the model (``the restorer ranker``), for the log line."""
     key = None
     if cacheable(model):
         check_writable()
@@ -336,7 +336,7 @@ def fit_with_cache(model: object, target: str, params: dict, data: list[str], fi
         if cached is not None:
             log.info("using the fit cached at %s", entry_path(key))
             return Fitted(cached.pop(MODEL), None, cached, key, target, params)
-    log.info("fitting on %s...", what or "the training split")
+    log.info("fitting %son %s...", f"{label} " if label else "", what or "the training split")
     started = time.perf_counter()
     fitted = fit(model)
     done = Fitted(fitted, time.perf_counter() - started, {}, key, target, params)
