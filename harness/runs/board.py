@@ -218,17 +218,21 @@ def check_entries(paths: list[Path], check_one: Callable[[Path], object], label:
     (:meth:`~harness.runs.history.History.code_problems`; ``check_one`` returns the results, or
     an object whose ``results`` they are): (problems, each passing entry's result). A missing
     dataset (:class:`~harness.core.dataset.DatasetNotFound`) is raised: every entry would say it."""
+    from harness.core.progress import progress
+
     problems, passed = [], {}
-    for path in paths:
-        try:
-            checked = check_one(path)
-            res = getattr(checked, "results", checked)
-            found = history.code_problems(res.harness, res.date) if history is not None else []
-            if found:
-                raise ResultsError("; ".join(found))
-            passed[path] = checked
-        except ResultsError as err:
-            problems.append(f"{label}{path.parent.name}/{path.stem}: {err}")
+    with progress(len(paths), f"checking the entries{f' under {label}' if label else ''}", "entry file") as bar:
+        for path in paths:
+            try:
+                checked = check_one(path)
+                res = getattr(checked, "results", checked)
+                found = history.code_problems(res.harness, res.date) if history is not None else []
+                if found:
+                    raise ResultsError("; ".join(found))
+                passed[path] = checked
+            except ResultsError as err:
+                problems.append(f"{label}{path.parent.name}/{path.stem}: {err}")
+            bar.update(1)
     return problems, passed
 
 
