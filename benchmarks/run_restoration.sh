@@ -10,9 +10,13 @@ cd "$(dirname "$0")/.."
 export HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1
 restorers=${RESTORERS:-"keep reverse-thesaurus reverse-rules context ranker"}
 spans_from=${SPANS_FROM:-transformer}
+configs=$(python -c "from harness.core.configs import CONFIGS, DEFAULT_CONFIG; print(DEFAULT_CONFIG, *[c for c in CONFIGS if c != DEFAULT_CONFIG])")
 for restorer in $restorers; do
-  # every config in one process (--config all): the fit once, the resources loaded once
-  evaluate --task restore --model "$restorer" --config all --spans-from "$spans_from" --no-cache --submit
+  cache="--no-cache"
+  for config in $configs; do
+    evaluate --task restore --model "$restorer" --config "$config" --spans-from "$spans_from" $cache --submit
+    cache=""
+  done
 done
 evaluate --task restore --model reverse-rules --model-args phrasebook=True --name reverse-rules-phrasebook
 spinbench leaderboard

@@ -187,6 +187,14 @@ def test_a_broken_line_of_a_predictions_file_is_named_by_its_line_in_the_file(tm
     code, _, err = run_cli(capsys, "--model", str(broken), "--dataset", data, "--out", str(tmp_path / "b"))
     assert code == 2
     one_line_error(err, "not a JSONL predictions file", f": line {len(lines)} column")
+    import pickle
+
+    from harness.core.files import read_jsonl_gz
+
+    with pytest.raises(json.JSONDecodeError) as raised:
+        read_jsonl_gz(broken)
+    again = pickle.loads(pickle.dumps(raised.value))  # as an error crosses processes
+    assert str(again) == str(raised.value) and again.lineno == len(lines)
 
 
 def test_a_predictions_file_scored_alone_says_its_per_document_cut_is_the_splits(tmp_path, data):

@@ -254,7 +254,7 @@ def test_a_build_says_whether_its_data_match_the_fingerprints_and_why_not_compar
     assert fingerprints_line(where, True, True, False).startswith(f"the data match the fingerprints in {where}")
     assert "not compared: --update-fingerprints" in fingerprints_line(where, False, False, True)
     assert "not compared: a --source build" in fingerprints_line(where, False, False, False)
-    assert "not compared: there were none to compare with" in fingerprints_line(where, False, True, False)
+    assert "not compared: it held no fingerprints for what was built" in fingerprints_line(where, False, True, False)
 
 
 @pytest.mark.parametrize("name, content, needle", [

@@ -191,9 +191,12 @@ def test_hub_loading_path_gives_the_same_records_as_the_local_path(tiny_dataset,
 
 
 def test_building_one_config_keeps_the_others_fingerprints_and_card(tmp_path, loader):
-    build(tmp_path, list(CONFIGS), seed=0, sources=loader)
+    assert not build(tmp_path / "one", ["unseen-domain"], seed=0, sources=loader)["fingerprints_matched"]  # none there
+    assert not build(tmp_path / "one", ["news"], seed=0, sources=loader)["fingerprints_matched"]  # none for news there
+    assert build(tmp_path / "one", ["news"], seed=0, sources=loader)["fingerprints_matched"]
+    assert not build(tmp_path, list(CONFIGS), seed=0, sources=loader)["fingerprints_matched"]
     before = read_fingerprints(tmp_path)
     card = (tmp_path / "README.md").read_text()
-    build(tmp_path, ["unseen-domain"], seed=0, sources=loader)
+    assert build(tmp_path, ["unseen-domain"], seed=0, sources=loader)["fingerprints_matched"]
     assert read_fingerprints(tmp_path) == before
     assert (tmp_path / "README.md").read_text() == card

@@ -202,6 +202,23 @@ def test_validation_is_restored_once_for_a_cached_fit_and_scores_alike(tiny_data
     assert sum(FittedConfident.asked) == test + validation  # refitted: restored again
 
 
+def test_kept_validation_candidates_are_not_used_once_the_harness_code_that_made_them_changed(tiny_dataset, tmp_path, monkeypatch):
+    from harness.restoration import run
+    from harness.restoration.items import restoration_gold
+
+    Confident.knowing(tiny_dataset)
+    validation = sum(map(len, restoration_gold(harness.load("news", "validation", dataset=str(tiny_dataset))).spans()))
+    test = sum(map(len, restoration_gold(harness.load("news", "test", dataset=str(tiny_dataset))).spans()))
+    restore(FittedConfident(), dataset=str(tiny_dataset), output_dir=tmp_path / "a", n_boot=20)
+    monkeypatch.setattr(run, "_restoring_code", lambda: "other code")  # the fit's key does not cover the harness
+    FittedConfident.asked = []
+    restore(FittedConfident(), dataset=str(tiny_dataset), output_dir=tmp_path / "b", n_boot=20)
+    assert sum(FittedConfident.asked) == test + validation
+    FittedConfident.asked = []
+    restore(FittedConfident(), dataset=str(tiny_dataset), output_dir=tmp_path / "c", n_boot=20)
+    assert sum(FittedConfident.asked) == test  # kept again, under the new code
+
+
 def test_restoring_every_config_with_a_refit_asked_for_fits_once(tiny_dataset, tmp_path):
     from harness.core.configs import CONFIGS
     from harness.restoration.run import restore_all

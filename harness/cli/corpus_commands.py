@@ -60,7 +60,7 @@ def fingerprints_line(where: Path, matched: bool, checked: bool, updated: bool) 
     if matched:
         return f"the data match the fingerprints in {where}: byte for byte the data of the build they record"
     why = ("--update-fingerprints" if updated else "a --source build: the committed fingerprints describe the default sources") if not checked \
-        else "there were none to compare with"
+        else "it held no fingerprints for what was built"
     return f"the data's fingerprints are written to {where} (not compared: {why})"
 
 

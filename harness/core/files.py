@@ -93,9 +93,17 @@ class JSONLineError(json.JSONDecodeError):
     def __init__(self, err: json.JSONDecodeError, line: int):
         super().__init__(err.msg, err.doc, err.pos)
         self.lineno = line
+        self.args = (str(self),)
 
     def __str__(self) -> str:
         return f"{self.msg}: line {self.lineno} column {self.colno}"
+
+    def __reduce__(self):  # json's own rebuilds it from (msg, doc, pos), which this one does not take
+        return _json_line_error, (self.msg, self.doc, self.pos, self.lineno)
+
+
+def _json_line_error(msg: str, doc: str, pos: int, line: int) -> JSONLineError:
+    return JSONLineError(json.JSONDecodeError(msg, doc, pos), line)
 
 
 def replace_tree(src: Path, dst: Path, names: list[str]) -> None:

@@ -40,7 +40,8 @@ def nearest_rows(unit: np.ndarray, i: int, n: int, screen: np.ndarray | None = N
     which must hold every row of the float64 ranking, and only those are ranked in float64.
     Their products are summed row by row, so two equal rows tie and go by row number; the
     matrix product without the screen may rank them by its last bit (BLAS sums a row by its
-    position in the matrix).
+    position in the matrix), and so may it rank rows whose products differ only there. The
+    GloVe rows the spinners use hold no such pair: both ways give them the same lists (tested).
     """
     if screen is None:
         sims = unit @ unit[i]

@@ -387,7 +387,10 @@ def build(
         }
         from harness.core.fingerprints import read_fingerprints
 
-        compared = check_fingerprints and read_fingerprints(out_dir) is not None  # and matched, past the next line
+        before = read_fingerprints(out_dir) if check_fingerprints else None
+        recorded = (before or {}).get("configs", {}) if (before or {}).get("seed") is not None else {}
+        # every split built had a fingerprint there to compare with (and matched it, past the next line)
+        compared = bool(fingerprints) and all(recorded.get(c, {}).get(split) is not None for c, splits in fingerprints.items() for split in splits)
         fingerprints = _merge_committed(out_dir, seed, configs, fingerprints, summary, check_fingerprints)
         sharded = {(c, split) for c, splits in files.items() for split, paths in splits.items() if len(paths) > 1}
         write_json(tmp / FINGERPRINTS, {"seed": seed, "configs": fingerprints})

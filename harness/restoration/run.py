@@ -18,7 +18,9 @@ function, after checking them against the gold data (and the detector's stored p
 from __future__ import annotations
 
 import logging
+import sys
 import time
+from functools import lru_cache
 from pathlib import Path
 
 from harness.core.configs import CONFIGS, DEFAULT_CONFIG, EVALUATION_SPLIT, FIT_SPLIT, THRESHOLD_SPLIT
@@ -104,15 +106,15 @@ def suggesting_restorer(name: str, dataset=None, use_cache: bool = True) -> tupl
     confidences (its suggestions are always shown)."""
     made = make(name, None, RESTORER)
     done = fitted_restorer(made.model, made.label, made.target, dataset, use_cache)
-    if ABSTENTION_CUT in done.kept:
-        return done.model, done.kept[ABSTENTION_CUT]
-    validation = restoration_gold(nonempty(load(DEFAULT_CONFIG, THRESHOLD_SPLIT, dataset=fit_dataset(dataset))))
-    first = next(((i, t, sp) for i, t, sp in zip(validation.ids, validation.tokens, validation.spans()) if sp), None)
-    gives = first is not None and any(c is not None for c in restored(made.label, done.model, *first).confidences)
-    if gives:
-        return done.model, choose_cut(made.label, done, dataset)[3]
-    done.keep(**{**done.kept, ABSTENTION_CUT: None})  # a restorer that needs no fit is not cached: asked again each time
-    return done.model, None
+    if ABSTENTION_CUT in done.kept and done.kept[ABSTENTION_CUT] is None:
+        return done.model, None  # it gives no confidences
+    if VALIDATION_RESTORED not in done.kept:  # does it give confidences? One document says
+        validation = restoration_gold(nonempty(load(DEFAULT_CONFIG, THRESHOLD_SPLIT, dataset=fit_dataset(dataset))))
+        first = next(((i, t, sp) for i, t, sp in zip(validation.ids, validation.tokens, validation.spans()) if sp), None)
+        if first is None or all(c is None for c in restored(made.label, done.model, *first).confidences):
+            done.keep(**{**done.kept, ABSTENTION_CUT: None})  # a restorer that needs no fit is not cached: asked again each time
+            return done.model, None
+    return done.model, choose_cut(made.label, done, dataset)[3]  # from the kept validation candidates where they are current
 
 
 def restored(name: str, restorer, doc_id: str, tokens: list[str], spans: list[tuple[int, int]]) -> Restored:
@@ -153,15 +155,30 @@ def choose_cut(label: str, done: Fitted, dataset) -> tuple[RestorationGold, list
     the other configs that load the fit restore validation no more (a restorer not cached,
     or a validation split that changed, restores it again)."""
     validation = restoration_gold(nonempty(load(DEFAULT_CONFIG, THRESHOLD_SPLIT, dataset=fit_dataset(dataset))))
+    made_by = {"fingerprint": validation.fingerprint, "harness": _restoring_code()}
     kept = done.kept.get(VALIDATION_RESTORED)
-    if isinstance(kept, dict) and kept.get("fingerprint") == validation.fingerprint and len(kept.get("candidates", ())) == len(validation.ids):
+    if isinstance(kept, dict) and all(kept.get(k) == v for k, v in made_by.items()) and len(kept.get("candidates", ())) == len(validation.ids):
         candidates, confidences = kept["candidates"], kept["confidences"]
         return validation, candidates, confidences, cut_on(validation, candidates, confidences)
     candidates, confidences, _ = restore_spans(label, done.model, validation, validation.spans(), f"{validation.config}/{validation.split} gold spans (the cut)")
     cut = cut_on(validation, candidates, confidences)
-    done.keep(**{**done.kept, ABSTENTION_CUT: cut,
-                 VALIDATION_RESTORED: {"fingerprint": validation.fingerprint, "candidates": candidates, "confidences": confidences}})
+    done.keep(**{**done.kept, ABSTENTION_CUT: cut, VALIDATION_RESTORED: {**made_by, "candidates": candidates, "confidences": confidences}})
     return validation, candidates, confidences, cut
+
+
+@lru_cache(maxsize=1)
+def _restoring_code() -> str:
+    """A digest of the harness code that turns a restorer's output into checked candidates and
+    gold spans (this module, the contract, the gold items): the fit cache's key covers the
+    restorer's own code only, so validation candidates kept beside a fit name this too."""
+    import hashlib
+
+    from harness.restoration import contract, items
+
+    digest = hashlib.sha256()
+    for module in (sys.modules[__name__], contract, items):
+        digest.update(Path(module.__file__).read_bytes())
+    return digest.hexdigest()
 
 
 def restore(model: object, config: str | None = None, split: str | None = None, *, model_args: dict | None = None, dataset: str | None = None,

@@ -312,10 +312,15 @@ class Fitted:
     params: dict = field(default_factory=dict)
 
     def keep(self, **values) -> None:
-        """Store the model in the cache with ``values`` (a track's data kept with the fit)."""
+        """Store the model in the cache with ``values`` (a track's data kept with the fit). A model
+        that cannot be pickled (it may hold an open file or connection, made when it was used) is
+        not cached: it is fitted again next time, and a warning says why."""
         if self.key is not None:
             self.kept = values
-            store_entry(self.key, {MODEL: self.model, **values}, self.target, self.params)
+            try:
+                store_entry(self.key, {MODEL: self.model, **values}, self.target, self.params)
+            except (pickle.PicklingError, TypeError, AttributeError) as err:
+                log.warning("the fit of %s is not cached: it cannot be pickled (%s: %s)", self.target or "the model", type(err).__name__, err)
 
 
 def fit_with_cache(model: object, target: str, params: dict, data: list[str], fit: Callable[[object], object], *, use_cache: bool = True,
