@@ -280,14 +280,14 @@ def test_fingerprints_reader_refuses_a_file_without_the_column(tmp_path):
 
 def test_a_restorer_without_fit_that_needs_one_is_a_one_line_error(tiny_dataset):
     from harness.restoration.contract import RestorerError
-    from harness.restoration.run import fit_restorer
+    from harness.restoration.run import fitted_restorer
 
     class NoFit:
         def restore(self, tokens, spans):
             return [[] for _ in spans]
 
     with pytest.raises(RestorerError, match="no fit.*requires_fit = False"):
-        fit_restorer(NoFit(), "nofit", "test:NoFit", dataset=str(tiny_dataset))
+        fitted_restorer(NoFit(), "nofit", "test:NoFit", dataset=str(tiny_dataset))
 
 
 def test_a_restorer_named_as_a_detector_or_the_other_way_round_says_which_task_it_belongs_to(capsys):

@@ -385,13 +385,7 @@ def build(
             "aligner_by_config": {c: {"agree": a, "compared": n} for c, (a, n) in log.agreement_by_config.items()},
             "documents": n_docs,
         }
-        from harness.core.fingerprints import read_fingerprints
-
-        before = read_fingerprints(out_dir) if check_fingerprints else None
-        recorded = (before or {}).get("configs", {}) if (before or {}).get("seed") is not None else {}
-        # every split built had a fingerprint there to compare with (and matched it, past the next line)
-        compared = bool(fingerprints) and all(recorded.get(c, {}).get(split) is not None for c, splits in fingerprints.items() for split in splits)
-        fingerprints = _merge_committed(out_dir, seed, configs, fingerprints, summary, check_fingerprints)
+        fingerprints, matched = _merge_committed(out_dir, seed, configs, fingerprints, summary, check_fingerprints)
         sharded = {(c, split) for c, splits in files.items() for split, paths in splits.items() if len(paths) > 1}
         write_json(tmp / FINGERPRINTS, {"seed": seed, "configs": fingerprints})
         write_json(tmp / BUILD_STATS, summary)
@@ -410,18 +404,21 @@ def build(
     summary["log_summary"] = log.summary()
     summary["warnings"] = log.warnings
     summary["runner"] = runner.describe()
-    summary["fingerprints_matched"] = compared
+    summary["fingerprints_matched"] = matched
     return summary
 
 
-def _merge_committed(out_dir: Path, seed: int, configs: list[str], fingerprints: dict, summary: dict, check: bool) -> dict:
+def _merge_committed(out_dir: Path, seed: int, configs: list[str], fingerprints: dict, summary: dict, check: bool) -> tuple[dict, bool]:
     """Check the new fingerprints against the folder's (when ``check``), keep what the folder
     says of configs not built now, and return every config's fingerprints in canonical order
-    (``summary``'s configs and sources are merged the same way)."""
+    (``summary``'s configs and sources are merged the same way), and whether every split built
+    had a fingerprint there that it matched."""
     from harness.core.files import read_build_stats
     from harness.core.fingerprints import compare_fingerprints, read_fingerprints
 
     committed = read_fingerprints(out_dir)
+    recorded = committed.get("configs", {}) if committed is not None and committed.get("seed") is not None else {}
+    matched = check and bool(fingerprints) and all(recorded.get(c, {}).get(split) is not None for c, splits in fingerprints.items() for split in splits)
     if committed is not None and committed.get("seed") is None:
         committed = {**committed, "seed": seed}  # only imported pairs there: nothing built to compare
     if check and committed is not None:
@@ -442,4 +439,4 @@ def _merge_committed(out_dir: Path, seed: int, configs: list[str], fingerprints:
     summary["aligner_token_agreement"] = round(agree / compared, 6) if compared else 1.0
     summary["aligner_tokens_compared"] = compared
     others = sorted(c for c in fingerprints if c not in CONFIGS and (out_dir / c).exists())
-    return {c: fingerprints[c] for c in [*built, *others] if c in fingerprints}
+    return {c: fingerprints[c] for c in [*built, *others] if c in fingerprints}, matched

@@ -27,7 +27,7 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
-from harness.core.configs import ALL_CONFIGS, CONFIGS, DEFAULT_CONFIG, EVALUATION_SPLIT
+from harness.core.configs import ALL_CONFIGS, DEFAULT_CONFIG, EVALUATION_SPLIT
 from harness.core.dataset import load, nonempty
 from harness.core.errors import SpinbenchError
 from harness.evaluation.contract import get_params
@@ -43,7 +43,7 @@ from harness.runs.logs import log_by_default
 from harness.runs.models import checked_params, default_name, make
 from harness.runs.options import RunOptions
 from harness.runs.paths import is_predictions_file
-from harness.runs.plan import plan_run
+from harness.runs.plan import plan_run, run_every_config
 from harness.runs.results import ModelInfo
 
 
@@ -97,15 +97,7 @@ def evaluate_all(model: object, configs: list[str] | None = None, split: str | N
     first: it fits (or loads the fit) once for all of them, and every split is loaded before any
     work, so none is left half done. ``kwargs``: :func:`evaluate`'s. Returns ``{config: results}``."""
     log_by_default()
-    configs = list(configs or CONFIGS)
-    configs = [c for c in configs if c == DEFAULT_CONFIG] + [c for c in configs if c != DEFAULT_CONFIG]
-    for config in configs:
-        load(config, split or EVALUATION_SPLIT, dataset=kwargs.get("dataset"))
-    out = {}
-    for config in configs:
-        # a refit asked for (use_cache=False) happens once: later configs take it from the cache
-        out[config] = evaluate(model, config, split, **{**kwargs, "use_cache": kwargs.get("use_cache", True) or bool(out)})
-    return out
+    return run_every_config(evaluate, model, configs, split, kwargs)
 
 
 def rescore(path: str | Path, config: str | None = None, split: str | None = None, *, dataset: str | None = None, threshold: float | None = None,

@@ -23,7 +23,7 @@ import time
 from functools import lru_cache
 from pathlib import Path
 
-from harness.core.configs import CONFIGS, DEFAULT_CONFIG, EVALUATION_SPLIT, FIT_SPLIT, THRESHOLD_SPLIT
+from harness.core.configs import DEFAULT_CONFIG, EVALUATION_SPLIT, FIT_SPLIT, THRESHOLD_SPLIT
 from harness.core.dataset import Split, fit_dataset, load, nonempty
 from harness.core.errors import SpinbenchError
 from harness.core.files import sha256_file
@@ -49,7 +49,7 @@ from harness.runs.logs import log_by_default
 from harness.runs.models import ModelKind, checked_params, default_name, make, model_code
 from harness.runs.options import RunOptions
 from harness.runs.paths import RESTORE, RESULTS_DIR, VALIDATION_FILE, RunPaths, is_predictions_file
-from harness.runs.plan import plan_run
+from harness.runs.plan import plan_run, run_every_config
 from harness.runs.provenance import git_commit, hardware, harness_block, peak_memory_mb, utc_now
 from harness.runs.results import Bootstrap, DatasetInfo, ModelInfo
 from harness.runs.write import write_run
@@ -68,15 +68,10 @@ RESTORER = ModelKind("restorer", "restore", "restore(tokens, spans)", "harness.r
 EXTRA_CANDIDATE_WORDS = 50
 
 
-def fit_restorer(restorer, name: str, target: str, dataset=None, use_cache: bool = True) -> tuple[object, float | None]:
-    """The restorer fitted on ``news``/train (or its fit from the cache), and the seconds it took
-    (None from the cache, 0 when it needs no fit)."""
-    done = fitted_restorer(restorer, name, target, dataset, use_cache)
-    return done.model, done.seconds
-
-
 def fitted_restorer(restorer, name: str, target: str, dataset=None, use_cache: bool = True) -> Fitted:
-    """:func:`fit_restorer`'s fit, with what the cache keeps beside it (:class:`~harness.runs.fit_cache.Fitted`)."""
+    """The restorer fitted on ``news``/train (or its fit from the cache), with the seconds it took
+    (None from the cache, 0 when it needs no fit) and what the cache keeps beside it
+    (:class:`~harness.runs.fit_cache.Fitted`)."""
     if not requires_fit(restorer):
         return Fitted(restorer, 0.0)
     if not callable(getattr(restorer, "fit", None)):
@@ -237,15 +232,7 @@ def restore_all(model: object, configs: list[str] | None = None, split: str | No
     first (a fit, once, serves them all); every split is loaded before any work. ``kwargs``:
     :func:`restore`'s. Returns ``{config: results}``."""
     log_by_default()
-    configs = list(configs or CONFIGS)
-    configs = [c for c in configs if c == DEFAULT_CONFIG] + [c for c in configs if c != DEFAULT_CONFIG]
-    for config in configs:
-        load(config, split or EVALUATION_SPLIT, dataset=kwargs.get("dataset"))
-    out = {}
-    for config in configs:
-        # a refit asked for (use_cache=False) happens once: later configs take it from the cache
-        out[config] = restore(model, config, split, **{**kwargs, "use_cache": kwargs.get("use_cache", True) or bool(out)})
-    return out
+    return run_every_config(restore, model, configs, split, kwargs)
 
 
 def record(model: ModelInfo, split: Split, gold: RestorationGold, detector: DetectorSpans | None, scores: dict,

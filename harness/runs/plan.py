@@ -51,3 +51,21 @@ def plan_run(options: RunOptions, model: ModelInfo, split: Split, dataset=None, 
     if options.submit and problems:
         raise SpinbenchError("not a leaderboard entry, so nothing was written: " + "; ".join(problems))
     return RunPlan(options, paths, code, problems)
+
+
+def run_every_config(run_one: Callable, model: object, configs: list[str] | None, split: str | None, kwargs: dict) -> dict:
+    """``run_one(model, config, split, **kwargs)`` on each config (default: every leaderboard
+    config), the default config first, after every split is loaded (so a missing one stops the
+    run before any work): both tracks' ``--config all``. A refit asked for (``use_cache=False``)
+    happens once: later configs take it from the cache. Returns ``{config: results}``."""
+    from harness.core.configs import CONFIGS, DEFAULT_CONFIG, EVALUATION_SPLIT
+    from harness.core.dataset import load
+
+    configs = list(configs or CONFIGS)
+    configs = [c for c in configs if c == DEFAULT_CONFIG] + [c for c in configs if c != DEFAULT_CONFIG]
+    for config in configs:
+        load(config, split or EVALUATION_SPLIT, dataset=kwargs.get("dataset"))
+    out = {}
+    for config in configs:
+        out[config] = run_one(model, config, split, **{**kwargs, "use_cache": kwargs.get("use_cache", True) or bool(out)})
+    return out
