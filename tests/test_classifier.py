@@ -146,6 +146,24 @@ def test_fit_matrix_equals_the_reference_one_hot(paragraphs, small_headwords):
     ]
 
 
+def test_the_fit_on_distinct_rows_is_the_fit_on_every_token(paragraphs, small_headwords):
+    """Train spins each original several times, so most clean tokens' rows repeat: the fit solves
+    the same problem on the distinct rows weighted by their counts, and scores as the token-by-token
+    fit does (to the solver's tolerance)."""
+    from sklearn.linear_model import LogisticRegression
+
+    docs = fixture_docs(paragraphs)[:12]
+    labels = [[int(len(t) > 6 and i % 3 == 0) for i, t in enumerate(doc)] for doc in docs]
+    docs, labels = docs * 3 + ODD, labels * 3 + [[0] * len(doc) for doc in ODD]
+    det = ClassifierDetector().fit(docs, labels)
+    X = det._matrix(det._families(docs))
+    y = np.array([v for lab in labels for v in lab])
+    assert len(np.unique(X.toarray(), axis=0)) < X.shape[0] / 2  # the repeats are there to merge
+    every_token = LogisticRegression(C=det.C, max_iter=det.max_iter, solver="liblinear").fit(X, y)
+    assert np.abs(det.model_.predict_proba(X) - every_token.predict_proba(X)).max() < 2e-3
+    assert np.abs(det.model_.coef_ - every_token.coef_).max() < 2e-2
+
+
 def test_a_pair_feature_with_a_bar_inside_is_found_whichever_way_it_splits(small_headwords):
     """``pw=x|y|z`` names both (x|y, z) and (x, y|z): a fitted column must serve both."""
     docs = [["x|y", "z"], ["x|y", "z"], ["x", "y|z"]]
