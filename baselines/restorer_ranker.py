@@ -45,6 +45,7 @@ FEATURES = (
 COMBO_OPTIONS = 3  # candidates per word in word-by-word rewrites
 COMBOS = 6  # word-by-word rewrites kept per span
 MAX_COMBO_WORDS = 4
+_MAX_KEPT = 500_000  # restored spans kept for reuse; beyond it the table starts afresh
 
 
 class RankingRestorer:
@@ -145,15 +146,27 @@ class RankingRestorer:
         return list(pool), _features(tokens, s, e, pool, counts)
 
     def restore(self, tokens: list[str], spans: list[tuple[int, int]]) -> list[list[tuple[str, float]]]:
-        described = [self._described(tokens, s, e, self.counts_) for s, e in spans]
+        # A span's suggestions depend only on its words and their two neighbours (the pool, the
+        # features and the model read no further), so a span met again (a detector's span that is
+        # a gold span, a phrase spun alike in another document) is looked up, not described again.
+        seen = self.__dict__.setdefault("_restored", {})
+        if len(seen) > _MAX_KEPT:
+            seen.clear()
+        keys = [(tuple(tokens[max(0, s - 1) : s]), tuple(tokens[s:e]), tuple(tokens[e : e + 1])) for s, e in spans]
+        new = list({k: (s, e) for k, (s, e) in zip(keys, spans) if k not in seen}.items())
+        described = [self._described(tokens, s, e, self.counts_) for _, (s, e) in new]
         x = np.vstack([x for _, x in described]) if described else np.zeros((0, len(FEATURES)))
         p = self._probabilities(x)
-        out, at = [], 0
-        for found, _ in described:
+        at = 0
+        for (key, _), (found, _) in zip(new, described):
             mine, at = p[at : at + len(found)], at + len(found)
             order = sorted(range(len(found)), key=lambda i: (-mine[i], found[i]))[: self.max_candidates]
-            out.append([(found[i], round(float(mine[i]), 4)) for i in order])
-        return out
+            seen[key] = [(found[i], round(float(mine[i]), 4)) for i in order]
+        return [list(seen[k]) for k in keys]
+
+    # The spans already restored are a cache, not learned state: left out of pickles.
+    def __getstate__(self):
+        return {k: v for k, v in self.__dict__.items() if k != "_restored"}
 
     def _probabilities(self, x: np.ndarray) -> np.ndarray:
         if self.model_ is None or not len(x):

@@ -8,6 +8,7 @@ import pytest
 
 import harness
 from harness.core.files import read_jsonl_gz
+from harness.core.tokens import tokenize
 from harness.restoration import metrics
 from harness.restoration.contract import RestorerError, check_restored
 from harness.restoration.run import rescore_restoration, restore
@@ -109,6 +110,26 @@ def test_the_ranker_gives_ranked_candidates_with_confidences():
     assert ranked and all(isinstance(t, str) and 0 <= c <= 1 for t, c in ranked)
     assert [c for _, c in ranked] == sorted((c for _, c in ranked), reverse=True)
     assert "heavy" in [t for t, _ in ranked]  # Moby lists "weighty" under "heavy": read backwards
+
+
+def test_the_ranker_restores_a_span_met_again_as_it_did_the_first_time(paragraphs):
+    """Spans met again (the same words between the same neighbours) are looked up, not described
+    again: every suggestion is what a fresh restorer gives, whichever spans came before, and the
+    look-ups are not pickled with the fit."""
+    import pickle
+
+    from baselines.restorer_ranker import RankingRestorer
+
+    docs = [["The", "weighty", "rain", "shut", "the", "roads", "."]] * 30
+    restorer = RankingRestorer(train_spans=60, max_iter=5).fit(docs, [[(1, 2), (3, 4)]] * 30, [["heavy", "closed"]] * 30)
+    texts = [doc for doc in ([t.text for t in tokenize(p)] for p in paragraphs[:8]) if len(doc) > 8]
+    asked = [(doc, [(i, i + 1) for i in range(1, len(doc) - 1, 3)] + [(2, 4), (2, 4)]) for doc in texts]
+    asked += [(texts[0], [(2, 4), (5, 6), (1, 2)])]  # met before, in another order
+    fresh = [RankingRestorer.__new__(RankingRestorer) for _ in asked]
+    for r in fresh:
+        r.__dict__.update(pickle.loads(pickle.dumps(restorer)).__dict__)
+    assert [restorer.restore(doc, spans) for doc, spans in asked] == [r.restore(doc, spans) for r, (doc, spans) in zip(fresh, asked)]
+    assert restorer._restored and "_restored" not in pickle.loads(pickle.dumps(restorer)).__dict__
 
 
 def test_the_leaderboard_check_recomputes_the_cut_from_the_stored_validation_predictions(tiny_dataset, tmp_path):
