@@ -27,13 +27,14 @@ def step_speed(detector, examples, steps: int) -> tuple[float, float]:
     import torch
     from transformers import AutoModelForTokenClassification
 
-    from baselines.transformer import base_model_path
+    from baselines.transformer import base_model_path, trainable_parameters
     from harness.core.wordpieces import IGNORE, pad, quiet_transformers, resolve_device
 
     device = resolve_device(detector.device)
     with quiet_transformers():
         model = AutoModelForTokenClassification.from_pretrained(base_model_path(detector.model_name), num_labels=2).to(device).train()
-    optimizer = torch.optim.AdamW(model.parameters(), lr=detector.learning_rate, fused=device.split(":")[0] in ("cpu", "cuda"))
+    trained = [p for _, p in trainable_parameters(model, detector.frozen_layers)]
+    optimizer = torch.optim.AdamW(trained, lr=detector.learning_rate, fused=device.split(":")[0] in ("cpu", "cuda"))
     speeds = []
     for b in range(steps):
         batch = [examples[(b * detector.batch_size + i) % len(examples)] for i in range(detector.batch_size)]
@@ -43,7 +44,7 @@ def step_speed(detector, examples, steps: int) -> tuple[float, float]:
         with torch.autocast(device.split(":")[0], dtype=torch.bfloat16, enabled=detector.train_dtype == "bfloat16"):  # as the fit does
             out = model(input_ids=torch.from_numpy(ids).to(device), attention_mask=torch.from_numpy(mask).to(device), labels=torch.from_numpy(y).to(device))
         out.loss.backward()
-        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+        torch.nn.utils.clip_grad_norm_(trained, 1.0)
         optimizer.step()
         optimizer.zero_grad(set_to_none=True)
         if device.startswith("cuda"):

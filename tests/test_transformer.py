@@ -211,3 +211,28 @@ def test_a_bfloat16_fit_is_seeded_and_computes_in_bfloat16(tiny_hf_model, monkey
 def test_train_dtype_takes_only_its_choices():
     with pytest.raises(BadHyperparameter, match="train_dtype must be one of 'float32', 'bfloat16', not 'float16'"):
         make_detector("transformer", {"train_dtype": "float16"})
+
+
+def test_frozen_layers_keep_their_pretrained_weights_and_the_rest_learn(tiny_hf_model):
+    from transformers import AutoModelForTokenClassification
+
+    base = AutoModelForTokenClassification.from_pretrained(tiny_hf_model).state_dict()
+    layers = sum(1 for name in base if name.startswith("bert.encoder.layer.") and name.endswith(".attention.self.query.weight"))
+    assert layers >= 2
+    det = TransformerDetector(model_name=str(tiny_hf_model), **TINY, frozen_layers=2).fit(DOCS, LABELS)  # embeddings, layer 0
+    after = det._model.state_dict()
+    frozen = [n for n in base if n.startswith(("bert.embeddings.", "bert.encoder.layer.0."))]
+    trained = [n for n in base if n.startswith(f"bert.encoder.layer.{layers - 1}.") and n.endswith("weight")]
+    assert frozen and trained
+    assert all(torch.equal(after[n], base[n]) for n in frozen)
+    assert all(not torch.equal(after[n], base[n]) for n in trained)
+    same = TransformerDetector(model_name=str(tiny_hf_model), **TINY, frozen_layers=2).fit(DOCS, LABELS)
+    assert same.model_files_ == det.model_files_  # seeded as any fit
+    assert det.model_files_ != TransformerDetector(model_name=str(tiny_hf_model), **TINY).fit(DOCS, LABELS).model_files_
+
+
+def test_frozen_layers_beyond_the_model_say_so(tiny_hf_model):
+    with pytest.raises(ValueError, match="frozen_layers is 99, but the model has .* layers, its embeddings included"):
+        TransformerDetector(model_name=str(tiny_hf_model), **TINY, frozen_layers=99).fit(DOCS, LABELS)
+    with pytest.raises(BadHyperparameter, match="frozen_layers"):
+        make_detector("transformer", {"frozen_layers": -1})
