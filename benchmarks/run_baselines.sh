@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Reproduces every committed result and leaderboard.md: each registered detector on every
-# config (harness.core.configs.CONFIGS). The default config is run first with --no-cache, so
-# fit time is measured and the fitted detector is cached for the held-out configs; then
+# config (harness.core.configs.CONFIGS), in one process per detector (--config all: the default
+# config first, refitted with --no-cache so that the fit is measured, then the held-out configs
+# with that fit, each entry recording its own peak memory); then
 # benchmarks/threshold_transfer.py measures the threshold rule on them (its other rules' cuts come
 # from the validation predictions stored with each entry). Needs the built dataset (spinbench
 # build) and the embedding extra. Timings: docs/baselines.md.
@@ -9,13 +10,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1
 models=${MODELS:-"all-spun random lexicon classifier embedding transformer"}
-configs=$(python -c "from harness.core.configs import CONFIGS, DEFAULT_CONFIG; print(DEFAULT_CONFIG, *[c for c in CONFIGS if c != DEFAULT_CONFIG])")
 for model in $models; do
-  cache="--no-cache"
-  for config in $configs; do
-    evaluate --model "$model" --config "$config" $cache --submit
-    cache=""
-  done
+  evaluate --model "$model" --config all --no-cache --submit
 done
 spinbench leaderboard
 python benchmarks/threshold_transfer.py

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Reproduces every committed restoration result and the restoration table of leaderboard.md:
-# each restoration baseline on every config (harness.core.configs.CONFIGS), on the gold spans
+# each restoration baseline on every config (harness.core.configs.CONFIGS; one process per
+# restorer, refitted with --no-cache, as benchmarks/run_baselines.sh does), on the gold spans
 # and, end to end, on the spans the detector $SPANS_FROM flags (default: transformer, whose
 # leaderboard entries must be in results/ first: benchmarks/run_baselines.sh). Then
 # reverse-rules with the phrasebook's own tables (runs/, not submitted) and the context model's speed
@@ -10,13 +11,8 @@ cd "$(dirname "$0")/.."
 export HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1
 restorers=${RESTORERS:-"keep reverse-thesaurus reverse-rules context ranker"}
 spans_from=${SPANS_FROM:-transformer}
-configs=$(python -c "from harness.core.configs import CONFIGS, DEFAULT_CONFIG; print(DEFAULT_CONFIG, *[c for c in CONFIGS if c != DEFAULT_CONFIG])")
 for restorer in $restorers; do
-  cache="--no-cache"
-  for config in $configs; do
-    evaluate --task restore --model "$restorer" --config "$config" --spans-from "$spans_from" $cache --submit
-    cache=""
-  done
+  evaluate --task restore --model "$restorer" --config all --spans-from "$spans_from" --no-cache --submit
 done
 evaluate --task restore --model reverse-rules --model-args phrasebook=True --name reverse-rules-phrasebook
 spinbench leaderboard

@@ -3,6 +3,7 @@
 import gzip
 import json
 import logging
+from pathlib import Path
 
 import pytest
 
@@ -146,6 +147,19 @@ def test_config_all_runs_every_config_fitting_once(tmp_path, tiny_dataset, capsy
     captured = capsys.readouterr()
     assert sorted(p.name for p in (tmp_path / "lexicon").glob("*.json")) == sorted(f"{c}.test.json" for c in CONFIGS)
     assert captured.err.count("fitting lexicon on news/train") == 1
+
+
+@pytest.mark.skipif(not Path("/proc/self/clear_refs").exists(), reason="a run's own peak memory needs Linux's /proc/self/clear_refs")
+def test_config_all_records_each_configs_own_peak_memory(tmp_path, tiny_dataset):
+    """The first config's entry holds the fit's peak (400 MB held while fitting); a later config,
+    run in the same process, records its own, not the fit's again."""
+    from harness.core.configs import CONFIGS, DEFAULT_CONFIG
+    from harness.evaluation.evaluate import evaluate_all
+
+    runs = evaluate_all("toy_detectors:HungryFit", dataset=str(tiny_dataset), output_dir=tmp_path, n_boot=20, use_cache=False)
+    peaks = {c: r.throughput.peak_memory_mb for c, r in runs.items()}
+    assert set(peaks) == set(CONFIGS) and peaks[DEFAULT_CONFIG] > 400
+    assert all(peaks[c] < peaks[DEFAULT_CONFIG] - 300 for c in CONFIGS if c != DEFAULT_CONFIG)
 
 
 @pytest.mark.parametrize(

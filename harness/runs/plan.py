@@ -16,7 +16,7 @@ from harness.core.errors import SpinbenchError
 from harness.runs.admission import admission_problems, folder_problems
 from harness.runs.options import RunOptions
 from harness.runs.paths import RunPaths, run_paths
-from harness.runs.provenance import git_commit, model_files, model_packages
+from harness.runs.provenance import git_commit, model_files, model_packages, restart_peak_memory
 from harness.runs.results import ModelInfo, ResultsError
 
 
@@ -57,7 +57,9 @@ def run_every_config(run_one: Callable, model: object, configs: list[str] | None
     """``run_one(model, config, split, **kwargs)`` on each config (default: every leaderboard
     config), the default config first, after every split is loaded (so a missing one stops the
     run before any work): both tracks' ``--config all``. A refit asked for (``use_cache=False``)
-    happens once: later configs take it from the cache. Returns ``{config: results}``."""
+    happens once: later configs take it from the cache. Each later config's peak memory is its
+    own (:func:`~harness.runs.provenance.restart_peak_memory`), from what the process holds when
+    it starts: the fitted model, the loaded resources. Returns ``{config: results}``."""
     from harness.core.configs import CONFIGS, DEFAULT_CONFIG, EVALUATION_SPLIT
     from harness.core.dataset import load
 
@@ -67,5 +69,7 @@ def run_every_config(run_one: Callable, model: object, configs: list[str] | None
         load(config, split or EVALUATION_SPLIT, dataset=kwargs.get("dataset"))
     out = {}
     for config in configs:
+        if out:
+            restart_peak_memory()
         out[config] = run_one(model, config, split, **{**kwargs, "use_cache": kwargs.get("use_cache", True) or bool(out)})
     return out

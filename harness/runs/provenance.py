@@ -116,8 +116,29 @@ def hardware() -> dict:
 
 
 def peak_memory_mb() -> float:
-    """The process's peak resident memory so far."""
+    """The process's peak resident memory so far (since :func:`restart_peak_memory`, where it could)."""
     return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+
+
+def restart_peak_memory() -> bool:
+    """Start the peak of :func:`peak_memory_mb` afresh from what the process holds now, so that a
+    second run in one process (``--config all``) records its own peak, not an earlier run's fit.
+    Memory freed before is given back first (a garbage collection, then glibc's ``malloc_trim``).
+    Linux only (``/proc/self/clear_refs``); returns whether it was done."""
+    import ctypes
+    import gc
+
+    gc.collect()
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):
+        pass
+    try:
+        with open("/proc/self/clear_refs", "w") as f:
+            f.write("5")  # resets the resident set's high-water mark, which ru_maxrss reads
+    except OSError:
+        return False
+    return True
 
 
 STORED = ("git_commit", "git_dirty", "model_sources", "model_packages")  # what a results file keeps of the run's code
