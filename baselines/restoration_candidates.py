@@ -103,7 +103,7 @@ def lemma_candidates(lemma: str, pos: str | None) -> tuple[tuple[str, Found], ..
 def glove_neighbours(word: str) -> tuple[tuple[str, float], ...]:
     """The word's nearest GloVe neighbours (alphabetic, among the most frequent words) at cosine
     similarity :data:`GLOVE_MIN_SIMILARITY` or more."""
-    index, vocab, unit = _glove()
+    index, vocab, unit = glove_table()
     if word not in index:
         return ()
     sims = unit @ unit[index[word]]
@@ -113,7 +113,7 @@ def glove_neighbours(word: str) -> tuple[tuple[str, float], ...]:
 
 
 @lru_cache(maxsize=1)
-def _glove():
+def glove_table():
     """The GloVe vocabulary and its unit vectors in float32 (a ranking feature needs no more)."""
     from harness.core.glove import load_glove
 

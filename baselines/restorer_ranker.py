@@ -26,14 +26,14 @@ from __future__ import annotations
 import math
 import random
 from collections import Counter
-from itertools import product
+from functools import lru_cache
 
 import numpy as np
 
-from baselines.restoration_candidates import Found, word_candidates
-from baselines.restoration_lm import BigramModel, original_text, web_bigrams
+from baselines.restoration_candidates import Found, glove_table, word_candidates
+from baselines.restoration_lm import END, START, BigramModel, original_text, web_bigrams
 from baselines.restorers import _key, count_rules
-from harness.core.lexical import analyses, inflect, is_content_word, is_function_word, match_case, zipf
+from harness.core.lexical import analyses, inflect, is_content_word, is_function_word, match_case, related_synonyms, zipf
 from harness.core.tokens import normalize, tokenize
 from harness.evaluation.contract import Interval
 
@@ -41,9 +41,14 @@ FEATURES = (
     "lm_train", "lm_web", "lm_train_vs_spun", "lm_web_vs_spun", "lm_train_vs_best", "lm_web_vs_best",
     "train_count", "train_share", "train_lemma", "moby_lists", "moby_listed", "moby_overlap", "wordnet", "glove",
     "zipf", "zipf_spun", "zipf_drop", "words", "words_spun", "word_by_word", "function_words", "function_words_spun", "pool",
+    "vector_spun", "vector_context", "vector_context_vs_spun", "vector_known", "lm_web_rank", "lm_train_rank", "zipf_vs_best",
+    "thesaurus_rank",
 )
-COMBO_OPTIONS = 3  # candidates per word in word-by-word rewrites
-COMBOS = 6  # word-by-word rewrites kept per span
+_COLUMN = {name: i for i, name in enumerate(FEATURES)}
+CONTEXT_WORDS = 10  # words either side whose mean vector is the span's topic
+COMBO_OPTIONS = 8  # candidates per word in word-by-word rewrites
+COMBO_BEAM = 30  # partial rewrites kept while searching them
+COMBOS = 10  # word-by-word rewrites kept per span
 MAX_COMBO_WORDS = 4
 _MAX_KEPT = 500_000  # restored spans kept for reuse; beyond it the table starts afresh
 
@@ -59,21 +64,23 @@ class RankingRestorer:
     seen_share : share of training spans whose own rewrite is left in the counts they are
         described by; for the rest it is hidden, as the lexical split hides most of test's
         rewrites from train (about a quarter of test's edits occur in train).
-    max_iter, learning_rate : the gradient-boosted classifier's.
+    max_iter, learning_rate, max_leaf_nodes, min_samples_leaf : the gradient-boosted classifier's.
     seed : the sampling's and the classifier's.
     """
 
     param_ranges = {"max_candidates": Interval(1, 10), "train_spans": Interval(1), "negatives": Interval(0), "seen_share": Interval(0, 1), "max_iter": Interval(1),
-                    "learning_rate": Interval(0, 1, closed=False)}
+                    "learning_rate": Interval(0, 1, closed=False), "max_leaf_nodes": Interval(2), "min_samples_leaf": Interval(1)}
 
-    def __init__(self, max_candidates: int = 10, train_spans: int = 6_000, negatives: float = 0.3, seen_share: float = 0.25, max_iter: int = 150,
-                 learning_rate: float = 0.1, seed: int = 0):
+    def __init__(self, max_candidates: int = 10, train_spans: int = 6_000, negatives: float = 0.3, seen_share: float = 0.25, max_iter: int = 300,
+                 learning_rate: float = 0.1, max_leaf_nodes: int = 31, min_samples_leaf: int = 100, seed: int = 0):
         self.max_candidates = max_candidates
         self.train_spans = train_spans
         self.negatives = negatives
         self.seen_share = seen_share
         self.max_iter = max_iter
         self.learning_rate = learning_rate
+        self.max_leaf_nodes = max_leaf_nodes
+        self.min_samples_leaf = min_samples_leaf
         self.seed = seed
 
     def fit(self, docs: list[list[str]], spans: list[list[tuple[int, int]]], originals: list[list[str]]):
@@ -81,7 +88,7 @@ class RankingRestorer:
         if len(set(y.tolist())) < 2:  # too little data to learn from: a constant model
             self.model_, self.prior_ = None, float(y.mean()) if len(y) else 0.0
         else:
-            self.model_, self.prior_ = _classifier(self.max_iter, self.learning_rate, self.seed).fit(X, y), None
+            self.model_, self.prior_ = _classifier(self.max_iter, self.learning_rate, self.max_leaf_nodes, self.min_samples_leaf, self.seed).fit(X, y), None
         self.counts_ = _Counts.of(docs, spans, originals)
         return self
 
@@ -177,13 +184,13 @@ class RankingRestorer:
             return self.model_.predict_proba(x)[:, 1]
 
 
-def _classifier(max_iter: int, learning_rate: float, seed: int):
+def _classifier(max_iter: int, learning_rate: float, max_leaf_nodes: int, min_samples_leaf: int, seed: int):
     """Gradient-boosted trees for P(candidate is the original). Positives are rare (one
     candidate in dozens), so leaves are regularised: without it a leaf of a few positives gets
     a near-certain probability that does not hold on new spans."""
     from sklearn.ensemble import HistGradientBoostingClassifier
 
-    return HistGradientBoostingClassifier(max_iter=max_iter, learning_rate=learning_rate, max_leaf_nodes=15, min_samples_leaf=200,
+    return HistGradientBoostingClassifier(max_iter=max_iter, learning_rate=learning_rate, max_leaf_nodes=max_leaf_nodes, min_samples_leaf=min_samples_leaf,
                                           l2_regularization=10.0, early_stopping=False, random_state=seed)
 
 
@@ -261,31 +268,66 @@ class _Counts:
 
 
 def _word_by_word(tokens: list[str], s: int, e: int, counts: _Counts) -> list[tuple[str, Found]]:
-    """Rewrites of a short span word by word: each word's best few candidates (by the web
-    bigram model between its own neighbours, and the resources that list it) or the word itself,
-    the best :data:`COMBOS` combinations by the sum of those scores (the spun wording left out)."""
+    """Rewrites of a short span word by word: :func:`_word_options` for each word, the best
+    :data:`COMBOS` combinations of them by :func:`_best_rewrites` (the spun wording left out)."""
+    return _best_rewrites(tokens, s, e, _word_options(tokens, s, e, counts))
+
+
+def _word_options(tokens: list[str], s: int, e: int, counts: _Counts) -> list[list[tuple[str, Found | None, float]]]:
+    """Each word's best :data:`COMBO_OPTIONS` rewrites ``(text, where found, bonus)``, the word
+    itself among them (found None), by the web bigram model between the word's own neighbours
+    plus a bonus for the resources that list it (less 2 for keeping the word)."""
     web = web_bigrams()
     options = []
     for i in range(s, e):
         word = tokens[i]
         left, right = tokens[max(0, i - 1) : i], tokens[i + 1 : i + 2]
-        scored = [(web.score(left, [word], right) - 2.0, word, None)]
+        scored = [(web.score(left, [word], right) - 2.0, word, None, 0.0)]
         candidates = dict(word_candidates([word]))
         for original in counts.rules(_key(word)):
             candidates.setdefault(match_case(word, original), Found())
         for text, found in candidates.items():
             bonus = 2.0 * (found.moby_lists + found.wordnet) + 3.0 * (_key(text) in counts.rules(_key(word)))
-            scored.append((web.score(left, text.split(), right) + bonus, text, found))
-        options.append(sorted(scored, key=lambda x: (-x[0], x[1]))[:COMBO_OPTIONS])
+            scored.append((web.score(left, text.split(), right) + bonus, text, found, bonus))
+        options.append([(text, found, bonus) for _, text, found, bonus in sorted(scored, key=lambda x: (-x[0], x[1]))[:COMBO_OPTIONS]])
+    return options
+
+
+def _rewrite_score(tokens: list[str], s: int, e: int, choice) -> float:
+    """A combination's score: the web bigram model over the whole rewritten stretch, from the
+    span's left neighbour to its right one, plus its words' bonuses (less 2 per word kept)."""
+    words = [w for text, _, _ in choice for w in text.split()]
+    return web_bigrams().score(tokens[max(0, s - 1) : s], words, tokens[e : e + 1]) + sum(bonus - 2.0 * (found is None) for _, found, bonus in choice)
+
+
+def _best_rewrites(tokens: list[str], s: int, e: int, options) -> list[tuple[str, Found]]:
+    """The best :data:`COMBOS` combinations of ``options`` by :func:`_rewrite_score`, searched
+    left to right with a beam of :data:`COMBO_BEAM` (each step scored from the word chosen before
+    it, not the spun one: exact while the beam holds every partial rewrite), the spun wording
+    left out; each with where its words were found (merged)."""
+    web = web_bigrams()
+    # A beam entry: (score so far, the last word chosen, the choices so far)
+    beam = [(0.0, normalize(tokens[s - 1]) if s else START, ())]
+    end = [normalize(tokens[e]) if e < len(tokens) else END]
+    for at, choices in enumerate(options):
+        grown = []
+        for score, last, chosen in beam:
+            for text, found, bonus in choices:
+                words = [normalize(w) for w in text.split()]
+                following = words + end if at == len(options) - 1 else words  # the last step reaches the right neighbour
+                step = sum(web.logp(a, b) for a, b in zip([last, *words], following)) + bonus - 2.0 * (found is None)
+                grown.append((score + step, words[-1] if words else last, (*chosen, (text, found, bonus))))
+        grown.sort(key=lambda x: (-x[0], [t for t, _, _ in x[2]]))
+        beam = grown[:COMBO_BEAM]
     combos = []
-    for choice in product(*options):
-        if all(found is None for _, _, found in choice):
+    for _, _, choice in beam:
+        changed = [found for _, found, _ in choice if found is not None]
+        if not changed:
             continue
-        changed = [found for _, _, found in choice if found is not None]
         merged = Found(moby_lists=all(f.moby_lists for f in changed), moby_listed=all(f.moby_listed for f in changed),
                        moby_overlap=float(np.mean([f.moby_overlap for f in changed])), wordnet=all(f.wordnet for f in changed),
                        glove=min(f.glove for f in changed))
-        combos.append((sum(score for score, _, _ in choice), " ".join(text for _, text, _ in choice), merged))
+        combos.append((_rewrite_score(tokens, s, e, choice), " ".join(text for text, _, _ in choice if text), merged))
     combos.sort(key=lambda x: (-x[0], x[1]))
     return [(text, found) for _, text, found in combos[:COMBOS]]
 
@@ -314,8 +356,66 @@ def _features(tokens: list[str], s: int, e: int, pool: dict[str, dict], counts: 
             z, zipf_spun, z - zipf_spun, len(cand), len(words), entry["combo"], all(is_function_word(w) for w in cand) if cand else True,
             spun_function, len(pool),
         ])
-    x = np.asarray(rows, dtype=float).reshape(len(rows), len(FEATURES))
-    if len(rows):
-        x[:, 2], x[:, 3] = x[:, 0] - lm_train_spun, x[:, 1] - lm_web_spun
-        x[:, 4], x[:, 5] = x[:, 0] - x[:, 0].max(), x[:, 1] - x[:, 1].max()
+    x = np.zeros((len(rows), len(FEATURES)))
+    if not rows:
+        return x
+    col = _COLUMN
+    x[:, : len(rows[0])] = rows
+    x[:, col["lm_train_vs_spun"]], x[:, col["lm_web_vs_spun"]] = x[:, col["lm_train"]] - lm_train_spun, x[:, col["lm_web"]] - lm_web_spun
+    x[:, col["lm_train_vs_best"]], x[:, col["lm_web_vs_best"]] = x[:, col["lm_train"]] - x[:, col["lm_train"]].max(), x[:, col["lm_web"]] - x[:, col["lm_web"]].max()
+    x[:, col["lm_train_rank"]], x[:, col["lm_web_rank"]] = _rank(x[:, col["lm_train"]]), _rank(x[:, col["lm_web"]])
+    x[:, col["zipf_vs_best"]] = x[:, col["zipf"]] - x[:, col["zipf"]].max()
+    # Meaning from word vectors: the candidate against the spun wording, and against the topic
+    # (the content words around the span), beside the spun wording's own fit to that topic.
+    spun_vector = _mean_vector(words)
+    topic = _mean_vector([w for w in tokens[max(0, s - CONTEXT_WORDS) : s] + tokens[e : e + CONTEXT_WORDS] if is_content_word(w)])
+    spun_topic = float(spun_vector @ topic) if spun_vector is not None and topic is not None else 0.0
+    spun_lemmas = {" ".join(w.lower() for w in words)} | ({lemma.lower() for _, lemma, _ in analyses(words[0])} if len(words) == 1 else set())
+    for i, text in enumerate(pool):
+        x[i, col["thesaurus_rank"]] = _thesaurus_rank(text, spun_lemmas)
+        vector = _mean_vector(text.split())
+        if vector is None:
+            continue
+        x[i, col["vector_known"]] = 1.0
+        x[i, col["vector_spun"]] = float(vector @ spun_vector) if spun_vector is not None else 0.0
+        if topic is not None:
+            x[i, col["vector_context"]] = float(vector @ topic)
+            x[i, col["vector_context_vs_spun"]] = x[i, col["vector_context"]] - spun_topic
     return x
+
+
+THESAURUS_TOP = 30  # the thesaurus spinner's choice: a word's 30 most related Moby synonyms
+
+
+def _thesaurus_rank(candidate: str, spun_lemmas: set[str]) -> int:
+    """Where the spun wording stands among the candidate's most related Moby synonyms (what a
+    thesaurus spinner would offer for it, :func:`harness.core.lexical.related_synonyms`), 0 the
+    first; :data:`THESAURUS_TOP` when it is not among them or the candidate is not one word."""
+    if " " in candidate or not candidate:
+        return THESAURUS_TOP
+    best = THESAURUS_TOP
+    for upos, lemma, _ in analyses(candidate):
+        ranks = _related_ranks(lemma.lower(), upos)
+        best = min([best, *(ranks[s] for s in spun_lemmas if s in ranks)])
+    return best
+
+
+@lru_cache(maxsize=100_000)
+def _related_ranks(lemma: str, upos: str) -> dict[str, int]:
+    return {syn: rank for rank, syn in enumerate(related_synonyms(lemma, upos, THESAURUS_TOP))}
+
+
+def _rank(values: np.ndarray) -> np.ndarray:
+    """Each value's rank among the pool's, 0 for the highest (ties share the lower rank)."""
+    return (values[None, :] > values[:, None]).sum(axis=1).astype(float)
+
+
+def _mean_vector(words: list[str]) -> np.ndarray | None:
+    """The unit mean of the words' GloVe vectors (case-folded; unknown words left out), or None."""
+    index, _, unit = glove_table()
+    rows = [index[w.lower()] for w in words if w.lower() in index]
+    if not rows:
+        return None
+    v = unit[rows].mean(axis=0)
+    norm = float(np.linalg.norm(v))
+    return v / norm if norm else None

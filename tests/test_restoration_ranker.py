@@ -1,0 +1,111 @@
+"""The ranker restorer's candidates and features: word-by-word rewrites searched as a whole
+stretch of text, where the spun wording stands in a candidate's own thesaurus list, and meaning
+from word vectors."""
+
+from itertools import product
+
+import numpy as np
+import pytest
+
+from harness.core.tokens import tokenize
+
+SENTENCE = [t.text for t in tokenize("The weighty downpour shut the main roads near the old harbour on Monday .")]
+
+
+@pytest.fixture(scope="module")
+def counts():
+    from baselines.restorer_ranker import _Counts
+
+    docs = [SENTENCE] * 4
+    return _Counts.of(docs, [[(1, 3)]] * 4, [["heavy rain"]] * 4)
+
+
+def _exhaustive(tokens, s, e, options, combos):
+    from baselines.restorer_ranker import _rewrite_score
+
+    scored = [(_rewrite_score(tokens, s, e, choice), " ".join(text for text, _, _ in choice if text))
+              for choice in product(*options) if any(found is not None for _, found, _ in choice)]
+    return [text for _, text in sorted(scored, key=lambda x: (-x[0], x[1]))[:combos]]
+
+
+@pytest.mark.parametrize("s,e", [(1, 3), (5, 7), (8, 10), (4, 7)])
+def test_the_beam_keeps_the_best_rewrites_an_exhaustive_search_finds(counts, monkeypatch, s, e):
+    """Wide enough to hold every partial rewrite, the beam returns exactly the exhaustive
+    search's best combinations by the whole stretch's score; the default beam does on two words
+    (eight options each fit in it), and on three its best is among the exhaustive best."""
+    from baselines import restorer_ranker as rr
+
+    options = rr._word_options(SENTENCE, s, e, counts)
+    assert all(1 <= len(o) <= rr.COMBO_OPTIONS for o in options)
+    assert all(any(found is None and text == SENTENCE[s + i] for text, found, _ in o) or len(o) == rr.COMBO_OPTIONS for i, o in enumerate(options))
+    best = _exhaustive(SENTENCE, s, e, options, rr.COMBOS)
+    got = [text for text, _ in rr._best_rewrites(SENTENCE, s, e, options)]
+    if len(options) == 2:
+        assert got == best
+    else:
+        assert got[0] in best[:3]
+    monkeypatch.setattr(rr, "COMBO_BEAM", 10_000)
+    assert [text for text, _ in rr._best_rewrites(SENTENCE, s, e, options)] == best
+    assert all(text.lower() != " ".join(SENTENCE[s:e]).lower() for text in best)
+
+
+def test_a_deletion_among_the_options_keeps_the_word_before_it(counts):
+    """An empty option (delete the word) is scored from the last word kept, as if it were not there."""
+    from baselines import restorer_ranker as rr
+    from baselines.restoration_candidates import Found
+    from baselines.restoration_lm import web_bigrams
+
+    options = [[("heavy", Found(moby_lists=True), 2.0)], [("", Found(), 0.0)], [("rain", Found(), 0.0)]]
+    ((text, _),) = rr._best_rewrites(SENTENCE, 1, 4, options)
+    assert text == "heavy rain"
+    expected = web_bigrams().score(["The"], ["heavy", "rain"], [SENTENCE[4]]) + 2.0
+    assert rr._rewrite_score(SENTENCE, 1, 4, [o[0] for o in options]) == pytest.approx(expected)
+
+
+def test_the_thesaurus_rank_is_where_the_spun_word_stands_in_the_candidates_own_list():
+    from baselines.restorer_ranker import THESAURUS_TOP, _thesaurus_rank
+    from harness.core.lexical import related_synonyms
+
+    listed = related_synonyms("heavy", "ADJ", THESAURUS_TOP)
+    assert len(listed) > 5
+    for rank, synonym in enumerate(listed[:5]):
+        assert _thesaurus_rank("heavy", {synonym}) <= rank  # another reading of "heavy" may rank it higher
+    assert _thesaurus_rank("heavier", {listed[0]}) == 0  # read through the candidate's lemma
+    assert _thesaurus_rank("heavy", {"xylophonic"}) == THESAURUS_TOP
+    assert _thesaurus_rank("heavy rain", {listed[0]}) == THESAURUS_TOP  # one word only
+    assert _thesaurus_rank("", {listed[0]}) == THESAURUS_TOP
+
+
+def test_a_mean_vector_is_a_unit_vector_of_the_known_words_case_folded():
+    from baselines.restorer_ranker import _mean_vector
+
+    rain = _mean_vector(["Rain"])
+    assert rain is not None and np.linalg.norm(rain) == pytest.approx(1.0, abs=1e-5)
+    assert np.allclose(rain, _mean_vector(["rain", "qqqzzx"]))  # an unknown word is left out
+    assert _mean_vector(["qqqzzx"]) is None and _mean_vector([]) is None
+    storm = _mean_vector(["storm"])
+    assert float(rain @ storm) > float(rain @ _mean_vector(["parliament"]))
+
+
+def test_every_feature_row_is_described_by_name(counts):
+    """The pool-relative columns: the best candidate by each bigram model has rank 0 and gap 0,
+    and the thesaurus column finds the spun word in a candidate's own list."""
+    from baselines import restorer_ranker as rr
+    from harness.core.lexical import related_synonyms
+
+    spun = related_synonyms("heavy", "ADJ", rr.THESAURUS_TOP)[0]
+    tokens = ["The", spun, "rain", "shut", "the", "roads", "."]
+    pool = rr.RankingRestorer().pool(tokens, 1, 2, counts)
+    x = rr._features(tokens, 1, 2, pool, counts)
+    col = {name: x[:, i] for i, name in enumerate(rr.FEATURES)}
+    assert x.shape == (len(pool), len(rr.FEATURES)) and len(pool) > 3
+    for model in ("lm_web", "lm_train"):
+        best = col[model] == col[model].max()
+        assert (col[f"{model}_rank"][best] == 0).all() and (col[f"{model}_rank"][~best] > 0).all()
+        assert np.allclose(col[f"{model}_vs_best"][best], 0)
+    assert (col["zipf_vs_best"] <= 0).all()
+    names = list(pool)
+    assert "heavy" in names and col["thesaurus_rank"][names.index("heavy")] == 0
+    known = col["vector_known"] == 1
+    assert known.any() and (np.abs(col["vector_spun"][known]) <= 1 + 1e-6).all()
+    assert np.allclose(col["vector_context_vs_spun"][~known], 0)
