@@ -4,7 +4,8 @@
 Candidates for a span (:meth:`RankingRestorer.pool`): the public resources read backwards
 (:mod:`baselines.restoration_candidates`: Moby, WordNet, GloVe), what replaced what in
 ``news``/train (:func:`baselines.restorers.count_rules`, whole spans and lemmas), and, for a span
-of two to four words, word-by-word rewrites (neighbouring words changed together).
+of two to six words, rewrites piece by piece (each word, or a run of words a resource or train
+rewrites as a whole), searched as one stretch of text so that neighbouring pieces fit together.
 
 Each candidate is described by features that say nothing of which pair it is, so that they
 transfer to rewrites train never saw (the lexical split): how it fits between the span's
@@ -49,7 +50,8 @@ CONTEXT_WORDS = 10  # words either side whose mean vector is the span's topic
 COMBO_OPTIONS = 8  # candidates per word in word-by-word rewrites
 COMBO_BEAM = 30  # partial rewrites kept while searching them
 COMBOS = 10  # word-by-word rewrites kept per span
-MAX_COMBO_WORDS = 4
+MAX_COMBO_WORDS = 6  # longest span rewritten piece by piece
+MAX_PIECE_WORDS = 3  # longest run of words a piece may be
 _MAX_KEPT = 500_000  # restored spans kept for reuse; beyond it the table starts afresh
 
 
@@ -268,28 +270,34 @@ class _Counts:
 
 
 def _word_by_word(tokens: list[str], s: int, e: int, counts: _Counts) -> list[tuple[str, Found]]:
-    """Rewrites of a short span word by word: :func:`_word_options` for each word, the best
-    :data:`COMBOS` combinations of them by :func:`_best_rewrites` (the spun wording left out)."""
-    return _best_rewrites(tokens, s, e, _word_options(tokens, s, e, counts))
+    """Rewrites of a short span piece by piece: :func:`_piece_options` for each word and each
+    run of up to :data:`MAX_PIECE_WORDS` words, the best :data:`COMBOS` ways through them by
+    :func:`_best_rewrites` (the spun wording left out)."""
+    return _best_rewrites(tokens, s, e, _piece_options(tokens, s, e, counts))
 
 
-def _word_options(tokens: list[str], s: int, e: int, counts: _Counts) -> list[list[tuple[str, Found | None, float]]]:
-    """Each word's best :data:`COMBO_OPTIONS` rewrites ``(text, where found, bonus)``, the word
-    itself among them (found None), by the web bigram model between the word's own neighbours
-    plus a bonus for the resources that list it (less 2 for keeping the word)."""
+def _piece_options(tokens: list[str], s: int, e: int, counts: _Counts) -> dict[tuple[int, int], list[tuple[str, Found | None, float]]]:
+    """For each piece ``tokens[i:j]`` of the span (a word, or a run of up to
+    :data:`MAX_PIECE_WORDS` words that a resource or train rewrites as a whole), its best
+    :data:`COMBO_OPTIONS` rewrites ``(text, where found, bonus)``, a word itself among them
+    (found None), by the web bigram model between the piece's own neighbours plus a bonus for
+    the resources that list it (less 2 for keeping the word)."""
     web = web_bigrams()
-    options = []
+    options = {}
     for i in range(s, e):
-        word = tokens[i]
-        left, right = tokens[max(0, i - 1) : i], tokens[i + 1 : i + 2]
-        scored = [(web.score(left, [word], right) - 2.0, word, None, 0.0)]
-        candidates = dict(word_candidates([word]))
-        for original in counts.rules(_key(word)):
-            candidates.setdefault(match_case(word, original), Found())
-        for text, found in candidates.items():
-            bonus = 2.0 * (found.moby_lists + found.wordnet) + 3.0 * (_key(text) in counts.rules(_key(word)))
-            scored.append((web.score(left, text.split(), right) + bonus, text, found, bonus))
-        options.append([(text, found, bonus) for _, text, found, bonus in sorted(scored, key=lambda x: (-x[0], x[1]))[:COMBO_OPTIONS]])
+        for j in range(i + 1, min(e, i + MAX_PIECE_WORDS) + 1):
+            words = tokens[i:j]
+            left, right = tokens[max(0, i - 1) : i], tokens[j : j + 1]
+            scored = [(web.score(left, words, right) - 2.0, words[0], None, 0.0)] if j == i + 1 else []
+            candidates = dict(word_candidates(words))
+            piece_rules = counts.rules(_key(" ".join(words)))
+            for original in piece_rules:
+                candidates.setdefault(match_case(words[0], original), Found())
+            for text, found in candidates.items():
+                bonus = 2.0 * (found.moby_lists + found.wordnet) + 3.0 * (_key(text) in piece_rules)
+                scored.append((web.score(left, text.split(), right) + bonus, text, found, bonus))
+            if scored:
+                options[(i, j)] = [(text, found, bonus) for _, text, found, bonus in sorted(scored, key=lambda x: (-x[0], x[1]))[:COMBO_OPTIONS]]
     return options
 
 
@@ -301,26 +309,29 @@ def _rewrite_score(tokens: list[str], s: int, e: int, choice) -> float:
 
 
 def _best_rewrites(tokens: list[str], s: int, e: int, options) -> list[tuple[str, Found]]:
-    """The best :data:`COMBOS` combinations of ``options`` by :func:`_rewrite_score`, searched
-    left to right with a beam of :data:`COMBO_BEAM` (each step scored from the word chosen before
-    it, not the spun one: exact while the beam holds every partial rewrite), the spun wording
-    left out; each with where its words were found (merged)."""
+    """The best :data:`COMBOS` ways through the span by ``options`` (one option of each piece,
+    pieces end to end), by :func:`_rewrite_score`, searched left to right with a beam of
+    :data:`COMBO_BEAM` at each word boundary (each step scored from the word chosen before it,
+    not the spun one: exact while the beams hold every partial rewrite), the spun wording left
+    out; each with where its pieces were found (merged)."""
     web = web_bigrams()
-    # A beam entry: (score so far, the last word chosen, the choices so far)
-    beam = [(0.0, normalize(tokens[s - 1]) if s else START, ())]
     end = [normalize(tokens[e]) if e < len(tokens) else END]
-    for at, choices in enumerate(options):
-        grown = []
-        for score, last, chosen in beam:
-            for text, found, bonus in choices:
-                words = [normalize(w) for w in text.split()]
-                following = words + end if at == len(options) - 1 else words  # the last step reaches the right neighbour
-                step = sum(web.logp(a, b) for a, b in zip([last, *words], following)) + bonus - 2.0 * (found is None)
-                grown.append((score + step, words[-1] if words else last, (*chosen, (text, found, bonus))))
-        grown.sort(key=lambda x: (-x[0], [t for t, _, _ in x[2]]))
-        beam = grown[:COMBO_BEAM]
+    # beams[i]: partial rewrites of tokens[s:i] as (score so far, the last word chosen, the choices so far)
+    beams: dict[int, list] = {i: [] for i in range(s, e + 1)}
+    beams[s] = [(0.0, normalize(tokens[s - 1]) if s else START, ())]
+    for i in range(s, e):
+        beam = sorted(beams[i], key=lambda x: (-x[0], [t for t, _, _ in x[2]]))[:COMBO_BEAM]
+        for (a, j), choices in options.items():
+            if a != i:
+                continue
+            for score, last, chosen in beam:
+                for text, found, bonus in choices:
+                    words = [normalize(w) for w in text.split()]
+                    following = words + end if j == e else words  # the last piece reaches the right neighbour
+                    step = sum(web.logp(x, y) for x, y in zip([last, *words], following)) + bonus - 2.0 * (found is None)
+                    beams[j].append((score + step, words[-1] if words else last, (*chosen, (text, found, bonus))))
     combos = []
-    for _, _, choice in beam:
+    for _, _, choice in sorted(beams[e], key=lambda x: (-x[0], [t for t, _, _ in x[2]]))[:COMBO_BEAM]:
         changed = [found for _, found, _ in choice if found is not None]
         if not changed:
             continue
@@ -328,8 +339,10 @@ def _best_rewrites(tokens: list[str], s: int, e: int, options) -> list[tuple[str
                        moby_overlap=float(np.mean([f.moby_overlap for f in changed])), wordnet=all(f.wordnet for f in changed),
                        glove=min(f.glove for f in changed))
         combos.append((_rewrite_score(tokens, s, e, choice), " ".join(text for text, _, _ in choice if text), merged))
-    combos.sort(key=lambda x: (-x[0], x[1]))
-    return [(text, found) for _, text, found in combos[:COMBOS]]
+    best: dict[str, tuple] = {}
+    for combo in sorted(combos, key=lambda x: (-x[0], x[1])):
+        best.setdefault(combo[1], combo)  # one wording reached by two ways through: its best
+    return [(text, found) for _, text, found in list(best.values())[:COMBOS]]
 
 
 def _features(tokens: list[str], s: int, e: int, pool: dict[str, dict], counts: _Counts) -> np.ndarray:

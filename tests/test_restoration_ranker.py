@@ -2,8 +2,6 @@
 stretch of text, where the spun wording stands in a candidate's own thesaurus list, and meaning
 from word vectors."""
 
-from itertools import product
-
 import numpy as np
 import pytest
 
@@ -21,32 +19,59 @@ def counts():
 
 
 def _exhaustive(tokens, s, e, options, combos):
+    """Every way through the span (one option of each piece, pieces end to end), by score."""
     from baselines.restorer_ranker import _rewrite_score
 
-    scored = [(_rewrite_score(tokens, s, e, choice), " ".join(text for text, _, _ in choice if text))
-              for choice in product(*options) if any(found is not None for _, found, _ in choice)]
-    return [text for _, text in sorted(scored, key=lambda x: (-x[0], x[1]))[:combos]]
+    def ways(at):
+        if at == e:
+            yield ()
+            return
+        for (i, j), choices in options.items():
+            if i == at:
+                for choice in choices:
+                    for rest in ways(j):
+                        yield (choice, *rest)
+
+    best = {}
+    for way in ways(s):
+        if any(found is not None for _, found, _ in way):
+            text, score = " ".join(text for text, _, _ in way if text), _rewrite_score(tokens, s, e, way)
+            best[text] = max(best.get(text, score), score)
+    return [text for text, _ in sorted(best.items(), key=lambda x: (-x[1], x[0]))[:combos]]
 
 
-@pytest.mark.parametrize("s,e", [(1, 3), (5, 7), (8, 10), (4, 7)])
+@pytest.mark.parametrize("s,e", [(1, 3), (5, 7), (8, 10), (4, 7), (1, 4)])
 def test_the_beam_keeps_the_best_rewrites_an_exhaustive_search_finds(counts, monkeypatch, s, e):
     """Wide enough to hold every partial rewrite, the beam returns exactly the exhaustive
-    search's best combinations by the whole stretch's score; the default beam does on two words
-    (eight options each fit in it), and on three its best is among the exhaustive best."""
+    search's best rewrites by the whole stretch's score; the default beam does on two words
+    (every partial rewrite of one word fits in it), and on three its best is among the
+    exhaustive best. Pieces of several words are tried beside word-by-word ones."""
     from baselines import restorer_ranker as rr
 
-    options = rr._word_options(SENTENCE, s, e, counts)
-    assert all(1 <= len(o) <= rr.COMBO_OPTIONS for o in options)
-    assert all(any(found is None and text == SENTENCE[s + i] for text, found, _ in o) or len(o) == rr.COMBO_OPTIONS for i, o in enumerate(options))
+    options = rr._piece_options(SENTENCE, s, e, counts)
+    words = {(i, i + 1) for i in range(s, e)}
+    assert words <= set(options) and all(i < j <= min(e, i + rr.MAX_PIECE_WORDS) for i, j in options)
+    assert all(1 <= len(o) <= rr.COMBO_OPTIONS for o in options.values())
     best = _exhaustive(SENTENCE, s, e, options, rr.COMBOS)
+    assert 3 < len(best) <= rr.COMBOS and all(text.lower() != " ".join(SENTENCE[s:e]).lower() for text in best)
     got = [text for text, _ in rr._best_rewrites(SENTENCE, s, e, options)]
-    if len(options) == 2:
+    if e - s == 2:
         assert got == best
     else:
         assert got[0] in best[:3]
-    monkeypatch.setattr(rr, "COMBO_BEAM", 10_000)
+    monkeypatch.setattr(rr, "COMBO_BEAM", 100_000)
     assert [text for text, _ in rr._best_rewrites(SENTENCE, s, e, options)] == best
-    assert all(text.lower() != " ".join(SENTENCE[s:e]).lower() for text in best)
+
+
+def test_a_piece_of_several_words_is_rewritten_as_a_whole(counts):
+    """A run of words that train rewrote as one (``weighty downpour`` -> ``heavy rain``) is an
+    option of its own, and the search goes through it."""
+    from baselines import restorer_ranker as rr
+
+    options = rr._piece_options(SENTENCE, 1, 4, counts)
+    assert "heavy rain" in [text for text, _, _ in options[(1, 3)]]
+    assert "heavy rain" in [text for text, _ in rr._word_by_word(SENTENCE, 1, 3, counts)]
+    assert any(text.startswith("heavy rain ") for text, _ in rr._word_by_word(SENTENCE, 1, 4, counts))
 
 
 def test_a_deletion_among_the_options_keeps_the_word_before_it(counts):
@@ -55,11 +80,11 @@ def test_a_deletion_among_the_options_keeps_the_word_before_it(counts):
     from baselines.restoration_candidates import Found
     from baselines.restoration_lm import web_bigrams
 
-    options = [[("heavy", Found(moby_lists=True), 2.0)], [("", Found(), 0.0)], [("rain", Found(), 0.0)]]
-    ((text, _),) = rr._best_rewrites(SENTENCE, 1, 4, options)
+    choice = [("heavy", Found(moby_lists=True), 2.0), ("", Found(), 0.0), ("rain", Found(), 0.0)]
+    ((text, _),) = rr._best_rewrites(SENTENCE, 1, 4, {(i, i + 1): [c] for i, c in enumerate(choice, start=1)})
     assert text == "heavy rain"
     expected = web_bigrams().score(["The"], ["heavy", "rain"], [SENTENCE[4]]) + 2.0
-    assert rr._rewrite_score(SENTENCE, 1, 4, [o[0] for o in options]) == pytest.approx(expected)
+    assert rr._rewrite_score(SENTENCE, 1, 4, choice) == pytest.approx(expected)
 
 
 def test_the_thesaurus_rank_is_where_the_spun_word_stands_in_the_candidates_own_list():
