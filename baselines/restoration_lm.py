@@ -21,6 +21,8 @@ from collections import Counter
 from collections.abc import Sequence
 from functools import lru_cache
 
+import numpy as np
+
 from harness.core.tokens import normalize, tokenize
 
 START, END = "<s>", "</s>"
@@ -71,6 +73,44 @@ class BigramModel:
         ``right`` (each may be empty: a document's start or end)."""
         seq = [normalize(left[-1]) if left else START, *(normalize(w) for w in words), normalize(right[0]) if right else END]
         return sum(self.logp(a, b) for a, b in zip(seq, seq[1:]))
+
+
+class TrigramCounts:
+    """How often each run of three words occurs in documents' original text (case-folded), kept
+    compact: each trigram a 64-bit number of its words' places in the vocabulary, sorted, beside
+    its count (a few bytes a trigram, and the same after pickling in another process, unlike
+    Python's salted string hashes).
+
+    >>> counts = TrigramCounts.from_documents([["the", "Bank", "raised", "rates"]], [[]], [[]])
+    >>> counts.count("the", "bank", "raised"), counts.count("bank", "raised", "taxes")
+    (1, 0)
+    """
+
+    def __init__(self, vocab: dict[str, int], keys: np.ndarray, counts: np.ndarray):
+        self.vocab, self.keys, self.counts = vocab, keys, counts
+
+    @classmethod
+    def from_documents(cls, docs, spans, originals) -> TrigramCounts:
+        vocab: dict[str, int] = {}
+        keys = []
+        for doc, doc_spans, doc_originals in zip(docs, spans, originals):
+            ids = np.fromiter((vocab.setdefault(normalize(t), len(vocab)) for t in original_text(doc, doc_spans, doc_originals)), dtype=np.int64)
+            if len(ids) >= 3:
+                keys.append(cls._key(ids[:-2], ids[1:-1], ids[2:]))
+        found, counts = np.unique(np.concatenate(keys), return_counts=True) if keys else (np.zeros(0, np.int64), np.zeros(0, np.int64))
+        return cls(vocab, found, counts)
+
+    @staticmethod
+    def _key(a, b, c):
+        return (a << 42) | (b << 21) | c  # 2**21 words at most in each place
+
+    def count(self, a: str, b: str, c: str) -> int:
+        ids = [self.vocab.get(normalize(w)) for w in (a, b, c)]
+        if None in ids or ids[0] >= 2**21 or ids[1] >= 2**21 or ids[2] >= 2**21:
+            return 0
+        key = self._key(*ids)
+        at = int(np.searchsorted(self.keys, key))
+        return int(self.counts[at]) if at < len(self.keys) and self.keys[at] == key else 0
 
 
 @lru_cache(maxsize=1)

@@ -32,7 +32,7 @@ from functools import lru_cache
 import numpy as np
 
 from baselines.restoration_candidates import Found, glove_table, word_candidates
-from baselines.restoration_lm import END, START, BigramModel, original_text, web_bigrams
+from baselines.restoration_lm import END, START, BigramModel, TrigramCounts, original_text, web_bigrams
 from baselines.restorers import _key, count_rules
 from harness.core.lexical import analyses, inflect, is_content_word, is_function_word, match_case, related_synonyms, zipf
 from harness.core.tokens import normalize, tokenize
@@ -43,7 +43,7 @@ FEATURES = (
     "train_count", "train_share", "train_lemma", "moby_lists", "moby_listed", "moby_overlap", "wordnet", "glove",
     "zipf", "zipf_spun", "zipf_drop", "words", "words_spun", "word_by_word", "function_words", "function_words_spun", "pool",
     "vector_spun", "vector_context", "vector_context_vs_spun", "vector_known", "lm_web_rank", "lm_train_rank", "zipf_vs_best",
-    "thesaurus_rank",
+    "thesaurus_rank", "trigram_left", "trigram_right",
 )
 _COLUMN = {name: i for i, name in enumerate(FEATURES)}
 CONTEXT_WORDS = 10  # words either side whose mean vector is the span's topic
@@ -218,18 +218,21 @@ def _halves(docs: list[list[str]], spans: list[list[tuple[int, int]]], originals
 
 
 class _Counts:
-    """What train says: the bigram model of its originals and its rules (whole wordings, lemmas),
-    less ``hidden`` pairs (a training span's own pair, to make it one train never saw)."""
+    """What train says: the bigram model and trigram counts of its originals and its rules
+    (whole wordings, lemmas), less ``hidden`` pairs (a training span's own pair, to make it one
+    train never saw)."""
 
-    def __init__(self, lm: BigramModel, exact: dict[str, Counter], lemmas: dict[tuple[str, str], Counter], hidden: frozenset = frozenset()):
+    def __init__(self, lm: BigramModel, trigrams: TrigramCounts, exact: dict[str, Counter], lemmas: dict[tuple[str, str], Counter],
+                 hidden: frozenset = frozenset()):
         self.lm = lm
+        self.trigrams = trigrams
         self.exact = {k: dict(v) for k, v in exact.items()}
         self.lemmas = {k: dict(v) for k, v in lemmas.items()}
         self.hidden = hidden
 
     @classmethod
     def of(cls, docs, spans, originals) -> _Counts:
-        return cls(BigramModel.from_documents(docs, spans, originals), *count_rules(docs, spans, originals))
+        return cls(BigramModel.from_documents(docs, spans, originals), TrigramCounts.from_documents(docs, spans, originals), *count_rules(docs, spans, originals))
 
     def hiding(self, spun: list[str], original: str) -> _Counts:
         """The same counts without the pair ``spun`` -> ``original`` (and its words' and lemmas' pairs)."""
@@ -239,7 +242,7 @@ class _Counts:
             pairs |= {(_key(a), _key(b)) for a, b in zip(spun, words)}
             pairs |= {((la.lower(), ua), lb.lower()) for a, b in zip(spun, words) for ua, la, _ in analyses(a) for ub, lb, _ in analyses(b) if ua == ub}
         view = object.__new__(_Counts)
-        view.lm, view.exact, view.lemmas, view.hidden = self.lm, self.exact, self.lemmas, frozenset(pairs)
+        view.lm, view.trigrams, view.exact, view.lemmas, view.hidden = self.lm, self.trigrams, self.exact, self.lemmas, frozenset(pairs)
         return view
 
     def rules(self, spun_key: str) -> dict[str, int]:
@@ -384,8 +387,15 @@ def _features(tokens: list[str], s: int, e: int, pool: dict[str, dict], counts: 
     topic = _mean_vector([w for w in tokens[max(0, s - CONTEXT_WORDS) : s] + tokens[e : e + CONTEXT_WORDS] if is_content_word(w)])
     spun_topic = float(spun_vector @ topic) if spun_vector is not None and topic is not None else 0.0
     spun_lemmas = {" ".join(w.lower() for w in words)} | ({lemma.lower() for _, lemma, _ in analyses(words[0])} if len(words) == 1 else set())
+    far_left, far_right = tokens[max(0, s - 2) : s], tokens[e : e + 2]
     for i, text in enumerate(pool):
         x[i, col["thesaurus_rank"]] = _thesaurus_rank(text, spun_lemmas)
+        # Two words of context on a side, where the bigram models see one: train's originals only
+        cand = text.split()
+        if cand and len(far_left) == 2:
+            x[i, col["trigram_left"]] = math.log1p(counts.trigrams.count(*far_left, cand[0]))
+        if cand and len(far_right) == 2:
+            x[i, col["trigram_right"]] = math.log1p(counts.trigrams.count(cand[-1], *far_right))
         vector = _mean_vector(text.split())
         if vector is None:
             continue

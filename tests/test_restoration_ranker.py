@@ -4,6 +4,8 @@ from word vectors."""
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from harness.core.tokens import tokenize
 
@@ -131,6 +133,38 @@ def test_every_feature_row_is_described_by_name(counts):
     assert (col["zipf_vs_best"] <= 0).all()
     names = list(pool)
     assert "heavy" in names and col["thesaurus_rank"][names.index("heavy")] == 0
+    # "heavy rain shut" is in train's originals four times; one word to the left is not two
+    assert col["trigram_right"][names.index("heavy")] == pytest.approx(np.log1p(4)) and not col["trigram_left"].any()
     known = col["vector_known"] == 1
     assert known.any() and (np.abs(col["vector_spun"][known]) <= 1 + 1e-6).all()
     assert np.allclose(col["vector_context_vs_spun"][~known], 0)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(["the", "The", "bank", "rain", "fell", "rates", "."]), max_size=12), max_size=5))
+def test_trigram_counts_equal_counting_every_run_of_three_words(docs):
+    """The compact counts against a plain Counter of the case-folded runs, for every trigram
+    asked (present or not); unspun documents, so the original text is the document."""
+    from collections import Counter
+    from itertools import product
+
+    from baselines.restoration_lm import TrigramCounts
+
+    counts = TrigramCounts.from_documents(docs, [[]] * len(docs), [[]] * len(docs))
+    expected = Counter(t for doc in docs for t in zip(*(map(str.lower, doc[k:]) for k in range(3))))
+    for trigram in product(["the", "Bank", "rain", "fell", ".", "unseen"], repeat=3):
+        assert counts.count(*trigram) == expected[tuple(w.lower() for w in trigram)]
+
+
+def test_trigram_counts_read_the_original_wording_and_survive_pickling_in_another_process():
+    import pickle
+    import subprocess
+    import sys
+
+    from baselines.restoration_lm import TrigramCounts
+
+    counts = TrigramCounts.from_documents([SENTENCE], [[(1, 3)]], [["heavy rain"]])
+    assert counts.count("The", "heavy", "rain") == 1 and counts.count("The", "weighty", "downpour") == 0
+    code = "import pickle, sys; c = pickle.loads(sys.stdin.buffer.read()); print(c.count('heavy', 'rain', 'shut'))"
+    out = subprocess.run([sys.executable, "-c", code], input=pickle.dumps(counts), capture_output=True, check=True)
+    assert out.stdout.strip() == b"1"
