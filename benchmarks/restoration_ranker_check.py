@@ -1,6 +1,6 @@
 """A quick look at the ``ranker`` restorer on a sample of ``news``/validation's gold spans (never
-test): top-1, per edit kind, precision at coverages, and spans per second, for a fit smaller
-than the default when asked. The full figures come from ``evaluate --task restore --model ranker``
+test): top-1 and how often the original is among the candidates at all, per edit kind,
+precision at coverages, and spans per second, for a fit smaller than the default when asked. The full figures come from ``evaluate --task restore --model ranker``
 (``benchmarks/run_restoration.sh``); this is for developing it.
 
     python benchmarks/restoration_ranker_check.py [--train-spans 6000] [--spans 1000]
@@ -42,6 +42,10 @@ def main() -> None:
     rate = len(items) / (time.perf_counter() - started)
     print(f"news/validation, {len(items):,} sampled gold spans: top-1 {sum(right.values()) / len(items):.3f} "
           + ", ".join(f"{k} {right[k] / count[k]:.3f} ({count[k]})" for k in sorted(count)) + f"; {rate:,.0f} spans/s")
+    found = Counter()
+    for d, item in items:
+        found[item.kind] += any(hit([c], item.original, 1) for c in restorer.pool(gold.tokens[d], item.start, item.end, restorer.counts_))
+    print(f"the original among the candidates: {sum(found.values()) / len(items):.3f}, " + ", ".join(f"{k} {found[k] / count[k]:.3f}" for k in sorted(count)))
     scored.sort(key=lambda x: -x[0])
     for coverage in (0.1, 0.2, 0.3, 0.5, 1.0):
         shown = scored[: max(1, round(coverage * len(scored)))]
