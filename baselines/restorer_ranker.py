@@ -47,9 +47,9 @@ FEATURES = (
 )
 _COLUMN = {name: i for i, name in enumerate(FEATURES)}
 CONTEXT_WORDS = 10  # words either side whose mean vector is the span's topic
-COMBO_OPTIONS = 8  # candidates per word in word-by-word rewrites
-COMBO_BEAM = 30  # partial rewrites kept while searching them
-COMBOS = 10  # word-by-word rewrites kept per span
+COMBO_OPTIONS = 8  # options kept per piece (a word, or a run of words rewritten whole)
+COMBO_BEAM = 30  # partial rewrites kept at each word boundary while searching
+COMBOS = 10  # piece-by-piece rewrites kept per span
 MAX_COMBO_WORDS = 6  # longest span rewritten piece by piece
 MAX_PIECE_WORDS = 3  # longest run of words a piece may be
 _MAX_KEPT = 500_000  # restored spans kept for reuse; beyond it the table starts afresh
