@@ -35,6 +35,7 @@ from baselines.restoration_candidates import Found, glove_table, word_candidates
 from baselines.restoration_lm import END, START, BigramModel, TrigramCounts, original_text, web_bigrams
 from baselines.restorers import _key, count_rules
 from harness.core.lexical import analyses, inflect, is_content_word, is_function_word, match_case, related_synonyms, zipf
+from harness.core.progress import progress
 from harness.core.tokens import normalize, tokenize
 from harness.evaluation.contract import Interval
 
@@ -106,18 +107,21 @@ class RankingRestorer:
         unspun = [(d, i) for d in range(len(docs)) for i in _unspun_words(docs[d], spans[d])]
         false_alarms = rng.sample(unspun, min(round(self.negatives * len(chosen)), len(unspun)))
         rows, labels = [], []
-        for d, s, e, original in chosen:
-            other = counts[1 - side[d]]
-            if rng.random() >= self.seen_share:  # a rewrite train never saw, as most of test's are
-                other = other.hiding(docs[d][s:e], original)
-            found, x = self._described(docs[d], s, e, other)
-            want = _wording(original)
-            rows.append(x)
-            labels += [_wording(c) == want for c in found]
-        for d, i in false_alarms:
-            found, x = self._described(docs[d], i, i + 1, counts[1 - side[d]])
-            rows.append(x)
-            labels += [False] * len(found)
+        with progress(len(chosen) + len(false_alarms), "ranker: describing training spans", "span") as bar:
+            for d, s, e, original in chosen:
+                other = counts[1 - side[d]]
+                if rng.random() >= self.seen_share:  # a rewrite train never saw, as most of test's are
+                    other = other.hiding(docs[d][s:e], original)
+                found, x = self._described(docs[d], s, e, other)
+                want = _wording(original)
+                rows.append(x)
+                labels += [_wording(c) == want for c in found]
+                bar.update(1)
+            for d, i in false_alarms:
+                found, x = self._described(docs[d], i, i + 1, counts[1 - side[d]])
+                rows.append(x)
+                labels += [False] * len(found)
+                bar.update(1)
         return (np.vstack(rows) if rows else np.zeros((0, len(FEATURES)))), np.asarray(labels, dtype=int)
 
     def pool(self, tokens: list[str], s: int, e: int, counts: _Counts) -> dict[str, dict]:
@@ -162,6 +166,7 @@ class RankingRestorer:
         if len(seen) > _MAX_KEPT:
             seen.clear()
         keys = [(tuple(tokens[max(0, s - 1) : s]), tuple(tokens[s:e]), tuple(tokens[e : e + 1])) for s, e in spans]
+        seen.update({k: [] for k in keys if not k[1]})  # an empty span: nothing to restore
         new = list({k: (s, e) for k, (s, e) in zip(keys, spans) if k not in seen}.items())
         described = [self._described(tokens, s, e, self.counts_) for _, (s, e) in new]
         x = np.vstack([x for _, x in described]) if described else np.zeros((0, len(FEATURES)))

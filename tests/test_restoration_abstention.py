@@ -167,6 +167,47 @@ def test_detect_suggest_shows_a_guess_only_above_the_cut_with_its_confidence(tin
     assert shown == (edits[0]["original_text"], 0.9) and withheld is None
 
 
+def test_detect_says_how_many_suggestions_it_withheld(tiny_dataset, tmp_path, monkeypatch, capsys):
+    """A span whose guess is under the cut is not left out silently: the summary counts it. And
+    --restorer without --suggest is a one-line error, not ignored."""
+    from harness.cli.main import main as spinbench
+    from harness.restoration import registry
+
+    Confident.knowing(tiny_dataset)  # on a text it was not told about, every guess is unsure (0.2; the cut is 0.9)
+    monkeypatch.setitem(registry.RESTORERS, "confident", "test_restoration_abstention:Confident")
+    monkeypatch.setenv("SPINBENCH_CACHE", str(tmp_path / "cache"))
+    (tmp_path / "in.txt").write_text("Weighty precipitation fell.")
+    base = ["detect", "--threshold", "0.5", "--dataset", str(tiny_dataset), str(tmp_path / "in.txt"), "--model", "toy_detectors:Suggesting"]
+    assert spinbench([*base, "--suggest", "--restorer", "confident"]) == 0
+    out = capsys.readouterr().out
+    assert "was probably" not in out and "1 of 1 flagged spans without a suggestion" in out
+    assert spinbench([*base, "--restorer", "confident"]) == 2
+    assert "--restorer confident chooses what --suggest uses" in capsys.readouterr().err
+
+
+def test_the_default_restorer_for_suggestions_is_the_best_committed_on_news():
+    """``detect --suggest`` without --restorer uses the restorer whose committed entry has the best
+    top-1 on news/test, as its help says."""
+    import json
+    from pathlib import Path
+
+    from harness.restoration.registry import BEST_RESTORER, RESTORERS
+
+    entries = {p.parent.name: json.loads(p.read_text()) for p in (Path(__file__).parents[1] / "results" / "restore").glob("*/news.json")}
+    assert entries, "no committed restoration entries"
+    best = max(entries, key=lambda name: entries[name]["scores"]["edits"]["top1"]["value"])
+    assert BEST_RESTORER == best and best in RESTORERS
+
+
+def test_the_ranker_gives_nothing_for_an_empty_span():
+    from baselines.restorer_ranker import RankingRestorer
+
+    docs = [["The", "weighty", "rain", "shut", "the", "roads", "."]] * 30
+    restorer = RankingRestorer(train_spans=60, max_iter=5).fit(docs, [[(1, 2), (3, 4)]] * 30, [["heavy", "closed"]] * 30)
+    empty, weighty = restorer.restore(docs[0], [(3, 3), (1, 2)])
+    assert empty == [] and weighty
+
+
 def test_an_entry_with_confidences_recomputes_and_rescores_with_its_cut_named(tiny_dataset, tmp_path):
     from harness.restoration import leaderboard as restoration_board
 

@@ -57,6 +57,8 @@ def cmd_detect(args: argparse.Namespace) -> int:
     from harness.evaluation.prepare import prepare_detector
     from harness.evaluation.registry import parse_model_args
 
+    if args.restorer is not None and not args.suggest:
+        raise SpinbenchError(f"--restorer {args.restorer} chooses what --suggest uses: add --suggest, or leave --restorer out")
     text = read_text_input(args.file)
     suggester = None
     if args.suggest and args.restorer != "detector":  # a restorer guesses each flagged span's original

@@ -69,6 +69,8 @@ def add_model_arguments(parser: argparse.ArgumentParser, *, predictions_file: bo
 
 
 def add_evaluate_arguments(parser: argparse.ArgumentParser) -> None:
+    from harness.restoration.registry import RESTORERS
+
     add_model_arguments(parser, predictions_file=True)
     parser.add_argument("--doc-threshold", type=probability, default=None, help="document threshold instead of the one chosen on news/validation")
     parser.add_argument("--config", default=None, help=f"{', '.join(CONFIGS)} (default {DEFAULT_CONFIG}, or the one a predictions file's header names), "
@@ -81,7 +83,7 @@ def add_evaluate_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--seed", type=int, default=0, help="bootstrap seed (leaderboard entries use 0)")
     parser.add_argument("--allow-dirty", action="store_true", help="let code with uncommitted changes make a leaderboard entry, saying so in it")
     parser.add_argument("--task", choices=TASKS, default=TASKS[0], help="detect (default): score a detector; restore: score a restorer "
-                        "(--model keep, reverse-thesaurus, reverse-rules, context or module:Class) on recovering the original wording, docs/restoration.md")
+                        f"(--model {', '.join(RESTORERS)} or module:Class) on recovering the original wording, docs/restoration.md")
     parser.add_argument("--spans-from", default=None, help="--task restore: also restore the spans this detector flags (a detection results .json, "
                         "or a detector with a leaderboard entry in results/) and score the text end to end")
     add_debug_argument(parser)

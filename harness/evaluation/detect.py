@@ -278,6 +278,11 @@ def write_highlighted(out: TextIO, text: str, detection: Detection, color: bool)
         start, end = s.starts[a], s.ends[b - 1]
         out.write("".join((text[cursor:start], on, text[start:end], off)))
         cursor = end
-    guesses = [f"   {text[g.start:g.end]!r} was probably {g.text!r}" + (f" (confidence {g.confidence:.2f})" if g.confidence is not None else "")
-               for g in detection.suggestions or () if g.text]
+    shown = [g for g in detection.suggestions or () if g.text is not None]
+    guesses = [f"   {text[g.start:g.end]!r} " + (f"was probably {g.text!r}" if g.text else "was probably inserted (nothing in the original)")
+               + (f" (confidence {g.confidence:.2f})" if g.confidence is not None else "") for g in shown]
+    withheld = len(detection.suggestions or ()) - len(shown)
+    if withheld:
+        guesses.append(f"   ({withheld} of {len(detection.suggestions)} flagged spans without a suggestion: the restorer's confidence was under "
+                       "the cut chosen on news/validation, or it had no candidate)")
     out.write(text[cursor:] + _summary(detection, guesses) + "\n")
