@@ -329,11 +329,9 @@ def _best_rewrites(tokens: list[str], s: int, e: int, options) -> list[tuple[str
     beams[s] = [(0.0, normalize(tokens[s - 1]) if s else START, ())]
     for i in range(s, e):
         beam = sorted(beams[i], key=lambda x: (-x[0], [t for t, _, _ in x[2]]))[:COMBO_BEAM]
-        for (a, j), choices in options.items():
-            if a != i:
-                continue
+        for j in range(i + 1, min(e, i + MAX_PIECE_WORDS) + 1):
             for score, last, chosen in beam:
-                for text, found, bonus in choices:
+                for text, found, bonus in options.get((i, j), ()):
                     words = [normalize(w) for w in text.split()]
                     following = words + end if j == e else words  # the last piece reaches the right neighbour
                     step = sum(web.logp(x, y) for x, y in zip([last, *words], following)) + bonus - 2.0 * (found is None)

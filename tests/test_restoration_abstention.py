@@ -101,11 +101,16 @@ def test_a_restorer_without_confidences_is_always_shown(tiny_dataset):
     assert "abstention" not in results.scores and "gold_spans_abstaining" not in results.scores["end_to_end"]
 
 
-def test_the_ranker_gives_ranked_candidates_with_confidences():
+def _tiny_ranker():
+    """A ranker fitted in a second on one hand-written sentence, and its documents."""
     from baselines.restorer_ranker import RankingRestorer
 
     docs = [["The", "weighty", "rain", "shut", "the", "roads", "."]] * 30
-    restorer = RankingRestorer(train_spans=60, max_iter=5).fit(docs, [[(1, 2), (3, 4)]] * 30, [["heavy", "closed"]] * 30)
+    return docs, RankingRestorer(train_spans=60, max_iter=5).fit(docs, [[(1, 2), (3, 4)]] * 30, [["heavy", "closed"]] * 30)
+
+
+def test_the_ranker_gives_ranked_candidates_with_confidences():
+    docs, restorer = _tiny_ranker()
     (ranked,) = restorer.restore(docs[0], [(1, 2)])
     assert ranked and all(isinstance(t, str) and 0 <= c <= 1 for t, c in ranked)
     assert [c for _, c in ranked] == sorted((c for _, c in ranked), reverse=True)
@@ -120,8 +125,7 @@ def test_the_ranker_restores_a_span_met_again_as_it_did_the_first_time(paragraph
 
     from baselines.restorer_ranker import RankingRestorer
 
-    docs = [["The", "weighty", "rain", "shut", "the", "roads", "."]] * 30
-    restorer = RankingRestorer(train_spans=60, max_iter=5).fit(docs, [[(1, 2), (3, 4)]] * 30, [["heavy", "closed"]] * 30)
+    docs, restorer = _tiny_ranker()
     texts = [doc for doc in ([t.text for t in tokenize(p)] for p in paragraphs[:8]) if len(doc) > 8]
     asked = [(doc, [(i, i + 1) for i in range(1, len(doc) - 1, 3)] + [(2, 4), (2, 4)]) for doc in texts]
     asked += [(texts[0], [(2, 4), (5, 6), (1, 2)])]  # met before, in another order
@@ -200,10 +204,8 @@ def test_the_default_restorer_for_suggestions_is_the_best_committed_on_news():
 
 
 def test_the_ranker_gives_nothing_for_an_empty_span():
-    from baselines.restorer_ranker import RankingRestorer
 
-    docs = [["The", "weighty", "rain", "shut", "the", "roads", "."]] * 30
-    restorer = RankingRestorer(train_spans=60, max_iter=5).fit(docs, [[(1, 2), (3, 4)]] * 30, [["heavy", "closed"]] * 30)
+    docs, restorer = _tiny_ranker()
     empty, weighty = restorer.restore(docs[0], [(3, 3), (1, 2)])
     assert empty == [] and weighty
 

@@ -24,7 +24,7 @@ RESTORERS: dict[str, str] = {
     "ranker": "baselines.restorer_ranker:RankingRestorer",
 }
 # What `spinbench detect --suggest` uses unless told otherwise: the best top-1 on news/test among
-# the committed entries (docs/restoration.md; tests/test_restoration.py keeps it so).
+# the committed entries (docs/restoration.md; tests/test_restoration_abstention.py keeps it so).
 BEST_RESTORER = "ranker"
 
 _REGISTRY = LazyRegistry("restorer", RESTORERS, UnknownModel)
