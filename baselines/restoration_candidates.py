@@ -3,8 +3,10 @@
 A spinner replaced an original wording by one its resource lists for it, so the original is
 found by reading the resources the other way: the Moby entries that list the spun wording (and
 the spun wording's own entry: Moby is mostly symmetric), the WordNet lemmas that share a synset
-with it (one-word and multiword, phrasal verbs included), and its nearest GloVe neighbours (an
-embedding spinner swaps a word for one of its neighbours, and closeness is symmetric). Each
+with it (one-word and multiword, phrasal verbs included), its nearest GloVe neighbours (an
+embedding spinner swaps a word for one of its neighbours, and closeness is symmetric), and a
+number's other spelling (``5`` for ``five``, ``3rd`` for ``third``, and back: spinners trade them
+to dodge exact-match checks). Each
 candidate keeps where it came from and how close the resource puts it (:class:`Found`), for the
 ranker to weigh; every candidate is re-inflected to the spun word's form and given its capitals.
 
@@ -42,13 +44,14 @@ _SAME_FORM = {"VBD": ("VBD", "VBN"), "VBN": ("VBN", "VBD"), "VB": ("VB", "VBP"),
 class Found:
     """Where a candidate came from: Moby (its entry lists the spun wording: ``moby_lists``; the
     spun wording's entry lists it: ``moby_listed``; overlap of the two entries), WordNet (a
-    shared synset), GloVe (cosine similarity when a neighbour)."""
+    shared synset), GloVe (cosine similarity when a neighbour), a number's other spelling."""
 
     moby_lists: bool = False
     moby_listed: bool = False
     moby_overlap: float = 0.0
     wordnet: bool = False
     glove: float = 0.0
+    number: bool = False
 
 
 @lru_cache(maxsize=1)
@@ -163,4 +166,28 @@ def _candidates(wording: tuple[str, ...]) -> tuple[tuple[str, Found], ...]:
 def word_candidates(words: str | list[str]) -> dict[str, Found]:
     """Candidate originals of a spun word or phrase, in its inflection and capitals."""
     wording = tuple(words.split(" ") if isinstance(words, str) else words)
-    return dict(_candidates(wording))
+    found = dict(_candidates(wording))
+    if len(wording) == 1 and wording[0].lower() in NUMBER_SPELLINGS:
+        found[match_case(wording[0], NUMBER_SPELLINGS[wording[0].lower()])] = Found(number=True)
+    return found
+
+
+def _number_spellings() -> dict[str, str]:
+    """Number words and their digits, both ways: cardinals to ninety-nine (``21`` is
+    ``twenty-one``), ordinals to the ninety-ninth (``21st``)."""
+    units = "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen nineteen".split()
+    tens = "twenty thirty forty fifty sixty seventy eighty ninety".split()
+    nths = {"one": "first", "two": "second", "three": "third", "five": "fifth", "eight": "eighth", "nine": "ninth", "twelve": "twelfth"}
+
+    def ordinal(word: str) -> str:
+        head, _, last = word.rpartition("-")
+        last = nths.get(last) or (last[:-1] + "ieth" if last.endswith("y") else last + "th")
+        return f"{head}-{last}" if head else last
+
+    cardinals = dict(enumerate(units)) | {20 + 10 * t + u: tens[t] + (f"-{units[u]}" if u else "") for t in range(8) for u in range(10)}
+    words = {str(n): w for n, w in cardinals.items()}
+    words |= {f"{n}{'th' if n % 100 in (11, 12, 13) else {1: 'st', 2: 'nd', 3: 'rd'}.get(n % 10, 'th')}": ordinal(w) for n, w in cardinals.items() if n}
+    return words | {w: d for d, w in words.items()}
+
+
+NUMBER_SPELLINGS = _number_spellings()

@@ -31,12 +31,13 @@ from functools import lru_cache
 
 import numpy as np
 
-from baselines.restoration_candidates import Found, glove_table, word_candidates
+from baselines.restoration_candidates import GLOVE_MIN_SIMILARITY, GLOVE_NEIGHBOURS, Found, glove_table, word_candidates
 from baselines.restoration_lm import END, START, BigramModel, TrigramCounts, original_text, web_bigrams
 from baselines.restorers import _key, count_rules
-from harness.core.lexical import analyses, inflect, is_content_word, is_function_word, match_case, related_synonyms, zipf
+from harness.core.lexical import analyses, inflect, is_content_word, is_function_word, load_moby, match_case, related_synonyms, zipf
 from harness.core.progress import progress
 from harness.core.tokens import normalize, tokenize
+from harness.core.wordnet_db import UPOS, default_wordnet
 from harness.evaluation.contract import Interval
 
 FEATURES = (
@@ -44,7 +45,7 @@ FEATURES = (
     "train_count", "train_share", "train_lemma", "moby_lists", "moby_listed", "moby_overlap", "wordnet", "glove",
     "zipf", "zipf_spun", "zipf_drop", "words", "words_spun", "word_by_word", "function_words", "function_words_spun", "pool",
     "vector_spun", "vector_context", "vector_context_vs_spun", "vector_known", "lm_web_rank", "lm_train_rank", "zipf_vs_best",
-    "thesaurus_rank", "trigram_left", "trigram_right",
+    "thesaurus_rank", "trigram_left", "trigram_right", "number", "wordnet_share", "wordnet_fanout", "glove_rank", "moby_fanout",
 )
 _COLUMN = {name: i for i, name in enumerate(FEATURES)}
 CONTEXT_WORDS = 10  # words either side whose mean vector is the span's topic
@@ -74,7 +75,7 @@ class RankingRestorer:
     param_ranges = {"max_candidates": Interval(1, 10), "train_spans": Interval(1), "negatives": Interval(0), "seen_share": Interval(0, 1), "max_iter": Interval(1),
                     "learning_rate": Interval(0, 1, closed=False), "max_leaf_nodes": Interval(2), "min_samples_leaf": Interval(1)}
 
-    def __init__(self, max_candidates: int = 10, train_spans: int = 6_000, negatives: float = 0.3, seen_share: float = 0.25, max_iter: int = 300,
+    def __init__(self, max_candidates: int = 10, train_spans: int = 10_000, negatives: float = 0.3, seen_share: float = 0.25, max_iter: int = 300,
                  learning_rate: float = 0.1, max_leaf_nodes: int = 31, min_samples_leaf: int = 100, seed: int = 0):
         self.max_candidates = max_candidates
         self.train_spans = train_spans
@@ -185,10 +186,16 @@ class RankingRestorer:
     def _probabilities(self, x: np.ndarray) -> np.ndarray:
         if self.model_ is None or not len(x):
             return np.full(len(x), self.prior_ or 0.0)
-        from threadpoolctl import threadpool_limits
-
-        with threadpool_limits(1):  # a few hundred rows at a time: threads cost more than they save
+        with _threadpools().limit(limits=1):  # a few hundred rows at a time: threads cost more than they save
             return self.model_.predict_proba(x)[:, 1]
+
+
+@lru_cache(maxsize=1)
+def _threadpools():
+    """The process's thread pools, found once (finding them takes milliseconds a call)."""
+    from threadpoolctl import ThreadpoolController
+
+    return ThreadpoolController()
 
 
 def _classifier(max_iter: int, learning_rate: float, max_leaf_nodes: int, min_samples_leaf: int, seed: int):
@@ -302,7 +309,7 @@ def _piece_options(tokens: list[str], s: int, e: int, counts: _Counts) -> dict[t
             for original in piece_rules:
                 candidates.setdefault(match_case(words[0], original), Found())
             for text, found in candidates.items():
-                bonus = 2.0 * (found.moby_lists + found.wordnet) + 3.0 * (_key(text) in piece_rules)
+                bonus = 2.0 * (found.moby_lists + found.wordnet) + 3.0 * (_key(text) in piece_rules or found.number)
                 scored.append((web.score(left, text.split(), right) + bonus, text, found, bonus))
             if scored:
                 options[(i, j)] = [(text, found, bonus) for _, text, found, bonus in sorted(scored, key=lambda x: (-x[0], x[1]))[:COMBO_OPTIONS]]
@@ -343,7 +350,7 @@ def _best_rewrites(tokens: list[str], s: int, e: int, options) -> list[tuple[str
             continue
         merged = Found(moby_lists=all(f.moby_lists for f in changed), moby_listed=all(f.moby_listed for f in changed),
                        moby_overlap=float(np.mean([f.moby_overlap for f in changed])), wordnet=all(f.wordnet for f in changed),
-                       glove=min(f.glove for f in changed))
+                       glove=min(f.glove for f in changed), number=any(f.number for f in changed))
         combos.append((_rewrite_score(tokens, s, e, choice), " ".join(text for text, _, _ in choice if text), merged))
     best: dict[str, tuple] = {}
     for combo in sorted(combos, key=lambda x: (-x[0], x[1])):
@@ -391,8 +398,12 @@ def _features(tokens: list[str], s: int, e: int, pool: dict[str, dict], counts: 
     spun_topic = float(spun_vector @ topic) if spun_vector is not None and topic is not None else 0.0
     spun_lemmas = {" ".join(w.lower() for w in words)} | ({lemma.lower() for _, lemma, _ in analyses(words[0])} if len(words) == 1 else set())
     far_left, far_right = tokens[max(0, s - 2) : s], tokens[e : e + 2]
-    for i, text in enumerate(pool):
+    for i, (text, entry) in enumerate(pool.items()):
         x[i, col["thesaurus_rank"]] = _thesaurus_rank(text, spun_lemmas)
+        x[i, col["number"]] = entry["found"].number
+        x[i, col["wordnet_share"]], x[i, col["wordnet_fanout"]] = _spinner_choice(text, spun_lemmas, _wordnet_synonyms)
+        x[i, col["glove_rank"]] = _glove_rank(text, spun_lemmas)
+        x[i, col["moby_fanout"]] = math.log1p(len(load_moby().get(text.lower(), ()))) if text else 0.0
         # Two words of context on a side, where the bigram models see one: train's originals only
         cand = text.split()
         if cand and len(far_left) == 2:
@@ -424,6 +435,52 @@ def _thesaurus_rank(candidate: str, spun_lemmas: set[str]) -> int:
         ranks = _related_ranks(lemma.lower(), upos)
         best = min([best, *(ranks[s] for s in spun_lemmas if s in ranks)])
     return best
+
+
+CHOICE_DROP, CHOICE_SPREAD = 0.3, 1.0  # a spinner's pick is about 0.3 Zipf rarer than the word it replaces
+
+
+def _spinner_choice(candidate: str, spun_lemmas: set[str], synonyms) -> tuple[float, float]:
+    """How likely a spinner given ``candidate`` would have put the spun wording: its share among
+    the candidate's synonyms (``synonyms(lemma, upos)``, each weighed by how close its frequency is
+    to a spinner's usual pick; 0 when not among them), and how many synonyms compete (log)."""
+    if " " in candidate or not candidate:
+        return 0.0, 0.0
+    share, fanout = 0.0, 0.0
+    for upos, lemma, _ in analyses(candidate):
+        weights = _choice_weights(lemma.lower(), upos, synonyms)
+        total = sum(weights.values())
+        if total:
+            share = max(share, sum(weights.get(s, 0.0) for s in spun_lemmas) / total)
+            fanout = max(fanout, math.log1p(len(weights)))
+    return share, fanout
+
+
+@lru_cache(maxsize=200_000)
+def _choice_weights(lemma: str, upos: str, synonyms) -> dict[str, float]:
+    z = zipf(lemma)
+    return {syn: math.exp(-(((z - zipf(syn)) - CHOICE_DROP) / CHOICE_SPREAD) ** 2 / 2) for syn in synonyms(lemma, upos)}
+
+
+def _wordnet_synonyms(lemma: str, upos: str) -> list[str]:
+    """A WordNet spinner's choice for a lemma: its lower-case synonyms in any sense."""
+    pos = UPOS.get(upos)
+    return [syn.lower() for syn in default_wordnet().synonyms(lemma, pos) if syn.islower()] if pos else []
+
+
+def _glove_rank(candidate: str, spun_lemmas: set[str]) -> int:
+    """Where the spun word stands among the candidate's GloVe neighbours: how many words of the
+    vocabulary are closer to the candidate, :data:`GLOVE_NEIGHBOURS` or more when it is not among
+    its nearest (an embedding spinner's pick for the candidate)."""
+    index, _, unit = glove_table()
+    at = index.get(candidate.lower())
+    spun = [index[w] for w in spun_lemmas if w in index]
+    if at is None or not spun:
+        return GLOVE_NEIGHBOURS
+    if float((unit[spun] @ unit[at]).max()) < GLOVE_MIN_SIMILARITY:  # too far to be among its nearest: no need to rank them
+        return GLOVE_NEIGHBOURS
+    sims = unit @ unit[at]
+    return min(GLOVE_NEIGHBOURS, int((sims > sims[spun].max()).sum()) - 1)  # less the candidate itself
 
 
 @lru_cache(maxsize=100_000)

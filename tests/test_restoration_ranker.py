@@ -168,3 +168,59 @@ def test_trigram_counts_read_the_original_wording_and_survive_pickling_in_anothe
     code = "import pickle, sys; c = pickle.loads(sys.stdin.buffer.read()); print(c.count('heavy', 'rain', 'shut'))"
     out = subprocess.run([sys.executable, "-c", code], input=pickle.dumps(counts), capture_output=True, check=True)
     assert out.stdout.strip() == b"1"
+
+
+def test_a_number_is_offered_its_other_spelling_both_ways():
+    """Digits and number words trade both ways, one to one, as a candidate of its own kind,
+    alone and as a piece of a longer span."""
+    from baselines import restorer_ranker as rr
+    from baselines.restoration_candidates import NUMBER_SPELLINGS, word_candidates
+
+    expected = {"5": "five", "40": "forty", "21": "twenty-one", "3rd": "third", "11th": "eleventh", "12th": "twelfth",
+                "20th": "twentieth", "21st": "twenty-first", "42nd": "forty-second", "99th": "ninety-ninth"}
+    for digits, word in expected.items():
+        assert NUMBER_SPELLINGS[digits] == word and NUMBER_SPELLINGS[word] == digits
+    assert all(NUMBER_SPELLINGS[other] == key for key, other in NUMBER_SPELLINGS.items())
+    assert word_candidates("2")["two"].number and word_candidates("Third")["3rd"].number
+    assert not any(f.number for f in word_candidates("rain").values())
+    tokens = ["They", "shut", "2", "main", "roads", "."]
+    pool = rr.RankingRestorer().pool(tokens, 2, 4, rr._Counts.of([tokens], [[]], [[]]))
+    assert any(text.startswith("two ") and entry["found"].number for text, entry in pool.items())
+    one = rr.RankingRestorer().pool(tokens, 2, 3, rr._Counts.of([tokens], [[]], [[]]))
+    x = rr._features(tokens, 2, 3, one, rr._Counts.of([tokens], [[]], [[]]))
+    assert list(x[:, rr.FEATURES.index("number")]) == [float(text == "two") for text in one]
+
+
+def test_the_glove_rank_is_where_the_spun_word_stands_among_the_candidates_neighbours():
+    """Counted from the whole vocabulary, it agrees with the candidate's own neighbour list."""
+    from baselines.restoration_candidates import GLOVE_NEIGHBOURS, glove_neighbours
+    from baselines.restorer_ranker import _glove_rank
+
+    for word in ("rain", "harbour", "announced"):
+        listed = [w for w, _ in glove_neighbours(word)]
+        assert len(listed) > 3
+        for rank, neighbour in enumerate(listed[:GLOVE_NEIGHBOURS]):
+            assert _glove_rank(word, {neighbour}) == rank
+        assert _glove_rank(word.capitalize(), {listed[0], "qqqzzx"}) == 0  # case-folded; the closest spun lemma counts
+    assert _glove_rank("rain", {"parliament"}) == GLOVE_NEIGHBOURS
+    assert _glove_rank("heavy rain", {"storm"}) == _glove_rank("qqqzzx", {"storm"}) == GLOVE_NEIGHBOURS
+
+
+def test_the_wordnet_share_is_the_spun_words_weight_among_the_candidates_synonyms():
+    """Shares over every synonym of a one-reading word add up to one; a word that is not a
+    synonym gets none; more synonyms, a larger fan-out."""
+    from baselines.restorer_ranker import _choice_weights, _spinner_choice, _wordnet_synonyms
+    from harness.core.lexical import analyses
+
+    def _wordnet_choice(candidate, spun):
+        return _spinner_choice(candidate, spun, _wordnet_synonyms)
+
+    assert [u for u, _, _ in analyses("cloudburst")] == ["NOUN"]
+    synonyms = list(_choice_weights("cloudburst", "NOUN", _wordnet_synonyms))
+    assert "downpour" in synonyms
+    assert sum(_wordnet_choice("cloudburst", {s})[0] for s in synonyms) == pytest.approx(1.0)
+    share, fanout = _wordnet_choice("cloudburst", {"downpour"})
+    assert 0 < share < 1 and fanout == pytest.approx(np.log1p(len(synonyms)))
+    assert _wordnet_choice("cloudburst", {"parliament"})[0] == 0
+    assert _wordnet_choice("heavy rain", {"downpour"}) == (0.0, 0.0)
+    assert _wordnet_choice("take", {"get"})[1] > fanout
