@@ -187,6 +187,12 @@ def test_detect_says_how_many_suggestions_it_withheld(tiny_dataset, tmp_path, mo
     assert "was probably" not in out and "1 of 1 flagged spans without a suggestion" in out
     assert spinbench([*base, "--restorer", "confident"]) == 2
     assert "--restorer confident chooses what --suggest uses" in capsys.readouterr().err
+    # the detector's own suggest guesses token by token, with no confidence: the count says so
+    own = [*base[:-1], "toy_detectors:SuggestingSome", "--suggest", "--restorer", "detector"]
+    assert spinbench(own) == 0
+    out = capsys.readouterr().out
+    assert "'precipitation' was probably 'prec'" in out and "1 of 2 flagged tokens without a suggestion: the detector's own suggest gave none" in out
+    assert "confidence" not in out.split("-- likely originals:")[1]
 
 
 def test_the_default_restorer_for_suggestions_is_the_best_committed_on_news():

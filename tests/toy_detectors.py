@@ -20,6 +20,13 @@ class Suggesting:
         return [t[:4] if len(t) > 6 else None for t in doc]
 
 
+class SuggestingSome(Suggesting):
+    """As :class:`Suggesting`, with no guess for a capitalised word."""
+
+    def suggest(self, doc):
+        return [None if t[:1].isupper() else guess for t, guess in zip(doc, super().suggest(doc))]
+
+
 class _Base:
     requires_fit = False
 

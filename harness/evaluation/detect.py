@@ -138,6 +138,7 @@ class Detection:
     scored: ScoredText
     cut: OneTextCut
     suggestions: list[Suggestion] | None = None
+    suggested_by: str | None = None  # "restorer" (one guess a flagged span) or "detector" (its own suggest, one a flagged token)
 
     @property
     def threshold(self) -> float:
@@ -175,6 +176,7 @@ def flag(detector, model: str, text: str, thresholds: Thresholds, given: float |
     detection = Detection(model, scored, choose_cut(thresholds, scored, given))
     if suggest:
         detection.suggestions = _suggestions(detector, model, text, detection, suggester)
+        detection.suggested_by = "detector" if suggester is None else "restorer"
     return detection
 
 
@@ -282,7 +284,9 @@ def write_highlighted(out: TextIO, text: str, detection: Detection, color: bool)
     guesses = [f"   {text[g.start:g.end]!r} " + (f"was probably {g.text!r}" if g.text else "was probably inserted (nothing in the original)")
                + (f" (confidence {g.confidence:.2f})" if g.confidence is not None else "") for g in shown]
     withheld = len(detection.suggestions or ()) - len(shown)
-    if withheld:
+    if withheld and detection.suggested_by == "detector":
+        guesses.append(f"   ({withheld} of {len(detection.suggestions)} flagged tokens without a suggestion: the detector's own suggest gave none)")
+    elif withheld:
         guesses.append(f"   ({withheld} of {len(detection.suggestions)} flagged spans without a suggestion: the restorer's confidence was under "
                        "the cut chosen on news/validation, or it had no candidate)")
     out.write(text[cursor:] + _summary(detection, guesses) + "\n")
