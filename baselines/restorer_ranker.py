@@ -401,7 +401,7 @@ def _features(tokens: list[str], s: int, e: int, pool: dict[str, dict], counts: 
     for i, (text, entry) in enumerate(pool.items()):
         x[i, col["thesaurus_rank"]] = _thesaurus_rank(text, spun_lemmas)
         x[i, col["number"]] = entry["found"].number
-        x[i, col["wordnet_share"]], x[i, col["wordnet_fanout"]] = _spinner_choice(text, spun_lemmas, _wordnet_synonyms)
+        x[i, col["wordnet_share"]], x[i, col["wordnet_fanout"]] = _wordnet_choice(text, spun_lemmas)
         x[i, col["glove_rank"]] = _glove_rank(text, spun_lemmas)
         x[i, col["moby_fanout"]] = math.log1p(len(load_moby().get(text.lower(), ()))) if text else 0.0
         # Two words of context on a side, where the bigram models see one: train's originals only
@@ -440,15 +440,15 @@ def _thesaurus_rank(candidate: str, spun_lemmas: set[str]) -> int:
 CHOICE_DROP, CHOICE_SPREAD = 0.3, 1.0  # a spinner's pick is about 0.3 Zipf rarer than the word it replaces
 
 
-def _spinner_choice(candidate: str, spun_lemmas: set[str], synonyms) -> tuple[float, float]:
-    """How likely a spinner given ``candidate`` would have put the spun wording: its share among
-    the candidate's synonyms (``synonyms(lemma, upos)``, each weighed by how close its frequency is
-    to a spinner's usual pick; 0 when not among them), and how many synonyms compete (log)."""
+def _wordnet_choice(candidate: str, spun_lemmas: set[str]) -> tuple[float, float]:
+    """How likely a WordNet spinner given ``candidate`` would have put the spun wording: its share
+    among the candidate's lower-case WordNet synonyms in any sense, each weighed by how close its
+    frequency is to a spinner's usual pick (0 when not among them), and how many synonyms compete (log)."""
     if " " in candidate or not candidate:
         return 0.0, 0.0
     share, fanout = 0.0, 0.0
     for upos, lemma, _ in analyses(candidate):
-        weights = _choice_weights(lemma.lower(), upos, synonyms)
+        weights = _choice_weights(lemma.lower(), upos)
         total = sum(weights.values())
         if total:
             share = max(share, sum(weights.get(s, 0.0) for s in spun_lemmas) / total)
@@ -457,15 +457,13 @@ def _spinner_choice(candidate: str, spun_lemmas: set[str], synonyms) -> tuple[fl
 
 
 @lru_cache(maxsize=200_000)
-def _choice_weights(lemma: str, upos: str, synonyms) -> dict[str, float]:
-    z = zipf(lemma)
-    return {syn: math.exp(-(((z - zipf(syn)) - CHOICE_DROP) / CHOICE_SPREAD) ** 2 / 2) for syn in synonyms(lemma, upos)}
-
-
-def _wordnet_synonyms(lemma: str, upos: str) -> list[str]:
-    """A WordNet spinner's choice for a lemma: its lower-case synonyms in any sense."""
+def _choice_weights(lemma: str, upos: str) -> dict[str, float]:
     pos = UPOS.get(upos)
-    return [syn.lower() for syn in default_wordnet().synonyms(lemma, pos) if syn.islower()] if pos else []
+    if pos is None:
+        return {}
+    z = zipf(lemma)
+    synonyms = [syn.lower() for syn in default_wordnet().synonyms(lemma, pos) if syn.islower()]
+    return {syn: math.exp(-(((z - zipf(syn)) - CHOICE_DROP) / CHOICE_SPREAD) ** 2 / 2) for syn in synonyms}
 
 
 def _glove_rank(candidate: str, spun_lemmas: set[str]) -> int:

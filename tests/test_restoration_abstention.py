@@ -210,7 +210,6 @@ def test_the_default_restorer_for_suggestions_is_the_best_committed_on_news():
 
 
 def test_the_ranker_gives_nothing_for_an_empty_span():
-
     docs, restorer = _tiny_ranker()
     empty, weighty = restorer.restore(docs[0], [(3, 3), (1, 2)])
     assert empty == [] and weighty

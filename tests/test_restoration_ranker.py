@@ -209,14 +209,11 @@ def test_the_glove_rank_is_where_the_spun_word_stands_among_the_candidates_neigh
 def test_the_wordnet_share_is_the_spun_words_weight_among_the_candidates_synonyms():
     """Shares over every synonym of a one-reading word add up to one; a word that is not a
     synonym gets none; more synonyms, a larger fan-out."""
-    from baselines.restorer_ranker import _choice_weights, _spinner_choice, _wordnet_synonyms
+    from baselines.restorer_ranker import _choice_weights, _wordnet_choice
     from harness.core.lexical import analyses
 
-    def _wordnet_choice(candidate, spun):
-        return _spinner_choice(candidate, spun, _wordnet_synonyms)
-
     assert [u for u, _, _ in analyses("cloudburst")] == ["NOUN"]
-    synonyms = list(_choice_weights("cloudburst", "NOUN", _wordnet_synonyms))
+    synonyms = list(_choice_weights("cloudburst", "NOUN"))
     assert "downpour" in synonyms
     assert sum(_wordnet_choice("cloudburst", {s})[0] for s in synonyms) == pytest.approx(1.0)
     share, fanout = _wordnet_choice("cloudburst", {"downpour"})
