@@ -106,13 +106,23 @@ def lemma_candidates(lemma: str, pos: str | None) -> tuple[tuple[str, Found], ..
 def glove_neighbours(word: str) -> tuple[tuple[str, float], ...]:
     """The word's nearest GloVe neighbours (alphabetic, among the most frequent words) at cosine
     similarity :data:`GLOVE_MIN_SIMILARITY` or more."""
-    index, vocab, unit = glove_table()
+    index, vocab, _ = glove_table()
     if word not in index:
         return ()
-    sims = unit @ unit[index[word]]
+    top, sims = glove_nearest(index[word])
+    return tuple((vocab[j], round(v, 4)) for j, v in zip(top, sims) if j != index[word] and v >= GLOVE_MIN_SIMILARITY)
+
+
+@lru_cache(maxsize=100_000)
+def glove_nearest(at: int) -> tuple[tuple[int, ...], tuple[float, ...]]:
+    """The :data:`GLOVE_NEIGHBOURS` + 1 vocabulary rows closest to row ``at`` (itself among
+    them, as a rule), closest first, and their cosine similarities (float32's, exactly): one
+    product with the whole vocabulary per word, kept for the next time it is asked."""
+    _, _, unit = glove_table()
+    sims = unit @ unit[at]
     top = np.argpartition(-sims, GLOVE_NEIGHBOURS)[: GLOVE_NEIGHBOURS + 1]
     top = top[np.lexsort((top, -sims[top]))]
-    return tuple((vocab[j], round(float(sims[j]), 4)) for j in top if j != index[word] and sims[j] >= GLOVE_MIN_SIMILARITY)
+    return tuple(top.tolist()), tuple(sims[top].tolist())
 
 
 @lru_cache(maxsize=1)

@@ -26,6 +26,7 @@ import numpy as np
 from harness.core.tokens import normalize, tokenize
 
 START, END = "<s>", "</s>"
+_MAX_KNOWN = 2_000_000  # probabilities a model keeps worked out; beyond it it starts afresh
 
 
 def original_text(doc: Sequence[str], spans: Sequence[tuple[int, int]], originals: Sequence[str]) -> list[str]:
@@ -46,6 +47,14 @@ class BigramModel:
         self.alpha = alpha
         self.relative = relative
         self.total = sum(unigrams.values())
+        self._known: dict[tuple[str, str], float] = {}
+
+    # Probabilities already worked out are a cache, not counts: left out of pickles.
+    def __getstate__(self):
+        return {k: v for k, v in self.__dict__.items() if k != "_known"}
+
+    def __setstate__(self, state):
+        self.__dict__.update(state, _known={})
 
     @classmethod
     def from_documents(cls, docs, spans, originals, alpha: float = 1.0) -> BigramModel:
@@ -63,10 +72,17 @@ class BigramModel:
         return (self.unigrams.get(word, 0) + 1) / (self.total + len(self.unigrams))
 
     def logp(self, left: str, right: str) -> float:
-        """log P(right | left), smoothed (see the module docstring)."""
+        """log P(right | left), smoothed (see the module docstring); kept for the next time it is
+        asked (restorers ask for the same pairs over and over)."""
+        known = self._known.get((left, right))
+        if known is not None:
+            return known
+        if len(self._known) >= _MAX_KNOWN:
+            self._known.clear()
         count = self.unigrams.get(left, 0)
         k = self.alpha * count if self.relative and count else self.alpha
-        return math.log((self.bigrams.get((left, right), 0) + k * self.unigram(right)) / (count + k))
+        known = self._known[left, right] = math.log((self.bigrams.get((left, right), 0) + k * self.unigram(right)) / (count + k))
+        return known
 
     def score(self, left: Sequence[str], words: Sequence[str], right: Sequence[str]) -> float:
         """Log-probability of ``words`` between the last word of ``left`` and the first of

@@ -31,7 +31,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from baselines.restoration_candidates import GLOVE_MIN_SIMILARITY, GLOVE_NEIGHBOURS, Found, glove_table, word_candidates
+from baselines.restoration_candidates import GLOVE_MIN_SIMILARITY, GLOVE_NEIGHBOURS, Found, glove_nearest, glove_table, word_candidates
 from baselines.restoration_lm import END, START, BigramModel, TrigramCounts, original_text, web_bigrams
 from baselines.restorers import _key, count_rules
 from harness.core.lexical import analyses, inflect, is_content_word, is_function_word, load_moby, match_case, related_synonyms, zipf
@@ -208,6 +208,7 @@ def _classifier(max_iter: int, learning_rate: float, max_leaf_nodes: int, min_sa
                                           l2_regularization=10.0, early_stopping=False, random_state=seed)
 
 
+@lru_cache(maxsize=200_000)
 def _wording(text: str) -> tuple[str, ...]:
     return tuple(normalize(t.text) for t in tokenize(text))
 
@@ -410,7 +411,7 @@ def _features(tokens: list[str], s: int, e: int, pool: dict[str, dict], counts: 
             x[i, col["trigram_left"]] = math.log1p(counts.trigrams.count(*far_left, cand[0]))
         if cand and len(far_right) == 2:
             x[i, col["trigram_right"]] = math.log1p(counts.trigrams.count(cand[-1], *far_right))
-        vector = _mean_vector(text.split())
+        vector = _candidate_vector(text)
         if vector is None:
             continue
         x[i, col["vector_known"]] = 1.0
@@ -468,8 +469,8 @@ def _choice_weights(lemma: str, upos: str) -> dict[str, float]:
 
 def _glove_rank(candidate: str, spun_lemmas: set[str]) -> int:
     """Where the spun word stands among the candidate's GloVe neighbours: how many words of the
-    vocabulary are closer to the candidate, :data:`GLOVE_NEIGHBOURS` or more when it is not among
-    its nearest (an embedding spinner's pick for the candidate)."""
+    vocabulary are closer to the candidate, at most :data:`GLOVE_NEIGHBOURS` (also when it is not
+    among its nearest): an embedding spinner's pick for the candidate."""
     index, _, unit = glove_table()
     at = index.get(candidate.lower())
     spun = [index[w] for w in spun_lemmas if w in index]
@@ -477,8 +478,11 @@ def _glove_rank(candidate: str, spun_lemmas: set[str]) -> int:
         return GLOVE_NEIGHBOURS
     if float((unit[spun] @ unit[at]).max()) < GLOVE_MIN_SIMILARITY:  # too far to be among its nearest: no need to rank them
         return GLOVE_NEIGHBOURS
-    sims = unit @ unit[at]
-    return min(GLOVE_NEIGHBOURS, int((sims > sims[spun].max()).sum()) - 1)  # less the candidate itself
+    top, sims = glove_nearest(at)
+    mine = [sim for j, sim in zip(top, sims) if j in spun]
+    if not mine:  # not among the candidate's nearest: every one of them is closer
+        return GLOVE_NEIGHBOURS
+    return min(GLOVE_NEIGHBOURS, sum(sim > max(mine) for sim in sims) - 1)  # less the candidate itself
 
 
 @lru_cache(maxsize=100_000)
@@ -489,6 +493,12 @@ def _related_ranks(lemma: str, upos: str) -> dict[str, int]:
 def _rank(values: np.ndarray) -> np.ndarray:
     """Each value's rank among the pool's, 0 for the highest (ties share the lower rank)."""
     return (values[None, :] > values[:, None]).sum(axis=1).astype(float)
+
+
+@lru_cache(maxsize=200_000)
+def _candidate_vector(text: str) -> np.ndarray | None:
+    """:func:`_mean_vector` of a candidate's words, kept: candidates recur from span to span."""
+    return _mean_vector(text.split())
 
 
 def _mean_vector(words: list[str]) -> np.ndarray | None:

@@ -27,6 +27,7 @@ from harness.core.tokens import normalize, tokenize
 from harness.evaluation.contract import Interval
 
 
+@lru_cache(maxsize=200_000)
 def _key(text: str) -> str:
     return " ".join(normalize(t.text) for t in tokenize(text))
 

@@ -192,18 +192,62 @@ def test_a_number_is_offered_its_other_spelling_both_ways():
 
 
 def test_the_glove_rank_is_where_the_spun_word_stands_among_the_candidates_neighbours():
-    """Counted from the whole vocabulary, it agrees with the candidate's own neighbour list."""
-    from baselines.restoration_candidates import GLOVE_NEIGHBOURS, glove_neighbours
+    """It agrees with the candidate's own neighbour list, and with a count over the whole
+    vocabulary (the rank reads a kept list of nearest words, not the whole product each time),
+    for neighbours and for words far and near that are not among them."""
+    import random
+
+    from baselines.restoration_candidates import GLOVE_NEIGHBOURS, glove_neighbours, glove_table
     from baselines.restorer_ranker import _glove_rank
 
-    for word in ("rain", "harbour", "announced"):
+    index, vocab, unit = glove_table()
+
+    def counted(candidate: str, spun: set[str]) -> int:
+        rows = [index[w] for w in spun if w in index]
+        sims = unit @ unit[index[candidate]]
+        if float((unit[rows] @ unit[index[candidate]]).max()) < 0.55:
+            return GLOVE_NEIGHBOURS
+        return min(GLOVE_NEIGHBOURS, int((sims > sims[rows].max()).sum()) - 1)
+
+    rng = random.Random(0)
+    for word in ("rain", "harbour", "announced", "big", "said"):
         listed = [w for w, _ in glove_neighbours(word)]
         assert len(listed) > 3
         for rank, neighbour in enumerate(listed[:GLOVE_NEIGHBOURS]):
-            assert _glove_rank(word, {neighbour}) == rank
+            assert _glove_rank(word, {neighbour}) == rank == counted(word, {neighbour})
         assert _glove_rank(word.capitalize(), {listed[0], "qqqzzx"}) == 0  # case-folded; the closest spun lemma counts
+        # Near but not among the nearest (the next 25 by the whole product), and anywhere at all
+        sims = unit @ unit[index[word]]
+        beyond = [vocab[j] for j in (-sims).argsort()[GLOVE_NEIGHBOURS + 1 : 2 * GLOVE_NEIGHBOURS + 1]]
+        for spun in [{w} for w in beyond + rng.sample(vocab, 25)] + [set(rng.sample(listed, 2)), {listed[-1], beyond[0]}]:
+            assert _glove_rank(word, spun) == counted(word, spun), spun
     assert _glove_rank("rain", {"parliament"}) == GLOVE_NEIGHBOURS
     assert _glove_rank("heavy rain", {"storm"}) == _glove_rank("qqqzzx", {"storm"}) == GLOVE_NEIGHBOURS
+
+
+def test_a_bigram_model_keeps_what_it_worked_out_out_of_its_pickle():
+    """Probabilities asked again are the ones first worked out; the kept ones are not pickled,
+    and a model keeps at most so many."""
+    import pickle
+
+    from baselines import restoration_lm
+    from baselines.restoration_lm import BigramModel
+
+    lm = BigramModel.from_documents([["the", "bank", "raised", "rates", "."], ["the", "rain", "fell", "."]], [[], []], [[], []])
+    pairs = [("the", "bank"), ("bank", "rain"), ("<s>", "the"), ("fell", "unseen")]
+    first = [lm.logp(a, b) for a, b in pairs]
+    fresh = BigramModel(lm.unigrams, lm.bigrams, lm.alpha)
+    assert [lm.logp(a, b) for a, b in pairs] == first == [fresh.logp(a, b) for a, b in pairs]
+    assert "_known" not in pickle.loads(pickle.dumps(lm)).__getstate__() and lm._known
+    again = pickle.loads(pickle.dumps(lm))
+    assert again._known == {} and [again.logp(a, b) for a, b in pairs] == first
+    limit, restoration_lm._MAX_KNOWN = restoration_lm._MAX_KNOWN, 2
+    try:
+        again._known.clear()
+        assert [again.logp(a, b) for a, b in pairs] == first
+        assert len(again._known) <= 2 and [again.logp(a, b) for a, b in pairs] == first
+    finally:
+        restoration_lm._MAX_KNOWN = limit
 
 
 def test_the_wordnet_share_is_the_spun_words_weight_among_the_candidates_synonyms():
