@@ -482,7 +482,8 @@ def _glove_rank(candidate: str, spun_lemmas: set[str]) -> int:
     mine = [sim for j, sim in zip(top, sims) if j in spun]
     if not mine:  # not among the candidate's nearest: every one of them is closer
         return GLOVE_NEIGHBOURS
-    return min(GLOVE_NEIGHBOURS, sum(sim > max(mine) for sim in sims) - 1)  # less the candidate itself
+    closest = max(mine)
+    return min(GLOVE_NEIGHBOURS, sum(sim > closest for sim in sims) - 1)  # less the candidate itself
 
 
 @lru_cache(maxsize=100_000)
