@@ -116,13 +116,28 @@ def glove_neighbours(word: str) -> tuple[tuple[str, float], ...]:
 @lru_cache(maxsize=100_000)
 def glove_nearest(at: int) -> tuple[tuple[int, ...], tuple[float, ...]]:
     """The :data:`GLOVE_NEIGHBOURS` + 1 vocabulary rows closest to row ``at`` (itself among
-    them, as a rule), closest first, and their cosine similarities (float32's, exactly): one
-    product with the whole vocabulary per word, kept for the next time it is asked."""
+    them, as a rule), closest first, and their cosine similarities: one product with the whole
+    vocabulary per word, kept for the next time it is asked.
+
+    The product in float32 only shortlists them; their similarities are worked out again in
+    float64 (:func:`similarities`), since float32's last digits differ from one CPU's numeric
+    kernels to another's, and a similarity next to a cut or a rounding would then differ too."""
     _, _, unit = glove_table()
     sims = unit @ unit[at]
-    top = np.argpartition(-sims, GLOVE_NEIGHBOURS)[: GLOVE_NEIGHBOURS + 1]
-    top = top[np.lexsort((top, -sims[top]))]
-    return tuple(top.tolist()), tuple(sims[top].tolist())
+    short = np.argpartition(-sims, _SHORTLIST)[: _SHORTLIST + 1]
+    exact = similarities(short, at)
+    order = np.lexsort((short, -exact))[: GLOVE_NEIGHBOURS + 1]
+    return tuple(short[order].tolist()), tuple(exact[order].tolist())
+
+
+_SHORTLIST = 2 * GLOVE_NEIGHBOURS  # rows a float32 product keeps for float64 to rank
+
+
+def similarities(rows, at: int) -> np.ndarray:
+    """Cosine similarities of the vocabulary's ``rows`` with row ``at``, in float64 (the same to
+    about 1e-16 on any CPU)."""
+    _, _, unit = glove_table()
+    return unit[rows].astype(np.float64) @ unit[at].astype(np.float64)
 
 
 @lru_cache(maxsize=1)

@@ -31,7 +31,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from baselines.restoration_candidates import GLOVE_MIN_SIMILARITY, GLOVE_NEIGHBOURS, Found, glove_nearest, glove_table, word_candidates
+from baselines.restoration_candidates import GLOVE_MIN_SIMILARITY, GLOVE_NEIGHBOURS, Found, glove_nearest, glove_table, similarities, word_candidates
 from baselines.restoration_lm import END, START, BigramModel, TrigramCounts, original_text, web_bigrams
 from baselines.restorers import _key, count_rules
 from harness.core.lexical import analyses, inflect, is_content_word, is_function_word, load_moby, match_case, related_synonyms, zipf
@@ -471,12 +471,12 @@ def _glove_rank(candidate: str, spun_lemmas: set[str]) -> int:
     """Where the spun word stands among the candidate's GloVe neighbours: how many words of the
     vocabulary are closer to the candidate, at most :data:`GLOVE_NEIGHBOURS` (also when it is not
     among its nearest): an embedding spinner's pick for the candidate."""
-    index, _, unit = glove_table()
+    index, _, _ = glove_table()
     at = index.get(candidate.lower())
     spun = [index[w] for w in spun_lemmas if w in index]
     if at is None or not spun:
         return GLOVE_NEIGHBOURS
-    if float((unit[spun] @ unit[at]).max()) < GLOVE_MIN_SIMILARITY:  # too far to be among its nearest: no need to rank them
+    if float(similarities(spun, at).max()) < GLOVE_MIN_SIMILARITY:  # too far to be among its nearest: no need to rank them
         return GLOVE_NEIGHBOURS
     top, sims = glove_nearest(at)
     mine = [sim for j, sim in zip(top, sims) if j in spun]
@@ -503,11 +503,13 @@ def _candidate_vector(text: str) -> np.ndarray | None:
 
 
 def _mean_vector(words: list[str]) -> np.ndarray | None:
-    """The unit mean of the words' GloVe vectors (case-folded; unknown words left out), or None."""
+    """The unit mean of the words' GloVe vectors (case-folded; unknown words left out), or None:
+    in float64, so that its products (the meaning features) are the same on any CPU to about
+    1e-16 (float32's last digits differ between CPUs' numeric kernels)."""
     index, _, unit = glove_table()
     rows = [index[w.lower()] for w in words if w.lower() in index]
     if not rows:
         return None
-    v = unit[rows].mean(axis=0)
-    norm = float(np.linalg.norm(v))
+    v = unit[rows].astype(np.float64).mean(axis=0)
+    norm = math.sqrt(math.fsum(v * v))  # summed exactly: no numeric library's order
     return v / norm if norm else None

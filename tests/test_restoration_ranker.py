@@ -201,11 +201,12 @@ def test_the_glove_rank_is_where_the_spun_word_stands_among_the_candidates_neigh
     from baselines.restorer_ranker import _glove_rank
 
     index, vocab, unit = glove_table()
+    unit = unit.astype(np.float64)  # as the rank's similarities are
 
     def counted(candidate: str, spun: set[str]) -> int:
         rows = [index[w] for w in spun if w in index]
         sims = unit @ unit[index[candidate]]
-        if float((unit[rows] @ unit[index[candidate]]).max()) < 0.55:
+        if float(sims[rows].max()) < 0.55:
             return GLOVE_NEIGHBOURS
         return min(GLOVE_NEIGHBOURS, int((sims > sims[rows].max()).sum()) - 1)
 
@@ -223,6 +224,48 @@ def test_the_glove_rank_is_where_the_spun_word_stands_among_the_candidates_neigh
             assert _glove_rank(word, spun) == counted(word, spun), spun
     assert _glove_rank("rain", {"parliament"}) == GLOVE_NEIGHBOURS
     assert _glove_rank("heavy rain", {"storm"}) == _glove_rank("qqqzzx", {"storm"}) == GLOVE_NEIGHBOURS
+
+
+_FEATURES_IN_A_PROCESS = """
+import json, sys
+from threadpoolctl import threadpool_info
+from baselines.restorer_ranker import RankingRestorer, _Counts, _features
+from harness.core.tokens import tokenize
+docs = [[t.text for t in tokenize(line)] for line in sys.stdin.read().splitlines()]
+counts = _Counts.of(docs, [[] for _ in docs], [[] for _ in docs])
+out = []
+for doc in docs:
+    for s, e in [(1, 2), (2, 4), (len(doc) - 3, len(doc) - 2)]:
+        pool = RankingRestorer().pool(doc, s, e, counts)
+        out.append([list(pool), _features(doc, s, e, pool, counts).tolist()])
+print(json.dumps({"kernels": sorted({i.get("architecture") for i in threadpool_info() if i["internal_api"] == "openblas"}), "rows": out}))
+"""
+
+
+def test_the_rankers_features_are_the_same_whatever_numeric_kernels_the_cpu_gets():
+    """OpenBLAS picks its kernels by CPU, and float32 products' last digits differ between them
+    (a candidate's similarity next to a cut or a rounding then differs too, and the ranker's
+    entries would not reproduce on another machine). Forcing two kernels, the candidates are the
+    same and the features the same to 1e-12."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    text = ("The weighty downpour shut the main roads near the old harbour on Monday .\n"
+            "Officials declared that the financial institution would raise its loan costs again .\n"
+            "A big crowd gathered outside the stadium to watch the famous singer arrive .")
+    runs = {}
+    for kernel in ("Prescott", "Haswell"):
+        env = {**os.environ, "OPENBLAS_CORETYPE": kernel}
+        done = subprocess.run([sys.executable, "-c", _FEATURES_IN_A_PROCESS], input=text, capture_output=True, text=True, env=env, check=True)
+        runs[kernel] = json.loads(done.stdout.strip().splitlines()[-1])
+    if runs["Prescott"]["kernels"] == runs["Haswell"]["kernels"]:  # (Prescott's kernels call themselves Katmai)
+        pytest.skip(f"OpenBLAS here does not take a forced kernel (both runs used {runs['Haswell']['kernels']}): nothing to compare")
+    a, b = runs["Prescott"]["rows"], runs["Haswell"]["rows"]
+    assert [pool for pool, _ in a] == [pool for pool, _ in b] and all(pool for pool, _ in a)
+    for (_, x), (_, y) in zip(a, b):
+        assert np.allclose(np.array(x), np.array(y), rtol=0, atol=1e-12)
 
 
 def test_a_bigram_model_keeps_what_it_worked_out_out_of_its_pickle():
