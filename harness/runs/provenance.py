@@ -22,6 +22,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from harness.core.files import sha256_file
+from harness.runs import numeric_kernels
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 # The code every run is made with, and checked as a whole by the commit and git_dirty.
@@ -108,6 +109,9 @@ def hardware() -> dict:
     except OSError:
         pass
     info = {"cpu": cpu, "cores": os.cpu_count(), "platform": platform.platform(), "python": platform.python_version()}
+    kernels = numeric_kernels.used()
+    if kernels:  # what a rerun needs to give the same last digits (harness.runs.numeric_kernels)
+        info["numeric_kernels"] = kernels
     torch = sys.modules.get("torch")
     if torch is not None:
         info["torch"] = torch.__version__

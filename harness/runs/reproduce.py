@@ -43,6 +43,7 @@ from harness.core.configs import DEFAULT_CONFIG
 from harness.core.dataset import DatasetNotFound, default_data_dir, load
 from harness.core.errors import SpinbenchError
 from harness.core.fingerprints import read_fingerprints
+from harness.runs import numeric_kernels
 from harness.runs.board import close
 from harness.runs.provenance import REPO_ROOT
 from harness.runs.results import RunResults, results_json
@@ -254,7 +255,9 @@ class Workspace:
         return env
 
     def run(self, group: Group, function: str, compare: Compare) -> Reproduction:
-        """Reproduce one group (see the module docstring)."""
+        """Reproduce one group (see the module docstring): with the numeric kernels its entries
+        record (:mod:`harness.runs.numeric_kernels`), or, where they record none and this
+        machine's own kernels give other predictions, again with each other kernel this CPU runs."""
         started = time.monotonic()
         done = Reproduction(group)
         try:
@@ -263,29 +266,74 @@ class Workspace:
                 return done
             tree = self.tree(group.commit)
             data = self.data_for(group, tree)
-            out = self.root / "runs" / group.label.replace("/", "-")
-            job = {"function": function, "target": group.target, "params": group.params, "name": group.name, "configs": sorted(group.entries),
-                   "dataset": str(Path(data).absolute()), "out": str(out), "extra": group.extra}
-            status = _run([sys.executable, "-c", RUN_AT_COMMIT, json.dumps(job)], tree, self._env(tree, self.root / "cache" / group.label.replace("/", "-")))
-            if status == REFUSED:
-                done.problems.append(f"its target {group.target} cannot be imported from commit {group.commit[:12]} (see the lines above)")
-                return done
-            if status != 0:
-                done.problems.append(f"the commit's harness failed to rerun it (exit status {status}; see the lines above)")
-                return done
-            reran = rerun_results(out)
-            for config, (path, res) in sorted(group.entries.items()):
-                if config not in reran:
-                    done.problems.append(f"{config}: the rerun wrote no results")
-                    continue
-                problems, notes = compare(path, res, *reran[config], data)
-                done.problems += [f"{config}: {p}" for p in problems]
-                done.notes += [(config, n) for n in notes]
+            here = numeric_kernels.used()
+            recorded = sorted({k for _, res in group.entries.values() for k in (res.hardware or {}).get("numeric_kernels") or ()})
+            tried = []
+            for kernel in kernels_to_try(recorded, here):
+                problems, notes, compared = self._attempt(group, function, compare, tree, data, kernel)
+                tried.append(kernel)
+                if not problems:
+                    done.problems, done.notes = [], notes
+                    if kernel is not None:
+                        whose = "the kernels its entries record" if recorded else "its entries record none"
+                        note = f"rerun with OpenBLAS's {kernel} kernels ({whose}; this machine's own: {', '.join(here) or 'none'})"
+                        done.notes += [(config, note) for config in group.entries]
+                    break
+                if len(tried) == 1:
+                    done.problems = problems
+                if not compared:  # the rerun itself failed: other kernels would not help
+                    break
+                if len(tried) == 1 and not recorded:
+                    log.info("%s: its predictions differ with this machine's numeric kernels (%s); its entries record none: rerunning with others",
+                             group.label, ", ".join(here) or "none")
+            if done.problems and len(tried) > 1:
+                done.problems.append(f"nor with OpenBLAS's {', '.join(k for k in tried if k)} kernels")
         except SpinbenchError as err:
             done.problems.append(str(err))
         finally:
             done.seconds = time.monotonic() - started
         return done
+
+    def _attempt(self, group: Group, function: str, compare: Compare, tree: Path, data: Path, kernel: str | None) -> tuple[list[str], list, bool]:
+        """One rerun of the group (with OpenBLAS's ``kernel`` forced, when given, in its own fit
+        cache) compared with its entries: (problems, notes, whether the comparison was made)."""
+        label = group.label.replace("/", "-") + (f"-{kernel}" if kernel else "")
+        out = self.root / "runs" / label
+        job = {"function": function, "target": group.target, "params": group.params, "name": group.name, "configs": sorted(group.entries),
+               "dataset": str(Path(data).absolute()), "out": str(out), "extra": group.extra}
+        env = self._env(tree, self.root / "cache" / label)
+        if kernel is not None:
+            env["OPENBLAS_CORETYPE"] = kernel
+        status = _run([sys.executable, "-c", RUN_AT_COMMIT, json.dumps(job)], tree, env)
+        if status == REFUSED:
+            return [f"its target {group.target} cannot be imported from commit {group.commit[:12]} (see the lines above)"], [], False
+        if status != 0:
+            return [f"the commit's harness failed to rerun it (exit status {status}; see the lines above)"], [], False
+        reran = rerun_results(out)
+        problems, notes = [], []
+        for config, (path, res) in sorted(group.entries.items()):
+            if config not in reran:
+                problems.append(f"{config}: the rerun wrote no results")
+                continue
+            found, said = compare(path, res, *reran[config], data)
+            problems += [f"{config}: {p}" for p in found]
+            notes += [(config, n) for n in said]
+        return problems, notes, True
+
+
+def kernels_to_try(recorded: list[str], here: list[str]) -> list[str | None]:
+    """The numeric kernels to rerun with, in turn (None: this machine's own): the one the entries
+    record where it is not this machine's and this CPU runs it; where they record none, this
+    machine's, then each other kernel this CPU runs.
+
+    >>> kernels_to_try(["Haswell"], ["Haswell"]), kernels_to_try(["Itanium"], ["Haswell"])
+    ([None], [None])
+    """
+    if recorded:
+        if len(recorded) == 1 and recorded != here and numeric_kernels.runnable(recorded[0]):
+            return [recorded[0]]
+        return [None]
+    return [None, *(k for k in numeric_kernels.KERNELS if k not in here and numeric_kernels.runnable(k))]
 
 
 def _has_revision(dataset: Path, group: Group) -> bool:
