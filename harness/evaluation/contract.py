@@ -1,6 +1,6 @@
 """The detector contract, shaped like a scikit-learn estimator.
 
-A detector sees documents as lists of token strings (from :func:`harness.tokenize`)::
+A detector sees documents as lists of token strings (``[t.text for t in harness.tokenize(text)]``)::
 
     class MyDetector:
         def __init__(self, alpha=1.0):          # store hyperparameters only
