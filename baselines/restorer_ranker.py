@@ -24,6 +24,7 @@ below a cut it chooses on ``news``/validation (``docs/restoration.md``).
 
 from __future__ import annotations
 
+import logging
 import math
 import random
 from collections import Counter
@@ -55,6 +56,7 @@ COMBOS = 10  # piece-by-piece rewrites kept per span
 MAX_COMBO_WORDS = 6  # longest span rewritten piece by piece
 MAX_PIECE_WORDS = 3  # longest run of words a piece may be
 _MAX_KEPT = 500_000  # restored spans kept for reuse; beyond it the table starts afresh
+logger = logging.getLogger(__name__)
 
 
 class RankingRestorer:
@@ -92,6 +94,8 @@ class RankingRestorer:
         if len(set(y.tolist())) < 2:  # too little data to learn from: a constant model
             self.model_, self.prior_ = None, float(y.mean()) if len(y) else 0.0
         else:
+            logger.info("ranker: fitting %s rounds of gradient-boosted trees on %s candidates (%s of them originals)...", self.max_iter,
+                        f"{len(y):,}", f"{int(y.sum()):,}")
             self.model_, self.prior_ = _classifier(self.max_iter, self.learning_rate, self.max_leaf_nodes, self.min_samples_leaf, self.seed).fit(X, y), None
         self.counts_ = _Counts.of(docs, spans, originals)
         return self

@@ -228,6 +228,8 @@ def test_a_predictions_file_scored_alone_says_its_per_document_cut_is_the_splits
         ("toy_detectors:TooFew", ["scores for document", "tokens"]),
         ("toy_detectors:TooMany", ["scores for document", "tokens"]),
         ("toy_detectors:RaisesInFit", ["failed in fit: RuntimeError: boom in fit"]),
+        ("toy_detectors:NeedsAnExtra", ["failed in fit: ModuleNotFoundError: No module named 'sentence_transformers' (it comes with spinbench's "
+                                        "embedding extra: python -m pip install -e \".[embedding]\")"]),
         ("toy_detectors:RaisesInPredict", ["failed in predict_token_proba: KeyError: 'no such word'"]),
         ("toy_detectors:FitReturnsNone", ["fit returned None; it must return self"]),
     ],
@@ -237,6 +239,11 @@ def test_bad_detectors_are_named_and_nothing_is_written(tmp_path, data, capsys, 
     assert code == 2
     one_line_error(err, f"detector {model!r}", *needles)
     assert not (tmp_path / "out").exists()
+
+
+def test_a_missing_package_that_no_extra_brings_gets_no_install_hint(tmp_path, data, capsys):
+    code, _, err = run_cli(capsys, "--model", "toy_detectors:NeedsAnUnknownPackage", "--dataset", data, "--out", str(tmp_path / "out"))
+    assert code == 2 and "No module named 'qqqzzx'" in err and "extra" not in err
 
 
 def test_the_first_bad_document_is_named(tmp_path, data, capsys):

@@ -69,6 +69,19 @@ class RaisesInFit(_Base):
         return [[0.5] * len(doc) for doc in docs]
 
 
+class NeedsAnExtra(RaisesInFit):
+    """Fits with a package that comes with spinbench's embedding extra, which is missing (as
+    after the README's main set-up alone)."""
+
+    def fit(self, docs, labels):
+        raise ModuleNotFoundError("No module named 'sentence_transformers'", name="sentence_transformers")
+
+
+class NeedsAnUnknownPackage(RaisesInFit):
+    def fit(self, docs, labels):
+        raise ModuleNotFoundError("No module named 'qqqzzx'", name="qqqzzx")
+
+
 class RaisesInPredict(_Base):
     def predict_token_proba(self, docs):
         raise KeyError("no such word")

@@ -32,7 +32,29 @@ def call(name: str, method: str, fn: Callable, *args):
     except SpinbenchError:
         raise
     except Exception as err:
-        raise DetectorError(f"detector {name!r} failed in {method}: {err.__class__.__name__}: {err}") from err
+        raise DetectorError(f"detector {name!r} failed in {method}: {err.__class__.__name__}: {err}{_install_hint(err)}") from err
+
+
+def _install_hint(err: Exception) -> str:
+    """Where a missing module comes with one of spinbench's extras (``embedding``: torch and
+    sentence-transformers), the command that installs it; else nothing. Read from the installed
+    package's own requirements, so it says what ``pyproject.toml`` says."""
+    if not isinstance(err, ModuleNotFoundError) or not err.name:
+        return ""
+    import re
+    from importlib.metadata import PackageNotFoundError, requires
+
+    try:
+        requirements = requires("spinbench") or []
+    except PackageNotFoundError:
+        return ""
+    wanted = err.name.partition(".")[0].lower()
+    for requirement in requirements:
+        name, _, marker = requirement.partition(";")
+        extra = re.search(r"extra\s*==\s*['\"]([^'\"]+)['\"]", marker)
+        if extra and re.split(r"[\s<>=!~\[(]", name.strip(), maxsplit=1)[0].lower().replace("-", "_") == wanted:
+            return f" (it comes with spinbench's {extra.group(1)} extra: python -m pip install -e \".[{extra.group(1)}]\")"
+    return ""
 
 
 def fit_method(name: str, detector):
