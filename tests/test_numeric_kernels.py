@@ -30,8 +30,8 @@ def rerun(monkeypatch, tmp_path):
     monkeypatch.setattr(reproduce, "_run", run)
     monkeypatch.setattr(reproduce, "rerun_results", lambda out: {c: ({}, Path(out) / f"{c}.json") for c in ("news", "unseen-domain")})
 
-    def go(recorded, makes):
-        entry = SimpleNamespace(harness={"git_dirty": False}, hardware={"numeric_kernels": recorded} if recorded else {})
+    def go(recorded, makes, torch=None):
+        entry = SimpleNamespace(harness={"git_dirty": False}, hardware=({"numeric_kernels": recorded} if recorded else {}) | ({"torch": torch} if torch else {}))
         group = reproduce.Group("fake", "fake", "a" * 40, "fake:Model", {}, {c: (tmp_path / f"{c}.json", entry) for c in ("news", "unseen-domain")})
         used = lambda: calls[-1][0] or "Haswell"  # noqa: E731
         compare = lambda *args: ([] if used() == makes else ["its predictions differ"], ["scores match"])  # noqa: E731
@@ -66,6 +66,11 @@ def test_an_entry_no_kernel_reproduces_names_them_all(rerun):
     line, kernels, _ = rerun(None, "Itanium")
     assert kernels == [None, "SkylakeX", "Sandybridge"]
     assert line.endswith("NOT reproduced: news: its predictions differ; unseen-domain: its predictions differ; nor with OpenBLAS's SkylakeX, Sandybridge kernels")
+
+
+def test_a_model_that_ran_on_torch_is_rerun_once(rerun):
+    line, kernels, _ = rerun(None, "SkylakeX", torch="2.13.0+cpu")
+    assert kernels == [None] and "NOT reproduced" in line and "nor with" not in line
 
 
 def test_a_kernel_this_cpu_cannot_run_is_never_forced(monkeypatch):

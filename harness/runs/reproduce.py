@@ -268,8 +268,9 @@ class Workspace:
             data = self.data_for(group, tree)
             here = numeric_kernels.used()
             recorded = sorted({k for _, res in group.entries.values() for k in (res.hardware or {}).get("numeric_kernels") or ()})
+            on_torch = any((res.hardware or {}).get("torch") for _, res in group.entries.values())
             tried = []
-            for kernel in kernels_to_try(recorded, here):
+            for kernel in kernels_to_try(recorded, here, on_torch):
                 problems, notes, compared = self._attempt(group, function, compare, tree, data, kernel)
                 tried.append(kernel)
                 if not problems:
@@ -321,14 +322,17 @@ class Workspace:
         return problems, notes, True
 
 
-def kernels_to_try(recorded: list[str], here: list[str]) -> list[str | None]:
+def kernels_to_try(recorded: list[str], here: list[str], on_torch: bool = False) -> list[str | None]:
     """The numeric kernels to rerun with, in turn (None: this machine's own): the one the entries
     record where it is not this machine's and this CPU runs it; where they record none, this
-    machine's, then each other kernel this CPU runs.
+    machine's, then each other kernel this CPU runs. A model that ran on torch is rerun once:
+    torch's own kernels, not OpenBLAS's, move its digits, and its bound allows for them.
 
-    >>> kernels_to_try(["Haswell"], ["Haswell"]), kernels_to_try(["Itanium"], ["Haswell"])
-    ([None], [None])
+    >>> kernels_to_try(["Haswell"], ["Haswell"]), kernels_to_try(["Itanium"], ["Haswell"]), kernels_to_try([], ["Haswell"], on_torch=True)
+    ([None], [None], [None])
     """
+    if on_torch:
+        return [None]
     if recorded:
         if len(recorded) == 1 and recorded != here and numeric_kernels.runnable(recorded[0]):
             return [recorded[0]]
