@@ -27,7 +27,7 @@ from collections import Counter
 import numpy as np
 
 from baselines.classifier_features import Features, build_lexicon
-from harness.evaluation.contract import Interval
+from harness.evaluation.contract import Interval, check_docs
 
 logger = logging.getLogger(__name__)
 
@@ -70,6 +70,7 @@ class ClassifierDetector:
     def fit(self, docs: list[list[str]], labels: list[list[int]]):
         from sklearn.linear_model import LogisticRegression
 
+        docs = check_docs(docs, labels)
         self.lexicon_ = build_lexicon(docs, self.n_synonyms)
         self._features = None
         families = self._families(docs)
@@ -90,6 +91,7 @@ class ClassifierDetector:
         return self
 
     def predict_token_proba(self, docs: list[list[str]]) -> list[list[float]]:
+        docs = check_docs(docs)
         if not any(docs):
             return [[] for _ in docs]
         proba = self.model_.predict_proba(self._matrix(self._families(docs)))[:, 1]

@@ -27,7 +27,7 @@ from collections import Counter
 from pathlib import Path
 
 from harness.core.tokens import normalize, tokenize
-from harness.evaluation.contract import Interval
+from harness.evaluation.contract import Interval, check_docs
 
 
 def read_external_lexicon(path: str | Path) -> dict[tuple[str, ...], str]:
@@ -79,6 +79,7 @@ class LexiconDetector:
         self.external_score = external_score
 
     def fit(self, docs: list[list[str]], labels: list[list[int]]):
+        docs = check_docs(docs, labels)
         keys = [[normalize(t) for t in doc] for doc in docs]
         spun: Counter = Counter()
         for doc, lab in zip(keys, labels):
@@ -112,6 +113,7 @@ class LexiconDetector:
         return self
 
     def predict_token_proba(self, docs: list[list[str]]) -> list[list[float]]:
+        docs = check_docs(docs)
         scores, prefixes, prior, max_n = self.scores_, self.prefixes_, self.prior_, self.max_n
         get = scores.get
         out = []

@@ -31,7 +31,7 @@ from pathlib import Path
 import numpy as np
 
 from harness.core.wordpieces import IGNORE, encode, pad, piece_labels, quiet_transformers, resolve_device, special_tokens, token_scores, windows
-from harness.evaluation.contract import Interval, OneOf
+from harness.evaluation.contract import Interval, OneOf, check_docs
 
 LABELS = {0: "clean", 1: "spun"}
 PREDICT_BATCH = 32  # windows per forward pass when predicting (scores do not depend on it)
@@ -141,6 +141,7 @@ class TransformerDetector:
         return out
 
     def fit(self, docs: list[list[str]], labels: list[list[int]]):
+        docs = check_docs(docs, labels)
         import torch
         from tqdm.auto import tqdm
         from transformers import AutoModelForTokenClassification, AutoTokenizer
@@ -229,6 +230,7 @@ class TransformerDetector:
         return self._model, self._tokenizer
 
     def predict_token_proba(self, docs: list[list[str]]) -> list[list[float]]:
+        docs = check_docs(docs)
         model, tokenizer = self._loaded()
         return token_scores(model, tokenizer, docs, spun_ids=[1], max_length=self.max_length, stride=self.stride,
                             aggregate="first", batch_size=PREDICT_BATCH, device=resolve_device(self.device))

@@ -115,3 +115,33 @@ def test_model_args_values_in_quotes_may_hold_commas():
     assert parse_model_args("name=O'Brien,max_n=2") == {"name": "O'Brien", "max_n": 2}  # an apostrophe inside a value is text
     with pytest.raises(ValueError, match="quote \" is not closed"):
         parse_model_args('lexicon="/tmp/a,b.txt')
+
+
+@pytest.mark.parametrize("name", ["lexicon", "classifier", "transformer"])
+def test_baselines_take_tokenize_output_and_refuse_untokenized_text(name, request):
+    """harness.tokenize's Token objects score as their text; a document given as one string, or
+    labels that do not match the tokens, are refused with a message that says what to pass."""
+    from harness.core.tokens import tokenize
+    from harness.evaluation import conformance
+    from harness.evaluation.contract import BadDocuments
+
+    params = {}
+    if name == "transformer":
+        params = {"model_name": str(request.getfixturevalue("tiny_hf_model")), "max_length": 16, "stride": 8}
+    texts = [s for s, _ in conformance._TRAIN]
+    labels = [list(y) for _, y in conformance._TRAIN]
+    as_text = make_detector(name, params).fit(conformance._docs(texts), labels)
+    as_tokens = make_detector(name, params).fit([tokenize(s) for s in texts], labels)
+    test = [tokenize(s) for s in conformance._TEST]
+    expected = as_text.predict_token_proba([[t.text for t in doc] for doc in test])
+    assert as_tokens.predict_token_proba(test) == expected
+    assert as_text.predict_token_proba(test) == expected
+
+    with pytest.raises(BadDocuments, match=r"docs\[0\] is a str, not a list of tokens: .*harness.tokenize"):
+        make_detector(name, params).fit(texts, labels)
+    with pytest.raises(BadDocuments, match=r"docs\[1\] is a str"):
+        as_text.predict_token_proba([["Rain"], "Heavy rain"])
+    with pytest.raises(BadDocuments, match=r"labels\[2\] has 9 labels for 10 tokens"):
+        make_detector(name, params).fit(conformance._docs(texts), labels[:2] + [labels[2][:9]] + labels[3:])
+    with pytest.raises(BadDocuments, match=r"docs\[0\]\[1\] is an int, not a token string"):
+        as_text.predict_token_proba([["Rain", 3]])

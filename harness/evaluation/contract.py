@@ -33,6 +33,7 @@ import numpy as np
 from harness.core.checks import is_finite_number
 from harness.core.errors import SpinbenchError
 from harness.core.registry import did_you_mean
+from harness.core.tokens import Token
 
 
 @runtime_checkable
@@ -195,6 +196,72 @@ def check_params(cls: type, params: dict, model: str) -> dict:
         if problem:
             raise BadHyperparameter(f"model {model!r}: {problem}")
         out[name] = float(value) if isinstance(accepted[name].default, float) and isinstance(value, int) else value
+    return out
+
+
+class BadDocuments(SpinbenchError, TypeError):
+    """Documents (or labels) not in the shape a detector takes: lists of token strings."""
+
+
+_DOCS_SHAPE = "documents as lists of token strings, e.g. [[t.text for t in harness.tokenize(text)] for text in texts]"
+
+
+def _a(value: object) -> str:
+    name = type(value).__name__
+    return f"{'an' if name[:1].lower() in 'aeiou' else 'a'} {name}"
+
+
+def _token_texts(doc: object, i: int, what: str) -> list[str]:
+    if isinstance(doc, str):
+        raise BadDocuments(f"{what}[{i}] is a str, not a list of tokens: pass {_DOCS_SHAPE}")
+    if not isinstance(doc, Sequence):
+        raise BadDocuments(f"{what}[{i}] is {_a(doc)}, not a list of tokens: pass {_DOCS_SHAPE}")
+    if all(type(t) is str for t in doc):
+        return doc if isinstance(doc, list) else list(doc)
+    out = []
+    for j, t in enumerate(doc):
+        if isinstance(t, str):
+            out.append(str(t))
+        elif isinstance(t, Token):
+            out.append(t.text)
+        else:
+            raise BadDocuments(f"{what}[{i}][{j}] is {_a(t)}, not a token string: pass {_DOCS_SHAPE}")
+    return out
+
+
+def check_docs(docs: object, labels: object = None, what: str = "docs") -> list[list[str]]:
+    """``docs`` as lists of token strings, checked the way scikit-learn's ``check_X_y`` checks its
+    input at the top of ``fit`` (and ``labels``, when given, one 0/1 per token).
+
+    The :class:`~harness.core.tokens.Token` objects of :func:`harness.tokenize` are taken as their
+    text; a document given as one string, or tokens of another type, is refused with a message that
+    says what to pass. A document already a list of strings is returned as it is (no copy).
+
+    >>> from harness import tokenize
+    >>> check_docs([tokenize("Weighty rain fell.")])
+    [['Weighty', 'rain', 'fell', '.']]
+    >>> check_docs(["Weighty rain fell."])
+    Traceback (most recent call last):
+    ...
+    harness.evaluation.contract.BadDocuments: docs[0] is a str, not a list of tokens: pass documents as lists of token strings, e.g. [[t.text for t in harness.tokenize(text)] for text in texts]
+    >>> check_docs([["a", "b"]], [[0]])
+    Traceback (most recent call last):
+    ...
+    harness.evaluation.contract.BadDocuments: labels[0] has 1 label for 2 tokens: one 0/1 label per token
+    """
+    if isinstance(docs, str) or not isinstance(docs, Sequence):
+        raise BadDocuments(f"{what} is {_a(docs)}, not a list of documents: pass {_DOCS_SHAPE}")
+    out = [_token_texts(doc, i, what) for i, doc in enumerate(docs)]
+    if labels is not None:
+        if isinstance(labels, str) or not isinstance(labels, Sequence | np.ndarray):
+            raise BadDocuments(f"labels is {_a(labels)}, not a list of per-token 0/1 lists")
+        if len(labels) != len(out):
+            raise BadDocuments(f"{len(labels)} label lists for {len(out)} documents: one list of 0/1 labels per document")
+        for i, (doc, lab) in enumerate(zip(out, labels)):
+            n = len(lab) if isinstance(lab, Sequence | np.ndarray) and not isinstance(lab, str) else None
+            if n != len(doc):
+                got = f"{n} label{'s' * (n != 1)}" if n is not None else _a(lab)
+                raise BadDocuments(f"labels[{i}] has {got} for {len(doc)} tokens: one 0/1 label per token")
     return out
 
 
