@@ -185,3 +185,4 @@ def test_the_table_says_when_a_group_is_too_small_for_an_interval(tmp_path, tiny
     small = [r for r in rows if int(r[1]) < MIN_GROUP_DOCUMENTS]
     assert small and all(" ".join(r).endswith("(too few documents)") for r in small), out
     assert all(" ".join(r).endswith("]") for r in rows if int(r[1]) >= MIN_GROUP_DOCUMENTS), out
+

@@ -293,3 +293,31 @@ def test_a_small_groups_row_keeps_its_columns_apart():
     results.scores["false_alarms"]["documents_flagged"] = {"value": None, "ci95": [None, None]}
     [row] = [line for line in results.summary().splitlines() if line.strip().startswith("unknown")]
     assert re.search(r"0\.692\s+0\.692\s+0\.692 \(too few documents\)$", row), row
+
+
+def test_the_summary_lists_clean_first_then_regimes_and_rate_bands_in_their_order():
+    results = harness.Results.example()
+    m = {"value": 0.5, "ci95": [0.4, 0.6]}
+    row = {"documents": 20, "tokens": 900, "precision": m, "recall": m, "f1": m}
+    results.scores["breakdown"] = {"rate_band": {b: row for b in ("heavy", "clean", "light", "low", "medium")},
+                                   "regime": {r: row for r in ("partial", "clean", "sparse", "whole")}}
+
+    def shown(kind):
+        table = results.summary().split(f"token scores by {kind}:\n", 1)[1].split("\n\n")[0]
+        return [line.split()[0] for line in table.splitlines()[1:]]
+
+    assert shown("rate band") == ["clean", "low", "light", "medium", "heavy"]
+    assert shown("regime") == ["clean", "whole", "sparse", "partial"]
+
+
+def test_the_summary_keeps_the_level_tables_columns_apart_for_a_small_split():
+    import dataclasses
+    import re
+
+    results = harness.Results.example()
+    for level in ("token", "span_strict", "span_partial", "document"):
+        for metric in ("precision", "recall", "f1"):
+            results.scores[level][metric] = {"value": 0.674, "ci95": [None, None]}
+    results.dataset = dataclasses.replace(results.dataset, documents=2)
+    [row] = [line for line in results.summary().splitlines() if line.startswith("span (partial)")]
+    assert re.fullmatch(r"span \(partial\)( +0\.674 \(too few documents\)){3}", row), row

@@ -75,12 +75,14 @@ def test_for_split_the_rule_estimates_its_spun_share_and_cuts_near_the_best_f1(s
     assert applied.token_shift == pytest.approx(shift, abs=0.5) or y.mean() < 0.05  # a few dozen spun tokens cannot place their distribution
     f1 = lambda t: prf(((s >= t) & y).sum(), ((s >= t) & ~y).sum(), ((s < t) & y).sum())[2]  # noqa: E731
     described = applied.describe()
-    assert described.startswith(f"thresholds token {applied.token:.4f}, document {applied.document:.4f}: ")
+    head, token_line, document_line = described.split("\n")
+    assert head == f"thresholds token {applied.token:.4f}, document {applied.document:.4f}, set by the rule from this split's scores (not its labels)"
+    assert token_line.startswith(f"  tokens: about {applied.token_spun_share:.1%} spun") and document_line.startswith("  documents: about ")
     if applied.token_spun_share < chosen.token_reference.spun_share:
         share = f"{chosen.token_reference.spun_share:.1%}"
-        assert applied.token == chosen.validation_token and f"kept: estimated to be spun less than news/validation ({share})" in described.split("; documents:")[0]
+        assert applied.token == chosen.validation_token and f"kept: estimated less spun than news/validation ({share})" in token_line
         # read back from a file, the reference is gone and so is which reason held
-        assert "or no cut does better" in Thresholds.from_json(applied.to_json()).describe()
+        assert "or no cut scores better" in Thresholds.from_json(applied.to_json()).describe()
     else:
         assert f1(applied.token) >= f1(best_f1_cut(y, s)) - 0.05
     assert (applied.validation_token, applied.rule, applied.chosen_on) == (chosen.validation_token, chosen.rule, chosen.chosen_on)

@@ -149,6 +149,22 @@ def news_style_configs() -> list[str]:
     return [name for name, spec in CONFIGS.items() if spec.source == source]
 
 
+def breakdown_order(kind: str, groups) -> list[str]:
+    """The groups of a score breakdown (``regime``, ``recipe``, ``rate_band``, ``domain``) in the
+    order tables show them: the clean group first, then regimes and rate bands in their own order
+    (low to heavy), and any other group by name.
+
+    >>> breakdown_order("rate_band", ["medium", "clean", "heavy", "light", "low"])
+    ['clean', 'low', 'light', 'medium', 'heavy']
+    >>> breakdown_order("recipe", ["wordnet", "none", "mixed"])
+    ['none', 'mixed', 'wordnet']
+    """
+    order = (CLEAN_REGIME, CLEAN_RECIPE, CLEAN_BAND) + {"rate_band": RATE_BANDS, "regime": REGIMES}.get(kind, ())
+    names = set(groups)
+    first = list(dict.fromkeys(g for g in order if g in names))
+    return first + sorted(names - set(first))
+
+
 def rate_band(rate: float) -> str:
     """Light / medium / heavy (see ``RATE_BAND_EDGES``), the bands scores are broken down by.
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from harness.core.configs import CLEAN_BAND, CLEAN_RECIPE
+from harness.core.configs import CLEAN_BAND, CLEAN_RECIPE, breakdown_order
 from harness.evaluation.thresholds import RULE_NAME
 from harness.runs.formatting import score_text, summary_text
 
@@ -25,7 +25,7 @@ def format_table(results) -> str:
         f"{'level':<14}{'precision':>24}{'recall':>24}{'F1':>24}",
     ]
     for key, label in (("token", "token"), ("span_strict", "span (strict)"), ("span_partial", "span (partial)"), ("document", "document")):
-        lines.append(f"{label:<14}" + "".join(f"{cell(s[key][m], d.documents):>24}" for m in ("precision", "recall", "f1")))
+        lines.append(f"{label:<14}" + "".join(f" {cell(s[key][m], d.documents).strip():>23}" for m in ("precision", "recall", "f1")))
     for level in ("token", "document"):
         lines.append(f"{level:<14}  AUROC {cell(s[level]['auroc'], d.documents)}   AUPRC {cell(s[level]['auprc'], d.documents)}   (no threshold)")
     per_doc = s.get("per_document")  # absent from results scored before it was added
@@ -45,7 +45,8 @@ def format_table(results) -> str:
     )
     for kind, table in s["breakdown"].items():
         lines += ["", f"token scores by {kind.replace('_', ' ')}:", f"  {'group':<16}{'docs':>6}{'tokens':>9}{'precision':>11}{'recall':>9} {'F1':>26}"]
-        for key, row in table.items():
+        for key in breakdown_order(kind, table):
+            row = table[key]
             if key in CLEAN_GROUPS:  # no spun token: precision, recall and F1 say nothing here
                 lines.append(f"  {key:<16}{row['documents']:>6}{row['tokens']:>9}   clean documents: see false alarms above")
                 continue

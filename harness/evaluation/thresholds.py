@@ -110,14 +110,16 @@ class Thresholds:
         return replace(self, token=token, document=document, **estimates)
 
     def describe(self) -> str:
-        """One line for people: the cuts used and how they were set."""
+        """For people: the cuts used and how they were set (under the rule, a first line, then
+        one indented line for tokens and one for documents)."""
         used = f"token {self.token:.4f}, document {self.document:.4f}"
         if self.rule != RULE_NAME:
             if GIVEN in self.chosen_on and self.chosen_on != GIVEN:
                 return f"thresholds {used} ({self.chosen_on})"
             origin = "given by hand" if self.chosen_on == GIVEN else f"as recorded; chosen on {self.chosen_on}"
             return f"thresholds {used} ({origin})"
-        parts, estimated = [], []
+        validation = THRESHOLDS_CHOSEN_ON
+        lines, estimated = [], []
         for unit, share, shift, cut, applied, ref in (
                 ("token", self.token_spun_share, self.token_shift, self.validation_token, self.token, self.token_reference),
                 ("document", self.document_spun_share, self.document_shift, self.validation_document, self.document, self.document_reference)):
@@ -125,23 +127,25 @@ class Thresholds:
                 continue
             estimated.append(share is not None)
             if share is None:
-                small = (f"under {MIN_TOKENS:,} tokens, or one text not clearly more spun than {THRESHOLDS_CHOSEN_ON}" if unit == "token"
+                small = (f"under {MIN_TOKENS:,} tokens, or one text not clearly more spun than {validation}" if unit == "token"
                          else f"under {MIN_DOCUMENTS} documents")
-                parts.append(f"{unit}s: the F1-optimal cut on {THRESHOLDS_CHOSEN_ON} ({cut:.4f}), too few to estimate from ({small})")
+                lines.append(f"{unit}s: {validation}'s F1-optimal cut {cut:.4f}, kept: too few to estimate from ({small})")
+                continue
+            lower = (f"; its spun {unit}s score lower than on {validation} (by {0.0 - shift:.2f} in log-odds, "
+                     "as under a spinner the detector was not trained on)") if shift else ""
+            if applied != cut:
+                why = f"cut where the estimate scores best ({validation}'s F1-optimal cut: {cut:.4f})"
+            elif ref is None:  # read back from a file: which reason held is not recorded
+                why = f"{validation}'s F1-optimal cut {cut:.4f}, kept: estimated less spun than {validation}, or no cut scores better"
+            elif share < ref.spun_share:
+                why = f"{validation}'s F1-optimal cut {cut:.4f}, kept: estimated less spun than {validation} ({ref.spun_share:.1%})"
             else:
-                kept = ""
-                if applied == cut and ref is None:  # read back from a file: which reason held is not recorded
-                    kept = f", kept: estimated to be spun less than {THRESHOLDS_CHOSEN_ON}, or no cut does better"
-                elif applied == cut:
-                    kept = (f", kept: estimated to be spun less than {THRESHOLDS_CHOSEN_ON} ({ref.spun_share:.1%})" if share < ref.spun_share
-                            else ", kept: no cut does better under the fitted model")
-                lower = (f", its spun {unit}s scored lower than on {THRESHOLDS_CHOSEN_ON} (by {0.0 - shift:.2f} in log-odds, "
-                         "as a spinner the detector was not trained on)") if shift else ""
-                parts.append(f"{unit}s: about {share:.1%} spun{lower}; the F1-optimal cut on {THRESHOLDS_CHOSEN_ON} {cut:.4f}{kept}")
+                why = f"{validation}'s F1-optimal cut {cut:.4f}, kept: no other cut scores better on the model fitted to these scores"
+            lines.append(f"{unit}s: about {share:.1%} spun{lower}; {why}")
         mixed = f" ({self.chosen_on})" if GIVEN in self.chosen_on else ""
-        head = ("" if not any(estimated) else "the rule, from this split's scores without its labels; " if all(estimated)
-                else "the rule, from this split's scores without its labels where it is large enough; ")
-        return f"thresholds {used}{mixed}: {head}" + "; ".join(parts)
+        head = ("" if not any(estimated) else ", set by the rule from this split's scores (not its labels)" if all(estimated)
+                else ", set by the rule from this split's scores (not its labels) where it is large enough")
+        return f"thresholds {used}{mixed}{head}" + "".join(f"\n  {line}" for line in lines)
 
     @classmethod
     def given(cls, token: float | None, document: float | None) -> tuple[float | None, float | None] | None:

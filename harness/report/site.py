@@ -22,7 +22,7 @@ from pathlib import Path
 import numpy as np
 from markupsafe import Markup
 
-from harness.core.configs import CONFIGS, RATE_BANDS, REGIMES
+from harness.core.configs import CONFIGS, breakdown_order
 from harness.core.dataset import Split
 from harness.core.errors import SpinbenchError
 from harness.core.files import write_text
@@ -45,17 +45,12 @@ BREAKDOWNS = (("regime", "spin regime"), ("recipe", "spinner recipe"), ("rate_ba
 TEXT_COLUMNS = ("rank", "model", "date")
 
 
-def groups_in_order(kind: str, names) -> list[str]:
-    order = {"rate_band": RATE_BANDS, "regime": REGIMES}.get(kind, ())
-    return [b for b in order if b in names] + sorted(set(names) - set(order))
-
-
 def groups_with_spun_tokens(split: Split, kind: str) -> list[str]:
     """The groups of a breakdown that have spun tokens, so an F1 (clean documents have none)."""
     gold = split.gold
     keys = breakdown_groups(gold)[kind]
     spun = np.add.reduceat(gold.labels, gold.offsets[:-1]) > 0 if len(gold) else []
-    return groups_in_order(kind, {k for k, has in zip(keys, spun) if has})
+    return breakdown_order(kind, {k for k, has in zip(keys, spun) if has})
 
 
 def config_section(runs: list[Run], colors: dict[str, str]) -> dict:
@@ -105,7 +100,7 @@ def model_page(env, model: str, runs: list[Run], models: list[str]) -> str:
             groups = s["breakdown"].get(kind, {})
             scored = set(groups_with_spun_tokens(run.gold, kind))
             rows_of_kind = []
-            for g in groups_in_order(kind, groups):
+            for g in breakdown_order(kind, groups):
                 row = groups[g]
                 if g in scored:
                     rows_of_kind.append({"group": g, "documents": row["documents"], "precision": score_text(row["precision"], False),
