@@ -238,3 +238,20 @@ def test_the_rule_keeps_the_calibration_cut_below_calibration_s_spun_share(calib
     assert cut == 0.6 and est.spun == pytest.approx(0.05, abs=0.01)
     cut, est = rule_cut(calibration, heavy, keep=0.6)
     assert cut == best_expected_f1_cut(calibration, est, heavy, keep=0.6) and cut < 0.6
+
+
+def test_the_token_rule_keeps_the_calibration_cut_where_only_the_lowest_shift_fits(calibration):
+    """Clean text unlike calibration's (a new domain: every score a little higher, nothing spun)
+    is read as a fifth or more spun by a spinner at the lowest shift allowed; the token rule keeps
+    the cut given there, while a split spun by an unseen spinner that the shifts can describe still
+    gets its own cut."""
+    from harness.evaluation.quantification import at_shift_limit
+
+    rng = np.random.default_rng(5)
+    other_domain = rng.beta(3, 6, 20_000)
+    cut, est = rule_cut(calibration, other_domain, keep=0.6)
+    assert at_shift_limit(calibration, est) and est.spun > calibration.spun_share and cut < 0.4  # a fifth of clean text flagged
+    assert rule_cut(calibration, other_domain, keep=0.6, trust_shift_limit=False) == (0.6, est)
+    unseen, _ = draws(rng, 20_000, 0.3, shift=-1.0)
+    cut, est = rule_cut(calibration, unseen, keep=0.6, trust_shift_limit=False)
+    assert not at_shift_limit(calibration, est) and est.shift == pytest.approx(-1.0, abs=0.5) and cut < 0.6

@@ -26,7 +26,9 @@ validation.
 
 The cut (:func:`rule_cut`) is the one whose F1 under the fitted model is highest
 (:func:`best_expected_f1_cut`), where the split is estimated to be spun at least as much as the
-validation split; below that, the validation split's F1-optimal cut. A lightly spun split moves
+validation split; below that, the validation split's F1-optimal cut, and for tokens also where
+the fit takes the lowest shift allowed (the mixture then explains the scores by no spinner it
+can describe: text unlike validation's, as a new domain, whose high clean scores it reads as swaps). A lightly spun split moves
 the model's spun share by less than the model's misfit to real scores (a few tenths of a percent
 of the tokens at each cut), so its estimate cannot place the cut; where much is spun it can, and
 the cut follows the spun scores down when a spinner the detector was not trained on lowers them.
@@ -256,12 +258,21 @@ def best_expected_f1_cut(ref: Reference, est: Estimate, scores: Sequence[float],
     return float(cuts[int(np.argmax(f1))])
 
 
-def rule_cut(ref: Reference, scores: Sequence[float], keep: float) -> tuple[float, Estimate]:
+def at_shift_limit(ref: Reference, est: Estimate) -> bool:
+    """Whether the fit took the lowest shift ``ref`` allows: no spinner the mixture can describe
+    explains the scores, and the clean text itself is likely unlike validation's (a new domain),
+    its high scores read as swaps."""
+    return len(ref.shifts) > 1 and est.shift == min(ref.shifts)
+
+
+def rule_cut(ref: Reference, scores: Sequence[float], keep: float, trust_shift_limit: bool = True) -> tuple[float, Estimate]:
     """The rule's cut on a scored split and the estimate behind it: :func:`best_expected_f1_cut`
     where the split is estimated to be spun at least as much as the validation split
     (``ref.spun_share``), else ``keep`` (the validation split's F1-optimal cut; see the module
-    docstring)."""
+    docstring). With ``trust_shift_limit`` False (the token rule), a fit at the lowest shift
+    allowed (:func:`at_shift_limit`) keeps ``keep`` too: on ``unseen-domain`` such fits read
+    Wikipedia's clean tokens as a fifth spun and cut far too low (``benchmarks/threshold_transfer.py``)."""
     est = estimate(ref, scores)
-    if est.spun < ref.spun_share:
+    if est.spun < ref.spun_share or (not trust_shift_limit and at_shift_limit(ref, est)):
         return float(keep), est
     return best_expected_f1_cut(ref, est, scores, keep=keep), est

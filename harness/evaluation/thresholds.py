@@ -25,7 +25,7 @@ from harness.evaluation import metrics, one_text, quantification
 FALLBACK_THRESHOLD = 0.5
 # The rule's name, recorded with the thresholds it sets (results from before it have none; what
 # each version changed: docs/changelog.md).
-RULE_NAME = "estimated-f1-v3"
+RULE_NAME = "estimated-f1-v4"
 # The least scored set the rule estimates from; a smaller one keeps the validation split's
 # F1-optimal cuts. Tokens: this many (a set of one document has a rule of its own,
 # harness.evaluation.one_text: its tokens are not independent draws); documents: this many
@@ -37,7 +37,8 @@ THRESHOLD_RULE = (
     f"the {THRESHOLDS_CHOSEN_ON} scores of clean tokens (of clean documents; of spun ones away from a swap) and of spun tokens "
     f"with their neighbours (within {quantification.NEAR} tokens), the spun ones allowed to sit lower (an unfamiliar "
     f"spinner), mixed in the shares that best reproduce the split's scores; documents likewise; where the split is "
-    f"estimated to be spun less than {THRESHOLDS_CHOSEN_ON}, or under {MIN_TOKENS:,} tokens (for documents, "
+    f"estimated to be spun less than {THRESHOLDS_CHOSEN_ON}, or (tokens) fitted only with the lowest shift of spun scores "
+    f"allowed, or under {MIN_TOKENS:,} tokens (for documents, "
     f"under {MIN_DOCUMENTS} documents), the F1-optimal cuts on {THRESHOLDS_CHOSEN_ON}; a split of one document gets the "
     f"one-text cut (as `spinbench detect`: estimated from the document's own scores where it is long enough and "
     f"clearly more spun than {THRESHOLDS_CHOSEN_ON})"
@@ -98,7 +99,7 @@ class Thresholds:
             token, token_estimate = _one_text_cut(self, token_scores[0], doc_scores[0] if len(doc_scores) else None)
         elif self.token_reference is not None:
             flat = _concat(token_scores)
-            token, token_estimate = _rule_cut(self.token_reference, flat, self.validation_token, len(flat) >= MIN_TOKENS)
+            token, token_estimate = _rule_cut(self.token_reference, flat, self.validation_token, len(flat) >= MIN_TOKENS, trust_shift_limit=False)
         if self.document_reference is not None:
             enough = len(doc_scores) >= MIN_DOCUMENTS
             document, document_estimate = _rule_cut(self.document_reference, np.asarray(doc_scores, dtype=float), self.validation_document, enough)
@@ -139,6 +140,9 @@ class Thresholds:
                 why = f"{validation}'s F1-optimal cut {cut:.4f}, kept: estimated less spun than {validation}, or no cut scores better"
             elif share < ref.spun_share:
                 why = f"{validation}'s F1-optimal cut {cut:.4f}, kept: estimated less spun than {validation} ({ref.spun_share:.1%})"
+            elif unit == "token" and quantification.at_shift_limit(ref, quantification.Estimate((), share, shift, float("nan"))):
+                why = (f"{validation}'s F1-optimal cut {cut:.4f}, kept: only the lowest shift allowed fits these scores, so no spinner "
+                       f"the model knows explains them (text unlike {validation}'s, as a new domain, reads as spun)")
             else:
                 why = f"{validation}'s F1-optimal cut {cut:.4f}, kept: no other cut scores better on the model fitted to these scores"
             lines.append(f"{unit}s: about {share:.1%} spun{lower}; {why}")
@@ -189,12 +193,12 @@ def _one_text_cut(thresholds: Thresholds, scores: Sequence[float], doc_score: fl
     return cut.cut, (quantification.Estimate((), cut.spun_share, cut.shift, float("nan")) if moved else None)
 
 
-def _rule_cut(ref: quantification.Reference, scores: np.ndarray, validation_cut: float | None, enough: bool):
+def _rule_cut(ref: quantification.Reference, scores: np.ndarray, validation_cut: float | None, enough: bool, trust_shift_limit: bool = True):
     """(cut, estimate) of the rule on one level's scores; the validation cut and no estimate
     for a set too small to estimate from."""
     if not enough or not len(scores):
         return validation_cut, None
-    return quantification.rule_cut(ref, scores, validation_cut)
+    return quantification.rule_cut(ref, scores, validation_cut, trust_shift_limit)
 
 
 def choose_thresholds(truth: GoldColumns, token_scores: Sequence[Sequence[float]], doc_scores: Sequence[float]) -> Thresholds:
