@@ -51,6 +51,7 @@ RESULTS_SCHEMA = results_schema(["thresholds"], {
         "token": {"type": "number"}, "document": {"type": "number"}, "chosen_on": {"type": "string"},
         "rule": {"type": "string"}, "validation_token": {"type": "number"}, "validation_document": {"type": "number"},
         "token_spun_share": SHARE, "document_spun_share": SHARE, "token_shift": {"type": "number"}, "document_shift": {"type": "number"},
+        "token_misfit": {"type": "number", "minimum": 0},
         # read from older files, never written: schema 1's names of the validation cuts, the shares of the rule before estimated F1
         "calibration_token": {"type": "number"}, "calibration_document": {"type": "number"}, "token_share": SHARE, "document_share": SHARE,
     }),

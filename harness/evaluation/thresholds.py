@@ -37,8 +37,8 @@ THRESHOLD_RULE = (
     f"the {THRESHOLDS_CHOSEN_ON} scores of clean tokens (of clean documents; of spun ones away from a swap) and of spun tokens "
     f"with their neighbours (within {quantification.NEAR} tokens), the spun ones allowed to sit lower (an unfamiliar "
     f"spinner), mixed in the shares that best reproduce the split's scores; documents likewise; where the split is "
-    f"estimated to be spun less than {THRESHOLDS_CHOSEN_ON}, or (tokens) fitted only with the lowest shift of spun scores "
-    f"allowed, or under {MIN_TOKENS:,} tokens (for documents, "
+    f"estimated to be spun less than {THRESHOLDS_CHOSEN_ON}, or (tokens) fitted worse than sampling explains "
+    f"(misfit times the root of its tokens over {quantification.MAX_MISFIT}), or under {MIN_TOKENS:,} tokens (for documents, "
     f"under {MIN_DOCUMENTS} documents), the F1-optimal cuts on {THRESHOLDS_CHOSEN_ON}; a split of one document gets the "
     f"one-text cut (as `spinbench detect`: estimated from the document's own scores where it is long enough and "
     f"clearly more spun than {THRESHOLDS_CHOSEN_ON})"
@@ -60,7 +60,9 @@ class Thresholds:
     and, once moved to a scored split (:meth:`for_split`), what the rule estimated there: the share of its
     tokens (documents) that are spun and how far, in logits, their scores sit below validation's
     (``token_spun_share``, ``token_shift``, ``document_spun_share``, ``document_shift``; None
-    where the split was too small and the validation cut was kept). The validation split's
+    where the split was too small and the validation cut was kept), and how far the token model
+    misses the split's scores in units of sampling noise (``token_misfit``: the rule keeps the
+    validation token cut above :data:`~harness.evaluation.quantification.MAX_MISFIT`). The validation split's
     reference distributions ride along unrecorded (``token_reference``, ``document_reference``):
     :func:`choose_thresholds` makes them, :meth:`for_split` needs them. A threshold given by hand
     has none and is left alone."""
@@ -73,6 +75,7 @@ class Thresholds:
     validation_document: float | None = None
     token_spun_share: float | None = None
     token_shift: float | None = None
+    token_misfit: float | None = None
     document_spun_share: float | None = None
     document_shift: float | None = None
     token_reference: quantification.Reference | None = field(default=None, compare=False, repr=False)
@@ -94,12 +97,15 @@ class Thresholds:
         and ``doc_scores``. Thresholds without a reference (given by hand, or read from a file) are
         returned as they are."""
         token, document = self.token, self.document
-        token_estimate = document_estimate = None
+        token_estimate = document_estimate = token_misfit = None
         if self.token_reference is not None and len(token_scores) == 1:
             token, token_estimate = _one_text_cut(self, token_scores[0], doc_scores[0] if len(doc_scores) else None)
         elif self.token_reference is not None:
             flat = _concat(token_scores)
-            token, token_estimate = _rule_cut(self.token_reference, flat, self.validation_token, len(flat) >= MIN_TOKENS, trust_shift_limit=False)
+            token, token_estimate = _rule_cut(self.token_reference, flat, self.validation_token, len(flat) >= MIN_TOKENS,
+                                              max_misfit=quantification.MAX_MISFIT)
+            if token_estimate is not None:
+                token_misfit = quantification.scaled_misfit(token_estimate, len(flat))
         if self.document_reference is not None:
             enough = len(doc_scores) >= MIN_DOCUMENTS
             document, document_estimate = _rule_cut(self.document_reference, np.asarray(doc_scores, dtype=float), self.validation_document, enough)
@@ -108,6 +114,8 @@ class Thresholds:
             if ref is not None:
                 estimates[f"{unit}_spun_share"] = None if est is None else est.spun
                 estimates[f"{unit}_shift"] = None if est is None else est.shift
+        if self.token_reference is not None:
+            estimates["token_misfit"] = token_misfit
         return replace(self, token=token, document=document, **estimates)
 
     def describe(self) -> str:
@@ -140,9 +148,9 @@ class Thresholds:
                 why = f"{validation}'s F1-optimal cut {cut:.4f}, kept: estimated less spun than {validation}, or no cut scores better"
             elif share < ref.spun_share:
                 why = f"{validation}'s F1-optimal cut {cut:.4f}, kept: estimated less spun than {validation} ({ref.spun_share:.1%})"
-            elif unit == "token" and quantification.at_shift_limit(ref, quantification.Estimate((), share, shift, float("nan"))):
-                why = (f"{validation}'s F1-optimal cut {cut:.4f}, kept: only the lowest shift allowed fits these scores, so no spinner "
-                       f"the model knows explains them (text unlike {validation}'s, as a new domain, reads as spun)")
+            elif unit == "token" and self.token_misfit is not None and self.token_misfit > quantification.MAX_MISFIT:
+                why = (f"{validation}'s F1-optimal cut {cut:.4f}, kept: the model fits these scores {self.token_misfit:.1f} times worse "
+                       f"than sampling explains (at most {quantification.MAX_MISFIT}), as text unlike {validation}'s (a new domain) does")
             else:
                 why = f"{validation}'s F1-optimal cut {cut:.4f}, kept: no other cut scores better on the model fitted to these scores"
             lines.append(f"{unit}s: about {share:.1%} spun{lower}; {why}")
@@ -193,12 +201,12 @@ def _one_text_cut(thresholds: Thresholds, scores: Sequence[float], doc_score: fl
     return cut.cut, (quantification.Estimate((), cut.spun_share, cut.shift, float("nan")) if moved else None)
 
 
-def _rule_cut(ref: quantification.Reference, scores: np.ndarray, validation_cut: float | None, enough: bool, trust_shift_limit: bool = True):
+def _rule_cut(ref: quantification.Reference, scores: np.ndarray, validation_cut: float | None, enough: bool, max_misfit: float | None = None):
     """(cut, estimate) of the rule on one level's scores; the validation cut and no estimate
     for a set too small to estimate from."""
     if not enough or not len(scores):
         return validation_cut, None
-    return quantification.rule_cut(ref, scores, validation_cut, trust_shift_limit)
+    return quantification.rule_cut(ref, scores, validation_cut, max_misfit)
 
 
 def choose_thresholds(truth: GoldColumns, token_scores: Sequence[Sequence[float]], doc_scores: Sequence[float]) -> Thresholds:
