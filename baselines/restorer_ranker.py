@@ -50,6 +50,7 @@ FEATURES = (
 )
 _COLUMN = {name: i for i, name in enumerate(FEATURES)}
 CONTEXT_WORDS = 10  # words either side whose mean vector is the span's topic
+READ = max(CONTEXT_WORDS, 2)  # words either side that a span's suggestions depend on (two: the trigram context)
 COMBO_OPTIONS = 8  # options kept per piece (a word, or a run of words rewritten whole)
 COMBO_BEAM = 30  # partial rewrites kept at each word boundary while searching
 COMBOS = 10  # piece-by-piece rewrites kept per span
@@ -164,13 +165,14 @@ class RankingRestorer:
         return list(pool), _features(tokens, s, e, pool, counts)
 
     def restore(self, tokens: list[str], spans: list[tuple[int, int]]) -> list[list[tuple[str, float]]]:
-        # A span's suggestions depend only on its words and their two neighbours (the pool, the
-        # features and the model read no further), so a span met again (a detector's span that is
-        # a gold span, a phrase spun alike in another document) is looked up, not described again.
+        # A span's suggestions depend only on its words and the READ words either side (the pool,
+        # the features and the model read no further: the topic vector reads CONTEXT_WORDS), so a
+        # span met again with all of them (a detector's span that is a gold span) is looked up, not
+        # described again. A key of fewer words made suggestions depend on which text came first.
         seen = self.__dict__.setdefault("_restored", {})
         if len(seen) > _MAX_KEPT:
             seen.clear()
-        keys = [(tuple(tokens[max(0, s - 1) : s]), tuple(tokens[s:e]), tuple(tokens[e : e + 1])) for s, e in spans]
+        keys = [(tuple(tokens[max(0, s - READ) : s]), tuple(tokens[s:e]), tuple(tokens[e : e + READ])) for s, e in spans]
         seen.update({k: [] for k in keys if not k[1]})  # an empty span: nothing to restore
         new = list({k: (s, e) for k, (s, e) in zip(keys, spans) if k not in seen}.items())
         described = [self._described(tokens, s, e, self.counts_) for _, (s, e) in new]

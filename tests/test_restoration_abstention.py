@@ -136,6 +136,24 @@ def test_the_ranker_restores_a_span_met_again_as_it_did_the_first_time(paragraph
     assert restorer._restored and "_restored" not in pickle.loads(pickle.dumps(restorer)).__dict__
 
 
+def test_a_span_between_the_same_neighbours_in_other_context_is_described_afresh():
+    """The ranker reads ten words either side (its topic vector, two-word context), so a span is
+    looked up only where all of them are the same: met between the same next-door neighbours in
+    another text, it gets the suggestions a fresh restorer gives there, not the first text's."""
+    import pickle
+
+
+    _, restorer = _tiny_ranker()
+    first = [t.text for t in tokenize("Farmers said the weighty rain shut the roads near the harbour after storms.")]
+    other = [t.text for t in tokenize("Bankers said the weighty rain shut the markets across the region after elections.")]
+    span = [(4, 5)]  # "rain", between "weighty" and "shut" in both
+    assert first[3:6] == other[3:6] and first[:3] != other[:3]
+    fresh = pickle.loads(pickle.dumps(restorer))
+    restorer.restore(first, span)
+    assert restorer.restore(other, span) == fresh.restore(other, span)
+    assert restorer.restore(first, span) == pickle.loads(pickle.dumps(restorer)).restore(first, span)
+
+
 def test_the_leaderboard_check_recomputes_the_cut_from_the_stored_validation_predictions(tiny_dataset, tmp_path):
     from harness.restoration.items import restoration_gold
     from harness.restoration.leaderboard import check_abstention_cut
