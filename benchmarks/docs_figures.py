@@ -263,13 +263,37 @@ def revision_diff_table(root: Path) -> str | None:
     return _revision_diff(root, REVISION_18_19_BEFORE, REVISION_18_19_LAST, gaps_only=False)
 
 
+# The last commit whose results were scored by threshold rule version 3: what the current data
+# revision moved is measured up to it, so that the rule's own move (version 4) is not counted as
+# the data's (rule_v4_diff shows that one).
+RULE_V3_LAST = "db80b60"
+
+
 def spins_diff_table(root: Path) -> str | None:
-    """The current revision (issue 25's several spins): its last predecessor's results and now."""
-    return _revision_diff(root, REVISION_18_19_LAST, None, gaps_only=False)
+    """The current revision (issue 25's several spins): its last predecessor's results and its
+    own under the same threshold rule (version 3)."""
+    return _revision_diff(root, REVISION_18_19_LAST, RULE_V3_LAST, gaps_only=False)
 
 
 def revision_gaps(root: Path) -> str | None:
-    return _revision_diff(root, REVISION_18_19_LAST, None, gaps_only=True)
+    return _revision_diff(root, REVISION_18_19_LAST, RULE_V3_LAST, gaps_only=True)
+
+
+def rule_v4_diff(root: Path) -> str | None:
+    """Token F1 of every baseline entry whose token cut threshold rule version 4 moved: under
+    version 3 (``RULE_V3_LAST``'s committed results) and now, with the fit's scaled misfit."""
+    results = _results_then_and_now(root, RULE_V3_LAST)
+    if results is None:
+        return None
+    before, after = results
+    rows = []
+    for (model, config), a in sorted(after.items(), key=lambda kv: (kv[0][0], CONFIG_ORDER.index(kv[0][1]))):
+        b = before.get((model, config))
+        if b and b["thresholds"]["token"] != a["thresholds"]["token"]:
+            rows.append([f"`{model}`", config, f"{b['thresholds']['token']:.4f}", f"{a['thresholds']['token']:.4f}",
+                         f"{a['thresholds'].get('token_misfit', float('nan')):.1f}",
+                         f"{b['scores']['token']['f1']['value']:.3f}", f"{a['scores']['token']['f1']['value']:.3f}"])
+    return _table(["model", "config", "token cut, rule v3", "v4", "scaled misfit", "token F1, rule v3", "v4"], rows, right=5)
 
 
 # The detectors whose thresholds docs/evaluation.md measures (the floors all-spun and random
@@ -428,6 +452,7 @@ RENDERERS: dict[str, Callable[[Path], str | None]] = {
     "thresholds": thresholds,
     "threshold-transfer": threshold_transfer,
     "rule-diff": rule_diff,
+    "rule-v4-diff": rule_v4_diff,
     "dataset-stats": dataset_stats,
     "near-duplicates": near_duplicates,
     "realism-profile": realism_profile,
