@@ -143,5 +143,9 @@ def test_baselines_take_tokenize_output_and_refuse_untokenized_text(name, reques
         as_text.predict_token_proba([["Rain"], "Heavy rain"])
     with pytest.raises(BadDocuments, match=r"labels\[2\] has 9 labels for 10 tokens"):
         make_detector(name, params).fit(conformance._docs(texts), labels[:2] + [labels[2][:9]] + labels[3:])
+    with pytest.raises(BadDocuments, match=r"labels\[1\]\[0\] is 0.5: each label is 0 \(clean\) or 1 \(spun\)"):
+        make_detector(name, params).fit(conformance._docs(texts), [labels[0], [0.5] * len(labels[1]), *labels[2:]])
+    with pytest.raises(BadDocuments, match=r"labels\[0\]\[0\] is '0'"):
+        make_detector(name, params).fit(conformance._docs(texts), [[str(v) for v in labels[0]], *labels[1:]])
     with pytest.raises(BadDocuments, match=r"docs\[0\]\[1\] is an int, not a token string"):
         as_text.predict_token_proba([["Rain", 3]])

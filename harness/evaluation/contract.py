@@ -244,6 +244,10 @@ def check_docs(docs: object, labels: object = None, what: str = "docs") -> list[
     Traceback (most recent call last):
     ...
     harness.evaluation.contract.BadDocuments: docs[0] is a str, not a list of tokens: pass documents as lists of token strings, e.g. [[t.text for t in harness.tokenize(text)] for text in texts]
+    >>> check_docs([["a", "b"]], [[0, 0.5]])
+    Traceback (most recent call last):
+    ...
+    harness.evaluation.contract.BadDocuments: labels[0][1] is 0.5: each label is 0 (clean) or 1 (spun)
     >>> check_docs([["a", "b"]], [[0]])
     Traceback (most recent call last):
     ...
@@ -262,7 +266,27 @@ def check_docs(docs: object, labels: object = None, what: str = "docs") -> list[
             if n != len(doc):
                 got = f"{n} label{'s' * (n != 1)}" if n is not None else _a(lab)
                 raise BadDocuments(f"labels[{i}] has {got} for {len(doc)} tokens: one 0/1 label per token")
+            if not _all_labels(lab):
+                bad = next(j for j, v in enumerate(lab) if not _is_label(v))
+                value = lab[bad].item() if isinstance(lab[bad], np.generic) else lab[bad]
+                raise BadDocuments(f"labels[{i}][{bad}] is {value!r}: each label is 0 (clean) or 1 (spun)")
     return out
+
+
+def _all_labels(labels) -> bool:
+    """Every value 0 or 1, checked once per distinct value (a document has two)."""
+    if isinstance(labels, np.ndarray):
+        return labels.dtype.kind in "biuf" and bool(np.isin(labels, (0, 1)).all())
+    try:
+        distinct = set(labels)
+    except TypeError:  # unhashable values: none of them is a label
+        return False
+    return all(_is_label(v) for v in distinct)
+
+
+def _is_label(value: object) -> bool:
+    """0 or 1 (ints, bools, numpy integers or floats equal to them); not the strings "0", "1"."""
+    return not isinstance(value, str) and isinstance(value, int | float | np.integer | np.floating | np.bool_) and value in (0, 1)
 
 
 def requires_fit(detector: object) -> bool:

@@ -90,7 +90,8 @@ class OneTextCut:
         if self.reason == TOO_SHORT:
             return f"{kept}: too short to estimate from ({self.tokens:,} tokens; {MIN_TEXT_TOKENS:,} or more are)"
         if self.reason == READ_AS_CLEAN:
-            return f"{kept}: the detector reads the text as clean (its document score is under the {THRESHOLDS_CHOSEN_ON} document cut)"
+            return (f"{kept}: its document score is under the {THRESHOLDS_CHOSEN_ON} document cut (the detector reads the text as "
+                    "mostly clean), so the cut is not estimated from this text; tokens above it are still flagged")
         if self.reason == LIGHTER:
             return (f"{kept}: estimated {about}, not clearly more than {THRESHOLDS_CHOSEN_ON} ({self.validation_share:.1%}; "
                     f"at {self.tokens:,} tokens the estimate must lead by {margin(self.tokens):.1%})")

@@ -56,7 +56,8 @@ def format_table(results) -> str:
     if regimes:
         lines += ["", "each regime's documents against the clean ones (no threshold):",
                   f"  {'group':<10}{'docs':>6} {'doc AUROC':>22} {'doc TPR @1% FPR':>22} {'doc TPR @5% FPR':>22} {'token TPR @1% FPR':>22}"]
-        for regime, block in regimes.items():
+        for regime in breakdown_order("regime", regimes):
+            block = regimes[regime]
             doc, tok = block["document"], block["token"]
             lines.append(f"  {regime:<10}{block['documents']:>6} " + " ".join(
                 f"{cell(m, block['documents']):>22}" for m in (doc["auroc"], doc["tpr_at_1pct_fpr"], doc["tpr_at_5pct_fpr"], tok["tpr_at_1pct_fpr"])))

@@ -144,18 +144,23 @@ class Thresholds:
                      "as under a spinner the detector was not trained on)") if shift else ""
             if applied != cut:
                 why = f"cut where the estimate scores best ({validation}'s F1-optimal cut: {cut:.4f})"
+                if share >= 0.999:  # read as all spun: the best cut flags every item
+                    why += f"; read as all spun, so the cut flags every {unit} (F1 at the all-spun floor's)"
             elif ref is None:  # read back from a file: which reason held is not recorded
                 why = f"{validation}'s F1-optimal cut {cut:.4f}, kept: estimated less spun than {validation}, or no cut scores better"
             elif share < ref.spun_share:
                 why = f"{validation}'s F1-optimal cut {cut:.4f}, kept: estimated less spun than {validation} ({ref.spun_share:.1%})"
             elif unit == "token" and self.token_misfit is not None and self.token_misfit > quantification.MAX_MISFIT:
-                why = (f"{validation}'s F1-optimal cut {cut:.4f}, kept: the model fits these scores {self.token_misfit:.1f} times worse "
-                       f"than sampling explains (at most {quantification.MAX_MISFIT}), as text unlike {validation}'s (a new domain) does")
+                why = (f"{validation}'s F1-optimal cut {cut:.4f}, kept: {validation}'s score distributions fit these scores poorly "
+                       f"(misfit {self.token_misfit:.1f} in units of sampling noise; the rule trusts up to {quantification.MAX_MISFIT}), "
+                       f"as with text unlike {validation}'s (another domain)")
             else:
                 why = f"{validation}'s F1-optimal cut {cut:.4f}, kept: no other cut scores better on the model fitted to these scores"
             lines.append(f"{unit}s: about {share:.1%} spun{lower}; {why}")
         mixed = f" ({self.chosen_on})" if GIVEN in self.chosen_on else ""
-        head = ("" if not any(estimated) else ", set by the rule from this split's scores (not its labels)" if all(estimated)
+        moved = (self.token != self.validation_token) or (self.document != self.validation_document)
+        head = ("" if not any(estimated) else f", {validation}'s cuts, kept by the rule (which reads this split's scores, not its labels)"
+                if not moved else ", set by the rule from this split's scores (not its labels)" if all(estimated)
                 else ", set by the rule from this split's scores (not its labels) where it is large enough")
         return f"thresholds {used}{mixed}{head}" + "".join(f"\n  {line}" for line in lines)
 
