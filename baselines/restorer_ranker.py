@@ -39,7 +39,7 @@ from harness.core.lexical import analyses, inflect, is_content_word, is_function
 from harness.core.progress import progress
 from harness.core.tokens import normalize, tokenize
 from harness.core.wordnet_db import UPOS, default_wordnet
-from harness.evaluation.contract import Interval
+from harness.evaluation.contract import Interval, check_docs, check_tokens
 
 FEATURES = (
     "lm_train", "lm_web", "lm_train_vs_spun", "lm_web_vs_spun", "lm_train_vs_best", "lm_web_vs_best",
@@ -91,6 +91,7 @@ class RankingRestorer:
         self.seed = seed
 
     def fit(self, docs: list[list[str]], spans: list[list[tuple[int, int]]], originals: list[list[str]]):
+        docs = check_docs(docs)
         X, y = self.training_rows(docs, spans, originals)
         if len(set(y.tolist())) < 2:  # too little data to learn from: a constant model
             self.model_, self.prior_ = None, float(y.mean()) if len(y) else 0.0
@@ -169,6 +170,7 @@ class RankingRestorer:
         # the features and the model read no further: the topic vector reads CONTEXT_WORDS), so a
         # span met again with all of them (a detector's span that is a gold span) is looked up, not
         # described again. A key of fewer words made suggestions depend on which text came first.
+        tokens = check_tokens(tokens)
         seen = self.__dict__.setdefault("_restored", {})
         if len(seen) > _MAX_KEPT:
             seen.clear()

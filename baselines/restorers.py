@@ -24,7 +24,7 @@ from functools import lru_cache
 from baselines.restoration_lm import END, START, BigramModel
 from harness.core.lexical import all_inflections, analyses, inflect, is_content_word, load_moby, match_case, zipf
 from harness.core.tokens import normalize, tokenize
-from harness.evaluation.contract import Interval
+from harness.evaluation.contract import Interval, check_docs, check_tokens
 
 
 @lru_cache(maxsize=200_000)
@@ -101,6 +101,7 @@ class ReverseThesaurusRestorer:
         return _dedupe(forms)[: self.max_candidates] or [word]
 
     def restore(self, tokens: list[str], spans: list[tuple[int, int]]) -> list[list[str]]:
+        tokens = check_tokens(tokens)
         return [_combine([self.word(t) for t in tokens[s:e]], self.max_candidates) for s, e in spans]
 
 
@@ -164,6 +165,7 @@ class ReverseRulesRestorer:
         self.fingerprints = fingerprints
 
     def fit(self, docs: list[list[str]], spans: list[list[tuple[int, int]]], originals: list[list[str]]):
+        docs = check_docs(docs)
         exact, lemmas = count_rules(docs, spans, originals)
         self.exact_ = {k: [w for w, _ in c.most_common(self.max_candidates)] for k, c in exact.items()}
         self.lemmas_ = {k: [w for w, _ in c.most_common(self.max_candidates)] for k, c in lemmas.items()}
@@ -204,6 +206,7 @@ class ReverseRulesRestorer:
         return _dedupe(whole + _combine([self.word(w) for w in words], self.max_candidates))[: self.max_candidates]
 
     def restore(self, tokens: list[str], spans: list[tuple[int, int]]) -> list[list[str]]:
+        tokens = check_tokens(tokens)
         return [self.span(tokens[s:e]) for s, e in spans]
 
 
@@ -256,6 +259,7 @@ class ContextRestorer:
         self.fingerprints = fingerprints
 
     def fit(self, docs: list[list[str]], spans: list[list[tuple[int, int]]], originals: list[list[str]]):
+        docs = check_docs(docs)
         self.rules_ = ReverseRulesRestorer(self.pool, self.phrasebook, self.wordnet, self.fingerprints).fit(docs, spans, originals)
         self.lm_ = BigramModel.from_documents(docs, spans, originals, self.alpha)
         return self
@@ -265,6 +269,7 @@ class ContextRestorer:
         return self.lm_.score([left], words, [right])
 
     def restore(self, tokens: list[str], spans: list[tuple[int, int]]) -> list[list[str]]:
+        tokens = check_tokens(tokens)
         out = []
         for s, e in spans:
             left = tokens[s - 1] if s > 0 else START

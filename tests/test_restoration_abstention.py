@@ -314,3 +314,23 @@ def test_restoring_every_config_with_a_refit_asked_for_fits_once(tiny_dataset, t
     FittedConfident.fits = []
     runs = restore_all(FittedConfident(), dataset=str(tiny_dataset), output_dir=tmp_path, n_boot=20, use_cache=False)
     assert list(runs) == list(CONFIGS) and len(FittedConfident.fits) == 1
+
+
+def test_the_restorers_take_tokenize_output_and_refuse_untokenized_text():
+    """As the detectors: harness.tokenize's Token objects are taken as their text, and a text
+    given as one string is refused with a message that says what to pass."""
+    from baselines.restorer_ranker import RankingRestorer
+    from baselines.restorers import ContextRestorer, ReverseRulesRestorer, ReverseThesaurusRestorer
+    from harness.evaluation.contract import BadDocuments
+
+    text = "The weighty rain shut the roads."
+    as_tokens, as_text = tokenize(text), [t.text for t in tokenize(text)]
+    docs, spans, originals = [as_tokens] * 30, [[(1, 2), (3, 4)]] * 30, [["heavy", "closed"]] * 30
+    made = [ReverseThesaurusRestorer(), ReverseRulesRestorer().fit(docs, spans, originals), ContextRestorer().fit(docs, spans, originals),
+            RankingRestorer(train_spans=60, max_iter=5).fit(docs, spans, originals)]
+    for restorer in made:
+        assert restorer.restore(as_tokens, [(1, 2)]) == restorer.restore(as_text, [(1, 2)])
+        with pytest.raises(BadDocuments, match="tokens is a str, not a list of tokens: .*harness.tokenize"):
+            restorer.restore(text, [(1, 2)])
+    with pytest.raises(BadDocuments, match=r"docs\[0\] is a str"):
+        ReverseRulesRestorer().fit([text], [[(1, 2)]], [["heavy"]])

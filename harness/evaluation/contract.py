@@ -273,6 +273,19 @@ def check_docs(docs: object, labels: object = None, what: str = "docs") -> list[
     return out
 
 
+def check_tokens(tokens: object, what: str = "tokens") -> list[str]:
+    """One document's tokens as :func:`check_docs` takes a document (a restorer's ``restore``).
+
+    >>> check_tokens("Weighty rain")
+    Traceback (most recent call last):
+    ...
+    harness.evaluation.contract.BadDocuments: tokens is a str, not a list of tokens: pass documents as lists of token strings, e.g. [[t.text for t in harness.tokenize(text)] for text in texts]
+    """
+    if isinstance(tokens, str) or not isinstance(tokens, Sequence):
+        raise BadDocuments(f"{what} is {_a(tokens)}, not a list of tokens: pass {_DOCS_SHAPE}")
+    return _token_texts(tokens, 0, what)
+
+
 def _all_labels(labels) -> bool:
     """Every value 0 or 1, checked once per distinct value (a document has two)."""
     if isinstance(labels, np.ndarray):
