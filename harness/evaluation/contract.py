@@ -211,11 +211,10 @@ def _a(value: object) -> str:
     return f"{'an' if name[:1].lower() in 'aeiou' else 'a'} {name}"
 
 
-def _token_texts(doc: object, i: int, what: str) -> list[str]:
-    if isinstance(doc, str):
-        raise BadDocuments(f"{what}[{i}] is a str, not a list of tokens: pass {_DOCS_SHAPE}")
-    if not isinstance(doc, Sequence):
-        raise BadDocuments(f"{what}[{i}] is {_a(doc)}, not a list of tokens: pass {_DOCS_SHAPE}")
+def _token_texts(doc: object, name: str) -> list[str]:
+    """``doc`` (called ``name`` in messages) as a list of token strings; see :func:`check_docs`."""
+    if isinstance(doc, str) or not isinstance(doc, Sequence):
+        raise BadDocuments(f"{name} is {_a(doc)}, not a list of tokens: pass {_DOCS_SHAPE}")
     if all(type(t) is str for t in doc):
         return doc if isinstance(doc, list) else list(doc)
     out = []
@@ -225,7 +224,7 @@ def _token_texts(doc: object, i: int, what: str) -> list[str]:
         elif isinstance(t, Token):
             out.append(t.text)
         else:
-            raise BadDocuments(f"{what}[{i}][{j}] is {_a(t)}, not a token string: pass {_DOCS_SHAPE}")
+            raise BadDocuments(f"{name}[{j}] is {_a(t)}, not a token string: pass {_DOCS_SHAPE}")
     return out
 
 
@@ -255,7 +254,7 @@ def check_docs(docs: object, labels: object = None, what: str = "docs") -> list[
     """
     if isinstance(docs, str) or not isinstance(docs, Sequence):
         raise BadDocuments(f"{what} is {_a(docs)}, not a list of documents: pass {_DOCS_SHAPE}")
-    out = [_token_texts(doc, i, what) for i, doc in enumerate(docs)]
+    out = [_token_texts(doc, f"{what}[{i}]") for i, doc in enumerate(docs)]
     if labels is not None:
         if isinstance(labels, str) or not isinstance(labels, Sequence | np.ndarray):
             raise BadDocuments(f"labels is {_a(labels)}, not a list of per-token 0/1 lists")
@@ -281,9 +280,7 @@ def check_tokens(tokens: object, what: str = "tokens") -> list[str]:
     ...
     harness.evaluation.contract.BadDocuments: tokens is a str, not a list of tokens: pass documents as lists of token strings, e.g. [[t.text for t in harness.tokenize(text)] for text in texts]
     """
-    if isinstance(tokens, str) or not isinstance(tokens, Sequence):
-        raise BadDocuments(f"{what} is {_a(tokens)}, not a list of tokens: pass {_DOCS_SHAPE}")
-    return _token_texts(tokens, 0, what)
+    return _token_texts(tokens, what)
 
 
 def _all_labels(labels) -> bool:
@@ -299,7 +296,7 @@ def _all_labels(labels) -> bool:
 
 def _is_label(value: object) -> bool:
     """0 or 1 (ints, bools, numpy integers or floats equal to them); not the strings "0", "1"."""
-    return not isinstance(value, str) and isinstance(value, int | float | np.integer | np.floating | np.bool_) and value in (0, 1)
+    return isinstance(value, int | float | np.integer | np.floating | np.bool_) and value in (0, 1)
 
 
 def requires_fit(detector: object) -> bool:

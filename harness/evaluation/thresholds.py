@@ -146,16 +146,18 @@ class Thresholds:
                 why = f"cut where the estimate scores best ({validation}'s F1-optimal cut: {cut:.4f})"
                 if share >= 0.999:  # read as all spun: the best cut flags every item
                     why += f"; read as all spun, so the cut flags every {unit} (F1 at the all-spun floor's)"
-            elif ref is None:  # read back from a file: which reason held is not recorded
-                why = f"{validation}'s F1-optimal cut {cut:.4f}, kept: estimated less spun than {validation}, or no cut scores better"
-            elif share < ref.spun_share:
-                why = f"{validation}'s F1-optimal cut {cut:.4f}, kept: estimated less spun than {validation} ({ref.spun_share:.1%})"
-            elif unit == "token" and self.token_misfit is not None and self.token_misfit > quantification.MAX_MISFIT:
-                why = (f"{validation}'s F1-optimal cut {cut:.4f}, kept: {validation}'s score distributions fit these scores poorly "
-                       f"(misfit {self.token_misfit:.1f} in units of sampling noise; the rule trusts up to {quantification.MAX_MISFIT}), "
-                       f"as with text unlike {validation}'s (another domain)")
             else:
-                why = f"{validation}'s F1-optimal cut {cut:.4f}, kept: no other cut scores better on the model fitted to these scores"
+                kept = f"{validation}'s F1-optimal cut {cut:.4f}, kept: "
+                if ref is None:  # read back from a file: which reason held is not recorded
+                    why = kept + f"estimated less spun than {validation}, or no cut scores better"
+                elif share < ref.spun_share:
+                    why = kept + f"estimated less spun than {validation} ({ref.spun_share:.1%})"
+                elif unit == "token" and self.token_misfit is not None and self.token_misfit > quantification.MAX_MISFIT:
+                    why = kept + (f"{validation}'s score distributions fit these scores poorly (misfit {self.token_misfit:.1f} in units of "
+                                  f"sampling noise; the rule trusts up to {quantification.MAX_MISFIT}), as with text unlike {validation}'s "
+                                  "(another domain)")
+                else:
+                    why = kept + "no other cut scores better on the model fitted to these scores"
             lines.append(f"{unit}s: about {share:.1%} spun{lower}; {why}")
         mixed = f" ({self.chosen_on})" if GIVEN in self.chosen_on else ""
         moved = (self.token != self.validation_token) or (self.document != self.validation_document)
