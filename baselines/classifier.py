@@ -27,7 +27,7 @@ from collections import Counter
 import numpy as np
 
 from baselines.classifier_features import Features, build_lexicon
-from harness.evaluation.contract import Interval, check_docs
+from harness.evaluation.contract import Interval, check_docs, check_fitted
 
 logger = logging.getLogger(__name__)
 
@@ -91,6 +91,7 @@ class ClassifierDetector:
         return self
 
     def predict_token_proba(self, docs: list[list[str]]) -> list[list[float]]:
+        check_fitted(self, "model_", method="predict_token_proba")
         docs = check_docs(docs)
         if not any(docs):
             return [[] for _ in docs]

@@ -37,7 +37,7 @@ import numpy as np
 
 from harness.core.lexical import TAGS, analyses, inflect, is_content_word, load_moby, match_case, related_synonyms, zipf
 from harness.core.tokens import normalize
-from harness.evaluation.contract import Interval, check_docs
+from harness.evaluation.contract import Interval, check_docs, check_fitted
 
 _N_RELATED = 20  # how many of a lemma's most related Moby synonyms are considered
 _MAX_CACHED_TOKENS = 500_000  # the per-process table of token vectors starts afresh beyond this
@@ -236,11 +236,13 @@ class EmbeddingDetector:
         return self
 
     def predict_token_proba(self, docs: list[list[str]]) -> list[list[float]]:
+        check_fitted(self, "calibrator_", method="predict_token_proba")
         docs = check_docs(docs)
         feats, _ = self._features(docs)
         return [self.calibrator_.predict_proba(self._design(f))[:, 1].tolist() if len(f) else [] for f in feats]
 
     def suggest(self, doc: list[str]) -> list[str | None]:
         """Per token, the more ordinary synonym that best keeps the meaning (a guess at the original)."""
+        check_fitted(self, "calibrator_", method="suggest")
         doc = check_docs([doc], what="doc")[0]
         return self._features([doc])[1][0]

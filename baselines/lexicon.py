@@ -27,7 +27,7 @@ from collections import Counter
 from pathlib import Path
 
 from harness.core.tokens import normalize, tokenize
-from harness.evaluation.contract import Interval, check_docs
+from harness.evaluation.contract import Interval, check_docs, check_fitted
 
 
 def read_external_lexicon(path: str | Path) -> dict[tuple[str, ...], str]:
@@ -113,6 +113,7 @@ class LexiconDetector:
         return self
 
     def predict_token_proba(self, docs: list[list[str]]) -> list[list[float]]:
+        check_fitted(self, "scores_", method="predict_token_proba")
         docs = check_docs(docs)
         scores, prefixes, prior, max_n = self.scores_, self.prefixes_, self.prior_, self.max_n
         get = scores.get

@@ -39,7 +39,7 @@ from harness.core.lexical import analyses, inflect, is_content_word, is_function
 from harness.core.progress import progress
 from harness.core.tokens import normalize, tokenize
 from harness.core.wordnet_db import UPOS, default_wordnet
-from harness.evaluation.contract import Interval, check_docs, check_tokens
+from harness.evaluation.contract import Interval, check_docs, check_fitted, check_tokens
 
 FEATURES = (
     "lm_train", "lm_web", "lm_train_vs_spun", "lm_web_vs_spun", "lm_train_vs_best", "lm_web_vs_best",
@@ -170,6 +170,7 @@ class RankingRestorer:
         # the features and the model read no further: the topic vector reads CONTEXT_WORDS), so a
         # span met again with all of them (a detector's span that is a gold span) is looked up, not
         # described again. A key of fewer words made suggestions depend on which text came first.
+        check_fitted(self, "counts_", method="restore")
         tokens = check_tokens(tokens)
         seen = self.__dict__.setdefault("_restored", {})
         if len(seen) > _MAX_KEPT:

@@ -24,7 +24,7 @@ from functools import lru_cache
 from baselines.restoration_lm import END, START, BigramModel
 from harness.core.lexical import all_inflections, analyses, inflect, is_content_word, load_moby, match_case, zipf
 from harness.core.tokens import normalize, tokenize
-from harness.evaluation.contract import Interval, check_docs, check_tokens
+from harness.evaluation.contract import Interval, check_docs, check_fitted, check_tokens
 
 
 @lru_cache(maxsize=200_000)
@@ -206,6 +206,7 @@ class ReverseRulesRestorer:
         return _dedupe(whole + _combine([self.word(w) for w in words], self.max_candidates))[: self.max_candidates]
 
     def restore(self, tokens: list[str], spans: list[tuple[int, int]]) -> list[list[str]]:
+        check_fitted(self, "exact_", method="restore")
         tokens = check_tokens(tokens)
         return [self.span(tokens[s:e]) for s, e in spans]
 
@@ -269,6 +270,7 @@ class ContextRestorer:
         return self.lm_.score([left], words, [right])
 
     def restore(self, tokens: list[str], spans: list[tuple[int, int]]) -> list[list[str]]:
+        check_fitted(self, "rules_", method="restore")
         tokens = check_tokens(tokens)
         out = []
         for s, e in spans:

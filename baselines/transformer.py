@@ -31,7 +31,7 @@ from pathlib import Path
 import numpy as np
 
 from harness.core.wordpieces import IGNORE, encode, pad, piece_labels, quiet_transformers, resolve_device, special_tokens, token_scores, windows
-from harness.evaluation.contract import Interval, OneOf, check_docs
+from harness.evaluation.contract import Interval, OneOf, check_docs, check_fitted
 
 LABELS = {0: "clean", 1: "spun"}
 PREDICT_BATCH = 32  # windows per forward pass when predicting (scores do not depend on it)
@@ -212,6 +212,7 @@ class TransformerDetector:
     def export(self, path: str | os.PathLike) -> Path:
         """Write the fitted model as a ``save_pretrained`` folder (model, tokenizer, and the window
         settings in ``config.json``'s ``spinbench`` entry), for ``--model hf:PATH`` or transformers."""
+        check_fitted(self, "model_files_", method="export")
         folder = Path(path)
         folder.mkdir(parents=True, exist_ok=True)
         for name, data in self.model_files_.items():
@@ -230,6 +231,7 @@ class TransformerDetector:
         return self._model, self._tokenizer
 
     def predict_token_proba(self, docs: list[list[str]]) -> list[list[float]]:
+        check_fitted(self, "model_files_", method="predict_token_proba")
         docs = check_docs(docs)
         model, tokenizer = self._loaded()
         return token_scores(model, tokenizer, docs, spun_ids=[1], max_length=self.max_length, stride=self.stride,

@@ -119,11 +119,12 @@ def test_model_args_values_in_quotes_may_hold_commas():
 
 @pytest.mark.parametrize("name", ["lexicon", "classifier", "transformer"])
 def test_baselines_take_tokenize_output_and_refuse_untokenized_text(name, request):
-    """harness.tokenize's Token objects score as their text; a document given as one string, or
-    labels that do not match the tokens, are refused with a message that says what to pass."""
+    """harness.tokenize's Token objects score as their text; a document given as one string,
+    labels that do not match the tokens, or a call to predict before fit, are refused with a
+    message that says what to do."""
     from harness.core.tokens import tokenize
     from harness.evaluation import conformance
-    from harness.evaluation.contract import BadDocuments
+    from harness.evaluation.contract import BadDocuments, NotFitted
 
     params = {}
     if name == "transformer":
@@ -149,3 +150,6 @@ def test_baselines_take_tokenize_output_and_refuse_untokenized_text(name, reques
         make_detector(name, params).fit(conformance._docs(texts), [[str(v) for v in labels[0]], *labels[1:]])
     with pytest.raises(BadDocuments, match=r"docs\[0\]\[1\] is an int, not a token string"):
         as_text.predict_token_proba([["Rain", 3]])
+    with pytest.raises(NotFitted, match=rf"this {type(as_text).__name__} is not fitted yet: call fit\(docs, labels\) before predict_token_proba"):
+        make_detector(name, params).predict_token_proba(test)
+    assert isinstance(NotFitted("x"), AttributeError | ValueError)  # caught where scikit-learn's NotFittedError is

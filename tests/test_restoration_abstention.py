@@ -318,10 +318,11 @@ def test_restoring_every_config_with_a_refit_asked_for_fits_once(tiny_dataset, t
 
 def test_the_restorers_take_tokenize_output_and_refuse_untokenized_text():
     """As the detectors: harness.tokenize's Token objects are taken as their text, and a text
-    given as one string is refused with a message that says what to pass."""
+    given as one string, or a call to restore before fit, is refused with a message that says
+    what to do."""
     from baselines.restorer_ranker import RankingRestorer
     from baselines.restorers import ContextRestorer, ReverseRulesRestorer, ReverseThesaurusRestorer
-    from harness.evaluation.contract import BadDocuments
+    from harness.evaluation.contract import BadDocuments, NotFitted
 
     text = "The weighty rain shut the roads."
     as_tokens, as_text = tokenize(text), [t.text for t in tokenize(text)]
@@ -334,3 +335,6 @@ def test_the_restorers_take_tokenize_output_and_refuse_untokenized_text():
             restorer.restore(text, [(1, 2)])
     with pytest.raises(BadDocuments, match=r"docs\[0\] is a str"):
         ReverseRulesRestorer().fit([text], [[(1, 2)]], [["heavy"]])
+    for unfitted in (ReverseRulesRestorer(), ContextRestorer(), RankingRestorer()):
+        with pytest.raises(NotFitted, match=rf"this {type(unfitted).__name__} is not fitted yet: call fit\(docs, spans, originals\) before restore"):
+            unfitted.restore(as_tokens, [(1, 2)])

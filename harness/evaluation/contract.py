@@ -299,6 +299,32 @@ def _is_label(value: object) -> bool:
     return isinstance(value, int | float | np.integer | np.floating | np.bool_) and value in (0, 1)
 
 
+class NotFitted(SpinbenchError, ValueError, AttributeError):
+    """A model asked to predict or restore before it was fitted (scikit-learn's ``NotFittedError``)."""
+
+
+def check_fitted(model: object, *attributes: str, method: str) -> None:
+    """Refuse ``method`` on ``model`` until ``fit`` has set every one of ``attributes``, as
+    scikit-learn's ``check_is_fitted`` does, with a message that names the call to make first
+    (the model's own ``fit`` signature).
+
+    >>> class D:
+    ...     def fit(self, docs, labels):
+    ...         self.scores_ = {}
+    ...         return self
+    >>> check_fitted(D(), "scores_", method="predict_token_proba")
+    Traceback (most recent call last):
+    ...
+    harness.evaluation.contract.NotFitted: this D is not fitted yet: call fit(docs, labels) before predict_token_proba
+    >>> check_fitted(D().fit([], []), "scores_", method="predict_token_proba")
+    """
+    if all(name in getattr(model, "__dict__", ()) for name in attributes):
+        return
+    fit = getattr(type(model), "fit", None)
+    params = list(inspect.signature(fit).parameters)[1:] if fit is not None else []
+    raise NotFitted(f"this {type(model).__name__} is not fitted yet: call fit({', '.join(params)}) before {method}")
+
+
 def requires_fit(detector: object) -> bool:
     return bool(hook(detector, "requires_fit", True))
 
