@@ -96,6 +96,9 @@ def test_detect_cuts_a_long_text_where_its_own_scores_say(tmp_path, capsys, monk
         out = json.loads(capsys.readouterr().out)
         assert out["scores"] == scores.tolist()
         cuts[share] = out["threshold"]
+        # the document score read against validation's document cut: a verdict on the whole text
+        assert out["document_threshold"] == thresholds.document and out["document_spun"] == (out["doc_score"] >= thresholds.document)
+        assert out["document_spun"] == (share >= 0.10)
         if share == 0.01:
             assert out["threshold"] == thresholds.validation_token and out["threshold_reason"] in ("read as clean", "not clearly more spun")
         else:
@@ -103,7 +106,9 @@ def test_detect_cuts_a_long_text_where_its_own_scores_say(tmp_path, capsys, monk
             assert f"estimated from this text: about {out['estimated_spun_share']:.1%} spun" in out["threshold_rule"]
     assert cuts[0.30] < cuts[0.10] < thresholds.validation_token
     assert spinbench(["detect", "--model", "toy_detectors:CodedScores", str(tmp_path / "in.txt")]) == 0  # the 30% text, highlighted
-    assert f"-- threshold: {cuts[0.30]:.4f}, estimated from this text: about" in capsys.readouterr().out
+    highlighted = capsys.readouterr().out
+    assert f"-- threshold: {cuts[0.30]:.4f}, estimated from this text: about" in highlighted
+    assert f"the document cut {thresholds.document:.3f} (chosen on news/validation): the text as a whole reads as spun" in highlighted
 
 
 def test_detect_text_marks_spans(tmp_path, tiny_dataset, capsys):

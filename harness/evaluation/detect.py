@@ -137,12 +137,30 @@ class Detection:
     model: str
     scored: ScoredText
     cut: OneTextCut
+    document_cut: float | None = None  # the document threshold the text's document score is read against
+    document_cut_from: str | None = None  # where it was chosen ("news/validation", or "given")
     suggestions: list[Suggestion] | None = None
     suggested_by: str | None = None  # "restorer" (one guess a flagged span) or "detector" (its own suggest, one a flagged token)
 
     @property
     def threshold(self) -> float:
         return self.cut.cut
+
+    @property
+    def document_spun(self) -> bool | None:
+        """Whether the text as a whole reads as spun: its document score reaches the document cut
+        (None without one)."""
+        return None if self.document_cut is None else bool(self.scored.doc_score >= self.document_cut)
+
+    def document_verdict(self) -> str:
+        """The document score read against the document cut, in words."""
+        s = self.scored
+        if self.document_cut is None:
+            return f"document score {s.doc_score:.3f}"
+        where = "given" if self.document_cut_from == "given" else f"chosen on {self.document_cut_from}"
+        side = "at or over" if self.document_spun else "under"
+        reads = "reads as spun" if self.document_spun else "reads as clean"
+        return f"document score {s.doc_score:.3f}, {side} the document cut {self.document_cut:.3f} ({where}): the text as a whole {reads}"
 
     @cached_property
     def flags(self) -> np.ndarray:
@@ -173,7 +191,7 @@ def flag(detector, model: str, text: str, thresholds: Thresholds, given: float |
     if suggest and suggester is None and hook(detector, "suggest") is None:
         raise SpinbenchError(f"model {model!r} cannot suggest originals: it has no suggest(doc) method")
     scored = score_text(detector, model, text)
-    detection = Detection(model, scored, choose_cut(thresholds, scored, given))
+    detection = Detection(model, scored, choose_cut(thresholds, scored, given), thresholds.document, thresholds.chosen_on)
     if suggest:
         detection.suggestions = _suggestions(detector, model, text, detection, suggester)
         detection.suggested_by = "detector" if suggester is None else "restorer"
@@ -227,7 +245,8 @@ def detect(detector, text: str, model: str, thresholds: Thresholds, given: float
         row = rows[index[guess.start]]
         row["suggestion"], row["suggestion_end"], row["suggestion_confidence"] = guess.text, guess.end, guess.confidence
     return {"model": model, "threshold": detection.threshold, "threshold_rule": detection.cut.describe(), "threshold_reason": detection.cut.reason,
-            "doc_score": s.doc_score, "tokens": rows}
+            "doc_score": s.doc_score, "document_threshold": detection.document_cut, "document_spun": detection.document_spun,
+            "document_verdict": detection.document_verdict(), "tokens": rows}
 
 
 def _numbers(out: TextIO, values, pairs=None) -> None:
@@ -249,7 +268,8 @@ def write_json(out: TextIO, detection: Detection) -> None:
     s, cut = detection.scored, detection.cut
     head = {
         "model": detection.model, "threshold": cut.cut, "threshold_reason": cut.reason, "threshold_rule": cut.describe(),
-        "estimated_spun_share": cut.spun_share, "doc_score": s.doc_score, "token_count": len(s), "flagged_count": int(detection.flags.sum()),
+        "estimated_spun_share": cut.spun_share, "doc_score": s.doc_score, "document_threshold": detection.document_cut,
+        "document_spun": detection.document_spun, "token_count": len(s), "flagged_count": int(detection.flags.sum()),
     }
     if detection.suggestions is not None:
         head["suggestions"] = [{"start": g.start, "end": g.end, "suggestion": g.text, "confidence": g.confidence} for g in detection.suggestions]
@@ -265,8 +285,8 @@ def write_json(out: TextIO, detection: Detection) -> None:
 
 def _summary(detection: Detection, guesses: list[str]) -> str:
     s = detection.scored
-    out = (f"\n-- {detection.model}: {int(detection.flags.sum())} of {len(s)} tokens look spun (threshold {detection.threshold:.3f}); "
-           f"document score {s.doc_score:.3f}\n-- threshold: {detection.cut.describe()}")
+    out = (f"\n-- {detection.model}: {int(detection.flags.sum())} of {len(s)} tokens look spun (threshold {detection.threshold:.3f})\n"
+           f"-- {detection.document_verdict()}\n-- threshold: {detection.cut.describe()}")
     return out + ("\n-- likely originals:\n" + "\n".join(guesses) if guesses else "")
 
 
