@@ -295,18 +295,20 @@ def test_a_small_groups_row_keeps_its_columns_apart():
     assert re.search(r"0\.692\s+0\.692\s+0\.692 \(too few documents\)$", row), row
 
 
-def test_the_summary_lists_clean_first_then_regimes_and_rate_bands_in_their_order():
+def test_the_summary_lists_clean_first_then_regimes_and_rate_bands_in_their_order_with_the_bands_ranges():
     results = harness.Results.example()
     m = {"value": 0.5, "ci95": [0.4, 0.6]}
     row = {"documents": 20, "tokens": 900, "precision": m, "recall": m, "f1": m}
     results.scores["breakdown"] = {"rate_band": {b: row for b in ("heavy", "clean", "light", "low", "medium")},
                                    "regime": {r: row for r in ("partial", "clean", "sparse", "whole")}}
 
-    def shown(kind):
-        table = results.summary().split(f"token scores by {kind}:\n", 1)[1].split("\n\n")[0]
+    def shown(heading):
+        table = results.summary().split(f"token scores by {heading}:\n", 1)[1].split("\n\n")[0]
         return [line.split()[0] for line in table.splitlines()[1:]]
 
-    assert shown("rate band") == ["clean", "low", "light", "medium", "heavy"]
+    # the rate bands' heading says what each covers
+    ranges = "low under 20%, light 20-29%, medium 29-38%, heavy 38% and over"
+    assert shown(f"rate band (share of a document's tokens the spinner was asked to replace: {ranges})") == ["clean", "low", "light", "medium", "heavy"]
     assert shown("regime") == ["clean", "whole", "sparse", "partial"]
 
 

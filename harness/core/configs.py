@@ -165,6 +165,29 @@ def breakdown_order(kind: str, groups) -> list[str]:
     return first + sorted(names - set(first))
 
 
+def rate_band_ranges() -> dict[str, str]:
+    """Each rate band's range of ``spin_rate`` (the share of a document's tokens the spinner was
+    asked to replace), for tables' headings.
+
+    >>> rate_band_ranges()
+    {'low': 'under 20%', 'light': '20-29%', 'medium': '29-38%', 'heavy': '38% and over'}
+    """
+    edges = [round(100 * e) for e in RATE_BAND_EDGES]
+    out = {RATE_BANDS[0]: f"under {edges[0]}%"}
+    out.update({band: f"{lo}-{hi}%" for band, lo, hi in zip(RATE_BANDS[1:], edges, edges[1:])})
+    out[RATE_BANDS[-1]] = f"{edges[-1]}% and over"
+    return out
+
+
+def rate_bands_text() -> str:
+    """The rate bands and their ranges in one phrase.
+
+    >>> rate_bands_text()
+    'low under 20%, light 20-29%, medium 29-38%, heavy 38% and over'
+    """
+    return ", ".join(f"{band} {span}" for band, span in rate_band_ranges().items())
+
+
 def rate_band(rate: float) -> str:
     """Light / medium / heavy (see ``RATE_BAND_EDGES``), the bands scores are broken down by.
 

@@ -22,7 +22,7 @@ from pathlib import Path
 import numpy as np
 from markupsafe import Markup
 
-from harness.core.configs import CONFIGS, breakdown_order
+from harness.core.configs import CONFIGS, breakdown_order, rate_bands_text
 from harness.core.dataset import Split
 from harness.core.errors import SpinbenchError
 from harness.core.files import write_text
@@ -177,6 +177,7 @@ def build_report(inputs: ReportInputs, out: Path, results_dir: str = "results", 
             title="report", root="", models=inputs.models, version=harness.__version__, results_dir=results_dir,
             revisions=revisions(inputs.entries), tables=leaderboard, rank_rule=RANK_RULE, sections=sections,
             restoration=restoration_index(inputs.restoration), top_k=TOP_K, inline_css=None,
+            rate_bands=rate_bands_text(),
         ))
         for model, runs in by_model.items():
             write_text(tmp / "models" / f"{model}.html", model_page(env, model, runs, inputs.models))
