@@ -148,3 +148,24 @@ def test_thresholds_given_by_hand_are_not_moved():
     assert moved.document == chosen.for_split(scores, docs).document
     assert Thresholds.override(chosen, 0.3, 0.2).for_split(scores, docs) == Thresholds(0.3, 0.2, "given")
     assert Thresholds(0.3, 0.2, "given").to_json() == {"token": 0.3, "document": 0.2, "chosen_on": "given"}
+
+
+def test_a_cut_kept_for_the_misfit_says_so_live_and_read_back_from_a_file():
+    """The misfit guard's reason is recorded (``token_misfit``), so a results file read back names
+    it too, not the generic "estimated less spun, or no cut scores better"."""
+    import dataclasses
+
+    from harness.evaluation.quantification import MAX_MISFIT
+
+    chosen = chosen_on_validation()[0]
+    _, scores, docs = validation_like(np.random.default_rng(4), n_docs=300)
+    applied = chosen.for_split(scores, docs)
+    share = chosen.token_reference.spun_share + 0.05  # more spun than validation: only the misfit keeps the cut
+    kept = dataclasses.replace(applied, token=chosen.validation_token, token_spun_share=share, token_misfit=MAX_MISFIT + 1.5)
+    for thresholds in (kept, Thresholds.from_json(kept.to_json())):
+        token_line = thresholds.describe().split("\n")[1]
+        assert f"kept: news/validation's score distributions fit these scores poorly (misfit {MAX_MISFIT + 1.5:.1f}" in token_line
+        assert "or no cut scores better" not in token_line and "estimated less spun" not in token_line
+    # both reasons where both held
+    both = dataclasses.replace(kept, token_spun_share=chosen.token_reference.spun_share - 0.05)
+    assert "estimated less spun than news/validation" in both.describe() and "; and news/validation's score distributions" in both.describe()

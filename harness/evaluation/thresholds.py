@@ -147,17 +147,17 @@ class Thresholds:
                 if share >= 0.999:  # read as all spun: the best cut flags every item
                     why += f"; read as all spun, so the cut flags every {unit} (F1 at the all-spun floor's)"
             else:
-                kept = f"{validation}'s F1-optimal cut {cut:.4f}, kept: "
-                if ref is None:  # read back from a file: which reason held is not recorded
-                    why = kept + f"estimated less spun than {validation}, or no cut scores better"
-                elif share < ref.spun_share:
-                    why = kept + f"estimated less spun than {validation} ({ref.spun_share:.1%})"
-                elif unit == "token" and self.token_misfit is not None and self.token_misfit > quantification.MAX_MISFIT:
-                    why = kept + (f"{validation}'s score distributions fit these scores poorly (misfit {self.token_misfit:.1f} in units of "
-                                  f"sampling noise; the rule trusts up to {quantification.MAX_MISFIT}), as with text unlike {validation}'s "
-                                  "(another domain)")
-                else:
-                    why = kept + "no other cut scores better on the model fitted to these scores"
+                # every reason that held; read back from a file (no reference), validation's spun
+                # share is not there, but the misfit is
+                reasons = [f"estimated less spun than {validation} ({ref.spun_share:.1%})"] if ref is not None and share < ref.spun_share else []
+                if unit == "token" and self.token_misfit is not None and self.token_misfit > quantification.MAX_MISFIT:
+                    reasons.append(f"{validation}'s score distributions fit these scores poorly (misfit {self.token_misfit:.1f} in units of "
+                                   f"sampling noise; the rule trusts up to {quantification.MAX_MISFIT}), as with text unlike {validation}'s "
+                                   "(another domain)")
+                if not reasons:
+                    reasons.append(f"estimated less spun than {validation}, or no cut scores better" if ref is None
+                                   else "no other cut scores better on the model fitted to these scores")
+                why = f"{validation}'s F1-optimal cut {cut:.4f}, kept: " + "; and ".join(reasons)
             lines.append(f"{unit}s: about {share:.1%} spun{lower}; {why}")
         mixed = f" ({self.chosen_on})" if GIVEN in self.chosen_on else ""
         moved = (self.token != self.validation_token) or (self.document != self.validation_document)
