@@ -299,3 +299,47 @@ def test_a_restorer_named_as_a_detector_or_the_other_way_round_says_which_task_i
     assert "'keep' is a restorer, not a detector" in capsys.readouterr().err
     with pytest.raises(UnknownModel, match="'lexicon' is a detector.*--spans-from lexicon"):
         restorer_class("lexicon")
+
+
+def test_reproduce_gives_an_old_commit_the_detector_entry_as_that_commit_held_it(tmp_path):
+    """An older harness may not read a detection results file written since (a field added to
+    its schema): where the commit held the detector's entry the restoration entry records (same
+    predictions hash, same token threshold), the rerun gets that one; else today's."""
+    import subprocess
+    from types import SimpleNamespace
+
+    from harness.restoration.reproduce import detector_as_committed
+    from harness.runs.reproduce import Group
+
+    repo = tmp_path / "repo"
+    folder = repo / "results" / "det"
+    folder.mkdir(parents=True)
+    entry = {"predictions": "news.predictions.jsonl.gz", "predictions_sha256": "abc", "thresholds": {"token": 0.25},
+             "validation": {"predictions": "validation.predictions.jsonl.gz"}}
+    (folder / "news.json").write_text(json.dumps(entry))
+    (folder / "news.predictions.jsonl.gz").write_bytes(b"\x1f\x8bpredictions")
+    (folder / "validation.predictions.jsonl.gz").write_bytes(b"\x1f\x8bvalidation")
+    git = ["git", "-c", "user.name=t", "-c", "user.email=t@t", "-c", "commit.gpgsign=false"]
+    subprocess.run(["git", "init", "-q", str(repo)], check=True)
+    subprocess.run([*git, "add", "-A"], cwd=repo, check=True)
+    subprocess.run([*git, "commit", "-qm", "entries"], cwd=repo, check=True)
+    commit = subprocess.run(["git", "rev-parse", "HEAD"], cwd=repo, capture_output=True, text=True, check=True).stdout.strip()
+    # today's entry moved on (a field its commit's harness does not know)
+    (folder / "news.json").write_text(json.dumps({**entry, "thresholds": {"token": 0.25, "token_misfit": 0.8}}))
+
+    def group(record, spans_from="det"):
+        res = SimpleNamespace(detector=record)
+        return Group("restore/keep", "keep", commit, "t:T", {}, {"news": (tmp_path / "news.json", res)},
+                     {"spans_from": spans_from, "results_dir": str(repo / "results")})
+
+    tree = tmp_path / "tree"
+    made = detector_as_committed(group({"predictions_sha256": "abc", "token_threshold": 0.25}), tree, repo=repo)
+    assert made == {"results_dir": str((tree / "results").absolute())}
+    assert json.loads((tree / "results" / "det" / "news.json").read_text()) == entry
+    assert (tree / "results" / "det" / "news.predictions.jsonl.gz").read_bytes() == b"\x1f\x8bpredictions"
+    assert (tree / "results" / "det" / "validation.predictions.jsonl.gz").read_bytes() == b"\x1f\x8bvalidation"
+    # another entry than the one recorded (other predictions or cut), or none at the commit: today's
+    assert detector_as_committed(group({"predictions_sha256": "abd", "token_threshold": 0.25}), tmp_path / "t2", repo=repo) == {}
+    assert detector_as_committed(group({"predictions_sha256": "abc", "token_threshold": 0.3}), tmp_path / "t3", repo=repo) == {}
+    assert detector_as_committed(group({"predictions_sha256": "abc", "token_threshold": 0.25}, "other"), tmp_path / "t4", repo=repo) == {}
+    assert detector_as_committed(group(None, None), tmp_path / "t5", repo=repo) == {}

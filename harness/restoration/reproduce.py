@@ -2,10 +2,17 @@
 each entry's restorer rerun at its commit (on the same detector's spans, from that detector's
 leaderboard entry), the rerun's candidates for every span compared with the stored ones, and the
 scores this harness computes from the rerun compared with the entry's.
+
+The detector's entry is given to the commit's harness as that commit held it
+(:func:`detector_as_committed`) where it is the one the restoration entry records (the same
+predictions and token threshold, so the same spans): an older harness may not read a detection
+results file written since (a field added to its schema). Otherwise it gets today's entry.
 """
 
 from __future__ import annotations
 
+import json
+import subprocess
 from pathlib import Path
 
 import numpy as np
@@ -15,6 +22,7 @@ from harness.restoration.leaderboard import entry_files
 from harness.restoration.predictions import read_predictions, score_restoration_file
 from harness.restoration.results import RestorationResults, read_restoration_results
 from harness.runs.board import GoldSplits
+from harness.runs.provenance import REPO_ROOT
 from harness.runs.reproduce import Group, compare_scores, grouped, speed_note, tolerance_of
 from harness.runs.results import ResultsError
 
@@ -77,7 +85,49 @@ def groups(results_dir: Path, models: list[str] | None = None) -> tuple[list[Gro
             return {}
         return {"spans_from": res.detector["name"], "results_dir": str(Path(results_dir).absolute())}
 
-    return [g for model, entries in sorted(by_model.items()) for g in grouped(f"{LABEL}{model}", entries, spans_from)], problems
+    return [g for model, entries in sorted(by_model.items()) for g in grouped(f"{LABEL}{model}", entries, spans_from, detector_as_committed)], problems
+
+
+def _committed(commit: str, path: str, repo: Path) -> bytes | None:
+    """The file ``path`` (repository-relative) as ``commit`` held it; None where it held none."""
+    done = subprocess.run(["git", "show", f"{commit}:{path}"], cwd=repo, capture_output=True, timeout=300)
+    return done.stdout if done.returncode == 0 else None
+
+
+def detector_as_committed(group: Group, tree: Path, repo: Path = REPO_ROOT) -> dict:
+    """``{"results_dir": ...}``: a folder in the commit's export ``tree`` holding the detector's
+    entries that ``group``'s restoration entries restored the spans of, as the group's commit held
+    them (results, predictions, validation predictions), where each is the one its entry records
+    (the same predictions hash and token threshold); ``{}`` (today's entries, ``group.extra``'s)
+    where the commit held none of them or another."""
+    name = group.extra.get("spans_from")
+    if not name or not group.commit:
+        return {}
+    files: dict[str, bytes] = {}
+    for config, (_, res) in group.entries.items():
+        record = res.detector or {}
+        where = f"results/{name}"
+        data = _committed(group.commit, f"{where}/{config}.json", repo)
+        try:
+            entry = json.loads(data) if data is not None else None
+        except ValueError:
+            entry = None
+        if not isinstance(entry, dict) or entry.get("predictions_sha256") != record.get("predictions_sha256") \
+                or (entry.get("thresholds") or {}).get("token") != record.get("token_threshold"):
+            return {}
+        files[f"{name}/{config}.json"] = data
+        for file in (entry.get("predictions"), (entry.get("validation") or {}).get("predictions")):
+            if not file:
+                continue
+            data = _committed(group.commit, f"{where}/{file}", repo)
+            if data is None:
+                return {}
+            files[f"{name}/{file}"] = data
+    folder = tree / "results"  # the export leaves results/ out: this folder is ours
+    for path, data in files.items():
+        (folder / path).parent.mkdir(parents=True, exist_ok=True)
+        (folder / path).write_bytes(data)
+    return {"results_dir": str(folder.absolute())}
 
 
 def jobs(results_dir: Path, models: list[str] | None = None) -> tuple[list[tuple[Group, str, Comparison]], list[str]]:

@@ -166,6 +166,8 @@ class Group:
     params: dict
     entries: dict[str, tuple[Path, RunResults]]  # {config: (results file, results)}
     extra: dict = field(default_factory=dict)  # further keyword arguments of the track's run function
+    # more of them worked out once the commit is exported: setup(group, tree) -> keyword arguments
+    setup: Callable[[Group, Path], dict] | None = None
 
     @property
     def refused(self) -> str | None:
@@ -300,8 +302,9 @@ class Workspace:
         cache) compared with its entries: (problems, notes, whether the comparison was made)."""
         label = group.label.replace("/", "-") + (f"-{kernel}" if kernel else "")
         out = self.root / "runs" / label
+        extra = {**group.extra, **(group.setup(group, tree) if group.setup else {})}
         job = {"function": function, "target": group.target, "params": group.params, "name": group.name, "configs": sorted(group.entries),
-               "dataset": str(Path(data).absolute()), "out": str(out), "extra": group.extra}
+               "dataset": str(Path(data).absolute()), "out": str(out), "extra": extra}
         env = self._env(tree, self.root / "cache" / label)
         if kernel is not None:
             env["OPENBLAS_CORETYPE"] = kernel
@@ -392,15 +395,17 @@ def reproduce(jobs: list[tuple[Group, str, Compare]], dataset: str | None = None
         space.close()
 
 
-def grouped(label: str, entries: dict[str, tuple[Path, RunResults]], extra: Callable[[RunResults], dict] | None = None) -> list[Group]:
+def grouped(label: str, entries: dict[str, tuple[Path, RunResults]], extra: Callable[[RunResults], dict] | None = None,
+            setup: Callable[[Group, Path], dict] | None = None) -> list[Group]:
     """A model's entries (``{config: (path, results)}``) grouped into runs: one per commit,
-    target, hyperparameters and ``extra`` (the track's further arguments)."""
+    target, hyperparameters and ``extra`` (the track's further arguments); ``setup``: see
+    :class:`Group`."""
     groups: dict[str, Group] = {}
     for config, (path, res) in sorted(entries.items()):
         more = extra(res) if extra else {}
         key = json.dumps([res.harness.get("git_commit"), res.model.target, res.model.params, more], sort_keys=True, default=str)
         if key not in groups:
-            groups[key] = Group(label, res.model.name, res.harness.get("git_commit"), res.model.target, res.model.params, {}, more)
+            groups[key] = Group(label, res.model.name, res.harness.get("git_commit"), res.model.target, res.model.params, {}, more, setup)
         groups[key].entries[config] = (path, res)
     return list(groups.values())
 
