@@ -99,6 +99,11 @@ def test_detect_cuts_a_long_text_where_its_own_scores_say(tmp_path, capsys, monk
         # the document score read against validation's document cut: a verdict on the whole text
         assert out["document_threshold"] == thresholds.document and out["document_spun"] == (out["doc_score"] >= thresholds.document)
         assert out["document_spun"] == (share >= 0.10)
+        # with what the cuts let through on validation: its clean documents' tokens, its clean and spun documents
+        rates, ref = out["on_validation"], thresholds.document_reference
+        assert rates["clean_tokens_flagged"] == pytest.approx(np.mean(thresholds.token_reference.clean[0] >= out["threshold"]))
+        assert rates["clean_documents_over_cut"] == pytest.approx(np.mean(ref.clean[0] >= thresholds.document))
+        assert rates["spun_documents_over_cut"] == pytest.approx(np.mean(ref.spun >= thresholds.document))
         if share == 0.01:
             assert out["threshold"] == thresholds.validation_token and out["threshold_reason"] in ("read as clean", "not clearly more spun")
         else:
@@ -108,14 +113,16 @@ def test_detect_cuts_a_long_text_where_its_own_scores_say(tmp_path, capsys, monk
     assert spinbench(["detect", "--model", "toy_detectors:CodedScores", str(tmp_path / "in.txt")]) == 0  # the 30% text, highlighted
     highlighted = capsys.readouterr().out
     assert f"-- threshold: {cuts[0.30]:.4f}, estimated from this text: about" in highlighted
-    assert f"the document cut {thresholds.document:.3f} (chosen on news/validation): the text as a whole reads as spun" in highlighted
+    assert f"the document cut {thresholds.document:.4f} chosen on news/validation: the text as a whole reads as spun" in highlighted
+    assert f"which flags {rates['clean_tokens_flagged']:.1%} of the tokens of news/validation's clean documents" in highlighted
+    assert f"(on news/validation, {rates['clean_documents_over_cut']:.0%} of clean documents and {rates['spun_documents_over_cut']:.0%} of spun ones reach that cut" in highlighted
 
 
 def test_detect_text_marks_spans(tmp_path, tiny_dataset, capsys):
     (tmp_path / "in.txt").write_text("Weighty rain fell.")
     assert spinbench(["detect", "--model", "all-spun", "--threshold", "0.5", "--dataset", str(tiny_dataset), str(tmp_path / "in.txt")]) == 0
     out = capsys.readouterr().out
-    assert out.startswith("[[Weighty rain fell.]]") and "4 of 4 tokens look spun" in out
+    assert out.startswith("[[Weighty rain fell.]]") and "4 of 4 tokens flagged as spun (threshold 0.5000" in out
     assert "-- threshold: 0.5000, given by hand (--threshold)" in out
 
 
@@ -176,7 +183,7 @@ def test_a_long_text_is_scored_in_passages_with_the_same_tokens_and_a_default_do
     marked = capsys.readouterr().out
     assert marked.replace("[[", "").replace("]]", "").startswith(text)
     assert len(list(detect_module.passages(text))) == 4  # three 14-token paragraphs per 50-token passage
-    assert f"{out['flagged_count']} of {out['token_count']} tokens look spun" in marked
+    assert f"{out['flagged_count']} of {out['token_count']} tokens flagged as spun" in marked
 
 
 def test_the_table_says_when_a_group_is_too_small_for_an_interval(tmp_path, tiny_dataset, capsys):

@@ -30,6 +30,7 @@ from typing import NamedTuple, TextIO
 
 import numpy as np
 
+from harness.core.configs import THRESHOLDS_CHOSEN_ON
 from harness.core.errors import SpinbenchError
 from harness.core.tokens import Token, tokenize
 from harness.core.unicode_text import clean_text
@@ -38,6 +39,7 @@ from harness.evaluation.contract import doc_scores_from_tokens, hook
 from harness.evaluation.metrics import spans
 from harness.evaluation.one_text import GIVEN_BY_HAND, OneTextCut, one_text_cut
 from harness.evaluation.predict import SCORE_DECIMALS
+from harness.evaluation.quantification import survival
 from harness.evaluation.thresholds import Thresholds
 
 PASSAGE_TOKENS = 2000
@@ -139,6 +141,7 @@ class Detection:
     cut: OneTextCut
     document_cut: float | None = None  # the document threshold the text's document score is read against
     document_cut_from: str | None = None  # where it was chosen ("news/validation", or "given")
+    on_validation: dict | None = None  # what the cuts flag on news/validation (:func:`validation_rates`)
     suggestions: list[Suggestion] | None = None
     suggested_by: str | None = None  # "restorer" (one guess a flagged span) or "detector" (its own suggest, one a flagged token)
 
@@ -152,15 +155,30 @@ class Detection:
         (None without one)."""
         return None if self.document_cut is None else bool(self.scored.doc_score >= self.document_cut)
 
+    def token_line(self) -> str:
+        """How many tokens the cut flags, and what it flags on validation's clean text."""
+        n, flagged = len(self.scored), int(self.flags.sum())
+        rate = (self.on_validation or {}).get("clean_tokens_flagged")
+        base = f", which flags {rate:.1%} of the tokens of {THRESHOLDS_CHOSEN_ON}'s clean documents" if rate is not None else ""
+        return f"{self.model}: {flagged:,} of {n:,} token{'s' * (n != 1)} flagged as spun (threshold {self.threshold:.4f}{base})"
+
     def document_verdict(self) -> str:
-        """The document score read against the document cut, in words."""
+        """The document score read against the document cut, in words, with what that cut lets
+        through on validation: a cut chosen where three documents in four are spun may pass many
+        clean ones."""
         s = self.scored
         if self.document_cut is None:
             return f"document score {s.doc_score:.3f}"
-        where = "given" if self.document_cut_from == "given" else f"chosen on {self.document_cut_from}"
+        where = "given by hand" if self.document_cut_from == "given" else f"chosen on {self.document_cut_from}"
         side = "at or over" if self.document_spun else "under"
         reads = "reads as spun" if self.document_spun else "reads as clean"
-        return f"document score {s.doc_score:.3f}, {side} the document cut {self.document_cut:.3f} ({where}): the text as a whole {reads}"
+        out = f"document score {s.doc_score:.3f}, {side} the document cut {self.document_cut:.4f} {where}: the text as a whole {reads}"
+        rates = self.on_validation or {}
+        if rates.get("clean_documents_over_cut") is not None:
+            clean = rates["clean_documents_over_cut"]
+            out += (f" (on {THRESHOLDS_CHOSEN_ON}, {clean:.0%} of clean documents and {rates['spun_documents_over_cut']:.0%} of spun ones "
+                    f"reach that cut{': a weak sign either way' if clean >= 0.5 else ''})")
+        return out
 
     @cached_property
     def flags(self) -> np.ndarray:
@@ -191,11 +209,26 @@ def flag(detector, model: str, text: str, thresholds: Thresholds, given: float |
     if suggest and suggester is None and hook(detector, "suggest") is None:
         raise SpinbenchError(f"model {model!r} cannot suggest originals: it has no suggest(doc) method")
     scored = score_text(detector, model, text)
-    detection = Detection(model, scored, choose_cut(thresholds, scored, given), thresholds.document, thresholds.chosen_on)
+    cut = choose_cut(thresholds, scored, given)
+    detection = Detection(model, scored, cut, thresholds.document, thresholds.chosen_on, validation_rates(thresholds, cut.cut))
     if suggest:
         detection.suggestions = _suggestions(detector, model, text, detection, suggester)
         detection.suggested_by = "detector" if suggester is None else "restorer"
     return detection
+
+
+def validation_rates(thresholds: Thresholds, token_cut: float) -> dict | None:
+    """What the cuts flag on ``news``/validation, from the reference distributions the rule keeps
+    (None without them: a model with no validation predictions, or thresholds given by hand):
+    the share of the clean documents' tokens at or above ``token_cut``, and the shares of the
+    clean and of the spun documents whose document score reaches the document cut."""
+    tokens, documents = thresholds.token_reference, thresholds.document_reference
+    if tokens is None or documents is None or thresholds.chosen_on != THRESHOLDS_CHOSEN_ON:
+        return None
+    clean_tokens = tokens.clean[0]  # the tokens of clean documents (choose_thresholds' first kind)
+    return {"clean_tokens_flagged": float(survival(clean_tokens, [token_cut])[0]),
+            "clean_documents_over_cut": float(survival(documents.clean[0], [thresholds.document])[0]),
+            "spun_documents_over_cut": float(survival(documents.spun, [thresholds.document])[0])}
 
 
 class Suggestion(NamedTuple):
@@ -246,7 +279,7 @@ def detect(detector, text: str, model: str, thresholds: Thresholds, given: float
         row["suggestion"], row["suggestion_end"], row["suggestion_confidence"] = guess.text, guess.end, guess.confidence
     return {"model": model, "threshold": detection.threshold, "threshold_rule": detection.cut.describe(), "threshold_reason": detection.cut.reason,
             "doc_score": s.doc_score, "document_threshold": detection.document_cut, "document_spun": detection.document_spun,
-            "document_verdict": detection.document_verdict(), "tokens": rows}
+            "document_verdict": detection.document_verdict(), "token_line": detection.token_line(), "on_validation": detection.on_validation, "tokens": rows}
 
 
 def _numbers(out: TextIO, values, pairs=None) -> None:
@@ -269,7 +302,8 @@ def write_json(out: TextIO, detection: Detection) -> None:
     head = {
         "model": detection.model, "threshold": cut.cut, "threshold_reason": cut.reason, "threshold_rule": cut.describe(),
         "estimated_spun_share": cut.spun_share, "doc_score": s.doc_score, "document_threshold": detection.document_cut,
-        "document_spun": detection.document_spun, "token_count": len(s), "flagged_count": int(detection.flags.sum()),
+        "document_spun": detection.document_spun, "on_validation": detection.on_validation, "token_count": len(s),
+        "flagged_count": int(detection.flags.sum()),
     }
     if detection.suggestions is not None:
         head["suggestions"] = [{"start": g.start, "end": g.end, "suggestion": g.text, "confidence": g.confidence} for g in detection.suggestions]
@@ -284,9 +318,7 @@ def write_json(out: TextIO, detection: Detection) -> None:
 
 
 def _summary(detection: Detection, guesses: list[str]) -> str:
-    s = detection.scored
-    out = (f"\n-- {detection.model}: {int(detection.flags.sum())} of {len(s)} tokens look spun (threshold {detection.threshold:.3f})\n"
-           f"-- {detection.document_verdict()}\n-- threshold: {detection.cut.describe()}")
+    out = f"\n-- {detection.token_line()}\n-- {detection.document_verdict()}\n-- threshold: {detection.cut.describe()}"
     return out + ("\n-- likely originals:\n" + "\n".join(guesses) if guesses else "")
 
 
