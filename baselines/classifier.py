@@ -70,7 +70,7 @@ class ClassifierDetector:
     def fit(self, docs: list[list[str]], labels: list[list[int]]):
         from sklearn.linear_model import LogisticRegression
 
-        docs = check_docs(docs, labels)
+        docs = check_docs(docs, labels, fitting=True)
         self.lexicon_ = build_lexicon(docs, self.n_synonyms)
         self._features = None
         families = self._families(docs)

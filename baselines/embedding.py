@@ -224,7 +224,7 @@ class EmbeddingDetector:
         from sentence_transformers import SentenceTransformer
         from sklearn.linear_model import LogisticRegression
 
-        docs = check_docs(docs, labels)
+        docs = check_docs(docs, labels, fitting=True)
         self.candidates_ = candidate_table(self.n_candidates, self.min_gain)
         self.vectors_ = distill(SentenceTransformer(self._model_path(), device=self.device), self.batch_size)
         self._rows = None

@@ -79,7 +79,7 @@ class LexiconDetector:
         self.external_score = external_score
 
     def fit(self, docs: list[list[str]], labels: list[list[int]]):
-        docs = check_docs(docs, labels)
+        docs = check_docs(docs, labels, fitting=True)
         keys = [[normalize(t) for t in doc] for doc in docs]
         spun: Counter = Counter()
         for doc, lab in zip(keys, labels):

@@ -39,7 +39,8 @@ from harness.core.lexical import analyses, inflect, is_content_word, is_function
 from harness.core.progress import progress
 from harness.core.tokens import normalize, tokenize
 from harness.core.wordnet_db import UPOS, default_wordnet
-from harness.evaluation.contract import Interval, check_docs, check_fitted, check_tokens
+from harness.evaluation.contract import Interval, check_fitted, check_tokens
+from harness.restoration.contract import check_fit_input, check_spans
 
 FEATURES = (
     "lm_train", "lm_web", "lm_train_vs_spun", "lm_web_vs_spun", "lm_train_vs_best", "lm_web_vs_best",
@@ -91,7 +92,7 @@ class RankingRestorer:
         self.seed = seed
 
     def fit(self, docs: list[list[str]], spans: list[list[tuple[int, int]]], originals: list[list[str]]):
-        docs = check_docs(docs)
+        docs, spans, originals = check_fit_input(docs, spans, originals)
         X, y = self.training_rows(docs, spans, originals)
         if len(set(y.tolist())) < 2:  # too little data to learn from: a constant model
             self.model_, self.prior_ = None, float(y.mean()) if len(y) else 0.0
@@ -172,6 +173,7 @@ class RankingRestorer:
         # described again. A key of fewer words made suggestions depend on which text came first.
         check_fitted(self, "counts_", method="restore")
         tokens = check_tokens(tokens)
+        spans = check_spans(tokens, spans, strict=False)  # each span is restored alone
         seen = self.__dict__.setdefault("_restored", {})
         if len(seen) > _MAX_KEPT:
             seen.clear()

@@ -24,7 +24,8 @@ from functools import lru_cache
 from baselines.restoration_lm import END, START, BigramModel
 from harness.core.lexical import all_inflections, analyses, inflect, is_content_word, load_moby, match_case, zipf
 from harness.core.tokens import normalize, tokenize
-from harness.evaluation.contract import Interval, check_docs, check_fitted, check_tokens
+from harness.evaluation.contract import Interval, check_fitted, check_tokens
+from harness.restoration.contract import check_fit_input, check_spans
 
 
 @lru_cache(maxsize=200_000)
@@ -102,6 +103,7 @@ class ReverseThesaurusRestorer:
 
     def restore(self, tokens: list[str], spans: list[tuple[int, int]]) -> list[list[str]]:
         tokens = check_tokens(tokens)
+        spans = check_spans(tokens, spans, strict=False)  # each span is restored alone
         return [_combine([self.word(t) for t in tokens[s:e]], self.max_candidates) for s, e in spans]
 
 
@@ -165,7 +167,7 @@ class ReverseRulesRestorer:
         self.fingerprints = fingerprints
 
     def fit(self, docs: list[list[str]], spans: list[list[tuple[int, int]]], originals: list[list[str]]):
-        docs = check_docs(docs)
+        docs, spans, originals = check_fit_input(docs, spans, originals)
         exact, lemmas = count_rules(docs, spans, originals)
         self.exact_ = {k: [w for w, _ in c.most_common(self.max_candidates)] for k, c in exact.items()}
         self.lemmas_ = {k: [w for w, _ in c.most_common(self.max_candidates)] for k, c in lemmas.items()}
@@ -208,6 +210,7 @@ class ReverseRulesRestorer:
     def restore(self, tokens: list[str], spans: list[tuple[int, int]]) -> list[list[str]]:
         check_fitted(self, "exact_", method="restore")
         tokens = check_tokens(tokens)
+        spans = check_spans(tokens, spans, strict=False)  # each span is restored alone
         return [self.span(tokens[s:e]) for s, e in spans]
 
 
@@ -260,7 +263,7 @@ class ContextRestorer:
         self.fingerprints = fingerprints
 
     def fit(self, docs: list[list[str]], spans: list[list[tuple[int, int]]], originals: list[list[str]]):
-        docs = check_docs(docs)
+        docs, spans, originals = check_fit_input(docs, spans, originals)
         self.rules_ = ReverseRulesRestorer(self.pool, self.phrasebook, self.wordnet, self.fingerprints).fit(docs, spans, originals)
         self.lm_ = BigramModel.from_documents(docs, spans, originals, self.alpha)
         return self
@@ -272,6 +275,7 @@ class ContextRestorer:
     def restore(self, tokens: list[str], spans: list[tuple[int, int]]) -> list[list[str]]:
         check_fitted(self, "rules_", method="restore")
         tokens = check_tokens(tokens)
+        spans = check_spans(tokens, spans, strict=False)  # each span is restored alone
         out = []
         for s, e in spans:
             left = tokens[s - 1] if s > 0 else START

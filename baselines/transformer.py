@@ -141,7 +141,7 @@ class TransformerDetector:
         return out
 
     def fit(self, docs: list[list[str]], labels: list[list[int]]):
-        docs = check_docs(docs, labels)
+        docs = check_docs(docs, labels, fitting=True)
         import torch
         from tqdm.auto import tqdm
         from transformers import AutoModelForTokenClassification, AutoTokenizer

@@ -3,6 +3,7 @@
 import subprocess
 import sys
 
+import numpy as np
 import pytest
 
 from harness.evaluation.conformance import ConformanceError, check_detector
@@ -150,6 +151,13 @@ def test_baselines_take_tokenize_output_and_refuse_untokenized_text(name, reques
         make_detector(name, params).fit(conformance._docs(texts), [[str(v) for v in labels[0]], *labels[1:]])
     with pytest.raises(BadDocuments, match=r"docs\[0\]\[1\] is an int, not a token string"):
         as_text.predict_token_proba([["Rain", 3]])
+    with pytest.raises(BadDocuments, match=r"labels is None: fit needs one list of 0/1 labels per document"):
+        make_detector(name, params).fit(conformance._docs(texts), None)
+    with pytest.raises(BadDocuments, match=r"nothing to fit on: 0 documents, none with a token"):
+        make_detector(name, params).fit([], [])
+    with pytest.raises(BadDocuments, match=r"labels\[0\] is a str, not a list of 0/1 labels"):
+        make_detector(name, params).fit(conformance._docs(texts), ["0" * len(labels[0]), *labels[1:]])
+    assert as_text.predict_token_proba([np.array(doc) for doc in conformance._docs(conformance._TEST)]) == expected  # arrays of strings
     with pytest.raises(NotFitted, match=rf"this {type(as_text).__name__} is not fitted yet: call fit\(docs, labels\) before predict_token_proba"):
         make_detector(name, params).predict_token_proba(test)
     assert isinstance(NotFitted("x"), AttributeError | ValueError)  # caught where scikit-learn's NotFittedError is

@@ -335,6 +335,26 @@ def test_the_restorers_take_tokenize_output_and_refuse_untokenized_text():
             restorer.restore(text, [(1, 2)])
     with pytest.raises(BadDocuments, match=r"docs\[0\] is a str"):
         ReverseRulesRestorer().fit([text], [[(1, 2)]], [["heavy"]])
+    # spans and originals are checked as scikit-learn checks X and y: the count, the range, the order
+    from harness.restoration.contract import BadSpans
+
+    two = [as_text, as_text]
+    for restorer_class in (ReverseRulesRestorer, ContextRestorer, RankingRestorer):
+        for spans_, originals_, message in (
+                ([[(1, 2)]], [["heavy"], []], r"1 spans lists for 2 documents: one list per document"),
+                ([[(1, 30)], []], [["heavy"], []], r"spans\[0\]\[0\] \(1, 30\) is not a range of the text's 7 tokens"),
+                ([[(3, 1)], []], [["heavy"], []], r"spans\[0\]\[0\] \(3, 1\) is not a range"),
+                ([[(3, 4), (1, 2)], []], [["a", "b"], []], r"spans\[0\]\[1\] \(1, 2\) starts inside or before spans\[0\]\[0\]"),
+                ([[(1, 2)], []], [["heavy", "x"], []], r"originals\[0\] has 2 wordings for 1 span"),
+                ([[(1, 2)], []], [[None], []], r"originals\[0\]\[0\] is a NoneType: each original wording is a string"),
+                (None, [["heavy"], []], r"spans is a NoneType, not a list with one list per document")):
+            with pytest.raises(BadSpans, match=message):
+                restorer_class().fit(two, spans_, originals_)
+    for restorer in made:
+        with pytest.raises(BadSpans, match=r"spans\[0\] \(0, 9\) is not a range of the text.s 7 tokens: 0 <= start <= end"):
+            restorer.restore(as_text, [(0, 9)])
+        with pytest.raises(BadSpans, match="spans is a NoneType"):
+            restorer.restore(as_text, None)
     for unfitted in (ReverseRulesRestorer(), ContextRestorer(), RankingRestorer()):
         with pytest.raises(NotFitted, match=rf"this {type(unfitted).__name__} is not fitted yet: call fit\(docs, spans, originals\) before restore"):
             unfitted.restore(as_tokens, [(1, 2)])

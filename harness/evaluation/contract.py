@@ -204,17 +204,21 @@ class BadDocuments(SpinbenchError, TypeError):
 
 
 _DOCS_SHAPE = "documents as lists of token strings, e.g. [[t.text for t in harness.tokenize(text)] for text in texts]"
+_TOKENS_SHAPE = "one text's tokens as a list of strings, e.g. [t.text for t in harness.tokenize(text)]"
 
 
-def _a(value: object) -> str:
+def type_phrase(value: object) -> str:
+    """``value``'s type with its article, for messages: "a str", "an int", "an ndarray"."""
     name = type(value).__name__
-    return f"{'an' if name[:1].lower() in 'aeiou' else 'a'} {name}"
+    return f"{'an' if name[:1].lower() in 'aeiou' or name == 'ndarray' else 'a'} {name}"
 
 
-def _token_texts(doc: object, name: str) -> list[str]:
+def _token_texts(doc: object, name: str, shape: str = _DOCS_SHAPE) -> list[str]:
     """``doc`` (called ``name`` in messages) as a list of token strings; see :func:`check_docs`."""
+    if isinstance(doc, np.ndarray) and doc.ndim == 1:
+        doc = doc.tolist()  # an array of strings: its items as Python strings
     if isinstance(doc, str) or not isinstance(doc, Sequence):
-        raise BadDocuments(f"{name} is {_a(doc)}, not a list of tokens: pass {_DOCS_SHAPE}")
+        raise BadDocuments(f"{name} is {type_phrase(doc)}, not a list of tokens: pass {shape}")
     if all(type(t) is str for t in doc):
         return doc if isinstance(doc, list) else list(doc)
     out = []
@@ -224,13 +228,14 @@ def _token_texts(doc: object, name: str) -> list[str]:
         elif isinstance(t, Token):
             out.append(t.text)
         else:
-            raise BadDocuments(f"{name}[{j}] is {_a(t)}, not a token string: pass {_DOCS_SHAPE}")
+            raise BadDocuments(f"{name}[{j}] is {type_phrase(t)}, not a token string: pass {shape}")
     return out
 
 
-def check_docs(docs: object, labels: object = None, what: str = "docs") -> list[list[str]]:
+def check_docs(docs: object, labels: object = None, what: str = "docs", fitting: bool = False) -> list[list[str]]:
     """``docs`` as lists of token strings, checked the way scikit-learn's ``check_X_y`` checks its
-    input at the top of ``fit`` (and ``labels``, when given, one 0/1 per token).
+    input at the top of ``fit`` (and ``labels``, when given, one 0/1 per token). ``fitting``: a
+    detector's ``fit``, which needs the labels and a token to learn from.
 
     The :class:`~harness.core.tokens.Token` objects of :func:`harness.tokenize` are taken as their
     text; a document given as one string, or tokens of another type, is refused with a message that
@@ -251,20 +256,30 @@ def check_docs(docs: object, labels: object = None, what: str = "docs") -> list[
     Traceback (most recent call last):
     ...
     harness.evaluation.contract.BadDocuments: labels[0] has 1 label for 2 tokens: one 0/1 label per token
+    >>> check_docs([[]], [[]], fitting=True)
+    Traceback (most recent call last):
+    ...
+    harness.evaluation.contract.BadDocuments: nothing to fit on: 1 document, none with a token
     """
+    if isinstance(docs, np.ndarray) and docs.ndim == 1:
+        docs = list(docs)
     if isinstance(docs, str) or not isinstance(docs, Sequence):
-        raise BadDocuments(f"{what} is {_a(docs)}, not a list of documents: pass {_DOCS_SHAPE}")
+        raise BadDocuments(f"{what} is {type_phrase(docs)}, not a list of documents: pass {_DOCS_SHAPE}")
     out = [_token_texts(doc, f"{what}[{i}]") for i, doc in enumerate(docs)]
+    if fitting and labels is None:
+        raise BadDocuments("labels is None: fit needs one list of 0/1 labels per document, one label per token (1 = spun)")
+    if fitting and not any(out):
+        raise BadDocuments(f"nothing to fit on: {len(out)} document{'s' * (len(out) != 1)}, none with a token")
     if labels is not None:
         if isinstance(labels, str) or not isinstance(labels, Sequence | np.ndarray):
-            raise BadDocuments(f"labels is {_a(labels)}, not a list of per-token 0/1 lists")
+            raise BadDocuments(f"labels is {type_phrase(labels)}, not a list of per-token 0/1 lists")
         if len(labels) != len(out):
             raise BadDocuments(f"{len(labels)} label lists for {len(out)} documents: one list of 0/1 labels per document")
         for i, (doc, lab) in enumerate(zip(out, labels)):
-            n = len(lab) if isinstance(lab, Sequence | np.ndarray) and not isinstance(lab, str) else None
-            if n != len(doc):
-                got = f"{n} label{'s' * (n != 1)}" if n is not None else _a(lab)
-                raise BadDocuments(f"labels[{i}] has {got} for {len(doc)} tokens: one 0/1 label per token")
+            if isinstance(lab, str) or not isinstance(lab, Sequence | np.ndarray):
+                raise BadDocuments(f"labels[{i}] is {type_phrase(lab)}, not a list of 0/1 labels: one label per token of docs[{i}]")
+            if len(lab) != len(doc):
+                raise BadDocuments(f"labels[{i}] has {len(lab)} label{'s' * (len(lab) != 1)} for {len(doc)} tokens: one 0/1 label per token")
             if not _all_labels(lab):
                 bad = next(j for j, v in enumerate(lab) if not _is_label(v))
                 value = lab[bad].item() if isinstance(lab[bad], np.generic) else lab[bad]
@@ -278,9 +293,9 @@ def check_tokens(tokens: object, what: str = "tokens") -> list[str]:
     >>> check_tokens("Weighty rain")
     Traceback (most recent call last):
     ...
-    harness.evaluation.contract.BadDocuments: tokens is a str, not a list of tokens: pass documents as lists of token strings, e.g. [[t.text for t in harness.tokenize(text)] for text in texts]
+    harness.evaluation.contract.BadDocuments: tokens is a str, not a list of tokens: pass one text's tokens as a list of strings, e.g. [t.text for t in harness.tokenize(text)]
     """
-    return _token_texts(tokens, what)
+    return _token_texts(tokens, what, _TOKENS_SHAPE)
 
 
 def _all_labels(labels) -> bool:

@@ -29,7 +29,10 @@ import math
 from collections.abc import Sequence
 from typing import NamedTuple, Protocol, runtime_checkable
 
+import numpy as np
+
 from harness.core.errors import SpinbenchError
+from harness.evaluation.contract import check_docs, type_phrase
 
 # Candidates scored per span (top-1 and top-k), and kept per span in a predictions file.
 TOP_K = 5
@@ -81,21 +84,77 @@ def call(name: str, method: str, fn, *args):
         raise RestorerError(f"restorer {name!r} failed in {method}: {err.__class__.__name__}: {err}") from err
 
 
-def check_spans(tokens: Sequence[str], spans: Sequence[Span]) -> list[Span]:
-    """``spans`` as a list of int pairs, or ValueError: each ``0 <= start < end <= len(tokens)``,
-    in order, not overlapping.
+class BadSpans(SpinbenchError, ValueError):
+    """Spans (or their originals) not in the shape a restorer takes."""
+
+
+def _pair(span: object) -> Span | None:
+    """``span`` as two whole numbers (ints or numpy integers, not floats or bools), else None."""
+    if isinstance(span, str | bytes) or not isinstance(span, Sequence | np.ndarray) or len(span) != 2:
+        return None
+    if not all(isinstance(x, int | np.integer) and not isinstance(x, bool | np.bool_) for x in span):
+        return None
+    return int(span[0]), int(span[1])
+
+
+def check_spans(tokens: Sequence[str], spans: object, what: str = "spans", strict: bool = True) -> list[Span]:
+    """``spans`` as a list of int pairs, each ``0 <= start < end <= len(tokens)``, in order, not
+    overlapping; else :class:`BadSpans` saying which and why. ``strict=False`` (a restorer that
+    restores each span alone): any order, and an empty span (``start == end``) allowed.
 
     >>> check_spans(["a", "b", "c"], [(0, 1), [1, 3]])
     [(0, 1), (1, 3)]
+    >>> check_spans(["a", "b"], [(0, 5)])
+    Traceback (most recent call last):
+    ...
+    harness.restoration.contract.BadSpans: spans[0] (0, 5) is not a range of the text's 2 tokens: 0 <= start < end <= 2 (end exclusive)
     """
+    if isinstance(spans, str | bytes) or not isinstance(spans, Sequence | np.ndarray):
+        raise BadSpans(f"{what} is {type_phrase(spans)}, not a list of (start, end) token ranges")
     out, last = [], 0
-    for span in spans:
-        start, end = (int(x) for x in span)
-        if not 0 <= start < end <= len(tokens) or start < last:
-            raise ValueError(f"span {tuple(span)} is not a non-empty range of the document's {len(tokens)} tokens after the span before it")
-        out.append((start, end))
+    for j, span in enumerate(spans):
+        pair = _pair(span)
+        if pair is None:
+            raise BadSpans(f"{what}[{j}] is {span!r}, not a (start, end) pair of token indices")
+        start, end = pair
+        if not (0 <= start < end <= len(tokens) or (not strict and 0 <= start == end <= len(tokens))):
+            least = "<" if strict else "<="
+            raise BadSpans(f"{what}[{j}] {pair} is not a range of the text's {len(tokens)} tokens: 0 <= start {least} end <= {len(tokens)} (end exclusive)")
+        if strict and start < last:
+            raise BadSpans(f"{what}[{j}] {pair} starts inside or before {what}[{j - 1}]: spans come in order, not overlapping")
+        out.append(pair)
         last = end
     return out
+
+
+def check_fit_input(docs: object, spans: object, originals: object) -> tuple[list[list[str]], list[list[Span]], list[list[str]]]:
+    """A restorer's ``fit`` input checked (as scikit-learn's ``check_X_y``): token lists
+    (:func:`harness.evaluation.contract.check_docs`), per document its spans
+    (:func:`check_spans`), per span one original wording (a string). No span at all is allowed: a
+    restorer may draw on resources alone (``reverse-rules`` reads the phrasebook backwards).
+
+    >>> check_fit_input([["weighty", "rain"]], [[(0, 1)]], [["heavy", "light"]])
+    Traceback (most recent call last):
+    ...
+    harness.restoration.contract.BadSpans: originals[0] has 2 wordings for 1 span: one original wording (a string) per span
+    """
+    docs = check_docs(docs)
+    checked = []
+    for name, value in (("spans", spans), ("originals", originals)):
+        if isinstance(value, str) or not isinstance(value, Sequence):
+            raise BadSpans(f"{name} is {type_phrase(value)}, not a list with one list per document")
+        if len(value) != len(docs):
+            raise BadSpans(f"{len(value)} {name} lists for {len(docs)} documents: one list per document")
+    for i, (doc, mine) in enumerate(zip(docs, spans)):
+        checked.append(check_spans(doc, mine, f"spans[{i}]"))
+        words = originals[i]
+        if isinstance(words, str) or not isinstance(words, Sequence) or len(words) != len(checked[-1]):
+            got = f"{len(words)} wordings" if isinstance(words, Sequence) and not isinstance(words, str) else type_phrase(words)
+            raise BadSpans(f"originals[{i}] has {got} for {len(checked[-1])} span{'s' * (len(checked[-1]) != 1)}: one original wording (a string) per span")
+        bad = next((j for j, w in enumerate(words) if not isinstance(w, str)), None)
+        if bad is not None:
+            raise BadSpans(f"originals[{i}][{bad}] is {type_phrase(words[bad])}: each original wording is a string (\"\" where the spinner inserted the span)")
+    return docs, checked, [list(w) for w in originals]
 
 
 def _confidence(value: object) -> float | None:
