@@ -76,8 +76,10 @@ def test_for_split_the_rule_estimates_its_spun_share_and_cuts_near_the_best_f1(s
     f1 = lambda t: prf(((s >= t) & y).sum(), ((s >= t) & ~y).sum(), ((s < t) & y).sum())[2]  # noqa: E731
     described = applied.describe()
     head, token_line, document_line = described.split("\n")
-    moved = (applied.token, applied.document) != (chosen.validation_token, chosen.validation_document)
-    how = "set by the rule from this split's scores (not its labels)" if moved else "news/validation's cuts, kept by the rule (which reads this split's scores, not its labels)"
+    moved = [unit for unit, a, c in (("token", applied.token, chosen.validation_token), ("document", applied.document, chosen.validation_document)) if a != c]
+    how = ("news/validation's cuts, kept by the rule (which reads this split's scores, not its labels)" if not moved
+           else "set by the rule from this split's scores (not its labels)" if len(moved) == 2
+           else f"the {moved[0]} cut set by the rule from this split's scores (not its labels), the other news/validation's")
     assert head == f"thresholds token {applied.token:.4f}, document {applied.document:.4f}, {how}"
     assert token_line.startswith(f"  tokens: about {applied.token_spun_share:.1%} spun") and document_line.startswith("  documents: about ")
     if applied.token_spun_share < chosen.token_reference.spun_share:
@@ -164,7 +166,10 @@ def test_a_cut_kept_for_the_misfit_says_so_live_and_read_back_from_a_file():
     kept = dataclasses.replace(applied, token=chosen.validation_token, token_spun_share=share, token_misfit=MAX_MISFIT + 1.5)
     for thresholds in (kept, Thresholds.from_json(kept.to_json())):
         token_line = thresholds.describe().split("\n")[1]
-        assert f"kept: news/validation's score distributions fit these scores poorly (misfit {MAX_MISFIT + 1.5:.1f}" in token_line
+        # the cut and why first; the estimate it did not use last, said to be unused
+        assert token_line.startswith(f"  tokens: news/validation's F1-optimal cut {chosen.validation_token:.4f}, kept: news/validation's score "
+                                     f"distributions fit these scores poorly (misfit {MAX_MISFIT + 1.5:.1f}")
+        assert token_line.endswith(f"so its estimate, about {share:.1%} spun, is not used")
         assert "or no cut scores better" not in token_line and "estimated less spun" not in token_line
     # both reasons where both held
     both = dataclasses.replace(kept, token_spun_share=chosen.token_reference.spun_share - 0.05)

@@ -142,15 +142,22 @@ class Thresholds:
                 continue
             lower = (f"; its spun {unit}s score lower than on {validation} (by {0.0 - shift:.2f} in log-odds, "
                      "as under a spinner the detector was not trained on)") if shift else ""
+            misfit = unit == "token" and self.token_misfit is not None and self.token_misfit > quantification.MAX_MISFIT
             if applied != cut:
                 why = f"cut where the estimate scores best ({validation}'s F1-optimal cut: {cut:.4f})"
                 if share >= 0.999:  # read as all spun: the best cut flags every item
-                    why += f"; read as all spun, so the cut flags every {unit} (F1 at the all-spun floor's)"
+                    why += f"; read as all spun, so the cut flags every {unit}, and {unit} F1 is what flagging all of them scores"
+            elif misfit and (ref is None or share >= ref.spun_share):
+                # the estimate is not trusted: say so before giving it
+                lines.append(f"{unit}s: {validation}'s F1-optimal cut {cut:.4f}, kept: {validation}'s score distributions fit these scores "
+                             f"poorly (misfit {self.token_misfit:.1f} in units of sampling noise; the rule trusts up to {quantification.MAX_MISFIT}), "
+                             f"as with text unlike {validation}'s (another domain), so its estimate, about {share:.1%} spun, is not used")
+                continue
             else:
                 # every reason that held; read back from a file (no reference), validation's spun
                 # share is not there, but the misfit is
                 reasons = [f"estimated less spun than {validation} ({ref.spun_share:.1%})"] if ref is not None and share < ref.spun_share else []
-                if unit == "token" and self.token_misfit is not None and self.token_misfit > quantification.MAX_MISFIT:
+                if misfit:
                     reasons.append(f"{validation}'s score distributions fit these scores poorly (misfit {self.token_misfit:.1f} in units of "
                                    f"sampling noise; the rule trusts up to {quantification.MAX_MISFIT}), as with text unlike {validation}'s "
                                    "(another domain)")
@@ -160,10 +167,11 @@ class Thresholds:
                 why = f"{validation}'s F1-optimal cut {cut:.4f}, kept: " + "; and ".join(reasons)
             lines.append(f"{unit}s: about {share:.1%} spun{lower}; {why}")
         mixed = f" ({self.chosen_on})" if GIVEN in self.chosen_on else ""
-        moved = (self.token != self.validation_token) or (self.document != self.validation_document)
+        moved = [unit for unit, applied, cut in (("token", self.token, self.validation_token), ("document", self.document, self.validation_document))
+                 if cut is not None and applied != cut]
         head = ("" if not any(estimated) else f", {validation}'s cuts, kept by the rule (which reads this split's scores, not its labels)"
-                if not moved else ", set by the rule from this split's scores (not its labels)" if all(estimated)
-                else ", set by the rule from this split's scores (not its labels) where it is large enough")
+                if not moved else ", set by the rule from this split's scores (not its labels)" if len(moved) == 2
+                else f", the {moved[0]} cut set by the rule from this split's scores (not its labels), the other {validation}'s")
         return f"thresholds {used}{mixed}{head}" + "".join(f"\n  {line}" for line in lines)
 
     @classmethod
