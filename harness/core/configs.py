@@ -170,11 +170,11 @@ def rate_band_ranges() -> dict[str, str]:
     asked to replace), for tables' headings.
 
     >>> rate_band_ranges()
-    {'low': 'under 20%', 'light': '20-29%', 'medium': '29-38%', 'heavy': '38% and over'}
+    {'low': 'under 20%', 'light': '20% to under 29%', 'medium': '29% to under 38%', 'heavy': '38% and over'}
     """
     edges = [round(100 * e) for e in RATE_BAND_EDGES]
     out = {RATE_BANDS[0]: f"under {edges[0]}%"}
-    out.update({band: f"{lo}-{hi}%" for band, lo, hi in zip(RATE_BANDS[1:], edges, edges[1:])})
+    out.update({band: f"{lo}% to under {hi}%" for band, lo, hi in zip(RATE_BANDS[1:], edges, edges[1:])})
     out[RATE_BANDS[-1]] = f"{edges[-1]}% and over"
     return out
 
@@ -183,9 +183,13 @@ def rate_bands_text() -> str:
     """The rate bands and their ranges in one phrase.
 
     >>> rate_bands_text()
-    'low under 20%, light 20-29%, medium 29-38%, heavy 38% and over'
+    'low under 20% (sparse and most partial documents); light 20% to under 29%, medium 29% to under 38%, heavy 38% and over (thirds of the 20-47% whole-article spinning is asked for)'
     """
-    return ", ".join(f"{band} {span}" for band, span in rate_band_ranges().items())
+    ranges = rate_band_ranges()
+    low, *rest = RATE_BANDS
+    whole = f"{round(100 * RATE_RANGE[0])}-{round(100 * RATE_RANGE[1])}%"
+    return (f"{low} {ranges[low]} (sparse and most partial documents); " + ", ".join(f"{band} {ranges[band]}" for band in rest)
+            + f" (thirds of the {whole} whole-article spinning is asked for)")
 
 
 def rate_band(rate: float) -> str:

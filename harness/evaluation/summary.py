@@ -10,11 +10,12 @@ from harness.runs.formatting import score_text, summary_text
 CLEAN_GROUPS = (CLEAN_RECIPE, CLEAN_BAND)
 
 
-def _heading_note(kind: str) -> str:
-    """What a breakdown's groups mean, where their names do not say it (the rate bands' ranges)."""
+def _heading_note(kind: str) -> list[str]:
+    """What a breakdown's groups mean, where their names do not say it (the rate bands' ranges),
+    as lines under its heading."""
     if kind != "rate_band":
-        return ""
-    return f" (share of a document's tokens the spinner was asked to replace: {rate_bands_text()})"
+        return []
+    return ["  (the share of a document's tokens the spinner was asked to replace: " + rate_bands_text() + ")"]
 
 
 def format_table(results) -> str:
@@ -51,7 +52,7 @@ def format_table(results) -> str:
         "false alarms: document precision above)"
     )
     for kind, table in s["breakdown"].items():
-        lines += ["", f"token scores by {kind.replace('_', ' ')}{_heading_note(kind)}:", f"  {'group':<16}{'docs':>6}{'tokens':>9}{'precision':>11}{'recall':>9} {'F1':>26}"]
+        lines += ["", f"token scores by {kind.replace('_', ' ')}:", *_heading_note(kind), f"  {'group':<16}{'docs':>6}{'tokens':>9}{'precision':>11}{'recall':>9} {'F1':>26}"]
         for key in breakdown_order(kind, table):
             row = table[key]
             if key in CLEAN_GROUPS:  # no spun token: precision, recall and F1 say nothing here
