@@ -126,7 +126,8 @@ def test_detect_text_marks_spans(tmp_path, tiny_dataset, capsys):
     assert "-- threshold: 0.5000, given by hand (--threshold)" in out
 
 
-@pytest.mark.parametrize("content, message", [(b"   \n", "is empty"), (b"\x89PNG\x00\x00", "binary")])
+@pytest.mark.parametrize("content, message", [(b"   \n", "is empty"), (b"\x89PNG\x00\x00", "binary"),
+                                              ("Weighty rain fell.".encode("utf-16"), "looks like UTF-16 text; spinbench reads UTF-8: convert it first")])
 def test_detect_rejects_bad_input(tmp_path, tiny_dataset, capsys, content, message):
     (tmp_path / "in.bin").write_bytes(content)
     assert spinbench(["detect", "--model", "lexicon", "--dataset", str(tiny_dataset), str(tmp_path / "in.bin")]) == 2
