@@ -44,9 +44,10 @@ RULES = {
     "harness.report": ("harness.core", "harness.runs", "harness.evaluation", "harness.restoration", "harness.report", "harness"),
     # the restoration track stands on the run layer, and reads detection's results for the spans a detector flags
     "harness.restoration": ("harness.core", "harness.runs", "harness.evaluation", "harness.restoration", "harness"),
-    # baselines read the ground floor's text tools, and report progress on a long fit as the harness does
+    # baselines read the ground floor's text tools, report progress on a long fit as the harness does,
+    # and check their input with the two contracts they implement (a detector's, a restorer's)
     "baselines": ("harness.core.tokens", "harness.core.lexical", "harness.core.wordpieces", "harness.core.wordnet_db", "harness.core.glove", "harness.core.progress",
-                  "harness.evaluation.contract", "baselines"),
+                  "harness.evaluation.contract", "harness.restoration.contract", "baselines"),
 }
 # Single modules allowed one import more than their package, each for a stated reason.
 EXCEPTIONS = {
