@@ -173,4 +173,32 @@ def test_a_cut_kept_for_the_misfit_says_so_live_and_read_back_from_a_file():
         assert "or no cut scores better" not in token_line and "estimated less spun" not in token_line
     # both reasons where both held
     both = dataclasses.replace(kept, token_spun_share=chosen.token_reference.spun_share - 0.05)
-    assert "estimated less spun than news/validation" in both.describe() and "; and news/validation's score distributions" in both.describe()
+    assert "estimated less spun than news/validation" in both.describe() and "; and news/validation's token score distributions" in both.describe()
+
+
+def test_text_unlike_validation_keeps_both_validation_cuts():
+    """Rule version 5: clean text of another domain (every token a little higher, documents
+    scored like spun ones) is fitted far worse than sampling explains; the token cut is kept for
+    that (version 4), and the document cut too, since document scores are made of the same token
+    scores: read as nearly all spun, its estimated cut would flag every document."""
+    from harness.evaluation import quantification
+    from harness.evaluation.quantification import MAX_MISFIT
+    from harness.evaluation.thresholds import RULE_NAME
+
+    chosen = chosen_on_validation()[0]
+    rng = np.random.default_rng(6)
+    scores = [np.round(rng.beta(3, 7, 40), 4).tolist() for _ in range(1000)]
+    docs = np.round(rng.uniform(0.6, 1.0, 1000), 4).tolist()  # between validation's clean (0.3-0.5) and spun (0.8-1.0)
+    applied = chosen.for_split(scores, docs)
+    assert RULE_NAME == "estimated-f1-v5" and applied.token_misfit > MAX_MISFIT
+    assert (applied.token, applied.document) == (chosen.validation_token, chosen.validation_document)
+    assert applied.document_spun_share > chosen.document_reference.spun_share  # only the misfit kept the document cut:
+    estimated, _ = quantification.rule_cut(chosen.document_reference, np.asarray(docs), chosen.validation_document)
+    assert estimated < chosen.validation_document - 0.1  # without it, the estimate's cut
+    document_line = applied.describe().split("\n")[2]
+    assert document_line.startswith(f"  documents: news/validation's F1-optimal cut {chosen.validation_document:.4f}, kept: news/validation's token "
+                                    "score distributions fit this split's token scores poorly")
+    # news-like text from the same distributions still moves both cuts where it is spun more
+    _, scores, docs = validation_like(np.random.default_rng(7), n_docs=300, spun_share=0.5)
+    applied = chosen.for_split(scores, docs)
+    assert applied.token_misfit < MAX_MISFIT and applied.token != chosen.validation_token

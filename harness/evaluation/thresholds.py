@@ -25,7 +25,7 @@ from harness.evaluation import metrics, one_text, quantification
 FALLBACK_THRESHOLD = 0.5
 # The rule's name, recorded with the thresholds it sets (results from before it have none; what
 # each version changed: docs/changelog.md).
-RULE_NAME = "estimated-f1-v4"
+RULE_NAME = "estimated-f1-v5"
 # The least scored set the rule estimates from; a smaller one keeps the validation split's
 # F1-optimal cuts. Tokens: this many (a set of one document has a rule of its own,
 # harness.evaluation.one_text: its tokens are not independent draws); documents: this many
@@ -37,8 +37,8 @@ THRESHOLD_RULE = (
     f"the {THRESHOLDS_CHOSEN_ON} scores of clean tokens (of clean documents; of spun ones away from a swap) and of spun tokens "
     f"with their neighbours (within {quantification.NEAR} tokens), the spun ones allowed to sit lower (an unfamiliar "
     f"spinner), mixed in the shares that best reproduce the split's scores; documents likewise; where the split is "
-    f"estimated to be spun less than {THRESHOLDS_CHOSEN_ON}, or (tokens) fitted worse than sampling explains "
-    f"(misfit times the root of its tokens over {quantification.MAX_MISFIT}), or under {MIN_TOKENS:,} tokens (for documents, "
+    f"estimated to be spun less than {THRESHOLDS_CHOSEN_ON}, or whose token scores are fitted worse than sampling explains "
+    f"(misfit times the root of its tokens over {quantification.MAX_MISFIT}: both cuts), or under {MIN_TOKENS:,} tokens (for documents, "
     f"under {MIN_DOCUMENTS} documents), the F1-optimal cuts on {THRESHOLDS_CHOSEN_ON}; a split of one document gets the "
     f"one-text cut (as `spinbench detect`: estimated from the document's own scores where it is long enough and "
     f"clearly more spun than {THRESHOLDS_CHOSEN_ON})"
@@ -109,6 +109,11 @@ class Thresholds:
         if self.document_reference is not None:
             enough = len(doc_scores) >= MIN_DOCUMENTS
             document, document_estimate = _rule_cut(self.document_reference, np.asarray(doc_scores, dtype=float), self.validation_document, enough)
+            if token_misfit is not None and token_misfit > quantification.MAX_MISFIT:
+                # documents are scored from the same token scores: where validation's distributions
+                # do not describe those (another domain), its document distributions do not describe
+                # these either, and the document estimate is no more to be trusted (version 5)
+                document = self.validation_document
         estimates = {}
         for unit, est, ref in (("token", token_estimate, self.token_reference), ("document", document_estimate, self.document_reference)):
             if ref is not None:
@@ -142,14 +147,15 @@ class Thresholds:
                 continue
             lower = (f"; its spun {unit}s score lower than on {validation} (by {0.0 - shift:.2f} in log-odds, "
                      "as under a spinner the detector was not trained on)") if shift else ""
-            misfit = unit == "token" and self.token_misfit is not None and self.token_misfit > quantification.MAX_MISFIT
+            misfit = self.token_misfit is not None and self.token_misfit > quantification.MAX_MISFIT  # keeps both cuts
             if applied != cut:
                 why = f"cut where the estimate scores best ({validation}'s F1-optimal cut: {cut:.4f})"
                 if share >= 0.999:  # read as all spun: the best cut flags every item
                     why += f"; read as all spun, so the cut flags every {unit}, and {unit} F1 is what flagging all of them scores"
             elif misfit and (ref is None or share >= ref.spun_share):
                 # the estimate is not trusted: say so before giving it
-                lines.append(f"{unit}s: {validation}'s F1-optimal cut {cut:.4f}, kept: {validation}'s score distributions fit these scores "
+                whose = "score distributions fit these scores" if unit == "token" else "token score distributions fit this split's token scores"
+                lines.append(f"{unit}s: {validation}'s F1-optimal cut {cut:.4f}, kept: {validation}'s {whose} "
                              f"poorly (misfit {self.token_misfit:.1f} in units of sampling noise; the rule trusts up to {quantification.MAX_MISFIT}), "
                              f"as with text unlike {validation}'s (another domain), so its estimate, about {share:.1%} spun, is not used")
                 continue
@@ -158,7 +164,7 @@ class Thresholds:
                 # share is not there, but the misfit is
                 reasons = [f"estimated less spun than {validation} ({ref.spun_share:.1%})"] if ref is not None and share < ref.spun_share else []
                 if misfit:
-                    reasons.append(f"{validation}'s score distributions fit these scores poorly (misfit {self.token_misfit:.1f} in units of "
+                    reasons.append(f"{validation}'s token score distributions fit this split's token scores poorly (misfit {self.token_misfit:.1f} in units of "
                                    f"sampling noise; the rule trusts up to {quantification.MAX_MISFIT}), as with text unlike {validation}'s "
                                    "(another domain)")
                 if not reasons:
