@@ -296,6 +296,28 @@ def rule_v4_diff(root: Path) -> str | None:
     return _table(["model", "config", "token cut, rule v3", "v4", "scaled misfit", "token F1, rule v3", "v4"], rows, right=5)
 
 
+# The last commit whose results were scored by threshold rule version 4 (rule_v5_diff's before).
+RULE_V4_LAST = "4f598bd"
+
+
+def rule_v5_diff(root: Path) -> str | None:
+    """Document F1 of every entry whose document cut threshold rule version 5 moved: under
+    version 4 (``RULE_V4_LAST``'s committed results) and now, with the token fit's scaled misfit
+    that keeps the cut."""
+    results = _results_then_and_now(root, RULE_V4_LAST)
+    if results is None:
+        return None
+    before, after = results
+    rows = []
+    for (model, config), a in sorted(after.items(), key=lambda kv: (kv[0][0], CONFIG_ORDER.index(kv[0][1]))):
+        b = before.get((model, config))
+        if b and b["thresholds"]["document"] != a["thresholds"]["document"]:
+            rows.append([f"`{model}`", config, f"{b['thresholds'].get('document_spun_share', float('nan')):.1%}",
+                         f"{b['thresholds']['document']:.4f}", f"{a['thresholds']['document']:.4f}", f"{a['thresholds'].get('token_misfit', float('nan')):.1f}",
+                         f"{b['scores']['document']['f1']['value']:.3f}", f"{a['scores']['document']['f1']['value']:.3f}"])
+    return _table(["model", "config", "documents read as spun", "document cut, rule v4", "v5", "token misfit", "document F1, rule v4", "v5"], rows, right=6)
+
+
 # The detectors whose thresholds docs/evaluation.md measures (the floors all-spun and random
 # have one score each, or none worth a cut).
 THRESHOLD_DETECTORS = ("transformer", "classifier", "lexicon", "embedding")
@@ -453,6 +475,7 @@ RENDERERS: dict[str, Callable[[Path], str | None]] = {
     "threshold-transfer": threshold_transfer,
     "rule-diff": rule_diff,
     "rule-v4-diff": rule_v4_diff,
+    "rule-v5-diff": rule_v5_diff,
     "dataset-stats": dataset_stats,
     "near-duplicates": near_duplicates,
     "realism-profile": realism_profile,
