@@ -279,20 +279,28 @@ def revision_gaps(root: Path) -> str | None:
     return _revision_diff(root, REVISION_18_19_LAST, RULE_V3_LAST, gaps_only=True)
 
 
-def rule_v4_diff(root: Path) -> str | None:
-    """Token F1 of every baseline entry whose token cut threshold rule version 4 moved: under
-    version 3 (``RULE_V3_LAST``'s committed results) and now, with the fit's scaled misfit."""
-    results = _results_then_and_now(root, RULE_V3_LAST)
+def _cut_moves(root: Path, before_commit: str, unit: str) -> list[tuple[str, str, dict, dict]] | None:
+    """(model, config, results then, results now) of every committed detection entry whose
+    ``unit`` ("token" or "document") cut differs between ``before_commit`` and the working tree,
+    in the leaderboard's config order; None without that commit in the history."""
+    results = _results_then_and_now(root, before_commit)
     if results is None:
         return None
     before, after = results
-    rows = []
-    for (model, config), a in sorted(after.items(), key=lambda kv: (kv[0][0], CONFIG_ORDER.index(kv[0][1]))):
-        b = before.get((model, config))
-        if b and b["thresholds"]["token"] != a["thresholds"]["token"]:
-            rows.append([f"`{model}`", config, f"{b['thresholds']['token']:.4f}", f"{a['thresholds']['token']:.4f}",
-                         f"{a['thresholds'].get('token_misfit', float('nan')):.1f}",
-                         f"{b['scores']['token']['f1']['value']:.3f}", f"{a['scores']['token']['f1']['value']:.3f}"])
+    return [(model, config, before[model, config], a)
+            for (model, config), a in sorted(after.items(), key=lambda kv: (kv[0][0], CONFIG_ORDER.index(kv[0][1])))
+            if (model, config) in before and before[model, config]["thresholds"][unit] != a["thresholds"][unit]]
+
+
+def rule_v4_diff(root: Path) -> str | None:
+    """Token F1 of every baseline entry whose token cut threshold rule version 4 moved: under
+    version 3 (``RULE_V3_LAST``'s committed results) and now, with the fit's scaled misfit."""
+    moved = _cut_moves(root, RULE_V3_LAST, "token")
+    if moved is None:
+        return None
+    rows = [[f"`{model}`", config, f"{b['thresholds']['token']:.4f}", f"{a['thresholds']['token']:.4f}",
+             f"{a['thresholds'].get('token_misfit', float('nan')):.1f}",
+             f"{b['scores']['token']['f1']['value']:.3f}", f"{a['scores']['token']['f1']['value']:.3f}"] for model, config, b, a in moved]
     return _table(["model", "config", "token cut, rule v3", "v4", "scaled misfit", "token F1, rule v3", "v4"], rows, right=5)
 
 
@@ -304,17 +312,12 @@ def rule_v5_diff(root: Path) -> str | None:
     """Document F1 of every entry whose document cut threshold rule version 5 moved: under
     version 4 (``RULE_V4_LAST``'s committed results) and now, with the token fit's scaled misfit
     that keeps the cut."""
-    results = _results_then_and_now(root, RULE_V4_LAST)
-    if results is None:
+    moved = _cut_moves(root, RULE_V4_LAST, "document")
+    if moved is None:
         return None
-    before, after = results
-    rows = []
-    for (model, config), a in sorted(after.items(), key=lambda kv: (kv[0][0], CONFIG_ORDER.index(kv[0][1]))):
-        b = before.get((model, config))
-        if b and b["thresholds"]["document"] != a["thresholds"]["document"]:
-            rows.append([f"`{model}`", config, f"{b['thresholds'].get('document_spun_share', float('nan')):.1%}",
-                         f"{b['thresholds']['document']:.4f}", f"{a['thresholds']['document']:.4f}", f"{a['thresholds'].get('token_misfit', float('nan')):.1f}",
-                         f"{b['scores']['document']['f1']['value']:.3f}", f"{a['scores']['document']['f1']['value']:.3f}"])
+    rows = [[f"`{model}`", config, f"{b['thresholds'].get('document_spun_share', float('nan')):.1%}",
+             f"{b['thresholds']['document']:.4f}", f"{a['thresholds']['document']:.4f}", f"{a['thresholds'].get('token_misfit', float('nan')):.1f}",
+             f"{b['scores']['document']['f1']['value']:.3f}", f"{a['scores']['document']['f1']['value']:.3f}"] for model, config, b, a in moved]
     return _table(["model", "config", "documents read as spun", "document cut, rule v4", "v5", "token misfit", "document F1, rule v4", "v5"], rows, right=6)
 
 
