@@ -65,7 +65,9 @@ def cmd_detect(args: argparse.Namespace) -> int:
         from harness.cli.restoration_commands import span_suggester
 
         suggester = span_suggester(args.restorer, args.dataset, use_cache=not args.no_cache)
-    prepared = prepare_detector(args.model, parse_model_args(args.model_args), args.dataset, use_cache=not args.no_cache, predictions_file_ok=False)
+    needs = ("suggest",) if args.suggest and suggester is None else ()  # refused before the fit, which may take minutes
+    prepared = prepare_detector(args.model, parse_model_args(args.model_args), args.dataset, use_cache=not args.no_cache, predictions_file_ok=False,
+                                needs=needs)
     options = dict(given=args.threshold, suggest=args.suggest, suggester=suggester)
     if args.format == "html":
         from harness.report.site import detection_page
