@@ -44,6 +44,13 @@ class NotStrings(Oracle):
         return [[1.0] for _ in spans]
 
 
+class BareString(Oracle):
+    """A string where a list of candidates belongs: the message shows what came back."""
+
+    def restore(self, tokens, spans):
+        return ["central" for _ in spans]
+
+
 class Learns:
     def __init__(self):
         self.table_ = {}
@@ -69,8 +76,29 @@ class Moody(Oracle):
         return [[str(len(spans))] for _ in spans]
 
 
-@pytest.mark.parametrize("cls, message", [(TooFew, "lists for the"), (NotStrings, "neither a list of strings"), (Learns, "learned attributes"),
-                                          (Forgetful, "must return self"), (Moody, "other spans")])
+class Paragraph(Oracle):
+    """A paragraph for every span: no guess, and what evaluate refuses."""
+
+    def restore(self, tokens, spans):
+        return [[" ".join(["word"] * 60)] for _ in spans]
+
+
+class LooksUp:
+    """Answers only spans met in fit, with a confidence out of [0, 1]: the made-up test sentences
+    alone share no spun wording with the training ones, so this passed the check before."""
+
+    def fit(self, docs, spans, originals):
+        self.table = {tuple(d[s:e]): o for d, sp, orig in zip(docs, spans, originals) for (s, e), o in zip(sp, orig)}
+        return self
+
+    def restore(self, tokens, spans):
+        return [[(self.table[tuple(tokens[s:e])], 1.7)] if tuple(tokens[s:e]) in self.table else [] for s, e in spans]
+
+
+@pytest.mark.parametrize("cls, message", [(TooFew, "lists for the"), (NotStrings, "neither a list of strings"), (BareString, "pairs: 'central'"), (Learns, "learned attributes"),
+                                          (Forgetful, "must return self"), (Moody, "other spans"),
+                                          (Paragraph, "returned a candidate of 60 words .* so it may hold at most 54 words"),
+                                          (LooksUp, r"\(string, confidence in \[0, 1\]\) pairs: \[\('bank', 1.7\)\]")])
 def test_conformance_names_what_is_wrong(cls, message):
     with pytest.raises(ConformanceError, match=message):
         harness.check_restorer(cls)

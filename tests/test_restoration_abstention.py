@@ -250,6 +250,19 @@ def test_an_entry_with_confidences_recomputes_and_rescores_with_its_cut_named(ti
     assert table.rows[0][column] == "–"  # restored on the gold spans only: no detector's spans to abstain on
     rescored = restoration_board.rescore(results, str(tiny_dataset))
     assert [res.scores["abstention"] for _, res in rescored] == [recorded]
+    # evaluate's summary says what the cut shows and how often it is right, or that it shows nothing
+    from harness.cli.restoration_commands import summary
+    from harness.runs.formatting import summary_text
+
+    said = summary(entry).splitlines()[-1]
+    if recorded["cut"] > 1:
+        assert said.startswith("  abstaining: every guess withheld: on news/validation no confidence cut")
+    else:
+        assert said == (f"  abstaining: guesses under confidence {recorded['cut']:.4f} withheld (the lowest cut whose guesses on news/validation are "
+                        f"right 75% of the time): a guess shown for {summary_text(recorded['coverage'], entry.dataset.documents)} of the gold spans, "
+                        f"right {summary_text(recorded['precision'], entry.dataset.documents)} of the time")
+    entry.scores["abstention"]["cut"] = metrics.SHOW_NOTHING
+    assert "every guess withheld" in summary(entry).splitlines()[-1]
 
 
 class FittedConfident(Confident):

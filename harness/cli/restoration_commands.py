@@ -29,7 +29,25 @@ def summary(results) -> str:
         who = f" ({results.detector['name']})" if where == "detected_spans" and results.detector else ""
         lines.append(f"  edit distance removed, {where.replace('_', ' ')}{who}: {summary_text(block['distance_removed'], documents)} "
                      f"({block['distance_before']:,} -> {block['distance_after']:,} token edits)")
+    abstention = s.get("abstention")
+    if abstention:  # a restorer with confidences: what its cut shows, and how often that is right
+        lines.append(abstention_line(abstention, documents))
     return "\n".join(lines)
+
+
+def abstention_line(abstention: dict, documents: int) -> str:
+    """The abstention cut in words: where it was chosen, what share of the gold spans it shows a
+    guess for, and how often a shown guess is the original; or that no cut was good enough."""
+    from harness.restoration.metrics import SHOW_NOTHING
+    from harness.restoration.scoring import PRECISION_TARGET
+
+    where = abstention["chosen_on"]
+    if abstention["cut"] >= SHOW_NOTHING:
+        return (f"  abstaining: every guess withheld: on {where} no confidence cut made the guesses shown right {PRECISION_TARGET:.0%} of the "
+                "time, so the abstaining figures above show nothing (keep's 0)")
+    return (f"  abstaining: guesses under confidence {abstention['cut']:.4f} withheld (the lowest cut whose guesses on {where} are right "
+            f"{PRECISION_TARGET:.0%} of the time): a guess shown for {summary_text(abstention['coverage'], documents)} of the gold spans, "
+            f"right {summary_text(abstention['precision'], documents)} of the time")
 
 
 def cmd_evaluate_restore(args: argparse.Namespace) -> int:

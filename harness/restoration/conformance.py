@@ -22,6 +22,7 @@ _TRAIN = [
 ]
 _TEST = [
     ("Counterfeit consciousness is changing how huge information is used !", [(0, 2), (5, 7)]),
+    (_TRAIN[0][0], _TRAIN[0][1]),  # spans met in training: a restorer that looks up what it learned answers these
     ("The focal bank kept premium rates unchanged .", [(1, 2), (4, 5)]),
     ("Rain", []),
     ("", []),
@@ -39,7 +40,8 @@ def check_restorer(make: Callable[[], object]) -> None:
     - exposes its hyperparameters as attributes and learns nothing in ``__init__``;
     - returns itself from ``fit``;
     - returns one list per span (none for a document without spans) of strings, or of
-      ``(string, confidence)`` pairs with confidences in [0, 1];
+      ``(string, confidence)`` pairs with confidences in [0, 1], no candidate longer than twice
+      its span and 50 words (what ``evaluate`` refuses too), for spans unseen and seen in ``fit``;
     - gives the same candidates (and confidences) when built and fitted again, and for a span whether the
       document's other spans are asked for with it or not.
     """

@@ -37,6 +37,9 @@ from harness.evaluation.contract import check_docs, type_phrase
 # Candidates scored per span (top-1 and top-k), and kept per span in a predictions file.
 TOP_K = 5
 MAX_CANDIDATES = 10
+# A candidate replaces its span's words: at most twice as many, and this many more (the longest
+# original wording of a phrase swap is a few words; a paragraph is no guess, and slows scoring).
+EXTRA_CANDIDATE_WORDS = 50
 
 Span = tuple[int, int]
 
@@ -165,13 +168,14 @@ def _confidence(value: object) -> float | None:
 def check_restored(name: str, doc_id: str, spans: Sequence[Span], candidates: object) -> Restored:
     """A restorer's answer for one document, checked: one list per span of strings, or of
     ``(string, confidence)`` pairs; each list cut to :data:`MAX_CANDIDATES` (only the first
-    :data:`TOP_K` are scored)."""
+    :data:`TOP_K` are scored); no candidate longer than :data:`EXTRA_CANDIDATE_WORDS` words past
+    twice its span's."""
     if not isinstance(candidates, (list, tuple)) or len(candidates) != len(spans):
         got = f"{len(candidates)} lists" if isinstance(candidates, (list, tuple)) else f"a {type(candidates).__name__}"
         raise RestorerError(f"restorer {name!r}: restore returned {got} for the {len(spans)} spans of document {doc_id!r}; it returns one list of candidates per span")
     texts, confidences = [], []
-    for span, ranked in zip(spans, candidates):
-        ranked = list(ranked)[:MAX_CANDIDATES] if isinstance(ranked, (list, tuple)) else None
+    for span, answer in zip(spans, candidates):
+        ranked = list(answer)[:MAX_CANDIDATES] if isinstance(answer, (list, tuple)) else None
         pairs = ranked is not None and bool(ranked) and all(isinstance(c, (list, tuple)) and len(c) == 2 for c in ranked)
         if pairs and all(isinstance(t, str) and _confidence(c) is not None for t, c in ranked):
             texts.append([" ".join(t.split()) for t, _ in ranked])
@@ -180,8 +184,16 @@ def check_restored(name: str, doc_id: str, spans: Sequence[Span], candidates: ob
             texts.append([" ".join(c.split()) for c in ranked])
             confidences.append(None)
         else:
+            shown = repr(answer if ranked is None else ranked)
             raise RestorerError(f"restorer {name!r}: the candidates for span {span} of document {doc_id!r} are neither a list of strings nor of "
-                                f"(string, confidence in [0, 1]) pairs: {ranked!r}")
+                                f"(string, confidence in [0, 1]) pairs: {shown[:200]}{'...' if len(shown) > 200 else ''}")
+        start, end = span
+        for candidate in texts[-1]:
+            words = len(candidate.split())
+            if words > 2 * (end - start) + EXTRA_CANDIDATE_WORDS:
+                raise RestorerError(f"restorer {name!r} returned a candidate of {words:,} words for span ({start}, {end}) of document {doc_id!r}: "
+                                    f"a candidate replaces the span's {end - start} token(s), so it may hold at most "
+                                    f"{2 * (end - start) + EXTRA_CANDIDATE_WORDS} words")
     return Restored(texts, confidences)
 
 

@@ -63,9 +63,6 @@ def _make_by_name(name: str, model_args: dict | None):
 
 
 RESTORER = ModelKind("restorer", "restore", "restore(tokens, spans)", "harness.restoration.contract", _make_by_name, target_of)
-# A candidate replaces its span's words: at most twice as many, and this many more (the longest
-# original wording of a phrase swap is a few words; a paragraph is no guess, and slows scoring).
-EXTRA_CANDIDATE_WORDS = 50
 
 
 def fitted_restorer(restorer, name: str, target: str, dataset=None, use_cache: bool = True) -> Fitted:
@@ -114,18 +111,9 @@ def suggesting_restorer(name: str, dataset=None, use_cache: bool = True) -> tupl
 
 def restored(name: str, restorer, doc_id: str, tokens: list[str], spans: list[tuple[int, int]]) -> Restored:
     """The restorer's checked candidates and confidences for the spans of one document (its
-    prints on stderr), no candidate longer than :data:`EXTRA_CANDIDATE_WORDS` words past twice
-    its span's."""
+    prints on stderr; :func:`harness.restoration.contract.check_restored`)."""
     with model_code("restorer", name, "restore", RestorerError):
-        out = restore_scored(name, restorer, doc_id, tokens, spans)
-    for (start, end), ranked in zip(spans, out.candidates):
-        for candidate in ranked:
-            words = len(candidate.split())
-            if words > 2 * (end - start) + EXTRA_CANDIDATE_WORDS:
-                raise RestorerError(f"restorer {name!r} returned a candidate of {words:,} words for span ({start}, {end}) of document {doc_id!r}: "
-                                    f"a candidate replaces the span's {end - start} token(s), so it may hold at most "
-                                    f"{2 * (end - start) + EXTRA_CANDIDATE_WORDS} words")
-    return out
+        return restore_scored(name, restorer, doc_id, tokens, spans)
 
 
 def restore_spans(name: str, restorer, gold: RestorationGold, spans: list[list[tuple[int, int]]], desc: str) -> tuple[list, list | None, float]:
