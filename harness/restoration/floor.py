@@ -4,6 +4,9 @@ edit distance and hits only where spinning changed case alone. Any restorer shou
 
 from __future__ import annotations
 
+from harness.evaluation.contract import check_tokens
+from harness.restoration.contract import check_spans
+
 
 class KeepRestorer:
     """Proposes each span's own (spun) wording: the score of doing nothing."""
@@ -11,4 +14,5 @@ class KeepRestorer:
     requires_fit = False
 
     def restore(self, tokens: list[str], spans: list[tuple[int, int]]) -> list[list[str]]:
-        return [[" ".join(tokens[s:e])] for s, e in spans]
+        tokens = check_tokens(tokens)
+        return [[" ".join(tokens[s:e])] for s, e in check_spans(tokens, spans, strict=False)]
