@@ -205,3 +205,14 @@ def test_the_table_says_when_a_group_is_too_small_for_an_interval(tmp_path, tiny
     assert small and all(" ".join(r).endswith("(too few documents)") for r in small), out
     assert all(" ".join(r).endswith("]") for r in rows if int(r[1]) >= MIN_GROUP_DOCUMENTS), out
 
+
+
+def test_a_submission_of_one_config_is_told_which_configs_the_leaderboard_still_needs(tmp_path, tiny_dataset, capsys):
+    from harness.core.configs import CONFIGS
+
+    base = ["evaluate", "--model", "lexicon", "--dataset", str(tiny_dataset), "--out", str(tmp_path), "--submit", "--allow-dirty"]
+    assert spinbench(base) == 0
+    rest = [c for c in CONFIGS if c != "news"]
+    assert f"and {', '.join(rest)} have none yet: rerun with --config all" in capsys.readouterr().out
+    assert spinbench([*base, "--config", "all"]) == 0
+    assert "none yet" not in capsys.readouterr().out
