@@ -57,7 +57,7 @@ def test_same_inputs_same_scores_and_cached_fit(tmp_path, tiny_dataset, caplog):
         b = run(tmp_path, tiny_dataset)
     assert a.scores == b.scores
     assert b.throughput.fit_seconds is None  # the second run used the cached fit
-    assert "using the fit cached at" in caplog.text
+    assert "using the fit of lexicon cached at" in caplog.text  # which model's fit: detect loads a restorer's too
 
 
 def test_held_out_config_uses_news_thresholds(tmp_path, tiny_dataset):

@@ -371,3 +371,14 @@ def test_reproduce_gives_an_old_commit_the_detector_entry_as_that_commit_held_it
     assert detector_as_committed(group({"predictions_sha256": "abc", "token_threshold": 0.3}), tmp_path / "t3", repo=repo) == {}
     assert detector_as_committed(group({"predictions_sha256": "abc", "token_threshold": 0.25}, "other"), tmp_path / "t4", repo=repo) == {}
     assert detector_as_committed(group(None, None), tmp_path / "t5", repo=repo) == {}
+
+
+def test_spans_from_a_misspelt_detector_names_the_one_meant(tmp_path):
+    from harness.restoration.items import resolve_detector_results
+
+    for name in ("lexicon", "classifier"):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "news.json").write_text("{}")
+    assert resolve_detector_results("lexicon", "news", tmp_path) == tmp_path / "lexicon" / "news.json"
+    with pytest.raises(harness.core.errors.SpinbenchError, match=r"did you mean 'lexicon'\? .* for news \(classifier, lexicon\)"):
+        resolve_detector_results("lexicn", "news", tmp_path)

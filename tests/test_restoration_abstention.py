@@ -202,7 +202,11 @@ def test_detect_says_how_many_suggestions_it_withheld(tiny_dataset, tmp_path, mo
     base = ["detect", "--threshold", "0.5", "--dataset", str(tiny_dataset), str(tmp_path / "in.txt"), "--model", "toy_detectors:Suggesting"]
     assert spinbench([*base, "--suggest", "--restorer", "confident"]) == 0
     out = capsys.readouterr().out
-    assert "was probably" not in out and "1 of 1 flagged spans without a suggestion" in out
+    assert "was probably" not in out and "1 of 1 flagged spans without a suggestion: the restorer's confidence was under the cut chosen" in out
+    # a restorer with no confidences withholds nothing: only a missing candidate leaves a span bare
+    monkeypatch.setitem(registry.RESTORERS, "nothing", "test_restoration:Oracle")  # knows only "focal"
+    assert spinbench([*base, "--suggest", "--restorer", "nothing"]) == 0
+    assert "1 of 1 flagged spans without a suggestion: the restorer had no candidate)" in capsys.readouterr().out
     assert spinbench([*base, "--restorer", "confident"]) == 2
     assert "--restorer confident chooses what --suggest uses" in capsys.readouterr().err
     # the detector's own suggest guesses token by token, with no confidence: the count says so

@@ -79,7 +79,8 @@ def test_for_split_the_rule_estimates_its_spun_share_and_cuts_near_the_best_f1(s
     moved = [unit for unit, a, c in (("token", applied.token, chosen.validation_token), ("document", applied.document, chosen.validation_document)) if a != c]
     how = ("news/validation's cuts, kept by the rule (which reads this split's scores, not its labels)" if not moved
            else "set by the rule from this split's scores (not its labels)" if len(moved) == 2
-           else f"the {moved[0]} cut set by the rule from this split's scores (not its labels), the other news/validation's")
+           else f"the {moved[0]} cut set by the rule from this split's scores (not its labels); the "
+                f"{'document' if moved[0] == 'token' else 'token'} cut is news/validation's")
     assert head == f"thresholds token {applied.token:.4f}, document {applied.document:.4f}, {how}"
     assert token_line.startswith(f"  tokens: about {applied.token_spun_share:.1%} spun") and document_line.startswith("  documents: about ")
     if applied.token_spun_share < chosen.token_reference.spun_share:

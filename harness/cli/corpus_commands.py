@@ -178,7 +178,7 @@ def add_corpus_commands(sub) -> None:
                    help="spun documents of this regime only (default: whole, the regime held to the real range; imported pairs count in any)")
     p.add_argument("--against", metavar="CONFIG/SPLIT",
                    help="the split whose edits 'seen in train' is measured against (default: news/train when the dataset has it; none: not measured)")
-    p.add_argument("--dataset", default=None, help="dataset folder (default: data/), e.g. one made by `spinbench align --pairs`")
+    p.add_argument("--dataset", default=None, help="dataset folder (default: $SPINBENCH_DATA, else data/), e.g. one made by `spinbench align --pairs`")
     p.add_argument("--format", choices=["table", "markdown", "json"], default="table")
     p.add_argument("--check", action="store_true", help="exit with an error when a statistic falls outside the real range")
     p.set_defaults(func=cmd_profile)

@@ -283,7 +283,7 @@ def add_evaluation_commands(sub) -> None:
     lb = sub.add_parser("leaderboard", help="render leaderboard.md from results/, or --check it")
     lb.add_argument("--results", default="results", help="results folder of leaderboard entries (default: results)")
     add_out_argument(lb, "the leaderboard file to write (default: leaderboard.md)", default="leaderboard.md", old=("--output",))
-    lb.add_argument("--dataset", default=None, help="dataset with the gold labels (default: data/)")
+    lb.add_argument("--dataset", default=None, help="dataset with the gold labels (default: $SPINBENCH_DATA, else data/)")
     lb.add_argument("--check", action="store_true", help="recompute every entry and fail on any mismatch")
     lb.add_argument("--rescore", action="store_true", help="recompute every entry's scores (detection and restoration) from its predictions with this harness (after a metric changed), then render")
     lb.add_argument("--reproduce", nargs="*", metavar="MODEL", default=None,

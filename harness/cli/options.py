@@ -61,7 +61,7 @@ def add_model_arguments(parser: argparse.ArgumentParser, *, predictions_file: bo
         ", or a predictions .jsonl.gz file" if predictions_file else "")
     parser.add_argument("--model", required=True, help=what)
     parser.add_argument("--model-args", default="", help="hyperparameters: k=v,k2=v2 (quote a value that holds a comma: lexicon=\"a,b.txt\")")
-    parser.add_argument("--dataset", default=None, help="dataset folder (default: data/) or a hub id; detectors are fitted on its news/train")
+    parser.add_argument("--dataset", default=None, help="dataset folder (default: $SPINBENCH_DATA, else data/) or a hub id; detectors are fitted on its news/train")
     if threshold:
         parser.add_argument("--threshold", type=probability, default=None, help="token threshold instead of the one chosen on news/validation")
     parser.add_argument("--no-cache", action="store_true", help="refit even if a fitted detector is cached")

@@ -42,7 +42,7 @@ def add_report_command(sub) -> None:
     r.add_argument("--runs", default=None, metavar="DIR", help="report on ordinary runs instead (evaluate without --submit: DIR/<name>/<config>.<split>.json)")
     r.add_argument("--models", default=None, help="comma-separated models or restorers (folders in --results, --results/restore); default: all")
     r.add_argument("--configs", default=None, help="comma-separated configs; default: every config with results")
-    r.add_argument("--dataset", default=None, help="dataset with the gold labels (default: data/)")
+    r.add_argument("--dataset", default=None, help="dataset with the gold labels (default: $SPINBENCH_DATA, else data/)")
     r.add_argument("--out", default="report", help="folder to write (default: report); replaced if it holds an earlier report")
     add_debug_argument(r)
     r.set_defaults(func=cmd_report)

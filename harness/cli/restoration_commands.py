@@ -91,4 +91,5 @@ def span_suggester(name: str | None, dataset: str | None = None, use_cache: bool
         out = restored(name, restorer, "input", tokens, spans)
         return [(ranked[0], conf[0] if conf else None) if is_shown(ranked, conf, cut) else None for ranked, conf in zip(out.candidates, out.confidences)]
 
+    suggest.cut = cut  # None: the restorer gives no confidences, and withholds nothing
     return suggest

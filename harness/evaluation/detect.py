@@ -144,6 +144,7 @@ class Detection:
     on_validation: dict | None = None  # what the cuts flag on news/validation (:func:`validation_rates`)
     suggestions: list[Suggestion] | None = None
     suggested_by: str | None = None  # "restorer" (one guess a flagged span) or "detector" (its own suggest, one a flagged token)
+    suggestion_cut: float | None = None  # the restorer's confidence cut (None: it gives no confidences, so withholds nothing)
 
     @property
     def threshold(self) -> float:
@@ -214,6 +215,7 @@ def flag(detector, model: str, text: str, thresholds: Thresholds, given: float |
     if suggest:
         detection.suggestions = _suggestions(detector, model, text, detection, suggester)
         detection.suggested_by = "detector" if suggester is None else "restorer"
+        detection.suggestion_cut = getattr(suggester, "cut", None)
     return detection
 
 
@@ -338,7 +340,9 @@ def write_highlighted(out: TextIO, text: str, detection: Detection, color: bool)
     withheld = len(detection.suggestions or ()) - len(shown)
     if withheld and detection.suggested_by == "detector":
         guesses.append(f"   ({withheld} of {len(detection.suggestions)} flagged tokens without a suggestion: the detector's own suggest gave none)")
+    elif withheld and detection.suggestion_cut is None:
+        guesses.append(f"   ({withheld} of {len(detection.suggestions)} flagged spans without a suggestion: the restorer had no candidate)")
     elif withheld:
         guesses.append(f"   ({withheld} of {len(detection.suggestions)} flagged spans without a suggestion: the restorer's confidence was under "
-                       "the cut chosen on news/validation, or it had no candidate)")
+                       f"the cut chosen on news/validation ({detection.suggestion_cut:.4f}), or it had no candidate)")
     out.write(text[cursor:] + _summary(detection, guesses) + "\n")

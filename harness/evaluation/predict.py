@@ -32,7 +32,7 @@ def predict_split(name: str, detector, split: Split, desc: str, batch: int = BAT
     if docs:  # warm-up: lazy resource loading is not throughput
         detector_calls.predict(name, detector, ids[:1], docs[:1])
     started = time.perf_counter()
-    with progress(sum(map(len, docs)), desc, "tok", unit_scale=True) as bar:
+    with progress(sum(map(len, docs)), desc, "token", unit_scale=True) as bar:
         for i in range(0, len(docs), batch):
             chunk_tokens, chunk_docs = detector_calls.predict(name, detector, ids[i : i + batch], docs[i : i + batch])
             tokens += chunk_tokens

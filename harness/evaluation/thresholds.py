@@ -177,7 +177,8 @@ class Thresholds:
                  if cut is not None and applied != cut]
         head = ("" if not any(estimated) else f", {validation}'s cuts, kept by the rule (which reads this split's scores, not its labels)"
                 if not moved else ", set by the rule from this split's scores (not its labels)" if len(moved) == 2
-                else f", the {moved[0]} cut set by the rule from this split's scores (not its labels), the other {validation}'s")
+                else f", the {moved[0]} cut set by the rule from this split's scores (not its labels); the "
+                     f"{'document' if moved[0] == 'token' else 'token'} cut is {validation}'s")
         return f"thresholds {used}{mixed}{head}" + "".join(f"\n  {line}" for line in lines)
 
     @classmethod

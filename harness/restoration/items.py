@@ -14,6 +14,7 @@ from pathlib import Path
 
 from harness.core.dataset import Split
 from harness.core.errors import SpinbenchError
+from harness.core.registry import did_you_mean
 from harness.evaluation.metrics import spans as runs_of_ones
 from harness.evaluation.predictions import read_scores
 from harness.evaluation.results import ResultsError, read_results
@@ -115,7 +116,9 @@ def resolve_detector_results(spans_from: str, config: str, results_dir: str | Pa
         return path
     entry = Path(results_dir) / spans_from / f"{config}.json"
     if not entry.exists():
-        raise SpinbenchError(f"no detection results {entry} for spans_from={spans_from!r}: give a results file (.json) or a detector with a leaderboard entry for {config}")
+        known = sorted(p.parent.name for p in Path(results_dir).glob(f"*/{config}.json"))
+        raise SpinbenchError(f"no detection results {entry} for spans_from={spans_from!r}: {did_you_mean(spans_from, known)}give a results file "
+                             f"(.json) or a detector with a leaderboard entry for {config}" + (f" ({', '.join(known)})" if known else ""))
     return entry
 
 

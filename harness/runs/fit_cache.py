@@ -339,7 +339,7 @@ def fit_with_cache(model: object, target: str, params: dict, data: list[str], fi
                                  "or point $SPINBENCH_CACHE elsewhere")
         cached = load_entry(key) if use_cache else None
         if cached is not None:
-            log.info("using the fit cached at %s", entry_path(key))
+            log.info("using the fit %scached at %s", f"of {label} " if label else "", entry_path(key))
             return Fitted(cached.pop(MODEL), None, cached, key, target, params)
     log.info("fitting %son %s...", f"{label} " if label else "", what or "the training split")
     started = time.perf_counter()
