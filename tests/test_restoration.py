@@ -382,3 +382,13 @@ def test_spans_from_a_misspelt_detector_names_the_one_meant(tmp_path):
     assert resolve_detector_results("lexicon", "news", tmp_path) == tmp_path / "lexicon" / "news.json"
     with pytest.raises(harness.core.errors.SpinbenchError, match=r"did you mean 'lexicon'\? .* for news \(classifier, lexicon\)"):
         resolve_detector_results("lexicn", "news", tmp_path)
+
+
+def test_a_misspelt_class_names_the_one_meant():
+    from harness.evaluation.registry import resolve_class as detector_class
+    from harness.restoration.registry import resolve_class as restorer_class
+
+    with pytest.raises(harness.core.errors.SpinbenchError, match=r"has no 'AllSpunn' .*: did you mean 'AllSpunDetector'\?"):
+        detector_class("harness.evaluation.floor_detectors:AllSpunn")
+    with pytest.raises(harness.core.errors.SpinbenchError, match=r"does not exist .*: did you mean 'KeepRestorer'\?"):
+        restorer_class("harness.restoration.floor:KeepRestorr")

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import difflib
 import importlib
+import sys
 
 from harness.core.errors import SpinbenchError
 
@@ -31,6 +32,16 @@ def did_you_mean(name: str, known) -> str:
     """``"did you mean 'x'? "`` for the closest known name, or ``""``."""
     close = difflib.get_close_matches(name, list(known), n=1)
     return f"did you mean {close[0]!r}? " if close else ""
+
+
+def class_hint(target: str) -> str:
+    """For a ``"module:Class"`` whose module imported but has no such class: ``": did you mean
+    'Closest'?"`` among the module's classes, or ``""``."""
+    module_name, _, attribute = target.partition(":")
+    module = sys.modules.get(module_name)
+    classes = [k for k, v in vars(module).items() if isinstance(v, type)] if module is not None else []
+    hint = did_you_mean(attribute, classes).rstrip()
+    return f": {hint}" if hint else ""
 
 
 def import_target(target: str):

@@ -18,7 +18,7 @@ import os
 import re
 
 from harness.core.errors import SpinbenchError
-from harness.core.registry import LazyRegistry, import_target
+from harness.core.registry import LazyRegistry, class_hint, import_target
 from harness.evaluation.contract import check_params
 
 REGISTRY: dict[str, str] = {
@@ -69,7 +69,7 @@ def resolve_class(name: str, predictions_file_ok: bool = True) -> type:
         hint = " (run from the folder that holds it, or put that folder on PYTHONPATH)" if isinstance(err, ModuleNotFoundError) and err.name == module_name.split(".")[0] else ""
         raise UnknownModel(f"cannot import {module_name!r} for model {name!r}: {err}{extra}{hint}") from None
     except AttributeError:
-        raise UnknownModel(f"module {module_name!r} has no {class_name!r} (model {name!r})") from None
+        raise UnknownModel(f"module {module_name!r} has no {class_name!r} (model {name!r}){class_hint(target)}") from None
     except Exception as err:  # a user's module that fails while importing
         raise UnknownModel(f"importing {module_name!r} for model {name!r} failed: {err.__class__.__name__}: {err}") from None
     if not isinstance(cls, type):

@@ -12,7 +12,7 @@ harness.evaluation.registry.UnknownModel: unknown restorer 'reverse-rule'; did y
 
 from __future__ import annotations
 
-from harness.core.registry import LazyRegistry, import_target
+from harness.core.registry import LazyRegistry, class_hint, import_target
 from harness.evaluation.contract import check_params
 from harness.evaluation.registry import BadModelArgs, UnknownModel
 
@@ -48,7 +48,7 @@ def resolve_class(name: str) -> type:
     except ImportError as err:
         raise UnknownModel(f"cannot import {target.partition(':')[0]!r} for restorer {name!r}: {err}") from None
     except AttributeError:
-        raise UnknownModel(f"{target} does not exist (restorer {name!r})") from None
+        raise UnknownModel(f"{target} does not exist (restorer {name!r}){class_hint(target)}") from None
     if not isinstance(cls, type):
         raise UnknownModel(f"{target} is a {type(cls).__name__}, not a restorer class (restorer {name!r})")
     return cls
