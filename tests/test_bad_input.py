@@ -256,7 +256,7 @@ def test_wrong_lengths_name_both_lengths(tmp_path, data, capsys):
     first = harness.load("news", "validation", dataset=data).records[0]
     n = len(first["tokens"])
     _, _, err = run_cli(capsys, "--model", "toy_detectors:TooFew", "--dataset", data, "--out", str(tmp_path))
-    assert f"returned {n - 1} scores for document {first['id']!r} of {n} tokens" in err
+    assert f"returned {n - 1} scores for document {first['id']!r} of {n} tokens (in news/validation)" in err  # and which split it is in
 
 
 @pytest.mark.parametrize(

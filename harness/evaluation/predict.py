@@ -29,14 +29,17 @@ def predict_split(name: str, detector, split: Split, desc: str, batch: int = BAT
     ids = split.gold.ids
     tokens: list[list[float]] = []
     doc_scores: list[float] = []
-    if docs:  # warm-up: lazy resource loading is not throughput
-        detector_calls.predict(name, detector, ids[:1], docs[:1])
-    started = time.perf_counter()
-    with progress(sum(map(len, docs)), desc, "token", unit_scale=True) as bar:
-        for i in range(0, len(docs), batch):
-            chunk_tokens, chunk_docs = detector_calls.predict(name, detector, ids[i : i + batch], docs[i : i + batch])
-            tokens += chunk_tokens
-            doc_scores += chunk_docs
-            bar.update(sum(map(len, docs[i : i + batch])))
+    try:
+        if docs:  # warm-up: lazy resource loading is not throughput
+            detector_calls.predict(name, detector, ids[:1], docs[:1])
+        started = time.perf_counter()
+        with progress(sum(map(len, docs)), desc, "token", unit_scale=True) as bar:
+            for i in range(0, len(docs), batch):
+                chunk_tokens, chunk_docs = detector_calls.predict(name, detector, ids[i : i + batch], docs[i : i + batch])
+                tokens += chunk_tokens
+                doc_scores += chunk_docs
+                bar.update(sum(map(len, docs[i : i + batch])))
+    except detector_calls.DetectorError as err:  # which split the document is in: validation's, or the scored one's
+        raise type(err)(f"{err} (in {split.config}/{split.split})") from err.__cause__
     seconds = time.perf_counter() - started
     return Predictions([[round(v, SCORE_DECIMALS) for v in s] for s in tokens], [round(v, SCORE_DECIMALS) for v in doc_scores], seconds)
