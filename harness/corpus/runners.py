@@ -176,7 +176,7 @@ def run_jobs(fn: Callable[[J], R], jobs: Iterable[J], runner: Runner, total: int
     if total is None:
         yield from results
         return
-    with progress(total, desc, "doc") as bar:
+    with progress(total, desc, "doc", watch=runner.num_proc <= 1 or bool(runner.dask)) as bar:  # no thread where workers are forked
         for result in results:
             bar.update()
             yield result
