@@ -216,3 +216,15 @@ def test_a_submission_of_one_config_is_told_which_configs_the_leaderboard_still_
     assert f"and {', '.join(rest)} have none yet: rerun with --config all" in capsys.readouterr().out
     assert spinbench([*base, "--config", "all"]) == 0
     assert "none yet" not in capsys.readouterr().out
+
+
+def test_detect_passes_restorer_args_to_the_restorer_it_suggests_with(tmp_path, tiny_dataset, capsys, monkeypatch):
+    monkeypatch.setenv("SPINBENCH_CACHE", str(tmp_path / "cache"))
+    (tmp_path / "in.txt").write_text("Weighty precipitation fell.")
+    base = ["detect", "--threshold", "0.5", "--dataset", str(tiny_dataset), str(tmp_path / "in.txt"), "--model", "all-spun"]
+    assert spinbench([*base, "--suggest", "--restorer", "reverse-thesaurus", "--restorer-args", "max_candidates=1"]) == 0
+    assert "likely originals" in capsys.readouterr().out
+    assert spinbench([*base, "--suggest", "--restorer", "reverse-thesaurus", "--restorer-args", "nosuch=1"]) == 2
+    assert "has no hyperparameter 'nosuch'" in capsys.readouterr().err
+    assert spinbench([*base, "--restorer-args", "max_candidates=1"]) == 2
+    assert "--restorer-args sets the hyperparameters of the restorer --suggest uses: add --suggest" in capsys.readouterr().err

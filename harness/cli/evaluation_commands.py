@@ -59,12 +59,16 @@ def cmd_detect(args: argparse.Namespace) -> int:
 
     if args.restorer is not None and not args.suggest:
         raise SpinbenchError(f"--restorer {args.restorer} chooses what --suggest uses: add --suggest, or leave --restorer out")
+    if args.restorer_args and (not args.suggest or args.restorer == "detector"):
+        raise SpinbenchError("--restorer-args sets the hyperparameters of the restorer --suggest uses: "
+                             + ("add --suggest" if not args.suggest else "--restorer detector has none (use --model-args)"))
+    restorer_args = parse_model_args(args.restorer_args)  # a malformed one is said before anything is fitted
     text = read_text_input(args.file)
     suggester = None
     if args.suggest and args.restorer != "detector":  # a restorer guesses each flagged span's original
         from harness.cli.restoration_commands import span_suggester
 
-        suggester = span_suggester(args.restorer, args.dataset, use_cache=not args.no_cache)
+        suggester = span_suggester(args.restorer, args.dataset, use_cache=not args.no_cache, params=restorer_args or None)
     needs = ("suggest",) if args.suggest and suggester is None else ()  # refused before the fit, which may take minutes
     prepared = prepare_detector(args.model, parse_model_args(args.model_args), args.dataset, use_cache=not args.no_cache, predictions_file_ok=False,
                                 needs=needs)
@@ -271,6 +275,7 @@ def add_evaluation_commands(sub) -> None:
     d.add_argument("--suggest", action="store_true", help="also show a guess at the original wording of each flagged span (from --restorer)")
     d.add_argument("--restorer", default=None, help="what --suggest uses: a restorer (default: the best on news/test, see docs/restoration.md), "
                    "or 'detector' for the detector's own suggest method (e.g. embedding)")
+    d.add_argument("--restorer-args", default="", help="the restorer's hyperparameters, as --model-args: k=v,k2=v2")
     add_debug_argument(d)
     d.set_defaults(func=cmd_detect)
 

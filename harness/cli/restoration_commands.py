@@ -73,7 +73,7 @@ def cmd_evaluate_restore(args: argparse.Namespace) -> int:
     return 0
 
 
-def span_suggester(name: str | None, dataset: str | None = None, use_cache: bool = True):
+def span_suggester(name: str | None, dataset: str | None = None, use_cache: bool = True, params: dict | None = None):
     """``suggester(tokens, spans) -> per span (guess, confidence) or None`` from the restorer
     ``name`` (default :data:`~harness.restoration.registry.BEST_RESTORER`), fitted on
     ``news``/train or loaded from the fit cache, for ``spinbench detect --suggest``: its first
@@ -85,7 +85,7 @@ def span_suggester(name: str | None, dataset: str | None = None, use_cache: bool
     from harness.restoration.run import restored, suggesting_restorer
 
     name = name or BEST_RESTORER
-    restorer, cut = suggesting_restorer(name, dataset, use_cache)
+    restorer, cut = suggesting_restorer(name, dataset, use_cache, params)
 
     def suggest(tokens: list[str], spans: list[tuple[int, int]]) -> list[tuple[str, float | None] | None]:
         out = restored(name, restorer, "input", tokens, spans)

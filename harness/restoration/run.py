@@ -91,12 +91,12 @@ ABSTENTION_CUT = "abstention_cut"  # what the fit cache keeps beside a restorer:
 VALIDATION_RESTORED = "validation_restored"  # and what it restored there: {"fingerprint", "candidates", "confidences"}
 
 
-def suggesting_restorer(name: str, dataset=None, use_cache: bool = True) -> tuple[object, float | None]:
-    """The restorer ``name`` fitted (or its fit from the cache) and the confidence below which
+def suggesting_restorer(name: str, dataset=None, use_cache: bool = True, params: dict | None = None) -> tuple[object, float | None]:
+    """The restorer ``name`` (with the hyperparameters ``params``) fitted (or its fit from the cache) and the confidence below which
     its suggestions are withheld: the cut ``restore`` chooses on ``news``/validation
     (:func:`choose_cut`), kept in the cache beside the fit; None for a restorer that gives no
     confidences (its suggestions are always shown)."""
-    made = make(name, None, RESTORER)
+    made = make(name, params, RESTORER)
     done = fitted_restorer(made.model, made.label, made.target, dataset, use_cache)
     if ABSTENTION_CUT in done.kept and done.kept[ABSTENTION_CUT] is None:
         return done.model, None  # it gives no confidences
