@@ -308,7 +308,7 @@ def test_the_summary_lists_clean_first_then_regimes_and_rate_bands_in_their_orde
 
     # the rate bands' table says what each covers, under its heading
     ranges = ("low under 20% (sparse and most partial documents); light 20% to under 29%, medium 29% to under 38%, heavy 38% and over "
-              "(thirds of the 20-47% whole-article spinning is asked for)")
+              "(light, medium and heavy split into thirds the 20-47% that whole-article spinning is asked for)")
     assert f"token scores by rate band:\n  (the share of a document's tokens the spinner was asked to replace: {ranges})\n" in results.summary()
     assert shown("rate band") == ["clean", "low", "light", "medium", "heavy"]
     assert shown("regime") == ["clean", "whole", "sparse", "partial"]
@@ -325,3 +325,21 @@ def test_the_summary_keeps_the_level_tables_columns_apart_for_a_small_split():
     results.dataset = dataclasses.replace(results.dataset, documents=2)
     [row] = [line for line in results.summary().splitlines() if line.startswith("span (partial)")]
     assert re.fullmatch(r"span \(partial\)( +0\.674 \(too few documents\)){3}", row), row
+
+
+def test_the_summary_says_when_the_document_cut_flags_nearly_every_document():
+    """On unseen-domain every detector's document cut passes nearly all documents: F1 then sits at
+    the flag-everything floor's, which the table says rather than leave it to pass as a finding."""
+    import dataclasses
+
+    results = harness.Results.example()
+    results = dataclasses.replace(results, dataset=dataclasses.replace(results.dataset, documents=264))
+    s = results.scores
+    n = results.dataset.documents
+    s["false_alarms"]["clean_documents"] = clean = 68
+    spun = n - clean
+    s["document"]["recall"]["value"], s["document"]["precision"]["value"] = 1.0, spun / (n - 1)  # all but one clean document flagged
+    line = f"the document cut flags {n - 1:,} of the {n:,} documents ({clean - 1:,} of the {clean:,} clean ones)"
+    assert line in results.summary() and f"flagging every one scores ({2 * spun / (n + spun):.3f})" in results.summary()
+    s["document"]["precision"]["value"] = 0.99  # few false alarms: no such line
+    assert "the document cut flags" not in results.summary()

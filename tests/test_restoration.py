@@ -382,6 +382,11 @@ def test_spans_from_a_misspelt_detector_names_the_one_meant(tmp_path):
     assert resolve_detector_results("lexicon", "news", tmp_path) == tmp_path / "lexicon" / "news.json"
     with pytest.raises(harness.core.errors.SpinbenchError, match=r"did you mean 'lexicon'\? .* for news \(classifier, lexicon\)"):
         resolve_detector_results("lexicn", "news", tmp_path)
+    # a relative results folder is read from the current one, and the message says so when it has none
+    with pytest.MonkeyPatch.context() as patch:
+        patch.chdir(tmp_path / "lexicon")
+        with pytest.raises(harness.core.errors.SpinbenchError, match=r"results/ is read from the current folder \(.*\), which has none: run from the repository's root"):
+            resolve_detector_results("lexicon", "news")
 
 
 def test_a_misspelt_class_names_the_one_meant():
@@ -390,5 +395,5 @@ def test_a_misspelt_class_names_the_one_meant():
 
     with pytest.raises(harness.core.errors.SpinbenchError, match=r"has no 'AllSpunn' .*: did you mean 'AllSpunDetector'\?"):
         detector_class("harness.evaluation.floor_detectors:AllSpunn")
-    with pytest.raises(harness.core.errors.SpinbenchError, match=r"does not exist .*: did you mean 'KeepRestorer'\?"):
+    with pytest.raises(harness.core.errors.SpinbenchError, match=r"has no 'KeepRestorr' .*: did you mean 'KeepRestorer'\?"):
         restorer_class("harness.restoration.floor:KeepRestorr")

@@ -27,8 +27,9 @@ def summary(results) -> str:
         lines.append(row(f"{kind} ({block['count']:,})", block))
     for where, block in s["end_to_end"].items():
         who = f" ({results.detector['name']})" if where == "detected_spans" and results.detector else ""
+        worse = "; negative: the restored text is further from the original than the spun one" if block["distance_after"] > block["distance_before"] else ""
         lines.append(f"  edit distance removed, {where.replace('_', ' ')}{who}: {summary_text(block['distance_removed'], documents)} "
-                     f"({block['distance_before']:,} -> {block['distance_after']:,} token edits)")
+                     f"({block['distance_before']:,} -> {block['distance_after']:,} token edits{worse})")
     abstention = s.get("abstention")
     if abstention:  # a restorer with confidences: what its cut shows, and how often that is right
         lines.append(abstention_line(abstention, documents))

@@ -182,14 +182,16 @@ def rate_band_ranges() -> dict[str, str]:
 def rate_bands_text() -> str:
     """The rate bands and their ranges in one phrase.
 
-    >>> rate_bands_text()
-    'low under 20% (sparse and most partial documents); light 20% to under 29%, medium 29% to under 38%, heavy 38% and over (thirds of the 20-47% whole-article spinning is asked for)'
+    >>> for part in rate_bands_text().split("; "):
+    ...     print(part)
+    low under 20% (sparse and most partial documents)
+    light 20% to under 29%, medium 29% to under 38%, heavy 38% and over (light, medium and heavy split into thirds the 20-47% that whole-article spinning is asked for)
     """
     ranges = rate_band_ranges()
     low, *rest = RATE_BANDS
     whole = f"{round(100 * RATE_RANGE[0])}-{round(100 * RATE_RANGE[1])}%"
     return (f"{low} {ranges[low]} (sparse and most partial documents); " + ", ".join(f"{band} {ranges[band]}" for band in rest)
-            + f" (thirds of the {whole} whole-article spinning is asked for)")
+            + f" (light, medium and heavy split into thirds the {whole} that whole-article spinning is asked for)")
 
 
 def rate_band(rate: float) -> str:

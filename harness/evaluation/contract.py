@@ -261,8 +261,8 @@ def check_docs(docs: object, labels: object = None, what: str = "docs", fitting:
     ...
     harness.evaluation.contract.BadDocuments: nothing to fit on: 1 document, none with a token
     """
-    if isinstance(docs, np.ndarray) and docs.ndim == 1:
-        docs = list(docs)
+    if isinstance(docs, np.ndarray) and docs.ndim in (1, 2):
+        docs = list(docs)  # its rows, each taken as a document below
     if isinstance(docs, str) or not isinstance(docs, Sequence):
         raise BadDocuments(f"{what} is {type_phrase(docs)}, not a list of documents: pass {_DOCS_SHAPE}")
     out = [_token_texts(doc, f"{what}[{i}]") for i, doc in enumerate(docs)]

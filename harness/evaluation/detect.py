@@ -178,7 +178,7 @@ class Detection:
         if rates.get("clean_documents_over_cut") is not None:
             clean = rates["clean_documents_over_cut"]
             out += (f" (on {THRESHOLDS_CHOSEN_ON}, {clean:.0%} of clean documents and {rates['spun_documents_over_cut']:.0%} of spun ones "
-                    f"reach that cut{': a weak sign either way' if clean >= 0.5 else ''})")
+                    f"reach that cut{': a weak sign of spinning' if clean >= 0.5 and self.document_spun else ''})")
         return out
 
     @cached_property

@@ -30,10 +30,10 @@ def predict_split(name: str, detector, split: Split, desc: str, batch: int = BAT
     tokens: list[list[float]] = []
     doc_scores: list[float] = []
     try:
-        if docs:  # warm-up: lazy resource loading is not throughput
-            detector_calls.predict(name, detector, ids[:1], docs[:1])
-        started = time.perf_counter()
-        with progress(sum(map(len, docs)), desc, "token", unit_scale=True) as bar:
+        with progress(sum(map(len, docs)), desc, "token", unit_scale=True) as bar:  # watched from the warm-up on: a slow first call shows
+            if docs:  # warm-up: lazy resource loading is not throughput
+                detector_calls.predict(name, detector, ids[:1], docs[:1])
+            started = time.perf_counter()
             for i in range(0, len(docs), batch):
                 chunk_tokens, chunk_docs = detector_calls.predict(name, detector, ids[i : i + batch], docs[i : i + batch])
                 tokens += chunk_tokens

@@ -18,6 +18,23 @@ def _heading_note(kind: str) -> list[str]:
     return ["  (the share of a document's tokens the spinner was asked to replace: " + rate_bands_text() + ")"]
 
 
+def _nearly_all_flagged(s: dict, documents: int) -> str | None:
+    """A line under the level table where the document cut flags 95% of the documents or more:
+    document F1 is then about what flagging every document scores, whatever the detector does.
+    The documents flagged are worked out from precision and recall (tp = recall x spun ones)."""
+    clean = (s.get("false_alarms") or {}).get("clean_documents")
+    p, r = s["document"]["precision"]["value"], s["document"]["recall"]["value"]
+    if not clean or not p or r is None or documents <= clean:
+        return None
+    spun = documents - clean
+    flagged = round(r * spun / p)
+    if flagged < 0.95 * documents:
+        return None
+    floor = 2 * spun / (documents + spun)  # F1 of flagging every document: precision spun / documents, recall 1
+    return (f"{'':<14}the document cut flags {flagged:,} of the {documents:,} documents ({flagged - round(r * spun):,} of the {clean:,} clean "
+            f"ones): document F1 is about what flagging every one scores ({floor:.3f})")
+
+
 def format_table(results) -> str:
     """The scores of a :class:`~harness.evaluation.results.Results` as a plain-text table."""
 
@@ -34,6 +51,9 @@ def format_table(results) -> str:
     ]
     for key, label in (("token", "token"), ("span_strict", "span (strict)"), ("span_partial", "span (partial)"), ("document", "document")):
         lines.append(f"{label:<14}" + "".join(f" {cell(s[key][m], d.documents).strip():>23}" for m in ("precision", "recall", "f1")))
+    nearly_all = _nearly_all_flagged(s, d.documents)
+    if nearly_all:
+        lines.append(nearly_all)
     for level in ("token", "document"):
         lines.append(f"{level:<14}  AUROC {cell(s[level]['auroc'], d.documents)}   AUPRC {cell(s[level]['auprc'], d.documents)}   (no threshold)")
     per_doc = s.get("per_document")  # absent from results scored before it was added

@@ -117,8 +117,10 @@ def resolve_detector_results(spans_from: str, config: str, results_dir: str | Pa
     entry = Path(results_dir) / spans_from / f"{config}.json"
     if not entry.exists():
         known = sorted(p.parent.name for p in Path(results_dir).glob(f"*/{config}.json"))
+        where = (f"; {results_dir}/ is read from the current folder ({Path.cwd()}), which has none: run from the repository's root, or "
+                 "give the results file's path") if not Path(results_dir).is_absolute() and not Path(results_dir).is_dir() else ""
         raise SpinbenchError(f"no detection results {entry} for spans_from={spans_from!r}: {did_you_mean(spans_from, known)}give a results file "
-                             f"(.json) or a detector with a leaderboard entry for {config}" + (f" ({', '.join(known)})" if known else ""))
+                             f"(.json) or a detector with a leaderboard entry for {config}" + (f" ({', '.join(known)})" if known else "") + where)
     return entry
 
 

@@ -48,7 +48,8 @@ def resolve_class(name: str) -> type:
     except ImportError as err:
         raise UnknownModel(f"cannot import {target.partition(':')[0]!r} for restorer {name!r}: {err}") from None
     except AttributeError:
-        raise UnknownModel(f"{target} does not exist (restorer {name!r}){class_hint(target)}") from None
+        module_name, _, class_name = target.partition(":")
+        raise UnknownModel(f"module {module_name!r} has no {class_name!r} (restorer {name!r}){class_hint(target)}") from None
     if not isinstance(cls, type):
         raise UnknownModel(f"{target} is a {type(cls).__name__}, not a restorer class (restorer {name!r})")
     return cls
