@@ -39,8 +39,8 @@ from harness.core.lexical import analyses, inflect, is_content_word, is_function
 from harness.core.progress import progress
 from harness.core.tokens import normalize, tokenize
 from harness.core.wordnet_db import UPOS, default_wordnet
-from harness.evaluation.contract import Interval, check_fitted, check_tokens
-from harness.restoration.contract import check_fit_input, check_spans
+from harness.evaluation.contract import Interval, check_fitted
+from harness.restoration.contract import check_fit_input, check_restore_input
 
 FEATURES = (
     "lm_train", "lm_web", "lm_train_vs_spun", "lm_web_vs_spun", "lm_train_vs_best", "lm_web_vs_best",
@@ -172,8 +172,7 @@ class RankingRestorer:
         # span met again with all of them (a detector's span that is a gold span) is looked up, not
         # described again. A key of fewer words made suggestions depend on which text came first.
         check_fitted(self, "counts_", method="restore")
-        tokens = check_tokens(tokens)
-        spans = check_spans(tokens, spans, strict=False)  # each span is restored alone
+        tokens, spans = check_restore_input(tokens, spans)
         seen = self.__dict__.setdefault("_restored", {})
         if len(seen) > _MAX_KEPT:
             seen.clear()

@@ -24,8 +24,8 @@ from functools import lru_cache
 from baselines.restoration_lm import END, START, BigramModel
 from harness.core.lexical import all_inflections, analyses, inflect, is_content_word, load_moby, match_case, zipf
 from harness.core.tokens import normalize, tokenize
-from harness.evaluation.contract import Interval, check_fitted, check_tokens
-from harness.restoration.contract import check_fit_input, check_spans
+from harness.evaluation.contract import Interval, check_fitted
+from harness.restoration.contract import check_fit_input, check_restore_input
 
 
 @lru_cache(maxsize=200_000)
@@ -102,8 +102,7 @@ class ReverseThesaurusRestorer:
         return _dedupe(forms)[: self.max_candidates] or [word]
 
     def restore(self, tokens: list[str], spans: list[tuple[int, int]]) -> list[list[str]]:
-        tokens = check_tokens(tokens)
-        spans = check_spans(tokens, spans, strict=False)  # each span is restored alone
+        tokens, spans = check_restore_input(tokens, spans)
         return [_combine([self.word(t) for t in tokens[s:e]], self.max_candidates) for s, e in spans]
 
 
@@ -209,8 +208,7 @@ class ReverseRulesRestorer:
 
     def restore(self, tokens: list[str], spans: list[tuple[int, int]]) -> list[list[str]]:
         check_fitted(self, "exact_", method="restore")
-        tokens = check_tokens(tokens)
-        spans = check_spans(tokens, spans, strict=False)  # each span is restored alone
+        tokens, spans = check_restore_input(tokens, spans)
         return [self.span(tokens[s:e]) for s, e in spans]
 
 
@@ -274,8 +272,7 @@ class ContextRestorer:
 
     def restore(self, tokens: list[str], spans: list[tuple[int, int]]) -> list[list[str]]:
         check_fitted(self, "rules_", method="restore")
-        tokens = check_tokens(tokens)
-        spans = check_spans(tokens, spans, strict=False)  # each span is restored alone
+        tokens, spans = check_restore_input(tokens, spans)
         out = []
         for s, e in spans:
             left = tokens[s - 1] if s > 0 else START

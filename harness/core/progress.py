@@ -30,13 +30,11 @@ class _LogBar:
 
     def update(self, n: int = 1) -> None:
         self.n += n
-        now = self.moved = time.monotonic()
-        if now - self.last >= LOG_EVERY_S:
-            self.last = now
-            self._line(now)
+        self.moved = time.monotonic()
+        self.beat()
 
     def beat(self) -> None:
-        """A line where none came for :data:`LOG_EVERY_S` seconds (called by the watcher)."""
+        """A line where none came for :data:`LOG_EVERY_S` seconds (after an update, and from the watcher)."""
         now = time.monotonic()
         if now - self.last >= LOG_EVERY_S:
             self.last = now

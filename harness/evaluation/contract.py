@@ -340,6 +340,19 @@ def check_fitted(model: object, *attributes: str, method: str) -> None:
     raise NotFitted(f"this {type(model).__name__} is not fitted yet: call fit({', '.join(params)}) before {method}")
 
 
+# What a caller cannot do without one of a detector's optional methods, and that method's signature.
+_NEEDED_FOR = {"suggest": ("suggest originals", "suggest(doc)")}
+
+
+def require_hooks(detector: object, label: str, methods) -> None:
+    """Refuse a detector that lacks one of the optional ``methods`` its caller will use, naming
+    what it cannot do (said before a fit that may take minutes, or before scoring a text)."""
+    for method in methods:
+        if hook(detector, method) is None:
+            what, signature = _NEEDED_FOR.get(method, (f"call {method}", method))
+            raise SpinbenchError(f"model {label!r} cannot {what}: it has no {signature} method")
+
+
 def requires_fit(detector: object) -> bool:
     return bool(hook(detector, "requires_fit", True))
 

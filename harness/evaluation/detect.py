@@ -31,11 +31,10 @@ from typing import NamedTuple, TextIO
 import numpy as np
 
 from harness.core.configs import THRESHOLDS_CHOSEN_ON
-from harness.core.errors import SpinbenchError
 from harness.core.tokens import Token, tokenize
 from harness.core.unicode_text import clean_text
 from harness.evaluation import detector_calls
-from harness.evaluation.contract import doc_scores_from_tokens, hook
+from harness.evaluation.contract import doc_scores_from_tokens, require_hooks
 from harness.evaluation.metrics import spans
 from harness.evaluation.one_text import GIVEN_BY_HAND, OneTextCut, one_text_cut
 from harness.evaluation.predict import SCORE_DECIMALS
@@ -207,8 +206,8 @@ def flag(detector, model: str, text: str, thresholds: Thresholds, given: float |
     ``(guess, confidence)`` (or None: no guess shown) per flagged span (``spinbench detect
     --suggest`` passes a restorer's first candidate where its confidence reaches the restorer's
     cut), else the detector's own ``suggest`` method, one per flagged token."""
-    if suggest and suggester is None and hook(detector, "suggest") is None:
-        raise SpinbenchError(f"model {model!r} cannot suggest originals: it has no suggest(doc) method")
+    if suggest and suggester is None:
+        require_hooks(detector, model, ("suggest",))
     scored = score_text(detector, model, text)
     cut = choose_cut(thresholds, scored, given)
     detection = Detection(model, scored, cut, thresholds.document, thresholds.chosen_on, validation_rates(thresholds, cut.cut))

@@ -11,9 +11,8 @@ from functools import partial
 
 from harness.core.configs import DEFAULT_CONFIG, FIT_SPLIT, THRESHOLD_SPLIT
 from harness.core.dataset import Split, fit_dataset, load, nonempty
-from harness.core.errors import SpinbenchError
 from harness.evaluation import detector_calls
-from harness.evaluation.contract import get_params, hook, requires_fit
+from harness.evaluation.contract import get_params, require_hooks, requires_fit
 from harness.evaluation.predict import predict_split
 from harness.evaluation.registry import make_detector, target_of
 from harness.evaluation.thresholds import THRESHOLDS_CHOSEN_ON, Thresholds, choose_thresholds
@@ -84,17 +83,11 @@ def fit_and_validate(detector, name: str, target: str, dataset=None, use_cache: 
     return PreparedDetector(fitted.model, name, target, thresholds, fitted.seconds, validation, scores, doc_scores)
 
 
-_NEEDS = {"suggest": ("suggest originals", "suggest(doc)")}  # what a missing method keeps a caller from, and its signature
-
-
 def prepare_detector(model: object, model_args: dict | None = None, dataset=None, use_cache: bool = True, fit: bool = True,
                      predictions_file_ok: bool = True, needs: tuple[str, ...] = ()) -> PreparedDetector:
     """Make (or take) the detector ``model``, fit it and choose its thresholds. ``needs``: methods
     the caller will call (``("suggest",)``), checked before the fit, which may take minutes."""
     made = make(model, model_args, detector_kind(predictions_file_ok))
     checked_params(made.label, get_params(made.model))
-    for method in needs:
-        if hook(made.model, method) is None:
-            what, signature = _NEEDS.get(method, (f"call {method}", method))
-            raise SpinbenchError(f"model {made.label!r} cannot {what}: it has no {signature} method")
+    require_hooks(made.model, made.label, needs)
     return fit_and_validate(made.model, made.label, made.target, dataset, use_cache, fit)

@@ -209,8 +209,7 @@ def detection_page(text: str, result: dict) -> str:
     the report's highlighting and its stylesheet inline: ``spinbench detect --format html``."""
     return environment().get_template("detect.html").render(
         title=f"{result['model']}: detection", root="", inline_css=Markup(stylesheet()), model=result["model"],
-        threshold=result["threshold"], rule=result.get("threshold_rule"), doc_score=result["doc_score"], verdict=result.get("document_verdict"),
-        token_line=result.get("token_line"), tokens=len(result["tokens"]),
-        flagged=sum(t["spun"] for t in result["tokens"]), suggest=any(t.get("suggestion") for t in result["tokens"]),
+        rule=result.get("threshold_rule"), token_line=result["token_line"], verdict=result["document_verdict"],
+        suggest=any(t.get("suggestion") for t in result["tokens"]),
         html=Markup(marked_html(text, result["tokens"], detection_highlights(result))),
     )

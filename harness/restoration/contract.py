@@ -32,7 +32,7 @@ from typing import NamedTuple, Protocol, runtime_checkable
 import numpy as np
 
 from harness.core.errors import SpinbenchError
-from harness.evaluation.contract import check_docs, type_phrase
+from harness.evaluation.contract import check_docs, check_tokens, type_phrase
 
 # Candidates scored per span (top-1 and top-k), and kept per span in a predictions file.
 TOP_K = 5
@@ -128,6 +128,14 @@ def check_spans(tokens: Sequence[str], spans: object, what: str = "spans", stric
         out.append(pair)
         last = end
     return out
+
+
+def check_restore_input(tokens: object, spans: object) -> tuple[list[str], list[Span]]:
+    """``restore``'s input for a restorer that restores each span alone: one text's tokens
+    (:func:`harness.evaluation.contract.check_tokens`) and spans within it, in any order
+    (:func:`check_spans` with ``strict=False``)."""
+    tokens = check_tokens(tokens)
+    return tokens, check_spans(tokens, spans, strict=False)
 
 
 def check_fit_input(docs: object, spans: object, originals: object) -> tuple[list[list[str]], list[list[Span]], list[list[str]]]:

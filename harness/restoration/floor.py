@@ -4,8 +4,7 @@ edit distance and hits only where spinning changed case alone. Any restorer shou
 
 from __future__ import annotations
 
-from harness.evaluation.contract import check_tokens
-from harness.restoration.contract import check_spans
+from harness.restoration.contract import check_restore_input
 
 
 class KeepRestorer:
@@ -14,5 +13,5 @@ class KeepRestorer:
     requires_fit = False
 
     def restore(self, tokens: list[str], spans: list[tuple[int, int]]) -> list[list[str]]:
-        tokens = check_tokens(tokens)
-        return [[" ".join(tokens[s:e])] for s, e in check_spans(tokens, spans, strict=False)]
+        tokens, spans = check_restore_input(tokens, spans)
+        return [[" ".join(tokens[s:e])] for s, e in spans]

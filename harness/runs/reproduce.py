@@ -268,12 +268,13 @@ class Workspace:
                 return done
             tree = self.tree(group.commit)
             data = self.data_for(group, tree)
+            extra = {**group.extra, **(group.setup(group, tree) if group.setup else {})}  # once, whatever kernels are tried
             here = numeric_kernels.used()
             recorded = sorted({k for _, res in group.entries.values() for k in (res.hardware or {}).get("numeric_kernels") or ()})
             on_torch = any((res.hardware or {}).get("torch") for _, res in group.entries.values())
             tried = []
             for kernel in kernels_to_try(recorded, here, on_torch):
-                problems, notes, compared = self._attempt(group, function, compare, tree, data, kernel)
+                problems, notes, compared = self._attempt(group, function, compare, tree, data, kernel, extra)
                 tried.append(kernel)
                 if not problems:
                     done.problems, done.notes = [], notes
@@ -297,12 +298,12 @@ class Workspace:
             done.seconds = time.monotonic() - started
         return done
 
-    def _attempt(self, group: Group, function: str, compare: Compare, tree: Path, data: Path, kernel: str | None) -> tuple[list[str], list, bool]:
+    def _attempt(self, group: Group, function: str, compare: Compare, tree: Path, data: Path, kernel: str | None,
+                 extra: dict) -> tuple[list[str], list, bool]:
         """One rerun of the group (with OpenBLAS's ``kernel`` forced, when given, in its own fit
         cache) compared with its entries: (problems, notes, whether the comparison was made)."""
         label = group.label.replace("/", "-") + (f"-{kernel}" if kernel else "")
         out = self.root / "runs" / label
-        extra = {**group.extra, **(group.setup(group, tree) if group.setup else {})}
         job = {"function": function, "target": group.target, "params": group.params, "name": group.name, "configs": sorted(group.entries),
                "dataset": str(Path(data).absolute()), "out": str(out), "extra": extra}
         env = self._env(tree, self.root / "cache" / label)
