@@ -4,6 +4,7 @@ reverse-thesaurus, on every config of the tiny dataset)."""
 
 import json
 import shutil
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -127,7 +128,7 @@ def test_a_near_copy_under_a_new_name_is_flagged(board):
         edit_predictions(folder, config, scaled)
     assert leaderboard(board, "--rescore") == 0
     found = check(board)
-    assert any(p.startswith("lexicon-tuned: its token scores on news/validation rank-correlate with lexicon's at 1.0000") for p in found), found
+    assert any(p.startswith("lexicon and lexicon-tuned: their token scores on news/validation rank-correlate at 1.0000") for p in found), found
 
 
 # 3. code outside the commit
@@ -161,6 +162,8 @@ def own_repository(tmp_path, monkeypatch):
     subprocess.run([*git, "add", "owndet.py"], check=True)
     subprocess.run([*git, "commit", "-qm", "a detector"], check=True)
     monkeypatch.setattr("harness.runs.provenance.REPO_ROOT", repo)
+    for module in ("owndet", "otherdet"):  # another test's copies, imported from its own repository
+        monkeypatch.delitem(sys.modules, module, raising=False)
     monkeypatch.syspath_prepend(str(repo))
     monkeypatch.syspath_prepend(str(elsewhere))
     return repo
@@ -179,6 +182,32 @@ def test_a_submission_from_uncommitted_or_outside_model_code_is_refused(own_repo
     assert not (tmp_path / "out").exists()
     allowed = harness.evaluate("owndet:Det", dataset=str(tiny_dataset), output_dir=tmp_path / "out", submit=True, allow_dirty=True)
     assert allowed.harness["dirty_allowed"] and allowed.harness["git_dirty"] and set(allowed.harness["model_sources"]) == {"owndet.py"}
+
+
+def test_a_run_of_uncommitted_code_cannot_be_submitted_through_its_predictions(own_repository, tiny_dataset, tmp_path):
+    """Scoring stored predictions again admits them on the code that made them (their run's
+    results beside them), not on the checkout that scores them: a run of an edited model, its
+    edit then undone, stays a run of uncommitted code; predictions with no run beside them are
+    refused, since nothing tells their code."""
+    source = own_repository / "owndet.py"
+    committed = source.read_text()
+    clean = harness.evaluate("owndet:Det", dataset=str(tiny_dataset), output_dir=tmp_path / "runs", name="clean", n_boot=1000)
+    source.write_text(committed + "# an edit nobody committed\n")
+    dirty = harness.evaluate("owndet:Det", dataset=str(tiny_dataset), output_dir=tmp_path / "runs", name="dirty", n_boot=1000)
+    source.write_text(committed)  # the edit undone: this checkout is clean again
+    assert dirty.harness["git_dirty"] and not clean.harness["git_dirty"]
+    with pytest.raises(harness.core.errors.SpinbenchError, match="not committed"):
+        harness.rescore(dirty.path.parent / dirty.predictions, dataset=str(tiny_dataset), output_dir=tmp_path / "results", name="laundered", submit=True)
+    loose = tmp_path / "loose"
+    loose.mkdir()
+    for name in (clean.predictions, "validation.predictions.jsonl.gz"):
+        shutil.copy(clean.path.parent / name, loose / name)
+    with pytest.raises(harness.core.errors.SpinbenchError, match="no results file beside it records it"):
+        harness.rescore(loose / clean.predictions, dataset=str(tiny_dataset), output_dir=tmp_path / "results", name="loose", submit=True)
+    assert not (tmp_path / "results").exists()
+    entry = harness.rescore(clean.path.parent / clean.predictions, dataset=str(tiny_dataset), output_dir=tmp_path / "results", name="clean", submit=True)
+    assert {k: entry.harness.get(k) for k in ("git_commit", "git_dirty", "model_sources")} == \
+        {k: clean.harness.get(k) for k in ("git_commit", "git_dirty", "model_sources")}
 
 
 def test_the_leaderboard_marks_entries_from_uncommitted_code(board):
@@ -218,7 +247,7 @@ def test_restoration_forgeries_are_caught(board, capsys):
     (results / "restore" / "restore").mkdir()
     (keep / "notes.txt").write_text("mine")
     found = check(board)
-    for expected in ("restore/keep2: its first candidates on news/test agree with keep's at 1.0000",
+    for expected in ("restore/keep and restore/keep2: their first candidates on news/test agree at 1.0000",
                      "restore/reverse-thesaurus: a partial submission: no entry for unseen-domain",
                      "restore/'restore': not a model's folder (name 'restore' is reserved",
                      "restore/keep/notes.txt: a stray file"):
@@ -320,7 +349,7 @@ def test_changed_since_names_the_models_whose_entries_a_change_touches(tmp_path,
     from harness.cli.evaluation_commands import changed_models
 
     git = ["git", "-c", "user.name=t", "-c", "user.email=t@t"]
-    for path in ("results/a/news.json", "results/b/news.json", "results/gone/news.json", "results/restore/k/news.json"):
+    for path in ("results/a/news.json", "results/b/news.json", "results/b/calibration.predictions.jsonl.gz", "results/gone/news.json", "results/restore/k/news.json"):
         (tmp_path / path).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / path).write_text("{}")
     monkeypatch.chdir(tmp_path)
@@ -330,9 +359,10 @@ def test_changed_since_names_the_models_whose_entries_a_change_touches(tmp_path,
     (tmp_path / "results/a/news.json").write_text('{"changed": true}')
     (tmp_path / "results/restore/k/news.predictions.jsonl.gz").write_text("new")
     shutil.rmtree(tmp_path / "results/gone")
+    (tmp_path / "results/b/calibration.predictions.jsonl.gz").unlink()
     subprocess.run([*git, "add", "-A"], check=True)
     subprocess.run([*git, "commit", "-qm", "a change"], check=True)
-    assert changed_models(Path("results"), "HEAD~1") == ["a", "restore/k"]  # b untouched, gone removed
+    assert changed_models(Path("results"), "HEAD~1") == ["a", "restore/k"]  # b's entry untouched (a leftover file removed), gone removed
 
 
 def test_changed_since_skips_entries_that_were_only_rescored(tmp_path, monkeypatch):

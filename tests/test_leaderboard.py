@@ -233,7 +233,7 @@ def test_partial_and_duplicate_submissions_are_flagged(board):
     (results / "all-spun" / "unseen-domain.predictions.jsonl.gz").unlink()
     found = problems(board)
     assert "all-spun: a partial submission: no entry for unseen-domain (every model is scored on every config)" in found
-    assert any(p.startswith("lexicon: its token scores on news/validation rank-correlate with copycat's at 1.0000") for p in found), found
+    assert any(p.startswith("copycat and lexicon: their token scores on news/validation rank-correlate at 1.0000") for p in found), found
 
 
 def test_a_submission_must_use_the_leaderboards_resampling(board, capsys):
@@ -260,7 +260,7 @@ def test_a_copy_of_a_model_is_flagged_by_its_validation_predictions(board):
     root, results, _ = board
     _copy_model(results, "lexicon", "lexicon2")
     found = problems(board)
-    assert found == ["lexicon2: its token scores on news/validation rank-correlate with lexicon's at 1.0000 (at least 0.999 is a near copy): "
+    assert found == ["lexicon and lexicon2: their token scores on news/validation rank-correlate at 1.0000 (at least 0.999 is a near copy): "
                      "one model submitted under two names"]
 
 
@@ -271,6 +271,21 @@ def test_folders_that_are_not_model_names_and_hidden_entries_are_named(board):
     found = problems(board)
     assert any("'rand | x`': not a model's folder" in p for p in found), found
     assert any(p.startswith("lexicon/.cal: a stray file") for p in found), found
+
+
+def test_leftover_validation_predictions_are_named_and_a_lock_alone_is_no_entry(board):
+    """From a forger's trial: a validation predictions file no entry names was never checked
+    (any bytes passed); a folder left holding only a run's lock (its entry removed) read as an
+    entry with no results file."""
+    from harness.runs.paths import LOCK_NAME
+
+    root, results, _ = board
+    (results / "lexicon" / "calibration.predictions.jsonl.gz").write_bytes(b"x")
+    (results / "gone").mkdir()
+    (results / "gone" / LOCK_NAME).touch()
+    found = problems(board)
+    assert found == ["lexicon/calibration.predictions.jsonl.gz: no entry in " + str(results / "lexicon")
+                     + " names it (its validation predictions are another file): a leftover, so remove it"], found
 
 
 def test_check_and_rescore_together_are_refused(board, capsys):

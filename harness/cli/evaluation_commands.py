@@ -158,7 +158,7 @@ def cmd_leaderboard(args: argparse.Namespace) -> int:
 
 def changed_models(results: Path, since: str) -> list[str]:
     """The models whose entries' files under ``results`` differ from git revision ``since`` and
-    are still there (``restore/NAME`` for restorers), except entries that were only rescored
+    are still there (``restore/NAME`` for restorers; a removed file changes none), except entries that were only rescored
     (:func:`harness.runs.board.only_rescored`: same run, same predictions, new scores)."""
     import subprocess
 
@@ -185,6 +185,8 @@ def changed_models(results: Path, since: str) -> list[str]:
         if rescored_only(line):
             continue
         changed = (Path.cwd() / line).resolve()
+        if not changed.exists():  # a file removed: nothing of it to rerun (an entry left without its predictions fails --check)
+            continue
         parts = changed.relative_to(root).parts if changed.is_relative_to(root) else ()
         folder = parts[:2] if parts[:1] == (RESTORE,) else parts[:1]
         if len(parts) > len(folder) and (root.joinpath(*folder)).is_dir():

@@ -43,7 +43,7 @@ from harness.runs.logs import log_by_default
 from harness.runs.models import checked_params, default_name, make
 from harness.runs.options import RunOptions
 from harness.runs.paths import is_predictions_file
-from harness.runs.plan import plan_run, run_every_config
+from harness.runs.plan import code_of_predictions, plan_run, run_every_config
 from harness.runs.results import ModelInfo
 
 
@@ -129,7 +129,8 @@ def rescore(path: str | Path, config: str | None = None, split: str | None = Non
     else:
         base = header_thresholds(path, header) if given is None or None in given else None
     chosen = Thresholds.override(base, *given) if given else base
-    plan = plan_run(run, info, evaluated, dataset, Results.threshold_problems(chosen.chosen_on, validation is not None), read_results)
+    code = code_of_predictions(path, read_results) if run.submit else None  # an entry is admitted on the code that made the scores
+    plan = plan_run(run, info, evaluated, dataset, Results.threshold_problems(chosen.chosen_on, validation is not None), read_results, code=code)
     if run.write and plan.paths.predictions.absolute() == path.absolute():
         raise SpinbenchError(f"rescoring {path} would write over it: give another name or output folder (--name, --out)")
 

@@ -12,6 +12,7 @@ with the restoration leaderboard; ``spinbench leaderboard --check`` is :mod:`har
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from harness.core.configs import CLEAN_REGIME, CONFIGS, DEFAULT_CONFIG, REGIMES
@@ -74,8 +75,20 @@ Entries = dict[str, dict[str, Results]]  # {model folder: {config: results}}
 
 def entry_files(results_dir: Path) -> tuple[list[Path], list[str]]:
     """Detection entry files under ``results_dir``, and problems with anything else found there
-    (``restore/`` holds the restoration leaderboard's entries)."""
-    return board.entry_files(results_dir, extra_files=(VALIDATION_FILE, OLD_VALIDATION_FILE), skip=(TASK_DIRS[RESTORE],))
+    (``restore/`` holds the restoration leaderboard's entries), a validation predictions file
+    that no entry of its folder names among them: nothing would check what it holds."""
+    paths, problems = board.entry_files(results_dir, extra_files=(VALIDATION_FILE, OLD_VALIDATION_FILE), skip=(TASK_DIRS[RESTORE],))
+    for folder in sorted({p.parent for p in paths}):
+        named = set()
+        for path in folder.glob("*.json"):
+            try:
+                block = json.loads(path.read_text())
+                named |= {(block.get(key) or {}).get("predictions") for key in ("validation", "calibration")}
+            except (ValueError, OSError, AttributeError):
+                continue  # the entry's own check says what is wrong with it
+        problems += [f"{folder.name}/{name}: no entry in {folder} names it (its validation predictions are another file): a leftover, "
+                     "so remove it" for name in (VALIDATION_FILE, OLD_VALIDATION_FILE) if (folder / name).is_file() and name not in named]
+    return paths, problems
 
 
 def collect(results_dir: Path) -> Entries:

@@ -44,6 +44,9 @@ def with_thresholds(header: dict, thresholds: Thresholds) -> dict:
 
 def provenance_problems(header: dict, model: ModelInfo, config: str, split: str, fingerprint: str) -> list[str]:
     """Where a predictions file's header disagrees with the run it is said to belong to."""
+    if not header:
+        return ["its predictions file has no header line (the first line, {\"header\": {...}}, names the model, config, split and dataset revision "
+                "its scores are of), so they cannot be told to be this entry's"]
     problems = []
     for key, want in (("model", model.name), ("target", model.target), ("params", model.params), ("config", config), ("split", split),
                       ("dataset_fingerprint", fingerprint), ("fitted_outside", model.fitted_outside or None)):
@@ -88,8 +91,11 @@ def read_predictions(path: Path) -> tuple[dict, dict[str, tuple[list[float], flo
         if not isinstance(row, dict) or "id" not in row or "token_scores" not in row:
             raise ResultsError(f"{path}: line {n} needs 'id' and 'token_scores'")
         scores = row["token_scores"]
-        if not isinstance(scores, list) or not all(is_probability(v) for v in scores):
-            raise ResultsError(f"{path}: document {row['id']!r} has scores that are not numbers in [0, 1] (NaN or out of range)")
+        if not isinstance(scores, list):
+            raise ResultsError(f"{path}: document {row['id']!r} has token_scores that are a {type(scores).__name__}, not a list of numbers in [0, 1]")
+        bad = [v for v in scores if not is_probability(v)]
+        if bad:
+            raise ResultsError(f"{path}: document {row['id']!r} has a token score that is not a number in [0, 1] ({bad[0]!r}, NaN or out of range)")
         doc = row.get("doc_score")
         if doc is not None and not is_probability(doc):
             raise ResultsError(f"{path}: document {row['id']!r} has a doc_score that is not a number in [0, 1]")

@@ -38,11 +38,11 @@ def copy_problems(compared: dict[str, dict[str, np.ndarray]], label: str = "", w
     ``compared`` is ``{items: {model: their scores or answers on them}}`` (``measure``: as
     :func:`~harness.runs.copies.near_copies`; default: rank correlation). Named once per pair,
     on the first set of items that shows it."""
-    how = "rank-correlate with" if measure is None else "agree with"
+    how = "rank-correlate" if measure is None else "agree"
     found: dict[tuple[str, str], str] = {}
     for items, scores in compared.items():
-        for a, b, value in near_copies(scores, measure, threshold):
-            found.setdefault((a, b), f"{label}{b}: its {what} on {items} {how} {a}'s at {value:.4f} (at least {threshold} is a near copy): "
+        for a, b, value in near_copies(scores, measure, threshold):  # which of the two is the copy, no file can say: both are named
+            found.setdefault((a, b), f"{label}{a} and {label}{b}: their {what} on {items} {how} at {value:.4f} (at least {threshold} is a near copy): "
                                      "one model submitted under two names")
     return [found[pair] for pair in sorted(found)]
 

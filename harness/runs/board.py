@@ -45,6 +45,8 @@ def entry_files(root: Path, *, label: str = "", extra_files: tuple[str, ...] = (
         problems.append(f"{label}{stray.name}: a stray file in {root} (it holds one folder per model)")
     holds = ", ".join(["<config>.json", f"<config>{PREDICTIONS_SUFFIX}", *extra_files])
     for folder in sorted(p for p in root.iterdir() if p.is_dir() and p.name not in skip):
+        if [p.name for p in folder.iterdir()] == [LOCK_NAME]:  # an entry removed (git clean), its run's lock left: no entry, nothing wrong
+            continue
         where = f"{label}{folder.name}"
         reason = name_problem(folder.name)
         if reason is not None:
@@ -191,11 +193,19 @@ def differences(recomputed, stored, tol: float = 1e-9, where: str = "") -> list[
 
     >>> differences({"token": {"f1": 0.5, "auroc": 0.9}}, {"token": {"f1": 0.6, "auroc": 0.9}})
     ['token.f1: recorded 0.6, recomputed 0.5']
+    >>> differences({"resamples": [0.5, 0.6, 0.7]}, {"resamples": [0.5, 0.9, 1.0]})
+    ['resamples[1]: recorded 0.9, recomputed 0.6 (2 of the 3 items differ)']
     """
     if isinstance(recomputed, dict) and isinstance(stored, dict):
         out = [f"{where}{k}: recorded, not recomputed" for k in stored.keys() - recomputed.keys()]
         out += [f"{where}{k}: recomputed, not recorded" for k in recomputed.keys() - stored.keys()]
         return out + [d for k in recomputed.keys() & stored.keys() for d in differences(recomputed[k], stored[k], tol, f"{where}{k}.")]
+    if isinstance(recomputed, list) and isinstance(stored, list) and len(recomputed) == len(stored):  # which items, not just "a list of N"
+        at = [i for i, (a, b) in enumerate(zip(recomputed, stored)) if not close(a, b, tol)]
+        if not at:
+            return []
+        first = differences(recomputed[at[0]], stored[at[0]], tol, f"{where.rstrip('.') or 'value'}[{at[0]}].")
+        return [first[0] + (f" ({len(at):,} of the {len(stored):,} items differ)" if len(at) > 1 else "")]
     if not close(recomputed, stored, tol):
         shown = [v if not isinstance(v, (list, dict)) else f"{type(v).__name__} of {len(v)}" for v in (stored, recomputed)]
         return [f"{where.rstrip('.') or 'value'}: recorded {shown[0]}, recomputed {shown[1]}"]

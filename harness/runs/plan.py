@@ -10,13 +10,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 from harness.core.dataset import Split, recorded_fingerprints
 from harness.core.errors import SpinbenchError
 from harness.runs.admission import admission_problems, folder_problems
 from harness.runs.options import RunOptions
 from harness.runs.paths import RunPaths, run_paths
-from harness.runs.provenance import git_commit, model_files, model_packages, restart_peak_memory
+from harness.runs.provenance import STORED, git_commit, model_files, model_packages, restart_peak_memory
 from harness.runs.results import ModelInfo, ResultsError
 
 
@@ -32,18 +33,21 @@ class RunPlan:
 
 
 def plan_run(options: RunOptions, model: ModelInfo, split: Split, dataset=None, track_problems: list[str] | tuple = (),
-             read_entry: Callable | None = None, model_class: type | None = None) -> RunPlan:
+             read_entry: Callable | None = None, model_class: type | None = None, code: dict | None = None) -> RunPlan:
     """The plan of running ``model`` on ``split`` with ``options`` (checked). ``track_problems``:
     what the track already knows keeps it off the leaderboard; ``read_entry``: the track's
     results reader, to find another model's entries in the folder a submission goes to;
     ``model_class``: the model's class, whose own source files are recorded with their hashes
-    and the versions of the packages it imports (:mod:`harness.runs.provenance`)."""
-    code = git_commit(model_files(model_class) if model_class is not None else ())
-    if model_class is not None:
-        code["model_packages"] = model_packages(model_class)
+    and the versions of the packages it imports (:mod:`harness.runs.provenance`); ``code``: the
+    code that made the predictions when it is not this checkout's (a stored predictions file
+    scored again: :func:`code_of_predictions`)."""
+    if code is None:
+        code = git_commit(model_files(model_class) if model_class is not None else ())
+        if model_class is not None:
+            code["model_packages"] = model_packages(model_class)
     paths = run_paths(options.output_dir, model.name, split.config, split.split, options.submit, options.task)
     problems = admission_problems(split.config, split.split, resamples=options.n_boot, seed=options.seed, commit=code["git_commit"],
-                              dirty=code["git_dirty"] is not False, dirty_allowed=options.allow_dirty, target=model.target,
+                              dirty=code["git_dirty"] is not False, dirty_allowed=options.allow_dirty or bool(code.get("dirty_allowed")), target=model.target,
                               fitted_here=not model.fitted_outside, fingerprint=split.fingerprint, recorded=recorded_fingerprints(dataset),
                               track=track_problems, uncommitted=code.get("uncommitted", ()))
     if options.submit and read_entry is not None:
@@ -51,6 +55,28 @@ def plan_run(options: RunOptions, model: ModelInfo, split: Split, dataset=None, 
     if options.submit and problems:
         raise SpinbenchError("not a leaderboard entry, so nothing was written: " + "; ".join(problems))
     return RunPlan(options, paths, code, problems)
+
+
+def code_of_predictions(predictions: Path, reader: Callable) -> dict:
+    """The code that made a stored predictions file, as the results of its run record it: the
+    results file beside it that names it with its hash (``reader``: the track's results reader).
+    A submission of stored predictions is admitted on that code, not on the checkout that scores
+    them again (a run of uncommitted code would otherwise come back clean); with no such results
+    file there is nothing to tell its code by, and the submission is refused."""
+    from harness.core.files import sha256_file
+
+    predictions = Path(predictions)
+    digest = sha256_file(predictions)
+    for path in sorted(predictions.parent.glob("*.json")):
+        try:
+            made = reader(path)
+        except (ResultsError, ValueError, OSError):
+            continue
+        if made.predictions == predictions.name and made.predictions_sha256 == digest:
+            return {k: made.harness[k] for k in (*STORED, "dirty_allowed") if k in made.harness}
+    raise SpinbenchError(f"{predictions} cannot be submitted: no results file beside it records it (a <name>.json naming it with its sha256), "
+                         "so the code that made its scores cannot be told. Submit the run that makes them instead "
+                         "(evaluate --model <your model> --submit)")
 
 
 def run_every_config(run_one: Callable, model: object, configs: list[str] | None, split: str | None, kwargs: dict) -> dict:
