@@ -99,7 +99,7 @@ class RankingRestorer:
         else:
             logger.info("ranker: fitting %s rounds of gradient-boosted trees on %s candidates (%s of them originals)...", self.max_iter,
                         f"{len(y):,}", f"{int(y.sum()):,}")
-            self.model_, self.prior_ = _classifier(self.max_iter, self.learning_rate, self.max_leaf_nodes, self.min_samples_leaf, self.seed).fit(X, y), None
+            self.model_, self.prior_ = ranking_trees(self.max_iter, self.learning_rate, self.max_leaf_nodes, self.min_samples_leaf, self.seed).fit(X, y), None
         self.counts_ = _Counts.of(docs, spans, originals)
         return self
 
@@ -120,13 +120,13 @@ class RankingRestorer:
                 other = counts[1 - side[d]]
                 if rng.random() >= self.seen_share:  # a rewrite train never saw, as most of test's are
                     other = other.hiding(docs[d][s:e], original)
-                found, x = self._described(docs[d], s, e, other)
+                found, x = self.described(docs[d], s, e, other)
                 want = _wording(original)
                 rows.append(x)
                 labels += [_wording(c) == want for c in found]
                 bar.update(1)
             for d, i in false_alarms:
-                found, x = self._described(docs[d], i, i + 1, counts[1 - side[d]])
+                found, x = self.described(docs[d], i, i + 1, counts[1 - side[d]])
                 rows.append(x)
                 labels += [False] * len(found)
                 bar.update(1)
@@ -161,7 +161,7 @@ class RankingRestorer:
                 add(text, found, combo=True)
         return out
 
-    def _described(self, tokens: list[str], s: int, e: int, counts: _Counts) -> tuple[list[str], np.ndarray]:
+    def described(self, tokens: list[str], s: int, e: int, counts: _Counts) -> tuple[list[str], np.ndarray]:
         """The pool of ``tokens[s:e]`` and its feature rows."""
         pool = self.pool(tokens, s, e, counts)
         return list(pool), _features(tokens, s, e, pool, counts)
@@ -179,9 +179,9 @@ class RankingRestorer:
         keys = [(tuple(tokens[max(0, s - READ) : s]), tuple(tokens[s:e]), tuple(tokens[e : e + READ])) for s, e in spans]
         seen.update({k: [] for k in keys if not k[1]})  # an empty span: nothing to restore
         new = list({k: (s, e) for k, (s, e) in zip(keys, spans) if k not in seen}.items())
-        described = [self._described(tokens, s, e, self.counts_) for _, (s, e) in new]
+        described = [self.described(tokens, s, e, self.counts_) for _, (s, e) in new]
         x = np.vstack([x for _, x in described]) if described else np.zeros((0, len(FEATURES)))
-        p = self._probabilities(x)
+        p = self.probabilities(x)
         at = 0
         for (key, _), (found, _) in zip(new, described):
             mine, at = p[at : at + len(found)], at + len(found)
@@ -193,7 +193,8 @@ class RankingRestorer:
     def __getstate__(self):
         return {k: v for k, v in self.__dict__.items() if k != "_restored"}
 
-    def _probabilities(self, x: np.ndarray) -> np.ndarray:
+    def probabilities(self, x: np.ndarray) -> np.ndarray:
+        """P(candidate is the original) of each feature row (:meth:`described`'s), by the fitted trees."""
         if self.model_ is None or not len(x):
             return np.full(len(x), self.prior_ or 0.0)
         with _threadpools().limit(limits=1):  # a few hundred rows at a time: threads cost more than they save
@@ -208,7 +209,7 @@ def _threadpools():
     return ThreadpoolController()
 
 
-def _classifier(max_iter: int, learning_rate: float, max_leaf_nodes: int, min_samples_leaf: int, seed: int):
+def ranking_trees(max_iter: int, learning_rate: float, max_leaf_nodes: int, min_samples_leaf: int, seed: int):
     """Gradient-boosted trees for P(candidate is the original). Positives are rare (one
     candidate in dozens), so leaves are regularised: without it a leaf of a few positives gets
     a near-certain probability that does not hold on new spans."""

@@ -28,7 +28,7 @@ import time
 
 import numpy as np
 
-from baselines.restorer_ranker import _classifier
+from baselines.restorer_ranker import ranking_trees
 from harness.cli.main import configure_logging
 from harness.core.configs import CONFIGS
 from harness.core.dataset import load
@@ -49,7 +49,7 @@ def described(restorer, config: str, spans: int, seed: int = 0) -> list[tuple[st
     out = []
     with progress(len(items), f"{config}: describing sampled spans", "span") as bar:
         for d, item in items:
-            found, x = restorer._described(gold.tokens[d], item.start, item.end, restorer.counts_)
+            found, x = restorer.described(gold.tokens[d], item.start, item.end, restorer.counts_)
             want = wording(item.original)
             out.append((item.kind, d, x, np.array([wording(c) == want for c in found], dtype=bool)))
             bar.update(1)
@@ -79,7 +79,7 @@ def refit_top1(rows, restorer, fraction: float, seed: int = 0) -> float:
         train = rng.sample(train, round(fraction * len(train)))
         x = np.vstack([r[2] for r in train if len(r[2])])
         y = np.concatenate([r[3] for r in train if len(r[2])]).astype(int)
-        trees = _classifier(restorer.max_iter, restorer.learning_rate, restorer.max_leaf_nodes, restorer.min_samples_leaf, seed).fit(x, y)
+        trees = ranking_trees(restorer.max_iter, restorer.learning_rate, restorer.max_leaf_nodes, restorer.min_samples_leaf, seed).fit(x, y)
         hits += top1(test, scored(test, lambda x, trees=trees: trees.predict_proba(x)[:, 1])) * len(test)
         total += len(test)
     return hits / total
@@ -98,12 +98,12 @@ def main() -> None:
     lines = ["| " + " | ".join(header) + " |", "|---|" + "---:|" * (len(header) - 1)]
     for config in args.config or list(CONFIGS):
         rows = described(restorer, config, args.spans)
-        ranker = top1(rows, scored(rows, restorer._probabilities))
+        ranker = top1(rows, scored(rows, restorer.probabilities))
         refits = [refit_top1(rows, restorer, f) for f in FRACTIONS]
         words = [r for r in rows if r[0] == "one_word"]
         word_refit = refit_top1(words, restorer, 1.0) if len(words) >= 100 else float("nan")
         cells = [f"`{config}`", f"{len(rows):,}", f"{np.mean([r[3].any() for r in rows]):.3f}", f"{ranker:.3f}", *(f"{v:.3f}" for v in refits),
-                 f"{np.mean([r[3].any() for r in words]):.3f}", f"{top1(words, scored(words, restorer._probabilities)):.3f}", f"{word_refit:.3f}"]
+                 f"{np.mean([r[3].any() for r in words]):.3f}", f"{top1(words, scored(words, restorer.probabilities)):.3f}", f"{word_refit:.3f}"]
         lines.append("| " + " | ".join(cells) + " |")
     print("\n".join(lines))
     print(f"\n({time.perf_counter() - started:,.0f} s)")

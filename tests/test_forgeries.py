@@ -196,7 +196,10 @@ def test_a_run_of_uncommitted_code_cannot_be_submitted_through_its_predictions(o
     dirty = harness.evaluate("owndet:Det", dataset=str(tiny_dataset), output_dir=tmp_path / "runs", name="dirty", n_boot=1000)
     source.write_text(committed)  # the edit undone: this checkout is clean again
     assert dirty.harness["git_dirty"] and not clean.harness["git_dirty"]
-    with pytest.raises(harness.core.errors.SpinbenchError, match="not committed"):
+    with pytest.raises(harness.core.errors.SpinbenchError, match=r"not committed.*\(as .*dirty/news\.test\.json, the results of the run that made these"):
+        harness.rescore(dirty.path.parent / dirty.predictions, dataset=str(tiny_dataset), output_dir=tmp_path / "results", name="laundered", submit=True)
+    edit_json(dirty.path, lambda o: o["harness"].update(git_dirty=False))  # its results edited to say clean: its source is not the commit's
+    with pytest.raises(harness.core.errors.SpinbenchError, match="its model's source owndet.py differs from the file at commit"):
         harness.rescore(dirty.path.parent / dirty.predictions, dataset=str(tiny_dataset), output_dir=tmp_path / "results", name="laundered", submit=True)
     loose = tmp_path / "loose"
     loose.mkdir()

@@ -29,7 +29,7 @@ def record(model: ModelInfo, split: Split, thresholds: Thresholds, scores: dict,
     return Results(
         model=model,
         dataset=DatasetInfo(split.dataset, split.config, split.split, split.fingerprint, len(split), n_tokens),
-        harness=harness_block(plan.code, plan.options.allow_dirty),
+        harness=harness_block(plan.code, plan.options.allow_dirty or bool(plan.code.get("dirty_allowed"))),
         date=utc_now(),
         thresholds=thresholds,
         bootstrap=Bootstrap(plan.options.n_boot, plan.options.seed),

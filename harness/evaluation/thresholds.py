@@ -50,6 +50,15 @@ GIVEN = "given"
 _RENAMED = {"calibration_token": "validation_token", "calibration_document": "validation_document"}  # results schema 1's names
 
 
+
+def _digits_apart(a: float, b: float) -> int:
+    """Decimals of a percentage that tell ``a`` from ``b`` (1 to 3).
+
+    >>> _digits_apart(0.1412, 0.1408), _digits_apart(0.10, 0.20)
+    (2, 1)
+    """
+    return next((d for d in (1, 2) if f"{a:.{d}%}" != f"{b:.{d}%}"), 3)
+
 @dataclass(frozen=True)
 class Thresholds:
     """Token and document thresholds (spun if score >= threshold) and where they came from:
@@ -148,6 +157,7 @@ class Thresholds:
             lower = (f"; its spun {unit}s score lower than on {validation} (by {0.0 - shift:.2f} in log-odds, "
                      "as under a spinner the detector was not trained on)") if shift else ""
             misfit = self.token_misfit is not None and self.token_misfit > quantification.MAX_MISFIT  # keeps both cuts
+            digits = 1
             if applied != cut:
                 why = f"cut where the estimate scores best ({validation}'s F1-optimal cut: {cut:.4f})"
                 if share >= 0.999:  # read as all spun: the best cut flags every item
@@ -162,7 +172,9 @@ class Thresholds:
             else:
                 # every reason that held; read back from a file (no reference), validation's spun
                 # share is not there, but the misfit is
-                reasons = [f"estimated less spun than {validation} ({ref.spun_share:.1%})"] if ref is not None and share < ref.spun_share else []
+                below = ref is not None and share < ref.spun_share
+                digits = _digits_apart(share, ref.spun_share) if below else 1  # "14.1% ... less than 14.1%" would read as a slip
+                reasons = [f"estimated less spun than {validation} ({ref.spun_share:.{digits}%})"] if below else []
                 if misfit:
                     reasons.append(f"{validation}'s token score distributions fit this split's token scores poorly (misfit {self.token_misfit:.1f} in units of "
                                    f"sampling noise; the rule trusts up to {quantification.MAX_MISFIT}), as with text unlike {validation}'s "
@@ -171,7 +183,7 @@ class Thresholds:
                     reasons.append(f"estimated less spun than {validation}, or no cut scores better" if ref is None
                                    else "no other cut scores better on the model fitted to these scores")
                 why = f"{validation}'s F1-optimal cut {cut:.4f}, kept: " + "; and ".join(reasons)
-            lines.append(f"{unit}s: about {share:.1%} spun{lower}; {why}")
+            lines.append(f"{unit}s: about {share:.{digits}%} spun{lower}; {why}")
         mixed = f" ({self.chosen_on})" if GIVEN in self.chosen_on else ""
         moved = [unit for unit, applied, cut in (("token", self.token, self.validation_token), ("document", self.document, self.validation_document))
                  if cut is not None and applied != cut]

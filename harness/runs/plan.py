@@ -14,7 +14,9 @@ from pathlib import Path
 
 from harness.core.dataset import Split, recorded_fingerprints
 from harness.core.errors import SpinbenchError
+from harness.runs import provenance
 from harness.runs.admission import admission_problems, folder_problems
+from harness.runs.history import History
 from harness.runs.options import RunOptions
 from harness.runs.paths import RunPaths, run_paths
 from harness.runs.provenance import STORED, git_commit, model_files, model_packages, restart_peak_memory
@@ -53,8 +55,12 @@ def plan_run(options: RunOptions, model: ModelInfo, split: Split, dataset=None, 
     if options.submit and read_entry is not None:
         problems += folder_problems(paths.results, model, read_entry, ResultsError)
     if options.submit and problems:
-        raise SpinbenchError("not a leaderboard entry, so nothing was written: " + "; ".join(problems))
+        said = f" (as {code[MADE_BY]}, the results of the run that made these predictions, records)" if MADE_BY in code else ""
+        raise SpinbenchError("not a leaderboard entry, so nothing was written: " + "; ".join(problems) + said)
     return RunPlan(options, paths, code, problems)
+
+
+MADE_BY = "made_by"  # code_of_predictions' note of the results it read the code from (a results file keeps only STORED)
 
 
 def code_of_predictions(predictions: Path, reader: Callable) -> dict:
@@ -73,7 +79,12 @@ def code_of_predictions(predictions: Path, reader: Callable) -> dict:
         except (ResultsError, ValueError, OSError):
             continue
         if made.predictions == predictions.name and made.predictions_sha256 == digest:
-            return {k: made.harness[k] for k in (*STORED, "dirty_allowed") if k in made.harness}
+            # What --check would say of the entry, said before it is one (a run that says it is dirty: admission says so below)
+            said = made.harness if made.harness.get("git_dirty") is False else {**made.harness, "dirty_allowed": True}
+            problems = History(provenance.REPO_ROOT).code_problems(said, made.date)
+            if problems:
+                raise SpinbenchError(f"{predictions} cannot be submitted: {path}, the results of the run that made it, " + "; ".join(problems))
+            return {k: made.harness[k] for k in (*STORED, "dirty_allowed") if k in made.harness} | {MADE_BY: str(path)}
     raise SpinbenchError(f"{predictions} cannot be submitted: no results file beside it records it (a <name>.json naming it with its sha256), "
                          "so the code that made its scores cannot be told. Submit the run that makes them instead "
                          "(evaluate --model <your model> --submit)")
