@@ -1,5 +1,7 @@
 """The aligner on hand-made pairs; its agreement with the spinners is in test_spin_alignment.py."""
 
+import json
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -74,6 +76,23 @@ def test_a_very_long_pair_is_cut_at_unique_tokens_and_labels_exactly_the_changes
     assert len(a.tokens) == 26_000
     assert [i for i, label in enumerate(a.labels) if label] == changed
     assert all(e.spun_end - e.spun_start == 1 and e.original_end - e.original_start == 1 for e in a.edits)
+
+
+def test_a_long_text_that_repeats_itself_is_refused_not_aligned_for_days(tmp_path):
+    # From a new user's trial: one sentence repeated to 28,500 tokens has no token found once on
+    # either side to cut at, and difflib's time grows with the cube of the length there (a few
+    # megabytes of it ran for minutes, with days to go). The pair is refused, saying what to do.
+    from harness.corpus.pairs import import_pairs
+
+    sentence = "The bank of England raised rates on Thursday , saying that inflation was still too high and rising . "
+    original, spun = sentence * 1_500, sentence.replace("bank", "financial institution") * 1_500
+    with pytest.raises(ImplausiblePair, match="28,500 tokens long and repeats itself.*split the pair into parts of under 20,000 tokens"):
+        align_texts(original, spun)
+    pairs = tmp_path / "pairs.jsonl"
+    pairs.write_text(json.dumps({"id": "echo", "original": original, "spun": spun}) + "\n"
+                     + json.dumps({"id": "fine", "original": "Heavy rain fell today.", "spun": "Weighty rain fell today."}) + "\n")
+    report = import_pairs(pairs, tmp_path / "out")
+    assert [i for i, _ in report.rejected] == ["echo"] and "repeats itself" in report.rejected[0][1]
 
 
 def _cell_by_cell_costs(a, b, gap, open_):

@@ -152,7 +152,7 @@ def add_corpus_commands(sub) -> None:
     b = sub.add_parser("build", help="build the dataset from installed sources")
     b.add_argument("--out", default="data", help="output folder (default: data)")
     b.add_argument("--configs", nargs="*", help="configs to build (default: all)")
-    b.add_argument("--seed", type=int, default=0)
+    b.add_argument("--seed", type=int, default=0, help="the build's seed (default: 0, the published data's; another seed gives other data)")
     b.add_argument("--num-proc", type=int, default=1, help="worker processes")
     b.add_argument("--dask", metavar="CLUSTER", help="run on Dask instead: local:N (a local cluster of N worker processes) or a"
                    " scheduler's address, tcp://host:8786 (needs the distributed extra); the output is the same byte for byte")
@@ -164,7 +164,7 @@ def add_corpus_commands(sub) -> None:
     a = sub.add_parser("align", help="align a spun text with its original, or import pairs")
     a.add_argument("original", nargs="?", help="original text file ('-' for stdin)")
     a.add_argument("spun", nargs="?", help="spun text file")
-    a.add_argument("--format", choices=["text", "json"], default="text")
+    a.add_argument("--format", choices=["text", "json"], default="text", help="the alignment of two files as text (default) or JSON (labels and edits)")
     a.add_argument("--pairs", help='pairs to import: a JSONL file of {"id", "original", "spun"}, a folder of NAME.orig.txt / NAME.spun.txt,'
                    " or the machine-paraphrase corpus's folders of NNN-ORIG.txt / NNN-SPUN.txt files")
     a.add_argument("--out", help="folder for the imported dataset")
@@ -179,6 +179,6 @@ def add_corpus_commands(sub) -> None:
     p.add_argument("--against", metavar="CONFIG/SPLIT",
                    help="the split whose edits 'seen in train' is measured against (default: news/train when the dataset has it; none: not measured)")
     p.add_argument("--dataset", default=None, help="dataset folder (default: $SPINBENCH_DATA, else data/), e.g. one made by `spinbench align --pairs`")
-    p.add_argument("--format", choices=["table", "markdown", "json"], default="table")
+    p.add_argument("--format", choices=["table", "markdown", "json"], default="table", help="how the profile is printed (default: table)")
     p.add_argument("--check", action="store_true", help="exit with an error when a statistic falls outside the real range")
     p.set_defaults(func=cmd_profile)

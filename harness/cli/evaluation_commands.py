@@ -300,7 +300,7 @@ def add_evaluation_commands(sub) -> None:
     lb.set_defaults(func=cmd_leaderboard)
 
     c = sub.add_parser("cache", help="list or clear the fitted detectors and restorers cached by evaluate and detect")
-    c.add_argument("action", choices=["list", "clear"])
+    c.add_argument("action", choices=["list", "clear"], help="list: every cached fit, its model, size and date; clear: remove them (asks first)")
     c.add_argument("model", nargs="?", default=None, help="clear: only this model's fits (a registered name, module:Class, or a class name)")
     c.add_argument("--yes", action="store_true", help="clear without asking")
     c.set_defaults(func=cmd_cache)

@@ -179,7 +179,8 @@ def _opcodes(a: list[str], b: list[str]) -> list[tuple[str, int, int, int, int]]
     Short texts are aligned exactly. Long ones are anchored on long matching runs found by
     difflib, and the regions between anchors are aligned exactly (difflib's greedy choice of
     blocks alone can pair a repeated word with the wrong copy). Originals over
-    ``_LONG_TOKENS`` are first cut at tokens found once on each side, and the pieces aligned so.
+    ``_LONG_TOKENS`` are first cut at tokens found once on each side, and the pieces aligned so;
+    one with no such token is refused (:class:`ImplausiblePair`).
     """
     if len(a) * len(b) <= _EXACT_CELLS:
         return _exact_opcodes(a, b, 0, 0)
@@ -187,6 +188,11 @@ def _opcodes(a: list[str], b: list[str]) -> list[tuple[str, int, int, int, int]]
         pieces = _split_on_unique_tokens(a, b)
         if pieces:
             return pieces
+        # Text that repeats itself: difflib's time grows with the cube of its length there (every
+        # repeat of a word is a candidate match for every other): minutes at 27,000 tokens, days at megabytes.
+        raise ImplausiblePair(f"the original is {len(a):,} tokens long and repeats itself: no token is found once in each text to cut the "
+                              f"alignment at, and aligning it whole would take hours; split the pair into parts of under {_LONG_TOKENS:,} "
+                              "tokens (paragraphs or sections) and import those")
     matcher = SequenceMatcher(None, a, b, autojunk=False)
     anchors = [blk for blk in matcher.get_matching_blocks() if blk.size >= _ANCHOR or blk.size == 0]
     out: list[tuple[str, int, int, int, int]] = []
