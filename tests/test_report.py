@@ -279,6 +279,25 @@ def test_a_report_on_ordinary_runs(report_dataset, tmp_path, capsys):
     assert "news/validation" in index and "lexicon" in index
 
 
+def test_a_run_named_by_a_relative_dataset_folder_is_reported_from_elsewhere_only_with_dataset(report_dataset, tmp_path, monkeypatch, capsys):
+    """From a new user's trial: a run made with a relative --dataset records that relative path;
+    a report made from another folder said only "no dataset at ...". It now says why and what to do."""
+    import shutil
+
+    from harness.cli.main import main as spinbench
+    from harness.evaluation.evaluate import evaluate
+
+    work = tmp_path / "work"
+    shutil.copytree(report_dataset, work / "mydata")
+    monkeypatch.chdir(work)
+    evaluate("lexicon", dataset="mydata", output_dir=work / "runs", n_boot=20)
+    monkeypatch.chdir(tmp_path)
+    assert spinbench(["report", "--runs", str(work / "runs"), "--out", str(tmp_path / "site")]) == 2
+    err = capsys.readouterr().err
+    assert "its run names its dataset 'mydata', a folder relative to where the run was made" in err and "--dataset" in err
+    assert spinbench(["report", "--runs", str(work / "runs"), "--dataset", str(work / "mydata"), "--out", str(tmp_path / "site")]) == 0
+
+
 def test_report_modules_import_one_another_without_a_circle():
     """Every import between harness.report's modules, function-level ones included, points one
     way: the graph has no circle."""

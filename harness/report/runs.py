@@ -140,9 +140,9 @@ def load_inputs(results_dir: Path, models: str | None = None, configs: str | Non
     jobs = [(m, c) for m in entries for c in entries[m]]
     for model, config in tqdm(jobs, desc="reading results", unit="run", disable=None if progress else True):
         res = entries[model][config]
-        source = dataset if dataset is not None or not from_runs else res.dataset.source  # a run names the dataset it was scored on
-        gold = splits.setdefault(source, GoldSplits(source))(res.dataset.config, res.dataset.split)
         where = res.path or results_dir / model / f"{config}.json"
+        source = dataset if dataset is not None or not from_runs else recorded_dataset(res.dataset.source, where)  # a run names the dataset it was scored on
+        gold = splits.setdefault(source, GoldSplits(source))(res.dataset.config, res.dataset.split)
         check_revision(res.dataset.fingerprint, gold, f"{where}: ")
         path = where.parent / res.predictions
         _, rows = read_predictions(path)
@@ -178,12 +178,26 @@ def restoration_files(folder: Path, runs: bool) -> list[Path]:
     return sorted(restoration_leaderboard.restore_dir(folder).glob("*/*.json"))
 
 
+def recorded_dataset(source: str, results_path: Path) -> str:
+    """The dataset a run's results name, or a one-line error where it is a folder named relative
+    to where the run was made and no such folder is here (a hub id, ``owner/name``, is left to
+    the loader)."""
+    from harness.core.dataset import DatasetNotFound
+
+    path = Path(source)
+    hub_like = "/" in source and not source.startswith((".", "/"))
+    if not path.is_absolute() and not path.exists() and not hub_like:
+        raise DatasetNotFound(f"{results_path}: its run names its dataset {source!r}, a folder relative to where the run was made, and there is no "
+                              f"{Path.cwd() / source}: run the report from that folder, or give the dataset (--dataset)")
+    return source
+
+
 def load_restoration_run(path: Path, dataset=None, runs: bool = False, splits: dict | None = None) -> RestorationRun:
     """One restoration run with its gold split and its stored candidates; a file scored on
     another dataset revision, or predictions that are not its gold spans', is a ResultsError.
     ``splits``: ``{dataset: GoldSplits}`` shared by the runs read together."""
     res = read_restoration_results(path)
-    source = dataset if dataset is not None or not runs else res.dataset.source  # a run names the dataset it was scored on
+    source = dataset if dataset is not None or not runs else recorded_dataset(res.dataset.source, path)  # a run names the dataset it was scored on
     splits = {} if splits is None else splits
     loaded = splits.setdefault(source, GoldSplits(source, restoration_gold))
     split, gold = loaded(res.dataset.config, res.dataset.split), loaded.viewed(res.dataset.config, res.dataset.split)
