@@ -298,6 +298,21 @@ def test_a_run_named_by_a_relative_dataset_folder_is_reported_from_elsewhere_onl
     assert spinbench(["report", "--runs", str(work / "runs"), "--dataset", str(work / "mydata"), "--out", str(tmp_path / "site")]) == 0
 
 
+def test_a_report_without_news_test_results_shows_no_empty_leaderboard(report_dataset, tmp_path, capsys):
+    """From a new user's trial: a report on runs of one other split showed the news/test
+    leaderboard tables, every cell empty. It says there are none instead, and shows the split's section."""
+    from harness.cli.main import main as spinbench
+    from harness.evaluation.evaluate import evaluate
+
+    runs = tmp_path / "runs"
+    evaluate("lexicon", "unseen-domain", dataset=str(report_dataset), output_dir=runs, n_boot=20)
+    out = tmp_path / "site"
+    assert spinbench(["report", "--runs", str(runs), "--dataset", str(report_dataset), "--out", str(out)]) == 0
+    index = (out / "index.html").read_text()
+    assert 'id="leaderboard-table"' not in index and "so no leaderboard tables" in index
+    assert 'id="unseen-domain"' in index
+
+
 def test_report_modules_import_one_another_without_a_circle():
     """Every import between harness.report's modules, function-level ones included, points one
     way: the graph has no circle."""

@@ -22,7 +22,7 @@ from pathlib import Path
 import numpy as np
 from markupsafe import Markup
 
-from harness.core.configs import CONFIGS, breakdown_order, rate_bands_text
+from harness.core.configs import CONFIGS, DEFAULT_CONFIG, breakdown_order, rate_bands_text
 from harness.core.dataset import Split
 from harness.core.errors import SpinbenchError
 from harness.core.files import write_text
@@ -171,11 +171,11 @@ def build_report(inputs: ReportInputs, out: Path, results_dir: str = "results", 
         leaderboard = [
             {"title": t.title, "columns": t.columns, "rows": t.rows, "model_column": t.columns.index("model"),
              "numeric": [c not in TEXT_COLUMNS for c in t.columns]}
-            for t in (tables(inputs.entries) if inputs.entries else [])
+            for t in (tables(inputs.entries) if any(DEFAULT_CONFIG in configs for configs in inputs.entries.values()) else [])  # news/test's, or none
         ]
         write_text(tmp / "index.html", env.get_template("index.html").render(
             title="report", root="", models=inputs.models, version=harness.__version__, results_dir=results_dir,
-            revisions=revisions(inputs.entries), tables=leaderboard, rank_rule=RANK_RULE, sections=sections,
+            revisions=revisions(inputs.entries), tables=leaderboard, detection=bool(inputs.entries), rank_rule=RANK_RULE, sections=sections,
             restoration=restoration_index(inputs.restoration), top_k=TOP_K, inline_css=None,
             rate_bands=rate_bands_text(),
         ))
