@@ -37,6 +37,18 @@ def test_align_rejects_unreadable_input(tmp_path, capsys, content, message):
     assert message in err and err.startswith("spinbench: error:") and "Traceback" not in err
 
 
+@pytest.mark.parametrize("extra, message", [(["--out", "somewhere"], "--out is where --pairs imports go"), (["-", "-"], "only one of ORIGINAL and SPUN")])
+def test_align_of_two_texts_refuses_what_it_would_ignore(tmp_path, capsys, extra, message):
+    """From a new user's trial: `align a b --out DIR` printed the alignment and ignored --out;
+    `align - -` read standard input twice and said the second read was empty."""
+    (tmp_path / "o.txt").write_text(ORIGINAL)
+    files = [str(tmp_path / "o.txt"), str(tmp_path / "o.txt")] if extra[0] == "--out" else []
+    extra = [str(tmp_path / e) if e == "somewhere" else e for e in extra]
+    assert spinbench(["align", *files, *extra]) == 2
+    assert message in capsys.readouterr().err
+    assert not (tmp_path / "somewhere").exists()
+
+
 def test_align_pairs_imports_and_rejects_with_reasons(tmp_path, capsys):
     pairs = tmp_path / "pairs.jsonl"
     rows = [

@@ -81,6 +81,10 @@ def cmd_align(args: argparse.Namespace) -> int:
         return 0
     if not (args.original and args.spun):
         raise SpinbenchError("give ORIGINAL and SPUN text files, or --pairs FILE.jsonl --out DIR")
+    if args.out:
+        raise SpinbenchError("--out is where --pairs imports go; the alignment of two files is printed (redirect it, or --format json > FILE)")
+    if args.original == args.spun == "-":
+        raise SpinbenchError("only one of ORIGINAL and SPUN can be standard input ('-'): give the other as a file")
     # Aligned as normalised (clean_text); tokens shown are the files as given, at their offsets.
     raw_original, raw_spun = read_text_input(args.original), read_text_input(args.spun)
     original, spun = clean_text(raw_original), clean_text(raw_spun)
