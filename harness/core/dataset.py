@@ -190,6 +190,15 @@ def fit_dataset(dataset: str | os.PathLike | None) -> str | os.PathLike | None:
     return dataset
 
 
+def is_hub_id(name: str) -> bool:
+    """Whether a dataset name that is no folder here reads as a hub id (``owner/name``), not a path.
+
+    >>> is_hub_id("owner/spinbench"), is_hub_id("./data"), is_hub_id("mydata")
+    (True, False, False)
+    """
+    return "/" in name and not name.startswith((".", "/"))
+
+
 def load(config: str = DEFAULT_CONFIG, split: str = EVALUATION_SPLIT, dataset: str | os.PathLike | None = None) -> Split:
     """One split (see :class:`Split`; the record fields are in :mod:`harness.core.schema`) of
     the local build (``dataset``: a folder, default :func:`default_data_dir`) or of a Hugging
@@ -203,7 +212,7 @@ def load(config: str = DEFAULT_CONFIG, split: str = EVALUATION_SPLIT, dataset: s
         if not paths:
             raise DatasetNotFound(f"no split {config}/{split} at {source / config / f'{split}.parquet'}: {_hint(source, config, split)}")
         return _parquet_split(str(source), config, split, paths)
-    if dataset is not None and "/" in str(dataset) and not str(dataset).startswith((".", "/")):
+    if dataset is not None and is_hub_id(str(dataset)):
         return _hub_split(str(dataset), config, split)
     raise DatasetNotFound(f"no dataset at {source}: run `spinbench build` first, or pass a hub id")
 

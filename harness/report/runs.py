@@ -182,11 +182,10 @@ def recorded_dataset(source: str, results_path: Path) -> str:
     """The dataset a run's results name, or a one-line error where it is a folder named relative
     to where the run was made and no such folder is here (a hub id, ``owner/name``, is left to
     the loader)."""
-    from harness.core.dataset import DatasetNotFound
+    from harness.core.dataset import DatasetNotFound, is_hub_id
 
     path = Path(source)
-    hub_like = "/" in source and not source.startswith((".", "/"))
-    if not path.is_absolute() and not path.exists() and not hub_like:
+    if not path.is_absolute() and not path.exists() and not is_hub_id(source):
         raise DatasetNotFound(f"{results_path}: its run names its dataset {source!r}, a folder relative to where the run was made, and there is no "
                               f"{Path.cwd() / source}: run the report from that folder, or give the dataset (--dataset)")
     return source
